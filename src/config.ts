@@ -1,0 +1,96 @@
+// The only reader of the environment: validated once at boot against a JSON schema.
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { Ajv } from 'ajv'
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test'
+  /** Real PostgreSQL when set; embedded PGlite under dataDir/pg otherwise. */
+  databaseUrl?: string
+  dataDir: string
+  host: string
+  port: number
+  jwtSecret: string
+  zeebeRestAddress?: string
+  zeebeGrpcAddress?: string
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /** Pretty logs in a terminal, JSON otherwise. */
+  logPretty: boolean
+  /** Seed demo procedures, units and users on start (embedded default). */
+  seedDemo: boolean
+}
+
+const envSchema = {
+  type: 'object',
+  properties: {
+    NODE_ENV: { type: 'string', enum: ['development', 'production', 'test'], default: 'development' },
+    DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://' },
+    DATA_DIR: { type: 'string', minLength: 1, default: './data' },
+    HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
+    JWT_SECRET: { type: 'string', minLength: 32 },
+    ZEEBE_REST_ADDRESS: { type: 'string', pattern: '^https?://' },
+    ZEEBE_GRPC_ADDRESS: { type: 'string', minLength: 1 },
+    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+    LOG_FORMAT: { type: 'string', enum: ['pretty', 'json'] },
+    SEED_DEMO: { type: 'boolean' },
+  },
+} as const
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`Invalid configuration: ${variable} ${detail}`)
+    this.name = 'ConfigError'
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+/** Reads and validates the environment. Throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env, opts: { isTTY?: boolean } = {}): Config {
+  const raw: Record<string, unknown> = {}
+  for (const key of Object.keys(envSchema.properties)) {
+    const value = env[key]
+    if (value !== undefined && value !== '') raw[key] = value
+  }
+  const ajv = new Ajv({ useDefaults: true, coerceTypes: true, allErrors: false })
+  const validate = ajv.compile(envSchema)
+  if (!validate(raw)) {
+    const err = validate.errors![0]!
+    const variable = err.instancePath.replace(/^\//, '') || String(err.params['missingProperty'] ?? '?')
+    throw new ConfigError(variable, `${err.message} (got ${JSON.stringify(env[variable])})`)
+  }
+  const nodeEnv = raw['NODE_ENV'] as Config['nodeEnv']
+  const dataDir = resolve(raw['DATA_DIR'] as string)
+  const databaseUrl = raw['DATABASE_URL'] as string | undefined
+  let jwtSecret = raw['JWT_SECRET'] as string | undefined
+  if (!jwtSecret) {
+    if (nodeEnv === 'production') throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production (at least 32 characters)')
+    jwtSecret = storedSecret(dataDir)
+  }
+  const logFormat = raw['LOG_FORMAT'] as string | undefined
+  return {
+    nodeEnv,
+    databaseUrl,
+    dataDir,
+    host: raw['HOST'] as string,
+    port: raw['PORT'] as number,
+    jwtSecret,
+    zeebeRestAddress: raw['ZEEBE_REST_ADDRESS'] as string | undefined,
+    zeebeGrpcAddress: raw['ZEEBE_GRPC_ADDRESS'] as string | undefined,
+    logLevel: raw['LOG_LEVEL'] as Config['logLevel'],
+    logPretty: logFormat ? logFormat === 'pretty' : Boolean(opts.isTTY ?? process.stdout.isTTY),
+    seedDemo: (raw['SEED_DEMO'] as boolean | undefined) ?? !databaseUrl,
+  }
+}
+
+/** A secret generated once per data directory, so tokens survive restarts in embedded mode. */
+function storedSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  mkdirSync(dataDir, { recursive: true })
+  const secret = randomBytes(48).toString('base64url')
+  writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' })
+  return secret
+}

@@ -1,0 +1,91 @@
+// The catalogue of coded errors. A code is stable and documented; clients switch on the code.
+export interface ProblemDefinition {
+  status: number
+  title: string
+  /** Vietnamese message, shown first to users. */
+  vi: string
+  /** English message. */
+  en: string
+}
+
+export const problems = {
+  MC_ERR_VALIDATION: { status: 400, title: 'Invalid request', vi: 'Yêu cầu không hợp lệ', en: 'The request is invalid' },
+  MC_ERR_BAD_JSON: { status: 400, title: 'Malformed body', vi: 'Nội dung yêu cầu không đúng định dạng', en: 'The request body could not be parsed' },
+  MC_ERR_PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large', vi: 'Nội dung yêu cầu quá lớn', en: 'The request body is too large' },
+  MC_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type', vi: 'Kiểu nội dung không được hỗ trợ', en: 'The content type is not supported' },
+  MC_ERR_UNAUTHENTICATED: { status: 401, title: 'Unauthenticated', vi: 'Bạn cần đăng nhập', en: 'Authentication is required' },
+  MC_ERR_FORBIDDEN: { status: 403, title: 'Forbidden', vi: 'Bạn không có quyền thực hiện thao tác này', en: 'You are not allowed to do this' },
+  MC_ERR_NOT_FOUND: { status: 404, title: 'Not found', vi: 'Không tìm thấy tài nguyên', en: 'The resource was not found' },
+  MC_ERR_ROUTE_NOT_FOUND: { status: 404, title: 'Route not found', vi: 'Không có địa chỉ này', en: 'No such route' },
+  MC_ERR_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed', vi: 'Phương thức không được hỗ trợ', en: 'Method not allowed' },
+  MC_ERR_CONFLICT: { status: 409, title: 'Conflict', vi: 'Xung đột với trạng thái hiện tại', en: 'Conflicts with the current state' },
+  MC_ERR_RATE_LIMITED: { status: 429, title: 'Too many requests', vi: 'Quá nhiều yêu cầu, vui lòng thử lại sau', en: 'Too many requests, try again later' },
+  MC_ERR_BPMN_INVALID: { status: 422, title: 'Invalid BPMN', vi: 'Quy trình BPMN không hợp lệ', en: 'The BPMN process is invalid' },
+  MC_ERR_NOT_READY: { status: 503, title: 'Not ready', vi: 'Hệ thống chưa sẵn sàng', en: 'The service is not ready' },
+  MC_ERR_INTERNAL: { status: 500, title: 'Internal error', vi: 'Lỗi hệ thống, vui lòng thử lại sau', en: 'Internal error, please try again later' },
+} as const satisfies Record<string, ProblemDefinition>
+
+export type ProblemCode = keyof typeof problems
+
+/** An error that becomes an RFC 9457 problem+json response. */
+export class AppError extends Error {
+  readonly status: number
+  constructor(
+    readonly code: ProblemCode,
+    /** Extra, non-sensitive detail: e.g. which field, which element. */
+    readonly detail?: string,
+    readonly extensions: Record<string, unknown> = {},
+    overrides: { vi?: string; en?: string } = {},
+  ) {
+    const def: ProblemDefinition = problems[code]
+    super(overrides.en ?? def.en)
+    this.name = 'AppError'
+    this.status = def.status
+    this.messages = { vi: overrides.vi ?? def.vi, en: overrides.en ?? def.en }
+  }
+  readonly messages: { vi: string; en: string }
+}
+
+export interface Problem {
+  type: string
+  title: string
+  status: number
+  code: ProblemCode
+  detail?: string
+  instance?: string
+  message: { vi: string; en: string }
+  [extension: string]: unknown
+}
+
+export function toProblem(err: AppError, instance?: string): Problem {
+  const def: ProblemDefinition = problems[err.code]
+  return {
+    type: `https://motcua.dev/problems/${err.code}`,
+    title: def.title,
+    status: err.status,
+    code: err.code,
+    ...(err.detail ? { detail: err.detail } : {}),
+    ...(instance ? { instance } : {}),
+    message: err.messages,
+    ...err.extensions,
+  }
+}
+
+/** JSON schema of a problem response, for route schemas and OpenAPI. */
+export const problemSchema = {
+  $id: 'Problem',
+  type: 'object',
+  description: 'RFC 9457 problem details with a stable code and Vietnamese and English messages',
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    code: { type: 'string', enum: Object.keys(problems) },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    message: { type: 'object', properties: { vi: { type: 'string' }, en: { type: 'string' } }, required: ['vi', 'en'] },
+    errors: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  },
+  required: ['type', 'title', 'status', 'code', 'message'],
+  additionalProperties: true,
+} as const
