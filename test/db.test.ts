@@ -14,8 +14,8 @@ t.test(`migrations apply on ${dbKind} and the audit log is append-only`, async (
   t.same(row.data, { a: 1 })
   await t.rejects(db.knex('audit_events').update({ action: 'x' }), /append-only/)
   await t.rejects(db.knex('audit_events').del(), /append-only/)
-  const [{ count }] = await db.knex('audit_events').count({ count: '*' })
-  t.equal(Number(count), 1)
+  const rows = await db.knex('audit_events').select('id')
+  t.equal(rows.length, 1)
 })
 
 t.test('embedded data directory: a second opener is refused, data survives a reopen', async (t) => {

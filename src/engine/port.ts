@@ -1,0 +1,238 @@
+// The workflow-engine port: what the rest of motcua may ask of an engine. Two adapters implement it
+// (embedded/ over PostgreSQL, zeebe/ over @camunda8/sdk) and both pass one contract test suite.
+// Keys are strings (Zeebe keys are int64 and do not fit a JS number).
+
+export type Variables = Record<string, unknown>
+
+export interface DeployResource {
+  /** File name, e.g. `dang-ky-khai-sinh.bpmn`. */
+  name: string
+  content: string | Buffer
+}
+
+export interface DeployedProcess {
+  bpmnProcessId: string
+  processDefinitionKey: string
+  version: number
+  resourceName: string
+  /** True when the resource was identical to the latest version, so no new version was made. */
+  duplicate: boolean
+}
+
+export interface DeployResult {
+  deploymentKey: string
+  processes: DeployedProcess[]
+}
+
+/** One problem found while validating a resource for deployment. */
+export interface DeployProblem {
+  resourceName: string
+  elementId?: string
+  rule: string
+  message: string
+  severity: 'error' | 'warning'
+}
+
+/** Thrown by deploy() when a resource is invalid; nothing is deployed. */
+export class DeployValidationError extends Error {
+  constructor(readonly problems: DeployProblem[]) {
+    super(`Deployment rejected: ${problems.filter((p) => p.severity === 'error').length} problem(s)`)
+    this.name = 'DeployValidationError'
+  }
+}
+
+export interface CreateInstanceRequest {
+  bpmnProcessId: string
+  /** Omitted: the latest version. */
+  version?: number
+  variables?: Variables
+}
+
+export interface ProcessInstanceRef {
+  processInstanceKey: string
+  processDefinitionKey: string
+  bpmnProcessId: string
+  version: number
+}
+
+export type ProcessInstanceState = 'ACTIVE' | 'COMPLETED' | 'TERMINATED'
+
+export interface ActiveElement {
+  elementId: string
+  elementInstanceKey: string
+  elementType: string
+}
+
+export interface Incident {
+  incidentKey: string
+  processInstanceKey: string
+  elementId: string
+  elementInstanceKey: string
+  jobKey?: string
+  errorType: string
+  errorMessage: string
+  createdAt: Date
+}
+
+export interface ProcessInstanceView extends ProcessInstanceRef {
+  state: ProcessInstanceState
+  variables: Variables
+  activeElements: ActiveElement[]
+  incidents: Incident[]
+}
+
+export interface ActivatedJob {
+  key: string
+  type: string
+  processInstanceKey: string
+  processDefinitionKey: string
+  bpmnProcessId: string
+  processDefinitionVersion: number
+  elementId: string
+  elementInstanceKey: string
+  customHeaders: Record<string, string>
+  worker: string
+  retries: number
+  /** When the lock expires and the job may be handed to another worker. */
+  deadline: Date
+  variables: Variables
+}
+
+declare const acknowledged: unique symbol
+/** Only the job's own complete/fail/error calls produce this, so a handler cannot forget to answer. */
+export interface JobAcknowledgement {
+  readonly [acknowledged]: true
+}
+
+export interface JobActions {
+  complete(variables?: Variables): Promise<JobAcknowledgement>
+  /** retries = remaining retries; 0 raises an incident. */
+  fail(opts: { retries: number; retryBackOffMs?: number; errorMessage: string; variables?: Variables }): Promise<JobAcknowledgement>
+  /** Throws a BPMN error, caught by an error boundary or error event sub-process; an incident if uncaught. */
+  error(opts: { errorCode: string; errorMessage?: string; variables?: Variables }): Promise<JobAcknowledgement>
+}
+
+export type Job = ActivatedJob & JobActions
+export type JobHandler = (job: Job) => Promise<JobAcknowledgement>
+
+export interface WorkerOptions {
+  type: string
+  /** Worker name, recorded on the job. */
+  worker?: string
+  /** At most this many jobs in flight at once for this worker. */
+  maxJobsToActivate?: number
+  /** Lock timeout: after this the job may be activated again. */
+  timeoutMs?: number
+  /** Only these variables are fetched; all when omitted. */
+  fetchVariables?: string[]
+  /** Fallback poll interval when no notification arrives. */
+  pollIntervalMs?: number
+}
+
+export interface JobWorker {
+  /** Stops activating, waits for jobs in flight (drain), then resolves. */
+  close(): Promise<void>
+}
+
+export interface ActivateJobsRequest {
+  type: string
+  worker: string
+  maxJobsToActivate: number
+  timeoutMs: number
+  fetchVariables?: string[]
+}
+
+export interface PublishMessageRequest {
+  name: string
+  correlationKey: string
+  variables?: Variables
+  /** How long the message is buffered when no subscription takes it; 0 = not buffered. */
+  timeToLiveMs?: number
+  /** Messages with the same id are published once while the first is buffered. */
+  messageId?: string
+}
+
+export type UserTaskState = 'CREATED' | 'COMPLETED' | 'CANCELED'
+
+export interface UserTask {
+  userTaskKey: string
+  name: string
+  elementId: string
+  elementInstanceKey: string
+  processInstanceKey: string
+  processDefinitionKey: string
+  bpmnProcessId: string
+  state: UserTaskState
+  assignee?: string
+  candidateGroups: string[]
+  candidateUsers: string[]
+  dueDate?: Date
+  followUpDate?: Date
+  formKey?: string
+  customHeaders: Record<string, string>
+  priority: number
+  creationDate: Date
+  completionDate?: Date
+}
+
+export interface UserTaskFilter {
+  state?: UserTaskState
+  processInstanceKey?: string
+  assignee?: string
+  candidateGroups?: string[]
+  elementId?: string
+  limit?: number
+}
+
+export type EngineEvent =
+  | { type: 'element.entered' | 'element.completed' | 'element.terminated'; at: Date; processInstanceKey: string; bpmnProcessId: string; elementId: string; elementInstanceKey: string; elementType: string }
+  | { type: 'instance.completed' | 'instance.terminated'; at: Date; processInstanceKey: string; bpmnProcessId: string }
+  | { type: 'incident.created' | 'incident.resolved'; at: Date; processInstanceKey: string; incident: Incident }
+  | { type: 'userTask.created' | 'userTask.assigned' | 'userTask.completed' | 'userTask.canceled'; at: Date; processInstanceKey: string; userTask: UserTask }
+
+export type EngineEventListener = (event: EngineEvent) => void | Promise<void>
+
+export interface Engine {
+  readonly kind: 'embedded' | 'zeebe'
+  /** Starts timers/notification listeners. Workers may be created before or after. */
+  start(): Promise<void>
+  /** Closes every worker (draining jobs in flight) and releases connections. */
+  stop(): Promise<void>
+  /** True when the engine can take work (broker/database reachable). */
+  ready(): Promise<boolean>
+
+  deploy(resources: DeployResource[]): Promise<DeployResult>
+  createProcessInstance(req: CreateInstanceRequest): Promise<ProcessInstanceRef>
+  cancelProcessInstance(processInstanceKey: string): Promise<void>
+  getProcessInstance(processInstanceKey: string): Promise<ProcessInstanceView | undefined>
+
+  createWorker(opts: WorkerOptions, handler: JobHandler): JobWorker
+  /** Low-level activation, for tests and custom workers; jobs must then be answered with the methods below. */
+  activateJobs(req: ActivateJobsRequest): Promise<ActivatedJob[]>
+  completeJob(jobKey: string, variables?: Variables): Promise<void>
+  failJob(jobKey: string, opts: { retries: number; retryBackOffMs?: number; errorMessage: string; variables?: Variables }): Promise<void>
+  throwJobError(jobKey: string, opts: { errorCode: string; errorMessage?: string; variables?: Variables }): Promise<void>
+  updateJobRetries(jobKey: string, retries: number): Promise<void>
+  resolveIncident(incidentKey: string): Promise<void>
+
+  publishMessage(req: PublishMessageRequest): Promise<{ messageKey: string }>
+
+  searchUserTasks(filter: UserTaskFilter): Promise<UserTask[]>
+  getUserTask(userTaskKey: string): Promise<UserTask | undefined>
+  /** assignee undefined = unassign. */
+  assignUserTask(userTaskKey: string, assignee: string | undefined, opts?: { allowOverride?: boolean }): Promise<void>
+  completeUserTask(userTaskKey: string, variables?: Variables): Promise<void>
+
+  /** Engine events, delivered at least once, in order per process instance. Returns an unsubscribe. */
+  onEvent(listener: EngineEventListener): () => void
+}
+
+export type EngineErrorCode = 'NOT_FOUND' | 'INVALID_STATE' | 'CONFLICT' | 'INVALID_ARGUMENT' | 'UNAVAILABLE'
+
+/** A refused engine operation (unknown key, task already completed, already assigned …). */
+export class EngineError extends Error {
+  constructor(readonly code: EngineErrorCode, message: string) {
+    super(message)
+    this.name = 'EngineError'
+  }
+}
