@@ -1,0 +1,83 @@
+// The Fastify application factory: external plugins, then ours, then routes. The process entry is cli.ts.
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import helmet from '@fastify/helmet'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { Config } from './config.js'
+import type { Database } from './db/database.js'
+import type { Engine } from './engine/port.js'
+import problems from './plugins/problems.js'
+import healthRoutes from './api/health/index.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+    db: Database
+    engine: Engine
+  }
+}
+
+export interface AppDeps {
+  db: Database
+  engine: Engine
+}
+
+const requestIdPattern = /^[A-Za-z0-9._-]{8,128}$/
+
+export function loggerOptions(config: Pick<Config, 'logLevel' | 'logPretty'>): FastifyServerOptions['logger'] {
+  return {
+    level: config.logLevel,
+    redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken'],
+    ...(config.logPretty
+      ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
+      : {}),
+  }
+}
+
+/**
+ * Builds the app around an open database and engine. The caller owns their lifecycle: closing the
+ * app drains in-flight requests but does not close the database or stop the engine.
+ */
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config),
+    // A caller's request id is kept so logs correlate across services; otherwise we mint one.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID()
+    },
+    requestIdLogLabel: 'reqId',
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },
+  })
+  app.decorate('config', config)
+  app.decorate('db', deps.db)
+  app.decorate('engine', deps.engine)
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  await app.register(helmet, { global: true })
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'motcua API',
+        description:
+          'Hệ thống thông tin một cửa điện tử — API. / The open electronic one-stop system for administrative procedures. ' +
+          'Every error is application/problem+json (RFC 9457) with a stable `code` and Vietnamese and English messages.',
+        version: '0.1.0',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json['$id'] ?? `def-${i}`) },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: true } })
+
+  await app.register(problems)
+  await app.register(healthRoutes)
+  return app
+}

@@ -1,0 +1,103 @@
+// Demo data for the embedded default: an organisation tree and one account per role.
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Knex } from 'knex'
+import { hashPassword } from '../auth/passwords.js'
+
+export interface DemoUnit {
+  id: string
+  parentId?: string
+  name: string
+  nameEn: string
+  level: 'province' | 'department' | 'district' | 'commune' | 'office'
+  agencyCode: string
+}
+
+// Codes use the X99 prefix, which no real agency has in the national directory, so demo dossier
+// codes can never be mistaken for real ones.
+export const demoUnits: DemoUnit[] = [
+  { id: 'tinh-demo', name: 'UBND tỉnh Demo', nameEn: 'Demo Province People’s Committee', level: 'province', agencyCode: 'X99' },
+  { id: 'so-xay-dung', parentId: 'tinh-demo', name: 'Sở Xây dựng', nameEn: 'Department of Construction', level: 'department', agencyCode: 'X99.10' },
+  { id: 'huyen-demo', parentId: 'tinh-demo', name: 'UBND huyện Demo', nameEn: 'Demo District People’s Committee', level: 'district', agencyCode: 'X99.20' },
+  { id: 'huyen-demo-mot-cua', parentId: 'huyen-demo', name: 'Bộ phận Một cửa huyện Demo', nameEn: 'Demo District one-stop counter', level: 'office', agencyCode: 'X99.20.01' },
+  { id: 'huyen-demo-qldt', parentId: 'huyen-demo', name: 'Phòng Quản lý đô thị', nameEn: 'Urban Management Office', level: 'office', agencyCode: 'X99.20.02' },
+  { id: 'xa-an-binh', parentId: 'huyen-demo', name: 'UBND xã An Bình', nameEn: 'An Binh Commune People’s Committee', level: 'commune', agencyCode: 'X99.20.30' },
+  { id: 'xa-binh-minh', parentId: 'huyen-demo', name: 'UBND xã Bình Minh', nameEn: 'Binh Minh Commune People’s Committee', level: 'commune', agencyCode: 'X99.20.31' },
+]
+
+export interface DemoUser {
+  username: string
+  kind: 'citizen' | 'organisation' | 'enterprise' | 'officer' | 'supervisor' | 'analyst' | 'administrator'
+  fullName: string
+  unitId?: string
+  groups?: string[]
+  idNumber?: string
+  taxCode?: string
+  email: string
+}
+
+export const demoUsers: DemoUser[] = [
+  { username: 'congdan', kind: 'citizen', fullName: 'Nguyễn Văn An', idNumber: '001090000001', email: 'congdan@example.invalid' },
+  { username: 'doanhnghiep', kind: 'enterprise', fullName: 'Công ty TNHH Demo', taxCode: '0100000001', email: 'doanhnghiep@example.invalid' },
+  { username: 'canbo', kind: 'officer', fullName: 'Trần Thị Bình', unitId: 'huyen-demo-mot-cua', groups: ['mot-cua'], email: 'canbo@example.invalid' },
+  { username: 'lanhdao', kind: 'supervisor', fullName: 'Lê Văn Cường', unitId: 'huyen-demo', groups: ['lanh-dao'], email: 'lanhdao@example.invalid' },
+  { username: 'phantich', kind: 'analyst', fullName: 'Phạm Thị Dung', unitId: 'tinh-demo', groups: ['nghiep-vu'], email: 'phantich@example.invalid' },
+  { username: 'quantri', kind: 'administrator', fullName: 'Hoàng Văn Em', unitId: 'tinh-demo', groups: ['quan-tri'], email: 'quantri@example.invalid' },
+]
+
+function unitPath(unit: DemoUnit): string {
+  const parts: string[] = []
+  for (let u: DemoUnit | undefined = unit; u; u = demoUnits.find((p) => p.id === u!.parentId)) parts.unshift(u.id)
+  return `/${parts.join('/')}/`
+}
+
+export interface DemoCredential {
+  username: string
+  kind: string
+  password: string
+}
+
+/**
+ * Seeds the demo organisation and accounts once. Passwords are random per data directory and kept in
+ * DATA_DIR/demo-credentials.json (mode 600) so they can be shown again on the next start.
+ */
+export async function seedDemo(knex: Knex, dataDir: string): Promise<DemoCredential[]> {
+  const credentialsFile = join(dataDir, 'demo-credentials.json')
+  const existing = (await knex('users').whereIn('username', demoUsers.map((u) => u.username)).select('username')).map((r) => r.username as string)
+  if (existing.length === demoUsers.length && existsSync(credentialsFile)) {
+    return JSON.parse(readFileSync(credentialsFile, 'utf8')) as DemoCredential[]
+  }
+  const credentials: DemoCredential[] = []
+  const rows: Record<string, unknown>[] = []
+  for (const user of demoUsers) {
+    if (existing.includes(user.username)) continue
+    const password = `Demo-${randomBytes(6).toString('base64url')}`
+    credentials.push({ username: user.username, kind: user.kind, password })
+    rows.push({
+      username: user.username,
+      password_hash: await hashPassword(password),
+      kind: user.kind,
+      full_name: user.fullName,
+      email: user.email,
+      id_number: user.idNumber ?? null,
+      tax_code: user.taxCode ?? null,
+      unit_id: user.unitId ?? null,
+      groups: user.groups ?? [],
+      email_verified_at: new Date(),
+    })
+  }
+  await knex.transaction(async (trx) => {
+    for (const unit of demoUnits) {
+      await trx('units')
+        .insert({ id: unit.id, parent_id: unit.parentId ?? null, name: unit.name, name_en: unit.nameEn, level: unit.level, agency_code: unit.agencyCode, path: unitPath(unit) })
+        .onConflict('id')
+        .ignore()
+    }
+    if (rows.length) await trx('users').insert(rows)
+    await trx('audit_events').insert({ action: 'demo.seeded', subject_type: 'system', subject_id: 'demo', data: { users: rows.map((r) => r.username) } })
+  })
+  mkdirSync(dataDir, { recursive: true })
+  writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2) + '\n', { mode: 0o600 })
+  return credentials
+}

@@ -1,0 +1,57 @@
+import t from 'tap'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ConfigError, loadConfig } from '../src/config.js'
+
+const dataDir = (): string => mkdtempSync(join(tmpdir(), 'motcua-cfg-'))
+
+t.test('given no environment, the embedded defaults apply', async (t) => {
+  const dir = dataDir()
+  const config = loadConfig({ DATA_DIR: dir }, { isTTY: false })
+  t.equal(config.databaseUrl, undefined)
+  t.equal(config.host, '127.0.0.1')
+  t.equal(config.port, 3000)
+  t.equal(config.logLevel, 'info')
+  t.equal(config.logPretty, false)
+  t.equal(config.seedDemo, true)
+  t.ok(config.jwtSecret.length >= 32, 'a secret is generated')
+  t.equal(readFileSync(join(dir, 'jwt-secret'), 'utf8').trim(), config.jwtSecret, 'and stored under DATA_DIR')
+  t.equal(loadConfig({ DATA_DIR: dir }).jwtSecret, config.jwtSecret, 'and reused on the next start')
+})
+
+t.test('a bad value stops the start with a message naming the variable', async (t) => {
+  const bad: Array<[string, string]> = [
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['LOG_LEVEL', 'loud'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['NODE_ENV', 'staging'],
+    ['JWT_SECRET', 'short'],
+    ['ZEEBE_REST_ADDRESS', 'localhost:8080'],
+  ]
+  for (const [name, value] of bad) {
+    let caught: unknown
+    try {
+      loadConfig({ DATA_DIR: dataDir(), [name]: value })
+    } catch (err) {
+      caught = err
+    }
+    t.ok(caught instanceof ConfigError, `${name}=${value} is refused`)
+    t.equal((caught as ConfigError).variable, name)
+    t.match((caught as ConfigError).message, name)
+  }
+})
+
+t.test('production requires JWT_SECRET instead of generating one', async (t) => {
+  t.throws(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir() }), /JWT_SECRET/)
+  const secret = 'x'.repeat(40)
+  t.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, DATA_DIR: dataDir() }).jwtSecret, secret)
+})
+
+t.test('a server database turns demo seeding off unless asked', async (t) => {
+  const url = 'postgres://u@db:5432/motcua'
+  t.equal(loadConfig({ DATABASE_URL: url, DATA_DIR: dataDir() }).seedDemo, false)
+  t.equal(loadConfig({ DATABASE_URL: url, SEED_DEMO: 'true', DATA_DIR: dataDir() }).seedDemo, true)
+  t.equal(loadConfig({ LOG_FORMAT: 'pretty', DATA_DIR: dataDir() }, { isTTY: false }).logPretty, true)
+})
