@@ -1,0 +1,112 @@
+// Reads an uploaded BPMN resource into a moddle tree safely: size, encoding and DTD checks before any parser sees it.
+import { createRequire } from 'node:module'
+// @ts-ignore -- bpmn-moddle types live under 'bpmn-moddle/types' only; we type the little we use below
+import { BpmnModdle } from 'bpmn-moddle'
+import zeebe from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' }
+import type { DeployProblem, DeployResource } from '../port.js'
+
+/** The part of a moddle element this module and the checks beside it use. */
+export interface ModdleElement {
+  readonly $type: string
+  readonly $parent?: ModdleElement
+  readonly $descriptor: { isGeneric?: boolean; properties: Array<{ name: string; isAttr?: boolean; isReference?: boolean; isMany?: boolean; type: string }> }
+  readonly id?: string
+  $instanceOf(type: string): boolean
+  get(name: string): unknown
+  [property: string]: unknown
+}
+
+export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+
+// One moddle per process: it only holds the type registry, fromXML keeps no state between calls.
+const moddle = new (BpmnModdle as new (packages: Record<string, unknown>) => {
+  fromXML(xml: string, type?: string): Promise<{ rootElement: ModdleElement; warnings: Array<Error & { element?: { id?: string } }> }>
+})({ zeebe })
+
+const require = createRequire(import.meta.url)
+const traverseTree = require('bpmnlint/lib/traverse.js') as (root: ModdleElement, visitor: { enter?: (el: ModdleElement) => boolean | void }) => void
+
+/** Depth-first over contained elements (not references), the way bpmnlint rules see the tree. */
+export function traverse(root: ModdleElement, enter: (el: ModdleElement) => void): void {
+  traverseTree(root, { enter: (el) => void enter(el) })
+}
+
+export type ParsedResource =
+  | { ok: true; definitions: ModdleElement; problems: DeployProblem[] }
+  | { ok: false; problems: DeployProblem[] }
+
+function problem(resourceName: string, rule: string, message: string, elementId?: string): DeployProblem {
+  return { resourceName, ...(elementId ? { elementId } : {}), rule, message, severity: 'error' }
+}
+
+/**
+ * Turns bytes into text, or says why not. Only UTF-8 is accepted: it is what the modelers write,
+ * and guessing another encoding would silently corrupt Vietnamese names.
+ */
+function decode(resource: DeployResource, maxBytes: number): { text: string } | { problem: DeployProblem } {
+  const { name, content } = resource
+  const size = typeof content === 'string' ? Buffer.byteLength(content, 'utf8') : content.byteLength
+  // Checked before decoding so a huge upload costs nothing more than its length.
+  if (size > maxBytes) {
+    return { problem: problem(name, 'motcua/xml-size', `Resource is ${size} bytes; the limit is ${maxBytes} bytes`) }
+  }
+  let text: string
+  if (typeof content === 'string') {
+    text = content
+  } else {
+    if ((content[0] === 0xff && content[1] === 0xfe) || (content[0] === 0xfe && content[1] === 0xff)) {
+      return { problem: problem(name, 'motcua/xml-encoding', 'Resource is UTF-16; save it as UTF-8') }
+    }
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(content)
+    } catch {
+      return { problem: problem(name, 'motcua/xml-encoding', 'Resource is not valid UTF-8 text') }
+    }
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  // XML 1.0 forbids these characters anywhere; finding one means a binary or corrupted upload.
+  const control = /[\x00-\x08\x0B\x0C\x0E-\x1F]/.exec(text)
+  if (control) {
+    return { problem: problem(name, 'motcua/xml-encoding', `Resource contains a control character (U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}) at offset ${control.index}; it is not a text XML file`) }
+  }
+  const declared = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']/i.exec(text)?.[1]
+  if (declared && !/^utf-?8$/i.test(declared)) {
+    return { problem: problem(name, 'motcua/xml-encoding', `Resource declares encoding "${declared}"; only UTF-8 is accepted`) }
+  }
+  return { text }
+}
+
+/**
+ * Size, encoding and DTD checks, then moddle with the Zeebe extension (the camunda-compat rules
+ * need it). Never throws: every failure becomes a problem on the resource.
+ */
+export async function parseResource(resource: DeployResource, opts: { maxBytes?: number } = {}): Promise<ParsedResource> {
+  const decoded = decode(resource, opts.maxBytes ?? DEFAULT_MAX_BYTES)
+  if ('problem' in decoded) return { ok: false, problems: [decoded.problem] }
+  const { text } = decoded
+  const name = resource.name
+  // BPMN never needs a DTD. Refusing any DOCTYPE or ENTITY closes entity expansion (billion laughs)
+  // and external entities (XXE) whatever a parser would do with them. A comment that merely
+  // mentions "<!DOCTYPE" is refused too: the price of not parsing before deciding.
+  if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) {
+    return { ok: false, problems: [problem(name, 'motcua/xml-doctype', 'DOCTYPE and ENTITY declarations are not allowed in BPMN resources')] }
+  }
+  if (!/^\s*</.test(text)) {
+    return { ok: false, problems: [problem(name, 'motcua/xml-parse', 'Resource is not XML')] }
+  }
+  let parsed: Awaited<ReturnType<typeof moddle.fromXML>>
+  try {
+    parsed = await moddle.fromXML(text, 'bpmn:Definitions')
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0]! : String(err)
+    return { ok: false, problems: [problem(name, 'motcua/xml-parse', `Resource is not a readable BPMN document: ${message}`)] }
+  }
+  const problems: DeployProblem[] = parsed.warnings.map((warning) => ({
+    resourceName: name,
+    ...(warning.element?.id ? { elementId: warning.element.id } : {}),
+    rule: 'motcua/xml-import',
+    message: warning.message.split('\n')[0]!,
+    severity: 'warning' as const,
+  }))
+  return { ok: true, definitions: parsed.rootElement, problems }
+}
