@@ -411,7 +411,8 @@ function grantExtension(
   } catch {
     throw extensionRefused('invalid_new_date', `ngày hẹn mới "${event.newDueDate}" không hợp lệ`, `the new due date "${event.newDueDate}" is not a date`)
   }
-  if (cal.countWorkingDays(localDay(at), due.day) < 1) {
+  // Issued on the working day before the due date at the latest (a Saturday before a Monday due is too late).
+  if (localDay(at) > cal.subtractWorkingDays(due.day, 1)) {
     throw extensionRefused(
       'too_late',
       `phiếu gia hạn phải được lập chậm nhất 01 ngày làm việc trước ngày hẹn ${formatDate(due.day)}`,
