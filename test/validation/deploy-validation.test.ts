@@ -3,12 +3,15 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import fc from 'fast-check'
-import { DeployValidationError, type DeployProblem } from '../../src/engine/port.js'
-import { assertDeployable, toProblemErrors, validateBpmn } from '../../src/engine/validation/index.js'
+import { DeployValidationError, type DeployProblem, type DeployResource } from '../../src/engine/port.js'
+import { assertDeployable as assertDeployableWith, toProblemErrors, validateBpmn as validate, type ValidateOptions } from '../../src/engine/validation/index.js'
 
 const fixtures = join(import.meta.dirname, '../fixtures/validation')
 const fixture = (name: string) => ({ name, content: readFileSync(join(fixtures, name)) })
 const known = new Set(['motcua.notify'])
+// The embedded subset is specified by its own tests; here it is off except where it is the subject.
+const validateBpmn = (resources: DeployResource[], opts: ValidateOptions = {}) => validate(resources, { embeddedSubset: false, ...opts })
+const assertDeployable = (resources: DeployResource[], opts: ValidateOptions = {}) => assertDeployableWith(resources, { embeddedSubset: false, ...opts })
 /** The fields a test pins down; messages are checked where they matter to the reader. */
 const brief = (problems: DeployProblem[]) => problems.map(({ rule, elementId, severity }) => ({ rule, elementId, severity }))
 
@@ -135,4 +138,13 @@ t.test('problems become the errors array of a 422 response, errors before warnin
     { resource: 'b.bpmn', rule: 'motcua/xml-parse', message: 'e', severity: 'error' },
     { resource: 'a.bpmn', elementId: 'notify', rule: 'motcua/job-type-worker', message: 'w', severity: 'warning' },
   ])
+})
+
+t.test('by default the embedded engine subset is checked too, so a file deployable on Zeebe also runs embedded', async (t) => {
+  const loaded = await import('../../src/engine/embedded/subset.js').then(() => true, (err: Error) => err.message)
+  if (loaded !== true) {
+    t.comment(`skipped: the embedded subset module does not load yet (${loaded})`)
+    return
+  }
+  t.same(await validate([fixture('valid.bpmn')], { knownJobTypes: known }), [], 'the valid fixture is inside the subset')
 })

@@ -19,10 +19,19 @@ export interface ValidateOptions {
   /** Largest accepted resource, in bytes (default 5 MiB). */
   maxBytes?: number
   /**
-   * SEAM: further checks on each parsed resource. The embedded engine's
-   * `checkSupportedSubset` from `src/engine/embedded/subset.ts` is passed here by whoever builds the engine.
+   * The embedded engine's supported BPMN subset (default true): the same files must run on both
+   * engines, so a process deployed to Zeebe is held to it too unless the caller opts out.
    */
+  embeddedSubset?: boolean
+  /** Further checks on each parsed resource. */
   checks?: DefinitionsCheck[]
+}
+
+// Loaded on first use so validation does not pull the embedded engine's model into processes that never ask for it.
+let subsetCheck: Promise<DefinitionsCheck> | undefined
+const embeddedSubsetCheck: DefinitionsCheck = async (definitions, resourceName) => {
+  subsetCheck ??= import('../embedded/subset.js').then((m) => m.checkSupportedSubset)
+  return (await subsetCheck)(definitions, resourceName)
 }
 
 // Forms and decisions may be deployed beside processes; they are not BPMN and are not checked here.
@@ -44,7 +53,8 @@ export async function validateBpmn(resources: DeployResource[], opts: ValidateOp
       problems.push(...checkJobTypes(resource.name, definitions, opts.knownJobTypes, opts.jobTypeSeverity ?? 'warning'))
     }
     problems.push(...duplicateProcessIds(resource.name, definitions, processIds))
-    for (const check of opts.checks ?? []) {
+    const checks: DefinitionsCheck[] = [...(opts.embeddedSubset === false ? [] : [embeddedSubsetCheck]), ...(opts.checks ?? [])]
+    for (const check of checks) {
       try {
         problems.push(...(await check(definitions, resource.name)))
       } catch (err) {
