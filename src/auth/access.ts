@@ -1,0 +1,67 @@
+// Authorisation in one place: which kind of account may do what, on which unit's data.
+import type { Knex } from 'knex'
+import { AppError } from '../errors.js'
+import type { Principal, UserKind } from './principal.js'
+
+export type Permission =
+  | 'catalogue.read'
+  | 'catalogue.edit'
+  | 'catalogue.publish'
+  | 'dossier.submit'
+  | 'dossier.readOwn'
+  | 'dossier.readUnit'
+  | 'task.work'
+  | 'task.assign'
+  | 'supervision.read'
+  | 'calendar.edit'
+  | 'users.manage'
+  | 'units.manage'
+
+const grants: Record<UserKind, readonly Permission[]> = {
+  citizen: ['catalogue.read', 'dossier.submit', 'dossier.readOwn'],
+  organisation: ['catalogue.read', 'dossier.submit', 'dossier.readOwn'],
+  enterprise: ['catalogue.read', 'dossier.submit', 'dossier.readOwn'],
+  officer: ['catalogue.read', 'dossier.readUnit', 'task.work'],
+  supervisor: ['catalogue.read', 'dossier.readUnit', 'task.work', 'task.assign', 'supervision.read'],
+  analyst: ['catalogue.read', 'catalogue.edit', 'catalogue.publish'],
+  administrator: ['catalogue.read', 'calendar.edit', 'users.manage', 'units.manage'],
+}
+
+export function can(principal: Principal, permission: Permission): boolean {
+  return grants[principal.kind].includes(permission)
+}
+
+/** True when the unit at `unitPath` is the principal's unit or lies below it. */
+export function coversUnit(principal: Principal, unitPath: string): boolean {
+  return Boolean(principal.unitPath && unitPath.startsWith(principal.unitPath))
+}
+
+export interface AccessRequest {
+  principal: Principal | undefined
+  permission: Permission
+  /** For unit-scoped data: the path of the unit that owns it. */
+  unitPath?: string
+  /** Where existence must not leak, a denial answers 404 instead of 403. */
+  hideExistence?: boolean
+  /** Recorded in the audit log on denial. */
+  subject?: { type: string; id: string }
+}
+
+/**
+ * Throws 401/403/404 unless the principal holds the permission (and, for unit data, covers the
+ * unit). Denials are written to the audit log.
+ */
+export async function requireAccess(knex: Knex, req: AccessRequest): Promise<Principal> {
+  const { principal } = req
+  if (!principal) throw new AppError('MC_ERR_UNAUTHENTICATED')
+  const allowed = can(principal, req.permission) && (req.unitPath === undefined || coversUnit(principal, req.unitPath))
+  if (allowed) return principal
+  await knex('audit_events').insert({
+    actor_id: principal.userId,
+    action: 'access.denied',
+    subject_type: req.subject?.type ?? 'permission',
+    subject_id: req.subject?.id ?? req.permission,
+    data: { permission: req.permission, unitPath: req.unitPath ?? null },
+  })
+  throw new AppError(req.hideExistence ? 'MC_ERR_NOT_FOUND' : 'MC_ERR_FORBIDDEN')
+}
