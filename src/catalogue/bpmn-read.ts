@@ -1,0 +1,66 @@
+// Reads the parts of a BPMN file the catalogue cross-checks against: processes and their user
+// tasks with candidate groups. Full deploy validation is src/engine/validation's job, not this one's.
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+
+interface ModdleElement {
+  $type: string
+  id?: string
+  isExecutable?: boolean
+  flowElements?: ModdleElement[]
+  rootElements?: ModdleElement[]
+  extensionElements?: { values?: ModdleElement[] }
+  candidateGroups?: string
+  [key: string]: unknown
+}
+
+interface Moddle {
+  fromXML(xml: string, type?: string): Promise<{ rootElement: ModdleElement; warnings: Array<{ message: string }> }>
+}
+
+const BpmnModdle = require('bpmn-moddle') as { default?: new (packages: unknown) => Moddle } & (new (packages: unknown) => Moddle)
+const zeebe = require('zeebe-bpmn-moddle/resources/zeebe.json') as unknown
+
+export interface ProcessSummary {
+  id: string
+  executable: boolean
+  /** User tasks anywhere in the process (sub-processes included), by element id. */
+  userTasks: Map<string, { name?: string; candidateGroups: string[]; dueDate?: string }>
+}
+
+export type ParsedBpmn = { ok: true; processes: ProcessSummary[] } | { ok: false; message: string }
+
+export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
+  const Ctor = BpmnModdle.default ?? BpmnModdle
+  const moddle = new Ctor({ zeebe })
+  let root: ModdleElement
+  try {
+    const result = await moddle.fromXML(xml, 'bpmn:Definitions')
+    root = result.rootElement
+  } catch (err) {
+    return { ok: false, message: (err as Error).message }
+  }
+  const processes = (root.rootElements ?? [])
+    .filter((e) => e.$type === 'bpmn:Process')
+    .map((p) => {
+      const userTasks: ProcessSummary['userTasks'] = new Map()
+      collectUserTasks(p, userTasks)
+      return { id: p.id ?? '', executable: p.isExecutable === true, userTasks }
+    })
+  return { ok: true, processes }
+}
+
+function collectUserTasks(container: ModdleElement, into: ProcessSummary['userTasks']): void {
+  for (const el of container.flowElements ?? []) {
+    if (el.$type === 'bpmn:UserTask' && el.id) {
+      const ext = el.extensionElements?.values ?? []
+      const assignment = ext.find((v) => v.$type === 'zeebe:AssignmentDefinition')
+      const schedule = ext.find((v) => v.$type === 'zeebe:TaskSchedule')
+      const groups = typeof assignment?.candidateGroups === 'string' ? assignment.candidateGroups.split(',').map((g) => g.trim()).filter(Boolean) : []
+      const dueDate = typeof schedule?.['dueDate'] === 'string' ? schedule['dueDate'] : undefined
+      into.set(el.id, { ...(typeof el['name'] === 'string' ? { name: el['name'] } : {}), candidateGroups: groups, ...(dueDate ? { dueDate } : {}) })
+    }
+    if (el.flowElements) collectUserTasks(el, into)
+  }
+}
