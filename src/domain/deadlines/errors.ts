@@ -1,4 +1,6 @@
 // Coded errors of the deadline rules: a stable code, a Vietnamese and an English message.
+import { DomainError } from '../domain-error.js'
+
 export const deadlineErrors = {
   MC_ERR_EXTENSION_NOT_ALLOWED: {
     vi: 'Không được gia hạn hồ sơ',
@@ -20,21 +22,10 @@ export const deadlineErrors = {
 
 export type DeadlineErrorCode = keyof typeof deadlineErrors
 
-/**
- * A rule was broken. `reason` says which one (stable, English), `messages` say it to people.
- * HTTP callers map it to a 422 problem+json with the same code.
- */
-export class DeadlineError extends Error {
-  readonly status = 422
-  readonly messages: { vi: string; en: string }
-  constructor(
-    readonly code: DeadlineErrorCode,
-    readonly reason: string,
-    detail: { vi: string; en: string },
-  ) {
-    const base = deadlineErrors[code]
-    super(`${base.en}: ${detail.en}`)
+/** A deadline rule was broken; HTTP callers answer 422 with the same code. */
+export class DeadlineError extends DomainError<DeadlineErrorCode> {
+  constructor(code: DeadlineErrorCode, reason: string, detail: { vi: string; en: string }) {
+    super(code, reason, deadlineErrors[code], detail)
     this.name = 'DeadlineError'
-    this.messages = { vi: `${base.vi}: ${detail.vi}`, en: `${base.en}: ${detail.en}` }
   }
 }
