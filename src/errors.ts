@@ -21,6 +21,10 @@ export const problems = {
   MC_ERR_CONFLICT: { status: 409, title: 'Conflict', vi: 'Xung đột với trạng thái hiện tại', en: 'Conflicts with the current state' },
   MC_ERR_RATE_LIMITED: { status: 429, title: 'Too many requests', vi: 'Quá nhiều yêu cầu, vui lòng thử lại sau', en: 'Too many requests, try again later' },
   MC_ERR_BPMN_INVALID: { status: 422, title: 'Invalid BPMN', vi: 'Quy trình BPMN không hợp lệ', en: 'The BPMN process is invalid' },
+  MC_ERR_FILE_TYPE_NOT_ALLOWED: { status: 415, title: 'File type not allowed', vi: 'Loại tệp không được chấp nhận', en: 'This type of file is not accepted' },
+  MC_ERR_FILE_TOO_LARGE: { status: 413, title: 'File too large', vi: 'Tệp vượt quá dung lượng cho phép', en: 'The file is larger than allowed' },
+  MC_ERR_FILE_EMPTY: { status: 422, title: 'Empty file', vi: 'Tệp rỗng, không có nội dung', en: 'The file is empty' },
+  MC_ERR_FILE_SUSPICIOUS: { status: 422, title: 'Suspicious file', vi: 'Tệp có cấu trúc bất thường, nghi ngờ không an toàn nên không được chấp nhận', en: 'The file has an abnormal structure and was refused as unsafe' },
   MC_ERR_NOT_READY: { status: 503, title: 'Not ready', vi: 'Hệ thống chưa sẵn sàng', en: 'The service is not ready' },
   MC_ERR_INTERNAL: { status: 500, title: 'Internal error', vi: 'Lỗi hệ thống, vui lòng thử lại sau', en: 'Internal error, please try again later' },
 } as const satisfies Record<string, ProblemDefinition>
