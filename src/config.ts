@@ -19,6 +19,12 @@ export interface Config {
   logPretty: boolean
   /** Seed demo procedures, units and users on start (embedded default). */
   seedDemo: boolean
+  /** smtp(s)://user:pass@host:port of the mail relay; unset → e-mails are written to the log. */
+  smtpUrl?: string
+  /** From address of outgoing e-mail, e.g. `"Một cửa" <motcua@example.gov.vn>`. */
+  mailFrom: string
+  /** Directory of uploaded files (content-addressed blobs). */
+  filesDir: string
 }
 
 const envSchema = {
@@ -35,6 +41,9 @@ const envSchema = {
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     LOG_FORMAT: { type: 'string', enum: ['pretty', 'json'] },
     SEED_DEMO: { type: 'boolean' },
+    SMTP_URL: { type: 'string', pattern: '^smtps?://' },
+    MAIL_FROM: { type: 'string', minLength: 3, pattern: '@', default: 'motcua <no-reply@motcua.local>' },
+    FILES_DIR: { type: 'string', minLength: 1 },
   },
 } as const
 
@@ -82,6 +91,9 @@ export function loadConfig(env: Env = process.env, opts: { isTTY?: boolean } = {
     logLevel: raw['LOG_LEVEL'] as Config['logLevel'],
     logPretty: logFormat ? logFormat === 'pretty' : Boolean(opts.isTTY ?? process.stdout.isTTY),
     seedDemo: (raw['SEED_DEMO'] as boolean | undefined) ?? !databaseUrl,
+    smtpUrl: raw['SMTP_URL'] as string | undefined,
+    mailFrom: raw['MAIL_FROM'] as string,
+    filesDir: raw['FILES_DIR'] ? resolve(raw['FILES_DIR'] as string) : join(dataDir, 'files'),
   }
 }
 
