@@ -1,0 +1,248 @@
+// E-mail templates: pure functions from typed data to subject, plain text and HTML (Vietnamese first, then English).
+//
+// A template is a list of blocks rendered twice, to text and to HTML, so the two never drift apart
+// and every piece of data passes through one escaping function on its way into HTML.
+
+export const BUSINESS_TIME_ZONE = 'Asia/Ho_Chi_Minh'
+
+/** A calendar date `YYYY-MM-DD` (a due date is a day, not an instant) or an instant. */
+export type DateLike = string | Date
+
+export interface OverdueDossier {
+  dossierCode: string
+  procedureName: string
+  dueDate: DateLike
+  /** The step or department holding it, e.g. "Phòng Tư pháp — thẩm định". */
+  heldBy?: string
+}
+
+export type EmailTemplate =
+  | {
+      name: 'dossier-received'
+      data: { applicantName: string; dossierCode: string; procedureName: string; agencyName: string; receivedAt: Date; appointmentDate: DateLike; lookupUrl?: string }
+    }
+  | {
+      name: 'supplement-requested'
+      data: { applicantName: string; dossierCode: string; procedureName: string; missing: string[]; note?: string; lookupUrl?: string }
+    }
+  | { name: 'dossier-refused'; data: { applicantName: string; dossierCode: string; procedureName: string; reason: string } }
+  | {
+      name: 'result-ready'
+      data: { applicantName: string; dossierCode: string; procedureName: string; returnMethod: 'online' | 'counter' | 'post'; place?: string; lookupUrl?: string }
+    }
+  | {
+      name: 'dossier-late'
+      data: { applicantName: string; dossierCode: string; procedureName: string; agencyName: string; originalDueDate: DateLike; newDueDate: DateLike; reason: string }
+    }
+  | { name: 'overdue-officer'; data: { recipientName: string; dossiers: OverdueDossier[]; workspaceUrl?: string } }
+  | { name: 'overdue-supervisor'; data: { recipientName: string; unitName: string; dossiers: OverdueDossier[]; dashboardUrl?: string } }
+  | { name: 'verify-email'; data: { recipientName: string; link: string; expiresAt: Date } }
+
+export type EmailTemplateName = EmailTemplate['name']
+
+export interface RenderedEmail {
+  template: EmailTemplateName
+  subject: string
+  text: string
+  html: string
+}
+
+type Block =
+  | { p: string }
+  | { list: string[] }
+  | { link: string; label: string }
+  /** Starts the English part. */
+  | { english: true }
+
+export function renderEmail(t: EmailTemplate): RenderedEmail {
+  const { subject, blocks } = compose(t)
+  return { template: t.name, subject, text: toText(blocks), html: toHtml(subject, blocks) }
+}
+
+function compose(t: EmailTemplate): { subject: string; blocks: Block[] } {
+  const signature: Block = { p: 'Trân trọng,\nBộ phận Một cửa' }
+  switch (t.name) {
+    case 'dossier-received': {
+      const d = t.data
+      return {
+        subject: `Hồ sơ ${d.dossierCode} đã được tiếp nhận — hẹn trả kết quả ngày ${formatDate(d.appointmentDate)}`,
+        blocks: [
+          { p: `Kính gửi ${d.applicantName},` },
+          { p: `${d.agencyName} đã tiếp nhận hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) lúc ${formatDateTime(d.receivedAt)}.` },
+          { p: `Ngày hẹn trả kết quả: ${formatDate(d.appointmentDate)}.` },
+          ...lookup(d.lookupUrl),
+          signature,
+          { english: true },
+          { p: `Your dossier ${d.dossierCode} was received; the result is due on ${formatDate(d.appointmentDate)}.` },
+        ],
+      }
+    }
+    case 'supplement-requested': {
+      const d = t.data
+      return {
+        subject: `Hồ sơ ${d.dossierCode} cần bổ sung giấy tờ`,
+        blocks: [
+          { p: `Kính gửi ${d.applicantName},` },
+          { p: `Hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) chưa đầy đủ. Đề nghị Ông/Bà bổ sung:` },
+          { list: d.missing },
+          ...(d.note ? [{ p: `Ghi chú của cán bộ: ${d.note}` }] : []),
+          ...lookup(d.lookupUrl),
+          signature,
+          { english: true },
+          { p: `Your dossier ${d.dossierCode} is incomplete; please supply the documents listed above.` },
+        ],
+      }
+    }
+    case 'dossier-refused': {
+      const d = t.data
+      return {
+        subject: `Hồ sơ ${d.dossierCode} không được tiếp nhận`,
+        blocks: [
+          { p: `Kính gửi ${d.applicantName},` },
+          { p: `Hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) không được tiếp nhận.` },
+          { p: `Lý do: ${d.reason}` },
+          signature,
+          { english: true },
+          { p: `Your dossier ${d.dossierCode} was not accepted; the reason is given above.` },
+        ],
+      }
+    }
+    case 'result-ready': {
+      const d = t.data
+      const how = {
+        online: 'Kết quả đã được trả trực tuyến, Ông/Bà có thể tải về từ cổng dịch vụ công.',
+        counter: `Mời Ông/Bà đến nhận kết quả tại ${d.place ?? 'Bộ phận Một cửa'}.`,
+        post: `Kết quả đã được gửi qua dịch vụ bưu chính${d.place ? ` đến ${d.place}` : ''}.`,
+      }[d.returnMethod]
+      return {
+        subject: `Hồ sơ ${d.dossierCode} đã có kết quả`,
+        blocks: [
+          { p: `Kính gửi ${d.applicantName},` },
+          { p: `Hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) đã có kết quả.` },
+          { p: how },
+          ...lookup(d.lookupUrl),
+          signature,
+          { english: true },
+          { p: `The result of your dossier ${d.dossierCode} is ready.` },
+        ],
+      }
+    }
+    case 'dossier-late': {
+      const d = t.data
+      return {
+        subject: `Phiếu xin lỗi và hẹn lại ngày trả kết quả — hồ sơ ${d.dossierCode}`,
+        blocks: [
+          { p: `Kính gửi ${d.applicantName},` },
+          {
+            p:
+              `${d.agencyName} xin lỗi Ông/Bà vì hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) ` +
+              `không thể trả kết quả đúng hẹn ngày ${formatDate(d.originalDueDate)}.`,
+          },
+          { p: `Lý do: ${d.reason}` },
+          { p: `Ngày hẹn trả kết quả mới: ${formatDate(d.newDueDate)}.` },
+          { p: 'Mong Ông/Bà thông cảm.' },
+          signature,
+          { english: true },
+          { p: `We apologise: dossier ${d.dossierCode} is late. The new date for the result is ${formatDate(d.newDueDate)}.` },
+        ],
+      }
+    }
+    case 'overdue-officer': {
+      const d = t.data
+      return {
+        subject: `Cảnh báo: ${d.dossiers.length} hồ sơ quá hạn đang chờ anh/chị xử lý`,
+        blocks: [
+          { p: `Kính gửi ${d.recipientName},` },
+          { p: 'Các hồ sơ sau đã quá hạn xử lý:' },
+          { list: d.dossiers.map(overdueLine) },
+          ...(d.workspaceUrl ? [{ link: d.workspaceUrl, label: 'Mở danh sách công việc' }] : []),
+          { english: true },
+          { p: `${d.dossiers.length} dossier(s) assigned to you are overdue.` },
+        ],
+      }
+    }
+    case 'overdue-supervisor': {
+      const d = t.data
+      return {
+        subject: `Cảnh báo: ${d.dossiers.length} hồ sơ quá hạn tại ${d.unitName}`,
+        blocks: [
+          { p: `Kính gửi ${d.recipientName},` },
+          { p: `Các hồ sơ sau của ${d.unitName} đã quá hạn:` },
+          { list: d.dossiers.map(overdueLine) },
+          ...(d.dashboardUrl ? [{ link: d.dashboardUrl, label: 'Mở bảng theo dõi' }] : []),
+          { english: true },
+          { p: `${d.dossiers.length} dossier(s) of ${d.unitName} are overdue.` },
+        ],
+      }
+    }
+    case 'verify-email': {
+      const d = t.data
+      return {
+        subject: 'Xác nhận địa chỉ thư điện tử',
+        blocks: [
+          { p: `Kính gửi ${d.recipientName},` },
+          { p: `Vui lòng mở liên kết sau để xác nhận địa chỉ thư điện tử (hiệu lực đến ${formatDateTime(d.expiresAt)}):` },
+          { link: d.link, label: 'Xác nhận địa chỉ thư điện tử' },
+          { p: 'Nếu Ông/Bà không đăng ký tài khoản, xin bỏ qua thư này.' },
+          { english: true },
+          { p: 'Please open the link above to confirm your e-mail address. If you did not register, ignore this message.' },
+        ],
+      }
+    }
+  }
+}
+
+const lookup = (url: string | undefined): Block[] => (url ? [{ link: url, label: 'Tra cứu hồ sơ' }] : [])
+
+const overdueLine = (d: OverdueDossier): string =>
+  `${d.dossierCode} — ${d.procedureName} — hạn ${formatDate(d.dueDate)}${d.heldBy ? ` — đang ở: ${d.heldBy}` : ''}`
+
+function toText(blocks: Block[]): string {
+  const parts = blocks.map((b) => {
+    if ('p' in b) return b.p
+    if ('list' in b) return b.list.map((item) => `- ${item}`).join('\n')
+    if ('link' in b) return `${b.label}: ${b.link}`
+    return '---\nEnglish:'
+  })
+  return parts.join('\n\n') + '\n'
+}
+
+function toHtml(subject: string, blocks: Block[]): string {
+  const body = blocks.map((b) => {
+    if ('p' in b) return `<p>${escapeHtml(b.p).replace(/\n/g, '<br>')}</p>`
+    if ('list' in b) return `<ul>${b.list.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`
+    if ('link' in b) return `<p><a href="${escapeHtml(safeUrl(b.link))}">${escapeHtml(b.label)}</a></p>`
+    return '<hr><p lang="en"><em>English</em></p>'
+  })
+  return (
+    `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>` +
+    `<body>${body.join('')}</body></html>`
+  )
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+}
+
+/** Only http(s) links go into an href: a `javascript:` link in a mail would be an attack. */
+function safeUrl(url: string): string {
+  return /^https?:\/\//i.test(url) ? url : '#'
+}
+
+const dateFmt = new Intl.DateTimeFormat('en-GB', { timeZone: BUSINESS_TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric' })
+const timeFmt = new Intl.DateTimeFormat('en-GB', { timeZone: BUSINESS_TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+
+/** dd/mm/yyyy, the Vietnamese way; a `YYYY-MM-DD` string is a calendar day and is not shifted by time zones. */
+export function formatDate(d: DateLike): string {
+  if (typeof d === 'string') {
+    const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(d)
+    if (m) return `${m[3]}/${m[2]}/${m[1]}`
+    return formatDate(new Date(d))
+  }
+  return dateFmt.format(d)
+}
+
+/** `09:15 ngày 02/03/2026` in the business time zone. */
+export function formatDateTime(d: Date): string {
+  return `${timeFmt.format(d)} ngày ${dateFmt.format(d)}`
+}
