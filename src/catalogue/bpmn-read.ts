@@ -1,8 +1,7 @@
 // Reads the parts of a BPMN file the catalogue cross-checks against: processes and their user
 // tasks with candidate groups. Full deploy validation is src/engine/validation's job, not this one's.
-import { createRequire } from 'node:module'
-
-const require = createRequire(import.meta.url)
+import { BpmnModdle } from 'bpmn-moddle'
+import zeebe from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' }
 
 interface ModdleElement {
   $type: string
@@ -15,12 +14,6 @@ interface ModdleElement {
   [key: string]: unknown
 }
 
-interface Moddle {
-  fromXML(xml: string, type?: string): Promise<{ rootElement: ModdleElement; warnings: Array<{ message: string }> }>
-}
-
-const BpmnModdle = require('bpmn-moddle') as { default?: new (packages: unknown) => Moddle } & (new (packages: unknown) => Moddle)
-const zeebe = require('zeebe-bpmn-moddle/resources/zeebe.json') as unknown
 
 export interface ProcessSummary {
   id: string
@@ -32,12 +25,11 @@ export interface ProcessSummary {
 export type ParsedBpmn = { ok: true; processes: ProcessSummary[] } | { ok: false; message: string }
 
 export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
-  const Ctor = BpmnModdle.default ?? BpmnModdle
-  const moddle = new Ctor({ zeebe })
+  const moddle = new BpmnModdle({ zeebe })
   let root: ModdleElement
   try {
-    const result = await moddle.fromXML(xml, 'bpmn:Definitions')
-    root = result.rootElement
+    const result = await moddle.fromXML(xml)
+    root = result.rootElement as unknown as ModdleElement
   } catch (err) {
     return { ok: false, message: (err as Error).message }
   }
