@@ -1,0 +1,336 @@
+// Reads Zeebe-flavoured BPMN with bpmn-moddle and compiles each executable process into a flat,
+// id-indexed model the interpreter walks; parsing happens once per definition (cached by key).
+import { BpmnModdle } from 'bpmn-moddle'
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+const zeebeModdle = require('zeebe-bpmn-moddle/resources/zeebe.json') as object
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type ModdleElement = any
+
+export async function parseBpmn(xml: string): Promise<{ definitions: ModdleElement; warnings: string[] }> {
+  const moddle = new BpmnModdle({ zeebe: zeebeModdle })
+  const { rootElement, warnings } = await moddle.fromXML(xml)
+  return { definitions: rootElement, warnings: (warnings ?? []).map((w: { message: string }) => w.message) }
+}
+
+export type ElementKind =
+  | 'process'
+  | 'startEvent'
+  | 'endEvent'
+  | 'intermediateCatchEvent'
+  | 'intermediateThrowEvent'
+  | 'boundaryEvent'
+  | 'jobTask'
+  | 'userTask'
+  | 'receiveTask'
+  | 'scriptTask'
+  | 'passTask'
+  | 'exclusiveGateway'
+  | 'parallelGateway'
+  | 'inclusiveGateway'
+  | 'eventBasedGateway'
+  | 'subProcess'
+  | 'eventSubProcess'
+  | 'callActivity'
+
+export type EventKind = 'none' | 'message' | 'timer' | 'error' | 'terminate'
+
+export interface Mapping {
+  source: string
+  target: string
+}
+
+export interface Flow {
+  id: string
+  sourceId: string
+  targetId: string
+  condition?: string
+}
+
+export interface TimerDef {
+  kind: 'duration' | 'date' | 'cycle'
+  expression: string
+}
+
+export interface Element {
+  id: string
+  name?: string
+  /** The BPMN type without prefix, e.g. `serviceTask`, as reported in events. */
+  bpmnType: string
+  kind: ElementKind
+  /** Flow scope: the id of the enclosing process or sub-process. */
+  scopeId: string | null
+  incoming: string[]
+  outgoing: Flow[]
+  defaultFlowId?: string
+  event: EventKind
+  message?: { name: string; correlationKey?: string }
+  timer?: TimerDef
+  /** Error code thrown (end event) or caught (undefined = catch all). */
+  errorCode?: string
+  interrupting: boolean
+  attachedToId?: string
+  boundaryIds: string[]
+  jobType?: string
+  jobRetries?: string
+  headers: Record<string, string>
+  inputs: Mapping[]
+  outputs: Mapping[]
+  userTask?: {
+    assignee?: string
+    candidateGroups?: string
+    candidateUsers?: string
+    dueDate?: string
+    followUpDate?: string
+    formKey?: string
+    priority?: string
+  }
+  script?: { expression: string; resultVariable: string }
+  calledElement?: { processId: string; propagateAllChildVariables: boolean; propagateAllParentVariables: boolean }
+  multiInstance?: {
+    sequential: boolean
+    inputCollection?: string
+    inputElement?: string
+    outputCollection?: string
+    outputElement?: string
+    completionCondition?: string
+  }
+  /** Scopes only: none start event, event sub-processes and children. */
+  noneStartId?: string
+  eventSubProcessIds: string[]
+  /** Event sub-process only: its single start event. */
+  startEventId?: string
+  /** Event-based gateway: the catch events (or receive tasks) after it. */
+  eventTargetIds: string[]
+}
+
+export interface CompiledProcess {
+  bpmnProcessId: string
+  /** Set by the engine's definition cache. */
+  definitionKey: number
+  version: number
+  elements: Map<string, Element>
+  flows: Map<string, Flow>
+  messageStartIds: string[]
+  timerStartIds: string[]
+}
+
+function ext(el: ModdleElement, type: string): ModdleElement | undefined {
+  return el?.extensionElements?.values?.find((v: ModdleElement) => v.$type === type)
+}
+
+function localType(el: ModdleElement): string {
+  const t = String(el.$type).replace(/^bpmn:/, '')
+  return t.charAt(0).toLowerCase() + t.slice(1)
+}
+
+export function eventDefinitionOf(el: ModdleElement): { kind: EventKind | 'unsupported'; def?: ModdleElement; type?: string } {
+  const defs: ModdleElement[] = el.eventDefinitions ?? []
+  if (defs.length === 0) return { kind: 'none' }
+  if (defs.length > 1) return { kind: 'unsupported', type: 'multiple event definitions' }
+  const def = defs[0]
+  switch (def.$type) {
+    case 'bpmn:MessageEventDefinition':
+      return { kind: 'message', def }
+    case 'bpmn:TimerEventDefinition':
+      return { kind: 'timer', def }
+    case 'bpmn:ErrorEventDefinition':
+      return { kind: 'error', def }
+    case 'bpmn:TerminateEventDefinition':
+      return { kind: 'terminate', def }
+    default:
+      return { kind: 'unsupported', def, type: String(def.$type).replace(/^bpmn:/, '') }
+  }
+}
+
+function timerOf(def: ModdleElement): TimerDef | undefined {
+  if (def.timeDuration?.body != null) return { kind: 'duration', expression: String(def.timeDuration.body).trim() }
+  if (def.timeDate?.body != null) return { kind: 'date', expression: String(def.timeDate.body).trim() }
+  if (def.timeCycle?.body != null) return { kind: 'cycle', expression: String(def.timeCycle.body).trim() }
+  return undefined
+}
+
+function mappings(list: ModdleElement[] | undefined): Mapping[] {
+  return (list ?? []).map((p) => ({ source: String(p.source ?? ''), target: String(p.target ?? '') }))
+}
+
+function kindOf(el: ModdleElement): ElementKind | undefined {
+  switch (el.$type) {
+    case 'bpmn:StartEvent':
+      return 'startEvent'
+    case 'bpmn:EndEvent':
+      return 'endEvent'
+    case 'bpmn:IntermediateCatchEvent':
+      return 'intermediateCatchEvent'
+    case 'bpmn:IntermediateThrowEvent':
+      return 'intermediateThrowEvent'
+    case 'bpmn:BoundaryEvent':
+      return 'boundaryEvent'
+    case 'bpmn:ServiceTask':
+    case 'bpmn:SendTask':
+    case 'bpmn:BusinessRuleTask':
+      return 'jobTask'
+    case 'bpmn:ScriptTask':
+      return ext(el, 'zeebe:Script') ? 'scriptTask' : 'jobTask'
+    case 'bpmn:UserTask':
+      return 'userTask'
+    case 'bpmn:ReceiveTask':
+      return 'receiveTask'
+    case 'bpmn:Task':
+    case 'bpmn:ManualTask':
+      return 'passTask'
+    case 'bpmn:ExclusiveGateway':
+      return 'exclusiveGateway'
+    case 'bpmn:ParallelGateway':
+      return 'parallelGateway'
+    case 'bpmn:InclusiveGateway':
+      return 'inclusiveGateway'
+    case 'bpmn:EventBasedGateway':
+      return 'eventBasedGateway'
+    case 'bpmn:SubProcess':
+      return el.triggeredByEvent ? 'eventSubProcess' : 'subProcess'
+    case 'bpmn:CallActivity':
+      return 'callActivity'
+    default:
+      return undefined
+  }
+}
+
+/** Executable processes of a definitions element. */
+export function executableProcesses(definitions: ModdleElement): ModdleElement[] {
+  return (definitions.rootElements ?? []).filter((r: ModdleElement) => r.$type === 'bpmn:Process' && r.isExecutable !== false)
+}
+
+export function compileProcess(proc: ModdleElement): CompiledProcess {
+  const elements = new Map<string, Element>()
+  const flows = new Map<string, Flow>()
+  const compiled: CompiledProcess = { bpmnProcessId: proc.id, definitionKey: 0, version: 0, elements, flows, messageStartIds: [], timerStartIds: [] }
+
+  const base = (id: string, bpmnType: string, kind: ElementKind, scopeId: string | null): Element => ({
+    id,
+    bpmnType,
+    kind,
+    scopeId,
+    incoming: [],
+    outgoing: [],
+    event: 'none',
+    interrupting: true,
+    boundaryIds: [],
+    headers: {},
+    inputs: [],
+    outputs: [],
+    eventSubProcessIds: [],
+    eventTargetIds: [],
+  })
+  elements.set(proc.id, base(proc.id, 'process', 'process', null))
+
+  const walk = (container: ModdleElement, scopeId: string): void => {
+    const scope = elements.get(scopeId)!
+    for (const fe of container.flowElements ?? []) {
+      if (fe.$type === 'bpmn:SequenceFlow') {
+        const body = fe.conditionExpression?.body
+        flows.set(fe.id, { id: fe.id, sourceId: fe.sourceRef.id, targetId: fe.targetRef.id, condition: body != null ? String(body).trim() : undefined })
+        continue
+      }
+      const kind = kindOf(fe)
+      if (!kind) continue // data objects and the like carry no behaviour; the subset check rejects the rest
+      const el = base(fe.id, localType(fe), kind, scopeId)
+      if (fe.name) el.name = fe.name
+      const ed = eventDefinitionOf(fe)
+      if (ed.kind !== 'unsupported') el.event = ed.kind
+      if (ed.kind === 'message') {
+        const msg = ed.def.messageRef
+        el.message = { name: String(msg?.name ?? ''), correlationKey: ext(msg, 'zeebe:Subscription')?.correlationKey }
+      } else if (ed.kind === 'timer') {
+        el.timer = timerOf(ed.def)
+      } else if (ed.kind === 'error') {
+        const code = ed.def.errorRef?.errorCode
+        if (code != null && code !== '') el.errorCode = String(code)
+      }
+      if (kind === 'receiveTask' && fe.messageRef) {
+        el.message = { name: String(fe.messageRef.name ?? ''), correlationKey: ext(fe.messageRef, 'zeebe:Subscription')?.correlationKey }
+        el.event = 'message'
+      }
+      if (kind === 'boundaryEvent') {
+        el.attachedToId = fe.attachedToRef?.id
+        el.interrupting = fe.cancelActivity !== false
+      }
+      if (kind === 'startEvent') el.interrupting = fe.isInterrupting !== false
+      const td = ext(fe, 'zeebe:TaskDefinition')
+      if (td) {
+        el.jobType = td.type
+        el.jobRetries = td.retries
+      }
+      for (const h of ext(fe, 'zeebe:TaskHeaders')?.values ?? []) el.headers[String(h.key)] = String(h.value ?? '')
+      const io = ext(fe, 'zeebe:IoMapping')
+      el.inputs = mappings(io?.inputParameters)
+      el.outputs = mappings(io?.outputParameters)
+      if (kind === 'userTask') {
+        const a = ext(fe, 'zeebe:AssignmentDefinition')
+        const s = ext(fe, 'zeebe:TaskSchedule')
+        const f = ext(fe, 'zeebe:FormDefinition')
+        const p = ext(fe, 'zeebe:PriorityDefinition')
+        el.userTask = {
+          assignee: a?.assignee,
+          candidateGroups: a?.candidateGroups,
+          candidateUsers: a?.candidateUsers,
+          dueDate: s?.dueDate,
+          followUpDate: s?.followUpDate,
+          formKey: f?.formKey ?? f?.formId ?? f?.externalReference,
+          priority: p?.priority,
+        }
+      }
+      if (kind === 'scriptTask') {
+        const sc = ext(fe, 'zeebe:Script')
+        el.script = { expression: String(sc.expression ?? ''), resultVariable: String(sc.resultVariable ?? '') }
+      }
+      if (kind === 'callActivity') {
+        const ce = ext(fe, 'zeebe:CalledElement')
+        el.calledElement = {
+          processId: String(ce?.processId ?? ''),
+          propagateAllChildVariables: ce?.propagateAllChildVariables !== false,
+          propagateAllParentVariables: ce?.propagateAllParentVariables !== false,
+        }
+      }
+      const lc = fe.loopCharacteristics
+      if (lc?.$type === 'bpmn:MultiInstanceLoopCharacteristics') {
+        const z = ext(lc, 'zeebe:LoopCharacteristics')
+        el.multiInstance = {
+          sequential: lc.isSequential === true,
+          inputCollection: z?.inputCollection,
+          inputElement: z?.inputElement,
+          outputCollection: z?.outputCollection,
+          outputElement: z?.outputElement,
+          completionCondition: lc.completionCondition?.body != null ? String(lc.completionCondition.body).trim() : undefined,
+        }
+      }
+      if (fe.default) el.defaultFlowId = fe.default.id
+      elements.set(el.id, el)
+      if (kind === 'subProcess' || kind === 'eventSubProcess') {
+        walk(fe, fe.id)
+        if (kind === 'eventSubProcess') scope.eventSubProcessIds.push(fe.id)
+      }
+      if (kind === 'startEvent') {
+        if (scope.kind === 'eventSubProcess') scope.startEventId = fe.id
+        else if (el.event === 'none') scope.noneStartId = fe.id
+        else if (scope.kind === 'process' && el.event === 'message') compiled.messageStartIds.push(fe.id)
+        else if (scope.kind === 'process' && el.event === 'timer') compiled.timerStartIds.push(fe.id)
+      }
+    }
+  }
+  walk(proc, proc.id)
+
+  for (const flow of flows.values()) {
+    elements.get(flow.sourceId)?.outgoing.push(flow)
+    elements.get(flow.targetId)?.incoming.push(flow.id)
+  }
+  for (const el of elements.values()) {
+    if (el.kind === 'boundaryEvent' && el.attachedToId) elements.get(el.attachedToId)?.boundaryIds.push(el.id)
+    if (el.kind === 'eventBasedGateway') el.eventTargetIds = el.outgoing.map((f) => f.targetId)
+    // An event sub-process' interrupting flag lives on its start event.
+    if (el.kind === 'eventSubProcess' && el.startEventId) el.interrupting = elements.get(el.startEventId)!.interrupting
+  }
+  return compiled
+}
