@@ -1,0 +1,99 @@
+// SQL of the procedure catalogue: procedures and their versions.
+import type { Knex } from 'knex'
+import type { ProcedureDefinition } from './definition.js'
+import { searchPatterns } from './search-text.js'
+
+export interface ProcedureRow {
+  id: string
+  code: string
+  slug: string
+  name: string
+  field: string
+  agency_level: string
+  agency: string
+  online_level: string
+  search_text: string
+  published_version: number | null
+}
+
+export interface VersionRow {
+  id: string
+  procedure_id: string
+  version: number
+  status: 'draft' | 'published'
+  definition: ProcedureDefinition
+  bpmn_xml: string
+  checksum: string
+  bpmn_process_id: string
+  process_definition_key: string | null
+  process_definition_version: number | null
+  published_at: Date | null
+  published_by: string | null
+}
+
+export interface ProcedureFilter {
+  /** Free text; folded, every word must match a word prefix. */
+  q?: string
+  field?: string
+  agency?: string
+  agencyLevel?: string
+  onlineLevel?: string
+  /** Include procedures never published (analysts). */
+  includeUnpublished?: boolean
+  limit?: number
+  offset?: number
+}
+
+export function catalogueRepository(db: Knex | Knex.Transaction) {
+  return {
+    procedureBySlug: (slug: string) => db<ProcedureRow>('procedures').where({ slug }).first(),
+    procedureByCode: (code: string) => db<ProcedureRow>('procedures').where({ code }).first(),
+
+    async insertProcedure(row: Omit<ProcedureRow, 'id' | 'published_version'>): Promise<ProcedureRow> {
+      const [created] = await db('procedures').insert(row).returning('*')
+      return created as ProcedureRow
+    },
+    async updateProcedure(id: string, patch: Partial<Omit<ProcedureRow, 'id'>>): Promise<void> {
+      await db('procedures').where({ id }).update({ ...patch, updated_at: db.fn.now() })
+    },
+
+    draftOf: (procedureId: string) => db<VersionRow>('procedure_versions').where({ procedure_id: procedureId, status: 'draft' }).first(),
+    version: (procedureId: string, version: number) => db<VersionRow>('procedure_versions').where({ procedure_id: procedureId, version }).first(),
+    latestVersion: (procedureId: string) => db<VersionRow>('procedure_versions').where({ procedure_id: procedureId }).orderBy('version', 'desc').first(),
+
+    async insertVersion(row: Omit<VersionRow, 'id' | 'process_definition_key' | 'process_definition_version' | 'published_at' | 'published_by'> & { created_by?: string | null }): Promise<VersionRow> {
+      const [created] = await db('procedure_versions').insert({ ...row, definition: JSON.stringify(row.definition) }).returning('*')
+      return created as VersionRow
+    },
+    async updateDraft(id: string, patch: { definition?: ProcedureDefinition; bpmn_xml?: string; checksum: string; bpmn_process_id?: string }): Promise<void> {
+      const { definition, ...rest } = patch
+      await db('procedure_versions')
+        .where({ id, status: 'draft' })
+        .update({ ...rest, ...(definition ? { definition: JSON.stringify(definition) } : {}), updated_at: db.fn.now() })
+    },
+    async markPublished(id: string, p: { processDefinitionKey: string; processDefinitionVersion: number; publishedBy: string | null }): Promise<void> {
+      await db('procedure_versions').where({ id, status: 'draft' }).update({
+        status: 'published',
+        process_definition_key: p.processDefinitionKey,
+        process_definition_version: p.processDefinitionVersion,
+        published_at: db.fn.now(),
+        published_by: p.publishedBy,
+        updated_at: db.fn.now(),
+      })
+    },
+
+    async list(filter: ProcedureFilter): Promise<{ items: ProcedureRow[]; total: number }> {
+      const query = db<ProcedureRow>('procedures')
+      if (!filter.includeUnpublished) query.whereNotNull('published_version')
+      // ESCAPE is explicit: searchPatterns escapes % and _ with a backslash.
+      for (const pattern of searchPatterns(filter.q ?? '')) query.whereRaw(`search_text LIKE ? ESCAPE '\\'`, [pattern])
+      if (filter.field) query.where('field', filter.field)
+      if (filter.agency) query.where('agency', filter.agency)
+      if (filter.agencyLevel) query.where('agency_level', filter.agencyLevel)
+      if (filter.onlineLevel) query.where('online_level', filter.onlineLevel)
+      const [{ count }] = (await query.clone().count({ count: '*' })) as [{ count: string | number }]
+      const items = await query.orderBy('name').orderBy('code').limit(Math.min(filter.limit ?? 20, 100)).offset(filter.offset ?? 0)
+      return { items, total: Number(count) }
+    },
+  }
+}

@@ -1,0 +1,190 @@
+// The procedure catalogue: analysts draft and publish versions (definition + BPMN, deployed through
+// the engine port, all or nothing); citizens search and read published procedures.
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Knex } from 'knex'
+import { AppError } from '../errors.js'
+import { DeployValidationError, type DeployProblem, type DeployResource, type Engine } from '../engine/port.js'
+import { validateBpmn } from '../engine/validation/index.js'
+import { formsDir, loadProcedureDefinition, workflowsDir, type DefinitionProblem, type ProcedureDefinition } from './definition.js'
+import { forgetForm } from './form-validation.js'
+import { catalogueRepository, type ProcedureFilter, type ProcedureRow, type VersionRow } from './repository.js'
+import { searchDocument } from './search-text.js'
+
+export type PublishResult =
+  | { ok: true; slug: string; version: number; processDefinitionKey: string; processDefinitionVersion: number }
+  | { ok: false; problems: DefinitionProblem[] }
+
+export type DraftResult = { ok: true; slug: string; version: number } | { ok: false; problems: DefinitionProblem[] }
+
+export interface ProcedureSummary {
+  code: string
+  slug: string
+  name: string
+  field: string
+  agencyLevel: string
+  agency: string
+  onlineLevel: string
+  publishedVersion: number | null
+}
+
+export interface ProcedureDetail extends ProcedureSummary {
+  version: number
+  status: 'draft' | 'published'
+  definition: ProcedureDefinition
+  processDefinitionKey: string | null
+}
+
+export interface CatalogueOptions {
+  /** BPMN deploy validation; the default is src/engine/validation's validateBpmn. */
+  validateBpmn?: (resources: DeployResource[]) => Promise<DeployProblem[]>
+}
+
+const checksum = (definition: unknown, bpmnXml: string): string => createHash('sha256').update(JSON.stringify(definition)).update('\u0000').update(bpmnXml).digest('hex')
+
+const bpmnProblems = (problems: DeployProblem[]): DefinitionProblem[] =>
+  problems.filter((p) => p.severity === 'error').map((p) => ({ path: `bpmn:${p.elementId ?? p.resourceName}`, message: `${p.message} (${p.rule})` }))
+
+function summary(row: ProcedureRow): ProcedureSummary {
+  return { code: row.code, slug: row.slug, name: row.name, field: row.field, agencyLevel: row.agency_level, agency: row.agency, onlineLevel: row.online_level, publishedVersion: row.published_version }
+}
+
+function catalogueColumns(def: ProcedureDefinition) {
+  return {
+    code: def.code, slug: def.slug, name: def.name, field: def.field, agency_level: def.agencyLevel, agency: def.agency, online_level: def.onlineLevel,
+    search_text: searchDocument(def.code, def.name, def.nameEn, def.field, def.agency, def.slug.replace(/-/g, ' ')),
+  }
+}
+
+export class CatalogueService {
+  private readonly validate: (resources: DeployResource[]) => Promise<DeployProblem[]>
+
+  constructor(private readonly knex: Knex, private readonly engine: Pick<Engine, 'deploy'>, opts: CatalogueOptions = {}) {
+    this.validate = opts.validateBpmn ?? ((resources) => validateBpmn(resources))
+  }
+
+  /** Creates the draft of a new procedure or the next version of an existing one (one draft at a time). */
+  async createDraft(input: { definition: unknown; bpmnXml: string; actorId?: string }): Promise<DraftResult> {
+    const loaded = await loadProcedureDefinition(input.definition, { bpmnXml: input.bpmnXml })
+    // A draft may be incomplete, but it must at least be a definition we can file.
+    if (!loaded.ok && loaded.problems.some((p) => p.path === '/slug' || p.path === '/code' || p.path === '/' || p.path === '/workflow/bpmnProcessId')) {
+      return { ok: false, problems: loaded.problems }
+    }
+    const def = input.definition as ProcedureDefinition
+    return this.knex.transaction(async (trx) => {
+      const repo = catalogueRepository(trx)
+      let procedure = await repo.procedureBySlug(def.slug)
+      if (!procedure) procedure = await repo.insertProcedure(catalogueColumns(def))
+      else if (procedure.code !== def.code) return { ok: false, problems: [{ path: '/code', message: `Procedure ${def.slug} has code ${procedure.code}; the code cannot change` }] }
+      if (await repo.draftOf(procedure.id)) throw new AppError('MC_ERR_CONFLICT', `Procedure ${def.slug} already has a draft; update it instead`)
+      const latest = await repo.latestVersion(procedure.id)
+      const version = (latest?.version ?? 0) + 1
+      await repo.insertVersion({
+        procedure_id: procedure.id, version, status: 'draft', definition: def, bpmn_xml: input.bpmnXml,
+        checksum: checksum(def, input.bpmnXml), bpmn_process_id: def.workflow.bpmnProcessId, created_by: input.actorId ?? null,
+      })
+      return { ok: true as const, slug: def.slug, version }
+    })
+  }
+
+  async updateDraft(slug: string, patch: { definition?: unknown; bpmnXml?: string }): Promise<DraftResult> {
+    return this.knex.transaction(async (trx) => {
+      const repo = catalogueRepository(trx)
+      const procedure = await repo.procedureBySlug(slug)
+      const draft = procedure && (await repo.draftOf(procedure.id))
+      if (!procedure || !draft) throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', `No draft of procedure ${slug}`)
+      const definition = (patch.definition ?? draft.definition) as ProcedureDefinition
+      const bpmnXml = patch.bpmnXml ?? draft.bpmn_xml
+      if (definition.slug !== slug) return { ok: false, problems: [{ path: '/slug', message: `The slug cannot change (${slug})` }] }
+      await repo.updateDraft(draft.id, { definition, bpmn_xml: bpmnXml, checksum: checksum(definition, bpmnXml), bpmn_process_id: definition.workflow?.bpmnProcessId ?? draft.bpmn_process_id })
+      forgetForm(`${slug}@${draft.version}`)
+      return { ok: true as const, slug, version: draft.version }
+    })
+  }
+
+  /**
+   * Validates the draft's definition and BPMN, deploys the BPMN, then marks the version published.
+   * Any problem → every problem is returned and nothing is deployed or published.
+   */
+  async publish(slug: string, actorId?: string): Promise<PublishResult> {
+    const repo = catalogueRepository(this.knex)
+    const procedure = await repo.procedureBySlug(slug)
+    const draft = procedure && (await repo.draftOf(procedure.id))
+    if (!procedure || !draft) throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', `No draft of procedure ${slug}`)
+    const def = draft.definition
+    const resource: DeployResource = { name: def.workflow?.file ?? `${slug}.bpmn`, content: draft.bpmn_xml }
+    const loaded = await loadProcedureDefinition(def, { bpmnXml: draft.bpmn_xml })
+    const problems = [...(loaded.ok ? [] : loaded.problems), ...bpmnProblems(await this.validate([resource]))]
+    if (problems.length > 0) return { ok: false, problems }
+
+    // Deployed before the transaction: the embedded engine may share this database, and PGlite
+    // hangs when a second connection is used while a transaction is open. A deployment whose
+    // publication then fails is harmless: redeploying the same resource is a duplicate.
+    let deployed
+    try {
+      const result = await this.engine.deploy([resource])
+      deployed = result.processes.find((p) => p.bpmnProcessId === def.workflow.bpmnProcessId)
+    } catch (err) {
+      if (err instanceof DeployValidationError) return { ok: false, problems: bpmnProblems(err.problems) }
+      throw err
+    }
+    if (!deployed) return { ok: false, problems: [{ path: '/workflow/bpmnProcessId', message: `The engine deployed no process "${def.workflow.bpmnProcessId}"` }] }
+
+    await this.knex.transaction(async (trx) => {
+      const tx = catalogueRepository(trx)
+      await tx.markPublished(draft.id, { processDefinitionKey: deployed.processDefinitionKey, processDefinitionVersion: deployed.version, publishedBy: actorId ?? null })
+      await tx.updateProcedure(procedure.id, { ...catalogueColumns(def), published_version: draft.version })
+    })
+    return { ok: true, slug, version: draft.version, processDefinitionKey: deployed.processDefinitionKey, processDefinitionVersion: deployed.version }
+  }
+
+  async search(filter: ProcedureFilter): Promise<{ items: ProcedureSummary[]; total: number }> {
+    const { items, total } = await catalogueRepository(this.knex).list(filter)
+    return { items: items.map(summary), total }
+  }
+
+  /** The published version (or a given one), with its components, steps and form. */
+  async get(slug: string, version?: number): Promise<ProcedureDetail> {
+    const repo = catalogueRepository(this.knex)
+    const procedure = await repo.procedureBySlug(slug)
+    const wanted = version ?? procedure?.published_version ?? undefined
+    const row: VersionRow | undefined = procedure && wanted !== undefined ? await repo.version(procedure.id, wanted) : undefined
+    if (!procedure || !row) throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', `Procedure ${slug}${version ? ` version ${version}` : ''}`)
+    return { ...summary(procedure), version: row.version, status: row.status, definition: row.definition, processDefinitionKey: row.process_definition_key }
+  }
+}
+
+export interface SeedReport {
+  published: string[]
+  unchanged: string[]
+  failed: Array<{ slug: string; problems: DefinitionProblem[] }>
+}
+
+/**
+ * Publishes every forms/*.json with its BPMN. Idempotent: a procedure whose latest published
+ * version has the same checksum is left alone; a changed file becomes a new version.
+ */
+export async function seedProcedures(knex: Knex, engine: Pick<Engine, 'deploy'>, opts: CatalogueOptions & { formsDir?: string; workflowsDir?: string } = {}): Promise<SeedReport> {
+  const service = new CatalogueService(knex, engine, opts)
+  const dir = opts.formsDir ?? formsDir
+  const report: SeedReport = { published: [], unchanged: [], failed: [] }
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json')).sort()) {
+    const definition = JSON.parse(readFileSync(join(dir, file), 'utf8')) as ProcedureDefinition
+    const bpmnXml = readFileSync(join(opts.workflowsDir ?? workflowsDir, definition.workflow.file), 'utf8')
+    const repo = catalogueRepository(knex)
+    const procedure = await repo.procedureBySlug(definition.slug)
+    const latest = procedure && (await repo.latestVersion(procedure.id))
+    if (latest?.status === 'published' && latest.checksum === checksum(definition, bpmnXml)) {
+      report.unchanged.push(definition.slug)
+      continue
+    }
+    const draft = latest?.status === 'draft'
+      ? await service.updateDraft(definition.slug, { definition, bpmnXml })
+      : await service.createDraft({ definition, bpmnXml })
+    const result = draft.ok ? await service.publish(definition.slug) : draft
+    if (result.ok) report.published.push(definition.slug)
+    else report.failed.push({ slug: definition.slug, problems: result.problems })
+  }
+  return report
+}
