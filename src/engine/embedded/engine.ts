@@ -650,7 +650,9 @@ export class EmbeddedEngine implements Engine, StepHost {
     }
     if (this.timerHandle) clearTimeout(this.timerHandle)
     this.timerWakeAt = at
-    this.timerHandle = setTimeout(() => void this.timerLoop(), Math.max(0, at - Date.now()))
+    // Capped by the poll interval: a clock far off (tests) or a missed hint costs one poll at most.
+    const delay = Math.min(Math.max(0, at - Date.now()), this.opts.timerPollMs ?? 1000)
+    this.timerHandle = setTimeout(() => void this.timerLoop(), delay)
     this.timerHandle.unref?.()
   }
 
