@@ -1,0 +1,159 @@
+// Accepting an upload: size enforced while streaming, type sniffed from the bytes, ZIP bombs refused, stored once by SHA-256.
+import type { Readable } from 'node:stream'
+import type { Knex } from 'knex'
+import { AppError } from '../errors.js'
+import { removeQuietly, spool, SpoolLimitError, type BlobStore, type SpooledFile } from './storage.js'
+import { defaultZipLimits, labelOf, sniffFile, SuspiciousFileError, type ZipLimits } from './sniff.js'
+
+export interface UploadLimits {
+  /** Accepted MIME types (as sniffed), e.g. ['application/pdf', 'image/jpeg', 'image/png']. */
+  types: string[]
+  maxBytes: number
+  zip?: Partial<ZipLimits>
+}
+
+export interface AcceptUploadInput {
+  stream: Readable
+  /** The name the client gave; kept (sanitised) for display only. */
+  declaredName: string
+  /** The Content-Type the client gave; informative only — the bytes decide. */
+  declaredType?: string
+  limits: UploadLimits
+  createdBy?: string
+}
+
+export interface StoredFile {
+  id: string
+  sha256: string
+  size: number
+  mime: string
+  originalName: string
+  storageKey: string
+  createdBy: string | null
+  createdAt: Date
+}
+
+interface FileRow {
+  id: string
+  sha256: string
+  size: number | string
+  mime: string
+  original_name: string
+  storage_key: string
+  created_by: string | null
+  created_at: Date
+}
+
+const fromRow = (r: FileRow): StoredFile => ({
+  id: r.id,
+  sha256: r.sha256,
+  size: Number(r.size),
+  mime: r.mime,
+  originalName: r.original_name,
+  storageKey: r.storage_key,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+})
+
+export class AttachmentService {
+  constructor(private readonly deps: { knex: Knex; store: BlobStore }) {}
+
+  /**
+   * Checks an upload and stores it. On any refusal nothing is stored: the spooled file is removed
+   * and an AppError says what was expected. Runs outside any transaction (it streams for a while;
+   * embedded PGlite has a single connection): link the returned file id to a dossier afterwards.
+   */
+  async acceptUpload(input: AcceptUploadInput): Promise<StoredFile> {
+    const { limits } = input
+    let spooled: SpooledFile | undefined
+    try {
+      spooled = await spool(input.stream, this.deps.store.tmpDir, limits.maxBytes).catch((err: unknown) => {
+        if (err instanceof SpoolLimitError) throw tooLarge(limits.maxBytes)
+        throw err
+      })
+      if (spooled.size === 0) throw new AppError('MC_ERR_FILE_EMPTY')
+      const mime = await sniffFile(spooled.path, spooled.size, { ...defaultZipLimits, ...limits.zip }).catch((err: unknown) => {
+        if (err instanceof SuspiciousFileError) throw suspicious(err.reason)
+        throw err
+      })
+      if (!limits.types.includes(mime)) throw typeNotAllowed(mime, limits.types)
+      const blob = await this.deps.store.putFile(spooled.path, spooled)
+      spooled = undefined // moved into the store
+      const [row] = (await this.deps.knex('files')
+        .insert({
+          sha256: blob.sha256,
+          size: blob.size,
+          mime,
+          original_name: sanitizeFileName(input.declaredName),
+          storage_key: blob.key,
+          created_by: input.createdBy ?? null,
+        })
+        .returning('*')) as FileRow[]
+      return fromRow(row!)
+    } finally {
+      if (spooled) await removeQuietly(spooled.path)
+    }
+  }
+
+  async get(id: string): Promise<StoredFile | undefined> {
+    const row = (await this.deps.knex('files').where({ id }).first()) as FileRow | undefined
+    return row && fromRow(row)
+  }
+
+  /** The file's bytes, for download. */
+  async open(file: Pick<StoredFile, 'storageKey'>): Promise<Readable> {
+    return this.deps.store.get(file.storageKey)
+  }
+}
+
+/**
+ * Keeps what a person would recognise (Vietnamese letters included) and drops what could do harm
+ * elsewhere: directories, control characters, characters Windows forbids, leading dots, excess length.
+ */
+export function sanitizeFileName(name: string): string {
+  const base = name.normalize('NFC').split(/[/\\]/).pop() ?? ''
+  let clean = base
+    .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^\.+/, '')
+  // At most 200 bytes of UTF-8, keeping the extension.
+  while (Buffer.byteLength(clean) > 200) {
+    const dot = clean.lastIndexOf('.')
+    const ext = dot > 0 && clean.length - dot <= 10 ? clean.slice(dot) : ''
+    const stem = clean.slice(0, clean.length - ext.length)
+    clean = Array.from(stem).slice(0, -1).join('') + ext
+  }
+  return clean || 'tep-dinh-kem'
+}
+
+const megabytes = (n: number): string => `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`
+
+function tooLarge(maxBytes: number): AppError {
+  return new AppError(
+    'MC_ERR_FILE_TOO_LARGE',
+    `maximum ${maxBytes} bytes`,
+    { maxBytes },
+    { vi: `Tệp vượt quá dung lượng cho phép (tối đa ${megabytes(maxBytes)})`, en: `The file is larger than allowed (at most ${megabytes(maxBytes)})` },
+  )
+}
+
+function typeNotAllowed(detected: string, allowed: string[]): AppError {
+  const expected = allowed.map(labelOf).join(', ')
+  return new AppError(
+    'MC_ERR_FILE_TYPE_NOT_ALLOWED',
+    `detected ${detected}; accepted: ${allowed.join(', ')}`,
+    { detectedType: detected, allowedTypes: allowed },
+    {
+      vi: `Loại tệp không được chấp nhận: nội dung tệp là ${labelOf(detected)}, chỉ chấp nhận ${expected}`,
+      en: `This type of file is not accepted: the content is ${labelOf(detected)}; accepted: ${expected}`,
+    },
+  )
+}
+
+function suspicious(reason: string): AppError {
+  return new AppError('MC_ERR_FILE_SUSPICIOUS', reason, {}, {
+    vi: 'Tệp có cấu trúc bất thường (ví dụ tệp nén có tỉ lệ nén quá lớn), nghi ngờ không an toàn nên không được chấp nhận',
+    en: `The file has an abnormal structure and was refused as unsafe: ${reason}`,
+  })
+}
