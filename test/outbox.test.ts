@@ -6,7 +6,7 @@ import { startSmtpServer, waitFor } from './helpers/smtp.js'
 import { knexFor, type Database } from '../src/db/database.js'
 import { claimDue, enqueue, getMessage, listByStatus, retryDead, retryDelay } from '../src/outbox/outbox.js'
 import { OutboxSender, type OutboxSenderOptions } from '../src/outbox/sender.js'
-import { EMAIL_CHANNEL, enqueueEmail, logTransport, messageIdFor, smtpTransport } from '../src/notifications/email.js'
+import { EMAIL_CHANNEL, emailTransportFor, enqueueEmail, logTransport, messageIdFor, smtpTransport } from '../src/notifications/email.js'
 import type { EmailTemplate } from '../src/notifications/templates.js'
 
 const FROM = 'Một cửa <no-reply@motcua.test>'
@@ -215,4 +215,13 @@ t.test('given a sender delivering when it is stopped, then stop waits for the de
   await s.stop()
   t.equal(smtp.received.length, 1)
   t.equal((await getMessage(db.knex, id))?.status, 'sent', 'recorded before stop resolved')
+})
+
+t.test('the configured transport is SMTP when SMTP_URL is set, the log otherwise', async (t) => {
+  t.equal(emailTransportFor({ mailFrom: FROM }, quiet).name, 'log')
+  const smtp = emailTransportFor({ smtpUrl: 'smtp://127.0.0.1:1', mailFrom: FROM }, quiet)
+  t.equal(smtp.name, 'smtp')
+  await smtp.close?.()
+  t.equal(messageIdFor('abc', 'plain@example.gov.vn'), '<abc@example.gov.vn>')
+  t.equal(messageIdFor('abc', 'no address'), '<abc@motcua.local>')
 })

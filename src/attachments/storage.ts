@@ -151,3 +151,8 @@ export class LocalDiskStore implements BlobStore {
     return join(this.root, 'sha256', m[1]!, m[2]!, m[3]!)
   }
 }
+
+/** The store configured for this process: local disk under FILES_DIR (S3 is not implemented yet). */
+export function createBlobStore(config: { filesDir: string }): BlobStore {
+  return new LocalDiskStore(config.filesDir)
+}

@@ -4,7 +4,7 @@ import nodemailer from 'nodemailer'
 import type { BaseLogger } from 'pino'
 import { enqueue } from '../outbox/outbox.js'
 import type { OutboxMessage } from '../outbox/outbox.js'
-import type { OutboxTransport } from '../outbox/sender.js'
+import { OutboxSender, type OutboxTransport } from '../outbox/sender.js'
 import { renderEmail, type EmailTemplate } from './templates.js'
 
 export const EMAIL_CHANNEL = 'email'
@@ -99,4 +99,16 @@ export function emailTransportFor(
   logger: Pick<BaseLogger, 'info'>,
 ): OutboxTransport {
   return config.smtpUrl ? smtpTransport({ url: config.smtpUrl, from: config.mailFrom }) : logTransport(logger)
+}
+
+/**
+ * The sender the server runs: e-mail through SMTP or the log. Start it after migrations, stop it
+ * after the HTTP server (it drains the deliveries in flight), before closing the database.
+ */
+export function createEmailOutboxSender(
+  config: { smtpUrl?: string; mailFrom: string },
+  knex: Knex,
+  logger: Pick<BaseLogger, 'info' | 'warn' | 'error'>,
+): OutboxSender {
+  return new OutboxSender({ knex, logger, transports: { [EMAIL_CHANNEL]: emailTransportFor(config, logger) } })
 }
