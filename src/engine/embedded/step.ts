@@ -404,7 +404,9 @@ export class Step {
       const callEi = parent?.els.get(inst.pi.parent_element_instance_key!)
       if (parent && callEi) {
         const el = this.el(parent, callEi.element_id)
-        await this.completeActivity(parent, callEi, el.calledElement?.propagateAllChildVariables === false ? undefined : inst.pi.variables)
+        // Output mappings read the child's variables even when they are not all propagated.
+        const all = el.calledElement?.propagateAllChildVariables !== false
+        await this.completeActivity(parent, callEi, all || el.outputs.length > 0 ? inst.pi.variables : undefined)
       }
     }
   }
