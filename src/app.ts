@@ -9,6 +9,9 @@ import type { Database } from './db/database.js'
 import type { Engine } from './engine/port.js'
 import problems from './plugins/problems.js'
 import healthRoutes from './api/health/index.js'
+import authPlugin from './auth/plugin.js'
+import authRoutes from './api/auth/index.js'
+import rateLimit from '@fastify/rate-limit'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -47,7 +50,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       const given = req.headers['x-request-id']
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID()
     },
-    requestIdLogLabel: 'reqId',
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -77,7 +79,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   })
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: true } })
 
+  await app.register(rateLimit, { global: false })
   await app.register(problems)
+  await app.register(authPlugin)
   await app.register(healthRoutes)
+  await app.register(authRoutes)
   return app
 }

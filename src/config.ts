@@ -14,6 +14,8 @@ export interface Config {
   jwtSecret: string
   zeebeRestAddress?: string
   zeebeGrpcAddress?: string
+  /** OAuth client credentials for a secured Camunda cluster; none for a local unsecured one. */
+  zeebeOAuth?: { clientId: string; clientSecret: string; oauthUrl: string; audience?: string }
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** Pretty logs in a terminal, JSON otherwise. */
   logPretty: boolean
@@ -38,6 +40,10 @@ const envSchema = {
     JWT_SECRET: { type: 'string', minLength: 32 },
     ZEEBE_REST_ADDRESS: { type: 'string', pattern: '^https?://' },
     ZEEBE_GRPC_ADDRESS: { type: 'string', minLength: 1 },
+    ZEEBE_CLIENT_ID: { type: 'string', minLength: 1 },
+    ZEEBE_CLIENT_SECRET: { type: 'string', minLength: 1 },
+    ZEEBE_OAUTH_URL: { type: 'string', pattern: '^https?://' },
+    ZEEBE_TOKEN_AUDIENCE: { type: 'string', minLength: 1 },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     LOG_FORMAT: { type: 'string', enum: ['pretty', 'json'] },
     SEED_DEMO: { type: 'boolean' },
@@ -88,6 +94,7 @@ export function loadConfig(env: Env = process.env, opts: { isTTY?: boolean } = {
     jwtSecret,
     zeebeRestAddress: raw['ZEEBE_REST_ADDRESS'] as string | undefined,
     zeebeGrpcAddress: raw['ZEEBE_GRPC_ADDRESS'] as string | undefined,
+    zeebeOAuth: zeebeOAuth(raw),
     logLevel: raw['LOG_LEVEL'] as Config['logLevel'],
     logPretty: logFormat ? logFormat === 'pretty' : Boolean(opts.isTTY ?? process.stdout.isTTY),
     seedDemo: (raw['SEED_DEMO'] as boolean | undefined) ?? !databaseUrl,
@@ -95,6 +102,16 @@ export function loadConfig(env: Env = process.env, opts: { isTTY?: boolean } = {
     mailFrom: raw['MAIL_FROM'] as string,
     filesDir: raw['FILES_DIR'] ? resolve(raw['FILES_DIR'] as string) : join(dataDir, 'files'),
   }
+}
+
+function zeebeOAuth(raw: Record<string, unknown>): Config['zeebeOAuth'] {
+  const [clientId, clientSecret, oauthUrl] = [raw['ZEEBE_CLIENT_ID'], raw['ZEEBE_CLIENT_SECRET'], raw['ZEEBE_OAUTH_URL']] as Array<string | undefined>
+  if (!clientId && !clientSecret && !oauthUrl) return undefined
+  for (const [name, value] of [['ZEEBE_CLIENT_ID', clientId], ['ZEEBE_CLIENT_SECRET', clientSecret], ['ZEEBE_OAUTH_URL', oauthUrl]] as const) {
+    if (!value) throw new ConfigError(name, 'is required with the other ZEEBE_CLIENT_ID / ZEEBE_CLIENT_SECRET / ZEEBE_OAUTH_URL settings')
+  }
+  const audience = raw['ZEEBE_TOKEN_AUDIENCE'] as string | undefined
+  return { clientId: clientId!, clientSecret: clientSecret!, oauthUrl: oauthUrl!, ...(audience ? { audience } : {}) }
 }
 
 /** A secret generated once per data directory, so tokens survive restarts in embedded mode. */
