@@ -155,6 +155,7 @@ export class EmbeddedEngine implements Engine, StepHost {
 
   private afterCommit(step: Step, events: EngineEvent[]): void {
     for (const type of step.wakeJobTypes) this.wakeJobs(type)
+    if (this.notifies) for (const type of step.wakeJobTypes) this.notifyOthers(type)
     for (const { type, at } of step.laterJobWakes)
       setTimeout(() => this.wakeJobs(type), Math.max(0, at.getTime() - Date.now())).unref()
     for (const at of step.timerDueHints) this.scheduleTimerWake(at.getTime())
@@ -172,6 +173,30 @@ export class EmbeddedEngine implements Engine, StepHost {
           }
       })
     }
+  }
+
+  private pendingNotify = new Set<string>()
+  private notifyChain: Promise<void> = Promise.resolve()
+
+  /**
+   * Tells other motcua processes (LISTEN) that jobs of a type are waiting. Batched per event-loop turn
+   * and sent on the listening connection outside any step, so commits never wait for the notify lock.
+   */
+  private notifyOthers(type: string): void {
+    if (this.pendingNotify.size === 0)
+      setImmediate(() => {
+        const types = [...this.pendingNotify]
+        this.pendingNotify.clear()
+        const client = this.listenClient
+        if (!client) return
+        this.notifyChain = this.notifyChain
+          .then(() => client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, types.join('\n')]))
+          .then(
+            () => undefined,
+            (err) => this.log('notify failed', err),
+          )
+      })
+    this.pendingNotify.add(type)
   }
 
   // ------------------------------------------------------------ lifecycle
@@ -411,7 +436,11 @@ export class EmbeddedEngine implements Engine, StepHost {
     if (req.maxJobsToActivate <= 0) return []
     const now = this.clock()
     const deadline = new Date(now.getTime() + req.timeoutMs)
-    const { rows } = await this.knex.raw(
+    // Activation commits without waiting for the WAL flush: a crash can only forget an activation, and
+    // the job is then handed out again, which at-least-once delivery allows anyway.
+    const { rows } = await this.knex.transaction(async (trx): Promise<{ rows: unknown[] }> => {
+      await trx.raw('SET LOCAL synchronous_commit = off')
+      return await trx.raw(
       `WITH picked AS (
          SELECT key FROM engine_jobs
           WHERE type = ? AND state IN ('ACTIVATABLE', 'ACTIVATED') AND due_at <= ?
@@ -427,7 +456,8 @@ export class EmbeddedEngine implements Engine, StepHost {
           ) SELECT coalesce(json_agg(variables ORDER BY depth DESC), '[]') FROM chain) AS scope_variables
        FROM upd JOIN engine_process_instances pi ON pi.key = upd.process_instance_key`,
       [req.type, now, req.maxJobsToActivate, req.worker, deadline],
-    )
+      )
+    })
     return (rows as Array<JobRow & { root_variables: Variables; scope_variables: Variables[] }>).map((r) => {
       let variables: Variables = { ...r.root_variables }
       for (const v of r.scope_variables) Object.assign(variables, v)

@@ -32,8 +32,6 @@ export interface StepHost {
   compiled(definitionKey: number, trx: Knex.Transaction): Promise<CompiledProcess>
   latestDefinition(bpmnProcessId: string, trx: Knex.Transaction): Promise<{ key: number; version: number } | undefined>
   nextKey(trx: Knex.Transaction): Promise<number>
-  /** PostgreSQL server (NOTIFY works across processes) rather than embedded PGlite. */
-  notifies: boolean
 }
 
 export interface Inst {
@@ -1154,12 +1152,9 @@ export class Step {
     }
     insertRows('engine_events', eventRows)
     if (parts.length === 0) return allEvents
-    let tail = 'SELECT 1'
-    if (this.host.notifies && this.wakeJobTypes.size > 0) {
-      tail = `SELECT pg_notify('motcua_engine_jobs', ?)`
-      bindings.push([...this.wakeJobTypes].join('\n'))
-    }
-    await this.trx.raw(`WITH ${parts.join(",\n")} ${tail}`, bindings as Knex.RawBinding[])
+    // No NOTIFY here: a transaction that notifies takes a global lock through its commit, which would
+    // serialise every step's fsync. The engine notifies other processes after the commit instead.
+    await this.trx.raw(`WITH ${parts.join(",\n")} SELECT 1`, bindings as Knex.RawBinding[])
     return allEvents
   }
 }

@@ -1,0 +1,189 @@
+// Benchmarks the embedded engine on the PostgreSQL server named by DATABASE_URL (in a fresh database it
+// creates and drops): one-task throughput, job activation latency, a dossier-like process, heap per waiting instance.
+// Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node --expose-gc --import tsx scripts/bench-engine.ts
+import { performance } from 'node:perf_hooks'
+import { knexFor, openServerDatabase } from '../src/db/database.js'
+import { migrateLatest } from '../src/db/migrate.js'
+import { EmbeddedEngine } from '../src/engine/embedded/index.js'
+import type { Engine } from '../src/engine/port.js'
+
+const header = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="http://motcua.bench">`
+const task = (id: string, type: string) =>
+  `<bpmn:serviceTask id="${id}"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" /></bpmn:extensionElements></bpmn:serviceTask>`
+const flow = (id: string, from: string, to: string) => `<bpmn:sequenceFlow id="${id}" sourceRef="${from}" targetRef="${to}" />`
+
+const oneTask = `${header}<bpmn:process id="bench-one" isExecutable="true"><bpmn:startEvent id="s" />${flow('f1', 's', 't')}${task('t', 'bench-work')}${flow('f2', 't', 'e')}<bpmn:endEvent id="e" /></bpmn:process></bpmn:definitions>`
+
+const latencyProc = `${header}<bpmn:process id="bench-latency" isExecutable="true"><bpmn:startEvent id="s" />${flow('f1', 's', 't')}${task('t', 'bench-latency')}${flow('f2', 't', 'e')}<bpmn:endEvent id="e" /></bpmn:process></bpmn:definitions>`
+
+// Intake, completeness check, a fee message, appraisal and approval by officers, result issue, notification.
+const dossier = `${header}
+<bpmn:message id="fee" name="bench-fee-paid"><bpmn:extensionElements><zeebe:subscription correlationKey="=code" /></bpmn:extensionElements></bpmn:message>
+<bpmn:process id="bench-dossier" isExecutable="true">
+  <bpmn:startEvent id="s" />${flow('f1', 's', 'intake')}${task('intake', 'b-intake')}${flow('f2', 'intake', 'check')}${task('check', 'b-check')}
+  ${flow('f3', 'check', 'gw')}<bpmn:exclusiveGateway id="gw" default="f5" />
+  <bpmn:sequenceFlow id="f4" sourceRef="gw" targetRef="refuse"><bpmn:conditionExpression>=complete = false</bpmn:conditionExpression></bpmn:sequenceFlow>
+  <bpmn:endEvent id="refuse" />${flow('f5', 'gw', 'waitFee')}
+  <bpmn:intermediateCatchEvent id="waitFee"><bpmn:messageEventDefinition messageRef="fee" /></bpmn:intermediateCatchEvent>${flow('f6', 'waitFee', 'appraise')}
+  <bpmn:userTask id="appraise"><bpmn:extensionElements><zeebe:userTask /><zeebe:assignmentDefinition candidateGroups="chuyen-vien" /></bpmn:extensionElements></bpmn:userTask>
+  ${flow('f7', 'appraise', 'approve')}
+  <bpmn:userTask id="approve"><bpmn:extensionElements><zeebe:userTask /><zeebe:assignmentDefinition candidateGroups="lanh-dao" /></bpmn:extensionElements></bpmn:userTask>
+  ${flow('f8', 'approve', 'issue')}${task('issue', 'b-issue')}${flow('f9', 'issue', 'notify')}${task('notify', 'b-notify')}${flow('f10', 'notify', 'e')}<bpmn:endEvent id="e" />
+</bpmn:process></bpmn:definitions>`
+
+const waiting = `${header}<bpmn:process id="bench-waiting" isExecutable="true"><bpmn:startEvent id="s" />${flow('f1', 's', 'u')}
+<bpmn:userTask id="u"><bpmn:extensionElements><zeebe:userTask /></bpmn:extensionElements></bpmn:userTask>${flow('f2', 'u', 'e')}<bpmn:endEvent id="e" /></bpmn:process></bpmn:definitions>`
+
+async function runConcurrently(total: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) await fn(next++)
+    }),
+  )
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+function completions(engine: Engine, bpmnProcessId: string, total: number): Promise<void> {
+  let done = 0
+  return new Promise((resolve) => {
+    const off = engine.onEvent((e) => {
+      if (e.type === 'instance.completed' && e.bpmnProcessId === bpmnProcessId && ++done === total) {
+        off()
+        resolve()
+      }
+    })
+  })
+}
+
+async function benchOneTask(engine: Engine, n: number): Promise<number> {
+  const workers = [1, 2, 3, 4].map((i) =>
+    engine.createWorker({ type: 'bench-work', worker: `w${i}`, maxJobsToActivate: 64, timeoutMs: 60_000 }, (job) => job.complete({ ok: true })),
+  )
+  const allDone = completions(engine, 'bench-one', n)
+  const t0 = performance.now()
+  await runConcurrently(n, 24, async (i) => {
+    await engine.createProcessInstance({ bpmnProcessId: 'bench-one', variables: { i } })
+  })
+  await allDone
+  const seconds = (performance.now() - t0) / 1000
+  await Promise.all(workers.map((w) => w.close()))
+  return n / seconds
+}
+
+async function benchLatency(engine: Engine, samples: number): Promise<{ p50: number; p99: number }> {
+  const created = new Map<number, number>()
+  const latencies: number[] = []
+  let resolveAll!: () => void
+  const all = new Promise<void>((r) => (resolveAll = r))
+  const worker = engine.createWorker({ type: 'bench-latency', maxJobsToActivate: 8, timeoutMs: 60_000, pollIntervalMs: 5000 }, async (job) => {
+    latencies.push(performance.now() - created.get(job.variables['i'] as number)!)
+    const ack = await job.complete()
+    if (latencies.length === samples) resolveAll()
+    return ack
+  })
+  await new Promise((r) => setTimeout(r, 200)) // the worker is idle and waiting
+  for (let i = 0; i < samples; i++) {
+    // Measured from the moment the job is committed (createProcessInstance returned) to the handler call.
+    const p = engine.createProcessInstance({ bpmnProcessId: 'bench-latency', variables: { i } })
+    await p
+    created.set(i, performance.now())
+    await new Promise((r) => setTimeout(r, 5))
+  }
+  await all
+  await worker.close()
+  // The handler can run before created.set for the same i; such samples would be negative.
+  const sorted = latencies.map((l) => Math.max(0, l)).sort((a, b) => a - b)
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) }
+}
+
+async function benchDossier(engine: Engine, n: number): Promise<number> {
+  const handlers: Record<string, (job: Parameters<Parameters<Engine['createWorker']>[1]>[0]) => ReturnType<Parameters<Engine['createWorker']>[1]>> = {
+    'b-intake': (job) => job.complete({ intakeAt: Date.now() }),
+    'b-check': async (job) => {
+      // The citizen pays while the check runs: the message waits buffered until the instance subscribes.
+      await engine.publishMessage({ name: 'bench-fee-paid', correlationKey: String(job.variables['code']), timeToLiveMs: 60_000, variables: { fee: 50_000 } })
+      return job.complete({ complete: true })
+    },
+    'b-issue': (job) => job.complete({ result: 'issued' }),
+    'b-notify': (job) => job.complete(),
+  }
+  const workers = Object.entries(handlers).map(([type, h]) => engine.createWorker({ type, maxJobsToActivate: 32, timeoutMs: 60_000 }, h))
+  const off = engine.onEvent(async (e) => {
+    if (e.type === 'userTask.created' && e.userTask.bpmnProcessId === 'bench-dossier')
+      await engine.completeUserTask(e.userTask.userTaskKey, { [`${e.userTask.elementId}Ok`]: true })
+  })
+  const allDone = completions(engine, 'bench-dossier', n)
+  const t0 = performance.now()
+  await runConcurrently(n, 16, async (i) => {
+    await engine.createProcessInstance({ bpmnProcessId: 'bench-dossier', variables: { code: `H21.${i}`, applicant: { name: 'Nguyễn Văn A', id: '001099000000' } } })
+  })
+  await allDone
+  const seconds = (performance.now() - t0) / 1000
+  off()
+  await Promise.all(workers.map((w) => w.close()))
+  return n / seconds
+}
+
+async function benchHeap(engine: Engine, n: number): Promise<{ perTenThousand: number; rows: number }> {
+  const gc = (globalThis as { gc?: () => void }).gc
+  const heap = () => {
+    gc?.()
+    gc?.()
+    return process.memoryUsage().heapUsed
+  }
+  const before = heap()
+  await runConcurrently(n, 24, async () => {
+    await engine.createProcessInstance({ bpmnProcessId: 'bench-waiting' })
+  })
+  const after = heap()
+  return { perTenThousand: ((after - before) / n) * 10_000, rows: n }
+}
+
+async function main(): Promise<void> {
+  const base = process.env['DATABASE_URL']
+  if (!base) throw new Error('Set DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/test')
+  const name = `motcua_bench_${Date.now().toString(36)}`
+  const admin = knexFor(base, 1)
+  await admin.raw(`CREATE DATABASE ${name}`)
+  const url = new URL(base)
+  url.pathname = `/${name}`
+  const pool = Number(process.env['BENCH_POOL'] ?? 32)
+  const db = await openServerDatabase(url.toString(), pool)
+  const engine = new EmbeddedEngine(db)
+  try {
+    await migrateLatest(db.knex)
+    const fsync = (await db.knex.raw('SHOW fsync')).rows[0].fsync
+    const syncCommit = (await db.knex.raw('SHOW synchronous_commit')).rows[0].synchronous_commit
+    await engine.start()
+    await engine.deploy([
+      { name: 'one.bpmn', content: oneTask },
+      { name: 'latency.bpmn', content: latencyProc },
+      { name: 'dossier.bpmn', content: dossier },
+      { name: 'waiting.bpmn', content: waiting },
+    ])
+    console.log(`embedded engine on PostgreSQL ${(await db.knex.raw('SHOW server_version')).rows[0].server_version}, fsync=${fsync}, synchronous_commit=${syncCommit}, pool ${pool}`)
+    await benchOneTask(engine, 500) // warm-up
+    const n = Number(process.env['BENCH_N'] ?? 5000)
+    const oneTaskRate = await benchOneTask(engine, n)
+    console.log(`one-task process:        ${oneTaskRate.toFixed(0)} instances/s (${n} instances, start → job → end, completion counted)`)
+    if (process.env['BENCH_ONLY'] === 'one') return
+    const lat = await benchLatency(engine, 500)
+    console.log(`job activation latency:  p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms (500 jobs to an idle worker)`)
+    const dossierRate = await benchDossier(engine, 1000)
+    console.log(`dossier-like process:    ${dossierRate.toFixed(0)} instances/s (1,000 instances: 4 jobs, 1 buffered message, 2 user tasks completed by the script)`)
+    const heap = await benchHeap(engine, 10_000)
+    console.log(`heap per 10,000 waiting: ${(heap.perTenThousand / 1024 / 1024).toFixed(2)} MB (${heap.rows} instances waiting at a user task)`)
+  } finally {
+    await engine.stop()
+    await db.close()
+    await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    await admin.destroy()
+  }
+}
+
+await main()
