@@ -1,7 +1,9 @@
 // Turns every error into RFC 9457 problem+json with a stable code; never leaks a 5xx message or stack.
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { AppError, problemSchema, toProblem, type ProblemCode } from '../errors.js'
+import { AppError, problemSchema, problems as problemCatalogue, toProblem, type ProblemCode } from '../errors.js'
+import { DomainError } from '../domain/domain-error.js'
+import { CalendarRangeError } from '../domain/calendar/calendar.js'
 
 const byFastifyCode: Record<string, ProblemCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'MC_ERR_UNSUPPORTED_MEDIA_TYPE',
@@ -28,6 +30,13 @@ const byStatus: Record<number, ProblemCode> = {
 /** Maps any thrown value to an AppError; unknown errors become MC_ERR_INTERNAL. */
 export function asAppError(err: FastifyError | Error): AppError {
   if (err instanceof AppError) return err
+  // Domain rules carry their own code and bilingual messages; the catalogue gives the status.
+  if (err instanceof DomainError && err.code in problemCatalogue) {
+    return new AppError(err.code as ProblemCode, err.messages.en, { reason: err.reason }, err.messages)
+  }
+  if (err instanceof CalendarRangeError) {
+    return new AppError('MC_ERR_CALENDAR_RANGE', err.message, { fromYear: err.fromYear, toYear: err.toYear })
+  }
   const fe = err as FastifyError
   if (fe.validation) {
     const errors = fe.validation.map((v) => ({
