@@ -63,7 +63,7 @@ function retryable(err: unknown): boolean {
 export class EmbeddedEngine implements Engine, StepHost {
   readonly kind = 'embedded' as const
   readonly notifies: boolean
-  private readonly knex: Knex
+  readonly knex: Knex
   private readonly clock: () => Date
   private readonly cache = new Map<number, CompiledProcess>()
   private keyNext = 0
@@ -116,6 +116,20 @@ export class EmbeddedEngine implements Engine, StepHost {
     return rows[0]
   }
 
+  private readonly latestCache = new Map<string, { key: number; at: number }>()
+
+  /**
+   * Latest definition key of a process, cached for a second: a version deployed by another motcua
+   * process is used for new instances within a second; one deployed here, at once.
+   */
+  private async latestDefinitionKey(bpmnProcessId: string): Promise<number | undefined> {
+    const hit = this.latestCache.get(bpmnProcessId)
+    if (hit && Date.now() - hit.at < 1000) return hit.key
+    const def = await this.latestDefinition(bpmnProcessId, this.knex)
+    if (def) this.latestCache.set(bpmnProcessId, { key: def.key, at: Date.now() })
+    return def?.key
+  }
+
   async nextKey(trx: Knex.Transaction | Knex): Promise<number> {
     if (this.keyNext < this.keyEnd) return this.keyNext++
     const { rows } = await trx.raw("SELECT nextval('engine_key_seq') AS v")
@@ -131,19 +145,16 @@ export class EmbeddedEngine implements Engine, StepHost {
   /** Runs fn as one step in one transaction, retried on deadlock/serialisation failure; delivers events after commit. */
   private async runStep<T>(fn: (step: Step) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      let step!: Step
+      const step = new Step(this, () => this.knex.transaction(), this.clock())
       try {
-        let events: EngineEvent[] = []
-        const result = await this.knex.transaction(async (trx) => {
-          step = new Step(this, trx, this.clock())
-          const r = await fn(step)
-          await step.drain()
-          events = await step.flush()
-          return r
-        })
+        const result = await fn(step)
+        await step.drain()
+        const events = await step.flush()
+        await step.commit()
         this.afterCommit(step, events)
         return result
       } catch (err) {
+        await step.rollback()
         if (attempt < 8 && retryable(err)) {
           await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt))
           continue
@@ -320,6 +331,7 @@ export class EmbeddedEngine implements Engine, StepHost {
             )
             timerHints.push(s.dueAt.getTime())
           }
+          this.latestCache.set(id, { key, at: Date.now() })
           deployed.push({ bpmnProcessId: id, processDefinitionKey: String(key), version, resourceName: resource.name, duplicate: false })
         }
       }
@@ -332,15 +344,19 @@ export class EmbeddedEngine implements Engine, StepHost {
   // ------------------------------------------------------------ instances
 
   async createProcessInstance(req: CreateInstanceRequest): Promise<ProcessInstanceRef> {
+    const definitionKey =
+      req.version === undefined
+        ? await this.latestDefinitionKey(req.bpmnProcessId)
+        : (
+            await this.knex.raw('SELECT key FROM engine_process_definitions WHERE bpmn_process_id = ? AND version = ?', [
+              req.bpmnProcessId,
+              req.version,
+            ])
+          ).rows[0]?.key
+    if (definitionKey === undefined)
+      throw new EngineError('NOT_FOUND', `Process ${req.bpmnProcessId}${req.version ? ` version ${req.version}` : ''} is not deployed`)
     return this.runStep(async (step) => {
-      const { rows } = await step.trx.raw(
-        req.version === undefined
-          ? 'SELECT key FROM engine_process_definitions WHERE bpmn_process_id = ? ORDER BY version DESC LIMIT 1'
-          : 'SELECT key FROM engine_process_definitions WHERE bpmn_process_id = ? AND version = ?',
-        req.version === undefined ? [req.bpmnProcessId] : [req.bpmnProcessId, req.version],
-      )
-      if (!rows[0]) throw new EngineError('NOT_FOUND', `Process ${req.bpmnProcessId}${req.version ? ` version ${req.version}` : ''} is not deployed`)
-      const inst = await step.createInstance(rows[0].key, req.variables ?? {})
+      const inst = await step.createInstance(definitionKey, req.variables ?? {})
       return {
         processInstanceKey: String(inst.pi.key),
         processDefinitionKey: String(inst.pi.definition_key),
@@ -488,7 +504,7 @@ export class EmbeddedEngine implements Engine, StepHost {
   private jobStep(jobKey: string, fn: (step: Step, inst: Inst, job: JobRow) => Promise<void>): Promise<void> {
     const key = parseKey(jobKey, 'Job')
     return this.runStep(async (step) => {
-      const { rows } = await step.trx.raw(
+      const { rows } = await step.sql(
         'SELECT pi.key FROM engine_process_instances pi JOIN engine_jobs j ON j.process_instance_key = pi.key WHERE j.key = ? FOR UPDATE OF pi',
         [key],
       )
@@ -565,7 +581,7 @@ export class EmbeddedEngine implements Engine, StepHost {
   async resolveIncident(incidentKey: string): Promise<void> {
     const key = parseKey(incidentKey, 'Incident')
     await this.runStep(async (step) => {
-      const { rows } = await step.trx.raw(
+      const { rows } = await step.sql(
         `SELECT pi.key FROM engine_process_instances pi JOIN engine_incidents i ON i.process_instance_key = pi.key WHERE i.key = ? AND i.state = 'ACTIVE' FOR UPDATE OF pi`,
         [key],
       )
@@ -576,7 +592,7 @@ export class EmbeddedEngine implements Engine, StepHost {
       step.markResolved(inst, inc)
       const ei = inst.els.get(inc.element_instance_key)
       if (inc.job_key != null) {
-        const job = (await step.trx.raw('SELECT * FROM engine_jobs WHERE key = ?', [inc.job_key])).rows[0] as JobRow | undefined
+        const job = (await step.sql('SELECT * FROM engine_jobs WHERE key = ?', [inc.job_key])).rows[0] as JobRow | undefined
         if (!job || !ei) return
         if (job.retries > 0) {
           step.jobs.update({ ...job, state: 'ACTIVATABLE', due_at: step.now.toISOString() } as JobRow & { key: number })
@@ -638,7 +654,7 @@ export class EmbeddedEngine implements Engine, StepHost {
       await this.runStep(async (step) => {
         const inst = await step.load(pik)
         if (!inst || inst.pi.state !== 'ACTIVE') return
-        const { rows } = await step.trx.raw(
+        const { rows } = await step.sql(
           `SELECT s.* FROM engine_message_subscriptions s
             WHERE s.process_instance_key = ? AND s.message_name = ? AND s.correlation_key = ?
               AND NOT EXISTS (SELECT 1 FROM engine_message_correlations c WHERE c.message_key = ? AND c.process_instance_key = s.process_instance_key)
@@ -654,8 +670,8 @@ export class EmbeddedEngine implements Engine, StepHost {
     for (const start of phase1.starts) {
       await this.runStep(async (step) => {
         if (correlationKey !== '') {
-          await step.trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`start\u001f${start.bpmn_process_id}\u001f${correlationKey}`])
-          const locked = await step.trx.raw('SELECT 1 FROM engine_message_start_locks WHERE bpmn_process_id = ? AND correlation_key = ?', [
+          await step.sql('SELECT pg_advisory_xact_lock(hashtext(?))', [`start\u001f${start.bpmn_process_id}\u001f${correlationKey}`])
+          const locked = await step.sql('SELECT 1 FROM engine_message_start_locks WHERE bpmn_process_id = ? AND correlation_key = ?', [
             start.bpmn_process_id,
             correlationKey,
           ])
@@ -715,7 +731,7 @@ export class EmbeddedEngine implements Engine, StepHost {
       try {
         const ok = await this.runStep(async (step) => {
           if (t.process_instance_key != null && !(await step.load(t.process_instance_key))) return false
-          const timer = (await step.trx.raw('SELECT * FROM engine_timers WHERE key = ? AND due_at <= ? FOR UPDATE SKIP LOCKED', [t.key, now]))
+          const timer = (await step.sql('SELECT * FROM engine_timers WHERE key = ? AND due_at <= ? FOR UPDATE SKIP LOCKED', [t.key, now]))
             .rows[0] as TimerRow | undefined
           if (!timer) return false
           await step.fireTimer(timer)
@@ -755,7 +771,7 @@ export class EmbeddedEngine implements Engine, StepHost {
   private userTaskStep(userTaskKey: string, fn: (step: Step, inst: Inst, ut: UtRow) => Promise<void>): Promise<void> {
     const key = parseKey(userTaskKey, 'User task')
     return this.runStep(async (step) => {
-      const { rows } = await step.trx.raw(
+      const { rows } = await step.sql(
         'SELECT pi.key, u.state FROM engine_process_instances pi JOIN engine_user_tasks u ON u.process_instance_key = pi.key WHERE u.key = ? FOR UPDATE OF pi',
         [key],
       )

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
 // One engine step: runs inside one transaction, locks the process instances it touches, interprets
 // BPMN over their rows in memory, then writes every change back in a single statement.
 import type { Knex } from 'knex'
@@ -29,9 +30,10 @@ import {
 
 /** What a step needs from the engine that runs it. */
 export interface StepHost {
-  compiled(definitionKey: number, trx: Knex.Transaction): Promise<CompiledProcess>
-  latestDefinition(bpmnProcessId: string, trx: Knex.Transaction): Promise<{ key: number; version: number } | undefined>
-  nextKey(trx: Knex.Transaction): Promise<number>
+  readonly knex: Knex
+  compiled(definitionKey: number, db: Knex.Transaction | Knex): Promise<CompiledProcess>
+  latestDefinition(bpmnProcessId: string, db: Knex.Transaction | Knex): Promise<{ key: number; version: number } | undefined>
+  nextKey(db: Knex.Transaction | Knex): Promise<number>
 }
 
 export interface Inst {
@@ -97,12 +99,36 @@ export class Step {
 
   constructor(
     readonly host: StepHost,
-    readonly trx: Knex.Transaction,
+    private readonly openTx: () => Promise<Knex.Transaction>,
     readonly now: Date,
   ) {}
 
+  private tx?: Knex.Transaction
+
+  /**
+   * Runs a query in the step's transaction, opening it on first use. A step that needs no read (e.g.
+   * creating an instance of a cached definition) never opens one: its single write statement is atomic.
+   */
+  async sql(query: string, bindings: readonly Knex.RawBinding[] = []): Promise<{ rows: any[] }> {
+    this.tx ??= await this.openTx()
+    return (await this.tx.raw(query, bindings)) as { rows: any[] }
+  }
+
+  /** Where the host may read from: the open transaction, else the pool (no transaction is open then). */
+  private get db(): Knex.Transaction | Knex {
+    return this.tx ?? this.host.knex
+  }
+
+  async commit(): Promise<void> {
+    if (this.tx) await this.tx.commit()
+  }
+
+  async rollback(): Promise<void> {
+    if (this.tx && !this.tx.isCompleted()) await this.tx.rollback().catch(() => undefined)
+  }
+
   key(): Promise<number> {
-    return this.host.nextKey(this.trx)
+    return this.host.nextKey(this.db)
   }
 
   // ---------------------------------------------------------------- loading
@@ -116,10 +142,10 @@ export class Step {
     if (cached && !opts.extra) return cached
     if (!cached && !opts.locked) {
       // Lock first, then read in a new statement so the read sees what the previous lock holder committed.
-      const locked = await this.trx.raw('SELECT key FROM engine_process_instances WHERE key = ? FOR UPDATE', [pik])
+      const locked = await this.sql('SELECT key FROM engine_process_instances WHERE key = ? FOR UPDATE', [pik])
       if (locked.rows.length === 0) return undefined
     }
-    const { rows } = await this.trx.raw(
+    const { rows } = await this.sql(
       `SELECT row_to_json(pi) AS pi,
         (SELECT coalesce(json_agg(e), '[]') FROM engine_element_instances e WHERE e.process_instance_key = pi.key) AS els,
         (SELECT coalesce(json_agg(u), '[]') FROM engine_user_tasks u WHERE u.process_instance_key = pi.key AND u.state = 'CREATED') AS uts,
@@ -135,7 +161,7 @@ export class Step {
     const pi = r.pi as PiRow
     const inst: Inst = {
       pi,
-      proc: await this.host.compiled(pi.definition_key, this.trx),
+      proc: await this.host.compiled(pi.definition_key, this.db),
       isNew: false,
       piDirty: false,
       els: new Map((r.els as EiRow[]).map((e) => [e.key, e])),
@@ -351,7 +377,7 @@ export class Step {
     variables: Variables,
     opts: { startElementId?: string; parent?: { pik: number; eik: number } } = {},
   ): Promise<Inst> {
-    const proc = await this.host.compiled(definitionKey, this.trx)
+    const proc = await this.host.compiled(definitionKey, this.db)
     const root = proc.elements.get(proc.bpmnProcessId)!
     const startId = opts.startElementId ?? root.noneStartId
     if (!startId) throw new EngineError('INVALID_STATE', `Process ${proc.bpmnProcessId} has no none start event`)
@@ -634,7 +660,7 @@ export class Step {
     const ce = el.calledElement!
     const ctx = this.visible(inst, ei.key)
     const processId = evalString(ce.processId, ctx, 'called process id')
-    const def = await this.host.latestDefinition(processId, this.trx)
+    const def = await this.host.latestDefinition(processId, this.db)
     if (!def)
       throw new ExpressionError(`Expected process with BPMN process id '${processId}' to be deployed, but not found.`, 'CALLED_ELEMENT_ERROR')
     const vars = ce.propagateAllParentVariables ? ctx : { ...ei.variables }
@@ -855,8 +881,8 @@ export class Step {
     }
     this.subs.insert(sub as SubRow & Row)
     // Serialises with publishers of this name + key, so a message published meanwhile is not missed.
-    await this.trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`${name}\u001f${correlationKey}`])
-    const { rows } = await this.trx.raw(
+    await this.sql('SELECT pg_advisory_xact_lock(hashtext(?))', [`${name}\u001f${correlationKey}`])
+    const { rows } = await this.sql(
       `SELECT key, variables FROM engine_messages m
         WHERE name = ? AND correlation_key = ? AND expires_at > ?
           AND NOT EXISTS (SELECT 1 FROM engine_message_correlations c WHERE c.message_key = m.key AND c.process_instance_key = ?)
@@ -1154,7 +1180,9 @@ export class Step {
     if (parts.length === 0) return allEvents
     // No NOTIFY here: a transaction that notifies takes a global lock through its commit, which would
     // serialise every step's fsync. The engine notifies other processes after the commit instead.
-    await this.trx.raw(`WITH ${parts.join(",\n")} SELECT 1`, bindings as Knex.RawBinding[])
+    const statement = `WITH ${parts.join(",\n")} SELECT 1`
+    if (this.tx) await this.tx.raw(statement, bindings as Knex.RawBinding[])
+    else await this.host.knex.raw(statement, bindings as Knex.RawBinding[])
     return allEvents
   }
 }
