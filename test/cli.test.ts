@@ -47,7 +47,7 @@ t.test('start on a fresh data directory: ready, docs, demo accounts; a second st
   t.equal((await fetch(`${url}/docs/json`)).status, 200, 'OpenAPI served')
   t.match(first.output(), /congdan/, 'demo credentials are printed')
   const demo = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8')) as Array<{ username: string; password: string }>
-  t.equal(demo.length, 6, 'one account per role')
+  t.equal(demo.length, 11, 'one account per role kind, and officers for every unit role of the commune')
 
   const second = run(['start'], env)
   t.equal(await second.exited, 1, 'a second process on the same data directory exits')

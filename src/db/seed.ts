@@ -44,6 +44,13 @@ export const demoUsers: DemoUser[] = [
   { username: 'lanhdao', kind: 'supervisor', fullName: 'Lê Văn Cường', unitId: 'huyen-demo', groups: ['lanh-dao'], email: 'lanhdao@example.invalid' },
   { username: 'phantich', kind: 'analyst', fullName: 'Phạm Thị Dung', unitId: 'tinh-demo', groups: ['nghiep-vu'], email: 'phantich@example.invalid' },
   { username: 'quantri', kind: 'administrator', fullName: 'Hoàng Văn Em', unitId: 'tinh-demo', groups: ['quan-tri'], email: 'quantri@example.invalid' },
+  // Officers of An Bình commune (the agency of the reference procedures), so every unit role of
+  // workflows/README.md has someone to work its tasks.
+  { username: 'motcua-xa', kind: 'officer', fullName: 'Đỗ Thị Giang', unitId: 'xa-an-binh', groups: ['mot-cua'], email: 'motcua-xa@example.invalid' },
+  { username: 'tuphap-xa', kind: 'officer', fullName: 'Vũ Văn Hải', unitId: 'xa-an-binh', groups: ['tu-phap-ho-tich', 'xac-minh-lien-xa'], email: 'tuphap-xa@example.invalid' },
+  { username: 'kinhte-xa', kind: 'officer', fullName: 'Bùi Thị Hoa', unitId: 'xa-an-binh', groups: ['kinh-te-ha-tang-do-thi', 'dang-ky-kinh-doanh'], email: 'kinhte-xa@example.invalid' },
+  { username: 'phoihop', kind: 'officer', fullName: 'Ngô Văn Khánh', unitId: 'xa-an-binh', groups: ['co-quan-phoi-hop'], email: 'phoihop@example.invalid' },
+  { username: 'lanhdao-xa', kind: 'supervisor', fullName: 'Đặng Văn Long', unitId: 'xa-an-binh', groups: ['lanh-dao-xa', 'lanh-dao-ubnd', 'lanh-dao-phong'], email: 'lanhdao-xa@example.invalid' },
 ]
 
 function unitPath(unit: DemoUnit): string {

@@ -1,0 +1,31 @@
+// dossier.close: the final status (10 returned, 3 refused, 8 stopped), its audit event and the applicant's notification.
+import { enqueueEmail } from '../notifications/email.js'
+import type { DossierStatus } from '../domain/dossier/status.js'
+import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'
+
+const finalStatus: Record<string, DossierStatus> = { returned: 10, refused: 3, 'refused-at-reception': 3, stopped: 8 }
+
+export function closeWorker(deps: WorkerDeps): JobTypeWorker {
+  return {
+    type: 'dossier.close',
+    handler: (job) =>
+      handleDossierJob(deps, job, async ({ trx, dossier, repo, now }) => {
+        const outcome = job.customHeaders['outcome'] ?? 'returned'
+        const status = finalStatus[outcome] ?? 8
+        // Withdrawn or stopped by a command meanwhile: that status stands.
+        if ([3, 7, 8, 10].includes(dossier.status)) return { outcome, status: dossier.status }
+        const reason = outcome === 'stopped' && !dossier.close_reason ? 'Hết hạn bổ sung hoặc nộp phí / the supplement or payment period expired' : dossier.close_reason
+        await repo.update(dossier.id, { status, finished_at: dossier.finished_at ?? now, paused: false, close_reason: reason, current_assignee: null })
+        await repo.timeline(dossier.id, { kind: 'closed', at: now, data: { outcome, status } })
+        await repo.audit(null, 'dossier.closed', dossier.id, { outcome, status })
+        if (status === 3 && dossier.applicant_email) {
+          await enqueueEmail(trx, {
+            eventId: `dossier:${dossier.id}:refused`,
+            to: dossier.applicant_email,
+            template: { name: 'dossier-refused', data: { applicantName: dossier.applicant_name, dossierCode: dossier.code ?? dossier.id, procedureName: dossier.procedure_name, reason: dossier.close_reason ?? '' } },
+          })
+        }
+        return { outcome, status }
+      }),
+  }
+}

@@ -1,0 +1,36 @@
+// dossier.issue-result: numbers the signed result, which is now at the counter (status 9), and judges the dossier early/on time/late (R10).
+import { enqueueEmail } from '../notifications/email.js'
+import { dossierDeadline } from '../dossiers/deadlines.js'
+import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'
+
+export function issueResultWorker(deps: WorkerDeps): JobTypeWorker {
+  return {
+    type: 'dossier.issue-result',
+    handler: (job) =>
+      handleDossierJob(deps, job, async ({ trx, dossier, repo, now }) => {
+        const def = await repo.definitionOf(dossier)
+        const events = [...dossier.deadline_events, { type: 'resultAtCounter' as const, at: now.toISOString() }]
+        const report = await dossierDeadline(trx, { accepted_at: dossier.accepted_at, deadline_events: events }, def, now)
+        const resultNo = `${dossier.code}/KQ`
+        await repo.update(dossier.id, {
+          status: 9,
+          deadline_events: events,
+          result_no: resultNo,
+          result_issued_at: now,
+          finished_at: now,
+          result: report.result ?? null,
+          overdue: report.result === 'late',
+        })
+        await repo.timeline(dossier.id, { kind: 'result_issued', at: now, data: { resultNo, result: report.result ?? null } })
+        await repo.audit(null, 'dossier.resolved', dossier.id, { resultNo, result: report.result ?? null })
+        if (dossier.applicant_email) {
+          await enqueueEmail(trx, {
+            eventId: `dossier:${dossier.id}:result`,
+            to: dossier.applicant_email,
+            template: { name: 'result-ready', data: { applicantName: dossier.applicant_name, dossierCode: dossier.code ?? '', procedureName: dossier.procedure_name, returnMethod: dossier.delivery_method } },
+          })
+        }
+        return { resultNo, resultIssuedAt: now.toISOString() }
+      }),
+  }
+}

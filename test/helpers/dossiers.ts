@@ -1,0 +1,99 @@
+// A dossier world for tests: a migrated database with the calendar, demo units and accounts, the reference procedures
+// published on the embedded engine, and the dossier runtime (workers, relay, read model) running on it.
+import { createHash, randomUUID } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Test } from 'tap'
+import type { Principal } from '../../src/auth/principal.js'
+import { seedProcedures } from '../../src/catalogue/service.js'
+import { seedCalendar } from '../../src/db/calendar-repository.js'
+import type { Database } from '../../src/db/database.js'
+import { seedDemo } from '../../src/db/seed.js'
+import { startDossierRuntime, type DossierRuntime, type DossierRuntimeOptions } from '../../src/dossiers/index.js'
+import { EmbeddedEngine } from '../../src/engine/embedded/index.js'
+import { createTestDatabase } from './db.js'
+
+export interface DossierWorld {
+  db: Database
+  engine: EmbeddedEngine
+  runtime: DossierRuntime
+  as(username: string): Promise<Principal>
+  /** A stored file row owned by the user, to attach to a component. */
+  file(ownerUsername: string): Promise<string>
+  /** Polls until fn returns a truthy value (the engine and read model move asynchronously). */
+  until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs?: number): Promise<T>
+}
+
+export async function createDossierWorld(t: Test, opts: DossierRuntimeOptions & { engineClock?: () => Date } = {}): Promise<DossierWorld> {
+  const db = await createTestDatabase(t)
+  await seedCalendar(db.knex)
+  await seedDemo(db.knex, mkdtempSync(join(tmpdir(), 'motcua-dossiers-')))
+  const engine = new EmbeddedEngine(db, { timerPollMs: 50, workerPollMs: 50, ...(opts.engineClock ? { clock: opts.engineClock } : {}) })
+  await engine.start()
+  const report = await seedProcedures(db.knex, engine)
+  if (report.failed.length > 0) throw new Error(`procedures failed to publish: ${JSON.stringify(report.failed)}`)
+  const runtime = startDossierRuntime(db.knex, engine, { relayIntervalMs: 200, sweepIntervalMs: 500, workerPollMs: 50, ...opts })
+  t.teardown(async () => {
+    await runtime.stop()
+    await engine.stop()
+  })
+  const principals = new Map<string, Principal>()
+  return {
+    db,
+    engine,
+    runtime,
+    async as(username) {
+      let p = principals.get(username)
+      if (!p) {
+        const u = await db.knex('users as u').leftJoin('units as n', 'n.id', 'u.unit_id').where('u.username', username).first('u.id', 'u.username', 'u.kind', 'u.unit_id', 'n.path', 'u.groups')
+        if (!u) throw new Error(`no user ${username}`)
+        p = { userId: u.id, username: u.username, kind: u.kind, ...(u.unit_id ? { unitId: u.unit_id, unitPath: u.path } : {}), groups: u.groups }
+        principals.set(username, p)
+      }
+      return p
+    },
+    async file(ownerUsername) {
+      const owner = await db.knex('users').where({ username: ownerUsername }).first('id')
+      const sha = createHash('sha256').update(randomUUID()).digest('hex')
+      const [row] = await db.knex('files').insert({ sha256: sha, size: 100, mime: 'application/pdf', original_name: 'giay-to.pdf', storage_key: sha, created_by: owner.id }).returning('id')
+      return (row as { id: string }).id
+    },
+    async until(what, fn, timeoutMs = 15_000) {
+      const end = Date.now() + timeoutMs
+      for (;;) {
+        const v = await fn()
+        if (v) return v
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+        await new Promise((r) => setTimeout(r, 25))
+      }
+    },
+  }
+}
+
+export const birthForm = {
+  treEm: { hoTen: 'Nguyễn Văn Bé', gioiTinh: 'nam', ngaySinh: '2026-11-01', noiSinh: 'Trạm y tế xã An Bình', danToc: 'Kinh', quocTich: 'Việt Nam' },
+  me: { hoTen: 'Trần Thị Bình', soDinhDanh: '001190012345' },
+  nguoiYeuCau: { hoTen: 'Nguyễn Văn An', soDinhDanh: '001090000001', soDienThoai: '0912345678', noiCuTru: { tinh: 'Tỉnh Demo', xa: 'Xã An Bình' } },
+  quanHeVoiTreEm: 'cha',
+}
+
+export const constructionForm = {
+  chuDauTu: { hoTen: 'Nguyễn Văn An', soDinhDanh: '001090000001', soDienThoai: '0912345678', noiCuTru: { tinh: 'Tỉnh Demo', xa: 'Xã An Bình' } },
+  diaDiemXayDung: { diaChi: { tinh: 'Tỉnh Demo', xa: 'Xã An Bình' }, soThua: '12', soToBanDo: '3', dienTichLoDat: 120 },
+  quyMo: { dienTichXayDung: 80, tongDienTichSan: 240, soTang: 3, chieuCao: 11.5 },
+}
+
+export const householdForm = {
+  chuHo: { hoTen: 'Nguyễn Văn An', soDinhDanh: '001090000001', soDienThoai: '0912345678', noiCuTru: { tinh: 'Tỉnh Demo', xa: 'Xã An Bình' } },
+  tenHoKinhDoanh: 'Hộ kinh doanh Tạp hoá An',
+  diaDiemKinhDoanh: { tinh: 'Tỉnh Demo', xa: 'Xã An Bình' },
+  nganhNghe: ['Bán lẻ tạp hoá'],
+  vonKinhDoanh: 50_000_000,
+}
+
+export const requiredUploads: Record<string, string[]> = {
+  'dang-ky-khai-sinh': ['to-khai', 'giay-chung-sinh'],
+  'cap-giay-phep-xay-dung-nha-o-rieng-le': ['don-de-nghi', 'giay-to-quyen-su-dung-dat', 'ban-ve-thiet-ke'],
+  'dang-ky-thanh-lap-ho-kinh-doanh': ['giay-de-nghi'],
+}
