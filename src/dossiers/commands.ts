@@ -238,7 +238,7 @@ export class DossierService {
   }
 
   /** dossier.refuse: refused at reception, or refused during processing (with the reason the applicant is told). */
-  refuse(principal: Principal | undefined, dossierId: string, input: DecisionInput & { reason: string }): Promise<CommandResult> {
+  async refuse(principal: Principal | undefined, dossierId: string, input: DecisionInput & { reason: string }): Promise<CommandResult> {
     if (!input.reason?.trim()) throw new AppError('MC_ERR_VALIDATION', 'A reason is required')
     return this.decide(principal, dossierId, 'refuse', 'refuse', input, { refusalReason: input.reason })
   }

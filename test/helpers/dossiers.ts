@@ -97,3 +97,30 @@ export const requiredUploads: Record<string, string[]> = {
   'cap-giay-phep-xay-dung-nha-o-rieng-le': ['don-de-nghi', 'giay-to-quyen-su-dung-dat', 'ban-ve-thiet-ke'],
   'dang-ky-thanh-lap-ho-kinh-doanh': ['giay-de-nghi'],
 }
+
+/** A clock the test moves by hand, shared by the engine (timers) and the dossier code (acceptance, deadlines). */
+export function manualClock(start: string): { now: () => Date; set(at: string): void } {
+  let at = Date.parse(start)
+  return { now: () => new Date(at), set: (next) => void (at = Date.parse(next)) }
+}
+
+/**
+ * Publishes a test-only copy of a reference procedure under another slug, code and process id, with its
+ * own duration and supplement policy (the reference procedures all RESTART).
+ */
+export async function publishVariant(w: DossierWorld, from: string, variant: { slug: string; code: string; duration: string; supplementPolicy: 'RESTART' | 'PAUSE' }): Promise<void> {
+  const { readFileSync } = await import('node:fs')
+  const { CatalogueService } = await import('../../src/catalogue/service.js')
+  const def = JSON.parse(readFileSync(`forms/${from}.json`, 'utf8'))
+  const xml = readFileSync(`workflows/${def.workflow.file}`, 'utf8').replaceAll(`"${from}"`, `"${variant.slug}"`)
+  // The steps' shares must add up to the new duration (R11).
+  const days = Number(/^([\d.]+) WD$/.exec(variant.duration)?.[1] ?? 1)
+  const total = def.steps.reduce((sum: number, s: { shareWorkingDays: number }) => sum + s.shareWorkingDays, 0)
+  const steps = def.steps.map((s: { shareWorkingDays: number }) => ({ ...s, shareWorkingDays: (s.shareWorkingDays * days) / total }))
+  const definition = { ...def, ...variant, steps, name: `${def.name} (${variant.slug})`, workflow: { bpmnProcessId: variant.slug, file: `${variant.slug}.bpmn` } }
+  const catalogue = new CatalogueService(w.db.knex, w.engine)
+  const draft = await catalogue.createDraft({ definition, bpmnXml: xml })
+  if (!draft.ok) throw new Error(JSON.stringify(draft.problems))
+  const published = await catalogue.publish(variant.slug)
+  if (!published.ok) throw new Error(JSON.stringify(published.problems))
+}
