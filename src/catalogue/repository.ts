@@ -59,6 +59,7 @@ export function catalogueRepository(db: Knex | Knex.Transaction) {
 
     draftOf: (procedureId: string) => db<VersionRow>('procedure_versions').where({ procedure_id: procedureId, status: 'draft' }).first(),
     version: (procedureId: string, version: number) => db<VersionRow>('procedure_versions').where({ procedure_id: procedureId, version }).first(),
+    versions: (procedureId: string) => db<VersionRow>('procedure_versions').where({ procedure_id: procedureId }).orderBy('version', 'desc'),
     latestVersion: (procedureId: string) => db<VersionRow>('procedure_versions').where({ procedure_id: procedureId }).orderBy('version', 'desc').first(),
 
     async insertVersion(row: Omit<VersionRow, 'id' | 'process_definition_key' | 'process_definition_version' | 'published_at' | 'published_by'> & { created_by?: string | null }): Promise<VersionRow> {

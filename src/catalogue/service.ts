@@ -8,6 +8,7 @@ import { AppError } from '../errors.js'
 import { DeployValidationError, type DeployProblem, type DeployResource, type Engine } from '../engine/port.js'
 import { validateBpmn } from '../engine/validation/index.js'
 import { formsDir, loadProcedureDefinition, workflowsDir, type DefinitionProblem, type ProcedureDefinition } from './definition.js'
+import { diffProcedureVersions, type ProcedureDiff } from './diff.js'
 import { forgetForm } from './form-validation.js'
 import { catalogueRepository, type ProcedureFilter, type ProcedureRow, type VersionRow } from './repository.js'
 import { searchDocument } from './search-text.js'
@@ -41,7 +42,43 @@ export interface CatalogueOptions {
   validateBpmn?: (resources: DeployResource[]) => Promise<DeployProblem[]>
 }
 
+// Without these the draft cannot be stored as a catalogue row (they are its columns).
+const filingPaths = new Set(['/', '/slug', '/code', '/name', '/field', '/agencyLevel', '/agency', '/onlineLevel'])
+
+export interface VersionSummary {
+  version: number
+  status: 'draft' | 'published'
+  createdAt: string
+  publishedAt: string | null
+  publishedBy: string | null
+  processDefinitionKey: string | null
+  processDefinitionVersion: number | null
+}
+
+export interface VersionDetail extends VersionSummary {
+  slug: string
+  definition: ProcedureDefinition
+  bpmnXml: string
+}
+
+const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null)
+
+function versionSummary(row: VersionRow): VersionSummary {
+  return {
+    version: row.version,
+    status: row.status,
+    createdAt: iso((row as VersionRow & { created_at: Date }).created_at) ?? '',
+    publishedAt: iso(row.published_at),
+    publishedBy: row.published_by,
+    processDefinitionKey: row.process_definition_key,
+    processDefinitionVersion: row.process_definition_version,
+  }
+}
+
 const checksum = (definition: unknown, bpmnXml: string): string => createHash('sha256').update(JSON.stringify(definition)).update('\u0000').update(bpmnXml).digest('hex')
+
+const deployResource = (slug: string, row: Pick<VersionRow, 'definition' | 'bpmn_xml'>): DeployResource =>
+  ({ name: row.definition.workflow?.file ?? `${slug}.bpmn`, content: row.bpmn_xml })
 
 const bpmnProblems = (problems: DeployProblem[]): DefinitionProblem[] =>
   problems.filter((p) => p.severity === 'error').map((p) => ({ path: `bpmn:${p.elementId ?? p.resourceName}`, message: `${p.message} (${p.rule})` }))
@@ -67,8 +104,8 @@ export class CatalogueService {
   /** Creates the draft of a new procedure or the next version of an existing one (one draft at a time). */
   async createDraft(input: { definition: unknown; bpmnXml: string; actorId?: string }): Promise<DraftResult> {
     const loaded = await loadProcedureDefinition(input.definition, { bpmnXml: input.bpmnXml })
-    // A draft may be incomplete, but it must at least be a definition we can file.
-    if (!loaded.ok && loaded.problems.some((p) => p.path === '/slug' || p.path === '/code' || p.path === '/' || p.path === '/workflow/bpmnProcessId')) {
+    // A draft may be incomplete, but it must at least be a definition we can file and list.
+    if (!loaded.ok && loaded.problems.some((p) => filingPaths.has(p.path) || p.path.startsWith('/workflow'))) {
       return { ok: false, problems: loaded.problems }
     }
     const def = input.definition as ProcedureDefinition
@@ -113,9 +150,8 @@ export class CatalogueService {
     const draft = procedure && (await repo.draftOf(procedure.id))
     if (!procedure || !draft) throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', `No draft of procedure ${slug}`)
     const def = draft.definition
-    const resource: DeployResource = { name: def.workflow?.file ?? `${slug}.bpmn`, content: draft.bpmn_xml }
-    const loaded = await loadProcedureDefinition(def, { bpmnXml: draft.bpmn_xml })
-    const problems = [...(loaded.ok ? [] : loaded.problems), ...bpmnProblems(await this.validate([resource]))]
+    const resource = deployResource(slug, draft)
+    const problems = await this.problemsOf(draft)
     if (problems.length > 0) return { ok: false, problems }
 
     // Deployed before the transaction: the embedded engine may share this database, and PGlite
@@ -137,6 +173,43 @@ export class CatalogueService {
       await tx.updateProcedure(procedure.id, { ...catalogueColumns(def), published_version: draft.version })
     })
     return { ok: true, slug, version: draft.version, processDefinitionKey: deployed.processDefinitionKey, processDefinitionVersion: deployed.version }
+  }
+
+  /** Every problem that would stop the draft from being published; empty when it would publish. */
+  async validateDraft(slug: string): Promise<DefinitionProblem[]> {
+    const repo = catalogueRepository(this.knex)
+    const procedure = await repo.procedureBySlug(slug)
+    const draft = procedure && (await repo.draftOf(procedure.id))
+    if (!procedure || !draft) throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', `No draft of procedure ${slug}`)
+    return this.problemsOf(draft)
+  }
+
+  private async problemsOf(row: VersionRow): Promise<DefinitionProblem[]> {
+    const loaded = await loadProcedureDefinition(row.definition, { bpmnXml: row.bpmn_xml })
+    return [...(loaded.ok ? [] : loaded.problems), ...bpmnProblems(await this.validate([deployResource(row.definition.slug, row)]))]
+  }
+
+  /** Every version of a procedure, drafts included, newest first. */
+  async versions(slug: string): Promise<VersionSummary[]> {
+    const repo = catalogueRepository(this.knex)
+    const procedure = await repo.procedureBySlug(slug)
+    if (!procedure) throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', `Procedure ${slug}`)
+    return (await repo.versions(procedure.id)).map(versionSummary)
+  }
+
+  /** One version with its definition and BPMN XML, draft or published. */
+  async version(slug: string, version: number): Promise<VersionDetail> {
+    const repo = catalogueRepository(this.knex)
+    const procedure = await repo.procedureBySlug(slug)
+    const row = procedure && (await repo.version(procedure.id, version))
+    if (!procedure || !row) throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', `Procedure ${slug} version ${version}`)
+    return { slug, ...versionSummary(row), definition: row.definition, bpmnXml: row.bpmn_xml }
+  }
+
+  /** What changed from one version to another. */
+  async diff(slug: string, from: number, to: number): Promise<ProcedureDiff> {
+    const [a, b] = await Promise.all([this.version(slug, from), this.version(slug, to)])
+    return diffProcedureVersions(a, b)
   }
 
   async search(filter: ProcedureFilter): Promise<{ items: ProcedureSummary[]; total: number }> {
