@@ -11,6 +11,7 @@ import problems from './plugins/problems.js'
 import healthRoutes from './api/health/index.js'
 import authPlugin from './auth/plugin.js'
 import authRoutes from './api/auth/index.js'
+import catalogueRoutes from './api/catalogue/index.js'
 import rateLimit from '@fastify/rate-limit'
 
 declare module 'fastify' {
@@ -84,5 +85,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(authPlugin)
   await app.register(healthRoutes)
   await app.register(authRoutes)
+  await app.register(catalogueRoutes)
   return app
 }
