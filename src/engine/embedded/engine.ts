@@ -30,7 +30,8 @@ import {
 import { scheduleTimer } from './feel.js'
 import { compileProcess, executableProcesses, parseBpmn, type CompiledProcess, type ModdleElement } from './model.js'
 import { toIncident, toUserTask, type IncidentRow, type JobRow, type SubRow, type TimerRow, type UtRow } from './rows.js'
-import { Step, type Inst, type StepHost } from './step.js'
+import { Step, type Inst, type Queryable, type StepHost } from './step.js'
+import { acquire, inline, lastRows, release } from './sql.js'
 import { checkSupportedSubset } from './subset.js'
 import { EmbeddedJobWorker } from './worker.js'
 
@@ -93,7 +94,7 @@ export class EmbeddedEngine implements Engine, StepHost {
 
   // ------------------------------------------------------------ StepHost
 
-  async compiled(definitionKey: number, trx: Knex.Transaction | Knex): Promise<CompiledProcess> {
+  async compiled(definitionKey: number, trx: Queryable): Promise<CompiledProcess> {
     const hit = this.cache.get(definitionKey)
     if (hit) return hit
     const { rows } = await trx.raw('SELECT bpmn_process_id, version, xml FROM engine_process_definitions WHERE key = ?', [definitionKey])
@@ -108,7 +109,7 @@ export class EmbeddedEngine implements Engine, StepHost {
     return compiled
   }
 
-  async latestDefinition(bpmnProcessId: string, trx: Knex.Transaction | Knex): Promise<{ key: number; version: number } | undefined> {
+  async latestDefinition(bpmnProcessId: string, trx: Queryable): Promise<{ key: number; version: number } | undefined> {
     const { rows } = await trx.raw(
       'SELECT key, version FROM engine_process_definitions WHERE bpmn_process_id = ? ORDER BY version DESC LIMIT 1',
       [bpmnProcessId],
@@ -130,7 +131,7 @@ export class EmbeddedEngine implements Engine, StepHost {
     return def?.key
   }
 
-  async nextKey(trx: Knex.Transaction | Knex): Promise<number> {
+  async nextKey(trx: Queryable): Promise<number> {
     if (this.keyNext < this.keyEnd) return this.keyNext++
     const { rows } = await trx.raw("SELECT nextval('engine_key_seq') AS v")
     const v = Number(rows[0].v)
@@ -145,12 +146,11 @@ export class EmbeddedEngine implements Engine, StepHost {
   /** Runs fn as one step in one transaction, retried on deadlock/serialisation failure; delivers events after commit. */
   private async runStep<T>(fn: (step: Step) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const step = new Step(this, () => this.knex.transaction(), this.clock())
+      const step = new Step(this, this.clock())
       try {
         const result = await fn(step)
         await step.drain()
-        const events = await step.flush()
-        await step.commit()
+        const events = await step.flush() // commits too
         this.afterCommit(step, events)
         return result
       } catch (err) {
@@ -453,10 +453,8 @@ export class EmbeddedEngine implements Engine, StepHost {
     const now = this.clock()
     const deadline = new Date(now.getTime() + req.timeoutMs)
     // Activation commits without waiting for the WAL flush: a crash can only forget an activation, and
-    // the job is then handed out again, which at-least-once delivery allows anyway.
-    const { rows } = await this.knex.transaction(async (trx): Promise<{ rows: unknown[] }> => {
-      await trx.raw('SET LOCAL synchronous_commit = off')
-      return await trx.raw(
+    // the job is then handed out again, which at-least-once delivery allows anyway. One message, one round trip.
+    const query = inline(
       `WITH picked AS (
          SELECT key FROM engine_jobs
           WHERE type = ? AND state IN ('ACTIVATABLE', 'ACTIVATED') AND due_at <= ?
@@ -471,9 +469,19 @@ export class EmbeddedEngine implements Engine, StepHost {
             SELECT e.scope_key, e.variables, c.depth + 1 FROM engine_element_instances e JOIN chain c ON e.key = c.scope_key
           ) SELECT coalesce(json_agg(variables ORDER BY depth DESC), '[]') FROM chain) AS scope_variables
        FROM upd JOIN engine_process_instances pi ON pi.key = upd.process_instance_key`,
-      [req.type, now, req.maxJobsToActivate, req.worker, deadline],
-      )
-    })
+      [req.type, now, Math.floor(req.maxJobsToActivate), req.worker, deadline],
+    )
+    const conn = await acquire(this.knex)
+    let rows: unknown[]
+    try {
+      const result = await conn.query(`BEGIN; SET LOCAL synchronous_commit = off; ${query}; COMMIT`)
+      rows = (result as Array<{ rows: unknown[] }>)[2]!.rows
+    } catch (err) {
+      await conn.query('ROLLBACK').catch(() => undefined)
+      throw err
+    } finally {
+      release(this.knex, conn)
+    }
     return (rows as Array<JobRow & { root_variables: Variables; scope_variables: Variables[] }>).map((r) => {
       let variables: Variables = { ...r.root_variables }
       for (const v of r.scope_variables) Object.assign(variables, v)

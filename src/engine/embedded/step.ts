@@ -15,6 +15,7 @@ import {
   toDateOrUndefined,
 } from './feel.js'
 import type { CompiledProcess, Element, Flow } from './model.js'
+import { acquire, inline, lastRows, release, type RawConnection } from './sql.js'
 import {
   toIncident,
   toUserTask,
@@ -29,11 +30,16 @@ import {
 } from './rows.js'
 
 /** What a step needs from the engine that runs it. */
+/** Something that runs `?`-placeholder SQL: the knex pool, or the step's open transaction. */
+export interface Queryable {
+  raw(sql: string, bindings?: readonly any[]): PromiseLike<{ rows: any[] }>
+}
+
 export interface StepHost {
   readonly knex: Knex
-  compiled(definitionKey: number, db: Knex.Transaction | Knex): Promise<CompiledProcess>
-  latestDefinition(bpmnProcessId: string, db: Knex.Transaction | Knex): Promise<{ key: number; version: number } | undefined>
-  nextKey(db: Knex.Transaction | Knex): Promise<number>
+  compiled(definitionKey: number, db: Queryable): Promise<CompiledProcess>
+  latestDefinition(bpmnProcessId: string, db: Queryable): Promise<{ key: number; version: number } | undefined>
+  nextKey(db: Queryable): Promise<number>
 }
 
 export interface Inst {
@@ -99,32 +105,62 @@ export class Step {
 
   constructor(
     readonly host: StepHost,
-    private readonly openTx: () => Promise<Knex.Transaction>,
     readonly now: Date,
   ) {}
 
-  private tx?: Knex.Transaction
+  private conn?: RawConnection
+  private failed = false
 
   /**
-   * Runs a query in the step's transaction, opening it on first use. A step that needs no read (e.g.
-   * creating an instance of a cached definition) never opens one: its single write statement is atomic.
+   * Runs a query in the step's transaction, opening it on first use (BEGIN travels with that first
+   * query). A step that needs no read (creating an instance of a cached definition) never opens one:
+   * its single write statement is atomic on its own.
    */
-  async sql(query: string, bindings: readonly Knex.RawBinding[] = []): Promise<{ rows: any[] }> {
-    this.tx ??= await this.openTx()
-    return (await this.tx.raw(query, bindings)) as { rows: any[] }
+  async sql(query: string, bindings: readonly unknown[] = []): Promise<{ rows: any[] }> {
+    const text = inline(query, bindings)
+    try {
+      if (!this.conn) {
+        this.conn = await acquire(this.host.knex)
+        return { rows: lastRows(await this.conn.query(`BEGIN; ${text}`)) }
+      }
+      return { rows: lastRows(await this.conn.query(text)) }
+    } catch (err) {
+      this.failed = true
+      throw err
+    }
   }
 
   /** Where the host may read from: the open transaction, else the pool (no transaction is open then). */
-  private get db(): Knex.Transaction | Knex {
-    return this.tx ?? this.host.knex
+  private get db(): Queryable {
+    if (!this.conn) return this.host.knex
+    return { raw: (q: string, b: readonly unknown[] = []) => this.sql(q, b) }
+  }
+
+  /** Writes the step's changes; with a transaction open, the write and COMMIT go in one message. */
+  private async write(statement: string, bindings: readonly unknown[]): Promise<void> {
+    if (this.conn) {
+      await this.sql(`${statement}; COMMIT`, bindings)
+      this.release()
+    } else await this.host.knex.raw(statement, bindings as Knex.RawBinding[])
   }
 
   async commit(): Promise<void> {
-    if (this.tx) await this.tx.commit()
+    if (this.conn) {
+      await this.sql('COMMIT')
+      this.release()
+    }
   }
 
   async rollback(): Promise<void> {
-    if (this.tx && !this.tx.isCompleted()) await this.tx.rollback().catch(() => undefined)
+    if (!this.conn) return
+    await this.conn.query('ROLLBACK').catch(() => undefined)
+    this.release()
+  }
+
+  private release(): void {
+    if (this.conn) release(this.host.knex, this.conn)
+    this.conn = undefined
+    void this.failed
   }
 
   key(): Promise<number> {
@@ -1177,12 +1213,13 @@ export class Step {
       deleteKeys('engine_message_correlations', 'process_instance_key', this.releasedStartLocks)
     }
     insertRows('engine_events', eventRows)
-    if (parts.length === 0) return allEvents
+    if (parts.length === 0) {
+      await this.commit()
+      return allEvents
+    }
     // No NOTIFY here: a transaction that notifies takes a global lock through its commit, which would
     // serialise every step's fsync. The engine notifies other processes after the commit instead.
-    const statement = `WITH ${parts.join(",\n")} SELECT 1`
-    if (this.tx) await this.tx.raw(statement, bindings as Knex.RawBinding[])
-    else await this.host.knex.raw(statement, bindings as Knex.RawBinding[])
+    await this.write(`WITH ${parts.join(",\n")} SELECT 1`, bindings)
     return allEvents
   }
 }
