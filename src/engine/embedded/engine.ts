@@ -512,12 +512,14 @@ export class EmbeddedEngine implements Engine, StepHost {
   private jobStep(jobKey: string, fn: (step: Step, inst: Inst, job: JobRow) => Promise<void>): Promise<void> {
     const key = parseKey(jobKey, 'Job')
     return this.runStep(async (step) => {
-      const { rows } = await step.sql(
-        'SELECT pi.key FROM engine_process_instances pi JOIN engine_jobs j ON j.process_instance_key = pi.key WHERE j.key = ? FOR UPDATE OF pi',
-        [key],
+      const inst = await step.load(
+        {
+          lock: 'SELECT pi.key FROM engine_process_instances pi JOIN engine_jobs j ON j.process_instance_key = pi.key WHERE j.key = ? FOR UPDATE OF pi',
+          key: '(SELECT process_instance_key FROM engine_jobs WHERE key = ?)',
+          bindings: [key],
+        },
+        { extra: { sql: '(SELECT row_to_json(j) FROM engine_jobs j WHERE j.key = ?)', bindings: [key] } },
       )
-      if (!rows[0]) throw new EngineError('NOT_FOUND', `Job ${jobKey} not found`)
-      const inst = await step.load(rows[0].key, { locked: true, extra: { sql: '(SELECT row_to_json(j) FROM engine_jobs j WHERE j.key = ?)', bindings: [key] } })
       const job = step.extra as JobRow | null
       if (!inst || !job) throw new EngineError('NOT_FOUND', `Job ${jobKey} not found`)
       await fn(step, inst, job)
@@ -589,12 +591,11 @@ export class EmbeddedEngine implements Engine, StepHost {
   async resolveIncident(incidentKey: string): Promise<void> {
     const key = parseKey(incidentKey, 'Incident')
     await this.runStep(async (step) => {
-      const { rows } = await step.sql(
-        `SELECT pi.key FROM engine_process_instances pi JOIN engine_incidents i ON i.process_instance_key = pi.key WHERE i.key = ? AND i.state = 'ACTIVE' FOR UPDATE OF pi`,
-        [key],
-      )
-      if (!rows[0]) throw new EngineError('NOT_FOUND', `Incident ${incidentKey} not found`)
-      const inst = await step.load(rows[0].key, { locked: true })
+      const inst = await step.load({
+        lock: `SELECT pi.key FROM engine_process_instances pi JOIN engine_incidents i ON i.process_instance_key = pi.key WHERE i.key = ? AND i.state = 'ACTIVE' FOR UPDATE OF pi`,
+        key: '(SELECT process_instance_key FROM engine_incidents WHERE key = ?)',
+        bindings: [key],
+      })
       const inc = inst?.incidents.find((i) => i.key === key)
       if (!inst || !inc) throw new EngineError('NOT_FOUND', `Incident ${incidentKey} not found`)
       step.markResolved(inst, inc)
@@ -779,12 +780,12 @@ export class EmbeddedEngine implements Engine, StepHost {
   private userTaskStep(userTaskKey: string, fn: (step: Step, inst: Inst, ut: UtRow) => Promise<void>): Promise<void> {
     const key = parseKey(userTaskKey, 'User task')
     return this.runStep(async (step) => {
-      const { rows } = await step.sql(
-        'SELECT pi.key, u.state FROM engine_process_instances pi JOIN engine_user_tasks u ON u.process_instance_key = pi.key WHERE u.key = ? FOR UPDATE OF pi',
-        [key],
-      )
-      if (!rows[0]) throw new EngineError('NOT_FOUND', `User task ${userTaskKey} not found`)
-      const inst = await step.load(rows[0].key, { locked: true })
+      const inst = await step.load({
+        lock: 'SELECT pi.key FROM engine_process_instances pi JOIN engine_user_tasks u ON u.process_instance_key = pi.key WHERE u.key = ? FOR UPDATE OF pi',
+        key: '(SELECT process_instance_key FROM engine_user_tasks WHERE key = ?)',
+        bindings: [key],
+      })
+      if (!inst) throw new EngineError('NOT_FOUND', `User task ${userTaskKey} not found`)
       const ut = inst?.userTasks.get(key)
       if (!inst || !ut) throw new EngineError('INVALID_STATE', `User task ${userTaskKey} is no longer open`)
       await fn(step, inst, ut)

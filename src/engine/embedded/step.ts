@@ -170,30 +170,34 @@ export class Step {
   // ---------------------------------------------------------------- loading
 
   /**
-   * Locks and loads a process instance (once per step); undefined when it does not exist. `extra` is a
-   * scalar sub-select read in the same statement (the job or user task the step is about).
+   * Locks and loads a process instance (once per step); undefined when it does not exist. The instance
+   * is named by key, or found through a row (`via`: lock SQL + key sub-select, e.g. from a job). Lock
+   * and read are two statements in one message: the read takes its snapshot after the lock is granted,
+   * so it sees what the previous holder committed. `extra` is a scalar sub-select read alongside.
    */
-  async load(pik: number, opts: { locked?: boolean; extra?: { sql: string; bindings: Knex.RawBinding[] } } = {}): Promise<Inst | undefined> {
-    const cached = this.instances.get(pik)
+  async load(
+    target: number | { lock: string; key: string; bindings: readonly unknown[] },
+    opts: { extra?: { sql: string; bindings: readonly unknown[] } } = {},
+  ): Promise<Inst | undefined> {
+    const cached = typeof target === 'number' ? this.instances.get(target) : undefined
     if (cached && !opts.extra) return cached
-    if (!cached && !opts.locked) {
-      // Lock first, then read in a new statement so the read sees what the previous lock holder committed.
-      const locked = await this.sql('SELECT key FROM engine_process_instances WHERE key = ? FOR UPDATE', [pik])
-      if (locked.rows.length === 0) return undefined
-    }
+    const lock = typeof target === 'number' ? 'SELECT key FROM engine_process_instances WHERE key = ? FOR UPDATE' : target.lock
+    const keyExpr = typeof target === 'number' ? '?' : target.key
+    const keyBindings = typeof target === 'number' ? [target] : target.bindings
     const { rows } = await this.sql(
-      `SELECT row_to_json(pi) AS pi,
+      `${cached ? '' : `${lock};\n`}SELECT row_to_json(pi) AS pi,
         (SELECT coalesce(json_agg(e), '[]') FROM engine_element_instances e WHERE e.process_instance_key = pi.key) AS els,
         (SELECT coalesce(json_agg(u), '[]') FROM engine_user_tasks u WHERE u.process_instance_key = pi.key AND u.state = 'CREATED') AS uts,
         (SELECT coalesce(json_agg(i), '[]') FROM engine_incidents i WHERE i.process_instance_key = pi.key AND i.state = 'ACTIVE') AS incs,
         ${opts.extra ? opts.extra.sql : 'NULL'} AS extra
-       FROM engine_process_instances pi WHERE pi.key = ?`,
-      [...(opts.extra?.bindings ?? []), pik],
+       FROM engine_process_instances pi WHERE pi.key = ${keyExpr}`,
+      [...(cached ? [] : keyBindings), ...(opts.extra?.bindings ?? []), ...keyBindings],
     )
     const r = rows[0]
     if (!r) return undefined
     this.extra = r.extra
-    if (cached) return cached
+    const known = this.instances.get((r.pi as PiRow).key)
+    if (known) return known
     const pi = r.pi as PiRow
     const inst: Inst = {
       pi,
@@ -208,7 +212,7 @@ export class Step {
       incidents: r.incs as IncidentRow[],
       events: [],
     }
-    this.instances.set(pik, inst)
+    this.instances.set(pi.key, inst)
     return inst
   }
 
