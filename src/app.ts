@@ -12,6 +12,7 @@ import healthRoutes from './api/health/index.js'
 import authPlugin from './auth/plugin.js'
 import authRoutes from './api/auth/index.js'
 import catalogueRoutes from './api/catalogue/index.js'
+import calendarRoutes from './api/calendar/index.js'
 import rateLimit from '@fastify/rate-limit'
 
 declare module 'fastify' {
@@ -86,5 +87,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(healthRoutes)
   await app.register(authRoutes)
   await app.register(catalogueRoutes)
+  await app.register(calendarRoutes)
   return app
 }

@@ -2,17 +2,9 @@
 import { parseArgs } from 'node:util'
 import type { Knex } from 'knex'
 import { migrateLatest } from '../db/migrate.js'
-import { loadWorkingCalendar, seedCalendar } from '../db/calendar-repository.js'
-import { localDay, parseClock, parseInstant, parseOfficeWindows, ymdOfDay } from '../domain/calendar/index.js'
-import {
-  DeadlineError,
-  computeDeadline,
-  dueDisplay,
-  formatDuration,
-  parseDuration,
-  type DeadlineSettings,
-  type DossierEvent,
-} from '../domain/deadlines/index.js'
+import { seedCalendar } from '../db/calendar-repository.js'
+import { DeadlineError } from '../domain/deadlines/index.js'
+import { PreviewArgumentError, previewDeadline, readPreviewArgs, type DeadlinePreviewArgs } from '../calendar/deadline-preview.js'
 
 export interface DeadlineCommandDeps {
   /** Opens the database; the command migrates it and seeds the calendar when empty. */
@@ -44,25 +36,9 @@ Times are ISO 8601 with an offset (+07:00) or a bare date YYYY-MM-DD (midnight i
 
 class UsageError extends Error {}
 
-function parsePeriod(option: string, text: string, start: DossierEvent['type'], end: DossierEvent['type']): DossierEvent[] {
-  const [from, to, extra] = text.split('/')
-  if (!from || extra !== undefined || to === '') throw new UsageError(`--${option} takes FROM/TO or FROM, got ${JSON.stringify(text)}`)
-  const events = [{ type: start, at: instant(`--${option}`, from) }] as DossierEvent[]
-  if (to !== undefined) events.push({ type: end, at: instant(`--${option}`, to) } as DossierEvent)
-  return events
-}
-
-/** Runs a parser for an option, turning its error into a usage error that names the option. */
-function option<T>(name: string, parse: () => T): T {
-  try {
-    return parse()
-  } catch (err) {
-    throw new UsageError(`${name}: ${(err as Error).message}`)
-  }
-}
-
-function instant(name: string, text: string): number {
-  return option(name, () => parseInstant(text))
+const optionName: Record<keyof DeadlinePreviewArgs, string> = {
+  accepted: '--accepted', duration: '--duration', cutoff: '--cutoff', officeHours: '--office-hours', noMakeupSaturdays: '--no-makeup-saturdays',
+  supplementPolicy: '--supplement-policy', supplement: '--supplement', suspend: '--suspend', resultAt: '--result-at', now: '--now',
 }
 
 function readArguments(argv: string[], now: Date) {
@@ -87,23 +63,24 @@ function readArguments(argv: string[], now: Date) {
   if (values.help) return { help: true as const }
   if (!values.accepted) throw new UsageError('--accepted is required (e.g. --accepted 2026-03-02T09:15:00+07:00)')
   if (!values.duration) throw new UsageError('--duration is required (e.g. --duration 5WD)')
-  const acceptedAt = instant('--accepted', values.accepted)
-  const duration = option('--duration', () => parseDuration(values.duration!))
-  const settings: Partial<DeadlineSettings> = {}
-  if (values.cutoff !== undefined) settings.receiptCutoff = option('--cutoff', () => parseClock(values.cutoff!))
-  if (values['office-hours'] !== undefined) settings.officeWindows = option('--office-hours', () => parseOfficeWindows(values['office-hours']!))
-  if (values['no-makeup-saturdays']) settings.countMakeupWorkdays = false
-  const policy = values['supplement-policy']
-  if (policy !== undefined) {
-    if (policy !== 'RESTART' && policy !== 'PAUSE') throw new UsageError(`--supplement-policy must be RESTART or PAUSE, got ${JSON.stringify(policy)}`)
-    settings.supplementPolicy = policy
+  try {
+    const input = readPreviewArgs({
+      accepted: values.accepted,
+      duration: values.duration,
+      cutoff: values.cutoff,
+      officeHours: values['office-hours'],
+      noMakeupSaturdays: values['no-makeup-saturdays'],
+      supplementPolicy: values['supplement-policy'],
+      supplement: values.supplement,
+      suspend: values.suspend,
+      resultAt: values['result-at'],
+      now: values.now,
+    }, now.getTime(), (argument) => optionName[argument])
+    return { help: false as const, input }
+  } catch (err) {
+    if (err instanceof PreviewArgumentError) throw new UsageError(err.message)
+    throw err
   }
-  const events: DossierEvent[] = []
-  if (values.supplement) events.push(...parsePeriod('supplement', values.supplement, 'supplementRequested', 'supplementReceived'))
-  for (const period of values.suspend ?? []) events.push(...parsePeriod('suspend', period, 'suspended', 'resumed'))
-  if (values['result-at']) events.push({ type: 'resultAtCounter', at: instant('--result-at', values['result-at']) })
-  const nowAt = values.now ? instant('--now', values.now) : now.getTime()
-  return { help: false as const, acceptedAt, duration, settings, events, now: nowAt }
 }
 
 /** Runs `motcua deadline …`; returns the exit code (0 done, 2 bad arguments, 1 other failure). */
@@ -129,31 +106,7 @@ export async function runDeadlineCommand(argv: string[], deps: DeadlineCommandDe
   try {
     await migrateLatest(db.knex)
     await seedCalendar(db.knex)
-    // Enough years for long durations and late events; out-of-range dates fail with a clear error.
-    const years = [args.acceptedAt, args.now, ...args.events.map((e) => e.at as number)].map((at) => ymdOfDay(localDay(at)).year)
-    const calendar = await loadWorkingCalendar(db.knex, Math.min(...years) - 1, Math.max(...years) + 2)
-    const report = computeDeadline(calendar, {
-      acceptedAt: args.acceptedAt,
-      duration: args.duration,
-      events: args.events,
-      settings: args.settings,
-      now: args.now,
-    })
-    const output = {
-      duration: formatDuration(args.duration),
-      receiptDate: report.receiptDate,
-      ...(report.reReceiptDate ? { reReceiptDate: report.reReceiptDate } : {}),
-      due: dueDisplay(report.due),
-      dueDate: report.due.date,
-      dueAt: report.due.at,
-      precision: report.due.precision,
-      status: report.status,
-      ...(report.result ? { result: report.result } : {}),
-      workingDaysLate: report.workingDaysLate,
-      ...(report.pausedSince ? { pausedSince: report.pausedSince } : {}),
-      provisional: report.provisional,
-      calendarVersion: calendar.version ?? null,
-    }
+    const output = await previewDeadline(db.knex, args.input)
     stdout.write(JSON.stringify(output) + '\n')
     return 0
   } catch (err) {
