@@ -44,7 +44,11 @@ export class EngineCommandRelay {
   start(): void {
     if (this.timer) return
     const tick = () => {
-      this.runPending().catch((err) => this.opts.log?.('engine command relay failed', err))
+      // One periodic run at a time; stop() waits for the one in flight.
+      if (this.running) return
+      this.running = this.runPending()
+        .catch((err) => (this.opts.log?.('engine command relay failed', err), 0))
+        .finally(() => (this.running = undefined))
     }
     tick()
     this.timer = setInterval(tick, this.opts.intervalMs ?? 5000)
