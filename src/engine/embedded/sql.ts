@@ -1,15 +1,13 @@
 // Round-trip savers for engine steps: statements with their values inlined as literals, so several can
 // travel in one simple-protocol message (BEGIN with the first read, the write with COMMIT).
-import { randomBytes } from 'node:crypto'
 import type { Knex } from 'knex'
 
 type Literal = string | number | boolean | null | Date | readonly Literal[]
 
 /** A dollar-quoted literal whose tag cannot occur in the text, so no escaping is needed. */
 function dollarQuote(text: string): string {
-  let tag: string
-  do tag = `$m${randomBytes(4).toString('hex')}$`
-  while (text.includes(tag))
+  let tag = '$m$'
+  for (let n = 0; text.includes(tag); n++) tag = `$m${n}$`
   return `${tag}${text}${tag}`
 }
 
