@@ -2,7 +2,7 @@
 // status, writes the change, its timeline entry, audit event, outbox mail and pending engine calls in one
 // transaction, and only then (through the relay) talks to the engine.
 import type { Knex } from 'knex'
-import { requireAccess } from '../auth/access.js'
+import { can, coversUnit, requireAccess } from '../auth/access.js'
 import type { Principal } from '../auth/principal.js'
 import { catalogueRepository } from '../catalogue/repository.js'
 import type { ProcedureDefinition } from '../catalogue/definition.js'
@@ -488,7 +488,9 @@ export class DossierService {
       await requireAccess(this.knex, { principal, permission })
       throw new AppError('MC_ERR_DOSSIER_NOT_FOUND')
     }
-    return requireAccess(this.knex, { principal, permission, unitPath: dossier.unit_path, hideExistence: true, subject: { type: 'dossier', id: dossierId } })
+    // Someone who may read the dossier learns they may not do this (403); anyone else, that there is nothing here.
+    const mayRead = principal !== undefined && can(principal, 'dossier.readUnit') && coversUnit(principal, dossier.unit_path)
+    return requireAccess(this.knex, { principal, permission, unitPath: dossier.unit_path, hideExistence: !mayRead, subject: { type: 'dossier', id: dossierId } })
   }
 
   /** The applicant themself, or an officer of the agency acting for them at the counter. */
