@@ -623,39 +623,47 @@ export class EmbeddedEngine implements Engine, StepHost {
     const variables = req.variables ?? {}
     const correlationKey = req.correlationKey ?? ''
     const now = this.clock()
-    // Phase 1: buffer the message and see who waits for it, under the lock that subscription openers take too.
-    const phase1 = await this.knex.transaction(async (trx) => {
-      await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`${req.name}\u001f${correlationKey}`])
-      let messageKey: number
-      if (ttl > 0) {
-        if (req.messageId) {
-          await trx.raw('DELETE FROM engine_messages WHERE name = ? AND message_id = ? AND expires_at <= ?', [req.name, req.messageId, now])
-          const dup = (await trx.raw('SELECT key FROM engine_messages WHERE name = ? AND message_id = ?', [req.name, req.messageId])).rows[0]
-          if (dup) return { messageKey: dup.key as number, duplicate: true, subs: [], starts: [] }
-        }
-        messageKey = await this.nextKey(trx)
-        await trx.raw('INSERT INTO engine_messages (key, name, correlation_key, message_id, variables, expires_at) VALUES (?, ?, ?, ?, ?, ?)', [
-          messageKey,
-          req.name,
-          correlationKey,
-          req.messageId ?? null,
-          JSON.stringify(variables),
-          new Date(now.getTime() + ttl),
-        ])
-      } else messageKey = await this.nextKey(trx)
-      const subs = (
-        await trx.raw(
-          'SELECT DISTINCT ON (process_instance_key) process_instance_key FROM engine_message_subscriptions WHERE message_name = ? AND correlation_key = ? ORDER BY process_instance_key',
-          [req.name, correlationKey],
-        )
-      ).rows as Array<{ process_instance_key: number }>
-      const starts = (await trx.raw('SELECT * FROM engine_message_start_subscriptions WHERE message_name = ?', [req.name])).rows as Array<{
-        bpmn_process_id: string
-        definition_key: number
-        element_id: string
-      }>
-      return { messageKey, duplicate: false, subs, starts }
-    })
+    // Phase 1, one message: under the lock that subscription openers take too, buffer the message
+    // (unless a buffered one has its id) and read who waits for it.
+    const newKey = await this.nextKey(this.knex)
+    const statements = [inline('SELECT pg_advisory_xact_lock(hashtext(?))', [`${req.name}\u001f${correlationKey}`])]
+    if (ttl > 0 && req.messageId)
+      statements.push(inline('DELETE FROM engine_messages WHERE name = ? AND message_id = ? AND expires_at <= ?', [req.name, req.messageId, now]))
+    const insert =
+      ttl > 0
+        ? inline(
+            `INSERT INTO engine_messages (key, name, correlation_key, message_id, variables, expires_at) VALUES (?, ?, ?, ?, ?::jsonb, ?)
+             ON CONFLICT (name, message_id) WHERE message_id IS NOT NULL DO NOTHING RETURNING key`,
+            [newKey, req.name, correlationKey, req.messageId ?? null, JSON.stringify(variables), new Date(now.getTime() + ttl)],
+          )
+        : 'SELECT NULL::bigint AS key WHERE false'
+    statements.push(
+      inline(
+        `WITH ins AS (${insert})
+         SELECT (SELECT key FROM ins) AS inserted,
+           (SELECT key FROM engine_messages WHERE name = ? AND message_id = ?) AS existing,
+           (SELECT coalesce(json_agg(DISTINCT process_instance_key), '[]') FROM engine_message_subscriptions WHERE message_name = ? AND correlation_key = ?) AS subs,
+           (SELECT coalesce(json_agg(s), '[]') FROM engine_message_start_subscriptions s WHERE message_name = ?) AS starts`,
+        [req.name, req.messageId ?? null, req.name, correlationKey, req.name],
+      ),
+    )
+    const conn = await acquire(this.knex)
+    let found: { inserted: number | null; existing: number | null; subs: number[]; starts: Array<{ bpmn_process_id: string; definition_key: number; element_id: string }> }
+    try {
+      found = lastRows(await conn.query(`BEGIN; ${statements.join(';\n')}; COMMIT`).then((r) => (r as Array<{ rows: any[] }>).slice(0, -1)))[0] // eslint-disable-line @typescript-eslint/no-explicit-any
+    } catch (err) {
+      await conn.query('ROLLBACK').catch(() => undefined)
+      throw err
+    } finally {
+      release(this.knex, conn)
+    }
+    const duplicate = ttl > 0 && req.messageId !== undefined && found.inserted == null && found.existing != null
+    const phase1 = {
+      duplicate,
+      messageKey: duplicate ? Number(found.existing) : newKey,
+      subs: found.subs.map((k) => ({ process_instance_key: Number(k) })),
+      starts: found.starts,
+    }
     if (phase1.duplicate) return { messageKey: String(phase1.messageKey) }
     const { messageKey } = phase1
     // Phase 2: each instance in its own step; a message goes to an instance at most once.
