@@ -14,6 +14,10 @@ import authRoutes from './api/auth/index.js'
 import catalogueRoutes from './api/catalogue/index.js'
 import calendarRoutes from './api/calendar/index.js'
 import rateLimit from '@fastify/rate-limit'
+import registrationRoutes from './api/auth/registration.js'
+import dossierRoutes from './api/dossiers/index.js'
+import taskRoutes from './api/tasks/index.js'
+import publicRoutes from './api/public/index.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -88,5 +92,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(authRoutes)
   await app.register(catalogueRoutes)
   await app.register(calendarRoutes)
+  await app.register((await import('./api/supervision/index.js')).default)
+  await app.register(registrationRoutes)
+  await app.register(dossierRoutes)
+  await app.register(taskRoutes)
+  await app.register(publicRoutes)
   return app
 }

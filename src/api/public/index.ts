@@ -1,0 +1,74 @@
+// Public lookup of a dossier by its code and the applicant's ID number, without login: status, current step and
+// unit, appointment date — nothing else. A wrong ID and an unknown code answer alike, in the same time.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { FastifyInstance } from 'fastify'
+import { dossierStatuses, type DossierStatus } from '../../domain/dossier/status.js'
+import { AppError } from '../../errors.js'
+import { problem } from '../dossiers/schemas.js'
+
+/** Every answer takes at least this long, so the work done (found or not) does not show in the timing. */
+export const lookupFloorMs = 50
+
+const lookupQuery = {
+  type: 'object',
+  properties: {
+    code: { type: 'string', minLength: 3, maxLength: 60, pattern: '^[A-Za-z0-9.\\-]+$', description: 'mã hồ sơ (on the receipt)' },
+    idNumber: { type: 'string', pattern: '^(\\d{12}|\\d{10}(-\\d{3})?)$', description: 'số CCCD (12 digits) or tax code of the applicant' },
+  },
+  required: ['code', 'idNumber'],
+  additionalProperties: false,
+} as const
+
+const lookupResult = {
+  type: 'object',
+  properties: {
+    code: { type: 'string' },
+    status: { type: 'integer' },
+    statusLabel: { type: 'object', properties: { vi: { type: 'string' }, en: { type: 'string' } }, required: ['vi', 'en'] },
+    procedureName: { type: 'string' },
+    currentStep: { type: ['string', 'null'] },
+    agency: { type: 'string' },
+    appointmentDate: { type: ['string', 'null'], description: 'ngày hẹn trả kết quả' },
+  },
+  required: ['code', 'status', 'statusLabel', 'procedureName', 'currentStep', 'agency', 'appointmentDate'],
+  additionalProperties: false,
+} as const
+
+const digest = (s: string) => createHash('sha256').update(s).digest()
+// Compared against when no dossier has the code, so both paths hash and compare the same bytes.
+const decoy = digest(randomBytes(16).toString('hex'))
+
+export default async function publicRoutes(app: FastifyInstance): Promise<void> {
+  const knex = app.db.knex
+
+  app.get('/api/public/dossiers/lookup', {
+    config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+    schema: {
+      tags: ['public'],
+      summary: 'Tra cứu hồ sơ / Look up a dossier by code and ID number (no login)',
+      description: `An unknown code and a wrong ID number both answer 404 MC_ERR_DOSSIER_NOT_FOUND after at least ${lookupFloorMs} ms.`,
+      querystring: lookupQuery,
+      response: { 200: lookupResult, 400: problem, 404: problem, 429: problem },
+    },
+  }, async (request) => {
+    const started = process.hrtime.bigint()
+    const { code, idNumber } = request.query as { code: string; idNumber: string }
+    // One query whatever the outcome: the row (if any) and its agency's name.
+    const row = (await knex('dossiers as d')
+      .join('units as u', 'u.id', 'd.agency_unit_id')
+      .where('d.code', code.trim().toUpperCase())
+      .first('d.code', 'd.status', 'd.procedure_name', 'd.current_step_name', knex.raw('d.due_date::text AS due_date'), 'd.applicant_id_number', 'u.name as agency')) as
+      | { code: string; status: DossierStatus; procedure_name: string; current_step_name: string | null; due_date: string | null; applicant_id_number: string | null; agency: string }
+      | undefined
+    const stored = row?.applicant_id_number ? digest(row.applicant_id_number) : decoy
+    const matches = timingSafeEqual(stored, digest(idNumber.trim())) && Boolean(row?.applicant_id_number)
+    const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6
+    if (elapsedMs < lookupFloorMs) await sleep(lookupFloorMs - elapsedMs)
+    if (!row || !matches) throw new AppError('MC_ERR_DOSSIER_NOT_FOUND')
+    return {
+      code: row.code, status: row.status, statusLabel: { vi: dossierStatuses[row.status].vi, en: dossierStatuses[row.status].en },
+      procedureName: row.procedure_name, currentStep: row.current_step_name, agency: row.agency, appointmentDate: row.due_date,
+    }
+  })
+}

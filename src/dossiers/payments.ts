@@ -1,0 +1,159 @@
+// Paying a dossier's fee: the PaymentProvider port a real gateway implements (create → redirect; signed callback),
+// the sandbox provider that takes no real money, and the service that records the payment and lets the process go on.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import type { Knex } from 'knex'
+import { requireAccess } from '../auth/access.js'
+import type { Principal } from '../auth/principal.js'
+import { AppError } from '../errors.js'
+import { dossierDeadline, dueColumns } from './deadlines.js'
+import { EngineCommandRelay } from './relay.js'
+import { dossierRepository, type DossierRow } from './repository.js'
+
+export interface CreatePaymentInput {
+  reference: string
+  amountVnd: number
+  description: string
+  /** Where the gateway sends the payer back. */
+  returnUrl: string
+}
+
+export interface PaymentCallback {
+  reference: string
+  status: 'paid' | 'failed'
+  signature: string
+}
+
+/** What a payment gateway must offer: a redirect to pay, and a callback whose signature proves it came from the gateway. */
+export interface PaymentProvider {
+  readonly name: string
+  /** Shown to payers; a sandbox says plainly that no real money moves. */
+  readonly label: string
+  readonly sandbox: boolean
+  createPayment(input: CreatePaymentInput): Promise<{ redirectUrl: string; providerReference: string }>
+  /** Throws MC_ERR_PAYMENT_SIGNATURE unless the callback is authentic. */
+  verifyCallback(callback: PaymentCallback): { reference: string; status: 'paid' | 'failed' }
+}
+
+/** The sandbox gateway: the redirect leads to a confirmation step; callbacks are HMAC-signed with its own secret. */
+export class SandboxPaymentProvider implements PaymentProvider {
+  readonly name = 'sandbox'
+  readonly label = 'SANDBOX — không thu tiền thật / no real money'
+  readonly sandbox = true
+  constructor(private readonly secret: string) {}
+
+  async createPayment(input: CreatePaymentInput): Promise<{ redirectUrl: string; providerReference: string }> {
+    const query = new URLSearchParams({ reference: input.reference, amountVnd: String(input.amountVnd), returnUrl: input.returnUrl })
+    return { redirectUrl: `/api/payments/sandbox/checkout?${query}`, providerReference: input.reference }
+  }
+
+  /** What the sandbox "bank" signs; a test or the sandbox checkout page uses it to confirm. */
+  sign(reference: string, status: 'paid' | 'failed'): string {
+    return createHmac('sha256', this.secret).update(`${reference}|${status}`).digest('hex')
+  }
+
+  verifyCallback(callback: PaymentCallback): { reference: string; status: 'paid' | 'failed' } {
+    const expected = Buffer.from(this.sign(callback.reference, callback.status), 'hex')
+    const given = Buffer.from(/^[0-9a-f]{64}$/i.test(callback.signature) ? callback.signature : '00'.repeat(32), 'hex')
+    if (!timingSafeEqual(expected, given)) throw new AppError('MC_ERR_PAYMENT_SIGNATURE')
+    return { reference: callback.reference, status: callback.status }
+  }
+}
+
+export interface PaymentView {
+  paymentId: string
+  reference: string
+  provider: string
+  providerLabel: string
+  sandbox: boolean
+  amountVnd: number
+  status: 'pending' | 'paid' | 'failed'
+  redirectUrl?: string
+}
+
+const MESSAGE_TTL_MS = 24 * 3600_000
+
+export class PaymentService {
+  private readonly relay: EngineCommandRelay
+
+  constructor(
+    private readonly knex: Knex,
+    private readonly providers: Map<string, PaymentProvider>,
+    relay: EngineCommandRelay,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.relay = relay
+  }
+
+  /** The applicant starts paying the fee of a dossier waiting for payment (status 6). */
+  async start(principal: Principal | undefined, dossierId: string, providerName: string, returnUrl: string): Promise<PaymentView> {
+    const caller = await requireAccess(this.knex, { principal, permission: 'dossier.readOwn' })
+    const provider = this.providers.get(providerName)
+    if (!provider) throw new AppError('MC_ERR_VALIDATION', `No payment provider ${providerName}`)
+    const dossier = await dossierRepository(this.knex).byId(dossierId)
+    if (!dossier || dossier.applicant_id !== caller.userId) {
+      if (dossier) await this.knex('audit_events').insert({ actor_id: caller.userId, action: 'access.denied', subject_type: 'dossier', subject_id: dossier.id, data: JSON.stringify({ pay: true }) })
+      throw new AppError('MC_ERR_DOSSIER_NOT_FOUND')
+    }
+    if (dossier.status !== 6) throw new AppError('MC_ERR_PAYMENT_NOT_DUE')
+    const amountVnd = Number(dossier.payment_amount_vnd ?? 0)
+    const reference = `MC${Date.now().toString(36).toUpperCase()}${randomBytes(4).toString('hex').toUpperCase()}`
+    const { redirectUrl } = await provider.createPayment({ reference, amountVnd, description: `Phí hồ sơ ${dossier.code ?? dossier.id}`, returnUrl })
+    const [row] = (await this.knex('payments').insert({ dossier_id: dossier.id, provider: provider.name, reference, amount_vnd: amountVnd, status: 'pending' }).returning('id')) as Array<{ id: string }>
+    await this.knex('audit_events').insert({ actor_id: caller.userId, action: 'payment.start', subject_type: 'dossier', subject_id: dossier.id, data: JSON.stringify({ reference, provider: provider.name, amountVnd }) })
+    return { paymentId: row!.id, reference, provider: provider.name, providerLabel: provider.label, sandbox: provider.sandbox, amountVnd, status: 'pending', redirectUrl }
+  }
+
+  /**
+   * The gateway's signed callback. A paid payment resumes the dossier in one transaction (timeline, audit,
+   * the engine message through the relay); the same callback again changes nothing.
+   */
+  async confirm(providerName: string, callback: PaymentCallback): Promise<PaymentView> {
+    const provider = this.providers.get(providerName)
+    if (!provider) throw new AppError('MC_ERR_NOT_FOUND', `No payment provider ${providerName}`)
+    const verified = provider.verifyCallback(callback)
+    const commandIds: string[] = []
+    const payment = await this.knex.transaction(async (trx) => {
+      const p = (await trx('payments').where({ reference: verified.reference, provider: provider.name }).forUpdate().first()) as
+        | { id: string; dossier_id: string; reference: string; amount_vnd: string | number; status: 'pending' | 'paid' | 'failed' }
+        | undefined
+      if (!p) throw new AppError('MC_ERR_NOT_FOUND', 'No such payment')
+      if (p.status !== 'pending') return p
+      const now = this.clock()
+      await trx('payments').where({ id: p.id }).update({ status: verified.status, paid_at: verified.status === 'paid' ? now : null })
+      const repo = dossierRepository(trx)
+      const dossier = await repo.lock(p.dossier_id)
+      await repo.audit(null, verified.status === 'paid' ? 'payment.paid' : 'payment.failed', dossier.id, { reference: p.reference, provider: provider.name })
+      if (verified.status === 'paid' && dossier.status === 6) {
+        commandIds.push(...(await this.resumeAfterPayment(trx, dossier, now, p.reference)))
+      }
+      return { ...p, status: verified.status }
+    })
+    if (commandIds.length) await this.relay.runPending(commandIds).catch(() => undefined)
+    return { paymentId: payment.id, reference: payment.reference, provider: provider.name, providerLabel: provider.label, sandbox: provider.sandbox, amountVnd: Number(payment.amount_vnd), status: payment.status }
+  }
+
+  /** As DossierService.resume, but the proof is the gateway's signature rather than an officer. */
+  private async resumeAfterPayment(trx: Knex.Transaction, dossier: DossierRow, now: Date, reference: string): Promise<string[]> {
+    const repo = dossierRepository(trx)
+    const ids: string[] = []
+    const patch: Partial<Record<keyof DossierRow, unknown>> = { suspended: false, paused: false, paused_since: null }
+    if (dossier.accepted_at) {
+      const def = await repo.definitionOf(dossier)
+      const events = [...dossier.deadline_events, { type: 'resumed' as const, at: now.toISOString() }]
+      const report = await dossierDeadline(trx, { accepted_at: dossier.accepted_at, deadline_events: events }, def, now)
+      Object.assign(patch, { status: 4, deadline_events: events, ...dueColumns(report) })
+    } else {
+      // A fee asked before acceptance: the process waits for this message before it accepts the dossier.
+      patch.status = 1
+      ids.push(
+        await repo.engineCommand(dossier.id, {
+          kind: 'publishMessage',
+          payload: { name: 'dossier.payment-received', correlationKey: dossier.id, messageId: `${dossier.id}:payment:${dossier.version}`, timeToLiveMs: MESSAGE_TTL_MS, variables: { paidAt: now.toISOString() } },
+        }),
+      )
+    }
+    await repo.update(dossier.id, patch)
+    await repo.timeline(dossier.id, { kind: 'paid', at: now, data: { reference } })
+    return ids
+  }
+}
