@@ -4,7 +4,8 @@ import type { Engine } from '../engine/port.js'
 import { startWorkers, type StartedWorkers, type WorkerDeps } from '../workers/index.js'
 import { DossierService, type DossierServiceDeps } from './commands.js'
 import { DossierQueries } from './queries.js'
-import { OverdueSweep, subscribeReadModel } from './read-model.js'
+import { OverdueSweep } from './read-model.js'
+import { ReadModelProjector } from './projector.js'
 import { EngineCommandRelay } from './relay.js'
 
 export { DossierService } from './commands.js'
@@ -12,6 +13,7 @@ export type { AttachmentInput, ApplicantInput, SubmitInput, CounterIntakeInput, 
 export { DossierQueries } from './queries.js'
 export type { DossierDetail, DossierSummary, WorklistFilter, WorklistItem, StepControlRow } from './queries.js'
 export { EngineCommandRelay } from './relay.js'
+export { ReadModelProjector } from './projector.js'
 export { applyEngineEvent, subscribeReadModel, sweepOverdue, OverdueSweep } from './read-model.js'
 export { dossierJobTypes, startWorkers } from '../workers/index.js'
 
@@ -20,6 +22,7 @@ export interface DossierRuntime {
   queries: DossierQueries
   relay: EngineCommandRelay
   workers: StartedWorkers
+  projector: ReadModelProjector
   /** Stops the sweep, the relay and the workers (draining jobs) and the read-model subscription; call before engine.stop(). */
   stop(): Promise<void>
 }
@@ -35,12 +38,13 @@ export interface DossierRuntimeOptions {
 }
 
 /**
- * Subscribes the read model, starts the workers, runs pending engine commands (those a crash left behind)
+ * Starts the read-model projector (catching up with the engine's event log), starts the workers, runs pending engine commands (those a crash left behind)
  * and then periodically, and the overdue sweep. Start it after engine.start().
  */
 export function startDossierRuntime(knex: Knex, engine: Engine, opts: DossierRuntimeOptions = {}): DossierRuntime {
   const log = opts.log
-  const unsubscribe = subscribeReadModel(knex, engine, log)
+  const projector = new ReadModelProjector(knex, engine, { ...(log ? { log } : {}) })
+  projector.start()
   const workers = startWorkers(engine, { knex, ...(opts.clock ? { clock: opts.clock } : {}), ...(log ? { log } : {}), ...(opts.workerPollMs ? { pollIntervalMs: opts.workerPollMs } : {}), ...opts.workerDeps })
   const relay = new EngineCommandRelay(knex, engine, { ...(log ? { log } : {}), ...(opts.relayIntervalMs ? { intervalMs: opts.relayIntervalMs } : {}) })
   relay.start()
@@ -52,11 +56,12 @@ export function startDossierRuntime(knex: Knex, engine: Engine, opts: DossierRun
     queries: new DossierQueries(knex, engine),
     relay,
     workers,
+    projector,
     async stop() {
       sweep.stop()
       await relay.stop()
       await workers.close()
-      unsubscribe()
+      await projector.stop()
     },
   }
 }

@@ -74,8 +74,9 @@ export async function applyEngineEvent(knex: Knex, engine: Engine, event: Engine
         return
       }
       case 'userTask.assigned':
-        await knex('tasks').where({ user_task_key: ut.userTaskKey, state: 'CREATED' }).update({ assignee: ut.assignee ?? null })
-        await knex('dossiers').where({ id: dossier.id, current_step: ut.elementId }).update({ current_assignee: ut.assignee ?? null })
+        // Assignment is owned by motcua's commands (claim, unclaim, assign), which write the read model in
+        // their own transaction and then tell the engine. The engine's echo arrives later and may be older
+        // than a newer command (claim → unclaim → claim), so applying it could undo the newer one.
         return
       case 'userTask.completed':
       case 'userTask.canceled': {

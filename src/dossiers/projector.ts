@@ -1,0 +1,153 @@
+// Feeds the read model from the engine's durable event log with a stored cursor, so no event is lost to a crash.
+//
+// The embedded engine writes its events in each step's transaction (engine_events). The projector reads
+// on from the last id it applied, applies each event (idempotent upserts), then moves the cursor: a crash
+// in between re-applies a few events, never skips one. One process at a time advances the cursor (a
+// lease on its row), so events of one instance are applied in order. In-process notifications only
+// wake it sooner. An engine without a durable log (Zeebe: polled events) is subscribed to directly.
+import { randomUUID } from 'node:crypto'
+import type { Knex } from 'knex'
+import type { Engine, EngineEvent } from '../engine/port.js'
+import { applyEngineEvent } from './read-model.js'
+
+interface DurableEventLog {
+  readEvents(afterId: number, limit?: number): Promise<Array<{ id: number; events: EngineEvent[] }>>
+}
+
+function hasEventLog(engine: Engine): engine is Engine & DurableEventLog {
+  return typeof (engine as Partial<DurableEventLog>).readEvents === 'function'
+}
+
+export interface ProjectorOptions {
+  name?: string
+  pollIntervalMs?: number
+  leaseMs?: number
+  batchSize?: number
+  /** After this many failed attempts at one event it is logged and skipped, so it cannot block the rest. */
+  maxAttempts?: number
+  log?: (message: string, err?: unknown) => void
+}
+
+export class ReadModelProjector {
+  private readonly name: string
+  private readonly owner = randomUUID()
+  private timer?: NodeJS.Timeout
+  private running?: Promise<number>
+  private again = false
+  private stopped = true
+  private unsubscribe?: () => void
+  private readonly failures = new Map<number, number>()
+
+  constructor(
+    private readonly knex: Knex,
+    private readonly engine: Engine,
+    private readonly opts: ProjectorOptions = {},
+  ) {
+    this.name = opts.name ?? 'dossiers'
+  }
+
+  get durable(): boolean {
+    return hasEventLog(this.engine)
+  }
+
+  start(): void {
+    if (!this.stopped) return
+    this.stopped = false
+    if (!hasEventLog(this.engine)) {
+      this.unsubscribe = this.engine.onEvent(async (event) => {
+        try {
+          await applyEngineEvent(this.knex, this.engine, event)
+        } catch (err) {
+          this.opts.log?.(`read model: ${event.type} failed`, err)
+        }
+      })
+      return
+    }
+    this.unsubscribe = this.engine.onEvent(() => this.poke())
+    this.timer = setInterval(() => this.poke(), this.opts.pollIntervalMs ?? 1000)
+    this.timer.unref()
+    this.poke() // catch up with what happened while no process was running
+  }
+
+  /** Runs soon; if a run is in progress, runs once more after it. */
+  poke(): void {
+    if (this.stopped) return
+    if (this.running) {
+      this.again = true
+      return
+    }
+    this.running = this.catchUp()
+      .catch((err) => {
+        this.opts.log?.('read model projector failed', err)
+        return 0
+      })
+      .finally(() => {
+        this.running = undefined
+        if (this.again && !this.stopped) {
+          this.again = false
+          this.poke()
+        }
+      })
+  }
+
+  /** Applies every event after the cursor; returns how many records were applied. For tests and start-up. */
+  async catchUp(): Promise<number> {
+    if (!hasEventLog(this.engine)) return 0
+    let applied = 0
+    for (;;) {
+      const cursor = await this.lease()
+      if (cursor === undefined) return applied // another process holds it
+      const batch = await this.engine.readEvents(cursor, this.opts.batchSize ?? 200)
+      if (batch.length === 0) return applied
+      let last = cursor
+      for (const record of batch) {
+        if (!(await this.applyRecord(record))) break
+        last = record.id
+        applied++
+      }
+      await this.knex('read_model_cursors').where({ name: this.name, locked_by: this.owner }).update({ last_event_id: last, updated_at: this.knex.fn.now() })
+      if (last !== batch.at(-1)!.id) return applied // an event failed: retry on the next run
+    }
+  }
+
+  private async applyRecord(record: { id: number; events: EngineEvent[] }): Promise<boolean> {
+    try {
+      for (const event of record.events) await applyEngineEvent(this.knex, this.engine, event)
+      this.failures.delete(record.id)
+      return true
+    } catch (err) {
+      const attempts = (this.failures.get(record.id) ?? 0) + 1
+      this.failures.set(record.id, attempts)
+      if (attempts >= (this.opts.maxAttempts ?? 5)) {
+        this.opts.log?.(`read model: engine event record ${record.id} skipped after ${attempts} failed attempts`, err)
+        this.failures.delete(record.id)
+        return true
+      }
+      this.opts.log?.(`read model: engine event record ${record.id} failed (attempt ${attempts})`, err)
+      return false
+    }
+  }
+
+  /** Takes (or renews) the lease on the cursor row; returns the cursor, or undefined when another process holds it. */
+  private async lease(): Promise<number | undefined> {
+    await this.knex('read_model_cursors').insert({ name: this.name }).onConflict('name').ignore()
+    const { rows } = (await this.knex.raw(
+      `UPDATE read_model_cursors
+          SET locked_by = ?, locked_until = now() + ? * interval '1 millisecond'
+        WHERE name = ? AND (locked_by IS NULL OR locked_by = ? OR locked_until < now())
+        RETURNING last_event_id`,
+      [this.owner, this.opts.leaseMs ?? 30_000, this.name, this.owner],
+    )) as { rows: Array<{ last_event_id: number | string }> }
+    return rows[0] ? Number(rows[0].last_event_id) : undefined
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    if (this.timer) clearInterval(this.timer)
+    this.unsubscribe?.()
+    await this.running
+    if (this.durable) {
+      await this.knex('read_model_cursors').where({ name: this.name, locked_by: this.owner }).update({ locked_by: null, locked_until: null }).catch(() => undefined)
+    }
+  }
+}

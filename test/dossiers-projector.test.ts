@@ -1,0 +1,35 @@
+// The read model is fed from the engine's durable event log: what happened while no projector ran is caught up.
+import t from 'tap'
+import { ReadModelProjector } from '../src/dossiers/projector.js'
+import { birthForm, createDossierWorld, requiredUploads } from './helpers/dossiers.js'
+
+t.test('given the projector was down while the engine moved, when a projector starts, then the worklist catches up once', async (t) => {
+  const w = await createDossierWorld(t)
+  // A crash of the process that applies events: the runtime's projector stops, the engine goes on.
+  await w.runtime.projector.stop()
+  const citizen = await w.as('congdan')
+  const attachments = await Promise.all((requiredUploads['dang-ky-khai-sinh'] ?? []).map(async (componentId) => ({ componentId, fileId: await w.file('congdan') })))
+  const { dossierId } = await w.runtime.service.submit(citizen, {
+    procedure: 'dang-ky-khai-sinh', agencyUnitId: 'xa-an-binh', formData: birthForm, deliveryMethod: 'counter', attachments, idempotencyKey: 'projector-1',
+  })
+  const dossier = await w.until('the instance exists', async () => (await w.db.knex('dossiers').where({ id: dossierId }).first())?.process_instance_key as string | undefined)
+  await w.until('the engine opened the reception task', async () => (await w.engine.searchUserTasks({ processInstanceKey: dossier, state: 'CREATED' }))[0])
+  t.same(await w.db.knex('tasks').where({ dossier_id: dossierId }), [], 'nothing reached the read model while the projector was down')
+
+  const first = new ReadModelProjector(w.db.knex, w.engine, { name: 'dossiers' })
+  const second = new ReadModelProjector(w.db.knex, w.engine, { name: 'dossiers' })
+  t.ok(first.durable, 'the embedded engine has a durable event log')
+  const [a, b] = await Promise.all([first.catchUp(), second.catchUp()])
+  t.ok(a > 0 !== b > 0, `one process at a time advances the cursor (${a}, ${b})`)
+  const tasks = await w.db.knex('tasks').where({ dossier_id: dossierId }).select('element_id', 'state')
+  t.same(tasks, [{ element_id: 'Task_Receive', state: 'CREATED' }], 'the reception task is in the worklist, once')
+  const detail = await w.db.knex('dossiers').where({ id: dossierId }).first('current_step')
+  t.equal(detail.current_step, 'Task_Receive', 'the dossier shows where it is')
+
+  const cursor = await w.db.knex('read_model_cursors').where({ name: 'dossiers' }).first('last_event_id')
+  const [{ max }] = await w.db.knex('engine_events').max({ max: 'id' })
+  t.equal(Number(cursor.last_event_id), Number(max), 'the cursor stands at the last event')
+  await first.stop()
+  await second.stop()
+  t.equal(await new ReadModelProjector(w.db.knex, w.engine).catchUp(), 0, 'a later start has nothing left to apply')
+})
