@@ -77,7 +77,7 @@ t.test('the OpenAPI document lists every route with its schemas, and a Problem f
     'get /api/dossiers/mine', 'get /api/dossiers', 'get /api/dossiers/{dossierId}', 'get /api/dossiers/{dossierId}/attachments/{fileId}', 'post /api/dossiers/{dossierId}/attachments/{componentId}',
     'post /api/dossiers/{dossierId}/supplement', 'post /api/dossiers/{dossierId}/withdraw', 'post /api/dossiers/{dossierId}/payments', 'post /api/payments/{provider}/callback',
     'post /api/dossiers/{dossierId}/rating', 'post /api/counter/dossiers', 'get /api/tasks', 'get /api/tasks/{taskKey}', 'post /api/tasks/{taskKey}/claim',
-    'post /api/tasks/{taskKey}/unclaim', 'post /api/tasks/{taskKey}/assign', 'post /api/tasks/{taskKey}/complete', 'get /api/public/dossiers/lookup',
+    'post /api/tasks/{taskKey}/unclaim', 'post /api/tasks/{taskKey}/assign', 'post /api/tasks/{taskKey}/complete', 'get /api/public/dossiers/lookup', 'get /api/dossiers/{dossierId}/print/{form}',
   ]
   const listed = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`))
   for (const route of expected) t.ok(listed.includes(route), `${route} is documented`)

@@ -181,6 +181,19 @@ t.test('downloads: the owner and the agency get the file as stored, as an attach
   t.equal((await call('GET', url, 'canbo')).statusCode, 404)
 })
 
+t.test('printing: the receipt and the control sheet as HTML or PDF, for those who may read the dossier', async (t) => {
+  const { dossierId, code } = first!
+  const html = await call('GET', `/api/dossiers/${dossierId}/print/receipt`, 'congdan')
+  t.equal(html.statusCode, 200)
+  t.match(html.headers['content-type'], /^text\/html/)
+  t.match(html.body, code, 'the receipt carries the code')
+  const pdf = await call('GET', `/api/dossiers/${dossierId}/print/control-sheet?format=pdf`, 'motcua-xa')
+  t.equal(pdf.statusCode, 200)
+  t.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-')
+  t.equal((await call('GET', `/api/dossiers/${dossierId}/print/receipt`, 'canbo')).statusCode, 404)
+  t.equal((await call('GET', `/api/dossiers/${dossierId}/print/nothing`, 'congdan')).statusCode, 400)
+})
+
 t.test('the worklist and tasks: my unit and groups only; another unit’s task is not found', async (t) => {
   const draftId = await readyDraft()
   const { dossierId } = (await call('POST', `/api/dossiers/drafts/${draftId}/submit`, 'congdan', undefined, { 'idempotency-key': 'submit-birth-0003' })).json()

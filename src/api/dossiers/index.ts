@@ -7,6 +7,7 @@ import { AppError } from '../../errors.js'
 import type { AttachmentInput } from '../../dossiers/commands.js'
 import type { DossierStatus } from '../../domain/dossier/status.js'
 import { dossierContext, receiveUpload } from './context.js'
+import printRoutes from './print.js'
 import {
   commandResult, dossierComponentParams, dossierDetail, dossierFileParams, dossierList, dossierParams, draft, draftComponentParams, draftCreateBody,
   draftParams, draftPatchBody, idempotencyHeaders, intakeBody, mineQuery, multipartBody, payment, paymentCallbackBody, paymentCallbackParams,
@@ -27,6 +28,7 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
   await app.register(multipart, { limits: { files: 1, fields: 0, parts: 1, fileSize: 100 * 1024 * 1024 } })
   const ctx = dossierContext(app)
   const knex = app.db.knex
+  await app.register(printRoutes)
 
   // A submission without its key is told so by name (before the generic header validation).
   app.addHook('preValidation', async (request) => {
