@@ -250,3 +250,16 @@ t.test('roles: other subtrees, officers and citizens see nothing', async (t) => 
   t.equal((await app.app.inject({ method: 'GET', url: '/api/supervision/overdue' })).statusCode, 401)
   t.equal((await get(`/api/supervision/reports/06a?month=2026-03&year=2026`)).statusCode, 400, 'one period only')
 })
+
+t.test('reassigning from the overdue list goes through the lifecycle’s assign command', async (t) => {
+  await knex('tasks').insert({ user_task_key: 't-reassign', dossier_id: d9, process_instance_key: '1', element_id: 'Task_Appraise', name: 'Thẩm định', unit_path: PATH, state: 'CREATED', candidate_groups: ['mot-cua'], created_at: '2026-03-02T08:00:00+07:00' })
+  const officer = await app.loginAs('canbo')
+  const canbo = (await knex('users').where({ username: 'canbo' }).first('id')).id as string
+  const post = (headers: { authorization: string }) =>
+    app.app.inject({ method: 'POST', url: '/api/supervision/tasks/t-reassign/assign', headers, payload: { assignee: canbo } })
+  // canbo works at the district counter, not xã Bình Minh: the lifecycle hides the dossier from non-readers (404).
+  t.equal((await post(officer)).statusCode, 404, 'an officer outside the unit may not reassign')
+  const res = await post(lanhdao)
+  t.equal(res.statusCode, 204, res.body)
+  t.equal((await knex('tasks').where({ user_task_key: 't-reassign' }).first('assignee')).assignee, canbo)
+})
