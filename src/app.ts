@@ -85,7 +85,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   })
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: true } })
 
-  await app.register(rateLimit, { global: false })
+  await app.register(rateLimit, { global: false, ...(config.rateLimitAllowList ? { allowList: config.rateLimitAllowList } : {}) })
   await app.register(problems)
   await app.register(authPlugin)
   await app.register(healthRoutes)

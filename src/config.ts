@@ -27,6 +27,8 @@ export interface Config {
   mailFrom: string
   /** Directory of uploaded files (content-addressed blobs). */
   filesDir: string
+  /** Client addresses exempt from rate limits (a load-test client, a trusted gateway that limits itself). */
+  rateLimitAllowList?: string[]
 }
 
 const envSchema = {
@@ -50,6 +52,7 @@ const envSchema = {
     SMTP_URL: { type: 'string', pattern: '^smtps?://' },
     MAIL_FROM: { type: 'string', minLength: 3, pattern: '@', default: 'motcua <no-reply@motcua.local>' },
     FILES_DIR: { type: 'string', minLength: 1 },
+    RATE_LIMIT_ALLOW: { type: 'string', pattern: '^[0-9a-fA-F:.]+(,[0-9a-fA-F:.]+)*$' },
   },
 } as const
 
@@ -101,6 +104,7 @@ export function loadConfig(env: Env = process.env, opts: { isTTY?: boolean } = {
     smtpUrl: raw['SMTP_URL'] as string | undefined,
     mailFrom: raw['MAIL_FROM'] as string,
     filesDir: raw['FILES_DIR'] ? resolve(raw['FILES_DIR'] as string) : join(dataDir, 'files'),
+    ...(raw['RATE_LIMIT_ALLOW'] ? { rateLimitAllowList: (raw['RATE_LIMIT_ALLOW'] as string).split(',') } : {}),
   }
 }
 

@@ -1,0 +1,95 @@
+// Fills a PostgreSQL database with volume for the API benchmark: 1,000,000 dossiers and 100,000 open tasks generated
+// on the server with set-based INSERT … SELECT generate_series (no rows travel through Node).
+// Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua_bench npx tsx scripts/seed-volume.ts
+//      (BENCH_DOSSIERS, BENCH_TASKS change the volume; the database must exist; it is migrated and seeded first.)
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { seedProcedures } from '../src/catalogue/service.js'
+import { seedCalendar } from '../src/db/calendar-repository.js'
+import { openServerDatabase } from '../src/db/database.js'
+import { migrateLatest } from '../src/db/migrate.js'
+import { seedDemo } from '../src/db/seed.js'
+import { EmbeddedEngine } from '../src/engine/embedded/index.js'
+
+const url = process.env['DATABASE_URL']
+if (!url) throw new Error('DATABASE_URL (a PostgreSQL server database) is required')
+const dossiers = Number(process.env['BENCH_DOSSIERS'] ?? 1_000_000)
+const tasks = Number(process.env['BENCH_TASKS'] ?? 100_000)
+const dataDir = process.env['DATA_DIR'] ?? mkdtempSync(join(tmpdir(), 'motcua-volume-'))
+
+const db = await openServerDatabase(url, 4)
+const knex = db.knex
+const step = async (label: string, fn: () => Promise<unknown>) => {
+  const t0 = performance.now()
+  await fn()
+  console.log(`${label}: ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+}
+
+await step('migrate', () => migrateLatest(knex))
+await step('calendar, demo units and accounts', async () => {
+  await seedCalendar(knex)
+  const credentials = await seedDemo(knex, dataDir)
+  writeFileSync(join(dataDir, 'bench-credentials.json'), JSON.stringify(credentials))
+})
+await step('reference procedures (published on the embedded engine)', async () => {
+  const engine = new EmbeddedEngine(db, {})
+  await engine.start()
+  await seedProcedures(knex, engine)
+  await engine.stop()
+})
+
+// Idempotent: a second run adds nothing.
+const existing = Number((await knex('dossiers').where('idempotency_key', 'like', 'volume-%').count({ n: '*' }).first())!.n)
+if (existing === 0) {
+  await step(`${dossiers.toLocaleString('en')} dossiers`, () =>
+    knex.raw(
+      `WITH p AS (
+         SELECT v.procedure_id, v.id AS version_id, v.definition->>'code' AS code, v.definition->>'slug' AS slug, v.definition->>'name' AS name,
+                row_number() OVER (ORDER BY v.id) - 1 AS i, count(*) OVER () AS n
+         FROM procedures pr JOIN procedure_versions v ON v.procedure_id = pr.id AND v.version = pr.published_version
+       ), u AS (
+         SELECT id, path, agency_code, row_number() OVER (ORDER BY id) - 1 AS i, count(*) OVER () AS n
+         FROM units WHERE level IN ('commune', 'office')
+       ), g AS (
+         SELECT s, (s % 12) AS status_pick, timestamptz '2025-01-01' + (s % 600) * interval '1 day' + (s % 480) * interval '1 minute' AS submitted_at
+         FROM generate_series(1, ?::int) s
+       )
+       INSERT INTO dossiers (code, procedure_id, procedure_version_id, procedure_code, procedure_slug, procedure_name, agency_unit_id, unit_path,
+                             applicant_name, applicant_id_number, channel, delivery_method, status, submitted_at, accepted_at, receipt_date, due_date, due_at,
+                             overdue, idempotency_owner, idempotency_key)
+       SELECT u.agency_code || '-' || to_char(g.submitted_at, 'YYMMDD') || '-' || lpad(g.s::text, 7, '0'),
+              p.procedure_id, p.version_id, p.code, p.slug, p.name, u.id, u.path,
+              'Công dân ' || g.s, lpad((1090000000 + g.s)::text, 12, '0'),
+              CASE WHEN g.s % 3 = 0 THEN 'counter' ELSE 'online' END, 'counter',
+              -- mostly finished (10), a share open (1, 2, 4, 5, 6), some refused/withdrawn
+              (ARRAY[10,10,10,10,10,10,4,4,2,1,5,3])[g.status_pick + 1],
+              g.submitted_at, g.submitted_at + interval '1 hour', (g.submitted_at + interval '1 hour')::date,
+              (g.submitted_at + interval '10 days')::date, g.submitted_at + interval '10 days',
+              g.s % 17 = 0, NULL, 'volume-' || g.s
+       FROM g
+       JOIN p ON p.i = g.s % p.n
+       JOIN u ON u.i = (g.s / 7) % u.n`,
+      [dossiers],
+    ),
+  )
+  await step(`${tasks.toLocaleString('en')} open tasks`, () =>
+    knex.raw(
+      `INSERT INTO tasks (user_task_key, dossier_id, process_instance_key, element_id, name, candidate_groups, unit_path, assignee, due_at, state, created_at)
+       SELECT 'volume-' || d.rn, d.id, 'volume-' || d.rn,
+              CASE WHEN d.rn % 2 = 0 THEN 'Task_Receive' ELSE 'Task_Review' END,
+              CASE WHEN d.rn % 2 = 0 THEN 'Tiếp nhận hồ sơ' ELSE 'Thẩm định hồ sơ' END,
+              CASE WHEN d.rn % 2 = 0 THEN ARRAY['mot-cua'] ELSE ARRAY['tu-phap-ho-tich'] END,
+              d.unit_path, NULL, CASE WHEN d.rn % 2 = 0 THEN NULL ELSE d.due_at END, 'CREATED', d.submitted_at
+       FROM (SELECT id, unit_path, due_at, submitted_at, row_number() OVER (ORDER BY id) AS rn FROM dossiers WHERE status IN (1, 2, 4) AND idempotency_key LIKE 'volume-%') d
+       WHERE d.rn <= ?`,
+      [tasks],
+    ),
+  )
+}
+await step('analyze', () => knex.raw('ANALYZE'))
+const counts = await knex.raw(`SELECT (SELECT count(*) FROM dossiers) AS dossiers, (SELECT count(*) FROM tasks WHERE state = 'CREATED') AS open_tasks,
+  (SELECT pg_size_pretty(pg_total_relation_size('dossiers'))) AS dossiers_size, (SELECT pg_size_pretty(pg_total_relation_size('tasks'))) AS tasks_size`)
+console.log(counts.rows[0])
+console.log(`demo credentials: ${join(dataDir, 'bench-credentials.json')}`)
+await db.close()
