@@ -47,6 +47,11 @@ export interface EmbeddedEngineOptions {
   /** Default fallback poll interval of workers. */
   workerPollMs?: number
   log?: (message: string, err?: unknown) => void
+  /** Fault points for crash tests: a hook that throws simulates the process dying there. */
+  faults?: {
+    /** After a published message's first transaction (buffered, owed correlations recorded) committed. */
+    afterMessageBuffered?: () => void
+  }
 }
 
 const NOTIFY_CHANNEL = 'motcua_engine_jobs'
@@ -216,6 +221,7 @@ export class EmbeddedEngine implements Engine, StepHost {
     if (this.started) return
     this.started = true
     this.stopped = false
+    this.sweepAll = true
     this.scheduleTimerWake(Date.now())
     if (this.notifies) await this.listen()
   }
@@ -637,14 +643,35 @@ export class EmbeddedEngine implements Engine, StepHost {
             [newKey, req.name, correlationKey, req.messageId ?? null, JSON.stringify(variables), new Date(now.getTime() + ttl)],
           )
         : 'SELECT NULL::bigint AS key WHERE false'
+    // The correlations owed to the instances waiting now are recorded in the same transaction
+    // (engine_message_pending), so a crash before phase 2 is finished by recoverMessages().
     statements.push(
       inline(
-        `WITH ins AS (${insert})
+        `WITH ins AS (${insert}),
+         pend AS (
+           INSERT INTO engine_message_pending (message_key, process_instance_key, name, correlation_key, variables, buffered, created_at)
+           SELECT DISTINCT ?::bigint, s.process_instance_key, ?, ?, ?::jsonb, ?, ?::timestamptz FROM engine_message_subscriptions s
+            WHERE s.message_name = ? AND s.correlation_key = ? AND (? OR EXISTS (SELECT 1 FROM ins))
+           RETURNING process_instance_key
+         )
          SELECT (SELECT key FROM ins) AS inserted,
            (SELECT key FROM engine_messages WHERE name = ? AND message_id = ?) AS existing,
-           (SELECT coalesce(json_agg(DISTINCT process_instance_key), '[]') FROM engine_message_subscriptions WHERE message_name = ? AND correlation_key = ?) AS subs,
+           (SELECT coalesce(json_agg(process_instance_key ORDER BY process_instance_key), '[]') FROM pend) AS subs,
            (SELECT coalesce(json_agg(s), '[]') FROM engine_message_start_subscriptions s WHERE message_name = ?) AS starts`,
-        [req.name, req.messageId ?? null, req.name, correlationKey, req.name],
+        [
+          newKey,
+          req.name,
+          correlationKey,
+          JSON.stringify(variables),
+          ttl > 0,
+          now,
+          req.name,
+          correlationKey,
+          ttl === 0,
+          req.name,
+          req.messageId ?? null,
+          req.name,
+        ],
       ),
     )
     const conn = await acquire(this.knex)
@@ -658,33 +685,12 @@ export class EmbeddedEngine implements Engine, StepHost {
       release(this.knex, conn)
     }
     const duplicate = ttl > 0 && req.messageId !== undefined && found.inserted == null && found.existing != null
-    const phase1 = {
-      duplicate,
-      messageKey: duplicate ? Number(found.existing) : newKey,
-      subs: found.subs.map((k) => ({ process_instance_key: Number(k) })),
-      starts: found.starts,
-    }
-    if (phase1.duplicate) return { messageKey: String(phase1.messageKey) }
-    const { messageKey } = phase1
+    if (duplicate) return { messageKey: String(found.existing) }
+    const messageKey = newKey
+    this.opts.faults?.afterMessageBuffered?.()
     // Phase 2: each instance in its own step; a message goes to an instance at most once.
-    for (const { process_instance_key: pik } of phase1.subs) {
-      await this.runStep(async (step) => {
-        const inst = await step.load(pik)
-        if (!inst || inst.pi.state !== 'ACTIVE') return
-        const { rows } = await step.sql(
-          `SELECT s.* FROM engine_message_subscriptions s
-            WHERE s.process_instance_key = ? AND s.message_name = ? AND s.correlation_key = ?
-              AND NOT EXISTS (SELECT 1 FROM engine_message_correlations c WHERE c.message_key = ? AND c.process_instance_key = s.process_instance_key)
-            ORDER BY s.key LIMIT 1`,
-          [pik, req.name, correlationKey, messageKey],
-        )
-        const sub = rows[0] as SubRow | undefined
-        if (!sub) return
-        if (ttl > 0) step.recordCorrelation(messageKey, pik)
-        await step.correlate(inst, sub, variables)
-      })
-    }
-    for (const start of phase1.starts) {
+    for (const pik of found.subs) await this.correlatePending(messageKey, Number(pik))
+    for (const start of found.starts) {
       await this.runStep(async (step) => {
         if (correlationKey !== '') {
           await step.sql('SELECT pg_advisory_xact_lock(hashtext(?))', [`start\u001f${start.bpmn_process_id}\u001f${correlationKey}`])
@@ -700,6 +706,63 @@ export class EmbeddedEngine implements Engine, StepHost {
       })
     }
     return { messageKey: String(messageKey) }
+  }
+
+  /**
+   * Delivers a correlation recorded in engine_message_pending, in one step: under the instance lock the
+   * marker is deleted with the read of the subscription, so whoever gets there first (the publisher or
+   * a recovery sweep, in any motcua process) correlates, and only once.
+   */
+  private async correlatePending(messageKey: number, pik: number): Promise<void> {
+    await this.runStep(async (step) => {
+      const inst = await step.load(pik)
+      const { rows } = await step.sql(
+        `WITH done AS (
+           DELETE FROM engine_message_pending WHERE message_key = ? AND process_instance_key = ? RETURNING name, correlation_key, variables, buffered
+         )
+         SELECT done.variables, done.buffered,
+           (SELECT row_to_json(s) FROM engine_message_subscriptions s
+             WHERE s.process_instance_key = ? AND s.message_name = done.name AND s.correlation_key = done.correlation_key
+               AND NOT EXISTS (SELECT 1 FROM engine_message_correlations c WHERE c.message_key = ? AND c.process_instance_key = s.process_instance_key)
+             ORDER BY s.key LIMIT 1) AS sub
+         FROM done`,
+        [messageKey, pik, pik, messageKey],
+      )
+      const r = rows[0] as { variables: Variables; buffered: boolean; sub: SubRow | null } | undefined
+      if (!r || !r.sub || !inst || inst.pi.state !== 'ACTIVE') return
+      if (r.buffered) step.recordCorrelation(messageKey, pik)
+      await step.correlate(inst, r.sub, r.variables)
+    })
+  }
+
+  private sweepAll = true
+  private lastSweep = 0
+
+  /**
+   * Recovery sweep: finishes the correlations that a publisher recorded but did not deliver (it died
+   * between its two phases). Run at engine start (everything) and with the timer poll (markers older
+   * than graceMs, so publishers still at work are normally left alone; racing one is harmless).
+   * Returns how many markers it handled. Public for tests.
+   */
+  async recoverMessages(graceMs = 2000): Promise<number> {
+    let handled = 0
+    for (;;) {
+      const before = new Date(this.clock().getTime() - graceMs)
+      const { rows } = await this.knex.raw(
+        'SELECT message_key, process_instance_key FROM engine_message_pending WHERE created_at <= ? ORDER BY created_at, message_key LIMIT 100',
+        [before],
+      )
+      for (const r of rows as Array<{ message_key: string | number; process_instance_key: string | number }>) {
+        if (this.stopped) return handled
+        try {
+          await this.correlatePending(Number(r.message_key), Number(r.process_instance_key))
+          handled++
+        } catch (err) {
+          this.log(`message ${r.message_key} to instance ${r.process_instance_key}: correlation failed`, err)
+        }
+      }
+      if (rows.length < 100) return handled
+    }
   }
 
   // ------------------------------------------------------------ timers
@@ -726,6 +789,13 @@ export class EmbeddedEngine implements Engine, StepHost {
     try {
       do {
         this.timerAgain = false
+        const pollMs = this.opts.timerPollMs ?? 1000
+        if (this.sweepAll || Date.now() - this.lastSweep >= pollMs) {
+          const all = this.sweepAll
+          this.sweepAll = false
+          this.lastSweep = Date.now()
+          await this.recoverMessages(all ? 0 : Math.max(2000, pollMs))
+        }
         while ((await this.runDueTimers()) > 0 && !this.stopped) {
           /* more may be due */
         }
