@@ -1,6 +1,8 @@
 // Specification of the dossier API by role: what a citizen, an enterprise, an officer of the agency, an officer of another
 // unit, a supervisor and the public can and cannot reach — drafts, uploads, reuse, idempotent submission, worklist,
 // decisions, downloads, payment, rating, registration and the public lookup; bad input changes nothing.
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import t from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
 import { seedProcedures } from '../src/catalogue/service.js'
@@ -51,6 +53,12 @@ async function counts(): Promise<Record<string, number>> {
   return out
 }
 
+/** Every file under the blob store (uploads and their spool), to show a refusal leaves none behind. */
+function blobs(): string[] {
+  const dir = built.config.filesDir
+  return existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort() : []
+}
+
 async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
   const end = Date.now() + timeoutMs
   for (;;) {
@@ -91,6 +99,7 @@ t.test('a citizen drafts, autosaves, uploads, chooses the delivery and submits o
 
   await t.test('uploads: the component’s types and size apply, and a refused file leaves nothing stored', async (t) => {
     const before = await counts()
+    const blobsBefore = blobs()
     const wrong = await upload('congdan', `/api/dossiers/drafts/${draftId}/attachments/to-khai`, makeDocx(), 'to-khai.pdf')
     t.equal(wrong.statusCode, 415)
     t.equal(wrong.json().code, 'MC_ERR_FILE_TYPE_NOT_ALLOWED', 'the bytes decide, not the name')
@@ -102,6 +111,7 @@ t.test('a citizen drafts, autosaves, uploads, chooses the delivery and submits o
     const notMultipart = await call('POST', `/api/dossiers/drafts/${draftId}/attachments/to-khai`, 'congdan', { file: 'x' })
     t.equal(notMultipart.statusCode, 415)
     t.same(await counts(), before, 'no file row, no attachment')
+    t.same(blobs(), blobsBefore, 'no blob on disk')
     t.equal((await upload('doanhnghiep', `/api/dossiers/drafts/${draftId}/attachments/to-khai`, makePdf(), 'a.pdf')).statusCode, 404, 'another account cannot add to my draft')
   })
 
@@ -159,12 +169,16 @@ t.test('who reaches the dossier: a citizen guessing another’s id and an office
   t.equal(guess.json().code, 'MC_ERR_NOT_FOUND')
   const unknown = await call('GET', `/api/dossiers/00000000-0000-4000-8000-000000000000`, 'doanhnghiep')
   t.equal(unknown.statusCode, 404, 'exactly like an id that does not exist')
+  t.equal(unknown.json().code, guess.json().code)
   t.equal((await call('GET', `/api/dossiers/${dossierId}`, 'canbo')).statusCode, 404, 'the district counter does not cover the commune')
   t.ok(Number((await knex('audit_events').where({ action: 'access.denied', subject_id: dossierId }).count({ n: '*' }).first())!.n) >= denied + 2, 'the attempts are audited')
   t.equal((await call('GET', `/api/dossiers/${dossierId}`, 'motcua-xa')).statusCode, 200, 'the commune’s counter')
   t.equal((await call('GET', `/api/dossiers/${dossierId}`, 'lanhdao')).statusCode, 200, 'the district supervisor (subtree)')
   t.equal((await call('GET', `/api/dossiers/${dossierId}`)).statusCode, 401, 'nobody without login')
   t.equal((await call('GET', `/api/dossiers/${dossierId}`, 'phantich')).statusCode, 404, 'an analyst has no business with dossiers')
+  const unitList = await call('GET', '/api/dossiers?limit=200', 'lanhdao')
+  t.ok(unitList.json().items.some((d: { id: string }) => d.id === dossierId), 'in the district supervisor’s open dossiers')
+  t.notOk((await call('GET', '/api/dossiers?limit=200', 'canbo')).json().items.some((d: { id: string }) => d.id === dossierId), 'not in the district counter’s')
 })
 
 t.test('downloads: the owner and the agency get the file as stored, as an attachment, never sniffed; others 404', async (t) => {
@@ -229,6 +243,26 @@ t.test('the worklist and tasks: my unit and groups only; another unit’s task i
   t.equal(withdrawn.statusCode, 200)
   t.equal(withdrawn.json().status, 7)
   t.equal((await call('POST', `/api/dossiers/${dossierId}/withdraw`, 'congdan', {})).statusCode, 409, 'once')
+})
+
+t.test('a supplement when asked: the counter names what is missing, the applicant uploads it and hands it in', async (t) => {
+  const draftId = await readyDraft()
+  const { dossierId } = (await call('POST', `/api/dossiers/drafts/${draftId}/submit`, 'congdan', undefined, { 'idempotency-key': 'submit-birth-0004' })).json()
+  const task = await openTask(dossierId, 'Task_Receive')
+  const asked = await call('POST', `/api/tasks/${task.user_task_key}/complete`, 'motcua-xa', { decision: 'supplement', missing: ['giay-chung-sinh'], note: 'Bản chụp mờ' })
+  t.equal(asked.statusCode, 200, asked.body)
+  await until('status 5', async () => (await knex('dossiers').where({ id: dossierId }).first('status')).status === 5)
+  const detail = (await call('GET', `/api/dossiers/${dossierId}`, 'congdan')).json()
+  t.same(detail.supplement.missing, ['giay-chung-sinh'], 'the applicant sees what is missing')
+  t.equal((await upload('doanhnghiep', `/api/dossiers/${dossierId}/attachments/giay-chung-sinh`, makePdf(), 'x.pdf')).statusCode, 404, 'not into someone else’s dossier')
+  const file = await upload('congdan', `/api/dossiers/${dossierId}/attachments/giay-chung-sinh`, makePdf(), 'giay-chung-sinh-ro.pdf')
+  t.equal(file.statusCode, 201)
+  t.equal((await call('POST', `/api/dossiers/${dossierId}/supplement`, 'doanhnghiep', {})).statusCode, 404)
+  const handedIn = await call('POST', `/api/dossiers/${dossierId}/supplement`, 'congdan', { attachments: [{ componentId: 'giay-chung-sinh', fileId: file.json().fileId }], note: 'Đã chụp lại' })
+  t.equal(handedIn.statusCode, 200, handedIn.body)
+  t.equal(handedIn.json().status, 1, 'back at the counter')
+  await openTask(dossierId, 'Task_Receive')
+  t.equal((await call('POST', `/api/dossiers/${dossierId}/supplement`, 'congdan', {})).statusCode, 409, 'nothing is asked any more')
 })
 
 t.test('reuse: a document of my own earlier dossier by its code, not someone else’s', async (t) => {
