@@ -806,16 +806,19 @@ export class EmbeddedEngine implements Engine, StepHost {
         'SELECT message_key, process_instance_key FROM engine_message_pending WHERE created_at <= ? ORDER BY created_at, message_key LIMIT 100',
         [before],
       )
+      let failed = 0
       for (const r of rows as Array<{ message_key: string | number; process_instance_key: string | number }>) {
         if (this.stopped) return handled
         try {
           await this.correlatePending(Number(r.message_key), Number(r.process_instance_key))
           handled++
         } catch (err) {
+          failed++
           this.log(`message ${r.message_key} to instance ${r.process_instance_key}: correlation failed`, err)
         }
       }
-      if (rows.length < 100) return handled
+      // A row that keeps failing stays for the next sweep instead of being read again at once.
+      if (rows.length < 100 || failed > 0) return handled
     }
   }
 
@@ -848,7 +851,10 @@ export class EmbeddedEngine implements Engine, StepHost {
           const all = this.sweepAll
           this.sweepAll = false
           this.lastSweep = Date.now()
-          await this.recoverMessages(all ? 0 : Math.max(2000, pollMs))
+          await this.recoverMessages(all ? 0 : Math.max(2000, pollMs)).catch((err) => {
+            if (all) this.sweepAll = true
+            this.log('message recovery sweep failed', err)
+          })
         }
         while ((await this.runDueTimers()) > 0 && !this.stopped) {
           /* more may be due */
