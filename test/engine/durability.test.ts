@@ -20,6 +20,8 @@ if (!testServerUrl) {
     const engine = new EmbeddedEngine(db)
     await engine.deploy([fixture('durable.bpmn')])
     const total = 2000
+    const t0 = Date.now()
+    const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`
     let next = 0
     await Promise.all(
       Array.from({ length: 16 }, async () => {
@@ -46,12 +48,13 @@ if (!testServerUrl) {
       await new Promise((r) => setTimeout(r, Math.random() * 1500))
       child!.kill('SIGKILL')
       await new Promise((r) => child!.once('exit', r))
-      t.comment(`kill ${kill}: ${await completed()} of ${total} completed, ${await effects()} effects`)
+      t.comment(`kill ${kill} at ${elapsed()}: ${await completed()} of ${total} completed, ${await effects()} effects`)
     }
     startChild()
     const until = Date.now() + 100_000
     while ((await completed()) < total && Date.now() < until) await new Promise((r) => setTimeout(r, 250))
     child!.kill('SIGKILL')
+    t.comment(`all completed at ${elapsed()}`)
 
     t.equal(await completed(), total, 'every instance completed')
     const applied = (
