@@ -4,6 +4,7 @@ import t from 'tap'
 import { seedProcedures } from '../src/catalogue/service.js'
 import { seedCalendar } from '../src/db/calendar-repository.js'
 import { buildTestApp } from './helpers/app.js'
+import { apiClient } from './helpers/api.js'
 
 const built = await buildTestApp(t)
 const { app, db } = built
@@ -11,11 +12,7 @@ const knex = db.knex
 await seedCalendar(knex)
 await seedProcedures(knex, app.engine)
 
-const sessions = new Map<string, Promise<{ authorization: string }>>()
-const as = (username: string) => {
-  if (!sessions.has(username)) sessions.set(username, built.loginAs(username).then(({ authorization }) => ({ authorization })))
-  return sessions.get(username)!
-}
+const { as } = apiClient(built)
 
 const tables = ['dossiers', 'dossier_drafts', 'files', 'dossier_attachments', 'payments', 'dossier_ratings', 'users', 'email_verifications', 'outbox_messages', 'engine_commands', 'tasks', 'dossier_events'] as const
 async function counts(): Promise<Record<string, number>> {
@@ -78,6 +75,7 @@ t.test('the OpenAPI document lists every route with its schemas, and a Problem f
     'post /api/dossiers/{dossierId}/supplement', 'post /api/dossiers/{dossierId}/withdraw', 'post /api/dossiers/{dossierId}/payments', 'post /api/payments/{provider}/callback',
     'post /api/dossiers/{dossierId}/rating', 'post /api/counter/dossiers', 'get /api/tasks', 'get /api/tasks/{taskKey}', 'post /api/tasks/{taskKey}/claim',
     'post /api/tasks/{taskKey}/unclaim', 'post /api/tasks/{taskKey}/assign', 'post /api/tasks/{taskKey}/complete', 'get /api/public/dossiers/lookup', 'get /api/dossiers/{dossierId}/print/{form}',
+    'post /api/dossiers/{dossierId}/suspend-for-payment', 'post /api/dossiers/{dossierId}/resume', 'post /api/dossiers/{dossierId}/extend', 'post /api/dossiers/{dossierId}/stop',
   ]
   const listed = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`))
   for (const route of expected) t.ok(listed.includes(route), `${route} is documented`)
@@ -123,6 +121,11 @@ t.test('bad input on each new route: 4xx problem+json, and the database is uncha
     { name: 'pay with an open redirect', method: 'POST', url: `/api/dossiers/${someone}/payments`, headers: citizen, payload: { returnUrl: 'https://evil.example' }, status: 400 },
     { name: 'callback without signature', method: 'POST', url: '/api/payments/sandbox/callback', payload: { reference: 'x', status: 'paid' }, status: 400 },
     { name: 'callback for an unknown payment', method: 'POST', url: '/api/payments/sandbox/callback', payload: { reference: 'x', status: 'paid', signature: 'ab' }, status: 400 },
+    { name: 'suspend without a reason', method: 'POST', url: `/api/dossiers/${someone}/suspend-for-payment`, headers: officer, payload: { amountVnd: 1 }, status: 400 },
+    { name: 'resume a dossier that does not exist', method: 'POST', url: `/api/dossiers/${someone}/resume`, headers: officer, payload: {}, status: 404 },
+    { name: 'extend to a malformed date', method: 'POST', url: `/api/dossiers/${someone}/extend`, headers: officer, payload: { newDueDate: '31/12/2026', reason: 'x' }, status: 400 },
+    { name: 'stop with a blank reason', method: 'POST', url: `/api/dossiers/${someone}/stop`, headers: officer, payload: { reason: '   ' }, status: 400 },
+    { name: 'stop by a citizen', method: 'POST', url: `/api/dossiers/${someone}/stop`, headers: citizen, payload: { reason: 'x' }, status: 403 },
     { name: 'rating of 0', method: 'POST', url: `/api/dossiers/${someone}/rating`, headers: citizen, payload: { score: 0 }, status: 400 },
     { name: 'rating of a dossier that does not exist', method: 'POST', url: `/api/dossiers/${someone}/rating`, headers: citizen, payload: { score: 4 }, status: 404 },
     { name: 'intake without an applicant', method: 'POST', url: '/api/counter/dossiers', headers: { ...officer, 'idempotency-key': 'bad-input-2' }, payload: { procedure: 'dang-ky-khai-sinh', agencyUnitId: 'xa-an-binh', formData: {}, deliveryMethod: 'counter' }, status: 400 },

@@ -9,6 +9,7 @@ import { seedProcedures } from '../src/catalogue/service.js'
 import { seedCalendar } from '../src/db/calendar-repository.js'
 import { lookupFloorMs } from '../src/api/public/index.js'
 import { buildTestApp } from './helpers/app.js'
+import { apiClient } from './helpers/api.js'
 import { birthForm } from './helpers/dossiers.js'
 import { makeDocx, makePdf } from './helpers/files.js'
 
@@ -20,31 +21,7 @@ const report = await seedProcedures(knex, app.engine)
 if (report.failed.length) throw new Error(JSON.stringify(report.failed))
 
 // Login is rate-limited (10 a minute): each account logs in once.
-const sessions = new Map<string, Promise<{ authorization: string }>>()
-const as = (username: string) => {
-  if (!sessions.has(username)) sessions.set(username, built.loginAs(username).then(({ authorization }) => ({ authorization })))
-  return sessions.get(username)!
-}
-
-type Method = 'GET' | 'POST' | 'PATCH'
-async function call(method: Method, url: string, who?: string, payload?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-  return app.inject({ method, url, headers: { ...(who ? await as(who) : {}), ...headers }, ...(payload !== undefined ? { payload: payload as object } : {}) })
-}
-
-function multipart(file: Buffer, filename: string, type = 'application/octet-stream') {
-  const boundary = `----motcua${Math.random().toString(16).slice(2)}`
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`),
-    file,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ])
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
-}
-
-async function upload(who: string, url: string, file: Buffer, filename: string): Promise<LightMyRequestResponse> {
-  const body = multipart(file, filename)
-  return app.inject({ method: 'POST', url, payload: body.payload, headers: { ...(await as(who)), ...body.headers } })
-}
+const { as, call, upload } = apiClient(built)
 
 const tables = ['dossiers', 'dossier_drafts', 'files', 'dossier_attachments', 'payments', 'dossier_ratings', 'users', 'email_verifications', 'engine_commands'] as const
 async function counts(): Promise<Record<string, number>> {
@@ -285,7 +262,12 @@ t.test('the fee: a sandbox payment (no real money) confirmed by a signed callbac
   const task = await openTask(dossierId)
   const officer = task.candidate_groups.includes('tu-phap-ho-tich') ? 'tuphap-xa' : 'lanhdao-xa'
   t.equal((await call('POST', `/api/dossiers/${dossierId}/payments`, 'congdan', {})).statusCode, 409, 'nothing to pay yet')
-  await built.dossiers.service.suspendForPayment({ ...(await principalOf(officer)) }, dossierId, { amountVnd: 8000, reason: 'lệ phí' })
+  t.equal((await call('POST', `/api/dossiers/${dossierId}/suspend-for-payment`, 'congdan', { amountVnd: 8000, reason: 'lệ phí' })).statusCode, 404, 'the applicant does not suspend')
+  t.equal((await call('POST', `/api/dossiers/${dossierId}/suspend-for-payment`, 'canbo', { amountVnd: 8000, reason: 'lệ phí' })).statusCode, 404, 'nor another unit')
+  t.equal((await call('POST', `/api/dossiers/${dossierId}/suspend-for-payment`, officer, { amountVnd: 8000 })).statusCode, 400, 'a reason is required')
+  const suspended = await call('POST', `/api/dossiers/${dossierId}/suspend-for-payment`, officer, { amountVnd: 8000, reason: 'lệ phí' })
+  t.equal(suspended.statusCode, 200, suspended.body)
+  t.equal(suspended.json().status, 6)
   t.equal((await call('POST', `/api/dossiers/${dossierId}/payments`, 'doanhnghiep', {})).statusCode, 404, 'only the applicant pays through the portal')
   const started = await call('POST', `/api/dossiers/${dossierId}/payments`, 'congdan', {})
   t.equal(started.statusCode, 201)
@@ -355,8 +337,3 @@ t.test('public lookup: right ID answers status, step, agency and appointment dat
   t.ok(wrongIdMs >= lookupFloorMs && noCodeMs >= lookupFloorMs, 'both take at least the floor')
   t.equal((await call('GET', `/api/public/dossiers/lookup?code=${code}`)).statusCode, 400)
 })
-
-async function principalOf(username: string) {
-  const u = await knex('users as u').leftJoin('units as n', 'n.id', 'u.unit_id').where('u.username', username).first('u.id', 'u.username', 'u.kind', 'u.unit_id', 'n.path', 'u.groups')
-  return { userId: u.id, username: u.username, kind: u.kind, unitId: u.unit_id, unitPath: u.path, groups: u.groups }
-}

@@ -32,7 +32,8 @@ export function dossierContext(app: FastifyInstance): DossierContext {
     const service = new DossierService({ knex, engine: app.engine })
     const queries = new DossierQueries(knex, app.engine)
     const sandbox = new SandboxPaymentProvider(createHmac('sha256', app.config.jwtSecret).update('motcua.payments.sandbox').digest('hex'))
-    const providers = new Map<string, PaymentProvider>([[sandbox.name, sandbox]])
+    // The sandbox takes no money: offered everywhere but production, where only a real gateway may confirm a payment.
+    const providers = new Map<string, PaymentProvider>(app.config.nodeEnv === 'production' ? [] : [[sandbox.name, sandbox]])
     ctx = {
       service, queries, sandbox,
       portal: new DossierPortal(knex, service, queries),

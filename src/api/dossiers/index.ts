@@ -179,6 +179,36 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
     },
   }, async (request, reply) => reply.code(201).send(await ctx.portal.rate(request.principal, (request.params as { dossierId: string }).dossierId, request.body as { score: number; comment?: string })))
 
+  // ------------------------------------------------------------------ the agency's commands on a dossier (officer)
+
+  const reasonBody = { type: 'object', properties: { reason: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' } }, required: ['reason'], additionalProperties: false } as const
+  const officerResponses = { 200: commandResult, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem }
+  const dossierIdOf = (request: { params: unknown }) => (request.params as { dossierId: string }).dossierId
+
+  app.post('/api/dossiers/:dossierId/suspend-for-payment', {
+    schema: {
+      tags: ['counter'], security, summary: 'Nghĩa vụ tài chính / Suspend for the applicant’s payment (status 6, the clock stops)', params: dossierParams,
+      body: { type: 'object', properties: { amountVnd: { type: 'integer', minimum: 0, maximum: 1e12 }, reason: reasonBody.properties.reason }, required: ['reason'], additionalProperties: false },
+      response: officerResponses,
+    },
+  }, async (request) => ctx.service.suspendForPayment(request.principal, dossierIdOf(request), request.body as { amountVnd?: number; reason: string }))
+
+  app.post('/api/dossiers/:dossierId/resume', {
+    schema: { tags: ['counter'], security, summary: 'Tiếp tục xử lý / Payment confirmed at the counter: resume', params: dossierParams, body: { type: 'object', properties: { note: { type: 'string', maxLength: 2000 } }, additionalProperties: false }, response: officerResponses },
+  }, async (request) => ctx.service.resume(request.principal, dossierIdOf(request), (request.body ?? {}) as { note?: string }))
+
+  app.post('/api/dossiers/:dossierId/extend', {
+    schema: {
+      tags: ['counter'], security, summary: 'Gia hạn / Extend once, with a reason, to a later working day (the apology letter is mailed)', params: dossierParams,
+      body: { type: 'object', properties: { newDueDate: { type: 'string', format: 'date' }, reason: reasonBody.properties.reason }, required: ['newDueDate', 'reason'], additionalProperties: false },
+      response: officerResponses,
+    },
+  }, async (request) => ctx.service.extend(request.principal, dossierIdOf(request), request.body as { newDueDate: string; reason: string }))
+
+  app.post('/api/dossiers/:dossierId/stop', {
+    schema: { tags: ['counter'], security, summary: 'Dừng xử lý / Stop processing, with a reason (status 8)', params: dossierParams, body: reasonBody, response: officerResponses },
+  }, async (request) => ctx.service.stop(request.principal, dossierIdOf(request), request.body as { reason: string }))
+
   // ------------------------------------------------------------------ counter intake (officer)
 
   app.post('/api/counter/dossiers', {
