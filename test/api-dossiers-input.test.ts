@@ -75,7 +75,7 @@ t.test('the OpenAPI document lists every route with its schemas, and a Problem f
     'post /api/dossiers/{dossierId}/supplement', 'post /api/dossiers/{dossierId}/withdraw', 'post /api/dossiers/{dossierId}/payments', 'post /api/payments/{provider}/callback',
     'post /api/dossiers/{dossierId}/rating', 'post /api/counter/dossiers', 'get /api/tasks', 'get /api/tasks/{taskKey}', 'post /api/tasks/{taskKey}/claim',
     'post /api/tasks/{taskKey}/unclaim', 'post /api/tasks/{taskKey}/assign', 'post /api/tasks/{taskKey}/complete', 'get /api/public/dossiers/lookup', 'get /api/dossiers/{dossierId}/print/{form}',
-    'post /api/dossiers/{dossierId}/suspend-for-payment', 'post /api/dossiers/{dossierId}/resume', 'post /api/dossiers/{dossierId}/extend', 'post /api/dossiers/{dossierId}/stop',
+    'get /api/payments/sandbox/checkout', 'post /api/payments/sandbox/checkout', 'post /api/dossiers/{dossierId}/suspend-for-payment', 'post /api/dossiers/{dossierId}/resume', 'post /api/dossiers/{dossierId}/extend', 'post /api/dossiers/{dossierId}/stop',
   ]
   const listed = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`))
   for (const route of expected) t.ok(listed.includes(route), `${route} is documented`)
@@ -126,6 +126,8 @@ t.test('bad input on each new route: 4xx problem+json, and the database is uncha
     { name: 'extend to a malformed date', method: 'POST', url: `/api/dossiers/${someone}/extend`, headers: officer, payload: { newDueDate: '31/12/2026', reason: 'x' }, status: 400 },
     { name: 'stop with a blank reason', method: 'POST', url: `/api/dossiers/${someone}/stop`, headers: officer, payload: { reason: '   ' }, status: 400 },
     { name: 'stop by a citizen', method: 'POST', url: `/api/dossiers/${someone}/stop`, headers: citizen, payload: { reason: 'x' }, status: 403 },
+    { name: 'sandbox checkout back to another site', method: 'GET', url: '/api/payments/sandbox/checkout?reference=MC1&returnUrl=//evil.example', status: 400 },
+    { name: 'sandbox confirm of an unknown payment', method: 'POST', url: '/api/payments/sandbox/checkout', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'reference=MC1&returnUrl=%2Fho-so&status=paid', status: 404 },
     { name: 'rating of 0', method: 'POST', url: `/api/dossiers/${someone}/rating`, headers: citizen, payload: { score: 0 }, status: 400 },
     { name: 'rating of a dossier that does not exist', method: 'POST', url: `/api/dossiers/${someone}/rating`, headers: citizen, payload: { score: 4 }, status: 404 },
     { name: 'intake without an applicant', method: 'POST', url: '/api/counter/dossiers', headers: { ...officer, 'idempotency-key': 'bad-input-2' }, payload: { procedure: 'dang-ky-khai-sinh', agencyUnitId: 'xa-an-binh', formData: {}, deliveryMethod: 'counter' }, status: 400 },

@@ -272,7 +272,16 @@ t.test('the fee: a sandbox payment (no real money) confirmed by a signed callbac
   const started = await call('POST', `/api/dossiers/${dossierId}/payments`, 'congdan', {})
   t.equal(started.statusCode, 201)
   t.match(started.json(), { provider: 'sandbox', sandbox: true, providerLabel: /SANDBOX — không thu tiền thật/, amountVnd: 8000, status: 'pending', redirectUrl: /^\/api\/payments\/sandbox/ })
-  const reference = started.json().reference as string
+  const page = await call('GET', started.json().redirectUrl)
+  t.equal(page.statusCode, 200, 'the sandbox checkout page')
+  t.match(page.body, 'SANDBOX — không thu tiền thật / no real money')
+  const cancel = await app.inject({ method: 'POST', url: '/api/payments/sandbox/checkout', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ reference: started.json().reference, returnUrl: '/ho-so', status: 'failed' }).toString() })
+  t.equal(cancel.statusCode, 303)
+  t.match(cancel.headers.location, /^\/ho-so\?payment=.*&status=failed$/)
+  t.equal((await knex('dossiers').where({ id: dossierId }).first('status')).status, 6, 'a cancelled payment leaves the dossier waiting')
+
+  const retry = await call('POST', `/api/dossiers/${dossierId}/payments`, 'congdan', {})
+  const reference = retry.json().reference as string
   const forged = await call('POST', '/api/payments/sandbox/callback', undefined, { reference, status: 'paid', signature: 'f'.repeat(64) })
   t.equal(forged.statusCode, 400)
   t.equal(forged.json().code, 'MC_ERR_PAYMENT_SIGNATURE')

@@ -8,6 +8,7 @@ import type { AttachmentInput } from '../../dossiers/commands.js'
 import type { DossierStatus } from '../../domain/dossier/status.js'
 import { dossierContext, receiveUpload } from './context.js'
 import printRoutes from './print.js'
+import sandboxCheckout from './sandbox-checkout.js'
 import {
   commandResult, dossierComponentParams, dossierDetail, dossierFileParams, dossierList, dossierParams, draft, draftComponentParams, draftCreateBody,
   draftParams, draftPatchBody, idempotencyHeaders, intakeBody, mineQuery, multipartBody, payment, paymentCallbackBody, paymentCallbackParams,
@@ -29,6 +30,7 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
   const ctx = dossierContext(app)
   const knex = app.db.knex
   await app.register(printRoutes)
+  if (app.config.nodeEnv !== 'production') await app.register(sandboxCheckout)
 
   // A submission without its key is told so by name (before the generic header validation).
   app.addHook('preValidation', async (request) => {
