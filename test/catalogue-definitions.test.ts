@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import t from 'tap'
 import { checkProcedureDefinition, loadProcedureDefinition, parseDuration, type ProcedureDefinition } from '../src/catalogue/definition.js'
 import { validateBpmn } from '../src/engine/validation/index.js'
+import { dossierJobTypes } from '../src/workers/index.js'
 
 const forms = readdirSync('forms').filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'))
 const read = (f: string): ProcedureDefinition => JSON.parse(readFileSync(`forms/${f}`, 'utf8')) as ProcedureDefinition
@@ -19,9 +20,13 @@ for (const file of forms) {
     const result = await loadProcedureDefinition(read(file), { fileName: file })
     t.same(result.ok ? [] : result.problems, [])
   })
-  t.test(`${file}: its workflow passes deploy validation with no errors`, async (t) => {
+  t.test(`${file}: its workflow passes deploy validation with no errors, and every job type has a worker`, async (t) => {
     const def = read(file)
-    const problems = await validateBpmn([{ name: def.workflow.file, content: readFileSync(`workflows/${def.workflow.file}`, 'utf8') }])
+    // For the repo's own workflows a job type without a worker is an error, not the API's warning.
+    const problems = await validateBpmn([{ name: def.workflow.file, content: readFileSync(`workflows/${def.workflow.file}`, 'utf8') }], {
+      knownJobTypes: new Set(dossierJobTypes),
+      jobTypeSeverity: 'error',
+    })
     t.same(problems.filter((p) => p.severity === 'error'), [])
   })
 }
