@@ -110,8 +110,12 @@ t.test('a citizen drafts, autosaves, uploads, chooses the delivery and submits o
   const again = await call('POST', `/api/dossiers/drafts/${draftId}/submit`, 'congdan', undefined, { 'idempotency-key': 'submit-birth-0001' })
   t.same(again.json(), submitted.json(), 'the retried submit answers the same')
   const otherKey = await call('POST', `/api/dossiers/drafts/${draftId}/submit`, 'congdan', undefined, { 'idempotency-key': 'submit-birth-0002' })
+  const raceDraft = await readyDraft()
+  const racing = await Promise.all(['race-key-0001', 'race-key-0002'].map((key) => call('POST', `/api/dossiers/drafts/${raceDraft}/submit`, 'congdan', undefined, { 'idempotency-key': key })))
+  t.same(racing.map((r) => r.statusCode), [201, 201])
+  t.equal(racing[0]!.json().dossierId, racing[1]!.json().dossierId, 'two tabs submitting one draft with different keys: one dossier')
   t.equal(otherKey.json().dossierId, submitted.json().dossierId, 'a submitted draft never becomes a second dossier')
-  t.equal((await counts()).dossiers, before.dossiers! + 1)
+  t.equal((await counts()).dossiers, before.dossiers! + 2, 'one dossier per draft')
   t.equal((await call('PATCH', `/api/dossiers/drafts/${draftId}`, 'congdan', { formData: {} })).statusCode, 409, 'a submitted draft is no longer edited')
 
   const dossierId = submitted.json().dossierId as string

@@ -153,9 +153,15 @@ export class DossierPortal {
     // Conditional components and originals shown at the counter are the officer's to check at reception.
     const missing = def.components.filter((c) => c.required && !c.condition && c.form !== 'present-original' && !draft.attachments.some((a) => a.componentId === c.id))
     if (missing.length) throw new AppError('MC_ERR_DOSSIER_INCOMPLETE', missing.map((c) => c.id).join(', '), { missing: missing.map((c) => ({ componentId: c.id, name: c.name })) })
+    // The first key to reach the draft is the draft's for good: two submissions racing with different keys (two tabs)
+    // then ask the service with the same key, and it creates one dossier.
+    const [claimed] = (await this.knex('dossier_drafts')
+      .where({ id: draft.id })
+      .update({ submission_key: this.knex.raw('coalesce(submission_key, ?)', [idempotencyKey]) })
+      .returning('submission_key')) as Array<{ submission_key: string }>
     const result = await this.service.submit(principal, {
       procedure: draft.procedure_slug, agencyUnitId: draft.agency_unit_id, formData: draft.form_data, deliveryMethod: draft.delivery_method,
-      attachments: draft.attachments, idempotencyKey,
+      attachments: draft.attachments, idempotencyKey: claimed!.submission_key,
     })
     await this.knex('dossier_drafts').where({ id: draft.id }).update({ submitted_dossier_id: result.dossierId, updated_at: this.knex.fn.now() })
     return result
