@@ -64,7 +64,8 @@ async function diagnose(dossierId: string): Promise<string> {
   const instance = d?.process_instance_key ? await app.engine.getProcessInstance(d.process_instance_key) : undefined
   const tasks = await db.knex('tasks').where({ dossier_id: dossierId }).select('element_id', 'state')
   const events = await db.knex('dossier_events').where({ dossier_id: dossierId }).select('kind', 'data')
-  return JSON.stringify({ d, incidents: (instance as { incidents?: unknown } | undefined)?.incidents, tasks, events })
+  const commands = await db.knex('engine_commands').where({ dossier_id: dossierId }).select('kind', 'status', 'attempts', 'last_error', 'payload')
+  return JSON.stringify({ d, instance, tasks, events, commands })
 }
 const status = (dossierId: string, wanted: number) =>
   until(`status ${wanted} of ${dossierId}`, async () => {
