@@ -18,7 +18,7 @@ export interface ContractTarget {
 // starts from empty engine tables.
 let shared: Promise<Database> | undefined
 const engineTables = [
-  'engine_events', 'engine_incidents', 'engine_user_tasks', 'engine_message_start_locks', 'engine_message_correlations', 'engine_message_pending',
+  'engine_events', 'engine_incidents', 'engine_user_tasks', 'engine_message_start_locks', 'engine_message_correlations', 'engine_message_pending', 'engine_message_pending_starts',
   'engine_messages', 'engine_message_start_subscriptions', 'engine_message_subscriptions', 'engine_timers', 'engine_jobs',
   'engine_element_instances', 'engine_process_instances', 'engine_process_definitions', 'engine_deployments',
 ]

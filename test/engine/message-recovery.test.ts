@@ -69,3 +69,30 @@ t.test('given a normal publication, no owed correlation is left behind and a lat
   t.equal(await engine.recoverMessages(0), 0)
   t.same(activeIds(await instanceState(engine, a.processInstanceKey)), ['waitFee'], 'the first instance did not get it again')
 })
+
+t.test('given a message start event, when the publisher dies after buffering, then a restarted engine starts exactly one instance', async (t) => {
+  const db = await freshEngineDatabase()
+  const first = new EmbeddedEngine(db, {
+    timerPollMs: 60_000,
+    faults: {
+      afterMessageBuffered: () => {
+        throw new Error('simulated crash')
+      },
+    },
+  })
+  await first.start()
+  t.teardown(() => first.stop())
+  await first.deploy([fixture('message-start.bpmn')])
+  await t.rejects(first.publishMessage({ name: 'dossier-submitted', correlationKey: 'S1', variables: { code: 'S1' } }), /simulated crash/)
+  await first.stop()
+  const count = async () => Number((await db.knex.raw("SELECT count(*) AS n FROM engine_process_instances WHERE bpmn_process_id = 'message-start'")).rows[0].n)
+  t.equal(await count(), 0, 'the crash started nothing')
+  const second = new EmbeddedEngine(db, { timerPollMs: 50 })
+  await second.start()
+  t.teardown(() => second.stop())
+  await eventually(async () => (await count()) === 1, 5000, 'one started instance')
+  t.equal(await second.recoverMessages(0), 0, 'nothing left to recover')
+  t.equal(await count(), 1, 'exactly one instance')
+  const job = (await second.activateJobs({ type: 'intake', worker: 't', maxJobsToActivate: 5, timeoutMs: 10_000 }))[0]
+  t.equal(job?.variables['code'], 'S1', 'with the message variables')
+})

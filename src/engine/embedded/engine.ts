@@ -707,11 +707,17 @@ export class EmbeddedEngine implements Engine, StepHost {
            SELECT DISTINCT ?::bigint, s.process_instance_key, ?, ?, ?::jsonb, ?, ?::timestamptz FROM engine_message_subscriptions s
             WHERE s.message_name = ? AND s.correlation_key = ? AND (? OR EXISTS (SELECT 1 FROM ins))
            RETURNING process_instance_key
+         ),
+         pstart AS (
+           INSERT INTO engine_message_pending_starts (message_key, bpmn_process_id, name, correlation_key, variables, buffered, created_at)
+           SELECT ?::bigint, s.bpmn_process_id, s.message_name, ?, ?::jsonb, ?, ?::timestamptz FROM engine_message_start_subscriptions s
+            WHERE s.message_name = ? AND (? OR EXISTS (SELECT 1 FROM ins))
+           RETURNING bpmn_process_id
          )
          SELECT (SELECT key FROM ins) AS inserted,
            (SELECT key FROM engine_messages WHERE name = ? AND message_id = ?) AS existing,
            (SELECT coalesce(json_agg(process_instance_key ORDER BY process_instance_key), '[]') FROM pend) AS subs,
-           (SELECT coalesce(json_agg(s), '[]') FROM engine_message_start_subscriptions s WHERE message_name = ?) AS starts`,
+           (SELECT coalesce(json_agg(bpmn_process_id ORDER BY bpmn_process_id), '[]') FROM pstart) AS starts`,
         [
           newKey,
           req.name,
@@ -722,14 +728,20 @@ export class EmbeddedEngine implements Engine, StepHost {
           req.name,
           correlationKey,
           ttl === 0,
+          newKey,
+          correlationKey,
+          JSON.stringify(variables),
+          ttl > 0,
+          now,
+          req.name,
+          ttl === 0,
           req.name,
           req.messageId ?? null,
-          req.name,
         ],
       ),
     )
     const conn = await acquire(this.knex)
-    let found: { inserted: number | null; existing: number | null; subs: number[]; starts: Array<{ bpmn_process_id: string; definition_key: number; element_id: string }> }
+    let found: { inserted: number | null; existing: number | null; subs: number[]; starts: string[] }
     try {
       found = lastRows(await conn.query(`BEGIN; ${statements.join(';\n')}; COMMIT`).then((r) => (r as Array<{ rows: any[] }>).slice(0, -1)))[0] // eslint-disable-line @typescript-eslint/no-explicit-any
     } catch (err) {
@@ -744,21 +756,7 @@ export class EmbeddedEngine implements Engine, StepHost {
     this.opts.faults?.afterMessageBuffered?.()
     // Phase 2: each instance in its own step; a message goes to an instance at most once.
     for (const pik of found.subs) await this.correlatePending(messageKey, Number(pik))
-    for (const start of found.starts) {
-      await this.runStep(async (step) => {
-        if (correlationKey !== '') {
-          await step.sql('SELECT pg_advisory_xact_lock(hashtext(?))', [`start\u001f${start.bpmn_process_id}\u001f${correlationKey}`])
-          const locked = await step.sql('SELECT 1 FROM engine_message_start_locks WHERE bpmn_process_id = ? AND correlation_key = ?', [
-            start.bpmn_process_id,
-            correlationKey,
-          ])
-          if (locked.rows.length > 0) return
-        }
-        const inst = await step.createInstance(start.definition_key, variables, { startElementId: start.element_id })
-        if (correlationKey !== '') step.addStartLock(start.bpmn_process_id, correlationKey, inst.pi.key)
-        if (ttl > 0) step.recordCorrelation(messageKey, inst.pi.key)
-      })
-    }
+    for (const bpmnProcessId of found.starts) await this.startPending(messageKey, bpmnProcessId)
     return { messageKey: String(messageKey) }
   }
 
@@ -786,6 +784,37 @@ export class EmbeddedEngine implements Engine, StepHost {
       if (!r || !r.sub || !inst || inst.pi.state !== 'ACTIVE') return
       if (r.buffered) step.recordCorrelation(messageKey, pik)
       await step.correlate(inst, r.sub, r.variables)
+    })
+  }
+
+  /**
+   * Starts the instance a message owes to a message start event (engine_message_pending_starts), in one
+   * step: deleting the row locks it, so whoever deletes it (publisher or sweep) starts the instance, once.
+   */
+  private async startPending(messageKey: number, bpmnProcessId: string): Promise<void> {
+    await this.runStep(async (step) => {
+      const { rows } = await step.sql(
+        `WITH done AS (
+           DELETE FROM engine_message_pending_starts WHERE message_key = ? AND bpmn_process_id = ? RETURNING name, correlation_key, variables, buffered
+         )
+         SELECT done.*, s.definition_key, s.element_id
+           FROM done JOIN engine_message_start_subscriptions s ON s.bpmn_process_id = ? AND s.message_name = done.name`,
+        [messageKey, bpmnProcessId, bpmnProcessId],
+      )
+      const r = rows[0] as { correlation_key: string; variables: Variables; buffered: boolean; definition_key: number; element_id: string } | undefined
+      if (!r) return
+      const correlationKey = r.correlation_key
+      if (correlationKey !== '') {
+        await step.sql('SELECT pg_advisory_xact_lock(hashtext(?))', [`start\u001f${bpmnProcessId}\u001f${correlationKey}`])
+        const locked = await step.sql('SELECT 1 FROM engine_message_start_locks WHERE bpmn_process_id = ? AND correlation_key = ?', [
+          bpmnProcessId,
+          correlationKey,
+        ])
+        if (locked.rows.length > 0) return
+      }
+      const inst = await step.createInstance(Number(r.definition_key), r.variables, { startElementId: r.element_id })
+      if (correlationKey !== '') step.addStartLock(bpmnProcessId, correlationKey, inst.pi.key)
+      if (r.buffered) step.recordCorrelation(messageKey, inst.pi.key)
     })
   }
 
@@ -817,8 +846,22 @@ export class EmbeddedEngine implements Engine, StepHost {
           this.log(`message ${r.message_key} to instance ${r.process_instance_key}: correlation failed`, err)
         }
       }
+      const starts = await this.knex.raw(
+        'SELECT message_key, bpmn_process_id FROM engine_message_pending_starts WHERE created_at <= ? ORDER BY created_at, message_key LIMIT 100',
+        [before],
+      )
+      for (const r of starts.rows as Array<{ message_key: string | number; bpmn_process_id: string }>) {
+        if (this.stopped) return handled
+        try {
+          await this.startPending(Number(r.message_key), r.bpmn_process_id)
+          handled++
+        } catch (err) {
+          failed++
+          this.log(`message ${r.message_key} to start ${r.bpmn_process_id}: failed`, err)
+        }
+      }
       // A row that keeps failing stays for the next sweep instead of being read again at once.
-      if (rows.length < 100 || failed > 0) return handled
+      if ((rows.length < 100 && starts.rows.length < 100) || failed > 0) return handled
     }
   }
 
