@@ -18,6 +18,7 @@ import registrationRoutes from './api/auth/registration.js'
 import dossierRoutes from './api/dossiers/index.js'
 import taskRoutes from './api/tasks/index.js'
 import publicRoutes from './api/public/index.js'
+import supervisionRoutes from './api/supervision/index.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -92,7 +93,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(authRoutes)
   await app.register(catalogueRoutes)
   await app.register(calendarRoutes)
-  await app.register((await import('./api/supervision/index.js')).default)
+  await app.register(supervisionRoutes)
   await app.register(registrationRoutes)
   await app.register(dossierRoutes)
   await app.register(taskRoutes)
