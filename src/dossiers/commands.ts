@@ -71,6 +71,29 @@ export interface CommandResult {
 /** How long a buffered supplement or payment message waits for the process to reach its catch. */
 const MESSAGE_TTL_MS = 24 * 3600_000
 
+/**
+ * What ending a payment wait changes, whoever confirms it (an officer, or a gateway's signed callback): once
+ * accepted, the suspension ends and the due moves (R8); before acceptance, the process is told the fee is
+ * paid so it can go on to acceptance.
+ */
+export async function resumeDossier(trx: Knex.Transaction, dossier: DossierRow, now: Date, engineCommand: (command: EngineCommand) => Promise<unknown>): Promise<void> {
+  const repo = dossierRepository(trx)
+  const patch: Partial<Record<keyof DossierRow, unknown>> = { suspended: false, paused: false, paused_since: null }
+  if (dossier.accepted_at) {
+    const def = await repo.definitionOf(dossier)
+    const events = [...dossier.deadline_events, { type: 'resumed' as const, at: now.toISOString() }]
+    const report = await dossierDeadline(trx, { accepted_at: dossier.accepted_at, deadline_events: events }, def, now)
+    Object.assign(patch, { status: 4, deadline_events: events, ...dueColumns(report) })
+  } else {
+    patch.status = 1
+    await engineCommand({
+      kind: 'publishMessage',
+      payload: { name: 'dossier.payment-received', correlationKey: dossier.id, messageId: `${dossier.id}:payment:${dossier.version}`, timeToLiveMs: MESSAGE_TTL_MS, variables: { paidAt: now.toISOString() } },
+    })
+  }
+  await repo.update(dossier.id, patch)
+}
+
 const agencyLevels: Record<string, readonly string[]> = { xa: ['commune'], huyen: ['district', 'office'], tinh: ['province', 'department'] }
 
 type Trx = Knex.Transaction
@@ -434,21 +457,7 @@ export class DossierService {
     const caller = await this.requireUnit(principal, dossierId, 'task.work')
     return this.run('resume', dossierId, async ({ trx, dossier, repo, now, engineCommand }) => {
       if (!canApply('resume', dossier.status)) throw new AppError('MC_ERR_DOSSIER_STATE')
-      const patch: Partial<Record<keyof DossierRow, unknown>> = { suspended: false, paused: false, paused_since: null }
-      if (dossier.accepted_at) {
-        const def = await repo.definitionOf(dossier)
-        const events = [...dossier.deadline_events, { type: 'resumed' as const, at: now.toISOString() }]
-        const report = await dossierDeadline(trx, { accepted_at: dossier.accepted_at, deadline_events: events }, def, now)
-        Object.assign(patch, { status: 4, deadline_events: events, ...dueColumns(report) })
-      } else {
-        // The process waits for the payment message before it accepts the dossier.
-        patch.status = 1
-        await engineCommand({
-          kind: 'publishMessage',
-          payload: { name: 'dossier.payment-received', correlationKey: dossier.id, messageId: `${dossier.id}:payment:${dossier.version}`, timeToLiveMs: MESSAGE_TTL_MS, variables: { paidAt: now.toISOString() } },
-        })
-      }
-      await repo.update(dossier.id, patch)
+      await resumeDossier(trx, dossier, now, engineCommand)
       await repo.timeline(dossier.id, { kind: 'resumed', at: now, actor_id: caller.userId, data: { note: input.note ?? null } })
       await repo.audit(caller.userId, 'dossier.resume', dossier.id, {})
     })

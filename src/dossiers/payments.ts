@@ -5,7 +5,7 @@ import type { Knex } from 'knex'
 import { requireAccess } from '../auth/access.js'
 import type { Principal } from '../auth/principal.js'
 import { AppError } from '../errors.js'
-import { dossierDeadline, dueColumns } from './deadlines.js'
+import { resumeDossier } from './commands.js'
 import { EngineCommandRelay } from './relay.js'
 import { dossierRepository, type DossierRow } from './repository.js'
 
@@ -70,7 +70,6 @@ export interface PaymentView {
   redirectUrl?: string
 }
 
-const MESSAGE_TTL_MS = 24 * 3600_000
 
 export class PaymentService {
   private readonly relay: EngineCommandRelay
@@ -136,23 +135,7 @@ export class PaymentService {
   private async resumeAfterPayment(trx: Knex.Transaction, dossier: DossierRow, now: Date, reference: string): Promise<string[]> {
     const repo = dossierRepository(trx)
     const ids: string[] = []
-    const patch: Partial<Record<keyof DossierRow, unknown>> = { suspended: false, paused: false, paused_since: null }
-    if (dossier.accepted_at) {
-      const def = await repo.definitionOf(dossier)
-      const events = [...dossier.deadline_events, { type: 'resumed' as const, at: now.toISOString() }]
-      const report = await dossierDeadline(trx, { accepted_at: dossier.accepted_at, deadline_events: events }, def, now)
-      Object.assign(patch, { status: 4, deadline_events: events, ...dueColumns(report) })
-    } else {
-      // A fee asked before acceptance: the process waits for this message before it accepts the dossier.
-      patch.status = 1
-      ids.push(
-        await repo.engineCommand(dossier.id, {
-          kind: 'publishMessage',
-          payload: { name: 'dossier.payment-received', correlationKey: dossier.id, messageId: `${dossier.id}:payment:${dossier.version}`, timeToLiveMs: MESSAGE_TTL_MS, variables: { paidAt: now.toISOString() } },
-        }),
-      )
-    }
-    await repo.update(dossier.id, patch)
+    await resumeDossier(trx, dossier, now, async (command) => ids.push(await repo.engineCommand(dossier.id, command)))
     await repo.timeline(dossier.id, { kind: 'paid', at: now, data: { reference } })
     return ids
   }
