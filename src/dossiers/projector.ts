@@ -119,7 +119,12 @@ export class ReadModelProjector {
       const attempts = (this.failures.get(record.id) ?? 0) + 1
       this.failures.set(record.id, attempts)
       if (attempts >= (this.opts.maxAttempts ?? 5)) {
+        // Skipped so the rest of the read model does not stall behind it, but recorded durably so an
+        // operator sees it and can replay the record (readEvents(id - 1, 1)).
         this.opts.log?.(`read model: engine event record ${record.id} skipped after ${attempts} failed attempts`, err)
+        await this.knex('audit_events')
+          .insert({ action: 'readModel.eventSkipped', subject_type: 'engine_event', subject_id: String(record.id), data: { projector: this.name, error: String((err as Error)?.message ?? err).slice(0, 500) } })
+          .catch(() => undefined)
         this.failures.delete(record.id)
         return true
       }
