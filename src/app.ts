@@ -7,7 +7,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import type { Engine } from './engine/port.js'
-import problems from './plugins/problems.js'
+import problems, { asAppError, sendProblem } from './plugins/problems.js'
 import healthRoutes from './api/health/index.js'
 import authPlugin from './auth/plugin.js'
 import authRoutes from './api/auth/index.js'
@@ -19,6 +19,7 @@ import dossierRoutes from './api/dossiers/index.js'
 import taskRoutes from './api/tasks/index.js'
 import publicRoutes from './api/public/index.js'
 import supervisionRoutes from './api/supervision/index.js'
+import web from './plugins/web.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -31,6 +32,8 @@ declare module 'fastify' {
 export interface AppDeps {
   db: Database
   engine: Engine
+  /** The built web app to serve (default web/dist). */
+  webRoot?: string
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,128}$/
@@ -60,6 +63,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // What Fastify refuses before routing (an undecodable path, a parameter over maxParamLength) is a problem too.
+    frameworkErrors: (err, request, reply) => sendProblem(reply, request, asAppError(err)),
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },
   })
   app.decorate('config', config)
@@ -98,5 +103,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(dossierRoutes)
   await app.register(taskRoutes)
   await app.register(publicRoutes)
+  await app.register(web, deps.webRoot ? { root: deps.webRoot } : {})
   return app
 }

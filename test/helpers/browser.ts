@@ -1,0 +1,101 @@
+// Browser tests: the whole app (API, workers, engine, the built web app) listening on a free port,
+// the reference procedures published, and Debian's Chromium driven by playwright-core. Never a
+// downloaded browser: the executable is /usr/bin/chromium (CHROMIUM_PATH overrides).
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, statSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Test } from 'tap'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { seedProcedures } from '../../src/catalogue/service.js'
+import { webDistDir } from '../../src/plugins/web.js'
+import { buildTestApp, type TestApp } from './app.js'
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+function newestMtime(dir: string): number {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs)
+  }
+  return newest
+}
+
+/** Builds web/dist when it is missing or older than the sources (`npm ci` builds it through `prepare`). */
+export function ensureWebBuilt(): void {
+  const index = join(webDistDir, 'index.html')
+  const sources = Math.max(newestMtime(join(repoRoot, 'web/src')), statSync(join(repoRoot, 'web/index.html')).mtimeMs)
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return
+  execFileSync(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  })
+}
+
+export interface WebWorld extends TestApp {
+  baseUrl: string
+  browser: Browser
+  /** A fresh browser context (own storage, Vietnamese locale) and page; closed with the test. */
+  newPage(opts?: { locale?: string; viewport?: { width: number; height: number } }): Promise<{ context: BrowserContext; page: Page }>
+  /** Logs in through the login page as a demo account. */
+  login(page: Page, username: string): Promise<void>
+  password(username: string): string
+}
+
+/** The app listening on 127.0.0.1 with the reference procedures published, and a headless Chromium. */
+export async function startWebWorld(t: Test, env: Record<string, string> = {}): Promise<WebWorld> {
+  ensureWebBuilt()
+  const world = await buildTestApp(t, env)
+  await seedProcedures(world.db.knex, world.app.engine)
+  const address = await world.app.listen({ host: '127.0.0.1', port: 0 })
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  })
+  t.teardown(() => browser.close())
+  const password = (username: string) => {
+    const p = world.demo.find((d) => d.username === username)?.password
+    if (!p) throw new Error(`no demo account ${username}`)
+    return p
+  }
+  return {
+    ...world,
+    baseUrl: address,
+    browser,
+    password,
+    async newPage(opts = {}) {
+      const context = await browser.newContext({ locale: opts.locale ?? 'vi-VN', viewport: opts.viewport ?? { width: 1366, height: 900 }, timezoneId: 'Asia/Ho_Chi_Minh' })
+      context.setDefaultTimeout(20_000)
+      const page = await context.newPage()
+      t.teardown(() => context.close())
+      return { context, page }
+    },
+    async login(page, username) {
+      await page.goto(`${address}/dang-nhap`)
+      await page.getByLabel('Tên đăng nhập').fill(username)
+      await page.getByLabel('Mật khẩu').fill(password(username))
+      await page.getByRole('button', { name: 'Đăng nhập' }).click()
+      await page.getByTestId('current-user').waitFor()
+    },
+  }
+}
+
+const screenshotDir = join(repoRoot, 'docs/screenshots')
+
+/**
+ * Saves a full-page screenshot. Into docs/screenshots/<name>.png when UPDATE_SCREENSHOTS=1 (how the
+ * README's pictures are refreshed), otherwise into a temporary directory so a normal run leaves the
+ * tree untouched but still proves the screen renders.
+ */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const dir = process.env.UPDATE_SCREENSHOTS === '1' ? screenshotDir : (tmpShots ??= mkdtempSync(join(tmpdir(), 'motcua-shots-')))
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, `${name}.png`)
+  await page.screenshot({ path: file, fullPage: true })
+  return file
+}
+let tmpShots: string | undefined
