@@ -185,32 +185,70 @@ export class DossierQueries {
     return ((await q) as DossierRow[]).map(summary)
   }
 
-  /** Tasks of the officer's unit subtree and groups (or claimed by them), sorted by due, with a cursor. */
+  /**
+   * Tasks of the officer's unit subtree and groups (or claimed by them), sorted by due, with a cursor.
+   *
+   * Read per (unit path, candidate groups) pair of open tasks, each in index order and cut at the page size, then merged:
+   * a subtree holds a few such pairs, so the first page costs a few short index scans instead of sorting every open task
+   * of the subtree (docs/benchmarks.md, API). Tasks claimed by the caller outside their groups come from a second branch.
+   */
   async worklist(principal: Principal | undefined, filter: WorklistFilter = {}): Promise<{ items: WorklistItem[]; nextCursor: string | null }> {
     const caller = await requireAccess(this.knex, { principal, permission: 'task.work' })
     const limit = Math.min(filter.limit ?? 50, 200)
-    const q = this.knex('tasks as t')
-      .join('dossiers as d', 'd.id', 't.dossier_id')
-      .where('t.state', 'CREATED')
-      .andWhere('t.unit_path', 'like', `${(caller.unitPath ?? '\u0000').replace(/[\\%_]/g, '\\$&')}%`)
-      .select('t.user_task_key', 't.name as task_name', 't.element_id', 't.candidate_groups', 't.assignee', 't.due_at as task_due_at', 't.created_at as task_created_at', 'd.*', this.knex.raw('d.due_date::text AS due_date'))
-      .orderByRaw(`coalesce(t.due_at, '${FAR}'::timestamptz), t.user_task_key`)
-      .limit(limit + 1)
-    if (filter.mine) q.andWhere('t.assignee', caller.userId)
-    else q.andWhere((w) => w.whereRaw('t.candidate_groups && ?::text[]', [caller.groups]).orWhere('t.assignee', caller.userId))
-    if (filter.procedure) q.andWhere((w) => w.where('d.procedure_slug', filter.procedure!).orWhere('d.procedure_code', filter.procedure!))
-    if (filter.status) q.andWhere('d.status', filter.status)
-    if (filter.dueBefore) q.andWhere('t.due_at', '<', filter.dueBefore)
-    if (filter.overdue !== undefined) q.andWhere((w) => (filter.overdue ? w.where('d.overdue', true).orWhere('d.step_overdue', true) : w.where('d.overdue', false).andWhere('d.step_overdue', false)))
-    if (filter.q) {
-      const like = `%${filter.q.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`
-      q.andWhere((w) => w.whereRaw('lower(d.code) LIKE ?', [like]).orWhereRaw('lower(d.applicant_name) LIKE ?', [like]))
+    const prefix = `${(caller.unitPath ?? '\u0000').replace(/[\\%_]/g, '\\$&')}%`
+    const dueKey = `coalesce(t.due_at, '${FAR}'::timestamptz)`
+    const cursor = filter.cursor ? decodeCursor(filter.cursor) : undefined
+    // The same filters on both branches; those on the dossier are checked before the cut, so each branch stops at limit + 1 matches.
+    const branch = () => {
+      const q = this.knex('tasks as t')
+        .where('t.state', 'CREATED')
+        .select('t.user_task_key', 't.dossier_id', 't.name as task_name', 't.element_id', 't.candidate_groups', 't.assignee', 't.due_at as task_due_at', 't.created_at as task_created_at', this.knex.raw(`${dueKey} AS sort_due`))
+        .orderByRaw(`${dueKey}, t.user_task_key`)
+        .limit(limit + 1)
+      if (filter.dueBefore) q.andWhere('t.due_at', '<', filter.dueBefore)
+      if (cursor) q.andWhereRaw(`(${dueKey}, t.user_task_key) > (?::timestamptz, ?)`, cursor)
+      const onDossier = filter.procedure || filter.status || filter.overdue !== undefined || filter.q
+      if (onDossier) {
+        q.join('dossiers as d', 'd.id', 't.dossier_id')
+        if (filter.procedure) q.andWhere((w) => w.where('d.procedure_slug', filter.procedure!).orWhere('d.procedure_code', filter.procedure!))
+        if (filter.status) q.andWhere('d.status', filter.status)
+        if (filter.overdue !== undefined) q.andWhere((w) => (filter.overdue ? w.where('d.overdue', true).orWhere('d.step_overdue', true) : w.where('d.overdue', false).andWhere('d.step_overdue', false)))
+        if (filter.q) {
+          const like = `%${filter.q.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`
+          q.andWhere((w) => w.whereRaw('lower(d.code) LIKE ?', [like]).orWhereRaw('lower(d.applicant_name) LIKE ?', [like]))
+        }
+      }
+      return q
     }
-    if (filter.cursor) {
-      const [due, key] = decodeCursor(filter.cursor)
-      q.andWhereRaw(`(coalesce(t.due_at, '${FAR}'::timestamptz), t.user_task_key) > (?::timestamptz, ?)`, [due, key])
-    }
-    const rows = (await q) as Array<DossierRow & { user_task_key: string; task_name: string; element_id: string; candidate_groups: string[]; assignee: string | null; task_due_at: Date | null; task_created_at: Date }>
+    const inSubtree = () => branch().andWhereRaw('t.unit_path COLLATE "C" LIKE ?', [prefix])
+    // Claimed by the caller outside their groups (the pairs below hold the rest).
+    const claimedElsewhere = inSubtree().andWhere('t.assignee', caller.userId).andWhereRaw('NOT (t.candidate_groups && ?::text[])', [caller.groups])
+    const branches = filter.mine
+      ? this.knex.raw('?', [inSubtree().andWhere('t.assignee', caller.userId)])
+      : filter.q
+        // A text search matches few tasks: one pass over the subtree with a hash join beats a scan per pair that finds nothing.
+        ? this.knex.raw('?', [inSubtree().andWhere((w) => w.whereRaw('t.candidate_groups && ?::text[]', [caller.groups]).orWhere('t.assignee', caller.userId))])
+        : this.knex.raw(
+            // The distinct (path, groups) pairs of open tasks under the prefix, found by stepping through the index.
+            `WITH RECURSIVE pairs AS (
+               (SELECT t.unit_path COLLATE "C" AS p, t.candidate_groups AS g FROM tasks t
+                 WHERE t.state = 'CREATED' AND t.unit_path COLLATE "C" LIKE ? ORDER BY 1, 2 LIMIT 1)
+               UNION ALL
+               SELECT n.p, n.g FROM pairs, LATERAL (
+                 SELECT t.unit_path COLLATE "C" AS p, t.candidate_groups AS g FROM tasks t
+                  WHERE t.state = 'CREATED' AND t.unit_path COLLATE "C" LIKE ? AND (t.unit_path COLLATE "C", t.candidate_groups) > (pairs.p, pairs.g)
+                  ORDER BY 1, 2 LIMIT 1) n
+             )
+             SELECT x.* FROM pairs, LATERAL ? x WHERE pairs.g && ?::text[]
+             UNION ALL ?`,
+            [prefix, prefix, branch().andWhereRaw('t.unit_path COLLATE "C" = pairs.p AND t.candidate_groups = pairs.g'), caller.groups, claimedElsewhere],
+          )
+    const { rows } = (await this.knex.raw(
+      `SELECT w.user_task_key, w.task_name, w.element_id, w.candidate_groups, w.assignee, w.task_due_at, w.task_created_at, d.*, d.due_date::text AS due_date
+         FROM (?) w JOIN dossiers d ON d.id = w.dossier_id
+        ORDER BY w.sort_due, w.user_task_key LIMIT ?`,
+      [branches, limit + 1],
+    )) as { rows: Array<DossierRow & { user_task_key: string; task_name: string; element_id: string; candidate_groups: string[]; assignee: string | null; task_due_at: Date | null; task_created_at: Date }> }
     const page = rows.slice(0, limit)
     const last = page[page.length - 1]
     return {
