@@ -12,6 +12,7 @@ const byFastifyCode: Record<string, ProblemCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'MC_ERR_BAD_JSON',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'MC_ERR_VALIDATION',
   FST_ERR_BAD_URL: 'MC_ERR_VALIDATION',
+  FST_ERR_MAX_PARAM_LENGTH: 'MC_ERR_VALIDATION',
   FST_ERR_ASYNC_CONSTRAINT: 'MC_ERR_VALIDATION',
 }
 
@@ -53,6 +54,20 @@ export function asAppError(err: FastifyError | Error): AppError {
   return new AppError('MC_ERR_INTERNAL')
 }
 
+/**
+ * Where a parsed input holds a number that is not finite, e.g. "1e309" coerced by ajv to Infinity: ajv then skips
+ * minimum/maximum (it assumes its type check refused non-finite numbers), so the value would reach the database.
+ */
+export function nonFiniteNumberAt(value: unknown, path: string): string | undefined {
+  const stack: Array<[unknown, string]> = [[value, path]]
+  while (stack.length) {
+    const [v, at] = stack.pop()!
+    if (typeof v === 'number' && !Number.isFinite(v)) return at
+    if (v && typeof v === 'object') for (const [k, child] of Object.entries(v)) stack.push([child, `${at}.${k}`])
+  }
+  return undefined
+}
+
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: AppError): FastifyReply {
   return reply
     .code(err.status)
@@ -71,6 +86,10 @@ export default fp(
         reply.headers((err as unknown as { headers: Record<string, string> }).headers)
       }
       return sendProblem(reply, request, appErr)
+    })
+    app.addHook('preHandler', async (request) => {
+      const at = nonFiniteNumberAt(request.params, 'params') ?? nonFiniteNumberAt(request.query, 'querystring') ?? nonFiniteNumberAt(request.body, 'body')
+      if (at) throw new AppError('MC_ERR_VALIDATION', `${at} must be a finite number`, { errors: [{ field: at, keyword: 'type', message: 'must be a finite number' }] })
     })
     app.setNotFoundHandler((request, reply) => sendProblem(reply, request, new AppError('MC_ERR_ROUTE_NOT_FOUND', `${request.method} ${request.url.split('?')[0]}`)))
   },
