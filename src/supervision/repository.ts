@@ -1,7 +1,7 @@
 // The SQL behind supervision: facts for the reports, overdue lists, step bottlenecks and the process heatmap, always within a unit subtree.
 import type { Knex } from 'knex'
-import { type Instant, parseDate } from '../domain/calendar/index.js'
-import { type IndicatorFacts, dueFromColumns } from '../domain/statistics/index.js'
+import { type Instant, localDay, MS_PER_DAY, MS_PER_MINUTE, formatDate, instantAt, parseDate } from '../domain/calendar/index.js'
+import { type Counts06a, type IndicatorFacts, dueFromColumns } from '../domain/statistics/index.js'
 
 /** A LIKE pattern for a materialised unit path and everything below it. */
 function subtree(unitPath: string): string {
@@ -16,6 +16,16 @@ export interface FactsQuery {
   start: Instant
   /** 'field' for the 06a report, 'unit' for the public per-agency figures. */
   groupBy: 'field' | 'unit'
+}
+
+export interface CountsQuery {
+  unitPath: string
+  /** The period's first and last days (YYYY-MM-DD). */
+  from: string
+  to: string
+  /** The instant its in-progress dossiers are judged at: the period's last millisecond, or now if earlier. */
+  seenAt: Instant
+  groupBy: FactsQuery['groupBy']
 }
 
 export interface OverdueRow {
@@ -98,34 +108,106 @@ export class SupervisionRepository {
   }
 
   /**
+   * The columns of Biểu II.06a per field (or unit) from the pre-aggregated counts (migration 0801), judged as
+   * `standingIn` judges each dossier: the same numbers as compute06a over `facts`, without reading the dossiers.
+   * In progress and overdue: by the day a dossier becomes overdue; on the day it is seen, an instant due (to the minute)
+   * is settled from the dossiers themselves (a day's dues, found by index).
+   */
+  async reportCounts(q: CountsQuery): Promise<Map<string, Counts06a>> {
+    const seenDay = localDay(q.seenAt)
+    const period = { prefix: subtree(q.unitPath), from: q.from, to: q.to, seenDay: formatDate(seenDay) }
+    const grouped = (alias: string) =>
+      q.groupBy === 'field'
+        ? { grp: 'p.field', join: `JOIN procedures p ON p.id = ${alias}.procedure_id` }
+        : { grp: `u.name || ' (' || u.id || ')'`, join: `JOIN units u ON u.id = ${alias}.agency_unit_id` }
+    const g = grouped('c')
+    const resolved = `c.finish_day <= :to AND c.outcome IN ('early', 'on_time', 'late')`
+    const { rows } = await this.knex.raw(
+      `SELECT ${g.grp} AS grp,
+              sum(c.n) AS "receivedTotal",
+              coalesce(sum(c.n) FILTER (WHERE c.receipt_day >= :from AND c.channel = 'online'), 0) AS "receivedOnline",
+              coalesce(sum(c.n) FILTER (WHERE c.receipt_day >= :from AND c.channel <> 'online'), 0) AS "receivedCounterOrPost",
+              coalesce(sum(c.n) FILTER (WHERE c.receipt_day < :from), 0) AS "carriedOver",
+              coalesce(sum(c.n) FILTER (WHERE ${resolved}), 0) AS "resolvedTotal",
+              coalesce(sum(c.n) FILTER (WHERE ${resolved} AND c.outcome = 'early'), 0) AS "resolvedEarly",
+              coalesce(sum(c.n) FILTER (WHERE ${resolved} AND c.outcome = 'on_time'), 0) AS "resolvedOnTime",
+              coalesce(sum(c.n) FILTER (WHERE ${resolved} AND c.outcome = 'late'), 0) AS "resolvedLate",
+              coalesce(sum(c.n) FILTER (WHERE c.finish_day > :to), 0) AS "inProgressTotal",
+              coalesce(sum(c.n) FILTER (WHERE c.finish_day > :to AND NOT c.paused_open
+                AND (c.overdue_day < :seenDay::date OR (c.overdue_day = :seenDay::date AND NOT c.due_instant))), 0) AS "inProgressOverdue",
+              coalesce(sum(c.n) FILTER (WHERE c.finish_day <= :to AND c.outcome = 'closed'), 0) AS "closed"
+         FROM report_day_counts c ${g.join}
+        WHERE c.unit_path LIKE :prefix AND c.receipt_day <= :to::date AND c.finish_day >= :from::date AND c.n > 0
+        GROUP BY 1`,
+      period,
+    )
+    const d = grouped('d')
+    const late = await this.knex.raw(
+      `SELECT ${d.grp} AS grp, count(*) AS n
+         FROM dossiers d ${d.join}
+        WHERE d.accepted_at IS NOT NULL AND coalesce(d.original_due_at, d.due_at) >= :dayStart AND coalesce(d.original_due_at, d.due_at) < :seenMinute
+          AND ((coalesce(d.original_due_at, d.due_at) AT TIME ZONE 'UTC') + interval '7 hours')::time < time '23:59'
+          AND d.unit_path LIKE :prefix
+          AND coalesce(d.receipt_date, (d.accepted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) <= :to::date
+          AND (d.finished_at IS NULL OR d.finished_at >= :periodEnd) AND NOT (d.paused AND d.finished_at IS NULL)
+        GROUP BY 1`,
+      {
+        prefix: period.prefix, to: q.to, dayStart: new Date(instantAt(seenDay, 0)),
+        seenMinute: new Date(Math.floor(q.seenAt / MS_PER_MINUTE) * MS_PER_MINUTE), periodEnd: new Date(instantAt(parseDate(q.to), MS_PER_DAY)),
+      },
+    )
+    const lateOnSeenDay = new Map((late.rows as { grp: string; n: string }[]).map((r) => [r.grp, Number(r.n)]))
+    return new Map(
+      (rows as Record<string, string>[]).map((r) => {
+        const c = Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'grp').map(([k, v]) => [k, Number(v)])) as unknown as Counts06a
+        c.inProgressOverdue += lateOnSeenDay.get(r['grp']!) ?? 0
+        c.inProgressWithin = c.inProgressTotal - c.inProgressOverdue
+        return [r['grp']!, c]
+      }),
+    )
+  }
+
+  /**
    * Open, accepted, not paused dossiers of the subtree whose original due (R9) ends before `limit`,
    * most late first; keyset paging on (due, id).
    */
   async overdue(unitPath: string, limit: Instant, pageSize: number, after?: { dueAt: string; id: string }): Promise<OverdueRow[]> {
+    // Read per unit path of the subtree in the order of the index (migration 0801), cut at the page size, then merged:
+    // a province holds a few hundred thousand open dossiers, a page needs the first few of each path.
     const judged = 'coalesce(d.original_due_at, d.due_at)'
-    const query = this.knex('dossiers as d')
-      .join('units as u', 'u.id', 'd.agency_unit_id')
-      .joinRaw('LEFT JOIN users a ON a.id::text = d.current_assignee')
-      .whereRaw('d.unit_path LIKE ?', [subtree(unitPath)])
-      .whereNotNull('d.accepted_at')
-      .whereNull('d.finished_at')
+    const open = `d.finished_at IS NULL AND d.accepted_at IS NOT NULL AND d.paused = false`
+    const prefix = subtree(unitPath)
+    const perPath = this.knex('dossiers as d')
+      .whereRaw(`${open} AND d.unit_path COLLATE "C" = paths.p`)
       .whereIn('d.status', [2, 4, 5, 6])
-      .where('d.paused', false)
       .whereRaw(`${judged} < ?`, [new Date(limit)])
-      .select(
-        'd.id', 'd.code', 'd.procedure_code', 'd.procedure_name', 'd.status', 'd.current_step', 'd.current_step_name', 'd.current_unit_role',
-        'd.current_assignee', 'a.full_name as assignee_name', 'd.holder_since', 'd.agency_unit_id', 'u.name as unit_name',
-        this.knex.raw(`to_char(d.due_date, 'YYYY-MM-DD') AS due_date`),
-        this.knex.raw(`to_char(d.original_due_date, 'YYYY-MM-DD') AS original_due_date`),
-        this.knex.raw(`${judged} AS judged_due_at`),
-        // The open task, so a supervisor can reassign it from the list.
-        this.knex.raw(`(SELECT t.user_task_key FROM tasks t WHERE t.dossier_id = d.id AND t.state = 'CREATED' ORDER BY t.created_at DESC LIMIT 1) AS task_key`),
-        this.knex.raw(`(SELECT t.unit_path FROM tasks t WHERE t.dossier_id = d.id AND t.state = 'CREATED' ORDER BY t.created_at DESC LIMIT 1) AS task_unit_path`),
-      )
-      .orderByRaw(`${judged} ASC, d.id ASC`)
+      .select('d.id', this.knex.raw(`${judged} AS judged_due_at`))
+      .orderByRaw(`${judged}, d.id`)
       .limit(pageSize)
-    if (after) query.whereRaw(`(${judged}, d.id) > (?::timestamptz, ?::uuid)`, [after.dueAt, after.id])
-    return (await query) as OverdueRow[]
+    if (after) perPath.whereRaw(`(${judged}, d.id) > (?::timestamptz, ?::uuid)`, [after.dueAt, after.id])
+    const { rows } = await this.knex.raw(
+      `WITH RECURSIVE paths AS (
+         (SELECT d.unit_path COLLATE "C" AS p FROM dossiers d WHERE ${open} AND d.unit_path COLLATE "C" LIKE ? ORDER BY 1 LIMIT 1)
+         UNION ALL
+         SELECT n.p FROM paths, LATERAL (
+           SELECT d.unit_path COLLATE "C" AS p FROM dossiers d WHERE ${open} AND d.unit_path COLLATE "C" LIKE ? AND d.unit_path COLLATE "C" > paths.p ORDER BY 1 LIMIT 1) n
+       ), page AS (
+         SELECT x.* FROM paths, LATERAL ? x ORDER BY x.judged_due_at, x.id LIMIT ?
+       )
+       SELECT d.id, d.code, d.procedure_code, d.procedure_name, d.status, d.current_step, d.current_step_name, d.current_unit_role,
+              d.current_assignee, a.full_name AS assignee_name, d.holder_since, d.agency_unit_id, u.name AS unit_name,
+              to_char(d.due_date, 'YYYY-MM-DD') AS due_date, to_char(d.original_due_date, 'YYYY-MM-DD') AS original_due_date, page.judged_due_at,
+              -- The open task, so a supervisor can reassign it from the list.
+              task.user_task_key AS task_key, task.unit_path AS task_unit_path
+         FROM page
+         JOIN dossiers d ON d.id = page.id
+         JOIN units u ON u.id = d.agency_unit_id
+         LEFT JOIN users a ON a.id::text = d.current_assignee
+         LEFT JOIN LATERAL (SELECT t.user_task_key, t.unit_path FROM tasks t WHERE t.dossier_id = d.id AND t.state = 'CREATED' ORDER BY t.created_at DESC LIMIT 1) task ON true
+        ORDER BY page.judged_due_at, page.id`,
+      [prefix, prefix, perPath, pageSize],
+    )
+    return rows as OverdueRow[]
   }
 
   /** Per procedure, step and receiving unit: waiting now, and over steps finished in [start, end): median/p90 hours and share late (R11). */

@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal.js'
 import { loadWorkingCalendar } from '../db/calendar-repository.js'
 import { type WorkingCalendar, formatDate, instantAt, localDay, MS_PER_DAY, parseDate, ymdOfDay } from '../domain/calendar/index.js'
 import {
-  type Indicators766, type Period, type PeriodInput, type Report06a, compute06a, compute766, periodEnd, periodStart, resolvePeriod,
+  type Indicators766, type Period, type PeriodInput, type Report06a, compute766, periodEnd, periodStart, report06aFromCounts, resolvePeriod,
 } from '../domain/statistics/index.js'
 import { AppError } from '../errors.js'
 import { SupervisionRepository } from './repository.js'
@@ -73,9 +73,11 @@ export class SupervisionService {
     }
   }
 
-  async report06a(scope: Scope, period: Period): Promise<Report06a> {
-    const facts = await this.repo.facts({ unitPath: scope.unitPath, to: formatDate(period.to), start: periodStart(period), groupBy: 'field' })
-    return compute06a(facts, period, this.clock().getTime())
+  /** From the pre-aggregated counts; the same numbers as compute06a over the period's facts (test/supervision-counts.test.ts). */
+  async report06a(scope: Scope, period: Period, groupBy: 'field' | 'unit' = 'field'): Promise<Report06a> {
+    const seenAt = Math.min(periodEnd(period) - 1, this.clock().getTime())
+    const counts = await this.repo.reportCounts({ unitPath: scope.unitPath, from: formatDate(period.from), to: formatDate(period.to), seenAt, groupBy })
+    return report06aFromCounts(counts, period)
   }
 
   async indicators766(scope: Scope, period: Period): Promise<Indicators766> {
@@ -143,9 +145,7 @@ export class SupervisionService {
 
   /** Public per-agency figures for one day (no personal data): received, resolved, early/on time/late, within the whole tree. */
   async publicDaily(date: string) {
-    const period = this.period({ from: date, to: date })
-    const facts = await this.repo.facts({ unitPath: '/', to: date, start: periodStart(period), groupBy: 'unit' })
-    const report = compute06a(facts, period, this.clock().getTime())
+    const report = await this.report06a({ unitId: '', unitPath: '/' }, this.period({ from: date, to: date }), 'unit')
     return {
       date,
       units: report.rows.map((r) => ({

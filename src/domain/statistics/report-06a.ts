@@ -67,13 +67,17 @@ function add(c: Counts06a, d: DossierFacts, period: Period, now: Instant): boole
 /** Builds the report from every dossier that might touch the period (others are skipped). */
 export function compute06a(dossiers: Iterable<DossierFacts>, period: Period, now: Instant): Report06a {
   const byField = new Map<string, Counts06a>()
-  const total = zero()
   for (const d of dossiers) {
     const row = byField.get(d.field) ?? zero()
-    if (!add(row, d, period, now)) continue
-    byField.set(d.field, row)
-    add(total, d, period, now)
+    if (add(row, d, period, now)) byField.set(d.field, row)
   }
+  return report06aFromCounts(byField, period)
+}
+
+/** The report from counts already made per field (by compute06a, or pre-aggregated): rows in Vietnamese field order, and their total. */
+export function report06aFromCounts(byField: ReadonlyMap<string, Counts06a>, period: Period): Report06a {
+  const total = zero()
+  for (const c of byField.values()) for (const k of countKeys) total[k] += c[k]
   const rows = [...byField.entries()]
     .sort(([a], [b]) => a.localeCompare(b, 'vi'))
     .map(([field, c], i) => ({ no: i + 1, field, ...c }))
