@@ -98,6 +98,8 @@ export interface ProcedureDefinition {
 export interface DefinitionProblem {
   /** JSON Pointer into the definition (`/steps/2/shareWorkingDays`), or `bpmn:<elementId>` for the workflow. */
   path: string
+  /** The BPMN element a definition problem is about too (a step's user task), so the modeler can point at it. */
+  elementId?: string
   message: string
 }
 
@@ -292,7 +294,7 @@ export async function crossCheckBpmn(def: ProcedureDefinition, xml: string): Pro
       return
     }
     if (!task.candidateGroups.includes(step.unitRole)) {
-      problems.push({ path: `/steps/${i}/unitRole`, message: `User task "${step.id}" has candidate groups [${task.candidateGroups.join(', ')}], not "${step.unitRole}"` })
+      problems.push({ path: `/steps/${i}/unitRole`, elementId: step.id, message: `User task "${step.id}" has candidate groups [${task.candidateGroups.join(', ')}], not "${step.unitRole}"` })
     }
   })
   return problems
