@@ -6,6 +6,7 @@ import { DossierService } from '../../dossiers/commands.js'
 import { AppError } from '../../errors.js'
 import { toCsv, toXlsx } from '../../supervision/export-06a.js'
 import { SupervisionService } from '../../supervision/service.js'
+import { directoryRoutes } from './directory.js'
 import {
   assignBody, assignParams, bottleneckList, daily, dailyQuery, heatmap, heatmapQuery, indicators, overdueList, overdueQuery, periodQuery, problem, report06a,
 } from './schemas.js'
@@ -42,6 +43,7 @@ export default async function supervisionRoutes(app: FastifyInstance): Promise<v
   const supervision = new SupervisionService(knex)
   // Reassignment is the lifecycle's own command (its checks, audit and engine call).
   const dossiers = new DossierService({ knex, engine: app.engine })
+  directoryRoutes(app, supervision)
 
   async function scoped(request: FastifyRequest) {
     const q = request.query as PeriodQuery
