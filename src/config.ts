@@ -25,6 +25,8 @@ export interface Config {
   smtpUrl?: string
   /** From address of outgoing e-mail, e.g. `"Một cửa" <motcua@example.gov.vn>`. */
   mailFrom: string
+  /** Where citizens reach the portal, for links in e-mails (no trailing slash), e.g. `https://dichvucong.example.gov.vn`. */
+  publicBaseUrl: string
   /** Directory of uploaded files (content-addressed blobs). */
   filesDir: string
   /** Client addresses exempt from rate limits (a load-test client, a trusted gateway that limits itself). */
@@ -51,6 +53,7 @@ const envSchema = {
     SEED_DEMO: { type: 'boolean' },
     SMTP_URL: { type: 'string', pattern: '^smtps?://' },
     MAIL_FROM: { type: 'string', minLength: 3, pattern: '@', default: 'motcua <no-reply@motcua.local>' },
+    PUBLIC_BASE_URL: { type: 'string', pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$' },
     FILES_DIR: { type: 'string', minLength: 1 },
     RATE_LIMIT_ALLOW: { type: 'string', pattern: '^[0-9a-fA-F:.]+(,[0-9a-fA-F:.]+)*$' },
   },
@@ -103,6 +106,7 @@ export function loadConfig(env: Env = process.env, opts: { isTTY?: boolean } = {
     seedDemo: (raw['SEED_DEMO'] as boolean | undefined) ?? !databaseUrl,
     smtpUrl: raw['SMTP_URL'] as string | undefined,
     mailFrom: raw['MAIL_FROM'] as string,
+    publicBaseUrl: (raw['PUBLIC_BASE_URL'] as string | undefined)?.replace(/\/+$/, '') ?? `http://${raw['HOST'] === '0.0.0.0' ? 'localhost' : (raw['HOST'] as string)}:${raw['PORT'] as number}`,
     filesDir: raw['FILES_DIR'] ? resolve(raw['FILES_DIR'] as string) : join(dataDir, 'files'),
     ...(raw['RATE_LIMIT_ALLOW'] ? { rateLimitAllowList: (raw['RATE_LIMIT_ALLOW'] as string).split(',') } : {}),
   }

@@ -49,7 +49,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     // Workers, the relay (which also runs engine calls a crash left pending) and the read model start
     // with the engine; their log goes to the app's logger once there is one.
     let logError: (message: string, err?: unknown) => void = (message, err) => console.error(message, err)
-    const startedDossiers = (dossiers = startDossierRuntime(db.knex, startedEngine, { log: (m, e) => logError(m, e) }))
+    const startedDossiers = (dossiers = startDossierRuntime(db.knex, startedEngine, { log: (m, e) => logError(m, e), portalUrl: config.publicBaseUrl }))
     const startedApp = (app = await buildApp(config, { db, engine: startedEngine }))
     logError = (message, err) => startedApp.log.error({ err }, message)
     if (config.seedDemo) {

@@ -6,7 +6,7 @@ import { seedCalendar } from '../src/db/calendar-repository.js'
 import { buildTestApp } from './helpers/app.js'
 import { apiClient } from './helpers/api.js'
 
-const built = await buildTestApp(t)
+const built = await buildTestApp(t, { PUBLIC_BASE_URL: 'https://dvc.example.gov.vn/motcua/' })
 const { app, db } = built
 const knex = db.knex
 await seedCalendar(knex)
@@ -39,6 +39,7 @@ t.test('registration: CCCD or tax code, password policy, a verification link by 
   const mail = await knex('outbox_messages').whereRaw(`payload->>'template' = 'verify-email'`).andWhereRaw(`payload->>'to' = ?`, ['mai@example.invalid']).first()
   t.ok(mail, 'the verification mail goes through the outbox')
   const token = /token=([A-Za-z0-9_-]+)/.exec(mail.payload.text)![1]!
+  t.match(mail.payload.text, `https://dvc.example.gov.vn/motcua/xac-thuc-email?token=${token}`, 'the link leads to the portal named by PUBLIC_BASE_URL')
   const stored = await knex('email_verifications').first('token_hash')
   t.not(stored.token_hash, token, 'the token is stored hashed')
   const dup = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { ...base, username: 'mai2', email: 'mai2@example.invalid', password: 'Hoa-sen-2026!' } })

@@ -29,6 +29,8 @@ t.test('a bad value stops the start with a message naming the variable', async (
     ['NODE_ENV', 'staging'],
     ['JWT_SECRET', 'short'],
     ['ZEEBE_REST_ADDRESS', 'localhost:8080'],
+    ['PUBLIC_BASE_URL', 'dichvucong.example.gov.vn'],
+    ['PUBLIC_BASE_URL', 'javascript:alert(1)'],
   ]
   for (const [name, value] of bad) {
     let caught: unknown
@@ -54,4 +56,10 @@ t.test('a server database turns demo seeding off unless asked', async (t) => {
   t.equal(loadConfig({ DATABASE_URL: url, DATA_DIR: dataDir() }).seedDemo, false)
   t.equal(loadConfig({ DATABASE_URL: url, SEED_DEMO: 'true', DATA_DIR: dataDir() }).seedDemo, true)
   t.equal(loadConfig({ LOG_FORMAT: 'pretty', DATA_DIR: dataDir() }, { isTTY: false }).logPretty, true)
+})
+
+t.test('links in e-mails use PUBLIC_BASE_URL, without a trailing slash; by default the server\'s own address', async (t) => {
+  t.equal(loadConfig({ DATA_DIR: dataDir() }).publicBaseUrl, 'http://127.0.0.1:3000')
+  t.equal(loadConfig({ DATA_DIR: dataDir(), HOST: '0.0.0.0', PORT: '8080' }).publicBaseUrl, 'http://localhost:8080')
+  t.equal(loadConfig({ DATA_DIR: dataDir(), PUBLIC_BASE_URL: 'https://dvc.example.gov.vn/motcua/' }).publicBaseUrl, 'https://dvc.example.gov.vn/motcua')
 })

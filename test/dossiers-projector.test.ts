@@ -33,3 +33,42 @@ t.test('given the projector was down while the engine moved, when a projector st
   await second.stop()
   t.equal(await new ReadModelProjector(w.db.knex, w.engine).catchUp(), 0, 'a later start has nothing left to apply')
 })
+
+t.test('given an engine event record the read model cannot apply, then it is retried, then skipped with an audit event, and the records after it still apply', async (t) => {
+  const w = await createDossierWorld(t)
+  await w.runtime.projector.stop()
+  const citizen = await w.as('congdan')
+  const attachments = await Promise.all((requiredUploads['dang-ky-khai-sinh'] ?? []).map(async (componentId) => ({ componentId, fileId: await w.file('congdan') })))
+  const { dossierId } = await w.runtime.service.submit(citizen, {
+    procedure: 'dang-ky-khai-sinh', agencyUnitId: 'xa-an-binh', formData: birthForm, deliveryMethod: 'counter', attachments, idempotencyKey: 'projector-poison',
+  })
+  const instanceKey = await w.until('the instance exists', async () => (await w.db.knex('dossiers').where({ id: dossierId }).first())?.process_instance_key as string | undefined)
+  await w.until('the engine opened the reception task', async () => (await w.engine.searchUserTasks({ processInstanceKey: instanceKey, state: 'CREATED' }))[0])
+
+  // The record holding the reception task's creation is poisoned: a userTask.created event without its task.
+  const engine = w.engine as typeof w.engine & { readEvents(afterId: number, limit?: number): Promise<Array<{ id: number; events: Array<{ type: string }> }>> }
+  const all = await engine.readEvents(0, 10_000)
+  const target = all.find((r) => r.events.some((e) => e.type === 'userTask.created'))
+  t.ok(target, 'the log holds the task creation')
+  const poisoned = Object.create(engine, {
+    readEvents: {
+      value: async (afterId: number, limit?: number) =>
+        (await engine.readEvents(afterId, limit)).map((r) => (r.id === target!.id ? { ...r, events: [{ type: 'userTask.created', processInstanceKey: instanceKey, userTask: null }] } : r)),
+    },
+  }) as typeof w.engine
+  const logged: string[] = []
+  const projector = new ReadModelProjector(w.db.knex, poisoned, { name: 'poison-test', maxAttempts: 3, log: (m) => logged.push(m) })
+  const cursor = async () => Number((await w.db.knex('read_model_cursors').where({ name: 'poison-test' }).first('last_event_id')).last_event_id)
+
+  await projector.catchUp()
+  t.equal(await cursor(), target!.id - 1 < 0 ? 0 : Math.max(0, ...all.filter((r) => r.id < target!.id).map((r) => r.id)), 'the cursor stops before the failing record')
+  await projector.catchUp()
+  t.equal(await w.db.knex('audit_events').where({ action: 'readModel.eventSkipped' }).count({ n: '*' }).first().then((r) => Number(r?.n)), 0, 'not skipped before the last attempt')
+  await projector.catchUp()
+  const skipped = await w.db.knex('audit_events').where({ action: 'readModel.eventSkipped' }).select('subject_type', 'subject_id', 'data')
+  t.equal(skipped.length, 1, 'skipped once, after the third attempt')
+  t.match(skipped[0], { subject_type: 'engine_event', subject_id: String(target!.id), data: { projector: 'poison-test' } })
+  t.equal(await cursor(), all.at(-1)!.id, 'the cursor moved past it to the end of the log')
+  t.ok(logged.some((m) => /skipped after 3 failed attempts/.test(m)), 'the skip is logged too')
+  await projector.stop()
+})

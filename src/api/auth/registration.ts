@@ -28,7 +28,7 @@ const registered = {
 
 export default async function registrationRoutes(app: FastifyInstance): Promise<void> {
   // The link opens the portal's page, which posts the token back; the token is never logged or stored in clear.
-  const linkBase = `http://${app.config.host === '0.0.0.0' ? 'localhost' : app.config.host}:${app.config.port}/xac-thuc-email`
+  const linkBase = `${app.config.publicBaseUrl}/xac-thuc-email`
 
   app.post('/api/auth/register', {
     config: { rateLimit: { max: 5, timeWindow: '1 minute' } },
