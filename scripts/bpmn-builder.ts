@@ -105,14 +105,21 @@ export class BpmnBuilder {
     const n = this.nodes.get(id)!
     return Math.ceil((n.x + n.w / 2 + 40 - X0) / COL)
   }
+  /** The column of a node's centre, for routing a flow back to it. */
+  colOf(id: string): number {
+    return (this.nodes.get(id)!.x - X0) / COL
+  }
   /** The column of a node's left edge (plus an offset), for placing what hangs below a sub-process. */
   colOfLeft(id: string): number {
     const n = this.nodes.get(id)!
     return (n.x - n.w / 2 - X0) / COL
   }
 
-  /** An expanded sub-process; its box is fitted around the children added inside `body`. */
-  sub(id: string, name: string, body: () => void): this {
+  /**
+   * An expanded sub-process; its box is fitted around the children added inside `body`, plus `pad` rows above
+   * and below for flows routed round its children.
+   */
+  sub(id: string, name: string, body: () => void, pad: { top?: number; bottom?: number } = {}): this {
     this.nodes.set(id, { id, name, kind: { t: 'sub' }, x: 0, y: 0, w: 0, h: 0 })
     this.parentStack.push(id)
     body()
@@ -120,8 +127,8 @@ export class BpmnBuilder {
     const kids = [...this.nodes.values()].filter((n) => n.parent === id)
     const left = Math.min(...kids.map((n) => n.x - n.w / 2)) - 50
     const right = Math.max(...kids.map((n) => n.x + n.w / 2)) + 50
-    const top = Math.min(...kids.map((n) => n.y - n.h / 2)) - 50
-    const bottom = Math.max(...kids.map((n) => n.y + n.h / 2)) + 50
+    const top = Math.min(...kids.map((n) => n.y - n.h / 2)) - 50 - (pad.top ?? 0) * ROW
+    const bottom = Math.max(...kids.map((n) => n.y + n.h / 2)) + 50 + (pad.bottom ?? 0) * ROW
     Object.assign(this.nodes.get(id)!, { x: (left + right) / 2, y: (top + bottom) / 2, w: right - left, h: bottom - top })
     return this
   }

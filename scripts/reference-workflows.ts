@@ -8,6 +8,14 @@ const out = fileURLToPath(new URL('../workflows/', import.meta.url))
 
 interface Step { id: string; name: string; group: string; doc?: string }
 
+/**
+ * The decisions a processing step's workflow routes, as the user task's `decisions` header (its decision form
+ * offers only these): the first step approves, asks for a supplement or refuses; a later step approves or sends
+ * the dossier back to the step before it (returnToPrevious, with a reason).
+ */
+const FIRST_STEP = 'approve,supplement,refuse'
+const LATER_STEP = 'approve,returnToPrevious'
+
 interface Spec {
   file: string
   processId: string
@@ -22,9 +30,9 @@ interface Spec {
 }
 
 /** Hand-off job then the step's user task, with the step deadline timer and its escalation below. */
-function step(b: BpmnBuilder, s: Step, col: number, row = 0): void {
+function step(b: BpmnBuilder, s: Step, col: number, row = 0, decisions = FIRST_STEP): void {
   b.service(`Task_Handoff_${s.id}`, `Chuyển: ${s.name}`, 'dossier.handoff', col, row, { step: s.id })
-  b.user(s.id, s.name, s.group, col + 1, row, { due: '=stepDueAt', headers: { step: s.id }, ...(s.doc ? { doc: s.doc } : {}) })
+  b.user(s.id, s.name, s.group, col + 1, row, { due: '=stepDueAt', headers: { step: s.id, decisions }, ...(s.doc ? { doc: s.doc } : {}) })
   // A step drawn above the main row hangs its escalation above it, out of the main row's way.
   const dir = row < 0 ? -1 : 1
   b.timer(`Timer_${s.id}`, 'Đến hạn bước', s.id, '=stepDueAt', { slot: 1, top: row < 0 })
@@ -52,8 +60,29 @@ function decision(b: BpmnBuilder, key: string, after: string, again: string, nex
   b.flow(gw, `End_Refused_${key}`, { name: 'Từ chối', isDefault: true })
   b.chain(`Task_RequestSupplement_${key}`, `Task_WaitSupplement_${key}`, `Task_Resume_${key}`)
   b.flow(`Timer_Supplement_${key}`, `End_SupplementExpired_${key}`)
-  const againCol = (b as unknown as { nodes: Map<string, { x: number }> }).nodes.get(again)!.x
-  b.flow(`Task_Resume_${key}`, again, { via: [[col + 3, -2.1], [(againCol - 160) / 150, -2.1]] })
+  b.flow(`Task_Resume_${key}`, again, { via: [[col + 3, -2.1], [b.colOf(again), -2.1]] })
+}
+
+/** Where a returned dossier goes: the merge gateway before the previous step's hand-off, on the lane `row`. */
+interface Back { to: string; row: number; when?: string }
+
+/**
+ * After a later step: `returnToPrevious` goes back to the previous step's merge (the first `backs` whose `when`
+ * holds, when the previous step depends on an earlier branch), anything else on to `next`. Going back passes the
+ * previous step's hand-off again, so its step deadline restarts (R11) while the dossier's due stays.
+ */
+function returnGateway(b: BpmnBuilder, key: string, after: string, backs: Back[], next: string, col: number, row = 0): void {
+  const gw = `Gateway_Return_${key}`
+  b.xor(gw, 'Trả lại bước trước?', col, row)
+  b.flow(after, gw)
+  b.flow(gw, next, { name: 'Đạt', isDefault: true })
+  const earlier: string[] = []
+  for (const back of backs) {
+    // Conditions exclude one another, so the engine never has two flows to choose from.
+    const guard = [...earlier.map((w) => `not(${w})`), ...(back.when ? [back.when] : [])]
+    b.flow(gw, back.to, { name: 'Trả lại', condition: ['=decision = "returnToPrevious"', ...guard].join(' and '), via: [[col, back.row], [b.colOf(back.to), back.row]] })
+    if (back.when) earlier.push(back.when)
+  }
 }
 
 function build(spec: Spec): string {
@@ -111,18 +140,20 @@ function build(spec: Spec): string {
   b.sub('SubProcess_Processing', 'Giải quyết hồ sơ', () => {
     b.start('StartEvent_Processing', 'Bắt đầu giải quyết', col + 2.2, 0)
     spec.processing(b, col + 3.2)
-  })
+  }, { top: 0.6, bottom: 0.6 })
   b.flow(intoProcessing, 'SubProcess_Processing')
   const left = b.colOfLeft('SubProcess_Processing')
+  // The row just under the sub-process (whose bottom is padded for the flows that return a dossier).
+  const below = 3.9
   b.timer('Timer_DossierDue', 'Đến hạn trả kết quả', 'SubProcess_Processing', '=dueAt', { slot: 2 })
   b.errorBoundary('Boundary_Refused', 'Từ chối', 'SubProcess_Processing', 'Error_Refused', 1)
   b.errorBoundary('Boundary_SupplementExpired', 'Không bổ sung', 'SubProcess_Processing', 'Error_SupplementExpired', 0)
-  b.service('Task_EscalateDossier', 'Cảnh báo hồ sơ quá hạn', 'dossier.escalate', left + 1.5, 3.3, { level: 'dossier' })
-  b.end('End_DossierEscalated', 'Đã cảnh báo', left + 2.5, 3.3)
-  b.service('Task_CloseRefused', 'Thông báo từ chối giải quyết', 'dossier.close', left + 1.5, 4.4, { outcome: 'refused' })
-  b.end('End_Refused', 'Từ chối giải quyết', left + 2.5, 4.4)
-  b.service('Task_CloseExpired', 'Dừng xử lý hồ sơ', 'dossier.close', left + 1.5, 5.5, { outcome: 'stopped' })
-  b.end('End_Expired', 'Dừng xử lý', left + 2.5, 5.5)
+  b.service('Task_EscalateDossier', 'Cảnh báo hồ sơ quá hạn', 'dossier.escalate', left + 1.5, below, { level: 'dossier' })
+  b.end('End_DossierEscalated', 'Đã cảnh báo', left + 2.5, below)
+  b.service('Task_CloseRefused', 'Thông báo từ chối giải quyết', 'dossier.close', left + 1.5, below + 1.1, { outcome: 'refused' })
+  b.end('End_Refused', 'Từ chối giải quyết', left + 2.5, below + 1.1)
+  b.service('Task_CloseExpired', 'Dừng xử lý hồ sơ', 'dossier.close', left + 1.5, below + 2.2, { outcome: 'stopped' })
+  b.end('End_Expired', 'Dừng xử lý', left + 2.5, below + 2.2)
   b.flow('Timer_DossierDue', 'Task_EscalateDossier').chain('Task_EscalateDossier', 'End_DossierEscalated')
   b.flow('Boundary_Refused', 'Task_CloseRefused').chain('Task_CloseRefused', 'End_Refused')
   b.flow('Boundary_SupplementExpired', 'Task_CloseExpired').chain('Task_CloseExpired', 'End_Expired')
@@ -147,15 +178,18 @@ function build(spec: Spec): string {
   return b.toXml()
 }
 
-/** The leader's signing step and the end of processing; `from` flows in unless a decision already does. */
-const leaderSigns = (b: BpmnBuilder, from: string | undefined, id: string, name: string, group: string, c: number): void => {
-  step(b, { id, name, group }, c)
-  b.end('EndEvent_Processed', 'Đã ký', c + 2.2, 0)
+/**
+ * The leader's signing step, the end of processing, and the way back (the leader returns the dossier to the
+ * step before); `from` flows in unless a decision already does.
+ */
+const leaderSigns = (b: BpmnBuilder, from: string | undefined, id: string, name: string, group: string, c: number, backs: Back[]): void => {
+  step(b, { id, name, group }, c, 0, LATER_STEP)
+  b.end('EndEvent_Processed', 'Đã ký', c + 3.2, 0)
   if (from) b.flow(from, `Task_Handoff_${id}`)
-  b.flow(id, 'EndEvent_Processed')
+  returnGateway(b, id.replace(/^Task_/, ''), id, backs, 'EndEvent_Processed', c + 2)
 }
 
-/** The common commune shape: one specialist step (with the officer's decision), then the leader signs. */
+/** The common commune shape: one specialist step (with the officer's decision), then the leader signs or returns it. */
 function reviewAndSign(review: Step, sign: Step): Spec['processing'] {
   return (b, c) => {
     b.xor('Gateway_Review', 'Xem xét lại', c, 0)
@@ -163,7 +197,7 @@ function reviewAndSign(review: Step, sign: Step): Spec['processing'] {
     step(b, review, c + 1)
     b.flow('Gateway_Review', `Task_Handoff_${review.id}`)
     decision(b, review.id.replace(/^Task_/, ''), review.id, 'Gateway_Review', `Task_Handoff_${sign.id}`, c + 3)
-    leaderSigns(b, undefined, sign.id, sign.name, sign.group, c + 7)
+    leaderSigns(b, undefined, sign.id, sign.name, sign.group, c + 7, [{ to: 'Gateway_Review', row: 2.75 }])
   }
 }
 
@@ -187,12 +221,17 @@ const specs: Spec[] = [
       b.flow('Gateway_Review', 'Task_Handoff_Task_Review')
       decision(b, 'Review', 'Task_Review', 'Gateway_Review', 'Gateway_Verification', c + 3)
       b.xor('Gateway_Verification', 'Cần xác minh nơi khác?', c + 7, 0)
-      step(b, { id: 'Task_Verify', name: 'Xác minh tại UBND xã nơi từng thường trú', group: 'xac-minh-lien-xa', doc: 'Done by the commune where the applicant used to live; its own period of 3 working days.' }, c + 7.6, -1.6)
-      b.flow('Gateway_Verification', 'Task_Handoff_Task_Verify', { name: 'Cần xác minh', condition: '=verificationNeeded = true' })
-      b.xor('Gateway_Verified', 'Đã xác minh', c + 9.6, 0)
+      b.xor('Gateway_VerifyAgain', 'Xác minh lại', c + 7.6, -1.6)
+      step(b, { id: 'Task_Verify', name: 'Xác minh tại UBND xã nơi từng thường trú', group: 'xac-minh-lien-xa', doc: 'Done by the commune where the applicant used to live; its own period of 3 working days.' }, c + 8.2, -1.6, LATER_STEP)
+      b.flow('Gateway_Verification', 'Gateway_VerifyAgain', { name: 'Cần xác minh', condition: '=verificationNeeded = true' })
+      b.flow('Gateway_VerifyAgain', 'Task_Handoff_Task_Verify')
+      b.xor('Gateway_Verified', 'Đã xác minh', c + 11, 0)
       b.flow('Gateway_Verification', 'Gateway_Verified', { name: 'Không cần', isDefault: true })
-      b.flow('Task_Verify', 'Gateway_Verified')
-      leaderSigns(b, 'Gateway_Verified', 'Task_Sign', 'Chủ tịch UBND xã ký Giấy xác nhận', 'lanh-dao-xa', c + 10.6)
+      returnGateway(b, 'Verify', 'Task_Verify', [{ to: 'Gateway_Review', row: -4.3 }], 'Gateway_Verified', c + 10.2, -1.6)
+      leaderSigns(b, 'Gateway_Verified', 'Task_Sign', 'Chủ tịch UBND xã ký Giấy xác nhận', 'lanh-dao-xa', c + 12, [
+        { to: 'Gateway_VerifyAgain', row: -4.45, when: 'verificationNeeded = true' },
+        { to: 'Gateway_Review', row: 2.75 },
+      ])
     },
   },
   {
@@ -212,16 +251,25 @@ const specs: Spec[] = [
       b.flow('StartEvent_Processing', 'Gateway_Appraise')
       step(b, { id: 'Task_Appraise', name: 'Thẩm định hồ sơ', group: 'kinh-te-ha-tang-do-thi' }, c + 1)
       b.flow('Gateway_Appraise', 'Task_Handoff_Task_Appraise')
-      decision(b, 'Appraise', 'Task_Appraise', 'Gateway_Appraise', 'Task_Handoff_Task_SiteInspection', c + 3)
-      step(b, { id: 'Task_SiteInspection', name: 'Kiểm tra thực địa', group: 'kinh-te-ha-tang-do-thi' }, c + 7)
-      b.xor('Gateway_Consult', 'Cần lấy ý kiến?', c + 9, 0)
-      b.flow('Task_SiteInspection', 'Gateway_Consult')
-      step(b, { id: 'Task_Consult', name: 'Lấy ý kiến cơ quan liên quan', group: 'co-quan-phoi-hop' }, c + 9.6, -1.6)
-      b.xor('Gateway_Consulted', 'Đã có ý kiến', c + 11.6, 0)
-      b.flow('Gateway_Consult', 'Task_Handoff_Task_Consult', { name: 'Cần lấy ý kiến', condition: '=consultationNeeded = true' })
+      decision(b, 'Appraise', 'Task_Appraise', 'Gateway_Appraise', 'Gateway_SiteInspectionAgain', c + 3)
+      // Each later step can send the dossier back to the one before it: inspection → appraisal,
+      // consultation → inspection, the leader → consultation (when there was one) or inspection.
+      b.xor('Gateway_SiteInspectionAgain', 'Kiểm tra lại', c + 7, 0)
+      b.flow('Gateway_SiteInspectionAgain', 'Task_Handoff_Task_SiteInspection')
+      step(b, { id: 'Task_SiteInspection', name: 'Kiểm tra thực địa', group: 'kinh-te-ha-tang-do-thi' }, c + 8, 0, LATER_STEP)
+      b.xor('Gateway_Consult', 'Cần lấy ý kiến?', c + 11, 0)
+      returnGateway(b, 'SiteInspection', 'Task_SiteInspection', [{ to: 'Gateway_Appraise', row: 2.75 }], 'Gateway_Consult', c + 10)
+      b.xor('Gateway_ConsultAgain', 'Lấy ý kiến lại', c + 11.6, -1.6)
+      step(b, { id: 'Task_Consult', name: 'Lấy ý kiến cơ quan liên quan', group: 'co-quan-phoi-hop' }, c + 12.2, -1.6, LATER_STEP)
+      b.xor('Gateway_Consulted', 'Đã có ý kiến', c + 15, 0)
+      b.flow('Gateway_Consult', 'Gateway_ConsultAgain', { name: 'Cần lấy ý kiến', condition: '=consultationNeeded = true' })
+      b.flow('Gateway_ConsultAgain', 'Task_Handoff_Task_Consult')
       b.flow('Gateway_Consult', 'Gateway_Consulted', { name: 'Không cần', isDefault: true })
-      b.flow('Task_Consult', 'Gateway_Consulted')
-      leaderSigns(b, 'Gateway_Consulted', 'Task_Sign', 'Lãnh đạo UBND ký giấy phép', 'lanh-dao-ubnd', c + 12.6)
+      returnGateway(b, 'Consult', 'Task_Consult', [{ to: 'Gateway_SiteInspectionAgain', row: -4.3 }], 'Gateway_Consulted', c + 14.2, -1.6)
+      leaderSigns(b, 'Gateway_Consulted', 'Task_Sign', 'Lãnh đạo UBND ký giấy phép', 'lanh-dao-ubnd', c + 16, [
+        { to: 'Gateway_ConsultAgain', row: -4.45, when: 'consultationNeeded = true' },
+        { to: 'Gateway_SiteInspectionAgain', row: 2.9 },
+      ])
     },
   },
   {

@@ -14,6 +14,10 @@ const every: EmailTemplate[] = [
   { name: 'overdue-officer', data: { recipientName: 'Lê Văn Cường', dossiers: overdue } },
   { name: 'overdue-supervisor', data: { recipientName: 'Phạm Thị Dung', unitName: 'Phòng Tư pháp', dossiers: overdue } },
   { name: 'verify-email', data: { recipientName: 'Trần Văn Bình', link: 'https://motcua.example/verify?t=abc', expiresAt: new Date('2026-03-03T10:00:00Z') } },
+  { name: 'payment-requested', data: { ...base, agencyName: 'UBND xã', amountVnd: 150_000, payBy: '2026-03-09', reason: 'Lệ phí đăng ký hộ kinh doanh', payUrl: 'https://motcua.example/ho-so-cua-toi' } },
+  { name: 'withdrawal-confirmed', data: { ...base, agencyName: 'UBND xã', withdrawnAt: new Date('2026-03-03T03:30:00Z'), reason: 'Nộp nhầm thủ tục' } },
+  { name: 'dossier-stopped', data: { ...base, agencyName: 'UBND xã', stoppedAt: new Date('2026-03-04T08:00:00Z'), reason: 'Quá hạn bổ sung hồ sơ' } },
+  { name: 'step-returned', data: { recipientName: 'Vũ Văn Hải', dossierCode: base.dossierCode, procedureName: base.procedureName, fromStep: 'Chủ tịch UBND xã ký', toStep: 'Kiểm tra, ghi Sổ hộ tịch', reason: 'Sai tên mẹ', dueDate: '2026-03-09' } },
 ]
 
 t.test('every template has a Vietnamese subject and text, then an English part, in text and HTML', async (t) => {
@@ -40,6 +44,28 @@ t.test('the texts say what the citizen needs to know', async (t) => {
   t.match(late!.subject, 'Phiếu xin lỗi và hẹn lại ngày trả kết quả')
   t.match(late!.text, 'Ngày hẹn trả kết quả mới: 13/03/2026')
   t.match(late!.text, 'đúng hẹn ngày 09/03/2026')
+})
+
+t.test('the mails of a payment request, a withdrawal, a stop and a return say what happened and what to do', async (t) => {
+  const [payment, withdrawn, stopped, returned] = every.slice(-4).map(renderEmail)
+  t.equal(payment!.subject, 'Hồ sơ H21.65-260302-0001: đề nghị thực hiện nghĩa vụ tài chính (150.000 đồng)')
+  t.match(payment!.text, 'Số tiền: 150.000 đồng.\nNội dung: Lệ phí đăng ký hộ kinh doanh\nHạn nộp: 09/03/2026.')
+  t.match(payment!.text, 'Cách nộp: trực tuyến trên cổng dịch vụ công')
+  t.match(payment!.text, 'Nộp trực tuyến: https://motcua.example/ho-so-cua-toi')
+  t.match(payment!.html, '<a href="https://motcua.example/ho-so-cua-toi">Nộp trực tuyến</a>')
+  t.match(payment!.text, /English:\n\nPlease pay 150\.000 đồng for dossier H21\.65-260302-0001 by 09\/03\/2026/)
+  const unknown = renderEmail({ name: 'payment-requested', data: { ...base, agencyName: 'UBND xã' } })
+  t.notMatch(unknown.subject, 'đồng', 'a fee not known here is not invented')
+  t.match(unknown.text, 'Số tiền: theo mức thu cơ quan đã thông báo.')
+  t.notMatch(unknown.text, 'Nộp trực tuyến:', 'no link when the portal address is not known')
+  t.equal(withdrawn!.subject, 'Xác nhận rút hồ sơ H21.65-260302-0001')
+  t.match(withdrawn!.text, 'lúc 10:30 ngày 03/03/2026')
+  t.match(withdrawn!.text, 'Lý do: Nộp nhầm thủ tục')
+  t.equal(stopped!.subject, 'Hồ sơ H21.65-260302-0001 bị dừng xử lý')
+  t.match(stopped!.text, 'Lý do: Quá hạn bổ sung hồ sơ')
+  t.match(returned!.subject, 'được trả lại bước "Kiểm tra, ghi Sổ hộ tịch"')
+  t.match(returned!.text, 'Lý do: Sai tên mẹ')
+  t.match(returned!.text, 'Hạn trả kết quả của hồ sơ không đổi: 09/03/2026.')
 })
 
 t.test('data is escaped in HTML and only http(s) links are linked', async (t) => {

@@ -12,6 +12,8 @@ import type { Engine } from '../engine/port.js'
 import { AppError } from '../errors.js'
 import { enqueueEmail } from '../notifications/email.js'
 import { dossierDeadline, dueColumns } from './deadlines.js'
+import { decisionsOf, type Decision } from './decision-forms.js'
+import { mailApplicant, paymentUrl } from './notify.js'
 import { EngineCommandRelay } from './relay.js'
 import { dossierRepository, type DossierRow, type EngineCommand } from './repository.js'
 
@@ -57,6 +59,8 @@ export interface DossierServiceDeps {
   engine: Engine
   relay?: EngineCommandRelay
   clock?: () => Date
+  /** The portal's address (`http://host:port`), for links in mails. */
+  portalUrl?: string
   /** Runs after a command commits, before its engine calls; a test throws here to simulate a crash. */
   afterCommit?: (command: string, dossierId: string) => void | Promise<void>
 }
@@ -278,6 +282,45 @@ export class DossierService {
     return this.decide(principal, dossierId, 'handOff', 'approve', input, vars)
   }
 
+  /**
+   * dossier.returnToPreviousStep: the officer of a later step (the leader who must sign, the inspector, the
+   * consulted agency) sends the dossier back to the step before it, with a reason. The hand-off back — giver,
+   * receiver (who handled the previous step, and its group), time, step result "returned" and the reason — goes
+   * into the timeline and the step's control-sheet row; the receiver is told by mail. The workflow routes the
+   * decision back through the previous step's hand-off, whose step deadline restarts; the dossier's due stays.
+   */
+  async returnToPreviousStep(principal: Principal | undefined, dossierId: string, input: DecisionInput & { reason: string }): Promise<CommandResult> {
+    const reason = input.reason?.trim()
+    if (!reason) throw new AppError('MC_ERR_VALIDATION', 'A reason is required')
+    return this.decide(principal, dossierId, 'returnToPreviousStep', 'returnToPrevious', input, { returnReason: reason }, async ({ trx, dossier, repo, caller, task }) => {
+      // The previous step is the one handled last before this one: the workflow routes back along the way it came.
+      const previous = (await trx('tasks')
+        .where({ dossier_id: dossier.id, state: 'COMPLETED' })
+        .whereNot({ element_id: task.element_id })
+        .orderBy('completed_at', 'desc')
+        .first('element_id', 'name', 'candidate_groups', 'assignee', 'outcome')) as (Pick<TaskRow, 'element_id' | 'name' | 'candidate_groups' | 'assignee'> & { outcome: { by?: string } | null }) | undefined
+      if (!previous) throw new AppError('MC_ERR_DECISION_INVALID', `${task.element_id} has no previous step to return to`)
+      const receiverUser = previous.outcome?.by ?? previous.assignee
+      const receiverRole = previous.candidate_groups[0] ?? null
+      await trx('dossier_events')
+        .where({ user_task_key: task.user_task_key, kind: 'step' })
+        .update({ data: trx.raw(`data || ?::jsonb`, [JSON.stringify({ outcome: 'returned', reason, toStep: previous.element_id })]) })
+      const receiver = receiverUser ? ((await trx('users').where({ id: receiverUser }).first('full_name', 'email')) as { full_name: string; email: string | null } | undefined) : undefined
+      if (receiver?.email) {
+        await enqueueEmail(trx, {
+          eventId: `dossier:${dossier.id}:returned:${task.user_task_key}`,
+          to: receiver.email,
+          template: { name: 'step-returned', data: { recipientName: receiver.full_name, dossierCode: dossier.code ?? dossier.id, procedureName: dossier.procedure_name, fromStep: task.name, toStep: previous.name, reason, dueDate: dossier.due_date } },
+        })
+      }
+      return {
+        kind: 'step_returned',
+        columns: { giver: caller.userId, receiver_role: receiverRole, receiver_user: receiverUser, receiver_unit_path: dossier.unit_path },
+        data: { result: 'returned', reason, toStep: previous.element_id, toStepName: previous.name, receiverRole, receiverUser },
+      }
+    })
+  }
+
   /** dossier.returnResult: the result is handed to the applicant at the counter or sent by post (status 10 follows). */
   returnResult(principal: Principal | undefined, dossierId: string, input: DecisionInput = {}): Promise<CommandResult> {
     return this.decide(principal, dossierId, 'returnResult', 'returned', input)
@@ -290,17 +333,16 @@ export class DossierService {
     decision: string,
     input: DecisionInput,
     variables: Record<string, unknown> = {},
+    /** More of the command's writes; what it returns replaces the timeline entry's kind and adds to it. */
+    more?: (ctx: TxContext & { caller: Principal; task: TaskRow }) => Promise<{ kind: string; columns: Record<string, unknown>; data: Record<string, unknown> }>,
   ): Promise<CommandResult> {
     const caller = await this.requireUnit(principal, dossierId, 'task.work')
-    return this.run(command, dossierId, async ({ trx, dossier, repo, now, engineCommand }) => {
+    return this.run(command, dossierId, async (ctx) => {
+      const { trx, dossier, repo, now, engineCommand } = ctx
       const task = await openTaskFor(trx, dossier.id, caller, input.taskKey)
       const reception = task.element_id === 'Task_Receive'
-      const returning = task.element_id === 'Task_Return'
-      const fits =
-        (reception && ['accept', 'supplement', 'refuse'].includes(decision)) ||
-        (returning && decision === 'returned') ||
-        (!reception && !returning && ['approve', 'supplement', 'refuse'].includes(decision))
-      if (!fits) throw new AppError('MC_ERR_DECISION_INVALID', `${decision} at ${task.element_id}`)
+      // The task's workflow says which decisions it routes (the user task's `decisions` header).
+      if (!decisionsOf(task.element_id, task.decisions).includes(decision as Decision)) throw new AppError('MC_ERR_DECISION_INVALID', `${decision} at ${task.element_id}`)
       // A refusal during processing ("từ chối giải quyết") is a refusal too, although the portal's status
       // table only lists reception: it ends as status 3 with the reason.
       const allowed = command === 'refuse' && !reception ? dossier.status === 4 : canApply(command, dossier.status)
@@ -311,7 +353,11 @@ export class DossierService {
       if (command === 'refuse') patch.close_reason = input.note ?? variables['refusalReason']
       if (decision === 'supplement') patch.supplement_request = { missing: (variables['supplementMissing'] as string[]) ?? [], ...(input.note ? { note: input.note } : {}) }
       await repo.update(dossier.id, patch)
-      await repo.timeline(dossier.id, { kind: 'decision', at: now, actor_id: caller.userId, step_id: task.element_id, step_name: task.name, user_task_key: null, data: { decision, note: input.note ?? null, ...variables } })
+      const extra = await more?.({ ...ctx, caller, task })
+      await repo.timeline(dossier.id, {
+        kind: extra?.kind ?? 'decision', at: now, actor_id: caller.userId, step_id: task.element_id, step_name: task.name, user_task_key: null, ...extra?.columns,
+        data: { decision, note: input.note ?? null, ...variables, ...extra?.data },
+      })
       await repo.audit(caller.userId, `dossier.${command}`, dossier.id, { task: task.user_task_key, step: task.element_id, decision, ...variables })
       await engineCommand({
         kind: 'completeTask',
@@ -429,6 +475,11 @@ export class DossierService {
       await repo.update(dossier.id, { status, close_reason: reason ?? null, finished_at: now, paused: false, current_assignee: null })
       await repo.timeline(dossier.id, { kind: command === 'withdraw' ? 'withdrawn' : 'stopped', at: now, actor_id: caller.userId, data: { reason: reason ?? null } })
       await repo.audit(caller.userId, `dossier.${command}`, dossier.id, { reason: reason ?? null, from: dossier.status })
+      await mailApplicant(trx, dossier, command === 'withdraw' ? 'withdrawn' : 'stopped', (base) =>
+        command === 'withdraw'
+          ? { name: 'withdrawal-confirmed', data: { ...base, withdrawnAt: now, ...(reason ? { reason } : {}) } }
+          : { name: 'dossier-stopped', data: { ...base, stoppedAt: now, reason: reason ?? '' } },
+      )
       await engineCommand({ kind: 'cancelInstance', payload: dossier.process_instance_key ? { processInstanceKey: dossier.process_instance_key } : {} })
     })
   }
@@ -438,7 +489,7 @@ export class DossierService {
   /** dossier.suspendForPayment: waiting for the applicant's financial obligation (status 6); the clock stops (R8). */
   async suspendForPayment(principal: Principal | undefined, dossierId: string, input: { amountVnd?: number; reason: string }): Promise<CommandResult> {
     const caller = await this.requireUnit(principal, dossierId, 'task.work')
-    return this.run('suspendForPayment', dossierId, async ({ dossier, repo, now }) => {
+    return this.run('suspendForPayment', dossierId, async ({ trx, dossier, repo, now }) => {
       if (!canApply('suspendForPayment', dossier.status)) throw new AppError('MC_ERR_DOSSIER_STATE')
       const def = await repo.definitionOf(dossier)
       const events = [...dossier.deadline_events, { type: 'suspended' as const, at: now.toISOString(), reason: input.reason }]
@@ -446,6 +497,11 @@ export class DossierService {
       await repo.update(dossier.id, { status: 6, suspended: true, paused: true, paused_since: now, deadline_events: events, payment_amount_vnd: input.amountVnd ?? null })
       await repo.timeline(dossier.id, { kind: 'suspended', at: now, actor_id: caller.userId, data: { reason: input.reason, amountVnd: input.amountVnd ?? null } })
       await repo.audit(caller.userId, 'dossier.suspendForPayment', dossier.id, { reason: input.reason, amountVnd: input.amountVnd ?? null })
+      const payUrl = paymentUrl(this.deps.portalUrl)
+      await mailApplicant(trx, dossier, `payment:${dossier.version}`, (base) => ({
+        name: 'payment-requested',
+        data: { ...base, reason: input.reason, ...(input.amountVnd !== undefined ? { amountVnd: input.amountVnd } : {}), ...(payUrl ? { payUrl } : {}) },
+      }))
     })
   }
 
@@ -477,14 +533,7 @@ export class DossierService {
       await repo.update(dossier.id, { deadline_events: events, due_date: report.due.date, due_at: new Date(report.due.at), extended_at: now, extension_reason: input.reason })
       await repo.timeline(dossier.id, { kind: 'extended', at: now, actor_id: caller.userId, data: { newDueDate: input.newDueDate, originalDueDate: dossier.due_date, reason: input.reason } })
       await repo.audit(caller.userId, 'dossier.extend', dossier.id, { before: dossier.due_date, after: input.newDueDate, reason: input.reason })
-      if (dossier.applicant_email) {
-        const unit = (await trx('units').where({ id: dossier.agency_unit_id }).first('name')) as { name: string }
-        await enqueueEmail(trx, {
-          eventId: `dossier:${dossier.id}:extend`,
-          to: dossier.applicant_email,
-          template: { name: 'dossier-late', data: { applicantName: dossier.applicant_name, dossierCode: dossier.code ?? '', procedureName: dossier.procedure_name, agencyName: unit.name, originalDueDate: dossier.due_date!, newDueDate: input.newDueDate, reason: input.reason } },
-        })
-      }
+      await mailApplicant(trx, dossier, 'extend', (base) => ({ name: 'dossier-late', data: { ...base, originalDueDate: dossier.due_date!, newDueDate: input.newDueDate, reason: input.reason } }))
     })
   }
 
@@ -541,6 +590,8 @@ export interface TaskRow {
   element_id: string
   name: string
   candidate_groups: string[]
+  /** The decisions the workflow routes after this task (its `decisions` header), when it names them. */
+  decisions: string[] | null
   unit_path: string
   assignee: string | null
   due_at: Date | null

@@ -2,17 +2,22 @@
 import { Ajv, type ErrorObject } from 'ajv'
 import { AppError } from '../errors.js'
 
-export type Decision = 'accept' | 'supplement' | 'refuse' | 'approve' | 'returned'
+export type Decision = 'accept' | 'supplement' | 'refuse' | 'approve' | 'returnToPrevious' | 'returned'
+
+/** The decisions of a processing step whose workflow does not name them (no `decisions` header on the user task). */
+export const defaultProcessingDecisions: readonly Decision[] = ['approve', 'supplement', 'refuse']
+const processingDecisions: readonly Decision[] = ['approve', 'supplement', 'refuse', 'returnToPrevious']
 
 /** Required reason or missing components follow the decision (if/then), so the form says exactly what each needs. */
 const reasonRules = [
   { if: { properties: { decision: { const: 'supplement' } } }, then: { required: ['missing'] } },
   { if: { properties: { decision: { const: 'refuse' } } }, then: { required: ['reason'] } },
+  { if: { properties: { decision: { const: 'returnToPrevious' } } }, then: { required: ['reason'] } },
 ]
 
 const common = {
   note: { type: 'string', maxLength: 2000, title: 'Ghi chú / Note' },
-  reason: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S', title: 'Lý do / Reason (required to refuse)' },
+  reason: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S', title: 'Lý do / Reason (required to refuse or to return to the previous step)' },
   missing: { type: 'array', minItems: 1, maxItems: 50, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 200 }, title: 'Thành phần còn thiếu / Missing components (required to ask for a supplement)' },
 } as const
 
@@ -26,20 +31,25 @@ const receptionForm = {
   additionalProperties: false,
 } as const
 
-/** A processing step (appraise, verify, review, sign …): approve and hand off, ask for a supplement once, or refuse. */
-const processingForm = {
-  type: 'object',
-  title: 'Xử lý / Processing decision',
-  properties: {
-    decision: { type: 'string', enum: ['approve', 'supplement', 'refuse'] },
-    verificationNeeded: { type: 'boolean', title: 'Cần xác minh / Verification needed' },
-    consultationNeeded: { type: 'boolean', title: 'Cần lấy ý kiến / Consultation needed' },
-    ...common,
-  },
-  required: ['decision'],
-  allOf: reasonRules,
-  additionalProperties: false,
-} as const
+/**
+ * A processing step (appraise, verify, review, sign …) offers the decisions its workflow routes after it: approve
+ * and hand off, ask for a supplement once, refuse, or return the dossier to the previous step (with a reason).
+ */
+function processingForm(decisions: readonly Decision[]) {
+  return {
+    type: 'object',
+    title: 'Xử lý / Processing decision',
+    properties: {
+      decision: { type: 'string', enum: decisions },
+      verificationNeeded: { type: 'boolean', title: 'Cần xác minh / Verification needed' },
+      consultationNeeded: { type: 'boolean', title: 'Cần lấy ý kiến / Consultation needed' },
+      ...common,
+    },
+    required: ['decision'],
+    allOf: reasonRules,
+    additionalProperties: false,
+  } as const
+}
 
 /** Handing the result to the applicant (counter or post). */
 const returnForm = {
@@ -50,14 +60,35 @@ const returnForm = {
   additionalProperties: false,
 } as const
 
-export function decisionFormFor(elementId: string): Record<string, unknown> {
-  if (elementId === 'Task_Receive') return receptionForm
-  if (elementId === 'Task_Return') return returnForm
-  return processingForm
+/**
+ * The decisions a task offers: the reception and return tasks by their element id; a processing step those its
+ * user task's `decisions` header names (unknown names are ignored), else approve / supplement / refuse.
+ */
+export function decisionsOf(elementId: string, declared?: readonly string[] | null): readonly Decision[] {
+  if (elementId === 'Task_Receive') return receptionForm.properties.decision.enum
+  if (elementId === 'Task_Return') return returnForm.properties.decision.enum
+  const named = (declared ?? []).filter((d): d is Decision => processingDecisions.includes(d as Decision))
+  return named.length > 0 ? named : defaultProcessingDecisions
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false })
-const validators = new Map([receptionForm, processingForm, returnForm].map((s) => [s, ajv.compile(s)]))
+const forms = new Map<string, { schema: Record<string, unknown>; validate: ReturnType<typeof ajv.compile> }>()
+
+export function decisionFormFor(elementId: string, declared?: readonly string[] | null): Record<string, unknown> {
+  return formOf(elementId, declared).schema
+}
+
+function formOf(elementId: string, declared?: readonly string[] | null) {
+  const decisions = decisionsOf(elementId, declared)
+  const key = elementId === 'Task_Receive' || elementId === 'Task_Return' ? elementId : decisions.join(',')
+  let form = forms.get(key)
+  if (!form) {
+    const schema = elementId === 'Task_Receive' ? receptionForm : elementId === 'Task_Return' ? returnForm : processingForm(decisions)
+    form = { schema, validate: ajv.compile(schema) }
+    forms.set(key, form)
+  }
+  return form
+}
 
 export interface DecisionBody {
   decision: Decision
@@ -69,9 +100,8 @@ export interface DecisionBody {
 }
 
 /** 400 MC_ERR_VALIDATION with each problem by field unless the body fits the task's decision form. */
-export function validateDecision(elementId: string, body: unknown): DecisionBody {
-  const schema = decisionFormFor(elementId)
-  const validate = validators.get(schema as typeof receptionForm)!
+export function validateDecision(elementId: string, body: unknown, declared?: readonly string[] | null): DecisionBody {
+  const { validate } = formOf(elementId, declared)
   if (validate(body)) return body as DecisionBody
   const errors = (validate.errors ?? [])
     .filter((e: ErrorObject) => e.keyword !== 'if')

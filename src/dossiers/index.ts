@@ -34,6 +34,8 @@ export interface DossierRuntimeOptions {
   sweepIntervalMs?: number
   workerPollMs?: number
   afterCommit?: DossierServiceDeps['afterCommit']
+  /** The portal's address (`http://host:port`), for links in mails. */
+  portalUrl?: string
   workerDeps?: Partial<Omit<WorkerDeps, 'knex' | 'engine'>>
 }
 
@@ -45,12 +47,12 @@ export function startDossierRuntime(knex: Knex, engine: Engine, opts: DossierRun
   const log = opts.log
   const projector = new ReadModelProjector(knex, engine, { ...(log ? { log } : {}) })
   projector.start()
-  const workers = startWorkers(engine, { knex, ...(opts.clock ? { clock: opts.clock } : {}), ...(log ? { log } : {}), ...(opts.workerPollMs ? { pollIntervalMs: opts.workerPollMs } : {}), ...opts.workerDeps })
+  const workers = startWorkers(engine, { knex, ...(opts.clock ? { clock: opts.clock } : {}), ...(log ? { log } : {}), ...(opts.workerPollMs ? { pollIntervalMs: opts.workerPollMs } : {}), ...(opts.portalUrl ? { portalUrl: opts.portalUrl } : {}), ...opts.workerDeps })
   const relay = new EngineCommandRelay(knex, engine, { ...(log ? { log } : {}), ...(opts.relayIntervalMs ? { intervalMs: opts.relayIntervalMs } : {}) })
   relay.start()
   const sweep = new OverdueSweep(knex, { ...(opts.clock ? { clock: opts.clock } : {}), ...(log ? { log } : {}), ...(opts.sweepIntervalMs ? { intervalMs: opts.sweepIntervalMs } : {}) })
   sweep.start()
-  const service = new DossierService({ knex, engine, relay, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.afterCommit ? { afterCommit: opts.afterCommit } : {}) })
+  const service = new DossierService({ knex, engine, relay, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.afterCommit ? { afterCommit: opts.afterCommit } : {}), ...(opts.portalUrl ? { portalUrl: opts.portalUrl } : {}) })
   return {
     service,
     queries: new DossierQueries(knex, engine),

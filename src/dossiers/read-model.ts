@@ -49,6 +49,8 @@ export async function applyEngineEvent(knex: Knex, engine: Engine, event: Engine
             unit_path: dossier.unit_path,
             assignee: ut.assignee ?? null,
             due_at: ut.dueDate ?? null,
+            // The decisions the workflow routes after this step (decision-forms.ts).
+            decisions: ut.customHeaders['decisions'] ? ut.customHeaders['decisions'].split(',').map((d) => d.trim()).filter(Boolean) : null,
             state: 'CREATED',
             created_at: ut.creationDate,
           })

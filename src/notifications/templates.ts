@@ -37,6 +37,13 @@ export type EmailTemplate =
   | { name: 'overdue-officer'; data: { recipientName: string; dossiers: OverdueDossier[]; workspaceUrl?: string } }
   | { name: 'overdue-supervisor'; data: { recipientName: string; unitName: string; dossiers: OverdueDossier[]; dashboardUrl?: string } }
   | { name: 'verify-email'; data: { recipientName: string; link: string; expiresAt: Date } }
+  | {
+      name: 'payment-requested'
+      data: { applicantName: string; dossierCode: string; procedureName: string; agencyName: string; amountVnd?: number; payBy?: DateLike; reason?: string; payUrl?: string }
+    }
+  | { name: 'withdrawal-confirmed'; data: { applicantName: string; dossierCode: string; procedureName: string; agencyName: string; withdrawnAt: Date; reason?: string } }
+  | { name: 'dossier-stopped'; data: { applicantName: string; dossierCode: string; procedureName: string; agencyName: string; stoppedAt: Date; reason: string } }
+  | { name: 'step-returned'; data: { recipientName: string; dossierCode: string; procedureName: string; fromStep: string; toStep: string; reason: string; dueDate?: DateLike | null } }
 
 export type EmailTemplateName = EmailTemplate['name']
 
@@ -175,6 +182,75 @@ function compose(t: EmailTemplate): { subject: string; blocks: Block[] } {
         ],
       }
     }
+    case 'payment-requested': {
+      const d = t.data
+      // A fee set by the provincial council is not known to motcua until the agency configures it.
+      const amount = d.amountVnd !== undefined ? formatVnd(d.amountVnd) : 'theo mức thu cơ quan đã thông báo'
+      return {
+        subject: `Hồ sơ ${d.dossierCode}: đề nghị thực hiện nghĩa vụ tài chính${d.amountVnd !== undefined ? ` (${formatVnd(d.amountVnd)})` : ''}`,
+        blocks: [
+          { p: `Kính gửi ${d.applicantName},` },
+          { p: `Để ${d.agencyName} tiếp tục giải quyết hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}), đề nghị Ông/Bà thực hiện nghĩa vụ tài chính.` },
+          { p: [`Số tiền: ${amount}.`, ...(d.reason ? [`Nội dung: ${d.reason}`] : []), ...(d.payBy ? [`Hạn nộp: ${formatDate(d.payBy)}.`] : [])].join('\n') },
+          {
+            p:
+              'Cách nộp: trực tuyến trên cổng dịch vụ công (mục "Thanh toán" của hồ sơ), hoặc trực tiếp tại Bộ phận Một cửa. ' +
+              'Thời hạn giải quyết tạm dừng cho đến khi nhận được khoản nộp.',
+          },
+          ...(d.payUrl ? [{ link: d.payUrl, label: 'Nộp trực tuyến' }] : []),
+          signature,
+          { english: true },
+          {
+            p:
+              `Please pay ${d.amountVnd !== undefined ? formatVnd(d.amountVnd) : 'the amount the agency told you'} for dossier ${d.dossierCode}${d.payBy ? ` by ${formatDate(d.payBy)}` : ''}, online ` +
+              'through the portal or at the one-stop counter. The processing time stands still until the payment is received.',
+          },
+        ],
+      }
+    }
+    case 'withdrawal-confirmed': {
+      const d = t.data
+      return {
+        subject: `Xác nhận rút hồ sơ ${d.dossierCode}`,
+        blocks: [
+          { p: `Kính gửi ${d.applicantName},` },
+          { p: `${d.agencyName} xác nhận Ông/Bà đã rút hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) lúc ${formatDateTime(d.withdrawnAt)}. Hồ sơ không tiếp tục được giải quyết.` },
+          ...(d.reason ? [{ p: `Lý do: ${d.reason}` }] : []),
+          { p: 'Nếu Ông/Bà không yêu cầu rút hồ sơ, xin liên hệ ngay Bộ phận Một cửa.' },
+          signature,
+          { english: true },
+          { p: `Your dossier ${d.dossierCode} was withdrawn at your request and will not be processed further. If you did not ask for this, contact the one-stop counter at once.` },
+        ],
+      }
+    }
+    case 'dossier-stopped': {
+      const d = t.data
+      return {
+        subject: `Hồ sơ ${d.dossierCode} bị dừng xử lý`,
+        blocks: [
+          { p: `Kính gửi ${d.applicantName},` },
+          { p: `${d.agencyName} thông báo dừng xử lý hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) từ ${formatDateTime(d.stoppedAt)}.` },
+          { p: `Lý do: ${d.reason}` },
+          signature,
+          { english: true },
+          { p: `Processing of your dossier ${d.dossierCode} has been stopped; the reason is given above.` },
+        ],
+      }
+    }
+    case 'step-returned': {
+      const d = t.data
+      return {
+        subject: `Hồ sơ ${d.dossierCode} được trả lại bước "${d.toStep}"`,
+        blocks: [
+          { p: `Kính gửi ${d.recipientName},` },
+          { p: `Hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) được bước "${d.fromStep}" trả lại để xử lý lại ở bước "${d.toStep}".` },
+          { p: `Lý do: ${d.reason}` },
+          ...(d.dueDate ? [{ p: `Hạn trả kết quả của hồ sơ không đổi: ${formatDate(d.dueDate)}.` }] : []),
+          { english: true },
+          { p: `Dossier ${d.dossierCode} was sent back to you from "${d.fromStep}" for "${d.toStep}" again; the reason is given above. The dossier's due date is unchanged.` },
+        ],
+      }
+    }
     case 'verify-email': {
       const d = t.data
       return {
@@ -240,6 +316,13 @@ export function formatDate(d: DateLike): string {
     return formatDate(new Date(d))
   }
   return dateFmt.format(d)
+}
+
+const vnd = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 })
+
+/** `150.000 đồng`: whole dong, grouped the Vietnamese way. */
+export function formatVnd(amount: number): string {
+  return `${vnd.format(amount)} đồng`
 }
 
 /** `09:15 ngày 02/03/2026` in the business time zone. */

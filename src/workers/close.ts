@@ -1,5 +1,5 @@
 // dossier.close: the final status (10 returned, 3 refused, 8 stopped), its audit event and the applicant's notification.
-import { enqueueEmail } from '../notifications/email.js'
+import { mailApplicant } from '../dossiers/notify.js'
 import type { DossierStatus } from '../domain/dossier/status.js'
 import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'
 
@@ -18,13 +18,9 @@ export function closeWorker(deps: WorkerDeps): JobTypeWorker {
         await repo.update(dossier.id, { status, finished_at: dossier.finished_at ?? now, paused: false, close_reason: reason, current_assignee: null })
         await repo.timeline(dossier.id, { kind: 'closed', at: now, data: { outcome, status } })
         await repo.audit(null, 'dossier.closed', dossier.id, { outcome, status })
-        if (status === 3 && dossier.applicant_email) {
-          await enqueueEmail(trx, {
-            eventId: `dossier:${dossier.id}:refused`,
-            to: dossier.applicant_email,
-            template: { name: 'dossier-refused', data: { applicantName: dossier.applicant_name, dossierCode: dossier.code ?? dossier.id, procedureName: dossier.procedure_name, reason: dossier.close_reason ?? '' } },
-          })
-        }
+        if (status === 3) await mailApplicant(trx, dossier, 'refused', (base) => ({ name: 'dossier-refused', data: { ...base, reason: dossier.close_reason ?? '' } }))
+        // Stopped by the process (a supplement or fee not handed in on time): the same mail as an officer's stop.
+        if (status === 8) await mailApplicant(trx, dossier, 'stopped', (base) => ({ name: 'dossier-stopped', data: { ...base, stoppedAt: now, reason: reason ?? '' } }))
         return { outcome, status }
       }),
   }

@@ -14,6 +14,8 @@ export interface WorkerDeps {
   supplementWorkingDays?: number
   /** Working days the applicant has to pay the fee [A]. Default 5. */
   paymentWorkingDays?: number
+  /** The portal's address (`http://host:port`), for links in mails. */
+  portalUrl?: string
   log?: (message: string, err?: unknown) => void
 }
 

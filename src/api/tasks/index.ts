@@ -83,7 +83,7 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
     const dossier = await ctx.queries.get(request.principal, row.dossier_id)
     return {
       taskKey: row.user_task_key, name: row.name, elementId: row.element_id, state: row.state, candidateGroups: row.candidate_groups,
-      assignee: row.assignee, dueAt: row.due_at, decisionForm: decisionFormFor(row.element_id), dossier,
+      assignee: row.assignee, dueAt: row.due_at, decisionForm: decisionFormFor(row.element_id, row.decisions), dossier,
     }
   })
 
@@ -124,7 +124,7 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
     const { taskKey } = request.params as { taskKey: string }
     const row = await visibleTask(request.principal, taskKey)
     if (row.state !== 'CREATED') throw new AppError('MC_ERR_TASK_NOT_FOUND', 'The task is no longer open')
-    const d = validateDecision(row.element_id, request.body)
+    const d = validateDecision(row.element_id, request.body, row.decisions)
     const base = { taskKey, ...(d.note ? { note: d.note } : {}) }
     const p = request.principal
     switch (d.decision) {
@@ -140,6 +140,8 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
           ...(d.verificationNeeded !== undefined ? { verificationNeeded: d.verificationNeeded } : {}),
           ...(d.consultationNeeded !== undefined ? { consultationNeeded: d.consultationNeeded } : {}),
         })
+      case 'returnToPrevious':
+        return ctx.service.returnToPreviousStep(p, row.dossier_id, { ...base, reason: d.reason! })
       case 'returned':
         return ctx.service.returnResult(p, row.dossier_id, base)
     }
