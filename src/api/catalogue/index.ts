@@ -7,7 +7,7 @@ import { CatalogueService } from '../../catalogue/service.js'
 import type { DefinitionProblem } from '../../catalogue/definition.js'
 import type { ProcedureFilter } from '../../catalogue/repository.js'
 import {
-  diffQuery, draftBody, draftPatch, draftSaved, problem, procedureDetail, procedureDiff, published, searchQuery, searchResult,
+  agencyList, diffQuery, draftBody, draftPatch, draftSaved, problem, procedureDetail, procedureDiff, published, searchQuery, searchResult,
   slugParams, validation, versionDetail, versionParams, versionSummary,
 } from './schemas.js'
 
@@ -50,7 +50,13 @@ export default async function catalogueRoutes(app: FastifyInstance): Promise<voi
   }, async (request) => {
     const query = request.query as ProcedureFilter & { limit: number; offset: number }
     const { items, total } = await catalogue.search({ ...query, includeUnpublished: false })
-    return { items, total, limit: query.limit, offset: query.offset }
+    // The published duration and fees of the page's hits, in one query.
+    const terms = items.length === 0 ? [] : ((await app.db.knex('procedures as p')
+      .join('procedure_versions as v', (j) => j.on('v.procedure_id', 'p.id').andOn('v.version', 'p.published_version'))
+      .whereIn('p.slug', items.map((i) => i.slug))
+      .select('p.slug', app.db.knex.raw(`v.definition->>'duration' AS duration`), app.db.knex.raw(`v.definition->'fees' AS fees`))) as Array<{ slug: string; duration: string; fees: unknown[] }>)
+    const bySlug = new Map(terms.map((r) => [r.slug, { duration: r.duration, fees: r.fees }]))
+    return { items: items.map((i) => ({ ...i, ...bySlug.get(i.slug) })), total, limit: query.limit, offset: query.offset }
   })
 
   app.get('/api/procedures/:slug', {
@@ -72,6 +78,25 @@ export default async function catalogueRoutes(app: FastifyInstance): Promise<voi
       nameEn: d.nameEn, levelNote: d.levelNote, duration: d.duration, durationNote: d.durationNote, result: d.result, applicants: d.applicants,
       components: d.components, fees: d.fees, resultDelivery: d.resultDelivery, legalBasis: d.legalBasis, steps: d.steps, form: d.form,
     }
+  })
+
+  // Which units receive a procedure: those of its agency level (the portal lets the applicant choose one).
+  const unitLevels: Record<string, string[]> = { tinh: ['province', 'department'], huyen: ['district'], xa: ['commune'] }
+  app.get('/api/procedures/:slug/agencies', {
+    config: { rateLimit: { max: 300, timeWindow: '1 minute' } },
+    schema: {
+      tags,
+      summary: 'Cơ quan tiếp nhận / The units that receive a published procedure (its agency level), for the applicant to choose',
+      params: slugParams,
+      response: { 200: agencyList, 400: problem, 404: problem, 429: problem },
+    },
+  }, async (request) => {
+    const { slug } = request.params as { slug: string }
+    const detail = await catalogue.get(slug)
+    if (detail.status !== 'published') throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', slug)
+    const rows = (await app.db.knex('units').whereIn('level', unitLevels[detail.agencyLevel] ?? []).orderBy('name').select('id', 'name', 'name_en', 'agency_code')) as
+      Array<{ id: string; name: string; name_en: string | null; agency_code: string | null }>
+    return { items: rows.map((u) => ({ unitId: u.id, name: u.name, nameEn: u.name_en, agencyCode: u.agency_code })) }
   })
 
   app.post('/api/procedures', {

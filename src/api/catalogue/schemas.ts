@@ -51,9 +51,18 @@ export const procedureSummary = {
   required: ['code', 'slug', 'name', 'field', 'agencyLevel', 'agency', 'onlineLevel'],
 } as const
 
+const feeSummary = { type: 'object', properties: { name: text, kind: { type: 'string', enum: ['phi', 'le-phi'] }, amountVnd: { type: ['integer', 'null'] } } } as const
+
+/** A search hit: the summary plus what a citizen compares in a list, the published duration and fees. */
+const searchItem = {
+  type: 'object',
+  properties: { ...summaryProperties, duration: text, fees: { type: 'array', items: feeSummary } },
+  required: procedureSummary.required,
+} as const
+
 export const searchResult = {
   type: 'object',
-  properties: { items: { type: 'array', items: procedureSummary }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
+  properties: { items: { type: 'array', items: searchItem }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
   required: ['items', 'total', 'limit', 'offset'],
 } as const
 
@@ -93,6 +102,17 @@ export const procedureDetail = {
     form: { type: 'object', additionalProperties: true, description: 'JSON Schema (2020-12) of the dossier form, with x-ui hints' },
   },
   required: ['code', 'slug', 'name', 'version', 'duration', 'components', 'fees', 'resultDelivery', 'legalBasis', 'steps', 'form'],
+} as const
+
+export const agencyList = {
+  type: 'object',
+  properties: {
+    items: {
+      type: 'array',
+      items: { type: 'object', properties: { unitId: text, name: text, nameEn: nullableText, agencyCode: nullableText }, required: ['unitId', 'name'] },
+    },
+  },
+  required: ['items'],
 } as const
 
 export const draftBody = {
