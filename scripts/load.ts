@@ -1,0 +1,54 @@
+// Load run: starts motcua (on a fresh database of a PostgreSQL server) with a real SMTP peer, drives many dossiers through
+// the HTTP API with simulated citizens and officers, then checks every dossier, its audit trail, its mails and its due date.
+// Run: npx tsx scripts/load.ts --dossiers 500 --concurrency 16   (npm run load -- …)
+// Options: --citizens N (20), --database-url postgres://…/postgres (an admin URL; default ADMIN_DATABASE_URL or the local
+// server), --port 3931, --keep (leave the database), --settle-seconds 120.
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { knexFor } from '../src/db/database.js'
+import { checkLoad } from './load/check.js'
+import { runLoad } from './load/driver.js'
+import { startSmtpPeer } from './load/peer.js'
+import { freshDatabase, printCheck, printLoad, settle } from './load/report.js'
+import { ServerProcess } from './load/server.js'
+
+const { values } = parseArgs({
+  options: {
+    dossiers: { type: 'string', default: '200' },
+    concurrency: { type: 'string', default: '16' },
+    citizens: { type: 'string', default: '20' },
+    'database-url': { type: 'string', default: process.env['ADMIN_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    port: { type: 'string', default: '3931' },
+    keep: { type: 'boolean', default: false },
+    'settle-seconds': { type: 'string', default: '120' },
+  },
+})
+const runId = `load${Date.now().toString(36)}`
+const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`)
+const dataDir = mkdtempSync(join(tmpdir(), 'motcua-load-'))
+const peer = await startSmtpPeer()
+const db = await freshDatabase(values['database-url']!, `motcua_${runId}`)
+const server = new ServerProcess({ databaseUrl: db.url, dataDir, port: Number(values.port), smtpUrl: peer.url, logFile: join(dataDir, 'server.log') })
+let exitCode = 1
+try {
+  log(`starting motcua on ${server.baseUrl} (database ${db.url}, log ${join(dataDir, 'server.log')})`)
+  log(`ready after ${await server.start()} ms`)
+  const result = await runLoad({
+    baseUrl: server.baseUrl, passwords: server.passwords(), dossiers: Number(values.dossiers), concurrency: Number(values.concurrency), citizens: Number(values.citizens),
+    runId, verificationToken: (email) => peer.verificationToken(email), log,
+  })
+  printLoad(result)
+  const knex = knexFor(db.url, 2)
+  log(`settled after ${await settle(knex, peer, Number(values['settle-seconds']) * 1000, log)} ms`)
+  const report = await checkLoad(knex, result.runs, peer.received)
+  printCheck(report)
+  await knex.destroy()
+  exitCode = report.ok ? 0 : 2
+} finally {
+  await server.stop()
+  await peer.close()
+  if (!values.keep) await db.drop()
+}
+process.exit(exitCode)
