@@ -1,10 +1,14 @@
-// Fills a PostgreSQL database with volume for the API benchmark: 1,000,000 dossiers and 100,000 open tasks generated
-// on the server with set-based INSERT … SELECT generate_series (no rows travel through Node).
+// Fills a PostgreSQL database with volume for the API and supervision benchmarks: 1,000,000 dossiers and 100,000 open
+// tasks generated on the server with set-based INSERT … SELECT generate_series (no rows travel through Node). Finished
+// dossiers carry what the reports read (finish instant, result against the due), waiting ones are paused; procedures,
+// channels and statuses vary within each day.
 // Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua_bench npx tsx scripts/seed-volume.ts
 //      (BENCH_DOSSIERS, BENCH_TASKS change the volume; the database must exist; it is migrated and seeded first.)
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { hashPassword } from '../src/auth/passwords.js'
 import { seedProcedures } from '../src/catalogue/service.js'
 import { seedCalendar } from '../src/db/calendar-repository.js'
 import { openServerDatabase } from '../src/db/database.js'
@@ -30,7 +34,13 @@ await step('migrate', () => migrateLatest(knex))
 await step('calendar, demo units and accounts', async () => {
   await seedCalendar(knex)
   const credentials = await seedDemo(knex, dataDir)
-  writeFileSync(join(dataDir, 'bench-credentials.json'), JSON.stringify(credentials))
+  // A supervisor of the whole province (the demo's leaders head a district and a commune), for bench-supervision.ts.
+  const password = `Bench-${randomBytes(9).toString('base64url')}`
+  await knex('users')
+    .insert({ username: 'lanhdao-tinh', password_hash: await hashPassword(password), kind: 'supervisor', full_name: 'Lãnh đạo tỉnh (benchmark)', email: 'lanhdao-tinh@motcua.local', unit_id: 'tinh-demo', groups: [], email_verified_at: new Date() })
+    .onConflict('username')
+    .merge(['password_hash'])
+  writeFileSync(join(dataDir, 'bench-credentials.json'), JSON.stringify([...credentials, { username: 'lanhdao-tinh', kind: 'supervisor', password }]))
 })
 await step('reference procedures (published on the embedded engine)', async () => {
   const engine = new EmbeddedEngine(db, {})
@@ -52,23 +62,32 @@ if (existing === 0) {
          SELECT id, path, agency_code, row_number() OVER (ORDER BY id) - 1 AS i, count(*) OVER () AS n
          FROM units WHERE level IN ('commune', 'office')
        ), g AS (
-         SELECT s, (s % 12) AS status_pick, timestamptz '2025-01-01' + (s % 600) * interval '1 day' + (s % 480) * interval '1 minute' AS submitted_at
+         -- s % 600 is the day; k = s / 600 varies procedure, channel, status and the finish within a day.
+         SELECT s, (s + (s / 600) * 5) % 12 AS status_pick, (s + s / 600) AS mix,
+                (ARRAY[-7, -4, -1, 0, 2])[(s / 600) % 5 + 1] AS finish_offset,
+                timestamptz '2025-01-01' + (s % 600) * interval '1 day' + (s % 480) * interval '1 minute' AS submitted_at
          FROM generate_series(1, ?::int) s
+       ), f AS (
+         SELECT g.*, (ARRAY[10,10,10,10,10,10,4,4,2,1,5,3])[g.status_pick + 1] AS status FROM g
        )
        INSERT INTO dossiers (code, procedure_id, procedure_version_id, procedure_code, procedure_slug, procedure_name, agency_unit_id, unit_path,
                              applicant_name, applicant_id_number, channel, delivery_method, status, submitted_at, accepted_at, receipt_date, due_date, due_at,
-                             overdue, idempotency_owner, idempotency_key)
+                             overdue, paused, finished_at, result, idempotency_owner, idempotency_key)
        SELECT u.agency_code || '-' || to_char(g.submitted_at, 'YYMMDD') || '-' || lpad(g.s::text, 7, '0'),
               p.procedure_id, p.version_id, p.code, p.slug, p.name, u.id, u.path,
               'Công dân ' || g.s, lpad((1090000000 + g.s)::text, 12, '0'),
-              CASE WHEN g.s % 3 = 0 THEN 'counter' ELSE 'online' END, 'counter',
-              -- mostly finished (10), a share open (1, 2, 4, 5, 6), some refused/withdrawn
-              (ARRAY[10,10,10,10,10,10,4,4,2,1,5,3])[g.status_pick + 1],
+              CASE WHEN g.mix % 3 = 0 THEN 'counter' ELSE 'online' END, 'counter',
+              -- mostly returned (10), a share open (1, 2, 4) or waiting for a supplement (5), some refused after acceptance (3)
+              g.status,
               g.submitted_at, g.submitted_at + interval '1 hour', (g.submitted_at + interval '1 hour')::date,
               (g.submitted_at + interval '10 days')::date, g.submitted_at + interval '10 days',
-              g.s % 17 = 0, NULL, 'volume-' || g.s
-       FROM g
-       JOIN p ON p.i = g.s % p.n
+              g.s % 17 = 0, g.status IN (5, 6),
+              -- finished a week, four days or one day early, at the due minute, or two days late
+              CASE WHEN g.status IN (3, 7, 8, 9, 10) THEN g.submitted_at + interval '10 days' + g.finish_offset * interval '1 day' END,
+              CASE WHEN g.status IN (9, 10) THEN CASE WHEN g.finish_offset < 0 THEN 'early' WHEN g.finish_offset = 0 THEN 'on_time' ELSE 'late' END END,
+              NULL, 'volume-' || g.s
+       FROM f AS g
+       JOIN p ON p.i = g.mix % p.n
        JOIN u ON u.i = (g.s / 7) % u.n`,
       [dossiers],
     ),
@@ -87,9 +106,15 @@ if (existing === 0) {
     ),
   )
 }
-await step('analyze', () => knex.raw('ANALYZE'))
+// A bulk load makes a million increments of a few thousand count rows in one transaction: compact what it left behind
+// (in service the increments spread over time and autovacuum keeps the table at its size).
+await step('vacuum and analyze', async () => {
+  await knex.raw('VACUUM (FULL, ANALYZE) report_day_counts')
+  await knex.raw('ANALYZE')
+})
 const counts = await knex.raw(`SELECT (SELECT count(*) FROM dossiers) AS dossiers, (SELECT count(*) FROM tasks WHERE state = 'CREATED') AS open_tasks,
-  (SELECT pg_size_pretty(pg_total_relation_size('dossiers'))) AS dossiers_size, (SELECT pg_size_pretty(pg_total_relation_size('tasks'))) AS tasks_size`)
+  (SELECT pg_size_pretty(pg_total_relation_size('dossiers'))) AS dossiers_size, (SELECT pg_size_pretty(pg_total_relation_size('tasks'))) AS tasks_size,
+  (SELECT count(*) FROM report_day_counts) AS report_day_counts, (SELECT pg_size_pretty(pg_total_relation_size('report_day_counts'))) AS report_day_counts_size`)
 console.log(counts.rows[0])
 console.log(`demo credentials: ${join(dataDir, 'bench-credentials.json')}`)
 await db.close()

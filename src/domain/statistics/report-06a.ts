@@ -37,7 +37,8 @@ export const countKeys = [
   'inProgressTotal', 'inProgressWithin', 'inProgressOverdue', 'closed',
 ] as const satisfies readonly (keyof Counts06a)[]
 
-function zero(): Counts06a {
+/** Every column at 0. */
+export function zeroCounts(): Counts06a {
   return Object.fromEntries(countKeys.map((k) => [k, 0])) as unknown as Counts06a
 }
 
@@ -68,7 +69,7 @@ function add(c: Counts06a, d: DossierFacts, period: Period, now: Instant): boole
 export function compute06a(dossiers: Iterable<DossierFacts>, period: Period, now: Instant): Report06a {
   const byField = new Map<string, Counts06a>()
   for (const d of dossiers) {
-    const row = byField.get(d.field) ?? zero()
+    const row = byField.get(d.field) ?? zeroCounts()
     if (add(row, d, period, now)) byField.set(d.field, row)
   }
   return report06aFromCounts(byField, period)
@@ -76,7 +77,7 @@ export function compute06a(dossiers: Iterable<DossierFacts>, period: Period, now
 
 /** The report from counts already made per field (by compute06a, or pre-aggregated): rows in Vietnamese field order, and their total. */
 export function report06aFromCounts(byField: ReadonlyMap<string, Counts06a>, period: Period): Report06a {
-  const total = zero()
+  const total = zeroCounts()
   for (const c of byField.values()) for (const k of countKeys) total[k] += c[k]
   const rows = [...byField.entries()]
     .sort(([a], [b]) => a.localeCompare(b, 'vi'))

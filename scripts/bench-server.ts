@@ -1,0 +1,77 @@
+// What the HTTP benchmarks share: start `motcua start` on 127.0.0.1 against a seeded database (rate limits waived for the
+// loopback client), log in, and measure one kind of request with autocannon (p50/p95/p99 and req/s), then stop it.
+import { spawn } from 'node:child_process'
+import type { EventEmitter } from 'node:events'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+
+export interface BenchServer {
+  base: string
+  /** A bearer authorization header for a demo or benchmark account of the data directory. */
+  login(username: string): Promise<string>
+  measure(name: string, pick: () => { path: string; headers?: Record<string, string> }, expectStatus: number): Promise<void>
+  stop(): Promise<void>
+}
+
+export async function startBenchServer(dataDir: string, opts: { port: number; seconds: number; connections: number }): Promise<BenchServer> {
+  const base = `http://127.0.0.1:${opts.port}`
+  const server = spawn(process.execPath, ['bin/motcua.js', 'start'], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(opts.port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production', JWT_SECRET: 'bench-'.padEnd(40, 'x'), RATE_LIMIT_ALLOW: '127.0.0.1,::ffff:127.0.0.1' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+  const stop = () => new Promise<void>((resolve) => (server.exitCode !== null ? resolve() : (server.once('exit', () => resolve()), server.kill('SIGTERM'))))
+  try {
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`${base}/health/ready`).then((r) => r.ok).catch(() => false)
+      if (ok) break
+      if (i > 300) throw new Error('the server did not become ready')
+      await new Promise((r) => setTimeout(r, 200))
+    }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+  const credentials = ['demo-credentials.json', 'bench-credentials.json'].flatMap((f) => {
+    try {
+      return JSON.parse(readFileSync(join(dataDir, f), 'utf8')) as Array<{ username: string; password: string }>
+    } catch {
+      return []
+    }
+  })
+  console.log(`autocannon: ${opts.connections} connections, ${opts.seconds} s each`)
+  return {
+    base,
+    stop,
+    async login(username) {
+      const password = credentials.find((c) => c.username === username)?.password
+      if (!password) throw new Error(`no credentials for ${username} in ${dataDir}`)
+      const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
+      return `Bearer ${((await res.json()) as { accessToken: string }).accessToken}`
+    },
+    async measure(name, pick, expectStatus) {
+      const times: number[] = []
+      const statuses = new Map<number, number>()
+      // Without a callback autocannon returns its tracker: an EventEmitter that is also a promise of the result.
+      const instance = autocannon({
+        url: base, connections: opts.connections, duration: opts.seconds,
+        requests: [{ setupRequest: (req: autocannon.Request) => { const p = pick(); return { ...req, method: 'GET', path: p.path, headers: { ...req.headers, ...(p.headers ?? {}) } } } }],
+      }) as unknown as EventEmitter & Promise<autocannon.Result>
+      instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+        times.push(ms)
+        statuses.set(status, (statuses.get(status) ?? 0) + 1)
+      })
+      const result = await instance
+      times.sort((a, b) => a - b)
+      const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(1)
+      const unexpected = [...statuses].filter(([s]) => s !== expectStatus)
+      console.log(`${name}: ${times.length} requests, ${result.requests.average.toFixed(0)} req/s, p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, p99 ${q(0.99)} ms${unexpected.length ? `, unexpected statuses ${JSON.stringify(unexpected)}` : ''}`)
+    },
+  }
+}
+
+/** Prints EXPLAIN (ANALYZE, BUFFERS) of a query as knex reported it in its 'query' event (native $n placeholders). */
+export async function explain(knex: import('knex').Knex, label: string, q: { sql: string; bindings: readonly unknown[] }): Promise<void> {
+  const rows = (await knex.raw(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql.replace(/\$\d+/g, '?')}`, q.bindings as never)).rows as Array<{ 'QUERY PLAN': string }>
+  console.log(`\n-- EXPLAIN (ANALYZE, BUFFERS): ${label}\n${rows.map((r) => r['QUERY PLAN']).join('\n')}`)
+}

@@ -1,0 +1,71 @@
+// Measures supervision under load with autocannon against a motcua server on 127.0.0.1, as a supervisor of the whole
+// province: the overdue list (first page and the next), Biểu II.06a for a year, a year in progress and a month, and the
+// public daily figures; then the 06a computed directly from every dossier's facts (the path before the pre-aggregated
+// counts), checked equal and timed; then EXPLAIN (ANALYZE, BUFFERS) of the queries. Seed with scripts/seed-volume.ts.
+// Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua_bench DATA_DIR=/tmp/motcua-bench npm run bench:supervision
+//      (BENCH_PORT, default 3918; BENCH_SECONDS; BENCH_CONNECTIONS; BENCH_YEAR, default 2025)
+import { isDeepStrictEqual } from 'node:util'
+import { openServerDatabase } from '../src/db/database.js'
+import { formatDate } from '../src/domain/calendar/index.js'
+import { compute06a, periodStart } from '../src/domain/statistics/index.js'
+import { SupervisionService } from '../src/supervision/service.js'
+import { explain, startBenchServer } from './bench-server.js'
+
+const url = process.env['DATABASE_URL']
+const dataDir = process.env['DATA_DIR']
+if (!url || !dataDir) throw new Error('DATABASE_URL and DATA_DIR (as given to seed-volume.ts) are required')
+const year = Number(process.env['BENCH_YEAR'] ?? 2025)
+const bench = await startBenchServer(dataDir, { port: Number(process.env['BENCH_PORT'] ?? 3918), seconds: Number(process.env['BENCH_SECONDS'] ?? 15), connections: Number(process.env['BENCH_CONNECTIONS'] ?? 10) })
+
+try {
+  const authorization = await bench.login('lanhdao-tinh')
+  const headers = { authorization }
+  const db = await openServerDatabase(url, 2)
+  const counts = await db.knex.raw(`SELECT (SELECT count(*) FROM dossiers) AS dossiers,
+      (SELECT count(*) FROM dossiers WHERE finished_at IS NULL AND accepted_at IS NOT NULL AND paused = false AND status IN (2, 4, 5, 6) AND coalesce(original_due_at, due_at) < now()) AS overdue,
+      (SELECT count(*) FROM report_day_counts) AS count_rows`)
+  console.log(`volume: ${JSON.stringify(counts.rows[0])}`)
+  const first = (await (await fetch(`${bench.base}/api/supervision/overdue?limit=50`, { headers })).json()) as { nextCursor: string }
+
+  await bench.measure('overdue list, province, first page (GET /api/supervision/overdue?limit=50)', () => ({ path: '/api/supervision/overdue?limit=50', headers }), 200)
+  await bench.measure('overdue list, province, second page (cursor)', () => ({ path: `/api/supervision/overdue?limit=50&cursor=${first.nextCursor}`, headers }), 200)
+  await bench.measure(`Biểu II.06a, province, year ${year} (GET /api/supervision/reports/06a?year=${year})`, () => ({ path: `/api/supervision/reports/06a?year=${year}`, headers }), 200)
+  await bench.measure(`Biểu II.06a, province, year ${year + 1} (in progress today)`, () => ({ path: `/api/supervision/reports/06a?year=${year + 1}`, headers }), 200)
+  await bench.measure(`Biểu II.06a, province, month ${year}-06`, () => ({ path: `/api/supervision/reports/06a?month=${year}-06`, headers }), 200)
+  await bench.measure('public daily figures (GET /api/supervision/public/daily)', () => ({ path: `/api/supervision/public/daily?date=${year}-06-16`, headers: {} }), 200)
+
+  // Before the counts: every dossier's facts loaded and judged in Node (still how the 766 indicators are computed).
+  const service = new SupervisionService(db.knex)
+  const scope = { unitId: 'tinh-demo', unitPath: '/tinh-demo/' }
+  const period = service.period({ year })
+  const direct: number[] = []
+  const counted: number[] = []
+  for (let k = 0; k < 3; k++) {
+    const t0 = performance.now()
+    const facts = await service.repo.facts({ unitPath: scope.unitPath, to: formatDate(period.to), start: periodStart(period), groupBy: 'field' })
+    const before = compute06a(facts, period, Date.now())
+    const t1 = performance.now()
+    const after = await service.report06a(scope, period)
+    const t2 = performance.now()
+    direct.push(t1 - t0)
+    counted.push(t2 - t1)
+    if (!isDeepStrictEqual(before, after)) throw new Error(`the counts and the direct computation differ:\n${JSON.stringify(before.total)}\n${JSON.stringify(after.total)}`)
+    if (k === 0) console.log(`\nBiểu II.06a ${year}, province: ${facts.length} dossiers' facts; total ${JSON.stringify(after.total)}`)
+  }
+  const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ')
+  console.log(`one request at a time, in-process: direct from the facts ${fmt(direct)} ms; from the counts ${fmt(counted)} ms (equal results); ratio ${(Math.min(...direct) / Math.min(...counted)).toFixed(0)}×`)
+
+  const captured: { sql: string; bindings: unknown[] }[] = []
+  db.knex.on('query', (q: { sql: string; bindings: unknown[] }) => captured.push(q))
+  await service.overdue(scope, { dueSoonDays: 1, limit: 50 })
+  await explain(db.knex, 'overdue list, province, first page', captured.pop()!)
+  await service.report06a(scope, period)
+  const [countsQuery, seenDayQuery] = captured.splice(-2)
+  await explain(db.knex, `06a counts, province, year ${year}`, countsQuery!)
+  await explain(db.knex, `06a minute dues on the day seen, province, year ${year}`, seenDayQuery!)
+  await service.report06a(scope, service.period({ year: year + 1 }))
+  await explain(db.knex, `06a minute dues on the day seen, province, year ${year + 1} (seen now)`, captured.pop()!)
+  await db.close()
+} finally {
+  await bench.stop()
+}
