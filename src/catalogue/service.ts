@@ -7,6 +7,7 @@ import type { Knex } from 'knex'
 import { AppError } from '../errors.js'
 import { DeployValidationError, type DeployProblem, type DeployResource, type Engine } from '../engine/port.js'
 import { validateBpmn } from '../engine/validation/index.js'
+import { parseResource } from '../engine/validation/xml.js'
 import { formsDir, loadProcedureDefinition, workflowsDir, type DefinitionProblem, type ProcedureDefinition } from './definition.js'
 import { diffProcedureVersions, type ProcedureDiff } from './diff.js'
 import { forgetForm } from './form-validation.js'
@@ -83,6 +84,15 @@ const deployResource = (slug: string, row: Pick<VersionRow, 'definition' | 'bpmn
 const bpmnProblems = (problems: DeployProblem[]): DefinitionProblem[] =>
   problems.filter((p) => p.severity === 'error').map((p) => ({ path: `bpmn:${p.elementId ?? p.resourceName}`, message: `${p.message} (${p.rule})` }))
 
+/**
+ * A draft may be incomplete, but not bytes no modeler writes: over the size limit, not UTF-8, a DOCTYPE (entity
+ * expansion, external entities), not XML or nested past the limit. Those are refused before anything is stored.
+ */
+async function unsafeXml(bpmnXml: string): Promise<DefinitionProblem[]> {
+  const parsed = await parseResource({ name: 'bpmnXml', content: bpmnXml })
+  return parsed.ok ? [] : bpmnProblems(parsed.problems)
+}
+
 function summary(row: ProcedureRow): ProcedureSummary {
   return { code: row.code, slug: row.slug, name: row.name, field: row.field, agencyLevel: row.agency_level, agency: row.agency, onlineLevel: row.online_level, publishedVersion: row.published_version }
 }
@@ -103,7 +113,10 @@ export class CatalogueService {
 
   /** Creates the draft of a new procedure or the next version of an existing one (one draft at a time). */
   async createDraft(input: { definition: unknown; bpmnXml: string; actorId?: string }): Promise<DraftResult> {
+    const unsafe = await unsafeXml(input.bpmnXml)
     const loaded = await loadProcedureDefinition(input.definition, { bpmnXml: input.bpmnXml })
+    // Every problem at once: the definition's, and the XML's in place of "cannot be read as BPMN".
+    if (unsafe.length) return { ok: false, problems: [...(loaded.ok ? [] : loaded.problems.filter((p) => p.path !== '/workflow/file')), ...unsafe] }
     // A draft may be incomplete, but it must at least be a definition we can file and list.
     if (!loaded.ok && loaded.problems.some((p) => filingPaths.has(p.path) || p.path.startsWith('/workflow'))) {
       return { ok: false, problems: loaded.problems }
@@ -126,6 +139,8 @@ export class CatalogueService {
   }
 
   async updateDraft(slug: string, patch: { definition?: unknown; bpmnXml?: string }): Promise<DraftResult> {
+    const unsafe = patch.bpmnXml === undefined ? [] : await unsafeXml(patch.bpmnXml)
+    if (unsafe.length) return { ok: false, problems: unsafe }
     return this.knex.transaction(async (trx) => {
       const repo = catalogueRepository(trx)
       const procedure = await repo.procedureBySlug(slug)

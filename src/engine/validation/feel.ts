@@ -71,3 +71,35 @@ export function lintRootExpressions(resourceName: string, definitions: ModdleEle
   }
   return problems
 }
+
+/** Deepest bracket nesting accepted in a FEEL expression: deeper ones exhausted the FEEL linters' stack (and would the evaluator's). */
+export const MAX_FEEL_DEPTH = 64
+/** Most elements a literal range may hold: `for x in 1..1000000000` would allocate until the process dies, on every instance. */
+export const MAX_FEEL_RANGE = 100_000
+
+/**
+ * Expressions no process needs and any instance would choke on: brackets nested deeper than MAX_FEEL_DEPTH, or a
+ * literal range over MAX_FEEL_RANGE elements. Checked before the linters, which are slow or crash on them.
+ */
+export function feelBudgetProblems(resourceName: string, definitions: ModdleElement): DeployProblem[] {
+  const problems: DeployProblem[] = []
+  traverse(definitions, (el) => {
+    for (const [property, value] of Object.entries(el)) {
+      if (property.startsWith('$') || typeof value !== 'string' || !value.trimStart().startsWith('=')) continue
+      const owner = el.id ?? (el.$parent?.id as string | undefined) ?? el.$parent?.$parent?.id
+      const where = { resourceName, ...(owner ? { elementId: owner } : {}), severity: 'error' as const }
+      let depth = 0
+      let deepest = 0
+      for (const c of value) {
+        if (c === '(' || c === '[' || c === '{') deepest = Math.max(deepest, ++depth)
+        else if (c === ')' || c === ']' || c === '}') depth--
+      }
+      if (deepest > MAX_FEEL_DEPTH) problems.push({ ...where, rule: 'motcua/feel-depth', message: `A FEEL expression of <${property}> nests brackets ${deepest} deep; the limit is ${MAX_FEEL_DEPTH}` })
+      for (const m of value.matchAll(/(-?\d+)\s*\.\.\s*(-?\d+)/g)) {
+        const span = Math.abs(Number(m[2]) - Number(m[1])) + 1
+        if (span > MAX_FEEL_RANGE) problems.push({ ...where, rule: 'motcua/feel-range', message: `The range ${m[0]} in <${property}> holds ${span} values; the limit is ${MAX_FEEL_RANGE}` })
+      }
+    }
+  })
+  return problems
+}

@@ -1,7 +1,7 @@
 // Deploy validation: everything a BPMN resource must pass before either engine deploys it.
 import { DeployValidationError, type DeployProblem, type DeployResource } from '../port.js'
 import { checkJobTypes } from './job-types.js'
-import { lintRootExpressions } from './feel.js'
+import { feelBudgetProblems, lintRootExpressions } from './feel.js'
 import { lintDefinitions } from './lint.js'
 import { parseResource, traverse, type ModdleElement } from './xml.js'
 
@@ -47,6 +47,10 @@ export async function validateBpmn(resources: DeployResource[], opts: ValidateOp
     problems.push(...parsed.problems)
     if (!parsed.ok) continue
     const { definitions } = parsed
+    // An expression over budget is refused before the linters, which take seconds on it or crash.
+    const overBudget = feelBudgetProblems(resource.name, definitions)
+    problems.push(...overBudget)
+    if (overBudget.length) continue
     problems.push(...(await lintDefinitions(resource.name, definitions)))
     problems.push(...lintRootExpressions(resource.name, definitions))
     if (opts.knownJobTypes) {

@@ -17,6 +17,12 @@ export interface ModdleElement {
 }
 
 export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+/**
+ * Deepest element nesting accepted. A real process nests definitions › process › sub-processes › extension
+ * elements a dozen or two levels deep; 10,000 levels exhausted the stack of bpmnlint's recursive rules, which
+ * bpmnlint then skipped, so the resource deployed unchecked.
+ */
+export const MAX_ELEMENT_DEPTH = 200
 
 // One moddle per process: it only holds the type registry, fromXML keeps no state between calls.
 const moddle = new (BpmnModdle as new (packages: Record<string, unknown>) => {
@@ -76,6 +82,19 @@ function decode(resource: DeployResource, maxBytes: number): { text: string } | 
   return { text }
 }
 
+/** How deep elements nest, counted over the tags (comments, CDATA and processing instructions left out) without parsing. */
+export function elementDepth(text: string): number {
+  const tags = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<(\/?)[A-Za-z_][\w:.-]*(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(\/?)>/g
+  let depth = 0
+  let deepest = 0
+  for (const m of text.matchAll(tags)) {
+    if (m[1] === undefined) continue
+    if (m[1] === '/') depth--
+    else if (m[2] !== '/') deepest = Math.max(deepest, ++depth)
+  }
+  return deepest
+}
+
 /**
  * Size, encoding and DTD checks, then moddle with the Zeebe extension (the camunda-compat rules
  * need it). Never throws: every failure becomes a problem on the resource.
@@ -93,6 +112,10 @@ export async function parseResource(resource: DeployResource, opts: { maxBytes?:
   }
   if (!/^\s*</.test(text)) {
     return { ok: false, problems: [problem(name, 'motcua/xml-parse', 'Resource is not XML')] }
+  }
+  const depth = elementDepth(text)
+  if (depth > MAX_ELEMENT_DEPTH) {
+    return { ok: false, problems: [problem(name, 'motcua/xml-depth', `Elements are nested ${depth} levels deep; the limit is ${MAX_ELEMENT_DEPTH}`)] }
   }
   let parsed: Awaited<ReturnType<typeof moddle.fromXML>>
   try {
