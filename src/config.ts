@@ -27,10 +27,23 @@ export interface Config {
   mailFrom: string
   /** Where citizens reach the portal, for links in e-mails (no trailing slash), e.g. `https://dichvucong.example.gov.vn`. */
   publicBaseUrl: string
-  /** Directory of uploaded files (content-addressed blobs). */
+  /** Directory of uploaded files (content-addressed blobs); with S3 storage, only where uploads are spooled. */
   filesDir: string
+  /** S3-compatible object storage for uploaded files, when S3_BUCKET is set; local disk otherwise. */
+  s3?: S3Config
   /** Client addresses exempt from rate limits (a load-test client, a trusted gateway that limits itself). */
   rateLimitAllowList?: string[]
+}
+
+export interface S3Config {
+  /** Unset: AWS S3 itself (the region's endpoint). */
+  endpoint?: string
+  bucket: string
+  region: string
+  /** Unset: the AWS SDK's default credential chain (environment, instance role …). */
+  credentials?: { accessKeyId: string; secretAccessKey: string }
+  /** `bucket` in the path instead of the host name (MinIO, Ceph, most S3-compatible servers). */
+  forcePathStyle: boolean
 }
 
 const envSchema = {
@@ -55,6 +68,13 @@ const envSchema = {
     MAIL_FROM: { type: 'string', minLength: 3, pattern: '@', default: 'motcua <no-reply@motcua.local>' },
     PUBLIC_BASE_URL: { type: 'string', pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$' },
     FILES_DIR: { type: 'string', minLength: 1 },
+    S3_ENDPOINT: { type: 'string', pattern: '^https?://[^\\s/?#]+/?$' },
+    // Bucket naming rules of S3: 3–63 lower-case letters, digits, dots and hyphens.
+    S3_BUCKET: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' },
+    S3_REGION: { type: 'string', pattern: '^[a-z0-9-]{2,32}$' },
+    S3_ACCESS_KEY_ID: { type: 'string', minLength: 1 },
+    S3_SECRET_ACCESS_KEY: { type: 'string', minLength: 1 },
+    S3_FORCE_PATH_STYLE: { type: 'boolean' },
     RATE_LIMIT_ALLOW: { type: 'string', pattern: '^[0-9a-fA-F:.]+(,[0-9a-fA-F:.]+)*$' },
   },
 } as const
@@ -109,6 +129,31 @@ export function loadConfig(env: Env = process.env, opts: { isTTY?: boolean } = {
     publicBaseUrl: (raw['PUBLIC_BASE_URL'] as string | undefined)?.replace(/\/+$/, '') ?? `http://${raw['HOST'] === '0.0.0.0' ? 'localhost' : (raw['HOST'] as string)}:${raw['PORT'] as number}`,
     filesDir: raw['FILES_DIR'] ? resolve(raw['FILES_DIR'] as string) : join(dataDir, 'files'),
     ...(raw['RATE_LIMIT_ALLOW'] ? { rateLimitAllowList: (raw['RATE_LIMIT_ALLOW'] as string).split(',') } : {}),
+    ...s3Config(raw),
+  }
+}
+
+function s3Config(raw: Record<string, unknown>): { s3?: S3Config } {
+  const names = ['S3_ENDPOINT', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE'] as const
+  const bucket = raw['S3_BUCKET'] as string | undefined
+  if (!bucket) {
+    const stray = names.find((n) => raw[n] !== undefined)
+    if (stray) throw new ConfigError('S3_BUCKET', `is required with ${stray} (S3 storage is used only when S3_BUCKET is set)`)
+    return {}
+  }
+  const [accessKeyId, secretAccessKey] = [raw['S3_ACCESS_KEY_ID'], raw['S3_SECRET_ACCESS_KEY']] as Array<string | undefined>
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
+    throw new ConfigError(accessKeyId ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID', 'is required with the other of S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY')
+  }
+  const endpoint = (raw['S3_ENDPOINT'] as string | undefined)?.replace(/\/$/, '')
+  return {
+    s3: {
+      ...(endpoint ? { endpoint } : {}),
+      bucket,
+      region: (raw['S3_REGION'] as string | undefined) ?? 'us-east-1',
+      ...(accessKeyId ? { credentials: { accessKeyId, secretAccessKey: secretAccessKey! } } : {}),
+      forcePathStyle: (raw['S3_FORCE_PATH_STYLE'] as boolean | undefined) ?? false,
+    },
   }
 }
 

@@ -1,17 +1,16 @@
-// Blob storage for uploaded files: the interface, spooling a stream to a temporary file, and the local-disk store.
+// Blob storage for uploaded files: the interface, spooling a stream to a temporary file, and the local-disk store
+// (the S3-compatible one is in s3-store.ts).
 //
 // Blobs are content-addressed (key = SHA-256 of the bytes), so storing the same document twice —
 // a citizen reusing a document in a second dossier — costs nothing, and a key never changes meaning.
-//
-// S3-compatible storage (S3_* settings) is NOT implemented: it would be another BlobStore whose
-// putFile uploads the spooled file (PutObject with the key below, ChecksumSHA256) and whose get
-// streams GetObject's body. Nothing else would change.
 import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, open, rename, stat, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { Transform, type Readable, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import type { S3Config } from '../config.js'
+import { S3Store } from './s3-store.js'
 
 export interface StoredBlob {
   key: string
@@ -90,6 +89,12 @@ async function fsync(path: string): Promise<void> {
 
 const KEY = /^sha256\/([0-9a-f]{2})\/([0-9a-f]{2})\/([0-9a-f]{64})$/
 
+/** The key itself when it is a well-formed blob key; anything else (a path, another object) is refused. */
+export function blobKey(key: string): string {
+  if (!KEY.test(key)) throw new Error(`not a blob key: ${key}`)
+  return key
+}
+
 export function keyFor(sha256: string): string {
   if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a SHA-256 hex digest: ${sha256}`)
   return `sha256/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`
@@ -146,13 +151,12 @@ export class LocalDiskStore implements BlobStore {
 
   /** Only well-formed keys map to a path, so a key can never point outside the root. */
   private pathOf(key: string): string {
-    const m = KEY.exec(key)
-    if (!m) throw new Error(`not a blob key: ${key}`)
+    const m = KEY.exec(blobKey(key))!
     return join(this.root, 'sha256', m[1]!, m[2]!, m[3]!)
   }
 }
 
-/** The store configured for this process: local disk under FILES_DIR (S3 is not implemented yet). */
-export function createBlobStore(config: { filesDir: string }): BlobStore {
-  return new LocalDiskStore(config.filesDir)
+/** The store configured for this process: the S3 bucket when S3_BUCKET is set (spooling under FILES_DIR), else local disk under FILES_DIR. */
+export function createBlobStore(config: { filesDir: string; s3?: S3Config }): BlobStore {
+  return config.s3 ? new S3Store(config.s3, join(config.filesDir, '.tmp')) : new LocalDiskStore(config.filesDir)
 }
