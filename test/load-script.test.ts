@@ -1,0 +1,57 @@
+// The load script's driver and checker (scripts/load/) on a handful of dossiers against a test app over HTTP, with a real
+// SMTP peer: every path passes the check, and the check fails when a discrepancy is planted in what the server stored.
+import t from 'tap'
+import { seedProcedures } from '../src/catalogue/service.js'
+import { seedCalendar } from '../src/db/calendar-repository.js'
+import { createEmailOutboxSender } from '../src/notifications/email.js'
+import { checkLoad } from '../scripts/load/check.js'
+import { pathMix, runLoad } from '../scripts/load/driver.js'
+import { startSmtpPeer } from '../scripts/load/peer.js'
+import { settle } from '../scripts/load/report.js'
+import { buildTestApp } from './helpers/app.js'
+
+const built = await buildTestApp(t, { RATE_LIMIT_ALLOW: '127.0.0.1,::ffff:127.0.0.1,::1' })
+const { app, db } = built
+await seedCalendar(db.knex)
+const published = await seedProcedures(db.knex, app.engine)
+if (published.failed.length) throw new Error(JSON.stringify(published.failed))
+const peer = await startSmtpPeer()
+t.teardown(() => peer.close())
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined }
+const sender = createEmailOutboxSender({ smtpUrl: peer.url, mailFrom: 'motcua <no-reply@motcua.local>' }, db.knex, quiet)
+sender.start()
+t.teardown(() => sender.stop())
+const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 })
+
+const dossiers = new Set(pathMix).size
+const result = await runLoad({
+  baseUrl, passwords: Object.fromEntries(built.demo.map((d) => [d.username, d.password])), dossiers, concurrency: dossiers, citizens: 1,
+  runId: `test${Date.now().toString(36)}`, verificationToken: (email) => peer.verificationToken(email, 30_000), waitTimeoutMs: 60_000,
+})
+
+t.test('a handful of dossiers, one on each path, pass the check', async (t) => {
+  t.same(new Set(result.runs.map((r) => r.path)), new Set(pathMix), 'every path is taken')
+  t.same(result.runs.filter((r) => r.error).map((r) => r.error), [], 'the driver finished every dossier')
+  await settle(db.knex, peer, 30_000, () => undefined)
+  const report = await checkLoad(db.knex, result.runs, peer.received)
+  t.same(report.problems, [], 'no discrepancy')
+  t.ok(report.ok)
+  t.equal(report.counts['dossiers checked'], dossiers)
+  t.equal(report.counts['due dates right'], dossiers - 1, 'a due date for every accepted dossier (one is refused at reception)')
+  t.ok(report.counts['mails received']! >= dossiers, 'mails reached the SMTP peer')
+})
+
+t.test('the check fails on a planted discrepancy', async (t) => {
+  const returned = result.runs.find((r) => r.path === 'returned')!
+  const id = returned.dossierId!
+  // An audit event written twice, a mail queued twice, a mail the peer got twice, a due date that is wrong.
+  await db.knex('audit_events').insert({ action: 'dossier.handOff', subject_type: 'dossier', subject_id: id, data: '{}' })
+  const [mail] = await db.knex('outbox_messages').where('dedup_key', 'like', `dossier:${id}:received:%`).select('*')
+  await db.knex('outbox_messages').insert({ ...mail, id: undefined, dedup_key: `${mail.dedup_key}:again`, payload: JSON.stringify(mail.payload) })
+  const received = [...peer.received, peer.received.find((m) => m.outboxId === mail.id)!]
+  await db.knex('dossiers').where({ id }).update({ due_date: '2099-01-01' })
+  const report = await checkLoad(db.knex, result.runs, received)
+  t.notOk(report.ok, 'the verdict fails')
+  for (const kind of ['audit', 'outbox', 'mail received twice', 'due date']) t.ok(report.counts[kind]! >= 1, `${kind} is reported`)
+  t.match(report.problems.join('\n'), new RegExp(id), 'naming the dossier')
+})
