@@ -4,7 +4,8 @@
 // Run as root (PostgreSQL runs as the postgres OS user through runuser):
 //   npx tsx scripts/chaos.ts --dossiers 5000 --concurrency 24 --kills 6   (npm run chaos -- …)
 // Options: --citizens 20, --port 3941, --pg-port 55432, --pg-bin /usr/lib/postgresql/15/bin, --kill-min-s 45, --kill-max-s 150,
-// --settle-seconds 480 (longer than the outbox lease of 5 min: a mail claimed by a killed process waits for it), --keep.
+// --settle-seconds 480 (longer than the outbox lease of 5 min: a mail claimed by a killed process waits for it), --keep,
+// --max-minutes M (after M minutes, or on SIGUSR2, no new dossier is started; those under way finish and are checked).
 import { execFileSync } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     'pg-bin': { type: 'string', default: '/usr/lib/postgresql/15/bin' },
     'settle-seconds': { type: 'string', default: '480' },
     keep: { type: 'boolean', default: false },
+    'max-minutes': { type: 'string', default: '0' },
   },
 })
 const t0 = Date.now()
@@ -63,9 +65,13 @@ let pgRestart: { at: string; tookMs: number } | undefined
 try {
   log(`motcua ready after ${await server.start()} ms (log ${join(root, 'server.log')})`)
   let loadDone = false
+  let stopStarting = false
+  const maxMs = Number(values['max-minutes']) * 60_000
+  process.on('SIGUSR2', () => (stopStarting = true, log('SIGUSR2: no new dossiers; finishing those under way')))
   const load = runLoad({
     baseUrl: server.baseUrl, passwords: server.passwords(), dossiers: Number(values.dossiers), concurrency: Number(values.concurrency), citizens: Number(values.citizens),
     runId, verificationToken: (email) => peer.verificationToken(email, 600_000), log, waitTimeoutMs: 15 * 60_000,
+    stopStarting: () => stopStarting || (maxMs > 0 && Date.now() - t0 > maxMs),
   }).finally(() => (loadDone = true))
 
   const chaos = (async () => {

@@ -69,6 +69,8 @@ export interface LoadOptions {
   /** How long one wait (for a task, a status, the server to come back) may take. */
   waitTimeoutMs?: number
   log?: (message: string) => void
+  /** Asked before each new dossier: true stops starting new ones (those under way are finished). */
+  stopStarting?: () => boolean
 }
 
 export interface LoadResult {
@@ -231,6 +233,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   let finished = 0
   const worker = async () => {
     for (;;) {
+      if (opts.stopStarting?.()) return
       const index = next++
       if (index >= opts.dossiers) return
       const { procedure, path } = planOf(index)
