@@ -1,0 +1,180 @@
+// The analyst's modeler in a real browser (issue #9): open a procedure, make a new draft, change a
+// task in the Zeebe properties panel, see the in-editor lint error and fix it, publish, and find the
+// published version in the list with its change; a server refusal pinned on the element it names;
+// the dossier form's preview following the JSON Schema as it is edited.
+import t, { type Test } from 'tap'
+import type { Page } from 'playwright-core'
+import { screenshot, startWebWorld } from '../helpers/browser.js'
+
+const world = await startWebWorld(t)
+
+const pageErrors = new WeakMap<Page, string[]>()
+
+async function analystPage() {
+  const { page } = await world.newPage({ viewport: { width: 1440, height: 1000 } })
+  const errors: string[] = []
+  pageErrors.set(page, errors)
+  page.on('pageerror', (err) => errors.push(err.message))
+  await world.login(page, 'phantich')
+  return page
+}
+
+const noScriptErrors = (t: Test, page: Page) => t.same(pageErrors.get(page), [], 'no script error in the page')
+
+/** Opens the procedure from the list and starts a new draft from its published version 1. */
+async function newDraft(page: Page, name: string, slug: string) {
+  await page.getByRole('link', { name }).click()
+  await page.getByRole('heading', { level: 1, name }).waitFor()
+  await page.getByRole('button', { name: 'Tạo bản nháp từ phiên bản 1' }).click()
+  await page.waitForURL(new RegExp(`/thiet-ke/${slug}/2$`))
+  await page.getByTestId('lint-summary').filter({ hasText: /^(Không có lỗi|0 lỗi)/ }).waitFor()
+}
+
+const propertiesShow = (page: Page, id: string) =>
+  page.waitForFunction((id) => (document.querySelector('#bio-properties-panel-id') as HTMLInputElement | null)?.value === id, id)
+
+/** Chooses an element in the editor's element finder (the keyboard's way to the diagram). */
+async function selectElement(page: Page, id: string) {
+  await page.getByLabel('Đi tới phần tử').selectOption(id)
+  await propertiesShow(page, id)
+}
+
+/** Types into a properties-panel field the way an analyst does (the panel saves on input). */
+async function setProperty(page: Page, field: string, value: string) {
+  const input = page.locator(`#bio-properties-panel-${field}`)
+  await input.fill(value)
+  await input.press('Tab')
+}
+
+const lintIssues = (page: Page) => page.getByTestId('lint-issue').allTextContents()
+
+
+t.test('an analyst changes a task, sees the lint error, fixes it and publishes; the version list shows the change', async (t) => {
+  const page = await analystPage()
+  await page.getByRole('heading', { level: 1, name: 'Thiết kế quy trình' }).waitFor()
+  await screenshot(page, 'analyst-procedures')
+  await newDraft(page, 'Đăng ký khai sinh', 'dang-ky-khai-sinh')
+  t.equal(await page.getByRole('tab', { name: 'Quy trình BPMN' }).getAttribute('aria-selected'), 'true')
+
+  // A service task, clicked on the diagram, loses its job type: the in-editor lint names the element, as deploy would.
+  await page.locator('.djs-element[data-element-id="Task_CompletenessCheck"]').first().click()
+  await propertiesShow(page, 'Task_CompletenessCheck')
+  t.equal(await page.locator('#bio-properties-panel-taskDefinitionType').inputValue(), 'dossier.completeness-check')
+  await setProperty(page, 'taskDefinitionType', '')
+  await page.getByTestId('lint-summary').filter({ hasText: /^1 lỗi/ }).waitFor()
+  const issues = await lintIssues(page)
+  t.equal(issues.length >= 1, true)
+  t.match(issues[0], /^Lỗi Kiểm tra tính đầy đủ \(tự động\) \(Task_CompletenessCheck\): .*\(camunda-compat\/implementation\)/)
+  t.ok(await page.locator('.djs-overlay-linting').count() > 0, 'the lint marks the element on the diagram')
+  await screenshot(page, 'analyst-lint-error')
+
+  // The lint entry is a button that selects its element; the analyst fixes the job type there.
+  await selectElement(page, 'Task_Review')
+  await page.getByTestId('lint-issue').getByRole('button', { name: /Task_CompletenessCheck/ }).click()
+  await propertiesShow(page, 'Task_CompletenessCheck')
+  await setProperty(page, 'taskDefinitionType', 'dossier.completeness-check')
+  await page.getByTestId('lint-summary').filter({ hasText: /^(Không có lỗi|0 lỗi)/ }).waitFor()
+
+  // The change itself: the review step's task gets a clearer name.
+  await selectElement(page, 'Task_Review')
+  await setProperty(page, 'name', 'Thẩm định, ghi Sổ hộ tịch')
+  t.match(await page.locator('.djs-element[data-element-id="Task_Review"]').first().textContent(), /Thẩm định/)
+  t.match(await page.getByRole('toolbar').textContent(), /Có thay đổi chưa lưu/)
+
+  await page.getByRole('button', { name: 'Công bố' }).click()
+  await page.waitForURL(/\/thiet-ke\/dang-ky-khai-sinh$/)
+  await page.getByRole('status').filter({ hasText: 'Đã công bố phiên bản 2' }).waitFor()
+  const row = page.getByTestId('version-2')
+  t.match(await row.textContent(), /Đã công bố/)
+  const changes = page.getByTestId('changes-2')
+  await changes.waitFor()
+  t.match(await changes.textContent(), /BPMN Task_Review: tên “Kiểm tra, ghi Sổ hộ tịch” → “Thẩm định, ghi Sổ hộ tịch”/)
+  t.notMatch(await changes.textContent(), /Task_CompletenessCheck/, 'the job type came back as it was')
+  t.match(await page.getByTestId('version-1').textContent(), /Đã công bố/)
+  await screenshot(page, 'analyst-versions')
+
+  // New dossiers run the new version: the server says so too.
+  const res = await fetch(`${world.baseUrl}/api/procedures/dang-ky-khai-sinh`)
+  t.equal(((await res.json()) as { version: number }).version, 2)
+  noScriptErrors(t, page)
+})
+
+t.test('the server refuses a draft whose task lost its step unit role: the problem is pinned on that task', async (t) => {
+  const page = await analystPage()
+  await newDraft(page, 'Cấp bản sao trích lục hộ tịch', 'cap-ban-sao-trich-luc-ho-tich')
+  // Another candidate group is valid BPMN, so the editor's lint has nothing to say; the server,
+  // which checks the task against the procedure's step, refuses it.
+  await selectElement(page, 'Task_Extract')
+  await setProperty(page, 'assignmentDefinitionCandidateGroups', 'phong-khac')
+  await page.getByTestId('lint-summary').filter({ hasText: /^(Không có lỗi|0 lỗi)/ }).waitFor()
+  await page.getByRole('button', { name: 'Công bố' }).click()
+  const alert = page.getByRole('alert').filter({ hasText: 'MC_ERR_PROCEDURE_INVALID' })
+  await alert.waitFor()
+  t.match(await alert.textContent(), /Định nghĩa thủ tục hành chính không hợp lệ/)
+  t.match(new URL(page.url()).pathname, '/thiet-ke/cap-ban-sao-trich-luc-ho-tich/2', 'still in the editor')
+
+  const problems = page.getByTestId('server-problem')
+  t.equal(await problems.count(), 1)
+  t.match(await problems.first().textContent(), /Task_Extract\): User task "Task_Extract" has candidate groups \[phong-khac\], not "tu-phap-ho-tich"/)
+  const badge = page.locator('[data-problem-element="Task_Extract"]')
+  t.ok(await badge.isVisible(), 'a badge on the task in the diagram')
+  t.match(await badge.getAttribute('title'), /phong-khac/)
+  t.match(await page.locator('.djs-element[data-element-id="Task_Extract"]').first().getAttribute('class'), /motcua-problem/)
+  await screenshot(page, 'analyst-server-problem')
+
+  // The problem's entry selects the task, where the analyst puts the unit role back.
+  await selectElement(page, 'Task_Receive')
+  await problems.first().getByRole('button').click()
+  await propertiesShow(page, 'Task_Extract')
+  await setProperty(page, 'assignmentDefinitionCandidateGroups', 'tu-phap-ho-tich')
+  await page.getByRole('button', { name: 'Kiểm tra trên máy chủ' }).click()
+  await page.getByRole('status').filter({ hasText: 'Bản nháp hợp lệ, có thể công bố.' }).waitFor()
+  t.equal(await problems.count(), 0, 'the problem list is gone')
+  t.equal(await badge.count(), 0, 'and so is the badge')
+  noScriptErrors(t, page)
+})
+
+t.test('the dossier form editor: schema and metadata side by side, the preview follows each edit', async (t) => {
+  const page = await analystPage()
+  await newDraft(page, 'Xác nhận tình trạng hôn nhân', 'xac-nhan-tinh-trang-hon-nhan')
+  await page.getByRole('tab', { name: 'Biểu mẫu hồ sơ' }).click()
+  const schema = page.getByLabel('Biểu mẫu hồ sơ (JSON Schema)')
+  const metadata = page.getByLabel('Thông tin thủ tục (danh mục)')
+  const preview = page.getByTestId('form-preview')
+  // A field's label or a group's legend, with the asterisk of a required one.
+  const fieldTitled = (text: string) => preview.locator('label, legend', { hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\*?$`) })
+  t.match(await metadata.inputValue(), /"slug": "xac-nhan-tinh-trang-hon-nhan"/)
+  t.notMatch(await metadata.inputValue(), /^ {2}"form":/m, 'the form is edited on its own')
+  const before = await schema.inputValue()
+  const label = /"label": \{\s*"vi": "([^"]+)"/.exec(before)?.[1]
+  if (!label) throw new Error('the schema text has no field label')
+  await fieldTitled(label).first().waitFor()
+  await screenshot(page, 'analyst-form-editor')
+
+  // A renamed label shows in the preview as it is typed.
+  await schema.fill(before.replace(`"vi": "${label}"`, '"vi": "Nhãn mới của trường"'))
+  await fieldTitled('Nhãn mới của trường').first().waitFor()
+  t.equal(await fieldTitled(label).count(), 0, 'the old label is gone')
+  // The text's validity is its accessible description.
+  const status = page.locator(`[id="${await schema.getAttribute('aria-describedby')}"]`)
+  t.equal(await status.textContent(), 'JSON hợp lệ')
+
+  // Broken JSON is said so, next to the text, and the preview keeps the last valid form.
+  await schema.fill(before.replace(/\}\s*$/, ''))
+  t.match(await status.textContent(), /JSON không hợp lệ/)
+  t.equal(await schema.getAttribute('aria-invalid'), 'true')
+  t.ok(await fieldTitled('Nhãn mới của trường').first().isVisible())
+
+  // Saving refuses invalid JSON; fixed, the draft saves and the change is the form field's label.
+  await page.getByRole('button', { name: 'Lưu bản nháp' }).click()
+  await page.getByRole('alert').filter({ hasText: 'không phải JSON hợp lệ' }).waitFor()
+  await schema.fill(before.replace(`"vi": "${label}"`, '"vi": "Nhãn mới của trường"'))
+  await page.getByRole('button', { name: 'Lưu bản nháp' }).click()
+  await page.getByRole('status').filter({ hasText: 'Đã lưu bản nháp.' }).waitFor()
+  await page.getByRole('link', { name: 'Xác nhận tình trạng hôn nhân' }).click()
+  const changes = page.getByTestId('changes-2')
+  await changes.waitFor()
+  t.match(await changes.textContent(), /Trường biểu mẫu: sửa Nhãn mới của trường/)
+  t.match(await page.getByTestId('version-2').textContent(), /Bản nháp/)
+  noScriptErrors(t, page)
+})
