@@ -51,9 +51,13 @@ const lintIssues = (page: Page) => page.getByTestId('lint-issue').allTextContent
 
 t.test('an analyst changes a task, sees the lint error, fixes it and publishes; the version list shows the change', async (t) => {
   const page = await analystPage()
+  const scripts: string[] = []
+  page.on('request', (r) => r.resourceType() === 'script' && scripts.push(new URL(r.url()).pathname))
   await page.getByRole('heading', { level: 1, name: 'Thiết kế quy trình' }).waitFor()
   await screenshot(page, 'analyst-procedures')
+  t.notOk(scripts.some((s) => s.includes('EditorPage')), 'the modeler is not downloaded before it is opened')
   await newDraft(page, 'Đăng ký khai sinh', 'dang-ky-khai-sinh')
+  t.ok(scripts.some((s) => s.includes('EditorPage')), 'it is loaded with the editor')
   t.equal(await page.getByRole('tab', { name: 'Quy trình BPMN' }).getAttribute('aria-selected'), 'true')
 
   // A service task, clicked on the diagram, loses its job type: the in-editor lint names the element, as deploy would.
@@ -92,6 +96,13 @@ t.test('an analyst changes a task, sees the lint error, fixes it and publishes; 
   t.notMatch(await changes.textContent(), /Task_CompletenessCheck/, 'the job type came back as it was')
   t.match(await page.getByTestId('version-1').textContent(), /Đã công bố/)
   await screenshot(page, 'analyst-versions')
+
+  // A published version opens read-only.
+  await page.getByRole('link', { name: 'Xem phiên bản 2' }).click()
+  await page.getByText('Phiên bản đã công bố không sửa được.', { exact: false }).waitFor()
+  t.equal(await page.getByRole('button', { name: 'Công bố' }).count(), 0, 'nothing to publish')
+  t.notOk(await page.locator('.djs-palette').isVisible(), 'no palette to add elements')
+  t.match(await page.locator('.djs-element[data-element-id="Task_Review"]').first().textContent(), /Thẩm định/)
 
   // New dossiers run the new version: the server says so too.
   const res = await fetch(`${world.baseUrl}/api/procedures/dang-ky-khai-sinh`)

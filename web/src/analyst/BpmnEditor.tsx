@@ -41,6 +41,8 @@ export interface BpmnEditorHandle {
 
 interface Props {
   xml: string
+  /** A published version: shown and inspected, not changed. */
+  readOnly: boolean
   /** The server's problems on elements: a marker and a badge on each. */
   problems: ElementProblem[]
   labels: { canvas: string; properties: string; problem: string }
@@ -55,7 +57,7 @@ interface Props {
 interface Shape { id: string; type: string; waypoints?: unknown; labelTarget?: unknown; businessObject?: { name?: string } }
 interface Box { x: number; y: number; width: number; height: number }
 interface Services {
-  eventBus: { on(event: string, listener: (event: never) => void): void }
+  eventBus: { on(event: string, priority: number | ((event: never) => unknown), listener?: (event: never) => unknown): void }
   canvas: { zoom(level: string, center: string): void; viewbox(box?: Box): Box & { inner: Box; outer: Box }; addMarker(id: string, cls: string): void; removeMarker(id: string, cls: string): void; scrollToElement(el: Shape): void }
   overlays: { add(id: string, type: string, overlay: { position: Record<string, number>; html: string }): void; remove(filter: { type: string }): void }
   elementRegistry: { get(id: string): Shape | undefined; filter(fn: (el: Shape) => boolean): Shape[] }
@@ -85,7 +87,7 @@ function fitLegibly(canvas: Services['canvas']): void {
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
-export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEditor({ xml, problems, labels, onLint, onElements, onChange, onError }, ref) {
+export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEditor({ xml, readOnly, problems, labels, onLint, onElements, onChange, onError }, ref) {
   const canvasRef = useRef<HTMLDivElement>(null)
   const panelRef = useRef<HTMLDivElement>(null)
   const modelerRef = useRef<Modeler | null>(null)
@@ -104,6 +106,8 @@ export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEdito
     } as ConstructorParameters<typeof Modeler>[0])
     modelerRef.current = modeler
     const eventBus = service(modeler, 'eventBus')
+    // Read-only: the modeling rules refuse every command, so nothing can be moved, created or deleted.
+    if (readOnly) eventBus.on('commandStack.canExecute', 10_000, () => false)
     eventBus.on('linting.completed', ({ issues }: { issues: Record<string, Array<{ id: string; message: string; category: LintIssue['category']; rule: string }>> }) => {
       callbacks.current.onLint(Object.values(issues).flat().map((i) => ({ elementId: i.id, rule: i.rule, message: i.message, category: i.category })))
     })
@@ -129,7 +133,12 @@ export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEdito
       modeler.destroy()
       modelerRef.current = null
     }
-  }, [xml])
+  }, [xml, readOnly])
+
+  // The properties panel of a read-only version can be read but not typed into.
+  useEffect(() => {
+    panelRef.current?.toggleAttribute('inert', readOnly)
+  }, [readOnly])
 
   // The server's problems: a marker (red outline) and a badge naming the problem on each element.
   useEffect(() => {
@@ -177,7 +186,7 @@ export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEdito
   }))
 
   return (
-    <div className="modeler">
+    <div className={readOnly ? 'modeler read-only' : 'modeler'}>
       <div className="modeler-canvas" ref={canvasRef} role="region" aria-label={labels.canvas} tabIndex={0} data-testid="bpmn-canvas" />
       <div className="modeler-properties" ref={panelRef} role="region" aria-label={labels.properties} />
     </div>

@@ -197,7 +197,7 @@ function Editor({ slug, version, definition, xml, published }: { slug: string; v
               ))}
           </select>
         </div>
-        <BpmnEditor ref={editor} xml={xml} problems={elementProblems} labels={labels} onLint={setLint} onElements={setElements} onChange={() => setDirty(true)} onError={setLoadError} />
+        <BpmnEditor ref={editor} xml={xml} readOnly={published} problems={elementProblems} labels={labels} onLint={setLint} onElements={setElements} onChange={() => setDirty(true)} onError={setLoadError} />
       </div>
       <div role="tabpanel" id="panel-form" aria-labelledby="tab-form" hidden={tab !== 'form'}>
         <FormEditor
