@@ -20,6 +20,8 @@ export interface AcceptUploadInput {
   declaredType?: string
   limits: UploadLimits
   createdBy?: string
+  /** Last word before the file is stored, once its bytes are read and checked (e.g. "no second part followed"): throwing stores nothing. */
+  beforeStore?: () => Promise<void>
 }
 
 export interface StoredFile {
@@ -77,6 +79,7 @@ export class AttachmentService {
         throw err
       })
       if (!limits.types.includes(mime)) throw typeNotAllowed(mime, limits.types)
+      await input.beforeStore?.()
       const blob = await this.deps.store.putFile(spooled.path, spooled)
       spooled = undefined // moved into the store
       const [row] = (await this.deps.knex('files')
@@ -113,7 +116,8 @@ export class AttachmentService {
 export function sanitizeFileName(name: string): string {
   const base = name.normalize('NFC').split(/[/\\]/).pop() ?? ''
   let clean = base
-    .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '')
+    // Bidirectional controls too: "gnp\u202e.exe.pdf" would display as "gnpfdp.exe." and hide its real extension.
+    .replace(/[\u0000-\u001f\u007f<>:"|?*\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/^\.+/, '')

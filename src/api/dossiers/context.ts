@@ -51,12 +51,28 @@ export function dossierContext(app: FastifyInstance): DossierContext {
  */
 export async function receiveUpload(ctx: DossierContext, request: FastifyRequest, component: DossierComponent, createdBy: string): Promise<StoredFile> {
   if (!request.isMultipart()) throw new AppError('MC_ERR_UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with a "file" part')
-  const part = await request.file({ limits: { files: 1, fields: 0, fileSize: Math.round(component.maxSizeMb * 1024 * 1024) + 1 } }).catch((err: { statusCode?: number }) => {
-    throw new AppError(err.statusCode === 413 ? 'MC_ERR_FILE_TOO_LARGE' : 'MC_ERR_VALIDATION', 'A multipart "file" part is required')
+  const onePart = 'Send exactly one multipart part, a file named "file"'
+  const parts = request.parts({ limits: { files: 1, fields: 0, parts: 1, fileSize: Math.round(component.maxSizeMb * 1024 * 1024) + 1 } })[Symbol.asyncIterator]()
+  const first = await parts.next().catch(() => {
+    throw new AppError('MC_ERR_VALIDATION', onePart)
   })
-  if (!part || part.fieldname !== 'file') throw new AppError('MC_ERR_VALIDATION', 'A multipart "file" part is required')
+  const part = first.done ? undefined : first.value
+  if (!part || part.type !== 'file' || part.fieldname !== 'file') throw new AppError('MC_ERR_VALIDATION', onePart)
+  // The stream fails when the body ends inside the file (a cut connection): the client's fault, not ours.
+  let streamError: unknown
+  part.file.once('error', (err) => void (streamError = err))
   try {
-    return await ctx.attachments.acceptUpload({ stream: part.file, declaredName: part.filename, declaredType: part.mimetype, limits: componentLimits(component), createdBy })
+    return await ctx.attachments.acceptUpload({
+      stream: part.file, declaredName: part.filename, declaredType: part.mimetype, limits: componentLimits(component), createdBy,
+      // A second file or a field after the file refuses the whole request, before the first is stored.
+      beforeStore: async () => {
+        const next = await parts.next().catch(() => ({ done: false }))
+        if (!next.done) throw new AppError('MC_ERR_VALIDATION', onePart)
+      },
+    })
+  } catch (err) {
+    if ((streamError !== undefined || part.file.errored) && !(err instanceof AppError)) throw new AppError('MC_ERR_VALIDATION', 'The multipart body ended inside the file')
+    throw err
   } finally {
     // A refused file may leave bytes unread; drain them so the connection answers.
     part.file.resume()
