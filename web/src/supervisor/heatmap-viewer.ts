@@ -1,0 +1,48 @@
+// The BPMN diagram with the heatmap drawn on it: a colour class per element for its mean dwell time (5 buckets,
+// canvas markers) and a count badge overlay for its open tasks. Loaded with import() so only this page pays for bpmn-js.
+import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer'
+import type Canvas from 'diagram-js/lib/core/Canvas'
+import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry'
+import type Overlays from 'diagram-js/lib/features/overlays/Overlays'
+import 'bpmn-js/dist/assets/diagram-js.css'
+import 'bpmn-js/dist/assets/bpmn-js.css'
+import { dwellBucket, type HeatElement } from './heat.js'
+
+export interface DrawnHeatmap {
+  destroy(): void
+  /** Element ids of the data that are not on the diagram (another version's steps). */
+  missing: string[]
+}
+
+export async function drawHeatmap(container: HTMLElement, xml: string, elements: HeatElement[], badgeLabel: (active: number) => string): Promise<DrawnHeatmap> {
+  const viewer = new NavigatedViewer({ container })
+  try {
+    await viewer.importXML(xml)
+  } catch (err) {
+    viewer.destroy()
+    throw err
+  }
+  const canvas = viewer.get<Canvas>('canvas')
+  const registry = viewer.get<ElementRegistry>('elementRegistry')
+  const overlays = viewer.get<Overlays>('overlays')
+  const missing: string[] = []
+  for (const e of elements) {
+    if (!registry.get(e.elementId)) {
+      missing.push(e.elementId)
+      continue
+    }
+    const bucket = dwellBucket(e.meanDwellHours)
+    if (bucket !== null) canvas.addMarker(e.elementId, `heat-${bucket}`)
+    if (e.active > 0) {
+      const badge = document.createElement('span')
+      badge.className = 'heat-badge'
+      badge.dataset.elementId = e.elementId
+      badge.title = badgeLabel(e.active)
+      badge.textContent = String(e.active)
+      // The badge keeps a readable size however far a wide diagram is zoomed out.
+      overlays.add(e.elementId, 'heat-active', { position: { top: -12, right: 12 }, html: badge, scale: { min: 1 } })
+    }
+  }
+  canvas.zoom('fit-viewport')
+  return { destroy: () => viewer.destroy(), missing }
+}
