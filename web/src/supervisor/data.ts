@@ -68,6 +68,8 @@ export function percent(value: number | null | undefined, number: (n: number) =>
 
 export function hours(value: number | null | undefined, number: (n: number) => string): string {
   if (value === null || value === undefined) return '—'
+  // Steps finished within minutes would otherwise read as "0 hours".
+  if (value > 0 && value < 0.05) return `< ${number(0.1)}`
   return number(Math.round(value * 10) / 10)
 }
 
