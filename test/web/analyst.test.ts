@@ -70,6 +70,7 @@ t.test('an analyst changes a task, sees the lint error, fixes it and publishes; 
   t.equal(issues.length >= 1, true)
   t.match(issues[0], /^Lỗi Kiểm tra tính đầy đủ \(tự động\) \(Task_CompletenessCheck\): .*\(camunda-compat\/implementation\)/)
   t.ok(await page.locator('.djs-overlay-linting').count() > 0, 'the lint marks the element on the diagram')
+  t.match(await page.getByRole('toolbar').textContent(), /Còn 1 lỗi kiểm tra: máy chủ sẽ từ chối khi công bố/)
   await screenshot(page, 'analyst-lint-error')
 
   // The lint entry is a button that selects its element; the analyst fixes the job type there.
@@ -148,7 +149,7 @@ t.test('the server refuses a draft whose task lost its step unit role: the probl
 t.test('the dossier form editor: schema and metadata side by side, the preview follows each edit', async (t) => {
   const page = await analystPage()
   await newDraft(page, 'Xác nhận tình trạng hôn nhân', 'xac-nhan-tinh-trang-hon-nhan')
-  await page.getByRole('tab', { name: 'Biểu mẫu hồ sơ' }).click()
+  await page.getByRole('tab', { name: 'Biểu mẫu và thông tin thủ tục' }).click()
   const schema = page.getByLabel('Biểu mẫu hồ sơ (JSON Schema)')
   const metadata = page.getByLabel('Thông tin thủ tục (danh mục)')
   const preview = page.getByTestId('form-preview')
@@ -182,7 +183,11 @@ t.test('the dossier form editor: schema and metadata side by side, the preview f
   await schema.fill(before.replace(`"vi": "${label}"`, '"vi": "Nhãn mới của trường"'))
   await page.getByRole('button', { name: 'Lưu bản nháp' }).click()
   await page.getByRole('status').filter({ hasText: 'Đã lưu bản nháp.' }).waitFor()
-  await page.getByRole('link', { name: 'Xác nhận tình trạng hôn nhân' }).click()
+  // The procedure list says a draft is open and leads back to it; its versions list what it changes.
+  await page.getByRole('link', { name: 'Thiết kế quy trình' }).first().click()
+  const draftRow = page.getByRole('row').filter({ hasText: 'Cấp Giấy xác nhận tình trạng hôn nhân' })
+  await draftRow.getByRole('link', { name: 'Sửa bản nháp 2' }).waitFor()
+  await draftRow.getByRole('link', { name: 'Cấp Giấy xác nhận tình trạng hôn nhân' }).click()
   const changes = page.getByTestId('changes-2')
   await changes.waitFor()
   t.match(await changes.textContent(), /Trường biểu mẫu: sửa Nhãn mới của trường/)

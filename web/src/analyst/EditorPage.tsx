@@ -148,6 +148,18 @@ function Editor({ slug, version, definition, xml, published }: { slug: string; v
           <span className="muted small" aria-live="polite">
             {busy ? tr('Đang xử lý…', 'Working…') : dirty ? tr('Có thay đổi chưa lưu', 'Unsaved changes') : ''}
           </span>
+          {lintErrors.length > 0 && (
+            <button
+              type="button"
+              className="link-button small"
+              onClick={() => {
+                setTab('bpmn')
+                requestAnimationFrame(() => document.getElementById('lint-title')?.focus())
+              }}
+            >
+              {tr(`Còn ${lintErrors.length} lỗi kiểm tra: máy chủ sẽ từ chối khi công bố`, `${lintErrors.length} lint error(s) left: the server will refuse to publish`)}
+            </button>
+          )}
         </div>
       )}
       <ProblemAlert error={createDraft.error} />
@@ -179,7 +191,7 @@ function Editor({ slug, version, definition, xml, published }: { slug: string; v
               }
             }}
           >
-            {t === 'bpmn' ? tr('Quy trình BPMN', 'BPMN process') : tr('Biểu mẫu hồ sơ', 'Dossier form')}
+            {t === 'bpmn' ? tr('Quy trình BPMN', 'BPMN process') : tr('Biểu mẫu và thông tin thủ tục', 'Form and metadata')}
           </button>
         ))}
       </div>
@@ -220,12 +232,11 @@ function Editor({ slug, version, definition, xml, published }: { slug: string; v
                   <button type="button" className="link-button" onClick={() => focusElement(p.elementId!)}>
                     {elementLabel(p.elementId)}
                   </button>
-                ) : p.path.startsWith('/form') ? (
+                ) : (
+                  // The form and the metadata are both edited on the form tab.
                   <button type="button" className="link-button" onClick={() => setTab('form')}>
                     <code>{p.path}</code>
                   </button>
-                ) : (
-                  <code>{p.path}</code>
                 )}
                 : {p.message}
               </li>
@@ -234,8 +245,8 @@ function Editor({ slug, version, definition, xml, published }: { slug: string; v
         </section>
       )}
 
-      <section className="panel lint-list" aria-labelledby="lint-title">
-        <h2 id="lint-title">{tr('Kiểm tra trong trình soạn thảo (bpmnlint, Camunda 8.8)', 'In-editor check (bpmnlint, Camunda 8.8)')}</h2>
+      <section className="panel lint-list" aria-labelledby="lint-title" hidden={tab !== 'bpmn'}>
+        <h2 id="lint-title" tabIndex={-1}>{tr('Kiểm tra trong trình soạn thảo (bpmnlint, Camunda 8.8)', 'In-editor check (bpmnlint, Camunda 8.8)')}</h2>
         <p role="status" data-testid="lint-summary">
           {lint === null
             ? tr('Đang kiểm tra…', 'Checking…')

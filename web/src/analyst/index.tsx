@@ -14,7 +14,11 @@ const EditorPage = lazy(() => import('./EditorPage.js'))
 
 function ProceduresPage() {
   const { tr } = useLang()
-  const list = useAsync((signal) => catalogue.list(signal), [])
+  const list = useAsync(async (signal) => {
+    const { items } = await catalogue.list(signal)
+    const versions = await Promise.all(items.map((p) => catalogue.versions(p.slug, signal)))
+    return { items: items.map((p, i) => ({ ...p, versions: versions[i] ?? [] })) }
+  }, [])
   return (
     <section>
       <PageTitle title={tr('Thiết kế quy trình', 'Process design')}>{tr('Thiết kế quy trình', 'Process design')}</PageTitle>
@@ -31,6 +35,7 @@ function ProceduresPage() {
                 <th scope="col">{tr('Mã', 'Code')}</th>
                 <th scope="col">{tr('Lĩnh vực', 'Field')}</th>
                 <th scope="col">{tr('Phiên bản công bố', 'Published version')}</th>
+                <th scope="col">{tr('Bản nháp', 'Draft')}</th>
               </tr>
             </thead>
             <tbody>
@@ -42,6 +47,16 @@ function ProceduresPage() {
                   <td>{p.code}</td>
                   <td>{p.field}</td>
                   <td>{p.publishedVersion ?? '—'}</td>
+                  <td>
+                    {p.versions
+                      .filter((v) => v.status === 'draft')
+                      .map((v) => (
+                        <Link key={v.version} to={`/thiet-ke/${p.slug}/${v.version}`}>
+                          {tr(`Sửa bản nháp ${v.version}`, `Edit draft ${v.version}`)}
+                        </Link>
+                      ))}
+                    {!p.versions.some((v) => v.status === 'draft') && <span className="muted">—</span>}
+                  </td>
                 </tr>
               ))}
             </tbody>
