@@ -45,7 +45,17 @@ try {
   const at = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))]!
   const stat = (xs: number[]) => { xs.sort((a, b) => a - b); return `p10 ${at(xs, 0.1).toFixed(3)} ms, median ${at(xs, 0.5).toFixed(3)} ms, p90 ${at(xs, 0.9).toFixed(3)} ms, p95 ${at(xs, 0.95).toFixed(3)} ms` }
   console.log(`lookup timing, sequential and interleaved (${samples} each):\n  wrong ID     ${stat(wrongMs)}\n  unknown code ${stat(unknownMs)}`)
-  console.log(`  median difference (wrong − unknown): ${((at(wrongMs, 0.5) - at(unknownMs, 0.5)) * 1000).toFixed(0)} µs`)
+  // How large a difference of medians chance alone gives on these samples: the pooled times split at random, 1000 times.
+  const pooled = [...wrongMs, ...unknownMs]
+  const chance: number[] = []
+  for (let r = 0; r < 1000; r++) {
+    for (let j = pooled.length - 1; j > 0; j--) { const x = Math.floor(Math.random() * (j + 1)); [pooled[j], pooled[x]] = [pooled[x]!, pooled[j]!] }
+    const a = pooled.slice(0, wrongMs.length).sort((p, q) => p - q)
+    const b = pooled.slice(wrongMs.length).sort((p, q) => p - q)
+    chance.push(Math.abs(at(a, 0.5) - at(b, 0.5)))
+  }
+  chance.sort((a, b) => a - b)
+  console.log(`  median difference (wrong − unknown): ${((at(wrongMs, 0.5) - at(unknownMs, 0.5)) * 1000).toFixed(0)} µs; by chance alone (random splits of the pooled samples) 95 % of differences are within ±${(at(chance, 0.95) * 1000).toFixed(0)} µs`)
 
   // The plans, on the same data: the worklist query exactly as DossierQueries builds it, and the lookup's one query.
   let captured: { sql: string; bindings: unknown[] } | undefined

@@ -10,7 +10,8 @@ export interface BenchServer {
   base: string
   /** A bearer authorization header for a demo or benchmark account of the data directory. */
   login(username: string): Promise<string>
-  measure(name: string, pick: () => { path: string; headers?: Record<string, string> }, expectStatus: number): Promise<void>
+  /** `connections` overrides the server's default for this measurement. */
+  measure(name: string, pick: () => { path: string; headers?: Record<string, string> }, expectStatus: number, connections?: number): Promise<void>
   stop(): Promise<void>
 }
 
@@ -49,12 +50,12 @@ export async function startBenchServer(dataDir: string, opts: { port: number; se
       const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
       return `Bearer ${((await res.json()) as { accessToken: string }).accessToken}`
     },
-    async measure(name, pick, expectStatus) {
+    async measure(name, pick, expectStatus, connections = opts.connections) {
       const times: number[] = []
       const statuses = new Map<number, number>()
       // Without a callback autocannon returns its tracker: an EventEmitter that is also a promise of the result.
       const instance = autocannon({
-        url: base, connections: opts.connections, duration: opts.seconds,
+        url: base, connections, duration: opts.seconds,
         requests: [{ setupRequest: (req: autocannon.Request) => { const p = pick(); return { ...req, method: 'GET', path: p.path, headers: { ...req.headers, ...(p.headers ?? {}) } } } }],
       }) as unknown as EventEmitter & Promise<autocannon.Result>
       instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
@@ -65,7 +66,7 @@ export async function startBenchServer(dataDir: string, opts: { port: number; se
       times.sort((a, b) => a - b)
       const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(1)
       const unexpected = [...statuses].filter(([s]) => s !== expectStatus)
-      console.log(`${name}: ${times.length} requests, ${result.requests.average.toFixed(0)} req/s, p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, p99 ${q(0.99)} ms${unexpected.length ? `, unexpected statuses ${JSON.stringify(unexpected)}` : ''}`)
+      console.log(`${name}${connections === opts.connections ? '' : ` [${connections} connection${connections === 1 ? '' : 's'}]`}: ${times.length} requests, ${result.requests.average.toFixed(0)} req/s, p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, p99 ${q(0.99)} ms${unexpected.length ? `, unexpected statuses ${JSON.stringify(unexpected)}` : ''}`)
     },
   }
 }

@@ -1,7 +1,7 @@
 // The SQL behind supervision: facts for the reports, overdue lists, step bottlenecks and the process heatmap, always within a unit subtree.
 import type { Knex } from 'knex'
 import { type Instant, localDay, MS_PER_DAY, MS_PER_MINUTE, formatDate, instantAt, parseDate } from '../domain/calendar/index.js'
-import { type Counts06a, type IndicatorFacts, dueFromColumns, zeroCounts } from '../domain/statistics/index.js'
+import { type Counts06a, type IndicatorFacts, dueFromColumns } from '../domain/statistics/index.js'
 
 /** A LIKE pattern for a materialised unit path and everything below it. */
 function subtree(unitPath: string): string {
@@ -120,20 +120,25 @@ export class SupervisionRepository {
       q.groupBy === 'field'
         ? { grp: 'p.field', join: `JOIN procedures p ON p.id = ${alias}.procedure_id` }
         : { grp: `u.name || ' (' || u.id || ')'`, join: `JOIN units u ON u.id = ${alias}.agency_unit_id` }
-    // Summed per group and standing (a handful of rows), then folded into the columns below.
-    const g = grouped('s')
+    const g = grouped('c')
+    const resolved = `c.finish_day <= :to AND c.outcome IN ('early', 'on_time', 'late')`
     const { rows } = await this.knex.raw(
-      `SELECT ${g.grp} AS grp, s.carried, s.online, s.standing, s.overdue, sum(s.n) AS n
-         FROM (SELECT c.procedure_id, c.agency_unit_id, c.receipt_day < :from::date AS carried, c.channel = 'online' AS online,
-                      CASE WHEN c.finish_day <= :to::date THEN c.outcome ELSE 'inProgress' END AS standing,
-                      c.finish_day > :to::date AND NOT c.paused_open
-                        AND (c.overdue_day < :seenDay::date OR (c.overdue_day = :seenDay::date AND NOT c.due_instant)) AS overdue,
-                      sum(c.n) AS n
-                 FROM report_day_counts c
-                WHERE c.unit_path LIKE :prefix AND c.receipt_day <= :to::date AND c.finish_day >= :from::date AND c.n > 0
-                GROUP BY 1, 2, 3, 4, 5, 6) s
-         ${g.join}
-        GROUP BY 1, 2, 3, 4, 5`,
+      `SELECT ${g.grp} AS grp,
+              sum(c.n) AS "receivedTotal",
+              coalesce(sum(c.n) FILTER (WHERE c.receipt_day >= :from AND c.channel = 'online'), 0) AS "receivedOnline",
+              coalesce(sum(c.n) FILTER (WHERE c.receipt_day >= :from AND c.channel <> 'online'), 0) AS "receivedCounterOrPost",
+              coalesce(sum(c.n) FILTER (WHERE c.receipt_day < :from), 0) AS "carriedOver",
+              coalesce(sum(c.n) FILTER (WHERE ${resolved}), 0) AS "resolvedTotal",
+              coalesce(sum(c.n) FILTER (WHERE ${resolved} AND c.outcome = 'early'), 0) AS "resolvedEarly",
+              coalesce(sum(c.n) FILTER (WHERE ${resolved} AND c.outcome = 'on_time'), 0) AS "resolvedOnTime",
+              coalesce(sum(c.n) FILTER (WHERE ${resolved} AND c.outcome = 'late'), 0) AS "resolvedLate",
+              coalesce(sum(c.n) FILTER (WHERE c.finish_day > :to), 0) AS "inProgressTotal",
+              coalesce(sum(c.n) FILTER (WHERE c.finish_day > :to AND NOT c.paused_open
+                AND (c.overdue_day < :seenDay::date OR (c.overdue_day = :seenDay::date AND NOT c.due_instant))), 0) AS "inProgressOverdue",
+              coalesce(sum(c.n) FILTER (WHERE c.finish_day <= :to AND c.outcome = 'closed'), 0) AS "closed"
+         FROM report_day_counts c ${g.join}
+        WHERE c.unit_path LIKE :prefix AND c.receipt_day <= :to::date AND c.finish_day >= :from::date AND c.n > 0
+        GROUP BY 1`,
       period,
     )
     const d = grouped('d')
@@ -151,29 +156,15 @@ export class SupervisionRepository {
         seenMinute: new Date(Math.floor(q.seenAt / MS_PER_MINUTE) * MS_PER_MINUTE), periodEnd: new Date(instantAt(parseDate(q.to), MS_PER_DAY)),
       },
     )
-    const byGroup = new Map<string, Counts06a>()
-    const at = (grp: string) => byGroup.get(grp) ?? byGroup.set(grp, zeroCounts()).get(grp)!
-    for (const r of rows as { grp: string; carried: boolean; online: boolean; standing: string; overdue: boolean; n: string }[]) {
-      const c = at(r.grp)
-      const n = Number(r.n)
-      c.receivedTotal += n
-      if (r.carried) c.carriedOver += n
-      else if (r.online) c.receivedOnline += n
-      else c.receivedCounterOrPost += n
-      if (r.standing === 'closed') c.closed += n
-      else if (r.standing === 'inProgress') {
-        c.inProgressTotal += n
-        if (r.overdue) c.inProgressOverdue += n
-      } else {
-        c.resolvedTotal += n
-        if (r.standing === 'early') c.resolvedEarly += n
-        else if (r.standing === 'on_time') c.resolvedOnTime += n
-        else c.resolvedLate += n
-      }
-    }
-    for (const r of late.rows as { grp: string; n: string }[]) at(r.grp).inProgressOverdue += Number(r.n)
-    for (const c of byGroup.values()) c.inProgressWithin = c.inProgressTotal - c.inProgressOverdue
-    return byGroup
+    const lateOnSeenDay = new Map((late.rows as { grp: string; n: string }[]).map((r) => [r.grp, Number(r.n)]))
+    return new Map(
+      (rows as Record<string, string>[]).map((r) => {
+        const c = Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'grp').map(([k, v]) => [k, Number(v)])) as unknown as Counts06a
+        c.inProgressOverdue += lateOnSeenDay.get(r['grp']!) ?? 0
+        c.inProgressWithin = c.inProgressTotal - c.inProgressOverdue
+        return [r['grp']!, c]
+      }),
+    )
   }
 
   /**
