@@ -177,11 +177,11 @@ t.test('the dossier form editor: schema and metadata side by side, the preview f
   t.equal(await schema.getAttribute('aria-invalid'), 'true')
   t.ok(await fieldTitled('Nhãn mới của trường').first().isVisible())
 
-  // Saving refuses invalid JSON; fixed, the draft saves and the change is the form field's label.
+  // Saving refuses invalid JSON; fixed, the draft saves (Ctrl+S from the text) and the change is the form field's label.
   await page.getByRole('button', { name: 'Lưu bản nháp' }).click()
   await page.getByRole('alert').filter({ hasText: 'không phải JSON hợp lệ' }).waitFor()
   await schema.fill(before.replace(`"vi": "${label}"`, '"vi": "Nhãn mới của trường"'))
-  await page.getByRole('button', { name: 'Lưu bản nháp' }).click()
+  await schema.press('Control+s')
   await page.getByRole('status').filter({ hasText: 'Đã lưu bản nháp.' }).waitFor()
   // The procedure list says a draft is open and leads back to it; its versions list what it changes.
   await page.getByRole('link', { name: 'Thiết kế quy trình' }).first().click()

@@ -54,7 +54,7 @@ interface Props {
 }
 
 // The little of diagram-js's services this component uses.
-interface Shape { id: string; type: string; waypoints?: unknown; labelTarget?: unknown; businessObject?: { name?: string } }
+interface Shape { id: string; type: string; parent?: Shape; waypoints?: unknown; labelTarget?: unknown; businessObject?: { name?: string } }
 interface Box { x: number; y: number; width: number; height: number }
 interface Services {
   eventBus: { on(event: string, priority: number | ((event: never) => unknown), listener?: (event: never) => unknown): void }
@@ -153,7 +153,8 @@ export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEdito
     const byElement = new Map<string, string[]>()
     for (const p of problems) byElement.set(p.elementId, [...(byElement.get(p.elementId) ?? []), p.message])
     for (const [id, messages] of byElement) {
-      if (!registry.get(id)) continue
+      // The process itself (the root) has no shape to outline or pin a badge on; the list names it.
+      if (!registry.get(id)?.parent) continue
       canvas.addMarker(id, 'motcua-problem')
       marked.current.push(id)
       overlays.add(id, 'motcua-problem', {
@@ -175,7 +176,7 @@ export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEdito
       const element = modeler && service(modeler, 'elementRegistry').get(elementId)
       if (!modeler || !element) return false
       service(modeler, 'selection').select(element)
-      if (!element.waypoints) service(modeler, 'canvas').scrollToElement(element)
+      if (!element.waypoints && element.parent) service(modeler, 'canvas').scrollToElement(element)
       return true
     },
     nameOf(elementId) {

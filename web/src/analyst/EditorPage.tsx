@@ -98,6 +98,22 @@ function Editor({ slug, version, definition, xml, published }: { slug: string; v
     navigate(`/thiet-ke/${slug}`, { state: { published: version } })
   })
   const busy = saveAction.busy || validateAction.busy || publishAction.busy
+
+  // Ctrl+S (⌘S) saves the draft, as in a desktop editor, instead of saving the web page.
+  const saveShortcut = useRef(() => {})
+  saveShortcut.current = () => {
+    if (!published && !busy) void saveAction.run()
+  }
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+        e.preventDefault()
+        saveShortcut.current()
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [])
   const actionError = saveAction.error ?? validateAction.error ?? publishAction.error
 
   const elementProblems = useMemo(() => problems.filter((p): p is DefinitionProblem & { elementId: string } => !!p.elementId), [problems])
@@ -136,7 +152,7 @@ function Editor({ slug, version, definition, xml, published }: { slug: string; v
         </div>
       ) : (
         <div className="editor-toolbar row" role="toolbar" aria-label={tr('Thao tác với bản nháp', 'Draft actions')}>
-          <button type="button" className="secondary" disabled={busy} onClick={() => saveAction.run()}>
+          <button type="button" className="secondary" disabled={busy} onClick={() => saveAction.run()} aria-keyshortcuts="Control+S" title="Ctrl+S">
             {tr('Lưu bản nháp', 'Save draft')}
           </button>
           <button type="button" className="secondary" disabled={busy} onClick={() => validateAction.run()}>
