@@ -1,14 +1,17 @@
-// The officer area: its pages and menu entries (placeholder until the area is built).
-import type { Area } from '../routes.js'
-import { useLang } from '../i18n.js'
-import { PageTitle } from '../ui.js'
+// The officer workspace: the worklist, one task with its dossier and decision form, and counter intake.
+import type { Area, Kind } from '../routes.js'
+import { CounterIntakePage } from './CounterIntakePage.js'
+import { TaskPage } from './TaskPage.js'
+import { WorklistPage } from './WorklistPage.js'
+import './officer.css'
 
-function OfficerHome() {
-  const { tr } = useLang()
-  return <PageTitle title={tr('Nhiệm vụ', 'Tasks')}>{tr('Nhiệm vụ', 'Tasks')}</PageTitle>
-}
+const staff: Kind[] = ['officer', 'supervisor']
 
 export const officerArea: Area = {
-  routes: [{ path: '/can-bo', element: <OfficerHome />, kinds: ['officer', 'supervisor'] }],
-  nav: [{ to: '/can-bo', vi: 'Nhiệm vụ', en: 'Tasks', kinds: ['officer', 'supervisor'] }],
+  routes: [
+    { path: '/can-bo', element: <WorklistPage />, kinds: staff },
+    { path: '/can-bo/nhiem-vu/:taskKey', element: <TaskPage />, kinds: staff },
+    { path: '/can-bo/tiep-nhan', element: <CounterIntakePage />, kinds: staff },
+  ],
+  nav: [{ to: '/can-bo', vi: 'Nhiệm vụ', en: 'Tasks', kinds: staff }],
 }

@@ -1,0 +1,203 @@
+// A procedure's JSON-schema dossier form in react-jsonschema-form: its x-ui hints (labels, help, order, widgets,
+// select labels, address parts) become titles and a uiSchema, and validation speaks Vietnamese with the server's words.
+import { forwardRef, useMemo } from 'react'
+import Form from '@rjsf/core'
+import { englishStringTranslator, TranslatableString, type ErrorListProps, type RJSFSchema, type RJSFValidationError, type UiSchema } from '@rjsf/utils'
+import { formErrorMessage } from '../../../src/catalogue/form-rules.js'
+import { useLang, type Lang } from '../i18n.js'
+import { InterpretingValidator } from './form-validator.js'
+import type { Localized } from './types.js'
+
+/** The 34 provinces and cities from 1 July 2025, offered as suggestions for an address's province part. */
+export const provinces = [
+  'Thành phố Hà Nội', 'Thành phố Huế', 'Thành phố Hải Phòng', 'Thành phố Đà Nẵng', 'Thành phố Hồ Chí Minh', 'Thành phố Cần Thơ',
+  'Tỉnh Lai Châu', 'Tỉnh Điện Biên', 'Tỉnh Sơn La', 'Tỉnh Lạng Sơn', 'Tỉnh Quảng Ninh', 'Tỉnh Thanh Hóa', 'Tỉnh Nghệ An', 'Tỉnh Hà Tĩnh',
+  'Tỉnh Cao Bằng', 'Tỉnh Tuyên Quang', 'Tỉnh Lào Cai', 'Tỉnh Thái Nguyên', 'Tỉnh Phú Thọ', 'Tỉnh Bắc Ninh', 'Tỉnh Hưng Yên', 'Tỉnh Ninh Bình',
+  'Tỉnh Quảng Trị', 'Tỉnh Quảng Ngãi', 'Tỉnh Gia Lai', 'Tỉnh Khánh Hòa', 'Tỉnh Lâm Đồng', 'Tỉnh Đắk Lắk', 'Tỉnh Đồng Nai', 'Tỉnh Tây Ninh',
+  'Tỉnh Vĩnh Long', 'Tỉnh Đồng Tháp', 'Tỉnh Cà Mau', 'Tỉnh An Giang',
+]
+
+interface UiHints {
+  label?: Localized
+  help?: Localized
+  placeholder?: Localized
+  widget?: string
+  order?: string[]
+  options?: Array<{ value: string | number | boolean; label: Localized }>
+  addressParts?: Array<'province' | 'district' | 'commune' | 'street'>
+}
+
+/** The property names the forms give each address part. */
+const addressNames: Record<'province' | 'district' | 'commune' | 'street', string[]> = {
+  province: ['tinh', 'tinhThanhPho', 'province'],
+  district: ['huyen', 'quanHuyen', 'district'],
+  commune: ['xa', 'phuongXa', 'commune'],
+  street: ['diaChiChiTiet', 'soNhaDuong', 'street'],
+}
+
+type Node = Record<string, unknown> & { 'x-ui'?: UiHints; properties?: Record<string, Node>; items?: Node }
+
+const pick = (l: Localized | undefined, lang: Lang) => (l ? (lang === 'en' && l.en ? l.en : l.vi) : undefined)
+
+/** Inputs each x-ui widget becomes (rjsf's own widgets, with input types where the browser helps). */
+function widgetUi(ui: UiHints): UiSchema {
+  switch (ui.widget) {
+    case 'textarea':
+      return { 'ui:widget': 'textarea' }
+    case 'date':
+      return { 'ui:widget': 'date' }
+    case 'select':
+      return { 'ui:widget': 'select' }
+    case 'radio':
+      return { 'ui:widget': 'radio' }
+    case 'checkbox':
+      return { 'ui:widget': 'checkbox' }
+    case 'email':
+      return { 'ui:widget': 'email', 'ui:autocomplete': 'email' }
+    case 'phone':
+      return { 'ui:options': { inputType: 'tel' }, 'ui:autocomplete': 'tel' }
+    case 'cccd':
+      return { 'ui:options': { inputType: 'text' }, 'ui:autocomplete': 'off' }
+    case 'money':
+    case 'number':
+      return { 'ui:widget': 'updown' }
+    default:
+      return {}
+  }
+}
+
+/** The schema with titles in the chosen language (and province suggestions), and the matching uiSchema. */
+export function toRjsf(form: Record<string, unknown>, lang: Lang): { schema: RJSFSchema; uiSchema: UiSchema } {
+  const walk = (node: Node): { schema: Node; ui: UiSchema } => {
+    const hints = node['x-ui'] ?? {}
+    const schema: Node = { ...node }
+    const ui: UiSchema = { ...widgetUi(hints) }
+    const title = pick(hints.label, lang)
+    if (title) schema['title'] = title
+    const help = pick(hints.help, lang)
+    if (help) ui['ui:help'] = help
+    const placeholder = pick(hints.placeholder, lang)
+    if (placeholder) ui['ui:placeholder'] = placeholder
+    if (hints.options) ui['ui:enumNames'] = Object.fromEntries(hints.options.map((o) => [String(o.value), pick(o.label, lang) ?? String(o.value)]))
+    if (node.properties) {
+      const props: Record<string, Node> = {}
+      const names = Object.keys(node.properties)
+      for (const name of names) {
+        const child = walk(node.properties[name]!)
+        props[name] = child.schema
+        ui[name] = child.ui
+      }
+      // An address asks for its parts in order (province, district, commune, street); the province suggests the
+      // provinces. Its properties are found by their conventional names: the API's JSON (jsonb) does not keep the
+      // authored key order, so the order must come from the hints.
+      let order = hints.order
+      if (hints.widget === 'address' && hints.addressParts) {
+        const found = hints.addressParts.map((part) => addressNames[part].find((n) => n in props)).filter((n): n is string => Boolean(n))
+        const province = found[hints.addressParts.indexOf('province')]
+        if (province) props[province] = { ...props[province]!, examples: provinces }
+        if (!order) {
+          order = found
+          // The validator reports errors in this order too.
+          schema['x-ui'] = { ...hints, order }
+        }
+        ui['ui:classNames'] = 'address-field'
+      }
+      schema.properties = props
+      if (order) ui['ui:order'] = [...order, '*']
+    }
+    if (node.items && typeof node.items === 'object' && !Array.isArray(node.items)) {
+      const item = walk(node.items)
+      schema.items = item.schema
+      ui['items'] = item.ui
+    }
+    return { schema, ui }
+  }
+  const { $schema: _s, $id: _i, ...root } = form as Node
+  const { schema, ui } = walk(root as Node)
+  return { schema: schema as RJSFSchema, uiSchema: ui }
+}
+
+/** Interprets the schema (ajv's generated code is refused by the page's CSP); the forms' formats included. */
+export const formValidator = new InterpretingValidator()
+
+/** Each error in the language of the page, in the server's words, named by its field's label. */
+export function localizeErrors(lang: Lang) {
+  return (errors: RJSFValidationError[]): RJSFValidationError[] =>
+    errors.map((e) => {
+      // An error without a keyword is rjsf's own (a schema that did not compile): keep its words.
+      if (!e.name) return e
+      const message = formErrorMessage(e.name ?? '', (e.params ?? {}) as Record<string, unknown>, e.message)[lang]
+      return { ...e, message, stack: e.title ? `${e.title}: ${message}` : message }
+    })
+}
+
+const viStrings: Partial<Record<TranslatableString, string>> = {
+  [TranslatableString.ErrorsLabel]: 'Vui lòng sửa các lỗi sau',
+  [TranslatableString.AddItemButton]: 'Thêm mục',
+  [TranslatableString.AddButton]: 'Thêm',
+  [TranslatableString.RemoveButton]: 'Xoá',
+  [TranslatableString.MoveUpButton]: 'Lên trên',
+  [TranslatableString.MoveDownButton]: 'Xuống dưới',
+  [TranslatableString.CopyButton]: 'Sao chép',
+  [TranslatableString.YesLabel]: 'Có',
+  [TranslatableString.NoLabel]: 'Không',
+  [TranslatableString.ArrayItemTitle]: 'Mục',
+  [TranslatableString.EmptyArray]: 'Chưa có mục nào. Bấm nút bên dưới để thêm.',
+  [TranslatableString.OptionalObjectAdd]: 'Thêm thông tin (không bắt buộc)',
+  [TranslatableString.OptionalObjectRemove]: 'Bỏ thông tin này',
+  [TranslatableString.OptionalObjectEmptyMsg]: 'Không có thông tin',
+  [TranslatableString.ClearLabel]: 'Xoá',
+  [TranslatableString.NowLabel]: 'Hôm nay',
+  [TranslatableString.IncrementAriaLabel]: 'Tăng 1',
+  [TranslatableString.DecrementAriaLabel]: 'Giảm 1',
+}
+
+/** The list of mistakes above the form, announced when it appears. */
+function ErrorList({ errors, registry }: ErrorListProps) {
+  return (
+    <div className="alert alert-error form-errors" role="alert">
+      <strong>{registry.translateString(TranslatableString.ErrorsLabel)}</strong>
+      <ul>
+        {errors.map((e, i) => (
+          <li key={i}>{e.stack}</li>
+        ))}
+      </ul>
+    </div>
+  )
+}
+
+export interface DossierFormProps {
+  form: Record<string, unknown>
+  formData: Record<string, unknown>
+  onChange?: (data: Record<string, unknown>) => void
+  readonly?: boolean
+  idPrefix?: string
+}
+
+/** The rjsf form; its own submit button is hidden (the page submits through the ref's validateForm()). */
+export const DossierForm = forwardRef<Form, DossierFormProps>(function DossierForm({ form, formData, onChange, readonly, idPrefix = 'root' }, ref) {
+  const { lang } = useLang()
+  const { schema, uiSchema } = useMemo(() => toRjsf(form, lang), [form, lang])
+  const transformErrors = useMemo(() => localizeErrors(lang), [lang])
+  return (
+    <Form
+      ref={ref}
+      className={`dossier-form${readonly ? ' readonly' : ''}`}
+      schema={schema}
+      uiSchema={uiSchema}
+      formData={formData}
+      validator={formValidator}
+      idPrefix={idPrefix}
+      readonly={readonly}
+      noHtml5Validate
+      showErrorList="top"
+      focusOnFirstError
+      transformErrors={transformErrors}
+      templates={{ ErrorListTemplate: ErrorList }}
+      translateString={(key, params) => (lang === 'vi' && viStrings[key] ? viStrings[key]! : englishStringTranslator(key, params))}
+      onChange={(e) => onChange?.((e.formData ?? {}) as Record<string, unknown>)}
+    >
+      <></>
+    </Form>
+  )
+})

@@ -1,0 +1,125 @@
+// /can-bo/tiep-nhan: counter intake — the officer enters a walk-in applicant's dossier (procedure, agency, applicant,
+// form, result delivery) with one Idempotency-Key per entry, so a retried click cannot create a second dossier.
+import { useRef, useState } from 'react'
+import { Link } from 'react-router'
+import type Form from '@rjsf/core'
+import { api } from '../api.js'
+import { useAuth } from '../auth.js'
+import { useLang } from '../i18n.js'
+import { Loading, PageTitle, ProblemAlert, StatusBadge, useAction, useAsync } from '../ui.js'
+import { DossierForm } from '../citizen/dossier-form.js'
+import { AgencyDeliveryFields } from '../citizen/agency-delivery.js'
+import type { Agency, CommandResult, Delivery, ProcedureDetail, ProcedureSummary } from '../citizen/types.js'
+
+const newKey = () => `counter-${Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')}`
+
+export function CounterIntakePage() {
+  const { tr } = useLang()
+  const [slug, setSlug] = useState('')
+  const procedures = useAsync((signal) => api<{ items: ProcedureSummary[] }>('/api/procedures', { query: { limit: 100 }, signal }), [])
+  return (
+    <section>
+      <PageTitle title={tr('Tiếp nhận trực tiếp', 'Counter intake')}>{tr('Tiếp nhận hồ sơ trực tiếp', 'Enter a walk-in dossier')}</PageTitle>
+      <p>
+        <Link to="/can-bo">← {tr('Danh sách công việc', 'Worklist')}</Link>
+      </p>
+      <div className="panel form">
+        <label htmlFor="ci-procedure">{tr('Thủ tục', 'Procedure')}</label>
+        <select id="ci-procedure" value={slug} onChange={(e) => setSlug(e.target.value)}>
+          <option value="">{tr('— Chọn thủ tục —', '— Choose —')}</option>
+          {(procedures.data?.items ?? []).map((p) => (
+            <option key={p.slug} value={p.slug}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+        <ProblemAlert error={procedures.error} />
+      </div>
+      {slug && <IntakeForm key={slug} slug={slug} />}
+    </section>
+  )
+}
+
+function IntakeForm({ slug }: { slug: string }) {
+  const { tr } = useLang()
+  const { user } = useAuth()
+  const formRef = useRef<Form>(null)
+  const key = useRef(newKey())
+  const loaded = useAsync(async (signal) => {
+    const [procedure, agencies] = await Promise.all([
+      api<ProcedureDetail>(`/api/procedures/${slug}`, { signal }),
+      api<{ items: Agency[] }>(`/api/procedures/${slug}/agencies`, { signal }),
+    ])
+    return { procedure, agencies: agencies.items }
+  }, [slug])
+  const [formData, setFormData] = useState<Record<string, unknown>>({})
+  const [agency, setAgency] = useState('')
+  const [delivery, setDelivery] = useState<Delivery | ''>('counter')
+  const [applicant, setApplicant] = useState({ name: '', idNumber: '', phone: '', email: '' })
+  const [result, setResult] = useState<CommandResult | null>(null)
+  const submit = useAction(async () => {
+    if (!formRef.current?.validateForm()) return
+    const a = Object.fromEntries(Object.entries(applicant).map(([k, v]) => [k, v.trim()]).filter(([, v]) => v))
+    const chosen = agency || (loaded.data?.agencies.some((x) => x.unitId === user?.unitId) ? user!.unitId : '')
+    setResult(
+      await api<CommandResult>('/api/counter/dossiers', {
+        method: 'POST',
+        headers: { 'idempotency-key': key.current },
+        body: { procedure: slug, agencyUnitId: chosen, formData, deliveryMethod: delivery, applicant: a },
+      }),
+    )
+  })
+  if (loaded.error) return <ProblemAlert error={loaded.error} />
+  if (!loaded.data) return <Loading />
+  const { procedure, agencies } = loaded.data
+  if (result) {
+    return (
+      <div className="panel alert-ok" role="status" data-testid="intake-done">
+        <p>
+          {tr('Đã nhập hồ sơ', 'Dossier entered')} <StatusBadge status={result.status} />. {tr('Hồ sơ nằm trong danh sách công việc tiếp nhận của Bộ phận Một cửa; mã hồ sơ được cấp khi tiếp nhận.', 'It is in the counter’s reception tasks; the code is given at reception.')}
+        </p>
+        <p className="row">
+          <Link className="button" to="/can-bo">
+            {tr('Về danh sách công việc', 'Back to the worklist')}
+          </Link>
+        </p>
+      </div>
+    )
+  }
+  const ownAgency = agencies.some((x) => x.unitId === user?.unitId) ? user!.unitId! : ''
+  return (
+    <>
+      <div className="panel form">
+        <h2>{tr('Người nộp hồ sơ', 'Applicant')}</h2>
+        <label htmlFor="ci-name">{tr('Họ tên / tên tổ chức', 'Name')}</label>
+        <input id="ci-name" required value={applicant.name} onChange={(e) => setApplicant({ ...applicant, name: e.target.value })} />
+        <label htmlFor="ci-id">{tr('Số CCCD / mã số thuế', 'ID number / tax code')}</label>
+        <input id="ci-id" inputMode="numeric" value={applicant.idNumber} onChange={(e) => setApplicant({ ...applicant, idNumber: e.target.value })} />
+        <label htmlFor="ci-phone">{tr('Điện thoại', 'Phone')}</label>
+        <input id="ci-phone" type="tel" value={applicant.phone} onChange={(e) => setApplicant({ ...applicant, phone: e.target.value })} />
+        <label htmlFor="ci-email">{tr('Thư điện tử', 'E-mail')}</label>
+        <input id="ci-email" type="email" value={applicant.email} onChange={(e) => setApplicant({ ...applicant, email: e.target.value })} />
+        <AgencyDeliveryFields
+          idPrefix="ci"
+          agencies={agencies}
+          agencyUnitId={agency || ownAgency}
+          onAgency={setAgency}
+          offered={procedure.resultDelivery}
+          delivery={delivery}
+          onDelivery={setDelivery}
+        />
+      </div>
+      <div className="panel">
+        <h2>{tr('Tờ khai', 'Form')}</h2>
+        <DossierForm ref={formRef} form={procedure.form} formData={formData} onChange={setFormData} idPrefix="tk" />
+      </div>
+      <div className="panel">
+        <p className="muted small">{tr('Giấy tờ bản giấy được kiểm tra tại quầy khi tiếp nhận.', 'Paper documents are checked at the counter at reception.')}</p>
+        <ProblemAlert error={submit.error} />
+        <button type="button" onClick={() => void submit.run()} disabled={submit.busy || !applicant.name.trim()}>
+          {tr('Nhập hồ sơ', 'Enter the dossier')}
+        </button>
+      </div>
+    </>
+  )
+}
