@@ -29,7 +29,7 @@ export function dossierContext(app: FastifyInstance): DossierContext {
     const knex = app.db.knex
     // The service's engine calls go through its relay right after commit; the runtime's periodic relay
     // (started with the engine) retries whatever is left pending.
-    const service = new DossierService({ knex, engine: app.engine })
+    const service = new DossierService({ knex, engine: app.engine, portalUrl: app.config.publicBaseUrl })
     const queries = new DossierQueries(knex, app.engine)
     const sandbox = new SandboxPaymentProvider(createHmac('sha256', app.config.jwtSecret).update('motcua.payments.sandbox').digest('hex'))
     // The sandbox takes no money: offered everywhere but production, where only a real gateway may confirm a payment.
