@@ -400,6 +400,23 @@ export function refusedRequests(route: Route, ctx: RouteContext): fc.Arbitrary<H
   return arbitraries.length ? fc.oneof(...arbitraries) : undefined
 }
 
+/**
+ * Hostile text the route's query schema accepts (injection strings, Unicode tricks, prototype words in free-text
+ * filters and cursors): the route may answer or refuse, but never fail, and a read changes nothing.
+ */
+export function acceptedHostileQueries(route: Route, ctx: RouteContext): fc.Arbitrary<HostileRequest> | undefined {
+  const check = checker({ ...objectSchema(route.params, 'query'), additionalProperties: false })
+  if (!check || route.method !== 'GET') return undefined
+  const candidates = route.params
+    .filter((p) => p.in === 'query')
+    .flatMap((p) => hostileStrings.filter((v) => v.length > 0 && check({ ...(ctx.query ?? {}), [p.name]: v })).map((v) => [p.name, v] as const))
+  if (candidates.length === 0) return undefined
+  return fc.constantFrom(...candidates).map(([key, value]): HostileRequest => {
+    const query = { ...(ctx.query ?? {}), [key]: value }
+    return { why: `accepted query ${key}=${JSON.stringify(value.slice(0, 60))}`, method: route.method, url: urlOf(route, ctx.params) + queryString(query), headers: ctx.authorization ? { authorization: ctx.authorization } : {} }
+  })
+}
+
 /** Query strings and headers a route without input ignores; it must still answer below 500 with nothing changed. */
 export function ignoredInput(route: Route, ctx: RouteContext, withAuthorization: boolean): fc.Arbitrary<HostileRequest> {
   return fc.record({

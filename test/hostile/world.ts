@@ -8,7 +8,8 @@ import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { apiClient, type ApiClient } from '../helpers/api.js'
 import { birthForm } from '../helpers/dossiers.js'
 import { makePdf } from '../helpers/files.js'
-import { assertAllRefused, ignoredInput, problemShape, refusedRequests, routesOf, settled, type Route, type RouteContext } from './support.js'
+import type { LightMyRequestResponse } from 'fastify'
+import { acceptedHostileQueries, assertAllRefused, ignoredInput, problemShape, refusedRequests, routesOf, settled, type Route, type RouteContext } from './support.js'
 
 /**
  * Every route and the account that may call it (null: no login). A route missing here fails coverage.test.ts, so a new
@@ -37,6 +38,7 @@ export const routeCallers: Record<string, { area: Area; as: string | null }> = {
   'GET /api/procedures': { area: 'catalogue', as: null },
   'POST /api/procedures': { area: 'catalogue', as: 'phantich' },
   'GET /api/procedures/:slug': { area: 'catalogue', as: null },
+  'GET /api/procedures/:slug/agencies': { area: 'catalogue', as: null },
   'GET /api/procedures/:slug/versions': { area: 'catalogue', as: 'phantich' },
   'GET /api/procedures/:slug/versions/:version': { area: 'catalogue', as: 'phantich' },
   'PUT /api/procedures/:slug/versions/:version': { area: 'catalogue', as: 'phantich' },
@@ -80,6 +82,10 @@ export const routeCallers: Record<string, { area: Area; as: string | null }> = {
   'GET /api/supervision/indicators': { area: 'tasks-supervision', as: 'lanhdao-xa' },
   'GET /api/supervision/heatmap': { area: 'tasks-supervision', as: 'lanhdao-xa' },
   'GET /api/supervision/public/daily': { area: 'tasks-supervision', as: null },
+  'GET /api/supervision/units': { area: 'tasks-supervision', as: 'lanhdao-xa' },
+  'GET /api/supervision/officers': { area: 'tasks-supervision', as: 'lanhdao-xa' },
+  'GET /api/supervision/processes': { area: 'tasks-supervision', as: 'lanhdao-xa' },
+  'GET /api/supervision/processes/:slug/versions/:version': { area: 'tasks-supervision', as: 'lanhdao-xa' },
 }
 
 export type Area = 'auth-public' | 'catalogue' | 'dossiers' | 'tasks-supervision'
@@ -167,7 +173,7 @@ export async function hostileWorld(t: Test, opts: { dossier?: boolean } = {}): P
   // Someone else's, or nobody's: each must answer as if it did not exist (or is not the caller's to touch).
   const foreign: Record<string, string[]> = {
     draftId: [otherDraftId, randomUUID()], dossierId: [randomUUID(), otherDraftId, '00000000-0000-0000-0000-000000000000'], fileId: [randomUUID()],
-    taskKey: ['999999999', 'no-such-task'], componentId: ['no-such-component'], slug: ['no-such-procedure'], version: ['999'], provider: ['paypal'],
+    taskKey: ['999999999', 'no-such-task'], componentId: ['no-such-component'], slug: ['no-such-procedure'], version: ['999', '2147483647'], provider: ['paypal'],
   }
   const queries: Record<string, Record<string, unknown>> = {
     'GET /api/public/dossiers/lookup': { code: 'XA-2026-000001', idNumber: '001090000001' },
@@ -176,6 +182,7 @@ export async function hostileWorld(t: Test, opts: { dossier?: boolean } = {}): P
     'GET /api/supervision/bottlenecks': { month: '2026-03' },
     'GET /api/supervision/reports/06a': { month: '2026-03' },
     'GET /api/supervision/indicators': { month: '2026-03' },
+    'GET /api/supervision/officers': { taskKey },
   }
   return {
     ...built, api, routes, draftId, dossierId, fileId, taskKey, otherDraftId,
@@ -191,6 +198,9 @@ export async function hostileWorld(t: Test, opts: { dossier?: boolean } = {}): P
     },
   }
 }
+
+/** Any answer but a failure: below 500, and a problem when it refuses. */
+const neverFails = (res: LightMyRequestResponse) => (res.statusCode >= 500 ? `status ${res.statusCode}: ${res.body.slice(0, 300)}` : res.statusCode >= 400 ? problemShape(res) : undefined)
 
 /** The routes of one area, each attacked with requests it must refuse. */
 export async function attackArea(t: Test, w: HostileWorld, area: Area): Promise<void> {
@@ -210,9 +220,13 @@ export async function attackArea(t: Test, w: HostileWorld, area: Area): Promise<
       })
     } else {
       await t.test(`${route.key}: takes no input; hostile query strings and request ids never make it fail`, async (t) => {
-        await assertAllRefused(t, w.app, w.db.knex, route, ignoredInput(route, ctx, false), {
-          accept: (res) => (res.statusCode >= 500 && res.statusCode !== 503 ? `status ${res.statusCode}` : res.statusCode >= 400 ? problemShape(res) : undefined),
-        })
+        await assertAllRefused(t, w.app, w.db.knex, route, ignoredInput(route, ctx, false), { accept: neverFails })
+      })
+    }
+    const accepted = acceptedHostileQueries(route, ctx)
+    if (accepted) {
+      await t.test(`${route.key}: hostile text its query schema accepts (injection strings, Unicode tricks) never makes it fail`, async (t) => {
+        await assertAllRefused(t, w.app, w.db.knex, route, accepted, { accept: neverFails })
       })
     }
   }

@@ -15,7 +15,8 @@ export const slugParams = {
 
 export const versionParams = {
   type: 'object',
-  properties: { ...slugParams.properties, version: { type: 'integer', minimum: 1 } },
+  // The bound of the integer column: a larger number (a valid integer to ajv) failed in PostgreSQL with a 500.
+  properties: { ...slugParams.properties, version: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } },
   required: ['slug', 'version'],
   additionalProperties: false,
 } as const
@@ -194,7 +195,7 @@ const itemChanges = {
 
 export const diffQuery = {
   type: 'object',
-  properties: { from: { type: 'integer', minimum: 1, description: 'the version to compare against (default: the one before)' } },
+  properties: { from: { type: 'integer', minimum: 1, maximum: 2_147_483_647, description: 'the version to compare against (default: the one before)' } },
   additionalProperties: false,
 } as const
 

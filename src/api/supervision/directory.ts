@@ -45,7 +45,7 @@ const processList = {
 } as const
 const processParams = {
   type: 'object',
-  properties: { slug: { type: 'string', pattern: '^[a-z0-9-]{1,120}$' }, version: { type: 'integer', minimum: 1 } },
+  properties: { slug: { type: 'string', pattern: '^[a-z0-9-]{1,120}$' }, version: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } },
   required: ['slug', 'version'],
   additionalProperties: false,
 } as const
