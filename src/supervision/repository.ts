@@ -1,6 +1,6 @@
 // The SQL behind supervision: facts for the reports, overdue lists, step bottlenecks and the process heatmap, always within a unit subtree.
 import type { Knex } from 'knex'
-import { type Instant, localDay, MS_PER_DAY, MS_PER_MINUTE, formatDate, instantAt, parseDate } from '../domain/calendar/index.js'
+import { type Instant, localDay, localTimeOfDay, MS_PER_DAY, MS_PER_MINUTE, formatDate, instantAt, parseDate } from '../domain/calendar/index.js'
 import { type Counts06a, type IndicatorFacts, dueFromColumns } from '../domain/statistics/index.js'
 
 /** A LIKE pattern for a materialised unit path and everything below it. */
@@ -115,7 +115,9 @@ export class SupervisionRepository {
    */
   async reportCounts(q: CountsQuery): Promise<Map<string, Counts06a>> {
     const seenDay = localDay(q.seenAt)
-    const period = { prefix: subtree(q.unitPath), from: q.from, to: q.to, seenDay: formatDate(seenDay) }
+    // Seen in a day's last minute (a past period is seen at its end): every instant due of that day, before 23:59, is late.
+    const lastMinute = localTimeOfDay(q.seenAt) >= (23 * 60 + 59) * MS_PER_MINUTE
+    const period = { prefix: subtree(q.unitPath), from: q.from, to: q.to, seenDay: formatDate(seenDay), lastMinute }
     const grouped = (alias: string) =>
       q.groupBy === 'field'
         ? { grp: 'p.field', join: `JOIN procedures p ON p.id = ${alias}.procedure_id` }
@@ -134,7 +136,7 @@ export class SupervisionRepository {
               coalesce(sum(c.n) FILTER (WHERE ${resolved} AND c.outcome = 'late'), 0) AS "resolvedLate",
               coalesce(sum(c.n) FILTER (WHERE c.finish_day > :to), 0) AS "inProgressTotal",
               coalesce(sum(c.n) FILTER (WHERE c.finish_day > :to AND NOT c.paused_open
-                AND (c.overdue_day < :seenDay::date OR (c.overdue_day = :seenDay::date AND NOT c.due_instant))), 0) AS "inProgressOverdue",
+                AND (c.overdue_day < :seenDay::date OR (c.overdue_day = :seenDay::date AND (NOT c.due_instant OR :lastMinute)))), 0) AS "inProgressOverdue",
               coalesce(sum(c.n) FILTER (WHERE c.finish_day <= :to AND c.outcome = 'closed'), 0) AS "closed"
          FROM report_day_counts c ${g.join}
         WHERE c.unit_path LIKE :prefix AND c.receipt_day <= :to::date AND c.finish_day >= :from::date AND c.n > 0
@@ -142,7 +144,7 @@ export class SupervisionRepository {
       period,
     )
     const d = grouped('d')
-    const late = await this.knex.raw(
+    const late = lastMinute ? { rows: [] } : await this.knex.raw(
       `SELECT ${d.grp} AS grp, count(*) AS n
          FROM dossiers d ${d.join}
         WHERE d.accepted_at IS NOT NULL AND coalesce(d.original_due_at, d.due_at) >= :dayStart AND coalesce(d.original_due_at, d.due_at) < :seenMinute
