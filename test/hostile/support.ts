@@ -401,19 +401,23 @@ export function refusedRequests(route: Route, ctx: RouteContext): fc.Arbitrary<H
 }
 
 /**
- * Hostile text the route's query schema accepts (injection strings, Unicode tricks, prototype words in free-text
- * filters and cursors): the route may answer or refuse, but never fail, and a read changes nothing.
+ * Hostile text the route's query or path schema accepts (injection strings, Unicode tricks, prototype words in
+ * free-text filters, cursors and keys, huge numbers): the route may answer or refuse, but never fail, and a read changes nothing.
  */
 export function acceptedHostileQueries(route: Route, ctx: RouteContext): fc.Arbitrary<HostileRequest> | undefined {
-  const check = checker({ ...objectSchema(route.params, 'query'), additionalProperties: false })
-  if (!check || route.method !== 'GET') return undefined
-  const candidates = route.params
-    .filter((p) => p.in === 'query')
-    .flatMap((p) => hostileStrings.filter((v) => v.length > 0 && check({ ...(ctx.query ?? {}), [p.name]: v })).map((v) => [p.name, v] as const))
+  const checkQuery = checker({ ...objectSchema(route.params, 'query'), additionalProperties: false })
+  const checkPath = checker(objectSchema(route.params, 'path'))
+  if (!checkQuery || !checkPath || route.method !== 'GET') return undefined
+  const candidates = route.params.flatMap((p) => {
+    if (p.in === 'header') return []
+    const valid = (v: string) => (p.in === 'query' ? checkQuery({ ...(ctx.query ?? {}), [p.name]: v }) : checkPath({ ...ctx.params, [p.name]: v }))
+    return hostileStrings.filter((v) => v.length > 0 && valid(v)).map((v) => [p, v] as const)
+  })
   if (candidates.length === 0) return undefined
-  return fc.constantFrom(...candidates).map(([key, value]): HostileRequest => {
-    const query = { ...(ctx.query ?? {}), [key]: value }
-    return { why: `accepted query ${key}=${JSON.stringify(value.slice(0, 60))}`, method: route.method, url: urlOf(route, ctx.params) + queryString(query), headers: ctx.authorization ? { authorization: ctx.authorization } : {} }
+  return fc.constantFrom(...candidates).map(([p, value]): HostileRequest => {
+    const query = { ...(ctx.query ?? {}), ...(p.in === 'query' ? { [p.name]: value } : {}) }
+    const params = { ...ctx.params, ...(p.in === 'path' ? { [p.name]: value } : {}) }
+    return { why: `accepted ${p.in} ${p.name}=${JSON.stringify(value.slice(0, 60))}`, method: route.method, url: urlOf(route, params) + queryString(query), headers: ctx.authorization ? { authorization: ctx.authorization } : {} }
   })
 }
 
