@@ -15,6 +15,10 @@ async function analystPage() {
   const errors: string[] = []
   pageErrors.set(page, errors)
   page.on('pageerror', (err) => errors.push(err.message))
+  // Console errors too (a Content-Security-Policy refusal is one); a refusal the test provokes is not.
+  page.on('console', (m) => {
+    if ((m.type() === 'error' || m.type() === 'warning') && !/status of 422/.test(m.text())) errors.push(`console ${m.type()}: ${m.text()}`)
+  })
   await world.login(page, 'phantich')
   return page
 }

@@ -65,7 +65,7 @@ function CodeEditor({ label, value, onChange, parsed, readOnly, name }: { label:
 }
 
 export function FormEditor({ texts, onChange, readOnly }: { texts: FormTexts; onChange(texts: FormTexts): void; readOnly: boolean }) {
-  const { tr, lang } = useLang()
+  const { tr } = useLang()
   const form = parseObject(texts.form)
   const metadata = parseObject(texts.metadata)
   // The preview keeps the last schema that parsed while the text is mid-edit.
@@ -83,7 +83,6 @@ export function FormEditor({ texts, onChange, readOnly }: { texts: FormTexts; on
           {shown && (
             <DossierFormPreview
               schema={shown}
-              lang={lang}
               fallback={(err) => (
                 <p className="json-error" role="alert">
                   {tr('Không hiển thị được biểu mẫu', 'The form cannot be rendered')}: {err.message}
