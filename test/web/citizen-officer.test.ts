@@ -9,29 +9,12 @@ import { apiClient, until } from '../helpers/api.js'
 import { screenshot, startWebWorld } from '../helpers/browser.js'
 import { birthForm } from '../helpers/dossiers.js'
 import { makePng } from '../helpers/files.js'
+import { fillBirthForm } from './citizen-form-filling.js'
 
 // Many logins in one minute from one address: the login rate limit is not what this file tests.
 const world = await startWebWorld(t, { RATE_LIMIT_ALLOW: '127.0.0.1' })
 const api = apiClient(world)
 const png = { name: 'to-khai.png', mimeType: 'image/png', buffer: makePng() }
-
-/** Fills the birth registration form the way a citizen does: by the labels of each group. */
-async function fillBirthForm(page: Page): Promise<void> {
-  const child = page.getByRole('group', { name: 'Người được khai sinh' })
-  await child.getByLabel('Họ, chữ đệm và tên').fill('Nguyễn Văn Bé')
-  await child.getByLabel('Giới tính').selectOption({ label: 'Nam' })
-  await child.getByLabel('Ngày, tháng, năm sinh').fill('2026-11-01')
-  await child.getByLabel('Nơi sinh').fill('Trạm y tế xã An Bình')
-  await child.getByLabel('Dân tộc').fill('Kinh')
-  await page.getByRole('group', { name: 'Mẹ', exact: false }).first().getByLabel('Họ, chữ đệm và tên').fill('Trần Thị Bình')
-  const applicant = page.getByRole('group', { name: 'Người yêu cầu' })
-  await applicant.getByLabel('Họ, chữ đệm và tên').fill('Nguyễn Văn An')
-  await applicant.getByLabel('Số định danh cá nhân').fill('001090000001')
-  await applicant.getByLabel('Số điện thoại').fill('0912345678')
-  await applicant.getByLabel('Tỉnh/thành phố').fill('Tỉnh Tây Ninh')
-  await applicant.getByLabel('Xã/phường/đặc khu').fill('Xã An Bình')
-  await page.getByLabel('Quan hệ với người được khai sinh').selectOption({ label: 'Cha' })
-}
 
 /** A draft of the birth registration through the API, ready to submit (form, documents, agency, delivery). */
 async function submittedBirthDossier(): Promise<{ dossierId: string; taskKey: string }> {

@@ -12,7 +12,8 @@ import { DossierForm, formValidator, localizeErrors } from '../citizen/dossier-f
 import { DossierDocuments, DossierFacts, DossierTrack } from '../citizen/dossier-view.js'
 import { decisions } from '../citizen/labels.js'
 import type { CommandResult, Component, DossierDetail, ProcedureDetail } from '../citizen/types.js'
-import { ClaimNotice, DueText, claimTask, dueState } from './WorklistPage.js'
+import { dueState } from './due.js'
+import { ClaimNotice, DueText, claimTask } from './WorklistPage.js'
 
 interface TaskDetail {
   taskKey: string

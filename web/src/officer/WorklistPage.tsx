@@ -9,6 +9,7 @@ import { useLang } from '../i18n.js'
 import { PageTitle, ProblemAlert, StatusBadge, dueClass, problemOf, useAsync } from '../ui.js'
 import { dossierStatuses } from '../../../src/domain/dossier/status.js'
 import type { DossierSummary, ProcedureSummary } from '../citizen/types.js'
+import { dueState } from './due.js'
 
 export interface WorkItem {
   taskKey: string
@@ -19,22 +20,6 @@ export interface WorkItem {
   dueAt: string | null
   createdAt: string
   dossier: DossierSummary
-}
-
-const dayMs = 24 * 60 * 60 * 1000
-
-/**
- * The API says when a task is overdue (the dossier's `overdue`, or a step due already past) but not when it is due
- * soon, so "due soon" is computed here: due before the same time on the next working day, skipping Saturdays and
- * Sundays. Holidays and make-up Saturdays are not looked up, so next to a holiday the amber may come a day early.
- */
-export function dueState(dueAt: string | null, dossierOverdue: boolean, now = new Date()): { overdue: boolean; dueSoon: boolean } {
-  if (!dueAt) return { overdue: dossierOverdue, dueSoon: false }
-  const due = new Date(dueAt).getTime()
-  const overdue = dossierOverdue || due < now.getTime()
-  let horizon = now.getTime() + dayMs
-  for (let d = new Date(horizon); d.getUTCDay() === 0 || d.getUTCDay() === 6; d = new Date(horizon)) horizon += dayMs
-  return { overdue, dueSoon: !overdue && due <= horizon }
 }
 
 export function DueText({ dueAt, overdue, dossierOverdue }: { dueAt: string | null; overdue?: boolean; dossierOverdue: boolean }) {
