@@ -55,3 +55,17 @@ t.test('the check fails on a planted discrepancy', async (t) => {
   for (const kind of ['audit', 'outbox', 'mail received twice', 'due date']) t.ok(report.counts[kind]! >= 1, `${kind} is reported`)
   t.match(report.problems.join('\n'), new RegExp(id), 'naming the dossier')
 })
+
+t.test('a completion retried by the same officer with the same decision answers 200 and changes nothing; anything else finds no open task', async (t) => {
+  const done = (await db.knex('tasks as t').join('users as u', 'u.id', db.knex.raw(`(t.outcome->>'by')::uuid`)).where('t.state', 'COMPLETED').andWhere('t.element_id', 'Task_Receive').first('t.user_task_key', 't.dossier_id', 't.outcome', 'u.username')) as { user_task_key: string; dossier_id: string; outcome: { decision: string }; username: string }
+  const login = async (username: string) => `Bearer ${(await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: built.demo.find((d) => d.username === username)!.password } })).json().accessToken}`
+  const audits = async () => Number((await db.knex('audit_events').where({ subject_id: done.dossier_id }).count({ n: '*' }).first())!.n)
+  const before = await audits()
+  const complete = async (who: string, decision: string) =>
+    app.inject({ method: 'POST', url: `/api/tasks/${done.user_task_key}/complete`, headers: { authorization: await login(who) }, payload: { decision, ...(decision === 'refuse' ? { reason: 'x' } : {}) } })
+  const again = await complete(done.username, done.outcome.decision)
+  t.equal(again.statusCode, 200, `the retry is answered: ${again.body}`)
+  t.equal(again.json().dossierId, done.dossier_id)
+  t.equal((await complete(done.username, 'refuse')).statusCode, 404, 'another decision finds no open task')
+  t.equal(await audits(), before, 'nothing was done again')
+})

@@ -123,7 +123,16 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
   }, async (request) => {
     const { taskKey } = request.params as { taskKey: string }
     const row = await visibleTask(request.principal, taskKey)
-    if (row.state !== 'CREATED') throw new AppError('MC_ERR_TASK_NOT_FOUND', 'The task is no longer open')
+    if (row.state !== 'CREATED') {
+      // The same officer retrying the same decision (the first answer was lost to a crash or a cut connection) is told
+      // it is done, with the dossier as it stands; nothing is done twice. Anyone or anything else finds no open task.
+      const taken = row.state === 'COMPLETED' ? (row as TaskRow & { outcome?: { decision?: string; by?: string } | null }).outcome : null
+      if (taken && taken.by === request.principal?.userId && taken.decision === (request.body as { decision?: unknown } | null)?.decision) {
+        const d = (await knex('dossiers').where({ id: row.dossier_id }).first('id', 'status', 'code')) as { id: string; status: DossierStatus; code: string | null }
+        return { dossierId: d.id, status: d.status, code: d.code }
+      }
+      throw new AppError('MC_ERR_TASK_NOT_FOUND', 'The task is no longer open')
+    }
     const d = validateDecision(row.element_id, request.body, row.decisions)
     const base = { taskKey, ...(d.note ? { note: d.note } : {}) }
     const p = request.principal
