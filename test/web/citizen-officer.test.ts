@@ -32,6 +32,17 @@ async function submittedBirthDossier(): Promise<{ dossierId: string; taskKey: st
   return { dossierId, taskKey }
 }
 
+/** Controls a screen reader could not name (no label, no aria-label or -labelledby, a button without text). */
+const unnamedControls = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+      .filter((el) => {
+        const named = (el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')
+        return !named && !(el.tagName === 'BUTTON' && el.textContent?.trim())
+      })
+      .map((el) => el.outerHTML.slice(0, 160)),
+  )
+
 /** The row of the worklist that links to a task. */
 const taskRow = (page: Page, taskKey: string) => page.getByRole('row').filter({ has: page.locator(`a[href="/can-bo/nhiem-vu/${encodeURIComponent(taskKey)}"]`) })
 
@@ -66,6 +77,7 @@ t.test('a citizen finds "khai sinh", fills the form, attaches a file and submits
   t.pass('both required documents are attached')
   await page.getByLabel('Cơ quan tiếp nhận').selectOption({ label: 'UBND xã An Bình' })
   await page.getByLabel('Nhận trực tuyến').check()
+  t.same(await unnamedControls(page), [], 'every control of the draft page has a name')
   await screenshot(page, 'citizen-draft')
   await page.getByRole('button', { name: 'Nộp hồ sơ' }).click()
   await page.getByRole('heading', { level: 1, name: 'Đã nộp hồ sơ' }).waitFor()
@@ -88,6 +100,7 @@ t.test('a citizen finds "khai sinh", fills the form, attaches a file and submits
   await row.getByRole('button', { name: /^Nhận xử lý/ }).click()
   await officer.getByRole('status').filter({ hasText: 'Bạn đã nhận xử lý' }).waitFor()
   t.match(await taskRow(officer, taskKey).textContent(), /Tôi/, 'the row says I hold it')
+  t.same(await unnamedControls(officer), [], 'every control of the worklist has a name')
   await screenshot(officer, 'officer-worklist')
   await taskRow(officer, taskKey).getByRole('link').click()
   await officer.getByRole('heading', { level: 1, name: /tiếp nhận hồ sơ/i }).waitFor()
@@ -96,6 +109,7 @@ t.test('a citizen finds "khai sinh", fills the form, attaches a file and submits
   await officer.getByRole('button', { name: 'Xem: Tờ khai đăng ký khai sinh theo mẫu' }).click()
   await officer.getByRole('img', { name: /to-khai/ }).waitFor()
   t.pass('the attached image previews in the page')
+  t.same(await unnamedControls(officer), [], 'every control of the task page has a name')
   await screenshot(officer, 'officer-task')
   await officer.getByRole('radio', { name: 'Tiếp nhận' }).check()
   await officer.getByRole('button', { name: 'Hoàn thành' }).click()
@@ -111,6 +125,7 @@ t.test('a citizen finds "khai sinh", fills the form, attaches a file and submits
   t.match(code, /^X99\.20\.30-/, 'the commune’s agency code starts the dossier code')
   t.notMatch(await page.locator('dl.facts').textContent(), /Mới đăng ký/, 'no longer "submitted"')
   t.ok(await page.getByRole('button', { name: 'In giấy tiếp nhận' }).isVisible(), 'the receipt can be printed')
+  t.same(await unnamedControls(page), [], 'every control of the dossier page has a name')
   await screenshot(page, 'citizen-dossier')
   await page.goto(`${world.baseUrl}/ho-so-cua-toi`)
   const mine = page.getByRole('row').filter({ hasText: code })

@@ -7,7 +7,7 @@ import type Form from '@rjsf/core'
 import { api } from '../api.js'
 import { useLang } from '../i18n.js'
 import { Loading, PageTitle, ProblemAlert, problemOf, useAction, useAsync } from '../ui.js'
-import { DossierForm } from './dossier-form.js'
+import { DossierForm, SubmitProblem } from './dossier-form.js'
 import { AgencyDeliveryFields } from './agency-delivery.js'
 import { componentForms, label } from './labels.js'
 import type { Agency, CommandResult, Component, Delivery, Draft, DraftAttachment, ProcedureDetail, Uploaded } from './types.js'
@@ -183,35 +183,6 @@ function DraftEditor({ initial, procedure, agencies }: { initial: Draft; procedu
       </div>
     </section>
   )
-}
-
-/** The server's refusal of a submission, with the form's field errors and missing documents spelt out. */
-function SubmitProblem({ error }: { error: unknown }) {
-  const { tr, lang } = useLang()
-  if (!error) return null
-  const p = problemOf(error)
-  if (p.code === 'MC_ERR_FORM_INVALID' || p.code === 'MC_ERR_DOSSIER_INCOMPLETE') {
-    const fieldErrors = (p.errors ?? []) as unknown as Array<{ field: string; label?: { vi: string; en?: string }; message: { vi: string; en: string } }>
-    const missing = (p['missing'] ?? []) as Array<{ componentId: string; name: string }>
-    return (
-      <div className="alert alert-error" role="alert" data-code={p.code}>
-        <strong>{p.message[lang]}</strong>
-        <ul>
-          {fieldErrors.map((e, i) => (
-            <li key={i}>
-              {(e.label && (lang === 'en' && e.label.en ? e.label.en : e.label.vi)) ?? e.field}: {e.message[lang]}
-            </li>
-          ))}
-          {missing.map((m) => (
-            <li key={m.componentId}>
-              {tr('Thiếu', 'Missing')}: {m.name}
-            </li>
-          ))}
-        </ul>
-      </div>
-    )
-  }
-  return <ProblemAlert error={error} />
 }
 
 function ComponentUpload({ draftId, component: c, attached, onAttached }: { draftId: string; component: Component; attached: DraftAttachment | undefined; onAttached(draft: Draft): void }) {

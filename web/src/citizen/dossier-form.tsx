@@ -5,6 +5,7 @@ import Form from '@rjsf/core'
 import { englishStringTranslator, TranslatableString, type ErrorListProps, type RJSFSchema, type RJSFValidationError, type UiSchema } from '@rjsf/utils'
 import { formErrorMessage } from '../../../src/catalogue/form-rules.js'
 import { useLang, type Lang } from '../i18n.js'
+import { ProblemAlert, problemOf } from '../ui.js'
 import { InterpretingValidator } from './form-validator.js'
 import type { Localized } from './types.js'
 
@@ -201,3 +202,32 @@ export const DossierForm = forwardRef<Form, DossierFormProps>(function DossierFo
     </Form>
   )
 })
+
+/** The server's refusal of a submission, with the form's field errors and missing documents spelt out. */
+export function SubmitProblem({ error }: { error: unknown }) {
+  const { tr, lang } = useLang()
+  if (!error) return null
+  const p = problemOf(error)
+  if (p.code === 'MC_ERR_FORM_INVALID' || p.code === 'MC_ERR_DOSSIER_INCOMPLETE') {
+    const fieldErrors = (p.errors ?? []) as unknown as Array<{ field: string; label?: { vi: string; en?: string }; message: { vi: string; en: string } }>
+    const missing = (p['missing'] ?? []) as Array<{ componentId: string; name: string }>
+    return (
+      <div className="alert alert-error" role="alert" data-code={p.code}>
+        <strong>{p.message[lang]}</strong>
+        <ul>
+          {fieldErrors.map((e, i) => (
+            <li key={i}>
+              {(e.label && (lang === 'en' && e.label.en ? e.label.en : e.label.vi)) ?? e.field}: {e.message[lang]}
+            </li>
+          ))}
+          {missing.map((m) => (
+            <li key={m.componentId}>
+              {tr('Thiếu', 'Missing')}: {m.name}
+            </li>
+          ))}
+        </ul>
+      </div>
+    )
+  }
+  return <ProblemAlert error={error} />
+}

@@ -7,7 +7,7 @@ import { api } from '../api.js'
 import { useAuth } from '../auth.js'
 import { useLang } from '../i18n.js'
 import { Loading, PageTitle, ProblemAlert, StatusBadge, useAction, useAsync } from '../ui.js'
-import { DossierForm } from '../citizen/dossier-form.js'
+import { DossierForm, SubmitProblem } from '../citizen/dossier-form.js'
 import { AgencyDeliveryFields } from '../citizen/agency-delivery.js'
 import type { Agency, CommandResult, Delivery, ProcedureDetail, ProcedureSummary } from '../citizen/types.js'
 
@@ -115,7 +115,7 @@ function IntakeForm({ slug }: { slug: string }) {
       </div>
       <div className="panel">
         <p className="muted small">{tr('Giấy tờ bản giấy được kiểm tra tại quầy khi tiếp nhận.', 'Paper documents are checked at the counter at reception.')}</p>
-        <ProblemAlert error={submit.error} />
+        <SubmitProblem error={submit.error} />
         <button type="button" onClick={() => void submit.run()} disabled={submit.busy || !applicant.name.trim()}>
           {tr('Nhập hồ sơ', 'Enter the dossier')}
         </button>
