@@ -58,6 +58,11 @@ t.test('an analyst changes a task, sees the lint error, fixes it and publishes; 
   const scripts: string[] = []
   page.on('request', (r) => r.resourceType() === 'script' && scripts.push(new URL(r.url()).pathname))
   await page.getByRole('heading', { level: 1, name: 'Thiết kế quy trình' }).waitFor()
+  // Every reference procedure, published once, none with a draft yet.
+  const rows = page.getByRole('row').filter({ has: page.getByRole('link') })
+  await rows.first().waitFor()
+  t.equal(await rows.count(), 5)
+  for (const row of await rows.all()) t.match(await row.textContent(), /1—$/)
   await screenshot(page, 'analyst-procedures')
   t.notOk(scripts.some((s) => s.includes('EditorPage')), 'the modeler is not downloaded before it is opened')
   await newDraft(page, 'Đăng ký khai sinh', 'dang-ky-khai-sinh')
