@@ -167,10 +167,17 @@ t.test('the dossier form editor: schema and metadata side by side, the preview f
   t.match(await metadata.inputValue(), /"slug": "xac-nhan-tinh-trang-hon-nhan"/)
   t.notMatch(await metadata.inputValue(), /^ {2}"form":/m, 'the form is edited on its own')
   const before = await schema.inputValue()
-  const label = /"label": \{\s*"vi": "([^"]+)"/.exec(before)?.[1]
-  if (!label) throw new Error('the schema text has no field label')
+  const [, label, labelEn] = /"label": \{\s*"vi": "([^"]+)",\s*"en": "([^"]+)"/.exec(before) ?? []
+  if (!label || !labelEn) throw new Error('the schema text has no bilingual field label')
   await fieldTitled(label).first().waitFor()
   await screenshot(page, 'analyst-form-editor')
+
+  // The preview speaks the page's language, as the portal does.
+  await page.getByRole('button', { name: 'Switch to English' }).click()
+  await page.getByRole('tab', { name: 'Form and metadata' }).waitFor()
+  await fieldTitled(labelEn).first().waitFor()
+  await page.getByRole('button', { name: 'Chuyển sang tiếng Việt' }).click()
+  await fieldTitled(label).first().waitFor()
 
   // A renamed label shows in the preview as it is typed.
   await schema.fill(before.replace(`"vi": "${label}"`, '"vi": "Nhãn mới của trường"'))
