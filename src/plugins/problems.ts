@@ -54,16 +54,21 @@ export function asAppError(err: FastifyError | Error): AppError {
   return new AppError('MC_ERR_INTERNAL')
 }
 
+/** Deepest nesting accepted in a request's input: forms and definitions stay far below it; PostgreSQL ran out of stack storing 5,000 levels of form data (a 500). */
+export const MAX_INPUT_DEPTH = 64
+
 /**
- * Where a parsed input holds a number that is not finite, e.g. "1e309" coerced by ajv to Infinity: ajv then skips
- * minimum/maximum (it assumes its type check refused non-finite numbers), so the value would reach the database.
+ * Where a parsed input is unsafe to pass on, and why: a number that is not finite (ajv coerces "1e309" to Infinity and
+ * then skips minimum/maximum, assuming its type check refused it) or nesting deeper than MAX_INPUT_DEPTH.
  */
-export function nonFiniteNumberAt(value: unknown, path: string): string | undefined {
-  const stack: Array<[unknown, string]> = [[value, path]]
+export function unsafeInputAt(value: unknown, path: string): { at: string; message: string } | undefined {
+  const stack: Array<[unknown, string, number]> = [[value, path, 0]]
   while (stack.length) {
-    const [v, at] = stack.pop()!
-    if (typeof v === 'number' && !Number.isFinite(v)) return at
-    if (v && typeof v === 'object') for (const [k, child] of Object.entries(v)) stack.push([child, `${at}.${k}`])
+    const [v, at, depth] = stack.pop()!
+    if (typeof v === 'number' && !Number.isFinite(v)) return { at, message: 'must be a finite number' }
+    if (!v || typeof v !== 'object') continue
+    if (depth >= MAX_INPUT_DEPTH) return { at, message: `must not nest deeper than ${MAX_INPUT_DEPTH} levels` }
+    for (const [k, child] of Object.entries(v)) stack.push([child, `${at}.${k}`, depth + 1])
   }
   return undefined
 }
@@ -88,8 +93,11 @@ export default fp(
       return sendProblem(reply, request, appErr)
     })
     app.addHook('preHandler', async (request) => {
-      const at = nonFiniteNumberAt(request.params, 'params') ?? nonFiniteNumberAt(request.query, 'querystring') ?? nonFiniteNumberAt(request.body, 'body')
-      if (at) throw new AppError('MC_ERR_VALIDATION', `${at} must be a finite number`, { errors: [{ field: at, keyword: 'type', message: 'must be a finite number' }] })
+      const unsafe = unsafeInputAt(request.params, 'params') ?? unsafeInputAt(request.query, 'querystring') ?? unsafeInputAt(request.body, 'body')
+      if (unsafe) {
+        const field = unsafe.at.length > 200 ? `${unsafe.at.slice(0, 200)}…` : unsafe.at
+        throw new AppError('MC_ERR_VALIDATION', `${field} ${unsafe.message}`, { errors: [{ field, message: unsafe.message }] })
+      }
     })
     app.setNotFoundHandler((request, reply) => sendProblem(reply, request, new AppError('MC_ERR_ROUTE_NOT_FOUND', `${request.method} ${request.url.split('?')[0]}`)))
   },

@@ -6,7 +6,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import type { Knex } from 'knex'
 import type { Test } from 'tap'
 import { problems } from '../../src/errors.js'
-import { nonFiniteNumberAt } from '../../src/plugins/problems.js'
+import { unsafeInputAt } from '../../src/plugins/problems.js'
 
 const require = createRequire(import.meta.url)
 const Ajv = require('ajv').default as typeof import('ajv').default
@@ -262,10 +262,10 @@ export type Check = (value: unknown) => boolean
 export function checker(schema: Record<string, unknown>): Check | undefined {
   try {
     const validate = ajv.compile(structuredClone(schema))
-    // As the app does (src/plugins/problems.ts): a number coerced to Infinity is refused after validation.
+    // As the app does (src/plugins/problems.ts): a number coerced to Infinity, or nesting too deep, is refused after validation.
     return (value) => {
       const data = structuredClone(value)
-      return validate(data) && nonFiniteNumberAt(data, '') === undefined
+      return validate(data) && unsafeInputAt(data, '') === undefined
     }
   } catch {
     return undefined
