@@ -1,19 +1,10 @@
 // Public lookup of a dossier by its code and the applicant's ID number, without login: status, current step and
-// unit, appointment date — nothing else. A wrong ID and an unknown code answer alike, in the same time.
+// unit, appointment date — nothing else. A wrong ID and an unknown code answer alike, in the same time: the same work.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
 import { dossierStatuses, type DossierStatus } from '../../domain/dossier/status.js'
 import { AppError } from '../../errors.js'
 import { problem } from '../dossiers/schemas.js'
-
-/**
- * Every answer takes at least this long. The work is already the same whether or not the code exists (one indexed
- * query, one hash and one constant-time comparison, one problem shape); the floor only covers what remains — a heap
- * fetch and a join row when the code exists, tens of microseconds — with a margin for timer granularity. Measured in
- * docs/benchmarks.md (API): at this floor a wrong ID number and an unknown code answer in the same time.
- */
-export const lookupFloorMs = 3
 
 const lookupQuery = {
   type: 'object',
@@ -52,14 +43,15 @@ export default async function publicRoutes(app: FastifyInstance): Promise<void> 
     schema: {
       tags: ['public'],
       summary: 'Tra cứu hồ sơ / Look up a dossier by code and ID number (no login)',
-      description: `An unknown code and a wrong ID number both answer 404 MC_ERR_DOSSIER_NOT_FOUND, in the same time (at least ${lookupFloorMs} ms).`,
+      description: 'An unknown code and a wrong ID number both answer 404 MC_ERR_DOSSIER_NOT_FOUND, in the same time.',
       querystring: lookupQuery,
       response: { 200: lookupResult, 400: problem, 404: problem, 429: problem },
     },
   }, async (request) => {
-    const started = process.hrtime.bigint()
     const { code, idNumber } = request.query as { code: string; idNumber: string }
-    // One query whatever the outcome: the row (if any) and its agency's name.
+    // The same work whatever the outcome, and no sleeping floor (docs/benchmarks.md, API: measured interleaved, a wrong ID
+    // number and an unknown code answer in times chance alone explains; a timer floor would only turn the tens of
+    // microseconds a found row costs into a rare millisecond, not remove them). One query: the row (if any), its agency.
     const row = (await knex('dossiers as d')
       .join('units as u', 'u.id', 'd.agency_unit_id')
       .where('d.code', code.trim().toUpperCase())
@@ -68,10 +60,6 @@ export default async function publicRoutes(app: FastifyInstance): Promise<void> 
       | undefined
     const stored = row?.applicant_id_number ? digest(row.applicant_id_number) : decoy
     const matches = timingSafeEqual(stored, digest(idNumber.trim())) && Boolean(row?.applicant_id_number)
-    // A timer may fire up to a millisecond early (the event loop's clock is cached): wait until the floor has really passed.
-    for (let elapsedMs = Number(process.hrtime.bigint() - started) / 1e6; elapsedMs < lookupFloorMs; elapsedMs = Number(process.hrtime.bigint() - started) / 1e6) {
-      await sleep(lookupFloorMs - elapsedMs)
-    }
     if (!row || !matches) throw new AppError('MC_ERR_DOSSIER_NOT_FOUND')
     return {
       code: row.code, status: row.status, statusLabel: { vi: dossierStatuses[row.status].vi, en: dossierStatuses[row.status].en },
