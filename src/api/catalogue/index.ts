@@ -45,11 +45,13 @@ export default async function catalogueRoutes(app: FastifyInstance): Promise<voi
       summary: 'Tìm thủ tục hành chính / Search published procedures',
       description: 'Keywords match word prefixes without diacritics or case ("dang ky khai sinh" finds "Đăng ký khai sinh"); every word must match.',
       querystring: searchQuery,
-      response: { 200: searchResult, 400: problem, 429: problem },
+      response: { 200: searchResult, 400: problem, 401: problem, 403: problem, 429: problem },
     },
   }, async (request) => {
-    const query = request.query as ProcedureFilter & { limit: number; offset: number }
-    const { items, total } = await catalogue.search({ ...query, includeUnpublished: false })
+    const { includeDrafts, ...query } = request.query as ProcedureFilter & { limit: number; offset: number; includeDrafts: boolean }
+    // A procedure that only has a draft is the analysts' business.
+    if (includeDrafts) await allow(request, 'catalogue.edit')
+    const { items, total } = await catalogue.search({ ...query, includeUnpublished: includeDrafts })
     // The published duration and fees of the page's hits, in one query.
     const terms = items.length === 0 ? [] : ((await app.db.knex('procedures as p')
       .join('procedure_versions as v', (j) => j.on('v.procedure_id', 'p.id').andOn('v.version', 'p.published_version'))

@@ -31,6 +31,7 @@ export const searchQuery = {
     onlineLevel,
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
     offset: { type: 'integer', minimum: 0, maximum: 100000, default: 0 },
+    includeDrafts: { type: 'boolean', default: false, description: 'analysts (catalogue.edit): also procedures never published, which have only a draft' },
   },
   additionalProperties: false,
 } as const

@@ -72,7 +72,8 @@ const base = (slug: string) => `/api/procedures/${encodeURIComponent(slug)}`
 const versionPath = (slug: string, version: number) => `${base(slug)}/versions/${version}`
 
 export const catalogue = {
-  list: (signal?: AbortSignal) => api<{ items: ProcedureSummary[]; total: number }>('/api/procedures', { query: { limit: 100 }, signal }),
+  /** Every procedure, those with only a draft too. */
+  list: (signal?: AbortSignal) => api<{ items: ProcedureSummary[]; total: number }>('/api/procedures', { query: { limit: 100, includeDrafts: true }, signal }),
   versions: (slug: string, signal?: AbortSignal) => api<VersionSummary[]>(`${base(slug)}/versions`, { signal }),
   version: (slug: string, version: number, signal?: AbortSignal) => api<VersionDetail>(versionPath(slug, version), { signal }),
   async bpmn(slug: string, version: number, signal?: AbortSignal): Promise<string> {
