@@ -74,7 +74,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     reply.header('x-request-id', request.id)
   })
 
-  await app.register(helmet, { global: true })
+  // helmet's default policy, plus blob: images and frames: the officer previews a dossier's attachment (fetched with
+  // the bearer token) in the page from a blob URL. Scripts stay 'self' only.
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'frame-src': ["'self'", 'blob:'] } },
+  })
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

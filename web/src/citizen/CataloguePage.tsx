@@ -125,17 +125,17 @@ export function CataloguePage() {
                 <tbody>
                   {result.data.items.map((p) => (
                     <tr key={p.slug}>
-                      <td>
+                      <td data-label={tr('Tên thủ tục', 'Procedure')}>
                         <Link to={`/thu-tuc/${p.slug}`}>{p.name}</Link>
                         <div className="muted small">
                           {tr('Mã', 'Code')} {p.code}
                         </div>
                       </td>
-                      <td>{p.field}</td>
-                      <td>{label(agencyLevels, p.agencyLevel, lang)}</td>
-                      <td>{label(onlineLevels, p.onlineLevel, lang)}</td>
-                      <td>{p.duration ? durationText(p.duration, lang) : '—'}</td>
-                      <td>
+                      <td data-label={tr('Lĩnh vực', 'Field')}>{p.field}</td>
+                      <td data-label={tr('Cấp', 'Level')}>{label(agencyLevels, p.agencyLevel, lang)}</td>
+                      <td data-label={tr('Trực tuyến', 'Online')}>{label(onlineLevels, p.onlineLevel, lang)}</td>
+                      <td data-label={tr('Thời hạn giải quyết', 'Duration')}>{p.duration ? durationText(p.duration, lang) : '—'}</td>
+                      <td data-label={tr('Phí, lệ phí', 'Fees')}>
                         <FeeText fees={p.fees} />
                       </td>
                     </tr>

@@ -35,17 +35,17 @@ export function MyDossiersPage() {
             <tbody>
               {list.data.items.map((d) => (
                 <tr key={d.id} className={dueClass(d)}>
-                  <td>
+                  <td data-label={tr('Mã hồ sơ', 'Code')}>
                     <Link to={`/ho-so-cua-toi/${d.id}`}>{d.code ?? tr('(chờ tiếp nhận)', '(awaiting reception)')}</Link>
                   </td>
-                  <td>{d.procedureName}</td>
-                  <td>
+                  <td data-label={tr('Thủ tục', 'Procedure')}>{d.procedureName}</td>
+                  <td data-label={tr('Trạng thái', 'Status')}>
                     <StatusBadge status={d.status} />
                     {d.overdue && <strong> {tr('Quá hạn', 'Overdue')}</strong>}
                   </td>
-                  <td>{d.currentStepName ?? '—'}</td>
-                  <td>{dateTime(d.submittedAt)}</td>
-                  <td>{date(d.dueDate)}</td>
+                  <td data-label={tr('Đang ở bước', 'Current step')}>{d.currentStepName ?? '—'}</td>
+                  <td data-label={tr('Ngày nộp', 'Submitted')}>{dateTime(d.submittedAt)}</td>
+                  <td data-label={tr('Ngày hẹn trả', 'Appointment date')}>{date(d.dueDate)}</td>
                 </tr>
               ))}
             </tbody>

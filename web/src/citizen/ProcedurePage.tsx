@@ -80,7 +80,7 @@ export function ProcedurePage() {
           <tbody>
             {p.components.map((c) => (
               <tr key={c.id}>
-                <td>
+                <td data-label={tr('Giấy tờ', 'Document')}>
                   {c.name}
                   {c.condition && (
                     <div className="muted small">
@@ -88,9 +88,9 @@ export function ProcedurePage() {
                     </div>
                   )}
                 </td>
-                <td>{label(componentForms, c.form, lang)}</td>
-                <td>{c.quantity}</td>
-                <td>{c.required && !c.condition ? tr('Có', 'Yes') : tr('Không', 'No')}</td>
+                <td data-label={tr('Hình thức', 'Form')}>{label(componentForms, c.form, lang)}</td>
+                <td data-label={tr('Số lượng', 'Quantity')}>{c.quantity}</td>
+                <td data-label={tr('Bắt buộc', 'Required')}>{c.required && !c.condition ? tr('Có', 'Yes') : tr('Không', 'No')}</td>
               </tr>
             ))}
           </tbody>

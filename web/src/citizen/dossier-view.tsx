@@ -80,12 +80,12 @@ export function DossierProgress({ d }: { d: DossierDetail }) {
             <tbody>
               {d.steps.map((s, i) => (
                 <tr key={i} className={s.result === 'late' ? 'due-overdue' : ''}>
-                  <td>{s.stepName}</td>
-                  <td>{label(roles, s.receiverRole, lang)}</td>
-                  <td>{who(s.receiverUser)}</td>
-                  <td>{dateTime(s.receivedAt)}</td>
-                  <td>{dateTime(s.stepDueAt)}</td>
-                  <td>{s.result ? label(stepResults, s.result, lang) : s.finishedAt ? '—' : tr('Đang xử lý', 'In progress')}</td>
+                  <td data-label={tr('Bước', 'Step')}>{s.stepName}</td>
+                  <td data-label={tr('Bộ phận', 'Department')}>{label(roles, s.receiverRole, lang)}</td>
+                  <td data-label={tr('Người xử lý', 'Handled by')}>{who(s.receiverUser)}</td>
+                  <td data-label={tr('Nhận lúc', 'Since')}>{dateTime(s.receivedAt)}</td>
+                  <td data-label={tr('Hạn', 'Due')}>{dateTime(s.stepDueAt)}</td>
+                  <td data-label={tr('Kết quả bước', 'Step result')}>{s.result ? label(stepResults, s.result, lang) : s.finishedAt ? '—' : tr('Đang xử lý', 'In progress')}</td>
                 </tr>
               ))}
             </tbody>

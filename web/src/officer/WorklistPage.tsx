@@ -133,7 +133,7 @@ export function WorklistPage() {
     setNotice(null)
     try {
       await claimTask(item.taskKey, claim)
-      setNotice({ ok: claim ? tr(`Bạn đã nhận xử lý hồ sơ ${item.dossier.code ?? ''}.`, `You claimed ${item.dossier.code ?? 'the task'}.`) : tr('Đã trả công việc về nhóm.', 'The task is back with the group.') })
+      setNotice({ ok: claim ? tr(`Bạn đã nhận xử lý: ${item.taskName} — ${item.dossier.code ?? item.dossier.applicantName ?? ''}.`, `You claimed: ${item.taskName} — ${item.dossier.code ?? item.dossier.applicantName ?? ''}.`) : tr('Đã trả công việc về nhóm.', 'The task is back with the group.') })
     } catch (err) {
       setNotice(err)
     }
@@ -222,22 +222,22 @@ export function WorklistPage() {
               const ref = it.dossier.code ?? tr('(chưa có mã)', '(no code yet)')
               return (
                 <tr key={it.taskKey} className={dueClass(due)} data-task={it.taskKey}>
-                  <td>
+                  <td data-label={tr('Hạn xử lý', 'Due')}>
                     <DueText dueAt={it.dueAt} overdue={due.overdue} dossierOverdue={it.dossier.overdue} />
                   </td>
-                  <td>
+                  <td data-label={tr('Mã hồ sơ', 'Code')}>
                     <Link to={`/can-bo/nhiem-vu/${encodeURIComponent(it.taskKey)}`} aria-label={`${tr('Mở công việc', 'Open task')} ${it.taskName} — ${ref}`}>
                       {ref}
                     </Link>
                   </td>
-                  <td>{it.taskName}</td>
-                  <td>{it.dossier.procedureName}</td>
-                  <td>{it.dossier.applicantName}</td>
-                  <td>
+                  <td data-label={tr('Công việc', 'Task')}>{it.taskName}</td>
+                  <td data-label={tr('Thủ tục', 'Procedure')}>{it.dossier.procedureName}</td>
+                  <td data-label={tr('Người nộp', 'Applicant')}>{it.dossier.applicantName}</td>
+                  <td data-label={tr('Trạng thái', 'Status')}>
                     <StatusBadge status={it.dossier.status} />
                   </td>
-                  <td>{it.assignee === null ? tr('Chưa ai nhận', 'Unclaimed') : it.assignee === user?.userId ? tr('Tôi', 'Me') : tr('Cán bộ khác', 'Another officer')}</td>
-                  <td>
+                  <td data-label={tr('Người xử lý', 'Holder')}>{it.assignee === null ? tr('Chưa ai nhận', 'Unclaimed') : it.assignee === user?.userId ? tr('Tôi', 'Me') : tr('Cán bộ khác', 'Another officer')}</td>
+                  <td data-label={tr('Thao tác', 'Actions')}>
                     {it.assignee === user?.userId ? (
                       <button type="button" className="secondary" onClick={() => void toggleClaim(it, false)} aria-label={`${tr('Trả lại', 'Give back')} ${ref}`}>
                         {tr('Trả lại', 'Give back')}
