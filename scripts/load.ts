@@ -4,7 +4,7 @@
 // Options: --citizens N (20), --database-url postgres://…/postgres (an admin URL; default ADMIN_DATABASE_URL or the local
 // server), --port 3931, --keep (leave the database), --settle-seconds 120.
 import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { knexFor } from '../src/db/database.js'
@@ -40,6 +40,7 @@ try {
     runId, verificationToken: (email) => peer.verificationToken(email), log,
   })
   printLoad(result)
+  console.log(`machine load average (1, 5, 15 min) at the end: ${loadavg().map((x) => x.toFixed(1)).join(', ')}`)
   const knex = knexFor(db.url, 2)
   log(`settled after ${await settle(knex, peer, Number(values['settle-seconds']) * 1000, log)} ms`)
   const report = await checkLoad(knex, result.runs, peer.received)
