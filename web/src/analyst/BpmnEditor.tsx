@@ -150,6 +150,7 @@ export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEdito
     overlays.remove({ type: 'motcua-problem' })
     for (const id of marked.current) if (registry.get(id)) canvas.removeMarker(id, 'motcua-problem')
     marked.current = []
+    let first: Shape | undefined
     const byElement = new Map<string, string[]>()
     for (const p of problems) byElement.set(p.elementId, [...(byElement.get(p.elementId) ?? []), p.message])
     for (const [id, messages] of byElement) {
@@ -157,11 +158,14 @@ export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEdito
       if (!registry.get(id)?.parent) continue
       canvas.addMarker(id, 'motcua-problem')
       marked.current.push(id)
+      first ??= registry.get(id)
       overlays.add(id, 'motcua-problem', {
         position: { top: -12, right: 12 },
         html: `<span class="motcua-problem-badge" data-problem-element="${escapeHtml(id)}" title="${escapeHtml(messages.join('\n'))}">${escapeHtml(labels.problem)} ${messages.length}</span>`,
       })
     }
+    // The analyst sees the first refused element without looking for it.
+    if (first && !first.waypoints) canvas.scrollToElement(first)
   }, [problems, labels.problem])
 
   useImperativeHandle(ref, () => ({

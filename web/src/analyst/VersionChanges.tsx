@@ -5,7 +5,11 @@ import { ProblemAlert, useAsync } from '../ui.js'
 import { diffBpmn, type BpmnElementChange } from './bpmn-diff.js'
 import { catalogue, type ItemChanges } from './catalogue.js'
 
-const show = (v: unknown) => (v === undefined || v === null ? '—' : typeof v === 'string' ? v : JSON.stringify(v))
+/** A changed value in a line of text: long ones (a field's whole x-ui) cut short. */
+function show(v: unknown): string {
+  const text = v === undefined || v === null ? '—' : typeof v === 'string' ? v : JSON.stringify(v)
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text
+}
 
 export function VersionChanges({ slug, version }: { slug: string; version: number }) {
   const { tr } = useLang()
