@@ -186,6 +186,7 @@ export function problemShape(res: LightMyRequestResponse): string | undefined {
   if (def.status !== res.statusCode || body.status !== res.statusCode) return `${body.code} answered ${res.statusCode}, catalogue says ${def.status}`
   if (typeof body.message?.vi !== 'string' || !body.message.vi || typeof body.message?.en !== 'string' || !body.message.en) return `messages missing: ${JSON.stringify(body.message)}`
   if ('stack' in body || /\n\s+at /.test(res.body)) return 'a stack trace leaked'
+  if (/syntax error at or near|violates .* constraint|invalid input syntax for|relation "|column "|knex|pg-protocol/i.test(res.body)) return `a database error leaked: ${res.body.slice(0, 200)}`
   return undefined
 }
 
