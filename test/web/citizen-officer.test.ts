@@ -228,7 +228,7 @@ t.test('on a phone (390 px) the citizen’s dossier page fits the screen and kee
   t.equal(await confirm.count(), 0, 'cancelling keeps the dossier')
 })
 
-t.test('the English switch turns the worklist into English', async (t) => {
+t.test('the English switch turns the worklist and the dossier form into English', async (t) => {
   const { page } = await world.newPage()
   await world.login(page, 'motcua-xa')
   await page.getByRole('heading', { level: 1, name: 'Danh sách công việc' }).waitFor()
@@ -238,4 +238,19 @@ t.test('the English switch turns the worklist into English', async (t) => {
   t.ok(await page.getByLabel('Dossier code or applicant').isVisible())
   t.ok(await page.getByLabel('Mine').isVisible(), 'the "Của tôi" toggle in English')
   await screenshot(page, 'officer-worklist-en')
+
+  const citizen = (await world.newPage()).page
+  await world.login(citizen, 'congdan')
+  await citizen.goto(`${world.baseUrl}/thu-tuc/dang-ky-khai-sinh`)
+  await citizen.getByRole('button', { name: 'Switch to English' }).click()
+  await citizen.getByRole('heading', { level: 1, name: 'Birth registration' }).waitFor()
+  await citizen.getByRole('button', { name: 'Apply online' }).click()
+  const child = citizen.getByRole('group', { name: 'Child' })
+  await child.getByLabel('Full name').waitFor()
+  t.ok(await child.getByLabel('Sex').isVisible(), 'the form speaks English from its x-ui labels')
+  await citizen.getByRole('button', { name: 'Submit the dossier' }).click()
+  const summary = citizen.getByRole('alert').filter({ hasText: 'Child › Full name: Required' })
+  await summary.waitFor()
+  t.pass('and so do its validation messages')
+  await screenshot(citizen, 'citizen-draft-en')
 })

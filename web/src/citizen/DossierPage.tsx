@@ -1,7 +1,7 @@
 // /ho-so-cua-toi/:id: one of my dossiers — facts, progress, history, documents — and what I can do in its status:
 // hand in a supplement (5), pay the fee (6, the sandbox clearly labelled), withdraw (with confirmation), rate once the
 // result is returned (10), print the receipt once received.
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Link, useParams } from 'react-router'
 import { api, openProtected } from '../api.js'
 import { useLang } from '../i18n.js'
@@ -21,6 +21,14 @@ export function DossierPage() {
     return { d, components: procedure?.components ?? [] }
   }, [id])
   const print = useAction(async () => openProtected(`/api/dossiers/${id}/print/receipt`))
+  // Officers move the dossier on while the page is open: look again every half minute until it is finished.
+  const status = loaded.data?.d.status
+  const { reload } = loaded
+  useEffect(() => {
+    if (status === undefined || [3, 7, 8, 10].includes(status)) return
+    const timer = setInterval(() => document.visibilityState === 'visible' && reload(), 30_000)
+    return () => clearInterval(timer)
+  }, [status, reload])
   if (loaded.error) return <ProblemAlert error={loaded.error} />
   if (!loaded.data) return <Loading />
   const { d, components } = loaded.data
