@@ -160,7 +160,8 @@ export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEdito
       marked.current.push(id)
       first ??= registry.get(id)
       overlays.add(id, 'motcua-problem', {
-        position: { top: -12, right: 12 },
+        // Above the shape's top-left corner: clear of the lint icon and of the context pad on the right.
+        position: { top: -26, left: 0 },
         html: `<span class="motcua-problem-badge" data-problem-element="${escapeHtml(id)}" title="${escapeHtml(messages.join('\n'))}">${escapeHtml(labels.problem)} ${messages.length}</span>`,
       })
     }
