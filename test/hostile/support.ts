@@ -453,4 +453,5 @@ export async function assertAllRefused(t: Test, app: FastifyInstance, knex: Knex
   else t.pass(`${route.key}: ${sent} hostile requests refused with a problem`)
   const after = await fingerprint(knex)
   t.same(diff(before, after), [], `${route.key}: no table changed`)
+  t.equal((Object.prototype as Record<string, unknown>)['polluted'], undefined, `${route.key}: Object.prototype is not polluted`)
 }
