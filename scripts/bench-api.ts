@@ -6,6 +6,7 @@
 //      (starts `motcua start` on BENCH_PORT, default 3917, with RATE_LIMIT_ALLOW=127.0.0.1; BENCH_SECONDS, BENCH_CONNECTIONS,
 //      BENCH_TIMING_SAMPLES: lookups of each kind in the timing comparison, default 1000)
 import { openServerDatabase } from '../src/db/database.js'
+import { lookupStatement } from '../src/api/public/index.js'
 import { DossierQueries } from '../src/dossiers/queries.js'
 import { explain, startBenchServer } from './bench-server.js'
 
@@ -63,9 +64,9 @@ try {
   const officer = (await db.knex('users as u').join('units as n', 'n.id', 'u.unit_id').where('u.username', 'motcua-xa').first('u.id', 'u.username', 'u.kind', 'u.unit_id', 'n.path', 'u.groups'))!
   await new DossierQueries(db.knex).worklist({ userId: officer.id, username: officer.username, kind: officer.kind, unitId: officer.unit_id, unitPath: officer.path, groups: officer.groups }, { limit: 50 })
   await explain(db.knex, 'worklist first page', captured!)
-  const s = sample[0]!
-  await explain(db.knex, 'public lookup', db.knex('dossiers as d').join('units as u', 'u.id', 'd.agency_unit_id').where('d.code', s.code)
-    .first('d.code', 'd.status', 'd.procedure_name', 'd.current_step_name', db.knex.raw('d.due_date::text AS due_date'), 'd.applicant_id_number', 'u.name as agency').toSQL().toNative())
+  const [known, decoy] = [sample[0]!.code, sample[1]!.code]
+  await explain(db.knex, 'public lookup, a code that exists', lookupStatement(db.knex, known, decoy).toSQL().toNative())
+  await explain(db.knex, 'public lookup, an unknown code (the decoy is read instead)', lookupStatement(db.knex, unknownCode(0), decoy).toSQL().toNative())
   await db.close()
 } finally {
   await bench.stop()
