@@ -193,7 +193,7 @@ export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEdito
 
   return (
     <div className={readOnly ? 'modeler read-only' : 'modeler'}>
-      <div className="modeler-canvas" ref={canvasRef} role="region" aria-label={labels.canvas} tabIndex={0} data-testid="bpmn-canvas" />
+      <div className="modeler-canvas" ref={canvasRef} role="region" aria-label={labels.canvas} data-testid="bpmn-canvas" />
       <div className="modeler-properties" ref={panelRef} role="region" aria-label={labels.properties} />
     </div>
   )
