@@ -33,7 +33,7 @@ t.test('a walk-in dossier entered at the counter is in the worklist, found by th
     await page.getByRole('button', { name: 'Lọc' }).click()
     await page.waitForLoadState('networkidle')
     return (await row.count()) === 1
-  })
+  }, 60_000)
   t.match(await row.textContent(), /Kiểm tra, tiếp nhận hồ sơ/, 'its reception task')
   t.match(page.url(), /q=Ph/, 'the filter is in the address, so it can be shared or reloaded')
 })

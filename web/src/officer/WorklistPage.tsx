@@ -133,6 +133,8 @@ export function WorklistPage() {
     setNotice(null)
     try {
       await claimTask(item.taskKey, claim)
+      // Shown at once; the reload below confirms it.
+      setItems((xs) => xs.map((x) => (x.taskKey === item.taskKey ? { ...x, assignee: claim ? (user?.userId ?? null) : null } : x)))
       setNotice({ ok: claim ? tr(`Bạn đã nhận xử lý: ${item.taskName} — ${item.dossier.code ?? item.dossier.applicantName ?? ''}.`, `You claimed: ${item.taskName} — ${item.dossier.code ?? item.dossier.applicantName ?? ''}.`) : tr('Đã trả công việc về nhóm.', 'The task is back with the group.') })
     } catch (err) {
       setNotice(err)
@@ -155,6 +157,8 @@ export function WorklistPage() {
         onSubmit={(e) => {
           e.preventDefault()
           set({ q: q.trim() })
+          // The same filter again still looks again: new tasks arrive all the time.
+          setTick((n) => n + 1)
         }}
       >
         <div className="filter">
