@@ -20,7 +20,7 @@ t.test('unit-scoped data: an officer reaches their unit subtree only, and a deni
   const denied = requireAccess(db.knex, { principal: officer, permission: 'task.work', unitPath: '/tinh-demo/huyen-khac/', subject: { type: 'task', id: '42' } })
   await t.rejects(denied, { name: 'AppError', code: 'MC_ERR_FORBIDDEN' })
   const hidden = requireAccess(db.knex, { principal: citizen, permission: 'dossier.readUnit', hideExistence: true, subject: { type: 'dossier', id: 'X99-260301-0001' } })
-  await t.rejects(hidden, { name: 'AppError', code: 'MC_ERR_NOT_FOUND' })
+  await t.rejects(hidden, { name: 'AppError', code: 'MC_ERR_DOSSIER_NOT_FOUND' }, 'the subject’s own “not found”, as for one that does not exist')
   await t.rejects(requireAccess(db.knex, { principal: undefined, permission: 'catalogue.read' }), { name: 'AppError', code: 'MC_ERR_UNAUTHENTICATED' })
   const audits = await db.knex('audit_events').where({ action: 'access.denied' }).orderBy('id').select('subject_type', 'subject_id', 'actor_id')
   t.same(audits, [

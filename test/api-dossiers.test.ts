@@ -146,7 +146,7 @@ t.test('who reaches the dossier: a citizen guessing another’s id and an office
   const denied = Number((await knex('audit_events').where({ action: 'access.denied', subject_id: dossierId }).count({ n: '*' }).first())!.n)
   const guess = await call('GET', `/api/dossiers/${dossierId}`, 'doanhnghiep')
   t.equal(guess.statusCode, 404)
-  t.equal(guess.json().code, 'MC_ERR_NOT_FOUND')
+  t.equal(guess.json().code, 'MC_ERR_DOSSIER_NOT_FOUND')
   const unknown = await call('GET', `/api/dossiers/00000000-0000-4000-8000-000000000000`, 'doanhnghiep')
   t.equal(unknown.statusCode, 404, 'exactly like an id that does not exist')
   t.equal(unknown.json().code, guess.json().code)

@@ -1,6 +1,6 @@
 // Authorisation in one place: which kind of account may do what, on which unit's data.
 import type { Knex } from 'knex'
-import { AppError } from '../errors.js'
+import { AppError, type ProblemCode } from '../errors.js'
 import type { Principal, UserKind } from './principal.js'
 
 export type Permission =
@@ -41,7 +41,7 @@ export interface AccessRequest {
   permission: Permission
   /** For unit-scoped data: the path of the unit that owns it. */
   unitPath?: string
-  /** Where existence must not leak, a denial answers 404 instead of 403. */
+  /** Where existence must not leak, a denial answers 404 instead of 403 (the subject type's own "not found"). */
   hideExistence?: boolean
   /** Recorded in the audit log on denial. */
   subject?: { type: string; id: string }
@@ -63,5 +63,16 @@ export async function requireAccess(knex: Knex, req: AccessRequest): Promise<Pri
     subject_id: req.subject?.id ?? req.permission,
     data: { permission: req.permission, unitPath: req.unitPath ?? null },
   })
-  throw new AppError(req.hideExistence ? 'MC_ERR_NOT_FOUND' : 'MC_ERR_FORBIDDEN')
+  throw new AppError(req.hideExistence ? (notFoundOf[req.subject?.type ?? ''] ?? 'MC_ERR_NOT_FOUND') : 'MC_ERR_FORBIDDEN')
+}
+
+/**
+ * A hidden denial answers what the subject's own "not found" says: a generic 404 beside a specific one for an id that
+ * does not exist told an officer of another unit which task keys (sequential numbers) and dossiers exist.
+ */
+const notFoundOf: Record<string, ProblemCode> = {
+  dossier: 'MC_ERR_DOSSIER_NOT_FOUND',
+  task: 'MC_ERR_TASK_NOT_FOUND',
+  draft: 'MC_ERR_DRAFT_NOT_FOUND',
+  procedure: 'MC_ERR_PROCEDURE_NOT_FOUND',
 }

@@ -400,7 +400,10 @@ export class DossierService {
   /** A supervisor assigns (or reassigns) a task to an officer of their unit subtree who belongs to its group. */
   async assign(principal: Principal | undefined, taskKey: string, assigneeId: string): Promise<void> {
     const task = await this.taskOrThrow(taskKey)
-    const caller = await this.requireUnit(principal, task.dossier_id, 'task.assign')
+    // A task of a unit the caller may not see answers like a task key that does not exist.
+    const caller = await this.requireUnit(principal, task.dossier_id, 'task.assign').catch((err: unknown) => {
+      throw err instanceof AppError && err.code === 'MC_ERR_DOSSIER_NOT_FOUND' ? new AppError('MC_ERR_TASK_NOT_FOUND') : err
+    })
     const assignee = /^[0-9a-f-]{36}$/i.test(assigneeId)
       ? ((await this.knex('users as u').join('units as n', 'n.id', 'u.unit_id').where('u.id', assigneeId).first('u.id', 'u.groups', 'n.path', 'u.kind')) as { id: string; groups: string[]; path: string; kind: string } | undefined)
       : undefined
@@ -543,7 +546,8 @@ export class DossierService {
   private async requireUnit(principal: Principal | undefined, dossierId: string, permission: 'task.work' | 'task.assign'): Promise<Principal> {
     const dossier = await dossierRepository(this.knex).byId(dossierId)
     if (!dossier) {
-      await requireAccess(this.knex, { principal, permission })
+      // Hidden like an existing dossier the caller may not touch: the same 404 either way.
+      await requireAccess(this.knex, { principal, permission, hideExistence: true, subject: { type: 'dossier', id: dossierId } })
       throw new AppError('MC_ERR_DOSSIER_NOT_FOUND')
     }
     // Someone who may read the dossier learns they may not do this (403); anyone else, that there is nothing here.

@@ -109,3 +109,30 @@ t.test('a caller without the right (role, unit or ownership) is refused with a p
     await assertAllRefused(t, w.app, w.db.knex, route, fc.constantFrom(...requests), { numRuns: requests.length * 2 })
   }
 })
+
+t.test('someone else’s draft, dossier or task answers exactly like one that does not exist: the same status, code and detail', async (t) => {
+  const nobody: Record<string, string> = { draftId: '7d0a3a4e-0000-4000-8000-000000000001', dossierId: '7d0a3a4e-0000-4000-8000-000000000002', taskKey: '2251799813999999' }
+  // Another applicant on a citizen's draft or dossier; an officer of a sibling unit and a citizen on this unit's dossier and task.
+  const intrudersFor = (caller: string) => (citizens.has(caller) ? ['doanhnghiep'] : ['canbo', 'doanhnghiep'])
+  for (const route of w.routes) {
+    const caller = routeCallers[route.key]?.as
+    const param = /:(draftId|dossierId|taskKey)\b/.exec(route.path)?.[1]
+    if (!caller || !param || caller === 'quantri' || caller === 'phantich') continue
+    const ctx = await w.context(route)
+    const body = validBodies[route.key] ?? (route.method === 'GET' ? undefined : {})
+    for (const who of intrudersFor(caller)) {
+      const answer = async (params: Record<string, string>) => {
+        const res = await w.app.inject({
+          method: route.method, url: urlOf(route, params), ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+          headers: { ...(ctx.headers ?? {}), authorization: (await w.api.as(who)).authorization, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        })
+        const json = res.json() as { code?: string; detail?: string }
+        return { status: res.statusCode, code: json.code, detail: json.detail }
+      }
+      const theirs = await answer(ctx.params)
+      const missing = await answer({ ...ctx.params, [param]: nobody[param]! })
+      t.same(theirs, missing, `${route.key} as ${who}: ${JSON.stringify(theirs)}`)
+      t.ok(theirs.status >= 400 && theirs.status < 500, `${route.key} as ${who}: refused`)
+    }
+  }
+})
