@@ -117,7 +117,7 @@ export interface HostileWorld extends TestApp {
   fileId: string
   taskKey: string
   otherDraftId: string
-  /** The fingerprint once everything the set-up started has settled. */
+  /** Who calls the route and with which valid parameters, headers and query, to mutate one at a time. */
   context(route: Route): Promise<RouteContext>
 }
 
