@@ -5,7 +5,8 @@
 //   npx tsx scripts/chaos.ts --dossiers 5000 --concurrency 24 --kills 6   (npm run chaos -- …)
 // Options: --citizens 20, --port 3941, --pg-port 55432, --pg-bin /usr/lib/postgresql/15/bin, --kill-min-s 45, --kill-max-s 150,
 // --settle-seconds 480 (longer than the outbox lease of 5 min: a mail claimed by a killed process waits for it), --keep,
-// --max-minutes M (after M minutes, or on SIGUSR2, no new dossier is started; those under way finish and are checked).
+// --max-minutes M (after M minutes, or on SIGUSR2, no new dossier is started; those under way finish and are checked),
+// --pg-restart-mode fast|immediate (immediate: as a crash, recovered from the WAL).
 import { execFileSync } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     'settle-seconds': { type: 'string', default: '480' },
     keep: { type: 'boolean', default: false },
     'max-minutes': { type: 'string', default: '0' },
+    'pg-restart-mode': { type: 'string', default: 'fast' },
   },
 })
 const t0 = Date.now()
@@ -39,6 +41,8 @@ const at = () => `${((Date.now() - t0) / 1000).toFixed(0)} s`
 const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)} +${at()}] ${m}`)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const runId = `chaos${Date.now().toString(36)}`
+// fast: a clean restart; immediate: PostgreSQL stops as if it crashed and recovers from its WAL on start.
+const mode = values['pg-restart-mode'] === 'immediate' ? 'immediate' : 'fast'
 
 // A throw-away cluster owned by the postgres OS user (PostgreSQL refuses to run as root); fsync stays on.
 const root = mkdtempSync(join(tmpdir(), 'motcua-chaos-'))
@@ -92,9 +96,9 @@ try {
         // Once, half-way: PostgreSQL itself goes down and comes back under the running server.
         await sleep(20_000)
         const t = Date.now()
-        pgCtl('-o', pgOptions, '-m', 'fast', 'restart')
+        pgCtl('-o', pgOptions, '-m', mode, 'restart')
         pgRestart = { at: at(), tookMs: Date.now() - t }
-        log(`PostgreSQL restarted (fast shutdown, ${pgRestart.tookMs} ms)`)
+        log(`PostgreSQL restarted (${mode} shutdown, ${pgRestart.tookMs} ms)`)
       }
     }
   })()
@@ -107,7 +111,7 @@ try {
   const report = await checkLoad(knex, result.runs, peer.received)
   await knex.destroy()
   console.log(`\nchaos: ${kills.length} SIGKILLs of motcua at ${kills.map((k) => k.at).join(', ')}; restarts ready after ${kills.map((k) => `${(k.readyAfterMs / 1000).toFixed(1)} s`).join(', ')}`)
-  console.log(`PostgreSQL: ${pgRestart ? `restarted once at ${pgRestart.at} (fast shutdown and start, ${pgRestart.tookMs} ms)` : 'not restarted (the load ended first)'}`)
+  console.log(`PostgreSQL: ${pgRestart ? `restarted once at ${pgRestart.at} (${mode} shutdown and start, ${pgRestart.tookMs} ms)` : 'not restarted (the load ended first)'}`)
   if (loads.length) console.log(`machine load average (1 min) during the run: min ${Math.min(...loads).toFixed(1)}, mean ${(loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(1)}, max ${Math.max(...loads).toFixed(1)} on 2 vCPU`)
   printCheck(report)
   exitCode = report.ok ? 0 : 2
