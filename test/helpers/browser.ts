@@ -2,7 +2,7 @@
 // the reference procedures published, and Debian's Chromium driven by playwright-core. Never a
 // downloaded browser: the executable is /usr/bin/chromium (CHROMIUM_PATH overrides).
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, statSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -24,15 +24,39 @@ function newestMtime(dir: string): number {
   return newest
 }
 
-/** Builds web/dist when it is missing or older than the sources (`npm ci` builds it through `prepare`). */
+/**
+ * Builds web/dist when it is missing or older than the sources (`npm ci` builds it through `prepare`).
+ * Test files run in parallel: one process builds under a lock directory while the others wait, so no
+ * file sees the build half-written.
+ */
 export function ensureWebBuilt(): void {
   const index = join(webDistDir, 'index.html')
-  const sources = Math.max(newestMtime(join(repoRoot, 'web/src')), statSync(join(repoRoot, 'web/index.html')).mtimeMs)
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return
-  execFileSync(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: repoRoot,
-    stdio: 'inherit',
-  })
+  const fresh = () => {
+    const sources = Math.max(newestMtime(join(repoRoot, 'web/src')), statSync(join(repoRoot, 'web/index.html')).mtimeMs)
+    return existsSync(index) && statSync(index).mtimeMs >= sources
+  }
+  if (fresh()) return
+  const lock = join(repoRoot, 'web/.build-lock')
+  const deadline = Date.now() + 180_000
+  for (;;) {
+    try {
+      mkdirSync(lock)
+      break
+    } catch {
+      // Another test file is building; a lock older than the deadline is a crashed build's.
+      if (Date.now() > deadline || Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 180_000) rmSync(lock, { recursive: true, force: true })
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250)
+    }
+  }
+  try {
+    if (fresh()) return
+    execFileSync(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+      cwd: repoRoot,
+      stdio: 'inherit',
+    })
+  } finally {
+    rmSync(lock, { recursive: true, force: true })
+  }
 }
 
 export interface WebWorld extends TestApp {

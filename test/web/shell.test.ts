@@ -38,6 +38,7 @@ t.test('Vietnamese by default, English on the switch, remembered', async (t) => 
 t.test('the skip link is the first stop of the keyboard and moves to the content', async (t) => {
   const { page } = await world.newPage()
   await page.goto(world.baseUrl)
+  await page.getByRole('heading', { level: 1 }).waitFor()
   await page.keyboard.press('Tab')
   const focused = await page.evaluate(() => document.activeElement?.textContent)
   t.equal(focused, 'Bỏ qua đến nội dung chính')

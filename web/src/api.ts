@@ -3,7 +3,8 @@
 
 export interface FieldError {
   field: string
-  message?: string
+  /** Fastify's schema errors carry English text; form errors carry both languages. */
+  message?: string | { vi: string; en: string }
   keyword?: string
 }
 

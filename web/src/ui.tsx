@@ -47,7 +47,7 @@ export function ProblemAlert({ error }: { error: unknown }) {
         <ul>
           {p.errors.map((e, i) => (
             <li key={i}>
-              <code>{e.field}</code>: {e.message}
+              <code>{e.field}</code>: {typeof e.message === 'string' ? e.message : msg(e.message)}
             </li>
           ))}
         </ul>
