@@ -8,13 +8,11 @@
 import { openServerDatabase } from '../src/db/database.js'
 import { lookupStatement } from '../src/api/public/index.js'
 import { DossierQueries } from '../src/dossiers/queries.js'
-import { explain, startBenchServer } from './bench-server.js'
+import { benchEnvironment, explain, startBenchServer } from './bench-server.js'
 
-const url = process.env['DATABASE_URL']
-const dataDir = process.env['DATA_DIR']
-if (!url || !dataDir) throw new Error('DATABASE_URL and DATA_DIR (as given to seed-volume.ts) are required')
+const { url, dataDir, ...opts } = benchEnvironment(3917)
 const samples = Number(process.env['BENCH_TIMING_SAMPLES'] ?? 1000)
-const bench = await startBenchServer(dataDir, { port: Number(process.env['BENCH_PORT'] ?? 3917), seconds: Number(process.env['BENCH_SECONDS'] ?? 15), connections: Number(process.env['BENCH_CONNECTIONS'] ?? 10) })
+const bench = await startBenchServer(dataDir, opts)
 
 try {
   const authorization = await bench.login('motcua-xa')

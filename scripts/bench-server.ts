@@ -15,6 +15,15 @@ export interface BenchServer {
   stop(): Promise<void>
 }
 
+/** The database and data directory seed-volume.ts filled (DATABASE_URL, DATA_DIR), and BENCH_PORT, BENCH_SECONDS, BENCH_CONNECTIONS. */
+export function benchEnvironment(defaultPort: number): { url: string; dataDir: string; port: number; seconds: number; connections: number } {
+  const url = process.env['DATABASE_URL']
+  const dataDir = process.env['DATA_DIR']
+  if (!url || !dataDir) throw new Error('DATABASE_URL and DATA_DIR (as given to seed-volume.ts) are required')
+  const number = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
+  return { url, dataDir, port: number('BENCH_PORT', defaultPort), seconds: number('BENCH_SECONDS', 15), connections: number('BENCH_CONNECTIONS', 10) }
+}
+
 export async function startBenchServer(dataDir: string, opts: { port: number; seconds: number; connections: number }): Promise<BenchServer> {
   const base = `http://127.0.0.1:${opts.port}`
   const server = spawn(process.execPath, ['bin/motcua.js', 'start'], {

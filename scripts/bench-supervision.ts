@@ -9,13 +9,11 @@ import { openServerDatabase } from '../src/db/database.js'
 import { formatDate } from '../src/domain/calendar/index.js'
 import { compute06a, periodStart } from '../src/domain/statistics/index.js'
 import { SupervisionService } from '../src/supervision/service.js'
-import { explain, startBenchServer } from './bench-server.js'
+import { benchEnvironment, explain, startBenchServer } from './bench-server.js'
 
-const url = process.env['DATABASE_URL']
-const dataDir = process.env['DATA_DIR']
-if (!url || !dataDir) throw new Error('DATABASE_URL and DATA_DIR (as given to seed-volume.ts) are required')
+const { url, dataDir, ...opts } = benchEnvironment(3918)
 const year = Number(process.env['BENCH_YEAR'] ?? 2025)
-const bench = await startBenchServer(dataDir, { port: Number(process.env['BENCH_PORT'] ?? 3918), seconds: Number(process.env['BENCH_SECONDS'] ?? 15), connections: Number(process.env['BENCH_CONNECTIONS'] ?? 10) })
+const bench = await startBenchServer(dataDir, opts)
 
 try {
   const authorization = await bench.login('lanhdao-tinh')
