@@ -275,6 +275,9 @@ t.test('the fee: a sandbox payment (no real money) confirmed by a signed callbac
   const started = await call('POST', `/api/dossiers/${dossierId}/payments`, 'congdan', {})
   t.equal(started.statusCode, 201)
   t.match(started.json(), { provider: 'sandbox', sandbox: true, providerLabel: /SANDBOX — không thu tiền thật/, amountVnd: 8000, status: 'pending', redirectUrl: /^\/api\/payments\/sandbox/ })
+  const again = await Promise.all([call('POST', `/api/dossiers/${dossierId}/payments`, 'congdan', {}), call('POST', `/api/dossiers/${dossierId}/payments`, 'congdan', {})])
+  t.same(again.map((r) => [r.statusCode, r.json().reference, r.json().reused]), [[201, started.json().reference, true], [201, started.json().reference, true]], 'a retried start (even two at once) answers the open payment again')
+  t.equal(Number((await knex('payments').where({ dossier_id: dossierId }).count({ n: '*' }).first())!.n), 1, 'so the applicant cannot be charged twice')
   const page = await call('GET', started.json().redirectUrl)
   t.equal(page.statusCode, 200, 'the sandbox checkout page')
   t.match(page.body, 'SANDBOX — không thu tiền thật / no real money')
@@ -285,6 +288,7 @@ t.test('the fee: a sandbox payment (no real money) confirmed by a signed callbac
 
   const retry = await call('POST', `/api/dossiers/${dossierId}/payments`, 'congdan', {})
   const reference = retry.json().reference as string
+  t.not(reference, started.json().reference, 'after a cancelled payment a new one is opened')
   const forged = await call('POST', '/api/payments/sandbox/callback', undefined, { reference, status: 'paid', signature: 'f'.repeat(64) })
   t.equal(forged.statusCode, 400)
   t.equal(forged.json().code, 'MC_ERR_PAYMENT_SIGNATURE')

@@ -68,6 +68,8 @@ export interface PaymentView {
   amountVnd: number
   status: 'pending' | 'paid' | 'failed'
   redirectUrl?: string
+  /** True when a start answered the dossier's payment already open with this gateway. */
+  reused?: boolean
 }
 
 
@@ -95,11 +97,23 @@ export class PaymentService {
     }
     if (dossier.status !== 6) throw new AppError('MC_ERR_PAYMENT_NOT_DUE')
     const amountVnd = Number(dossier.payment_amount_vnd ?? 0)
-    const reference = `MC${Date.now().toString(36).toUpperCase()}${randomBytes(4).toString('hex').toUpperCase()}`
-    const { redirectUrl } = await provider.createPayment({ reference, amountVnd, description: `Phí hồ sơ ${dossier.code ?? dossier.id}`, returnUrl })
-    const [row] = (await this.knex('payments').insert({ dossier_id: dossier.id, provider: provider.name, reference, amount_vnd: amountVnd, status: 'pending' }).returning('id')) as Array<{ id: string }>
-    await this.knex('audit_events').insert({ actor_id: caller.userId, action: 'payment.start', subject_type: 'dossier', subject_id: dossier.id, data: JSON.stringify({ reference, provider: provider.name, amountVnd }) })
-    return { paymentId: row!.id, reference, provider: provider.name, providerLabel: provider.label, sandbox: provider.sandbox, amountVnd, status: 'pending', redirectUrl }
+    // One open payment per dossier and gateway: a retried start (its answer lost, a second tab, a double
+    // click) is answered the same payment again, so the applicant can never be charged twice. The
+    // dossier row is locked so two starts at once cannot both create one.
+    const { row, reused } = await this.knex.transaction(async (trx) => {
+      await dossierRepository(trx).lock(dossier.id)
+      const open = (await trx('payments').where({ dossier_id: dossier.id, provider: provider.name, status: 'pending', amount_vnd: amountVnd }).orderBy('created_at', 'desc').first('id', 'reference')) as
+        | { id: string; reference: string }
+        | undefined
+      if (open) return { row: open, reused: true }
+      const reference = `MC${Date.now().toString(36).toUpperCase()}${randomBytes(4).toString('hex').toUpperCase()}`
+      const [created] = (await trx('payments').insert({ dossier_id: dossier.id, provider: provider.name, reference, amount_vnd: amountVnd, status: 'pending' }).returning(['id', 'reference'])) as Array<{ id: string; reference: string }>
+      await trx('audit_events').insert({ actor_id: caller.userId, action: 'payment.start', subject_type: 'dossier', subject_id: dossier.id, data: JSON.stringify({ reference, provider: provider.name, amountVnd }) })
+      return { row: created!, reused: false }
+    })
+    // Asked again for a reused payment: a gateway answers the same reference with the same payment.
+    const { redirectUrl } = await provider.createPayment({ reference: row.reference, amountVnd, description: `Phí hồ sơ ${dossier.code ?? dossier.id}`, returnUrl })
+    return { paymentId: row.id, reference: row.reference, provider: provider.name, providerLabel: provider.label, sandbox: provider.sandbox, amountVnd, status: 'pending', redirectUrl, ...(reused ? { reused } : {}) }
   }
 
   /**

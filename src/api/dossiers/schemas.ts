@@ -136,6 +136,7 @@ export const payment = {
   properties: {
     paymentId: uuid, reference: { type: 'string' }, provider: { type: 'string' }, providerLabel: { type: 'string' }, sandbox: { type: 'boolean' },
     amountVnd: { type: 'integer' }, status: { type: 'string', enum: ['pending', 'paid', 'failed'] }, redirectUrl: { type: 'string' },
+    reused: { type: 'boolean', description: 'the payment already open for this dossier and gateway, answered again (a retried start never opens a second one)' },
   },
   required: ['paymentId', 'reference', 'provider', 'providerLabel', 'sandbox', 'amountVnd', 'status'],
 } as const
