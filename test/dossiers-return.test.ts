@@ -139,14 +139,22 @@ t.test('construction permit: the leader returns the dossier to the site inspecti
   t.equal(inspectionRow.giver, leader, 'the leader gave the dossier back')
   const detailView = (await call('GET', `/api/dossiers/${dossierId}`, 'kinhte-xa')).json()
   t.match(detailView.timeline.find((e: { kind: string }) => e.kind === 'step_returned'), { stepId: 'Task_Sign', actorId: leader, data: { reason, toStepName: 'Kiểm tra thực địa' } })
+  const leaderName = ((await knex('users').where({ id: leader }).first('full_name')) as { full_name: string }).full_name
+  t.match(detailView.steps.find((s: { stepId: string }) => s.stepId === 'Task_Sign'), { outcome: 'returned', returnReason: reason, receiverUser: leader, receiverUserName: leaderName }, 'the step row says it was sent back, why, and who held it')
+  t.match(detailView.steps.find((s: { stepId: string; giver: string | null }) => s.stepId === 'Task_SiteInspection' && s.giver === leader), { giverName: leaderName }, 'and the row of the step it went back to names the giver')
+  const sheet = await call('GET', `/api/dossiers/${dossierId}/print/control-sheet?format=html`, 'kinhte-xa')
+  t.equal(sheet.statusCode, 200)
+  t.match(sheet.body, `trả lại bước trước: ${reason}`, 'the control sheet (Mẫu 05) shows the return and its reason')
   t.match(await knex('audit_events').where({ subject_id: dossierId, action: 'dossier.returnToPreviousStep' }).first(), { actor_id: leader, data: { step: 'Task_Sign', decision: 'returnToPrevious', returnReason: reason } })
   const mail = await knex('outbox_messages').whereRaw(`payload->>'template' = 'step-returned'`).andWhereRaw(`payload->>'to' = 'kinhte-xa@example.invalid'`).first()
   t.match(mail.payload.text, reason)
   t.match(mail.payload.subject, 'Kiểm tra thực địa')
   const command = await knex('engine_commands').where({ dossier_id: dossierId, kind: 'completeTask' }).whereRaw(`payload->>'userTaskKey' = ?`, [sign.user_task_key]).first()
   t.match(command, { status: 'done', payload: { variables: { decision: 'returnToPrevious', decidedBy: leader, returnReason: reason } } })
-  t.equal((await complete('lanhdao-xa', sign.user_task_key, { decision: 'returnToPrevious', reason })).statusCode, 404, 'the returned task is closed: a repeated call changes nothing')
-  t.equal(Number((await knex('dossier_events').where({ dossier_id: dossierId, kind: 'step_returned' }).count({ n: '*' }).first())!.n), 1)
+  const repeated = await complete('lanhdao-xa', sign.user_task_key, { decision: 'returnToPrevious', reason })
+  t.equal(repeated.statusCode, 200, 'the same decision sent again (its answer lost) is answered as done…')
+  t.equal((await complete('lanhdao-xa', sign.user_task_key, { decision: 'approve' })).statusCode, 404, 'a different decision on the closed task is refused')
+  t.equal(Number((await knex('dossier_events').where({ dossier_id: dossierId, kind: 'step_returned' }).count({ n: '*' }).first())!.n), 1, '…and changes nothing')
 
   // When the inspection asks for a consultation, the leader's return goes to the consulted agency; the
   // consulted agency returns to the inspection; and then the dossier goes to its end

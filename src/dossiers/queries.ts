@@ -17,6 +17,12 @@ export interface StepControlRow {
   stepDueAt: Date | null
   finishedAt: Date | null
   result: 'early' | 'on_time' | 'late' | null
+  /** Names of the giver and the officer who handled the step (staff names are shown to applicants, as on Mẫu 05). */
+  giverName: string | null
+  receiverUserName: string | null
+  /** Set when the step was sent back to the one before it (returnToPreviousStep), with the reason. */
+  outcome: 'returned' | null
+  returnReason: string | null
 }
 
 export interface DossierDetail {
@@ -142,6 +148,11 @@ export class DossierQueries {
       this.knex('dossier_events').where({ dossier_id: d.id }).orderBy('id').select('*'),
       this.knex('tasks').where({ dossier_id: d.id, state: 'CREATED' }).orderBy('created_at').select('*'),
     ])
+    const stepEvents = events.filter((e: { kind: string }) => e.kind === 'step') as Array<Record<string, unknown>>
+    const staffIds = [...new Set(stepEvents.flatMap((e) => [e['giver'], e['receiver_user']]).filter((v): v is string => typeof v === 'string'))]
+    const staffNames = new Map(
+      staffIds.length ? ((await this.knex('users').whereIn('id', staffIds).select('id', 'full_name')) as Array<{ id: string; full_name: string }>).map((u) => [u.id, u.full_name]) : [],
+    )
     const detail: DossierDetail = {
       id: d.id, code: d.code, status: d.status, statusLabel: label(d.status),
       procedure: { code: d.procedure_code, slug: d.procedure_slug, name: d.procedure_name },
@@ -160,13 +171,16 @@ export class DossierQueries {
       result: { no: d.result_no, issuedAt: d.result_issued_at, timeliness: d.result, finishedAt: d.finished_at },
       closeReason: d.close_reason,
       attachments: attachments.map((a: { component_id: string; file_id: string; reused_from_dossier_code: string | null }) => ({ componentId: a.component_id, fileId: a.file_id, reusedFromDossierCode: a.reused_from_dossier_code })),
-      steps: events
-        .filter((e: { kind: string }) => e.kind === 'step')
-        .map((e: Record<string, unknown>) => ({
+      steps: stepEvents.map((e) => {
+        const data = (e['data'] ?? {}) as { outcome?: string; reason?: string }
+        return {
           stepId: e['step_id'] as string, stepName: e['step_name'] as string, giver: e['giver'] as string | null, receiverRole: e['receiver_role'] as string | null,
           receiverUser: e['receiver_user'] as string | null, receivedAt: e['at'] as Date, stepDueAt: e['step_due_at'] as Date | null,
           finishedAt: e['finished_at'] as Date | null, result: e['step_result'] as StepControlRow['result'],
-        })),
+          giverName: staffNames.get(e['giver'] as string) ?? null, receiverUserName: staffNames.get(e['receiver_user'] as string) ?? null,
+          outcome: data.outcome === 'returned' ? 'returned' : null, returnReason: data.outcome === 'returned' ? (data.reason ?? null) : null,
+        }
+      }),
       timeline: events
         .filter((e: { kind: string }) => e.kind !== 'step')
         .map((e: Record<string, unknown>) => ({ kind: e['kind'] as string, at: e['at'] as Date, actorId: e['actor_id'] as string | null, stepId: e['step_id'] as string | null, data: e['data'] as Record<string, unknown> })),

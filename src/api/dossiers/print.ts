@@ -75,7 +75,7 @@ export default async function printRoutes(app: FastifyInstance): Promise<void> {
             to: (s.receiverUser && names.get(s.receiverUser)) ?? s.receiverRole ?? s.stepName,
             at: s.receivedAt,
             ...(s.result ? { result: s.result } : {}),
-            note: s.stepName,
+            note: s.outcome === 'returned' ? `${s.stepName} — trả lại bước trước: ${s.returnReason ?? ''}` : s.stepName,
           })),
         }, format)
     reply.header('x-content-type-options', 'nosniff').header('cache-control', 'private, no-store')

@@ -50,7 +50,8 @@ export function DossierFacts({ d }: { d: DossierDetail }) {
 /** Where the dossier is now, then every step it went through. */
 export function DossierProgress({ d }: { d: DossierDetail }) {
   const { tr, dateTime, lang } = useLang()
-  const who = (userId: string | null) => (userId && d.current.assignee?.id === userId ? d.current.assignee.name : userId ? tr('Cán bộ đã nhận xử lý', 'An officer') : '—')
+  const who = (userId: string | null, name?: string | null) =>
+    name ?? (userId && d.current.assignee?.id === userId ? d.current.assignee.name : userId ? tr('Cán bộ đã nhận xử lý', 'An officer') : '—')
   return (
     <section aria-labelledby="progress-title">
       <h2 id="progress-title">{tr('Tiến độ xử lý', 'Progress')}</h2>
@@ -82,10 +83,14 @@ export function DossierProgress({ d }: { d: DossierDetail }) {
                 <tr key={i} className={s.result === 'late' ? 'due-overdue' : ''}>
                   <td data-label={tr('Bước', 'Step')}>{s.stepName}</td>
                   <td data-label={tr('Bộ phận', 'Department')}>{label(roles, s.receiverRole, lang)}</td>
-                  <td data-label={tr('Người xử lý', 'Handled by')}>{who(s.receiverUser)}</td>
+                  <td data-label={tr('Người xử lý', 'Handled by')}>{who(s.receiverUser, s.receiverUserName)}</td>
                   <td data-label={tr('Nhận lúc', 'Since')}>{dateTime(s.receivedAt)}</td>
                   <td data-label={tr('Hạn', 'Due')}>{dateTime(s.stepDueAt)}</td>
-                  <td data-label={tr('Kết quả bước', 'Step result')}>{s.result ? label(stepResults, s.result, lang) : s.finishedAt ? '—' : tr('Đang xử lý', 'In progress')}</td>
+                  <td data-label={tr('Kết quả bước', 'Step result')}>
+                    {s.outcome === 'returned'
+                      ? `${tr('Trả lại bước trước', 'Sent back to the previous step')}${s.returnReason ? `: ${s.returnReason}` : ''}`
+                      : s.result ? label(stepResults, s.result, lang) : s.finishedAt ? '—' : tr('Đang xử lý', 'In progress')}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -106,6 +106,10 @@ export interface StepRow {
   stepDueAt: string | null
   finishedAt: string | null
   result: 'early' | 'on_time' | 'late' | null
+  giverName: string | null
+  receiverUserName: string | null
+  outcome: 'returned' | null
+  returnReason: string | null
 }
 
 export interface TimelineEntry {
