@@ -186,6 +186,16 @@ t.test('printing: the receipt and the control sheet as HTML or PDF, for those wh
   t.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-')
   t.equal((await call('GET', `/api/dossiers/${dossierId}/print/receipt`, 'canbo')).statusCode, 404)
   t.equal((await call('GET', `/api/dossiers/${dossierId}/print/nothing`, 'congdan')).statusCode, 400)
+  t.equal((await call('GET', `/api/dossiers/${dossierId}/print/apology`, 'congdan')).statusCode, 409, 'no apology before an extension')
+  // An extension recorded on the timeline (the extension itself, R9, is tested with a manual clock in dossiers-detours).
+  const officerId = ((await knex('users').where({ username: 'motcua-xa' }).first('id')) as { id: string }).id
+  const [event] = await knex('dossier_events').insert({ dossier_id: dossierId, kind: 'extended', actor_id: officerId, data: { originalDueDate: '2026-03-16', newDueDate: '2026-03-20', reason: 'Chờ kết quả xác minh của xã khác' } }).returning('id')
+  const apology = await call('GET', `/api/dossiers/${dossierId}/print/apology`, 'congdan')
+  t.equal(apology.statusCode, 200, 'the apology with the new date (Mẫu 04) prints once extended')
+  t.match(apology.body, 'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ')
+  t.match(apology.body, 'Chờ kết quả xác minh của xã khác')
+  t.match(apology.body, 'ngày 20 tháng 03 năm 2026', 'the new appointment date')
+  await knex('dossier_events').where({ id: (event as { id: string }).id }).delete()
 })
 
 t.test('the worklist and tasks: my unit and groups only; another unit’s task is not found', async (t) => {

@@ -7,7 +7,7 @@ import type { Engine } from '../src/engine/port.js'
 import { ReadModelProjector } from '../src/dossiers/projector.js'
 import { createTestDatabase } from './helpers/db.js'
 
-function world(t: Parameters<Parameters<typeof t.test>[1]>[0], gapGraceMs: number) {
+function world(gapGraceMs: number) {
   const visible: Array<{ id: number; events: [] }> = []
   const engine = {
     readEvents: async (afterId: number, limit = 200) => visible.filter((r) => r.id > afterId).sort((a, b) => a.id - b.id).slice(0, limit),
@@ -19,7 +19,7 @@ function world(t: Parameters<Parameters<typeof t.test>[1]>[0], gapGraceMs: numbe
 
 t.test('given an id left unused by a rolled-back step and no transaction open, then the projector passes it at once', async (t) => {
   const db = await createTestDatabase(t)
-  const { visible, engine, logged, options } = world(t, 60_000)
+  const { visible, engine, logged, options } = world(60_000)
   const projector = new ReadModelProjector(db.knex, engine, options)
   const cursor = async () => Number((await db.knex('read_model_cursors').where({ name: 'dossiers' }).first('last_event_id')).last_event_id)
   visible.push({ id: 1, events: [] }, { id: 2, events: [] }, { id: 4, events: [] })
@@ -33,7 +33,7 @@ t.test('given an id left unused by a rolled-back step and no transaction open, t
 // while the projector reads (the test above is its whole story).
 t.test('given record 3 is still being written when 4 is visible, then the projector waits for 3, and applies it once committed', { skip: process.env.TEST_DATABASE_URL ? false : 'needs two connections (PostgreSQL server)' }, async (t) => {
   const db = await createTestDatabase(t)
-  const { visible, engine, logged, options } = world(t, 400)
+  const { visible, engine, logged, options } = world(400)
   const projector = new ReadModelProjector(db.knex, engine, options)
   const cursor = async () => Number((await db.knex('read_model_cursors').where({ name: 'dossiers' }).first('last_event_id')).last_event_id)
 

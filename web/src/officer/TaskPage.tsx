@@ -86,6 +86,14 @@ export function TaskPage() {
   if (!task || !decision) return <Loading />
   const d = task.dossier
   const due = dueState(task.dueAt, d.overdue)
+  // The forms the dossier has reached (the server answers 409 for the others).
+  const printable = [
+    { form: 'receipt', vi: 'Giấy tiếp nhận và hẹn trả kết quả', en: 'Receipt and appointment', when: Boolean(d.acceptedAt) },
+    { form: 'supplement-request', vi: 'Phiếu yêu cầu bổ sung', en: 'Supplement request', when: d.timeline.some((e) => e.kind === 'supplement_requested') },
+    { form: 'refusal', vi: 'Phiếu từ chối', en: 'Refusal', when: d.status === 3 && Boolean(d.closeReason) },
+    { form: 'apology', vi: 'Phiếu xin lỗi và hẹn lại', en: 'Apology and new date', when: Boolean(d.acceptedAt) && d.timeline.some((e) => e.kind === 'extended') },
+    { form: 'control-sheet', vi: 'Phiếu kiểm soát quá trình', en: 'Process control sheet', when: Boolean(d.acceptedAt) },
+  ].filter((f) => f.when)
   const mine = task.assignee === user?.userId
   return (
     <article className="task">
@@ -118,22 +126,20 @@ export function TaskPage() {
         <ClaimNotice notice={notice} />
       </div>
 
-      {d.acceptedAt && (
+      {printable.length > 0 && (
         <div className="panel">
           <h2>{tr('In phiếu', 'Print')}</h2>
           <p className="row">
-            <button type="button" className="secondary" onClick={() => void print.run('receipt', 'html')}>
-              {tr('Giấy tiếp nhận và hẹn trả kết quả', 'Receipt and appointment')}
-            </button>
-            <button type="button" className="secondary" onClick={() => void print.run('receipt', 'pdf')}>
-              {tr('Giấy tiếp nhận (PDF)', 'Receipt (PDF)')}
-            </button>
-            <button type="button" className="secondary" onClick={() => void print.run('control-sheet', 'html')}>
-              {tr('Phiếu kiểm soát quá trình', 'Process control sheet')}
-            </button>
-            <button type="button" className="secondary" onClick={() => void print.run('control-sheet', 'pdf')}>
-              {tr('Phiếu kiểm soát (PDF)', 'Control sheet (PDF)')}
-            </button>
+            {printable.map((f) => (
+              <span key={f.form} className="row">
+                <button type="button" className="secondary" onClick={() => void print.run(f.form, 'html')}>
+                  {tr(f.vi, f.en)}
+                </button>
+                <button type="button" className="secondary" onClick={() => void print.run(f.form, 'pdf')} aria-label={`${tr(f.vi, f.en)} (PDF)`}>
+                  PDF
+                </button>
+              </span>
+            ))}
           </p>
           <ProblemAlert error={print.error} />
         </div>
