@@ -121,3 +121,26 @@ t.test('publishing a malformed form or BPMN lists every problem and publishes no
     t.same(engine.deployed, ['dang-ky-thanh-lap-ho-kinh-doanh.bpmn'])
   })
 })
+
+t.test('a stored form keeps the order its properties were written in (jsonb does not): objects without x-ui.order get it', async (t) => {
+  const db = await createTestDatabase(t)
+  await seedProcedures(db.knex, recordingEngine())
+  for (const slug of ['dang-ky-khai-sinh', 'dang-ky-thanh-lap-ho-kinh-doanh']) {
+    const written = definition(slug).form as unknown
+    const row = (await db.knex('procedure_versions as v').join('procedures as p', 'p.id', 'v.procedure_id').where('p.slug', slug).first('v.definition')) as { definition: ProcedureDefinition }
+    let objects = 0
+    const compare = (file: unknown, stored: unknown, path: string): void => {
+      if (!file || typeof file !== 'object' || Array.isArray(file)) return
+      const f = file as { properties?: Record<string, unknown>; items?: unknown; 'x-ui'?: { order?: string[] } }
+      const s = stored as typeof f
+      if (f.properties) {
+        objects++
+        t.same(s['x-ui']?.order, f['x-ui']?.order ?? Object.keys(f.properties), `${slug}${path}: fields in the written order`)
+        for (const [name, child] of Object.entries(f.properties)) compare(child, s.properties?.[name], `${path}/${name}`)
+      }
+      if (f.items) compare(f.items, s.items, `${path}[]`)
+    }
+    compare(written, row.definition.form, '')
+    t.ok(objects > 1, `${slug}: nested objects were checked (${objects})`)
+  }
+})

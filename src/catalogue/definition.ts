@@ -299,3 +299,22 @@ export async function crossCheckBpmn(def: ProcedureDefinition, xml: string): Pro
   })
   return problems
 }
+
+/**
+ * The definition as it is stored: every object of the form that has no `x-ui.order` gets its properties' order as
+ * written, because the database keeps definitions as jsonb, which does not keep key order (the address would ask
+ * for the commune before the province). The checksum is taken from the definition as written, not from this.
+ */
+export function withPropertyOrder(def: ProcedureDefinition): ProcedureDefinition {
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit)
+    if (!node || typeof node !== 'object') return node
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(node)) out[k] = visit(v)
+    const props = (node as SchemaNode).properties
+    const ui = (node as SchemaNode)['x-ui']
+    if (props && typeof props === 'object' && !Array.isArray(props) && !ui?.order) out['x-ui'] = { ...(ui ?? {}), order: Object.keys(props) }
+    return out
+  }
+  return { ...def, form: visit(def.form) as FormSchema }
+}

@@ -8,7 +8,7 @@ import { AppError } from '../errors.js'
 import { DeployValidationError, type DeployProblem, type DeployResource, type Engine } from '../engine/port.js'
 import { validateBpmn } from '../engine/validation/index.js'
 import { parseResource } from '../engine/validation/xml.js'
-import { formsDir, loadProcedureDefinition, workflowsDir, type DefinitionProblem, type ProcedureDefinition } from './definition.js'
+import { formsDir, loadProcedureDefinition, withPropertyOrder, workflowsDir, type DefinitionProblem, type ProcedureDefinition } from './definition.js'
 import { diffProcedureVersions, type ProcedureDiff } from './diff.js'
 import { forgetForm } from './form-validation.js'
 import { catalogueRepository, type ProcedureFilter, type ProcedureRow, type VersionRow } from './repository.js'
@@ -131,7 +131,7 @@ export class CatalogueService {
       const latest = await repo.latestVersion(procedure.id)
       const version = (latest?.version ?? 0) + 1
       await repo.insertVersion({
-        procedure_id: procedure.id, version, status: 'draft', definition: def, bpmn_xml: input.bpmnXml,
+        procedure_id: procedure.id, version, status: 'draft', definition: withPropertyOrder(def), bpmn_xml: input.bpmnXml,
         checksum: checksum(def, input.bpmnXml), bpmn_process_id: def.workflow.bpmnProcessId, created_by: input.actorId ?? null,
       })
       return { ok: true as const, slug: def.slug, version }
@@ -149,7 +149,7 @@ export class CatalogueService {
       const definition = (patch.definition ?? draft.definition) as ProcedureDefinition
       const bpmnXml = patch.bpmnXml ?? draft.bpmn_xml
       if (definition.slug !== slug) return { ok: false, problems: [{ path: '/slug', message: `The slug cannot change (${slug})` }] }
-      await repo.updateDraft(draft.id, { definition, bpmn_xml: bpmnXml, checksum: checksum(definition, bpmnXml), bpmn_process_id: definition.workflow?.bpmnProcessId ?? draft.bpmn_process_id })
+      await repo.updateDraft(draft.id, { definition: patch.definition ? withPropertyOrder(definition) : definition, bpmn_xml: bpmnXml, checksum: checksum(definition, bpmnXml), bpmn_process_id: definition.workflow?.bpmnProcessId ?? draft.bpmn_process_id })
       forgetForm(`${slug}@${draft.version}`)
       return { ok: true as const, slug, version: draft.version }
     })
