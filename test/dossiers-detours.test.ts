@@ -163,8 +163,12 @@ t.test('the due-date timer fires on the embedded engine: the dossier is flagged 
   clock.set('2026-03-03T08:30:00+07:00')
   const overdue = await w.until('overdue', async () => ((await dossier(dossierId)).overdue ? dossier(dossierId) : undefined))
   t.equal(overdue.status, 4, 'non-interrupting: work goes on')
-  const escalations = await w.db.knex('dossier_events').where({ dossier_id: dossierId, kind: 'escalated' })
-  t.ok(escalations.some((e: { data: { level: string } }) => e.data.level === 'dossier'))
+  // The overdue sweep may flag the dossier before the timer's escalation job has run: wait for the escalation.
+  const escalations = await w.until('escalated', async () => {
+    const rows = (await w.db.knex('dossier_events').where({ dossier_id: dossierId, kind: 'escalated' })) as Array<{ data: { level: string } }>
+    return rows.length ? rows : undefined
+  })
+  t.ok(escalations.some((e) => e.data.level === 'dossier'), 'the timer escalated the dossier')
   const mails = await w.until('mails', async () => {
     const rows = (await w.db.knex('outbox_messages').whereRaw(`payload->>'template' IN ('overdue-officer', 'overdue-supervisor')`).select('payload')) as Array<{ payload: { to: string; template: string } }>
     return rows.some((r) => r.payload.template === 'overdue-supervisor') && rows.some((r) => r.payload.template === 'overdue-officer') ? rows : undefined
