@@ -43,7 +43,9 @@ export async function up(knex: Knex): Promise<void> {
     t.unique(['procedure_id', 'version'])
   })
   // At most one draft per procedure: analysts edit one draft, then publish it.
-  await knex.raw(`CREATE UNIQUE INDEX procedure_versions_one_draft ON procedure_versions (procedure_id) WHERE status = 'draft'`)
+  await knex.raw(
+    `CREATE UNIQUE INDEX procedure_versions_one_draft ON procedure_versions (procedure_id) WHERE status = 'draft'`,
+  )
   // Running dossiers stay on their version, so a published version must never change or vanish.
   await knex.raw(`
     CREATE FUNCTION procedure_versions_published_immutable() RETURNS trigger LANGUAGE plpgsql AS $$

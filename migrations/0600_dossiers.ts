@@ -70,7 +70,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw('CREATE INDEX dossiers_applicant_idx ON dossiers (applicant_id, created_at DESC)')
   await knex.raw('CREATE INDEX dossiers_unit_due_idx ON dossiers (unit_path text_pattern_ops, due_at)')
   // The overdue sweep looks only at open dossiers not yet flagged.
-  await knex.raw('CREATE INDEX dossiers_overdue_sweep_idx ON dossiers (due_at) WHERE status IN (2, 4) AND overdue = false')
+  await knex.raw(
+    'CREATE INDEX dossiers_overdue_sweep_idx ON dossiers (due_at) WHERE status IN (2, 4) AND overdue = false',
+  )
   await knex.raw('CREATE INDEX dossiers_process_instance_idx ON dossiers (process_instance_key)')
 
   // The timeline; rows of kind 'step' are the Phiếu kiểm soát quá trình giải quyết hồ sơ.
@@ -93,7 +95,9 @@ export async function up(knex: Knex): Promise<void> {
     t.jsonb('data').notNullable().defaultTo('{}')
     t.index(['dossier_id', 'id'])
   })
-  await knex.raw(`CREATE UNIQUE INDEX dossier_events_one_step_per_task ON dossier_events (user_task_key) WHERE kind = 'step'`)
+  await knex.raw(
+    `CREATE UNIQUE INDEX dossier_events_one_step_per_task ON dossier_events (user_task_key) WHERE kind = 'step'`,
+  )
 
   await knex.schema.createTable('dossier_sequences', (t) => {
     t.text('agency_code').notNullable()
@@ -118,7 +122,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('completed_at', { useTz: true })
     t.index(['dossier_id'])
   })
-  await knex.raw(`CREATE INDEX tasks_worklist_idx ON tasks (unit_path text_pattern_ops, due_at, user_task_key) WHERE state = 'CREATED'`)
+  await knex.raw(
+    `CREATE INDEX tasks_worklist_idx ON tasks (unit_path text_pattern_ops, due_at, user_task_key) WHERE state = 'CREATED'`,
+  )
   await knex.raw(`CREATE INDEX tasks_groups_idx ON tasks USING gin (candidate_groups) WHERE state = 'CREATED'`)
   await knex.raw(`CREATE INDEX tasks_assignee_idx ON tasks (assignee, due_at) WHERE state = 'CREATED'`)
 
@@ -137,7 +143,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('engine_commands', (t) => {
     t.bigIncrements('id').primary()
     t.uuid('dossier_id').notNullable().references('dossiers.id')
-    t.text('kind').notNullable().checkIn(['createInstance', 'completeTask', 'publishMessage', 'cancelInstance', 'assignTask'])
+    t.text('kind')
+      .notNullable()
+      .checkIn(['createInstance', 'completeTask', 'publishMessage', 'cancelInstance', 'assignTask'])
     t.jsonb('payload').notNullable()
     t.text('status').notNullable().defaultTo('pending').checkIn(['pending', 'done', 'failed'])
     t.integer('attempts').notNullable().defaultTo(0)
@@ -159,7 +167,15 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['dossier_jobs', 'engine_commands', 'dossier_attachments', 'tasks', 'dossier_sequences', 'dossier_events', 'dossiers']) {
+  for (const table of [
+    'dossier_jobs',
+    'engine_commands',
+    'dossier_attachments',
+    'tasks',
+    'dossier_sequences',
+    'dossier_events',
+    'dossiers',
+  ]) {
     await knex.schema.dropTableIfExists(table)
   }
 }

@@ -51,5 +51,6 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['email_verifications', 'dossier_ratings', 'payments', 'dossier_drafts']) await knex.schema.dropTableIfExists(table)
+  for (const table of ['email_verifications', 'dossier_ratings', 'payments', 'dossier_drafts'])
+    await knex.schema.dropTableIfExists(table)
 }

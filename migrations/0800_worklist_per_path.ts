@@ -11,6 +11,8 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw(`CREATE INDEX IF NOT EXISTS tasks_worklist_idx ON tasks (unit_path text_pattern_ops, due_at, user_task_key) WHERE state = 'CREATED'`)
+  await knex.raw(
+    `CREATE INDEX IF NOT EXISTS tasks_worklist_idx ON tasks (unit_path text_pattern_ops, due_at, user_task_key) WHERE state = 'CREATED'`,
+  )
   await knex.raw('DROP INDEX IF EXISTS tasks_worklist_pair_idx')
 }

@@ -47,7 +47,8 @@ CREATE FUNCTION report_day_key(d dossiers) RETURNS TABLE (
    WHERE d.accepted_at IS NOT NULL
 $$`
 
-const keyColumns = 'unit_path, agency_unit_id, procedure_id, channel, receipt_day, finish_day, outcome, paused_open, overdue_day, due_instant'
+const keyColumns =
+  'unit_path, agency_unit_id, procedure_id, channel, receipt_day, finish_day, outcome, paused_open, overdue_day, due_instant'
 
 const keys = keyColumns.split(', ')
 const maintain = `
@@ -76,7 +77,21 @@ END
 $$`
 
 // Only a change to a column the key reads can move a dossier between counts.
-const watched = ['accepted_at', 'receipt_date', 'finished_at', 'status', 'paused', 'original_due_date', 'due_date', 'original_due_at', 'due_at', 'channel', 'unit_path', 'agency_unit_id', 'procedure_id']
+const watched = [
+  'accepted_at',
+  'receipt_date',
+  'finished_at',
+  'status',
+  'paused',
+  'original_due_date',
+  'due_date',
+  'original_due_at',
+  'due_at',
+  'channel',
+  'unit_path',
+  'agency_unit_id',
+  'procedure_id',
+]
 
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('report_day_counts', (t) => {
@@ -98,14 +113,18 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw('CREATE INDEX report_day_counts_period_idx ON report_day_counts (receipt_day, finish_day)')
   await knex.raw(reportKey)
   await knex.raw(maintain)
-  await knex.raw(`CREATE TRIGGER dossiers_report_day_counts AFTER INSERT OR DELETE ON dossiers FOR EACH ROW EXECUTE FUNCTION report_day_counts_maintain()`)
+  await knex.raw(
+    `CREATE TRIGGER dossiers_report_day_counts AFTER INSERT OR DELETE ON dossiers FOR EACH ROW EXECUTE FUNCTION report_day_counts_maintain()`,
+  )
   await knex.raw(`CREATE TRIGGER dossiers_report_day_counts_update AFTER UPDATE ON dossiers FOR EACH ROW
     WHEN (${watched.map((c) => `OLD.${c} IS DISTINCT FROM NEW.${c}`).join(' OR ')}) EXECUTE FUNCTION report_day_counts_maintain()`)
   await knex.raw(`INSERT INTO report_day_counts (${keyColumns}, n)
     SELECT ${keys.map((k) => `k.${k}`).join(', ')}, count(*) FROM dossiers d, LATERAL report_day_key(d) k GROUP BY ${keys.map((k) => `k.${k}`).join(', ')}`)
 
   // In progress at a period's end with an instant due on the day it is seen: settled to the minute from the dossiers.
-  await knex.raw(`CREATE INDEX dossiers_judged_due_idx ON dossiers ((coalesce(original_due_at, due_at))) WHERE accepted_at IS NOT NULL`)
+  await knex.raw(
+    `CREATE INDEX dossiers_judged_due_idx ON dossiers ((coalesce(original_due_at, due_at))) WHERE accepted_at IS NOT NULL`,
+  )
   // The overdue list reads each unit path of the subtree in due order and merges them (as the worklist does).
   await knex.raw(`CREATE INDEX dossiers_overdue_path_idx ON dossiers ((unit_path COLLATE "C"), (coalesce(original_due_at, due_at)), id)
     WHERE finished_at IS NULL AND accepted_at IS NOT NULL AND paused = false`)

@@ -1,6 +1,12 @@
 // Benchmark of the deadline domain: addWorkingDays/s, countWorkingDays/s and computeDeadline/s.
 // Run: npx tsx scripts/bench-deadlines.ts
-import { WorkingCalendar, bundledCalendarData, parseDate, instantAt, MS_PER_MINUTE } from '../src/domain/calendar/index.js'
+import {
+  WorkingCalendar,
+  bundledCalendarData,
+  parseDate,
+  instantAt,
+  MS_PER_MINUTE,
+} from '../src/domain/calendar/index.js'
 import { computeDeadline } from '../src/domain/deadlines/index.js'
 
 const buildStart = performance.now()
@@ -21,7 +27,9 @@ function rate(name: string, iterations: number, run: (i: number) => number): num
   for (let i = 0; i < iterations; i++) sink += run(i & (N - 1))
   const seconds = Number(process.hrtime.bigint() - start) / 1e9
   const perSecond = iterations / seconds
-  console.log(`${name.padEnd(34)} ${Math.round(perSecond).toLocaleString('en-US').padStart(14)} /s   (${iterations.toLocaleString('en-US')} in ${seconds.toFixed(3)} s; checksum ${sink % 1000})`)
+  console.log(
+    `${name.padEnd(34)} ${Math.round(perSecond).toLocaleString('en-US').padStart(14)} /s   (${iterations.toLocaleString('en-US')} in ${seconds.toFixed(3)} s; checksum ${sink % 1000})`,
+  )
   return perSecond
 }
 

@@ -11,7 +11,8 @@ const header = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="http://motcua.bench">`
 const task = (id: string, type: string) =>
   `<bpmn:serviceTask id="${id}"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" /></bpmn:extensionElements></bpmn:serviceTask>`
-const flow = (id: string, from: string, to: string) => `<bpmn:sequenceFlow id="${id}" sourceRef="${from}" targetRef="${to}" />`
+const flow = (id: string, from: string, to: string) =>
+  `<bpmn:sequenceFlow id="${id}" sourceRef="${from}" targetRef="${to}" />`
 
 const oneTask = `${header}<bpmn:process id="bench-one" isExecutable="true"><bpmn:startEvent id="s" />${flow('f1', 's', 't')}${task('t', 'bench-work')}${flow('f2', 't', 'e')}<bpmn:endEvent id="e" /></bpmn:process></bpmn:definitions>`
 
@@ -62,7 +63,9 @@ function completions(engine: Engine, bpmnProcessId: string, total: number): Prom
 
 async function benchOneTask(engine: Engine, n: number): Promise<number> {
   const workers = [1, 2, 3, 4].map((i) =>
-    engine.createWorker({ type: 'bench-work', worker: `w${i}`, maxJobsToActivate: 64, timeoutMs: 60_000 }, (job) => job.complete({ ok: true })),
+    engine.createWorker({ type: 'bench-work', worker: `w${i}`, maxJobsToActivate: 64, timeoutMs: 60_000 }, (job) =>
+      job.complete({ ok: true }),
+    ),
   )
   const allDone = completions(engine, 'bench-one', n)
   const t0 = performance.now()
@@ -80,12 +83,15 @@ async function benchLatency(engine: Engine, samples: number): Promise<{ p50: num
   const handled = new Map<number, number>()
   let resolveAll!: () => void
   const all = new Promise<void>((r) => (resolveAll = r))
-  const worker = engine.createWorker({ type: 'bench-latency', maxJobsToActivate: 8, timeoutMs: 60_000, pollIntervalMs: 5000 }, async (job) => {
-    handled.set(job.variables['i'] as number, performance.now())
-    const ack = await job.complete()
-    if (handled.size === samples) resolveAll()
-    return ack
-  })
+  const worker = engine.createWorker(
+    { type: 'bench-latency', maxJobsToActivate: 8, timeoutMs: 60_000, pollIntervalMs: 5000 },
+    async (job) => {
+      handled.set(job.variables['i'] as number, performance.now())
+      const ack = await job.complete()
+      if (handled.size === samples) resolveAll()
+      return ack
+    },
+  )
   await new Promise((r) => setTimeout(r, 200)) // the worker is idle and waiting
   for (let i = 0; i < samples; i++) {
     // From the moment the job is committed (createProcessInstance returned) to the handler call; the
@@ -101,26 +107,41 @@ async function benchLatency(engine: Engine, samples: number): Promise<{ p50: num
 }
 
 async function benchDossier(engine: Engine, n: number): Promise<number> {
-  const handlers: Record<string, (job: Parameters<Parameters<Engine['createWorker']>[1]>[0]) => ReturnType<Parameters<Engine['createWorker']>[1]>> = {
+  const handlers: Record<
+    string,
+    (job: Parameters<Parameters<Engine['createWorker']>[1]>[0]) => ReturnType<Parameters<Engine['createWorker']>[1]>
+  > = {
     'b-intake': (job) => job.complete({ intakeAt: Date.now() }),
     'b-check': async (job) => {
       // The citizen pays while the check runs: the message waits buffered until the instance subscribes.
-      await engine.publishMessage({ name: 'bench-fee-paid', correlationKey: String(job.variables['code']), timeToLiveMs: 60_000, variables: { fee: 50_000 } })
+      await engine.publishMessage({
+        name: 'bench-fee-paid',
+        correlationKey: String(job.variables['code']),
+        timeToLiveMs: 60_000,
+        variables: { fee: 50_000 },
+      })
       return job.complete({ complete: true })
     },
     'b-issue': (job) => job.complete({ result: 'issued' }),
     'b-notify': (job) => job.complete(),
   }
-  const workers = Object.entries(handlers).map(([type, h]) => engine.createWorker({ type, maxJobsToActivate: 32, timeoutMs: 60_000 }, h))
+  const workers = Object.entries(handlers).map(([type, h]) =>
+    engine.createWorker({ type, maxJobsToActivate: 32, timeoutMs: 60_000 }, h),
+  )
   // Officers answer in parallel: the listener does not hold up event delivery while a task completes.
   const off = engine.onEvent((e) => {
     if (e.type === 'userTask.created' && e.userTask.bpmnProcessId === 'bench-dossier')
-      void engine.completeUserTask(e.userTask.userTaskKey, { [`${e.userTask.elementId}Ok`]: true }).catch((err) => console.error(err))
+      void engine
+        .completeUserTask(e.userTask.userTaskKey, { [`${e.userTask.elementId}Ok`]: true })
+        .catch((err) => console.error(err))
   })
   const allDone = completions(engine, 'bench-dossier', n)
   const t0 = performance.now()
   await runConcurrently(n, 16, async (i) => {
-    await engine.createProcessInstance({ bpmnProcessId: 'bench-dossier', variables: { code: `H21.${i}`, applicant: { name: 'Nguyễn Văn A', id: '001099000000' } } })
+    await engine.createProcessInstance({
+      bpmnProcessId: 'bench-dossier',
+      variables: { code: `H21.${i}`, applicant: { name: 'Nguyễn Văn A', id: '001099000000' } },
+    })
   })
   await allDone
   const seconds = (performance.now() - t0) / 1000
@@ -166,7 +187,9 @@ async function main(): Promise<void> {
       { name: 'dossier.bpmn', content: dossier },
       { name: 'waiting.bpmn', content: waiting },
     ])
-    console.log(`embedded engine on PostgreSQL ${(await db.knex.raw('SHOW server_version')).rows[0].server_version}, fsync=${fsync}, synchronous_commit=${syncCommit}, pool ${pool}`)
+    console.log(
+      `embedded engine on PostgreSQL ${(await db.knex.raw('SHOW server_version')).rows[0].server_version}, fsync=${fsync}, synchronous_commit=${syncCommit}, pool ${pool}`,
+    )
     await benchOneTask(engine, 500) // warm-up
     if (process.env['BENCH_ONLY'] === 'dossier') {
       console.log(`dossier-like process:    ${(await benchDossier(engine, 1000)).toFixed(0)} instances/s`)
@@ -174,14 +197,22 @@ async function main(): Promise<void> {
     }
     const n = Number(process.env['BENCH_N'] ?? 5000)
     const oneTaskRate = await benchOneTask(engine, n)
-    console.log(`one-task process:        ${oneTaskRate.toFixed(0)} instances/s (${n} instances, start → job → end, completion counted)`)
+    console.log(
+      `one-task process:        ${oneTaskRate.toFixed(0)} instances/s (${n} instances, start → job → end, completion counted)`,
+    )
     if (process.env['BENCH_ONLY'] === 'one') return
     const lat = await benchLatency(engine, 500)
-    console.log(`job activation latency:  p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms (500 jobs to an idle worker)`)
+    console.log(
+      `job activation latency:  p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms (500 jobs to an idle worker)`,
+    )
     const dossierRate = await benchDossier(engine, 1000)
-    console.log(`dossier-like process:    ${dossierRate.toFixed(0)} instances/s (1,000 instances: 4 jobs, 1 buffered message, 2 user tasks completed by the script)`)
+    console.log(
+      `dossier-like process:    ${dossierRate.toFixed(0)} instances/s (1,000 instances: 4 jobs, 1 buffered message, 2 user tasks completed by the script)`,
+    )
     const heap = await benchHeap(engine, 10_000)
-    console.log(`heap per 10,000 waiting: ${(heap.perTenThousand / 1024 / 1024).toFixed(2)} MB (${heap.rows} instances waiting at a user task)`)
+    console.log(
+      `heap per 10,000 waiting: ${(heap.perTenThousand / 1024 / 1024).toFixed(2)} MB (${heap.rows} instances waiting at a user task)`,
+    )
   } finally {
     await engine.stop()
     await db.close()

@@ -11,29 +11,63 @@ export interface BenchServer {
   /** A bearer authorization header for a demo or benchmark account of the data directory. */
   login(username: string): Promise<string>
   /** `connections` overrides the server's default for this measurement. */
-  measure(name: string, pick: () => { path: string; headers?: Record<string, string> }, expectStatus: number, connections?: number): Promise<void>
+  measure(
+    name: string,
+    pick: () => { path: string; headers?: Record<string, string> },
+    expectStatus: number,
+    connections?: number,
+  ): Promise<void>
   stop(): Promise<void>
 }
 
 /** The database and data directory seed-volume.ts filled (DATABASE_URL, DATA_DIR), and BENCH_PORT, BENCH_SECONDS, BENCH_CONNECTIONS. */
-export function benchEnvironment(defaultPort: number): { url: string; dataDir: string; port: number; seconds: number; connections: number } {
+export function benchEnvironment(defaultPort: number): {
+  url: string
+  dataDir: string
+  port: number
+  seconds: number
+  connections: number
+} {
   const url = process.env['DATABASE_URL']
   const dataDir = process.env['DATA_DIR']
   if (!url || !dataDir) throw new Error('DATABASE_URL and DATA_DIR (as given to seed-volume.ts) are required')
   const number = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
-  return { url, dataDir, port: number('BENCH_PORT', defaultPort), seconds: number('BENCH_SECONDS', 15), connections: number('BENCH_CONNECTIONS', 10) }
+  return {
+    url,
+    dataDir,
+    port: number('BENCH_PORT', defaultPort),
+    seconds: number('BENCH_SECONDS', 15),
+    connections: number('BENCH_CONNECTIONS', 10),
+  }
 }
 
-export async function startBenchServer(dataDir: string, opts: { port: number; seconds: number; connections: number }): Promise<BenchServer> {
+export async function startBenchServer(
+  dataDir: string,
+  opts: { port: number; seconds: number; connections: number },
+): Promise<BenchServer> {
   const base = `http://127.0.0.1:${opts.port}`
   const server = spawn(process.execPath, ['bin/motcua.js', 'start'], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(opts.port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production', JWT_SECRET: 'bench-'.padEnd(40, 'x'), RATE_LIMIT_ALLOW: '127.0.0.1,::ffff:127.0.0.1' },
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(opts.port),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      JWT_SECRET: 'bench-'.padEnd(40, 'x'),
+      RATE_LIMIT_ALLOW: '127.0.0.1,::ffff:127.0.0.1',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   })
-  const stop = () => new Promise<void>((resolve) => (server.exitCode !== null ? resolve() : (server.once('exit', () => resolve()), server.kill('SIGTERM'))))
+  const stop = () =>
+    new Promise<void>((resolve) =>
+      server.exitCode !== null ? resolve() : (server.once('exit', () => resolve()), server.kill('SIGTERM')),
+    )
   try {
     for (let i = 0; ; i++) {
-      const ok = await fetch(`${base}/health/ready`).then((r) => r.ok).catch(() => false)
+      const ok = await fetch(`${base}/health/ready`)
+        .then((r) => r.ok)
+        .catch(() => false)
       if (ok) break
       if (i > 300) throw new Error('the server did not become ready')
       await new Promise((r) => setTimeout(r, 200))
@@ -56,7 +90,11 @@ export async function startBenchServer(dataDir: string, opts: { port: number; se
     async login(username) {
       const password = credentials.find((c) => c.username === username)?.password
       if (!password) throw new Error(`no credentials for ${username} in ${dataDir}`)
-      const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
+      const res = await fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      })
       return `Bearer ${((await res.json()) as { accessToken: string }).accessToken}`
     },
     async measure(name, pick, expectStatus, connections = opts.connections) {
@@ -64,8 +102,17 @@ export async function startBenchServer(dataDir: string, opts: { port: number; se
       const statuses = new Map<number, number>()
       // Without a callback autocannon returns its tracker: an EventEmitter that is also a promise of the result.
       const instance = autocannon({
-        url: base, connections, duration: opts.seconds,
-        requests: [{ setupRequest: (req: autocannon.Request) => { const p = pick(); return { ...req, method: 'GET', path: p.path, headers: { ...req.headers, ...(p.headers ?? {}) } } } }],
+        url: base,
+        connections,
+        duration: opts.seconds,
+        requests: [
+          {
+            setupRequest: (req: autocannon.Request) => {
+              const p = pick()
+              return { ...req, method: 'GET', path: p.path, headers: { ...req.headers, ...(p.headers ?? {}) } }
+            },
+          },
+        ],
       }) as unknown as EventEmitter & Promise<autocannon.Result>
       instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
         times.push(ms)
@@ -75,13 +122,20 @@ export async function startBenchServer(dataDir: string, opts: { port: number; se
       times.sort((a, b) => a - b)
       const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(1)
       const unexpected = [...statuses].filter(([s]) => s !== expectStatus)
-      console.log(`${name}${connections === opts.connections ? '' : ` [${connections} connection${connections === 1 ? '' : 's'}]`}: ${times.length} requests, ${result.requests.average.toFixed(0)} req/s, p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, p99 ${q(0.99)} ms${unexpected.length ? `, unexpected statuses ${JSON.stringify(unexpected)}` : ''}`)
+      console.log(
+        `${name}${connections === opts.connections ? '' : ` [${connections} connection${connections === 1 ? '' : 's'}]`}: ${times.length} requests, ${result.requests.average.toFixed(0)} req/s, p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, p99 ${q(0.99)} ms${unexpected.length ? `, unexpected statuses ${JSON.stringify(unexpected)}` : ''}`,
+      )
     },
   }
 }
 
 /** Prints EXPLAIN (ANALYZE, BUFFERS) of a query as knex reported it in its 'query' event (native $n placeholders). */
-export async function explain(knex: import('knex').Knex, label: string, q: { sql: string; bindings: readonly unknown[] }): Promise<void> {
-  const rows = (await knex.raw(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql.replace(/\$\d+/g, '?')}`, q.bindings as never)).rows as Array<{ 'QUERY PLAN': string }>
+export async function explain(
+  knex: import('knex').Knex,
+  label: string,
+  q: { sql: string; bindings: readonly unknown[] },
+): Promise<void> {
+  const rows = (await knex.raw(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql.replace(/\$\d+/g, '?')}`, q.bindings as never))
+    .rows as Array<{ 'QUERY PLAN': string }>
   console.log(`\n-- EXPLAIN (ANALYZE, BUFFERS): ${label}\n${rows.map((r) => r['QUERY PLAN']).join('\n')}`)
 }

@@ -23,16 +23,47 @@ try {
       (SELECT count(*) FROM dossiers WHERE finished_at IS NULL AND accepted_at IS NOT NULL AND paused = false AND status IN (2, 4, 5, 6) AND coalesce(original_due_at, due_at) < now()) AS overdue,
       (SELECT count(*) FROM report_day_counts) AS count_rows`)
   console.log(`volume: ${JSON.stringify(counts.rows[0])}`)
-  const first = (await (await fetch(`${bench.base}/api/supervision/overdue?limit=50`, { headers })).json()) as { nextCursor: string }
+  const first = (await (await fetch(`${bench.base}/api/supervision/overdue?limit=50`, { headers })).json()) as {
+    nextCursor: string
+  }
 
-  await bench.measure('overdue list, province, first page (GET /api/supervision/overdue?limit=50)', () => ({ path: '/api/supervision/overdue?limit=50', headers }), 200)
-  await bench.measure('overdue list, province, second page (cursor)', () => ({ path: `/api/supervision/overdue?limit=50&cursor=${first.nextCursor}`, headers }), 200)
-  await bench.measure(`Biểu II.06a, province, year ${year} (GET /api/supervision/reports/06a?year=${year})`, () => ({ path: `/api/supervision/reports/06a?year=${year}`, headers }), 200)
-  await bench.measure(`Biểu II.06a, province, year ${year + 1} (in progress today)`, () => ({ path: `/api/supervision/reports/06a?year=${year + 1}`, headers }), 200)
+  await bench.measure(
+    'overdue list, province, first page (GET /api/supervision/overdue?limit=50)',
+    () => ({ path: '/api/supervision/overdue?limit=50', headers }),
+    200,
+  )
+  await bench.measure(
+    'overdue list, province, second page (cursor)',
+    () => ({ path: `/api/supervision/overdue?limit=50&cursor=${first.nextCursor}`, headers }),
+    200,
+  )
+  await bench.measure(
+    `Biểu II.06a, province, year ${year} (GET /api/supervision/reports/06a?year=${year})`,
+    () => ({ path: `/api/supervision/reports/06a?year=${year}`, headers }),
+    200,
+  )
+  await bench.measure(
+    `Biểu II.06a, province, year ${year + 1} (in progress today)`,
+    () => ({ path: `/api/supervision/reports/06a?year=${year + 1}`, headers }),
+    200,
+  )
   // A report is asked for by one supervisor at a time more often than by ten at once.
-  await bench.measure(`Biểu II.06a, province, year ${year}`, () => ({ path: `/api/supervision/reports/06a?year=${year}`, headers }), 200, 1)
-  await bench.measure(`Biểu II.06a, province, month ${year}-06`, () => ({ path: `/api/supervision/reports/06a?month=${year}-06`, headers }), 200)
-  await bench.measure('public daily figures (GET /api/supervision/public/daily)', () => ({ path: `/api/supervision/public/daily?date=${year}-06-16`, headers: {} }), 200)
+  await bench.measure(
+    `Biểu II.06a, province, year ${year}`,
+    () => ({ path: `/api/supervision/reports/06a?year=${year}`, headers }),
+    200,
+    1,
+  )
+  await bench.measure(
+    `Biểu II.06a, province, month ${year}-06`,
+    () => ({ path: `/api/supervision/reports/06a?month=${year}-06`, headers }),
+    200,
+  )
+  await bench.measure(
+    'public daily figures (GET /api/supervision/public/daily)',
+    () => ({ path: `/api/supervision/public/daily?date=${year}-06-16`, headers: {} }),
+    200,
+  )
 
   // Before the counts: every dossier's facts loaded and judged in Node (still how the 766 indicators are computed).
   const service = new SupervisionService(db.knex)
@@ -42,18 +73,31 @@ try {
   const counted: number[] = []
   for (let k = 0; k < 3; k++) {
     const t0 = performance.now()
-    const facts = await service.repo.facts({ unitPath: scope.unitPath, to: formatDate(period.to), start: periodStart(period), groupBy: 'field' })
+    const facts = await service.repo.facts({
+      unitPath: scope.unitPath,
+      to: formatDate(period.to),
+      start: periodStart(period),
+      groupBy: 'field',
+    })
     const before = compute06a(facts, period, Date.now())
     const t1 = performance.now()
     const after = await service.report06a(scope, period)
     const t2 = performance.now()
     direct.push(t1 - t0)
     counted.push(t2 - t1)
-    if (!isDeepStrictEqual(before, after)) throw new Error(`the counts and the direct computation differ:\n${JSON.stringify(before.total)}\n${JSON.stringify(after.total)}`)
-    if (k === 0) console.log(`\nBiểu II.06a ${year}, province: ${facts.length} dossiers' facts; total ${JSON.stringify(after.total)}`)
+    if (!isDeepStrictEqual(before, after))
+      throw new Error(
+        `the counts and the direct computation differ:\n${JSON.stringify(before.total)}\n${JSON.stringify(after.total)}`,
+      )
+    if (k === 0)
+      console.log(
+        `\nBiểu II.06a ${year}, province: ${facts.length} dossiers' facts; total ${JSON.stringify(after.total)}`,
+      )
   }
   const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ')
-  console.log(`one request at a time, in-process: direct from the facts ${fmt(direct)} ms; from the counts ${fmt(counted)} ms (equal results); ratio ${(Math.min(...direct) / Math.min(...counted)).toFixed(0)}×`)
+  console.log(
+    `one request at a time, in-process: direct from the facts ${fmt(direct)} ms; from the counts ${fmt(counted)} ms (equal results); ratio ${(Math.min(...direct) / Math.min(...counted)).toFixed(0)}×`,
+  )
 
   const captured: { sql: string; bindings: unknown[] }[] = []
   db.knex.on('query', (q: { sql: string; bindings: unknown[] }) => captured.push(q))

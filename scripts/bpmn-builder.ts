@@ -43,10 +43,18 @@ const Y0 = 120
 const px = (col: number): number => X0 + col * COL
 const py = (row: number): number => Y0 + row * ROW
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+const esc = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
-export interface MessageDef { id: string; name: string }
-export interface ErrorDef { id: string; name: string; code: string }
+export interface MessageDef {
+  id: string
+  name: string
+}
+export interface ErrorDef {
+  id: string
+  name: string
+  code: string
+}
 
 export class BpmnBuilder {
   private nodes = new Map<string, Node>()
@@ -55,7 +63,11 @@ export class BpmnBuilder {
   private errors: ErrorDef[] = []
   private parentStack: string[] = []
 
-  constructor(readonly processId: string, readonly processName: string, readonly documentation: string) {}
+  constructor(
+    readonly processId: string,
+    readonly processName: string,
+    readonly documentation: string,
+  ) {}
 
   message(id: string, name: string): this {
     this.messages.push({ id, name })
@@ -67,35 +79,101 @@ export class BpmnBuilder {
   }
 
   private add(id: string, name: string, kind: Kind, col: number, row: number, doc?: string): this {
-    const size = kind.t === 'xor' || kind.t === 'and' ? [50, 50] : kind.t === 'start' || kind.t === 'end' || kind.t === 'boundary' ? [36, 36] : [100, 80]
+    const size =
+      kind.t === 'xor' || kind.t === 'and'
+        ? [50, 50]
+        : kind.t === 'start' || kind.t === 'end' || kind.t === 'boundary'
+          ? [36, 36]
+          : [100, 80]
     const parent = this.parentStack.at(-1)
-    this.nodes.set(id, { id, name, kind, x: px(col), y: py(row), w: size[0]!, h: size[1]!, ...(parent ? { parent } : {}), ...(doc ? { doc } : {}) })
+    this.nodes.set(id, {
+      id,
+      name,
+      kind,
+      x: px(col),
+      y: py(row),
+      w: size[0]!,
+      h: size[1]!,
+      ...(parent ? { parent } : {}),
+      ...(doc ? { doc } : {}),
+    })
     return this
   }
 
-  start(id: string, name: string, col: number, row: number): this { return this.add(id, name, { t: 'start' }, col, row) }
-  end(id: string, name: string, col: number, row: number, opts: { error?: string; terminate?: boolean } = {}): this { return this.add(id, name, { t: 'end', ...opts }, col, row) }
+  start(id: string, name: string, col: number, row: number): this {
+    return this.add(id, name, { t: 'start' }, col, row)
+  }
+  end(id: string, name: string, col: number, row: number, opts: { error?: string; terminate?: boolean } = {}): this {
+    return this.add(id, name, { t: 'end', ...opts }, col, row)
+  }
   service(id: string, name: string, type: string, col: number, row: number, headers?: Record<string, string>): this {
     return this.add(id, name, { t: 'service', type, ...(headers ? { headers } : {}) }, col, row)
   }
-  user(id: string, name: string, groups: string, col: number, row: number, opts: { due?: string; headers?: Record<string, string>; doc?: string } = {}): this {
-    return this.add(id, name, { t: 'user', groups, ...(opts.due ? { due: opts.due } : {}), ...(opts.headers ? { headers: opts.headers } : {}) }, col, row, opts.doc)
+  user(
+    id: string,
+    name: string,
+    groups: string,
+    col: number,
+    row: number,
+    opts: { due?: string; headers?: Record<string, string>; doc?: string } = {},
+  ): this {
+    return this.add(
+      id,
+      name,
+      { t: 'user', groups, ...(opts.due ? { due: opts.due } : {}), ...(opts.headers ? { headers: opts.headers } : {}) },
+      col,
+      row,
+      opts.doc,
+    )
   }
-  receive(id: string, name: string, messageId: string, col: number, row: number): this { return this.add(id, name, { t: 'receive', message: messageId }, col, row) }
-  xor(id: string, name: string, col: number, row: number): this { return this.add(id, name, { t: 'xor' }, col, row) }
-  and(id: string, name: string, col: number, row: number): this { return this.add(id, name, { t: 'and' }, col, row) }
+  receive(id: string, name: string, messageId: string, col: number, row: number): this {
+    return this.add(id, name, { t: 'receive', message: messageId }, col, row)
+  }
+  xor(id: string, name: string, col: number, row: number): this {
+    return this.add(id, name, { t: 'xor' }, col, row)
+  }
+  and(id: string, name: string, col: number, row: number): this {
+    return this.add(id, name, { t: 'and' }, col, row)
+  }
   /** Boundary event on the bottom (or top) edge of its host; slot 0, 1, 2 … from the left. */
-  timer(id: string, name: string, host: string, timeDate: string, opts: { interrupting?: boolean; slot?: number; top?: boolean } = {}): this {
-    return this.boundary(id, name, host, { timer: timeDate }, opts.interrupting ?? false, opts.slot ?? 0, opts.top ?? false)
+  timer(
+    id: string,
+    name: string,
+    host: string,
+    timeDate: string,
+    opts: { interrupting?: boolean; slot?: number; top?: boolean } = {},
+  ): this {
+    return this.boundary(
+      id,
+      name,
+      host,
+      { timer: timeDate },
+      opts.interrupting ?? false,
+      opts.slot ?? 0,
+      opts.top ?? false,
+    )
   }
   errorBoundary(id: string, name: string, host: string, errorId: string, slot = 0): this {
     return this.boundary(id, name, host, { error: errorId }, true, slot, false)
   }
-  private boundary(id: string, name: string, host: string, def: { timer?: string; error?: string }, interrupting: boolean, slot: number, top: boolean): this {
+  private boundary(
+    id: string,
+    name: string,
+    host: string,
+    def: { timer?: string; error?: string },
+    interrupting: boolean,
+    slot: number,
+    top: boolean,
+  ): this {
     const h = this.nodes.get(host)!
     this.nodes.set(id, {
-      id, name, kind: { t: 'boundary', host, ...def, interrupting, slot, top },
-      x: h.x - h.w / 2 + 30 + slot * 45, y: top ? h.y - h.h / 2 : h.y + h.h / 2, w: 36, h: 36,
+      id,
+      name,
+      kind: { t: 'boundary', host, ...def, interrupting, slot, top },
+      x: h.x - h.w / 2 + 30 + slot * 45,
+      y: top ? h.y - h.h / 2 : h.y + h.h / 2,
+      w: 36,
+      h: 36,
       ...(h.parent ? { parent: h.parent } : {}),
     })
     return this
@@ -129,11 +207,20 @@ export class BpmnBuilder {
     const right = Math.max(...kids.map((n) => n.x + n.w / 2)) + 50
     const top = Math.min(...kids.map((n) => n.y - n.h / 2)) - 50 - (pad.top ?? 0) * ROW
     const bottom = Math.max(...kids.map((n) => n.y + n.h / 2)) + 50 + (pad.bottom ?? 0) * ROW
-    Object.assign(this.nodes.get(id)!, { x: (left + right) / 2, y: (top + bottom) / 2, w: right - left, h: bottom - top })
+    Object.assign(this.nodes.get(id)!, {
+      x: (left + right) / 2,
+      y: (top + bottom) / 2,
+      w: right - left,
+      h: bottom - top,
+    })
     return this
   }
 
-  flow(from: string, to: string, opts: { name?: string; condition?: string; isDefault?: boolean; via?: Array<[number, number]> } = {}): this {
+  flow(
+    from: string,
+    to: string,
+    opts: { name?: string; condition?: string; isDefault?: boolean; via?: Array<[number, number]> } = {},
+  ): this {
     let id = `Flow_${from.replace(/^[A-Za-z]+_/, '')}_${to.replace(/^[A-Za-z]+_/, '')}`
     // Two sources with the same short name (Gateway_X, Task_X) would give one id twice.
     while (this.flows.some((f) => f.id === id)) id = `${id}_2`
@@ -160,21 +247,53 @@ export class BpmnBuilder {
       return [start, [s.x, t.y], [t.x < s.x ? t.x + t.w / 2 : t.x - t.w / 2, t.y]]
     }
     if (Math.abs(s.y - t.y) < 1) {
-      if (t.x > s.x) return [[s.x + s.w / 2, s.y], [t.x - t.w / 2, t.y]]
+      if (t.x > s.x)
+        return [
+          [s.x + s.w / 2, s.y],
+          [t.x - t.w / 2, t.y],
+        ]
       // A loop back on the same row goes round underneath.
       const lane = Math.max(s.y + s.h / 2, t.y + t.h / 2) + 40
-      return [[s.x, s.y + s.h / 2], [s.x, lane], [t.x, lane], [t.x, t.y + t.h / 2]]
+      return [
+        [s.x, s.y + s.h / 2],
+        [s.x, lane],
+        [t.x, lane],
+        [t.x, t.y + t.h / 2],
+      ]
     }
     const down = t.y > s.y
-    if (Math.abs(s.x - t.x) < 1) return [[s.x, down ? s.y + s.h / 2 : s.y - s.h / 2], [t.x, down ? t.y - t.h / 2 : t.y + t.h / 2]]
+    if (Math.abs(s.x - t.x) < 1)
+      return [
+        [s.x, down ? s.y + s.h / 2 : s.y - s.h / 2],
+        [t.x, down ? t.y - t.h / 2 : t.y + t.h / 2],
+      ]
     if (t.x > s.x) {
-      if (isGateway(s)) return [[s.x, down ? s.y + s.h / 2 : s.y - s.h / 2], [s.x, t.y], [t.x - t.w / 2, t.y]]
-      if (isGateway(t)) return [[s.x + s.w / 2, s.y], [t.x, s.y], [t.x, down ? t.y - t.h / 2 : t.y + t.h / 2]]
+      if (isGateway(s))
+        return [
+          [s.x, down ? s.y + s.h / 2 : s.y - s.h / 2],
+          [s.x, t.y],
+          [t.x - t.w / 2, t.y],
+        ]
+      if (isGateway(t))
+        return [
+          [s.x + s.w / 2, s.y],
+          [t.x, s.y],
+          [t.x, down ? t.y - t.h / 2 : t.y + t.h / 2],
+        ]
       const mid = (s.x + s.w / 2 + t.x - t.w / 2) / 2
-      return [[s.x + s.w / 2, s.y], [mid, s.y], [mid, t.y], [t.x - t.w / 2, t.y]]
+      return [
+        [s.x + s.w / 2, s.y],
+        [mid, s.y],
+        [mid, t.y],
+        [t.x - t.w / 2, t.y],
+      ]
     }
     // Backwards to another row: leave vertically, come in from the side.
-    return [[s.x, down ? s.y + s.h / 2 : s.y - s.h / 2], [s.x, t.y], [t.x + t.w / 2, t.y]]
+    return [
+      [s.x, down ? s.y + s.h / 2 : s.y - s.h / 2],
+      [s.x, t.y],
+      [t.x + t.w / 2, t.y],
+    ]
   }
 
   toXml(): string {
@@ -195,13 +314,15 @@ export class BpmnBuilder {
       out.push('    </bpmn:extensionElements>')
       out.push('  </bpmn:message>')
     }
-    for (const e of this.errors) out.push(`  <bpmn:error id="${e.id}" name="${esc(e.name)}" errorCode="${esc(e.code)}" />`)
+    for (const e of this.errors)
+      out.push(`  <bpmn:error id="${e.id}" name="${esc(e.name)}" errorCode="${esc(e.code)}" />`)
     out.push(`  <bpmndi:BPMNDiagram id="BPMNDiagram_1">`)
     out.push(`    <bpmndi:BPMNPlane id="BPMNPlane_1" bpmnElement="${esc(this.processId)}">`)
     // Containers first so their children are drawn on top of them.
     const ordered = [...this.nodes.values()].sort((a, b) => rank(a) - rank(b))
     for (const n of ordered) {
-      const attrs = n.kind.t === 'sub' ? ' isExpanded="true"' : isGateway(n) && n.kind.t === 'xor' ? ' isMarkerVisible="true"' : ''
+      const attrs =
+        n.kind.t === 'sub' ? ' isExpanded="true"' : isGateway(n) && n.kind.t === 'xor' ? ' isMarkerVisible="true"' : ''
       out.push(`      <bpmndi:BPMNShape id="${n.id}_di" bpmnElement="${n.id}"${attrs}>`)
       out.push(`        <dc:Bounds x="${n.x - n.w / 2}" y="${n.y - n.h / 2}" width="${n.w}" height="${n.h}" />`)
       if (hasExternalLabel(n) && n.name) {
@@ -213,7 +334,8 @@ export class BpmnBuilder {
     }
     for (const f of this.flows) {
       out.push(`      <bpmndi:BPMNEdge id="${f.id}_di" bpmnElement="${f.id}">`)
-      for (const [x, y] of this.waypoints(f)) out.push(`        <di:waypoint x="${Math.round(x)}" y="${Math.round(y)}" />`)
+      for (const [x, y] of this.waypoints(f))
+        out.push(`        <di:waypoint x="${Math.round(x)}" y="${Math.round(y)}" />`)
       out.push('      </bpmndi:BPMNEdge>')
     }
     out.push('    </bpmndi:BPMNPlane>')
@@ -227,7 +349,10 @@ export class BpmnBuilder {
       if (n.parent !== parent) continue
       const incoming = this.flows.filter((f) => f.to === n.id).map((f) => f.id)
       const outgoing = this.flows.filter((f) => f.from === n.id).map((f) => f.id)
-      const io = [...incoming.map((id) => `${ind}  <bpmn:incoming>${id}</bpmn:incoming>`), ...outgoing.map((id) => `${ind}  <bpmn:outgoing>${id}</bpmn:outgoing>`)]
+      const io = [
+        ...incoming.map((id) => `${ind}  <bpmn:incoming>${id}</bpmn:incoming>`),
+        ...outgoing.map((id) => `${ind}  <bpmn:outgoing>${id}</bpmn:outgoing>`),
+      ]
       const name = `name="${esc(n.name)}"`
       const k = n.kind
       switch (k.t) {
@@ -241,26 +366,42 @@ export class BpmnBuilder {
           out.push(`${ind}</bpmn:endEvent>`)
           break
         case 'service':
-          out.push(`${ind}<bpmn:serviceTask id="${n.id}" ${name}>`, `${ind}  <bpmn:extensionElements>`, `${ind}    <zeebe:taskDefinition type="${esc(k.type)}" retries="3" />`)
+          out.push(
+            `${ind}<bpmn:serviceTask id="${n.id}" ${name}>`,
+            `${ind}  <bpmn:extensionElements>`,
+            `${ind}    <zeebe:taskDefinition type="${esc(k.type)}" retries="3" />`,
+          )
           writeHeaders(k.headers, out, `${ind}    `)
           out.push(`${ind}  </bpmn:extensionElements>`, ...io, `${ind}</bpmn:serviceTask>`)
           break
         case 'user':
           out.push(`${ind}<bpmn:userTask id="${n.id}" ${name}>`)
           if (n.doc) out.push(`${ind}  <bpmn:documentation>${esc(n.doc)}</bpmn:documentation>`)
-          out.push(`${ind}  <bpmn:extensionElements>`, `${ind}    <zeebe:userTask />`, `${ind}    <zeebe:assignmentDefinition candidateGroups="${esc(k.groups)}" />`)
+          out.push(
+            `${ind}  <bpmn:extensionElements>`,
+            `${ind}    <zeebe:userTask />`,
+            `${ind}    <zeebe:assignmentDefinition candidateGroups="${esc(k.groups)}" />`,
+          )
           if (k.due) out.push(`${ind}    <zeebe:taskSchedule dueDate="${esc(k.due)}" />`)
           writeHeaders(k.headers, out, `${ind}    `)
           out.push(`${ind}  </bpmn:extensionElements>`, ...io, `${ind}</bpmn:userTask>`)
           break
         case 'receive':
-          out.push(`${ind}<bpmn:receiveTask id="${n.id}" ${name} messageRef="${k.message}">`, ...io, `${ind}</bpmn:receiveTask>`)
+          out.push(
+            `${ind}<bpmn:receiveTask id="${n.id}" ${name} messageRef="${k.message}">`,
+            ...io,
+            `${ind}</bpmn:receiveTask>`,
+          )
           break
         case 'xor':
         case 'and': {
           const tag = k.t === 'xor' ? 'exclusiveGateway' : 'parallelGateway'
           const def = this.flows.find((f) => f.from === n.id && f.isDefault)
-          out.push(`${ind}<bpmn:${tag} id="${n.id}" ${name}${def ? ` default="${def.id}"` : ''}>`, ...io, `${ind}</bpmn:${tag}>`)
+          out.push(
+            `${ind}<bpmn:${tag} id="${n.id}" ${name}${def ? ` default="${def.id}"` : ''}>`,
+            ...io,
+            `${ind}</bpmn:${tag}>`,
+          )
           break
         }
         case 'sub':
@@ -269,9 +410,16 @@ export class BpmnBuilder {
           out.push(`${ind}</bpmn:subProcess>`)
           break
         case 'boundary':
-          out.push(`${ind}<bpmn:boundaryEvent id="${n.id}" ${name}${k.interrupting ? '' : ' cancelActivity="false"'} attachedToRef="${k.host}">`, ...io)
+          out.push(
+            `${ind}<bpmn:boundaryEvent id="${n.id}" ${name}${k.interrupting ? '' : ' cancelActivity="false"'} attachedToRef="${k.host}">`,
+            ...io,
+          )
           if (k.timer) {
-            out.push(`${ind}  <bpmn:timerEventDefinition id="${n.id}_def">`, `${ind}    <bpmn:timeDate xsi:type="bpmn:tFormalExpression">${esc(k.timer)}</bpmn:timeDate>`, `${ind}  </bpmn:timerEventDefinition>`)
+            out.push(
+              `${ind}  <bpmn:timerEventDefinition id="${n.id}_def">`,
+              `${ind}    <bpmn:timeDate xsi:type="bpmn:tFormalExpression">${esc(k.timer)}</bpmn:timeDate>`,
+              `${ind}  </bpmn:timerEventDefinition>`,
+            )
           }
           if (k.error) out.push(`${ind}  <bpmn:errorEventDefinition id="${n.id}_def" errorRef="${k.error}" />`)
           out.push(`${ind}</bpmn:boundaryEvent>`)
@@ -283,7 +431,9 @@ export class BpmnBuilder {
       const name = f.name ? ` name="${esc(f.name)}"` : ''
       if (f.condition) {
         out.push(`${ind}<bpmn:sequenceFlow id="${f.id}"${name} sourceRef="${f.from}" targetRef="${f.to}">`)
-        out.push(`${ind}  <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${esc(f.condition)}</bpmn:conditionExpression>`)
+        out.push(
+          `${ind}  <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${esc(f.condition)}</bpmn:conditionExpression>`,
+        )
         out.push(`${ind}</bpmn:sequenceFlow>`)
       } else {
         out.push(`${ind}<bpmn:sequenceFlow id="${f.id}"${name} sourceRef="${f.from}" targetRef="${f.to}" />`)
@@ -295,7 +445,8 @@ export class BpmnBuilder {
 function writeHeaders(headers: Record<string, string> | undefined, out: string[], ind: string): void {
   if (!headers) return
   out.push(`${ind}<zeebe:taskHeaders>`)
-  for (const [key, value] of Object.entries(headers)) out.push(`${ind}  <zeebe:header key="${esc(key)}" value="${esc(value)}" />`)
+  for (const [key, value] of Object.entries(headers))
+    out.push(`${ind}  <zeebe:header key="${esc(key)}" value="${esc(value)}" />`)
   out.push(`${ind}</zeebe:taskHeaders>`)
 }
 

@@ -51,8 +51,12 @@ const pgData = join(root, 'pg')
 mkdirSync(pgData)
 execFileSync('chown', ['postgres:postgres', pgData])
 const pgPort = Number(values['pg-port'])
-const asPostgres = (cmd: string, args: string[]) => execFileSync('runuser', ['-u', 'postgres', '--', join(values['pg-bin']!, cmd), ...args], { stdio: ['ignore', 'pipe', 'pipe'] }).toString()
-const pgCtl = (...args: string[]) => asPostgres('pg_ctl', ['-D', pgData, '-l', join(pgData, 'server.log'), '-w', '-t', '120', ...args])
+const asPostgres = (cmd: string, args: string[]) =>
+  execFileSync('runuser', ['-u', 'postgres', '--', join(values['pg-bin']!, cmd), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).toString()
+const pgCtl = (...args: string[]) =>
+  asPostgres('pg_ctl', ['-D', pgData, '-l', join(pgData, 'server.log'), '-w', '-t', '120', ...args])
 asPostgres('initdb', ['-D', pgData, '-A', 'trust', '-U', 'postgres', '--no-instructions'])
 const pgOptions = `-p ${pgPort} -k ${pgData} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on -c synchronous_commit=on`
 pgCtl('-o', pgOptions, 'start')
@@ -62,7 +66,13 @@ const loads: number[] = []
 const loadTimer = setInterval(() => loads.push(loadavg()[0]!), 15_000)
 const peer = await startSmtpPeer()
 const db = await freshDatabase(`postgres://postgres@127.0.0.1:${pgPort}/postgres`, 'motcua_chaos')
-const server = new ServerProcess({ databaseUrl: db.url, dataDir: join(root, 'data'), port: Number(values.port), smtpUrl: peer.url, logFile: join(root, 'server.log') })
+const server = new ServerProcess({
+  databaseUrl: db.url,
+  dataDir: join(root, 'data'),
+  port: Number(values.port),
+  smtpUrl: peer.url,
+  logFile: join(root, 'server.log'),
+})
 let exitCode = 1
 const kills: Array<{ at: string; pid: number | undefined; readyAfterMs: number }> = []
 let pgRestart: { at: string; tookMs: number } | undefined
@@ -71,10 +81,17 @@ try {
   let loadDone = false
   let stopStarting = false
   const maxMs = Number(values['max-minutes']) * 60_000
-  process.on('SIGUSR2', () => (stopStarting = true, log('SIGUSR2: no new dossiers; finishing those under way')))
+  process.on('SIGUSR2', () => ((stopStarting = true), log('SIGUSR2: no new dossiers; finishing those under way')))
   const load = runLoad({
-    baseUrl: server.baseUrl, passwords: server.passwords(), dossiers: Number(values.dossiers), concurrency: Number(values.concurrency), citizens: Number(values.citizens),
-    runId, verificationToken: (email) => peer.verificationToken(email, 600_000), log, waitTimeoutMs: 15 * 60_000,
+    baseUrl: server.baseUrl,
+    passwords: server.passwords(),
+    dossiers: Number(values.dossiers),
+    concurrency: Number(values.concurrency),
+    citizens: Number(values.citizens),
+    runId,
+    verificationToken: (email) => peer.verificationToken(email, 600_000),
+    log,
+    waitTimeoutMs: 15 * 60_000,
     stopStarting: () => stopStarting || (maxMs > 0 && Date.now() - t0 > maxMs),
   }).finally(() => (loadDone = true))
 
@@ -83,7 +100,7 @@ try {
     const [min, max] = [Number(values['kill-min-s']) * 1000, Number(values['kill-max-s']) * 1000]
     for (let k = 0; k < target && !loadDone; k++) {
       const wait = min + Math.random() * (max - min)
-      for (const end = Date.now() + wait; Date.now() < end && !loadDone; ) await sleep(500)
+      for (const end = Date.now() + wait; Date.now() < end && !loadDone;) await sleep(500)
       if (loadDone) break
       const pid = server.pid
       await server.stop('SIGKILL')
@@ -110,9 +127,16 @@ try {
   log(`settled after ${await settle(knex, peer, Number(values['settle-seconds']) * 1000, log)} ms`)
   const report = await checkLoad(knex, result.runs, peer.received)
   await knex.destroy()
-  console.log(`\nchaos: ${kills.length} SIGKILLs of motcua at ${kills.map((k) => k.at).join(', ')}; restarts ready after ${kills.map((k) => `${(k.readyAfterMs / 1000).toFixed(1)} s`).join(', ')}`)
-  console.log(`PostgreSQL: ${pgRestart ? `restarted once at ${pgRestart.at} (${mode} shutdown and start, ${pgRestart.tookMs} ms)` : 'not restarted (the load ended first)'}`)
-  if (loads.length) console.log(`machine load average (1 min) during the run: min ${Math.min(...loads).toFixed(1)}, mean ${(loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(1)}, max ${Math.max(...loads).toFixed(1)} on 2 vCPU`)
+  console.log(
+    `\nchaos: ${kills.length} SIGKILLs of motcua at ${kills.map((k) => k.at).join(', ')}; restarts ready after ${kills.map((k) => `${(k.readyAfterMs / 1000).toFixed(1)} s`).join(', ')}`,
+  )
+  console.log(
+    `PostgreSQL: ${pgRestart ? `restarted once at ${pgRestart.at} (${mode} shutdown and start, ${pgRestart.tookMs} ms)` : 'not restarted (the load ended first)'}`,
+  )
+  if (loads.length)
+    console.log(
+      `machine load average (1 min) during the run: min ${Math.min(...loads).toFixed(1)}, mean ${(loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(1)}, max ${Math.max(...loads).toFixed(1)} on 2 vCPU`,
+    )
   printCheck(report)
   exitCode = report.ok ? 0 : 2
 } finally {

@@ -19,7 +19,10 @@ const { values } = parseArgs({
     dossiers: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '16' },
     citizens: { type: 'string', default: '20' },
-    'database-url': { type: 'string', default: process.env['ADMIN_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    'database-url': {
+      type: 'string',
+      default: process.env['ADMIN_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    },
     port: { type: 'string', default: '3931' },
     keep: { type: 'boolean', default: false },
     'settle-seconds': { type: 'string', default: '120' },
@@ -30,17 +33,33 @@ const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19
 const dataDir = mkdtempSync(join(tmpdir(), 'motcua-load-'))
 const peer = await startSmtpPeer()
 const db = await freshDatabase(values['database-url']!, `motcua_${runId}`)
-const server = new ServerProcess({ databaseUrl: db.url, dataDir, port: Number(values.port), smtpUrl: peer.url, logFile: join(dataDir, 'server.log') })
+const server = new ServerProcess({
+  databaseUrl: db.url,
+  dataDir,
+  port: Number(values.port),
+  smtpUrl: peer.url,
+  logFile: join(dataDir, 'server.log'),
+})
 let exitCode = 1
 try {
   log(`starting motcua on ${server.baseUrl} (database ${db.url}, log ${join(dataDir, 'server.log')})`)
   log(`ready after ${await server.start()} ms`)
   const result = await runLoad({
-    baseUrl: server.baseUrl, passwords: server.passwords(), dossiers: Number(values.dossiers), concurrency: Number(values.concurrency), citizens: Number(values.citizens),
-    runId, verificationToken: (email) => peer.verificationToken(email), log,
+    baseUrl: server.baseUrl,
+    passwords: server.passwords(),
+    dossiers: Number(values.dossiers),
+    concurrency: Number(values.concurrency),
+    citizens: Number(values.citizens),
+    runId,
+    verificationToken: (email) => peer.verificationToken(email),
+    log,
   })
   printLoad(result)
-  console.log(`machine load average (1, 5, 15 min) at the end: ${loadavg().map((x) => x.toFixed(1)).join(', ')}`)
+  console.log(
+    `machine load average (1, 5, 15 min) at the end: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(', ')}`,
+  )
   const knex = knexFor(db.url, 2)
   log(`settled after ${await settle(knex, peer, Number(values['settle-seconds']) * 1000, log)} ms`)
   const report = await checkLoad(knex, result.runs, peer.received)

@@ -37,10 +37,22 @@ await step('calendar, demo units and accounts', async () => {
   // A supervisor of the whole province (the demo's leaders head a district and a commune), for bench-supervision.ts.
   const password = `Bench-${randomBytes(9).toString('base64url')}`
   await knex('users')
-    .insert({ username: 'lanhdao-tinh', password_hash: await hashPassword(password), kind: 'supervisor', full_name: 'Lãnh đạo tỉnh (benchmark)', email: 'lanhdao-tinh@motcua.local', unit_id: 'tinh-demo', groups: [], email_verified_at: new Date() })
+    .insert({
+      username: 'lanhdao-tinh',
+      password_hash: await hashPassword(password),
+      kind: 'supervisor',
+      full_name: 'Lãnh đạo tỉnh (benchmark)',
+      email: 'lanhdao-tinh@motcua.local',
+      unit_id: 'tinh-demo',
+      groups: [],
+      email_verified_at: new Date(),
+    })
     .onConflict('username')
     .merge(['password_hash'])
-  writeFileSync(join(dataDir, 'bench-credentials.json'), JSON.stringify([...credentials, { username: 'lanhdao-tinh', kind: 'supervisor', password }]))
+  writeFileSync(
+    join(dataDir, 'bench-credentials.json'),
+    JSON.stringify([...credentials, { username: 'lanhdao-tinh', kind: 'supervisor', password }]),
+  )
 })
 await step('reference procedures (published on the embedded engine)', async () => {
   const engine = new EmbeddedEngine(db, {})
@@ -50,7 +62,9 @@ await step('reference procedures (published on the embedded engine)', async () =
 })
 
 // Idempotent: a second run adds nothing.
-const existing = Number((await knex('dossiers').where('idempotency_key', 'like', 'volume-%').count({ n: '*' }).first())!.n)
+const existing = Number(
+  (await knex('dossiers').where('idempotency_key', 'like', 'volume-%').count({ n: '*' }).first())!.n,
+)
 if (existing === 0) {
   await step(`${dossiers.toLocaleString('en')} dossiers`, () =>
     knex.raw(
@@ -112,7 +126,8 @@ await step('vacuum and analyze', async () => {
   await knex.raw('VACUUM (FULL, ANALYZE) report_day_counts')
   await knex.raw('ANALYZE')
 })
-const counts = await knex.raw(`SELECT (SELECT count(*) FROM dossiers) AS dossiers, (SELECT count(*) FROM tasks WHERE state = 'CREATED') AS open_tasks,
+const counts =
+  await knex.raw(`SELECT (SELECT count(*) FROM dossiers) AS dossiers, (SELECT count(*) FROM tasks WHERE state = 'CREATED') AS open_tasks,
   (SELECT pg_size_pretty(pg_total_relation_size('dossiers'))) AS dossiers_size, (SELECT pg_size_pretty(pg_total_relation_size('tasks'))) AS tasks_size,
   (SELECT count(*) FROM report_day_counts) AS report_day_counts, (SELECT pg_size_pretty(pg_total_relation_size('report_day_counts'))) AS report_day_counts_size`)
 console.log(counts.rows[0])

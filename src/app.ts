@@ -78,7 +78,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // the bearer token) in the page from a blob URL. Scripts stay 'self' only.
   await app.register(helmet, {
     global: true,
-    contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'frame-src': ["'self'", 'blob:'] } },
+    contentSecurityPolicy: {
+      directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'frame-src': ["'self'", 'blob:'] },
+    },
   })
   await app.register(swagger, {
     openapi: {
@@ -96,7 +98,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   })
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: true } })
 
-  await app.register(rateLimit, { global: false, ...(config.rateLimitAllowList ? { allowList: config.rateLimitAllowList } : {}) })
+  await app.register(rateLimit, {
+    global: false,
+    ...(config.rateLimitAllowList ? { allowList: config.rateLimitAllowList } : {}),
+  })
   await app.register(problems)
   await app.register(authPlugin)
   await app.register(healthRoutes)

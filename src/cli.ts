@@ -29,7 +29,9 @@ const commands: Record<string, Command> = {
     log.info(`motcua is listening on ${server.url} (${dbKind}, ${engineKind}); API documentation at ${server.url}/docs`)
     if (server.demoCredentials.length) {
       const lines = server.demoCredentials.map((c) => `  ${c.kind.padEnd(14)} ${c.username.padEnd(12)} ${c.password}`)
-      process.stdout.write(`\nTài khoản demo / demo accounts (also in ${config.dataDir}/demo-credentials.json):\n${lines.join('\n')}\n\n`)
+      process.stdout.write(
+        `\nTài khoản demo / demo accounts (also in ${config.dataDir}/demo-credentials.json):\n${lines.join('\n')}\n\n`,
+      )
     }
     process.stdout.write(`motcua: ${server.url}  (docs: ${server.url}/docs)\n`)
     await new Promise<void>((resolve) => {
@@ -53,7 +55,11 @@ const commands: Record<string, Command> = {
     const db = await openDatabase(config)
     try {
       const applied = await migrateLatest(db.knex)
-      process.stdout.write(applied.length ? `Applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}\n` : 'Database is up to date.\n')
+      process.stdout.write(
+        applied.length
+          ? `Applied ${applied.length} migration(s):\n  ${applied.join('\n  ')}\n`
+          : 'Database is up to date.\n',
+      )
       return 0
     } finally {
       await db.close()

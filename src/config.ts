@@ -61,7 +61,11 @@ const envSchema = {
     ZEEBE_CLIENT_SECRET: { type: 'string', minLength: 1 },
     ZEEBE_OAUTH_URL: { type: 'string', pattern: '^https?://' },
     ZEEBE_TOKEN_AUDIENCE: { type: 'string', minLength: 1 },
-    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+    LOG_LEVEL: {
+      type: 'string',
+      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+    },
     LOG_FORMAT: { type: 'string', enum: ['pretty', 'json'] },
     SEED_DEMO: { type: 'boolean' },
     SMTP_URL: { type: 'string', pattern: '^smtps?://' },
@@ -80,7 +84,10 @@ const envSchema = {
 } as const
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, detail: string) {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
     super(`Invalid configuration: ${variable} ${detail}`)
     this.name = 'ConfigError'
   }
@@ -107,7 +114,8 @@ export function loadConfig(env: Env = process.env, opts: { isTTY?: boolean } = {
   const databaseUrl = raw['DATABASE_URL'] as string | undefined
   let jwtSecret = raw['JWT_SECRET'] as string | undefined
   if (!jwtSecret) {
-    if (nodeEnv === 'production') throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production (at least 32 characters)')
+    if (nodeEnv === 'production')
+      throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production (at least 32 characters)')
     jwtSecret = storedSecret(dataDir)
   }
   const logFormat = raw['LOG_FORMAT'] as string | undefined
@@ -126,7 +134,9 @@ export function loadConfig(env: Env = process.env, opts: { isTTY?: boolean } = {
     seedDemo: (raw['SEED_DEMO'] as boolean | undefined) ?? !databaseUrl,
     smtpUrl: raw['SMTP_URL'] as string | undefined,
     mailFrom: raw['MAIL_FROM'] as string,
-    publicBaseUrl: (raw['PUBLIC_BASE_URL'] as string | undefined)?.replace(/\/+$/, '') ?? `http://${raw['HOST'] === '0.0.0.0' ? 'localhost' : (raw['HOST'] as string)}:${raw['PORT'] as number}`,
+    publicBaseUrl:
+      (raw['PUBLIC_BASE_URL'] as string | undefined)?.replace(/\/+$/, '') ??
+      `http://${raw['HOST'] === '0.0.0.0' ? 'localhost' : (raw['HOST'] as string)}:${raw['PORT'] as number}`,
     filesDir: raw['FILES_DIR'] ? resolve(raw['FILES_DIR'] as string) : join(dataDir, 'files'),
     ...(raw['RATE_LIMIT_ALLOW'] ? { rateLimitAllowList: (raw['RATE_LIMIT_ALLOW'] as string).split(',') } : {}),
     ...s3Config(raw),
@@ -138,12 +148,18 @@ function s3Config(raw: Record<string, unknown>): { s3?: S3Config } {
   const bucket = raw['S3_BUCKET'] as string | undefined
   if (!bucket) {
     const stray = names.find((n) => raw[n] !== undefined)
-    if (stray) throw new ConfigError('S3_BUCKET', `is required with ${stray} (S3 storage is used only when S3_BUCKET is set)`)
+    if (stray)
+      throw new ConfigError('S3_BUCKET', `is required with ${stray} (S3 storage is used only when S3_BUCKET is set)`)
     return {}
   }
-  const [accessKeyId, secretAccessKey] = [raw['S3_ACCESS_KEY_ID'], raw['S3_SECRET_ACCESS_KEY']] as Array<string | undefined>
+  const [accessKeyId, secretAccessKey] = [raw['S3_ACCESS_KEY_ID'], raw['S3_SECRET_ACCESS_KEY']] as Array<
+    string | undefined
+  >
   if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
-    throw new ConfigError(accessKeyId ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID', 'is required with the other of S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY')
+    throw new ConfigError(
+      accessKeyId ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID',
+      'is required with the other of S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY',
+    )
   }
   const endpoint = (raw['S3_ENDPOINT'] as string | undefined)?.replace(/\/$/, '')
   return {
@@ -158,10 +174,22 @@ function s3Config(raw: Record<string, unknown>): { s3?: S3Config } {
 }
 
 function zeebeOAuth(raw: Record<string, unknown>): Config['zeebeOAuth'] {
-  const [clientId, clientSecret, oauthUrl] = [raw['ZEEBE_CLIENT_ID'], raw['ZEEBE_CLIENT_SECRET'], raw['ZEEBE_OAUTH_URL']] as Array<string | undefined>
+  const [clientId, clientSecret, oauthUrl] = [
+    raw['ZEEBE_CLIENT_ID'],
+    raw['ZEEBE_CLIENT_SECRET'],
+    raw['ZEEBE_OAUTH_URL'],
+  ] as Array<string | undefined>
   if (!clientId && !clientSecret && !oauthUrl) return undefined
-  for (const [name, value] of [['ZEEBE_CLIENT_ID', clientId], ['ZEEBE_CLIENT_SECRET', clientSecret], ['ZEEBE_OAUTH_URL', oauthUrl]] as const) {
-    if (!value) throw new ConfigError(name, 'is required with the other ZEEBE_CLIENT_ID / ZEEBE_CLIENT_SECRET / ZEEBE_OAUTH_URL settings')
+  for (const [name, value] of [
+    ['ZEEBE_CLIENT_ID', clientId],
+    ['ZEEBE_CLIENT_SECRET', clientSecret],
+    ['ZEEBE_OAUTH_URL', oauthUrl],
+  ] as const) {
+    if (!value)
+      throw new ConfigError(
+        name,
+        'is required with the other ZEEBE_CLIENT_ID / ZEEBE_CLIENT_SECRET / ZEEBE_OAUTH_URL settings',
+      )
   }
   const audience = raw['ZEEBE_TOKEN_AUDIENCE'] as string | undefined
   return { clientId: clientId!, clientSecret: clientSecret!, oauthUrl: oauthUrl!, ...(audience ? { audience } : {}) }

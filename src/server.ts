@@ -49,12 +49,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
     // Workers, the relay (which also runs engine calls a crash left pending) and the read model start
     // with the engine; their log goes to the app's logger once there is one.
     let logError: (message: string, err?: unknown) => void = (message, err) => console.error(message, err)
-    const startedDossiers = (dossiers = startDossierRuntime(db.knex, startedEngine, { log: (m, e) => logError(m, e), portalUrl: config.publicBaseUrl }))
+    const startedDossiers = (dossiers = startDossierRuntime(db.knex, startedEngine, {
+      log: (m, e) => logError(m, e),
+      portalUrl: config.publicBaseUrl,
+    }))
     const startedApp = (app = await buildApp(config, { db, engine: startedEngine }))
     logError = (message, err) => startedApp.log.error({ err }, message)
     if (config.seedDemo) {
       const report = await seedProcedures(db.knex, startedEngine)
-      for (const failed of report.failed) startedApp.log.error({ procedure: failed }, 'a reference procedure could not be published')
+      for (const failed of report.failed)
+        startedApp.log.error({ procedure: failed }, 'a reference procedure could not be published')
     }
     outbox = createEmailOutboxSender(config, db.knex, startedApp.log)
     outbox.start()

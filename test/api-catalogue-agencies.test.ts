@@ -10,9 +10,14 @@ await seedProcedures(db.knex, app.engine)
 t.test('a commune procedure is received by the communes, anyone may ask', async (t) => {
   const res = await app.inject({ url: '/api/procedures/dang-ky-khai-sinh/agencies' })
   t.equal(res.statusCode, 200)
-  const { items } = res.json() as { items: Array<{ unitId: string; name: string; nameEn: string | null; agencyCode: string | null }> }
+  const { items } = res.json() as {
+    items: Array<{ unitId: string; name: string; nameEn: string | null; agencyCode: string | null }>
+  }
   t.same(items.map((u) => u.unitId).sort(), ['xa-an-binh', 'xa-binh-minh'])
-  t.match(items.find((u) => u.unitId === 'xa-an-binh'), { name: 'UBND xã An Bình', nameEn: String, agencyCode: 'X99.20.30' })
+  t.match(
+    items.find((u) => u.unitId === 'xa-an-binh'),
+    { name: 'UBND xã An Bình', nameEn: String, agencyCode: 'X99.20.30' },
+  )
 })
 
 t.test('an unknown procedure answers the not-found problem', async (t) => {
@@ -24,7 +29,14 @@ t.test('an unknown procedure answers the not-found problem', async (t) => {
 t.test('a search hit carries the published duration and fees, for the catalogue list', async (t) => {
   const res = await app.inject({ url: '/api/procedures?q=khai%20sinh' })
   t.equal(res.statusCode, 200)
-  const [hit] = (res.json() as { items: Array<{ slug: string; duration: string; fees: Array<{ name: string; amountVnd: number | null }> }> }).items
+  const [hit] = (
+    res.json() as {
+      items: Array<{ slug: string; duration: string; fees: Array<{ name: string; amountVnd: number | null }> }>
+    }
+  ).items
   t.match(hit, { slug: 'dang-ky-khai-sinh', duration: 'SAME_DAY' })
-  t.ok(hit!.fees.some((f) => f.amountVnd === 8000), 'the copy fee of 8,000 VND')
+  t.ok(
+    hit!.fees.some((f) => f.amountVnd === 8000),
+    'the copy fee of 8,000 VND',
+  )
 })

@@ -17,30 +17,58 @@ t.test('health: live and ready answer 200 with the database and engine checked',
 t.test('readiness turns 503 problem+json when the database is gone', async (t) => {
   // A database nobody listens on: every query fails to connect.
   const gone = knexFor('postgres://postgres@127.0.0.1:1/none', 1)
-  const broken = await buildApp(config, { db: { knex: gone, embedded: false, url: '', close: () => gone.destroy() }, engine: app.engine })
-  t.teardown(async () => { await broken.close(); await gone.destroy() })
+  const broken = await buildApp(config, {
+    db: { knex: gone, embedded: false, url: '', close: () => gone.destroy() },
+    engine: app.engine,
+  })
+  t.teardown(async () => {
+    await broken.close()
+    await gone.destroy()
+  })
   const res = await broken.inject('/health/ready')
   t.equal(res.statusCode, 503)
   t.match(res.headers['content-type'], /application\/problem\+json/)
-  t.match(res.json(), { code: 'MC_ERR_NOT_READY', checks: { database: 'unavailable' }, message: { vi: String, en: String } })
+  t.match(res.json(), {
+    code: 'MC_ERR_NOT_READY',
+    checks: { database: 'unavailable' },
+    message: { vi: String, en: String },
+  })
 })
 
 t.test('unknown routes, bad JSON and schema violations are problem+json with stable codes', async (t) => {
   const notFound = await app.inject('/nope?x=1')
   t.equal(notFound.statusCode, 404)
   t.match(notFound.headers['content-type'], /application\/problem\+json/)
-  t.match(notFound.json(), { status: 404, code: 'MC_ERR_ROUTE_NOT_FOUND', instance: '/nope', message: { vi: 'Không có địa chỉ này' } })
+  t.match(notFound.json(), {
+    status: 404,
+    code: 'MC_ERR_ROUTE_NOT_FOUND',
+    instance: '/nope',
+    message: { vi: 'Không có địa chỉ này' },
+  })
 
-  const badJson = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"username":' })
+  const badJson = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    headers: { 'content-type': 'application/json' },
+    payload: '{"username":',
+  })
   t.equal(badJson.statusCode, 400)
   t.equal(badJson.json().code, 'MC_ERR_BAD_JSON')
 
   const invalid = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 42 } })
   t.equal(invalid.statusCode, 400)
   t.equal(invalid.json().code, 'MC_ERR_VALIDATION')
-  t.ok(invalid.json().errors.some((e: { field: string }) => e.field === 'body'), 'lists the missing field')
+  t.ok(
+    invalid.json().errors.some((e: { field: string }) => e.field === 'body'),
+    'lists the missing field',
+  )
 
-  const wrongType = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'text/xml' }, payload: '<a/>' })
+  const wrongType = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    headers: { 'content-type': 'text/xml' },
+    payload: '<a/>',
+  })
   t.equal(wrongType.statusCode, 415)
   t.equal(wrongType.json().code, 'MC_ERR_UNSUPPORTED_MEDIA_TYPE')
   t.notMatch(wrongType.body, /at .*\.ts:\d+/, 'no stack trace')
@@ -60,7 +88,14 @@ t.test('OpenAPI at /docs describes the routes with their error schema; security 
   t.ok(ui.headers['x-content-type-options'], 'helmet headers')
   const doc = (await app.inject('/docs/json')).json()
   t.equal(doc.openapi, '3.1.0')
-  for (const path of ['/health/live', '/health/ready', '/api/auth/login', '/api/auth/refresh', '/api/auth/logout', '/api/auth/me']) {
+  for (const path of [
+    '/health/live',
+    '/health/ready',
+    '/api/auth/login',
+    '/api/auth/refresh',
+    '/api/auth/logout',
+    '/api/auth/me',
+  ]) {
     t.ok(doc.paths[path], `documents ${path}`)
   }
   t.ok(doc.components.schemas.Problem, 'the Problem schema is a component')

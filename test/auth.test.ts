@@ -12,7 +12,8 @@ t.test('given a demo officer, login returns tokens and /me tells who it is', asy
 })
 
 t.test('a wrong password is refused without saying whether the user exists, and locks after 5 tries', async (t) => {
-  const attempt = (username: string) => app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'wrong-password' } })
+  const attempt = (username: string) =>
+    app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'wrong-password' } })
   const unknown = await attempt('nobody')
   const known = await attempt('doanhnghiep')
   t.equal(unknown.statusCode, 401)
@@ -40,12 +41,20 @@ t.test('refresh tokens rotate; reusing an old one revokes the session; logout re
   t.equal(afterReuse.statusCode, 401, 'the whole family was revoked')
 
   const { refreshToken: other } = await loginAs('congdan')
-  t.equal((await app.inject({ method: 'POST', url: '/api/auth/logout', payload: { refreshToken: other } })).statusCode, 204)
-  t.equal((await app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: other } })).statusCode, 401)
+  t.equal(
+    (await app.inject({ method: 'POST', url: '/api/auth/logout', payload: { refreshToken: other } })).statusCode,
+    204,
+  )
+  t.equal(
+    (await app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: other } })).statusCode,
+    401,
+  )
 })
 
 t.test('forged, expired and malformed access tokens are 401 problem+json', async (t) => {
-  const forged = app.jwt.sign({ sub: 'x', usr: 'x', kind: 'administrator', groups: [] }, { key: 'another-secret-another-secret-another!' } as never)
+  const forged = app.jwt.sign({ sub: 'x', usr: 'x', kind: 'administrator', groups: [] }, {
+    key: 'another-secret-another-secret-another!',
+  } as never)
   const expired = app.jwt.sign({ sub: 'x', usr: 'x', kind: 'administrator', groups: [] }, { expiresIn: -10 } as never)
   for (const authorization of [`Bearer ${forged}`, `Bearer ${expired}`, 'Bearer not.a.jwt', 'Basic abc']) {
     const res = await app.inject({ url: '/api/auth/me', headers: { authorization } })

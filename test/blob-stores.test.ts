@@ -24,10 +24,19 @@ import { makePdf } from './helpers/files.js'
 import { startS3Server } from './helpers/s3.js'
 
 const filesUnder = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name)) : []
+  existsSync(dir)
+    ? readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((d) => d.isFile())
+        .map((d) => join(d.parentPath, d.name))
+    : []
 
 async function bucketKeys(config: S3Config): Promise<string[]> {
-  const s3 = new S3Client({ region: config.region, endpoint: config.endpoint!, forcePathStyle: true, credentials: config.credentials! })
+  const s3 = new S3Client({
+    region: config.region,
+    endpoint: config.endpoint!,
+    forcePathStyle: true,
+    credentials: config.credentials!,
+  })
   try {
     const out = await s3.send(new ListObjectsV2Command({ Bucket: config.bucket }))
     return (out.Contents ?? []).map((o) => o.Key!).sort()
@@ -45,7 +54,13 @@ interface StoreUnderTest {
 const stores: Record<string, (t: Test) => Promise<StoreUnderTest>> = {
   'local disk': async () => {
     const root = mkdtempSync(join(tmpdir(), 'motcua-files-'))
-    return { store: new LocalDiskStore(root), objects: async () => filesUnder(join(root, 'sha256')).map((p) => p.slice(root.length + 1)).sort() }
+    return {
+      store: new LocalDiskStore(root),
+      objects: async () =>
+        filesUnder(join(root, 'sha256'))
+          .map((p) => p.slice(root.length + 1))
+          .sort(),
+    }
   },
   's3 (s3rver)': async (t) => {
     const server = await startS3Server(t)
@@ -65,7 +80,11 @@ for (const [name, make] of Object.entries(stores)) {
       const bytes = Buffer.concat([Buffer.from('Tờ khai đăng ký khai sinh — Nguyễn Văn Bé\n'), randomBytes(300_000)])
       const blob = await store.put(Readable.from([bytes.subarray(0, 1000), bytes.subarray(1000)]))
       const digest = sha(bytes)
-      t.same(blob, { key: `sha256/${digest.slice(0, 2)}/${digest.slice(2, 4)}/${digest}`, sha256: digest, size: bytes.length })
+      t.same(blob, {
+        key: `sha256/${digest.slice(0, 2)}/${digest.slice(2, 4)}/${digest}`,
+        sha256: digest,
+        size: bytes.length,
+      })
       t.equal(await store.has(blob.key), true)
       t.ok((await buffer(await store.get(blob.key))).equals(bytes), 'the same bytes')
       t.same(filesUnder(store.tmpDir), [], 'no spooled file left')
@@ -77,7 +96,8 @@ for (const [name, make] of Object.entries(stores)) {
       const before = (await objects()).length
       for (const copy of ['a', 'b']) {
         const path = join(store.tmpDir, `spooled-${copy}.part`)
-        if (!existsSync(store.tmpDir)) await import('node:fs/promises').then((fs) => fs.mkdir(store.tmpDir, { recursive: true }))
+        if (!existsSync(store.tmpDir))
+          await import('node:fs/promises').then((fs) => fs.mkdir(store.tmpDir, { recursive: true }))
         writeFileSync(path, bytes)
         const blob = await store.putFile(path, { sha256: sha(bytes), size: bytes.length })
         t.equal(blob.sha256, sha(bytes))
@@ -108,16 +128,19 @@ for (const [name, make] of Object.entries(stores)) {
       t.equal(back.digest('hex'), blob.sha256)
     })
 
-    t.test('a missing blob: has is false and get fails with ENOENT; delete removes a blob and may be repeated', async (t) => {
-      const absent = `sha256/00/00/${'0'.repeat(64)}`
-      t.equal(await store.has(absent), false)
-      await t.rejects(store.get(absent), { code: 'ENOENT' })
-      const blob = await store.put(Readable.from([Buffer.from('xoá tôi')]))
-      await store.delete(blob.key)
-      t.equal(await store.has(blob.key), false)
-      t.notOk((await objects()).includes(blob.key))
-      await store.delete(blob.key)
-    })
+    t.test(
+      'a missing blob: has is false and get fails with ENOENT; delete removes a blob and may be repeated',
+      async (t) => {
+        const absent = `sha256/00/00/${'0'.repeat(64)}`
+        t.equal(await store.has(absent), false)
+        await t.rejects(store.get(absent), { code: 'ENOENT' })
+        const blob = await store.put(Readable.from([Buffer.from('xoá tôi')]))
+        await store.delete(blob.key)
+        t.equal(await store.has(blob.key), false)
+        t.notOk((await objects()).includes(blob.key))
+        await store.delete(blob.key)
+      },
+    )
 
     t.test('keys cannot address anything but blobs', async (t) => {
       for (const bad of ['../../etc/passwd', 'sha256/../../x', 'sha256/ab/cd/not-a-digest', 'other/bucket/object']) {
@@ -127,20 +150,41 @@ for (const [name, make] of Object.entries(stores)) {
       }
     })
 
-    t.test('the upload service on this store: a PDF is accepted and opened; a refused file leaves nothing anywhere', async (t) => {
-      const db = await createTestDatabase(t)
-      const service = new AttachmentService({ knex: db.knex, store })
-      const pdf = makePdf()
-      const file = await service.acceptUpload({ stream: Readable.from([pdf]), declaredName: 'Giấy chứng sinh.pdf', limits: { types: [MIME.pdf], maxBytes: 1024 * 1024 } })
-      t.equal(file.mime, MIME.pdf)
-      t.ok((await buffer(await service.open(file))).equals(pdf))
-      const before = await objects()
-      const exe = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'), Buffer.alloc(2048, 1)])
-      await t.rejects(service.acceptUpload({ stream: Readable.from([exe]), declaredName: 'giay.pdf', limits: { types: [MIME.pdf], maxBytes: 1024 * 1024 } }), { code: 'MC_ERR_FILE_TYPE_NOT_ALLOWED' })
-      await t.rejects(service.acceptUpload({ stream: Readable.from([Buffer.alloc(2 * 1024 * 1024, 0x41)]), declaredName: 'big.pdf', limits: { types: [MIME.pdf], maxBytes: 1024 * 1024 } }), { code: 'MC_ERR_FILE_TOO_LARGE' })
-      t.same(await objects(), before, 'no blob stored')
-      t.same(filesUnder(store.tmpDir), [], 'no spooled file left')
-    })
+    t.test(
+      'the upload service on this store: a PDF is accepted and opened; a refused file leaves nothing anywhere',
+      async (t) => {
+        const db = await createTestDatabase(t)
+        const service = new AttachmentService({ knex: db.knex, store })
+        const pdf = makePdf()
+        const file = await service.acceptUpload({
+          stream: Readable.from([pdf]),
+          declaredName: 'Giấy chứng sinh.pdf',
+          limits: { types: [MIME.pdf], maxBytes: 1024 * 1024 },
+        })
+        t.equal(file.mime, MIME.pdf)
+        t.ok((await buffer(await service.open(file))).equals(pdf))
+        const before = await objects()
+        const exe = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'), Buffer.alloc(2048, 1)])
+        await t.rejects(
+          service.acceptUpload({
+            stream: Readable.from([exe]),
+            declaredName: 'giay.pdf',
+            limits: { types: [MIME.pdf], maxBytes: 1024 * 1024 },
+          }),
+          { code: 'MC_ERR_FILE_TYPE_NOT_ALLOWED' },
+        )
+        await t.rejects(
+          service.acceptUpload({
+            stream: Readable.from([Buffer.alloc(2 * 1024 * 1024, 0x41)]),
+            declaredName: 'big.pdf',
+            limits: { types: [MIME.pdf], maxBytes: 1024 * 1024 },
+          }),
+          { code: 'MC_ERR_FILE_TOO_LARGE' },
+        )
+        t.same(await objects(), before, 'no blob stored')
+        t.same(filesUnder(store.tmpDir), [], 'no spooled file left')
+      },
+    )
   })
 }
 
@@ -149,12 +193,29 @@ t.test('S3 settings are validated at boot and choose the store', async (t) => {
   const load = (env: Record<string, string>) => loadConfig({ DATA_DIR: dataDir, ...env }, { isTTY: false })
   t.equal(load({}).s3, undefined, 'no S3_BUCKET: local disk')
   t.ok(createBlobStore(load({})) instanceof LocalDiskStore)
-  const full = load({ S3_ENDPOINT: 'https://s3.example.vn/', S3_BUCKET: 'motcua-files', S3_REGION: 'hn-1', S3_ACCESS_KEY_ID: 'AK', S3_SECRET_ACCESS_KEY: 'SK', S3_FORCE_PATH_STYLE: 'true' })
-  t.same(full.s3, { endpoint: 'https://s3.example.vn', bucket: 'motcua-files', region: 'hn-1', credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' }, forcePathStyle: true })
+  const full = load({
+    S3_ENDPOINT: 'https://s3.example.vn/',
+    S3_BUCKET: 'motcua-files',
+    S3_REGION: 'hn-1',
+    S3_ACCESS_KEY_ID: 'AK',
+    S3_SECRET_ACCESS_KEY: 'SK',
+    S3_FORCE_PATH_STYLE: 'true',
+  })
+  t.same(full.s3, {
+    endpoint: 'https://s3.example.vn',
+    bucket: 'motcua-files',
+    region: 'hn-1',
+    credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' },
+    forcePathStyle: true,
+  })
   const store = createBlobStore(full)
   t.ok(store instanceof S3Store, 'S3_BUCKET set: the bucket')
   t.equal(store.tmpDir, join(full.filesDir, '.tmp'), 'uploads still spool under FILES_DIR')
-  t.same(load({ S3_BUCKET: 'motcua-files' }).s3, { bucket: 'motcua-files', region: 'us-east-1', forcePathStyle: false }, 'AWS itself, the default credential chain')
+  t.same(
+    load({ S3_BUCKET: 'motcua-files' }).s3,
+    { bucket: 'motcua-files', region: 'us-east-1', forcePathStyle: false },
+    'AWS itself, the default credential chain',
+  )
   const refused: Array<[Record<string, string>, string]> = [
     [{ S3_ENDPOINT: 'http://127.0.0.1:9000' }, 'S3_BUCKET'],
     [{ S3_BUCKET: 'motcua-files', S3_ACCESS_KEY_ID: 'AK' }, 'S3_SECRET_ACCESS_KEY'],
@@ -172,7 +233,8 @@ t.test('S3 settings are validated at boot and choose the store', async (t) => {
       return err instanceof ConfigError ? err.variable : String(err)
     }
   }
-  for (const [env, variable] of refused) t.equal(refusedVariable(env), variable, `${JSON.stringify(env)} is refused, naming ${variable}`)
+  for (const [env, variable] of refused)
+    t.equal(refusedVariable(env), variable, `${JSON.stringify(env)} is refused, naming ${variable}`)
 })
 
 t.test('with S3 configured, a document uploaded through the API is stored in the bucket, not on disk', async (t) => {
@@ -182,12 +244,26 @@ t.test('with S3 configured, a document uploaded through the API is stored in the
   const report = await seedProcedures(built.db.knex, built.app.engine)
   if (report.failed.length) throw new Error(JSON.stringify(report.failed))
   const { call, upload } = apiClient(built)
-  const draft = (await call('POST', '/api/dossiers/drafts', 'congdan', { procedure: 'dang-ky-khai-sinh', agencyUnitId: 'xa-an-binh' })).json()
+  const draft = (
+    await call('POST', '/api/dossiers/drafts', 'congdan', {
+      procedure: 'dang-ky-khai-sinh',
+      agencyUnitId: 'xa-an-binh',
+    })
+  ).json()
   const pdf = makePdf()
-  const res = await upload('congdan', `/api/dossiers/drafts/${draft.id}/attachments/to-khai`, pdf, 'to-khai.pdf', 'application/pdf')
+  const res = await upload(
+    'congdan',
+    `/api/dossiers/drafts/${draft.id}/attachments/to-khai`,
+    pdf,
+    'to-khai.pdf',
+    'application/pdf',
+  )
   t.equal(res.statusCode, 201, res.body)
   const digest = sha(pdf)
   t.same(await bucketKeys(server.config), [`sha256/${digest.slice(0, 2)}/${digest.slice(2, 4)}/${digest}`])
   t.same(filesUnder(built.config.filesDir), [], 'FILES_DIR holds no blob and no spooled file')
-  t.equal((await built.db.knex('files').where({ sha256: digest }).first('storage_key')).storage_key, `sha256/${digest.slice(0, 2)}/${digest.slice(2, 4)}/${digest}`)
+  t.equal(
+    (await built.db.knex('files').where({ sha256: digest }).first('storage_key')).storage_key,
+    `sha256/${digest.slice(0, 2)}/${digest.slice(2, 4)}/${digest}`,
+  )
 })

@@ -1,7 +1,12 @@
 // Specification of the procedure definition format and the five reference procedures.
 import { readdirSync, readFileSync } from 'node:fs'
 import t from 'tap'
-import { checkProcedureDefinition, loadProcedureDefinition, parseDuration, type ProcedureDefinition } from '../src/catalogue/definition.js'
+import {
+  checkProcedureDefinition,
+  loadProcedureDefinition,
+  parseDuration,
+  type ProcedureDefinition,
+} from '../src/catalogue/definition.js'
 import { validateBpmn } from '../src/engine/validation/index.js'
 import { dossierJobTypes } from '../src/workers/index.js'
 
@@ -10,8 +15,11 @@ const read = (f: string): ProcedureDefinition => JSON.parse(readFileSync(`forms/
 
 t.test('the five reference procedures are there', async (t) => {
   t.same(forms.sort(), [
-    'cap-ban-sao-trich-luc-ho-tich.json', 'cap-giay-phep-xay-dung-nha-o-rieng-le.json', 'dang-ky-khai-sinh.json',
-    'dang-ky-thanh-lap-ho-kinh-doanh.json', 'xac-nhan-tinh-trang-hon-nhan.json',
+    'cap-ban-sao-trich-luc-ho-tich.json',
+    'cap-giay-phep-xay-dung-nha-o-rieng-le.json',
+    'dang-ky-khai-sinh.json',
+    'dang-ky-thanh-lap-ho-kinh-doanh.json',
+    'xac-nhan-tinh-trang-hon-nhan.json',
   ])
 })
 
@@ -20,15 +28,24 @@ for (const file of forms) {
     const result = await loadProcedureDefinition(read(file), { fileName: file })
     t.same(result.ok ? [] : result.problems, [])
   })
-  t.test(`${file}: its workflow passes deploy validation with no errors, and every job type has a worker`, async (t) => {
-    const def = read(file)
-    // For the repo's own workflows a job type without a worker is an error, not the API's warning.
-    const problems = await validateBpmn([{ name: def.workflow.file, content: readFileSync(`workflows/${def.workflow.file}`, 'utf8') }], {
-      knownJobTypes: new Set(dossierJobTypes),
-      jobTypeSeverity: 'error',
-    })
-    t.same(problems.filter((p) => p.severity === 'error'), [])
-  })
+  t.test(
+    `${file}: its workflow passes deploy validation with no errors, and every job type has a worker`,
+    async (t) => {
+      const def = read(file)
+      // For the repo's own workflows a job type without a worker is an error, not the API's warning.
+      const problems = await validateBpmn(
+        [{ name: def.workflow.file, content: readFileSync(`workflows/${def.workflow.file}`, 'utf8') }],
+        {
+          knownJobTypes: new Set(dossierJobTypes),
+          jobTypeSeverity: 'error',
+        },
+      )
+      t.same(
+        problems.filter((p) => p.severity === 'error'),
+        [],
+      )
+    },
+  )
 }
 
 t.test('durations', async (t) => {
@@ -48,11 +65,20 @@ t.test('a malformed definition is rejected with every problem and its JSON path'
   bad['duration'] = '5 days'
   delete bad['legalBasis']
   ;(bad['components'] as Array<Record<string, unknown>>)[0]!['accept'] = ['pdf']
-  ;(bad['form'] as { properties: Record<string, Record<string, unknown>> }).properties['soBanSao']!['x-ui'] = { widget: 'number' }
+  ;(bad['form'] as { properties: Record<string, Record<string, unknown>> }).properties['soBanSao']!['x-ui'] = {
+    widget: 'number',
+  }
   const result = await loadProcedureDefinition(bad)
   t.equal(result.ok, false)
   const paths = result.ok ? [] : result.problems.map((p) => p.path)
-  for (const path of ['/code', '/agencyLevel', '/duration', '/legalBasis', '/components/0/accept/0', '/form/properties/soBanSao/x-ui/label']) {
+  for (const path of [
+    '/code',
+    '/agencyLevel',
+    '/duration',
+    '/legalBasis',
+    '/components/0/accept/0',
+    '/form/properties/soBanSao/x-ui/label',
+  ]) {
     t.ok(paths.includes(path), `reports ${path}`)
   }
 })

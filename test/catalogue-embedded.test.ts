@@ -18,8 +18,16 @@ t.test('seeding deploys every reference workflow on the embedded engine', async 
   const detail = await new CatalogueService(db.knex, engine).get('dang-ky-khai-sinh')
   t.match(detail, { status: 'published', processDefinitionKey: /^\d+$/ })
 
-  const instance = await engine.createProcessInstance({ bpmnProcessId: 'dang-ky-khai-sinh', variables: { dossierId: 'D-1', deliveryMethod: 'online' } })
+  const instance = await engine.createProcessInstance({
+    bpmnProcessId: 'dang-ky-khai-sinh',
+    variables: { dossierId: 'D-1', deliveryMethod: 'online' },
+  })
   t.equal(instance.processDefinitionKey, detail.processDefinitionKey, 'the instance runs the published version')
-  const jobs = await engine.activateJobs({ type: 'dossier.completeness-check', worker: 'test', maxJobsToActivate: 1, timeoutMs: 10_000 })
+  const jobs = await engine.activateJobs({
+    type: 'dossier.completeness-check',
+    worker: 'test',
+    maxJobsToActivate: 1,
+    timeoutMs: 10_000,
+  })
   t.match(jobs, [{ elementId: 'Task_CompletenessCheck', variables: { dossierId: 'D-1' } }])
 })

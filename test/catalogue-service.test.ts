@@ -17,14 +17,21 @@ function recordingEngine() {
       deployed.push(...resources.map((r) => r.name))
       const processes = resources.map((r) => {
         const id = /<bpmn:process id="([^"]+)"/.exec(String(r.content))?.[1] ?? 'unknown'
-        return { bpmnProcessId: id, processDefinitionKey: String(++key), version: deployed.filter((d) => d === r.name).length, resourceName: r.name, duplicate: false }
+        return {
+          bpmnProcessId: id,
+          processDefinitionKey: String(++key),
+          version: deployed.filter((d) => d === r.name).length,
+          resourceName: r.name,
+          duplicate: false,
+        }
       })
       return { deploymentKey: String(++key), processes }
     },
   }
 }
 
-const definition = (slug: string): ProcedureDefinition => JSON.parse(readFileSync(`forms/${slug}.json`, 'utf8')) as ProcedureDefinition
+const definition = (slug: string): ProcedureDefinition =>
+  JSON.parse(readFileSync(`forms/${slug}.json`, 'utf8')) as ProcedureDefinition
 const bpmn = (slug: string): string => readFileSync(`workflows/${slug}.bpmn`, 'utf8')
 
 t.test('seeding publishes every reference procedure once', async (t) => {
@@ -84,7 +91,10 @@ t.test('seeding publishes every reference procedure once', async (t) => {
   t.test('a changed definition becomes version 2; version 1 stays as it was', async (t) => {
     const changed = definition('dang-ky-khai-sinh')
     changed.name = 'Đăng ký khai sinh (sửa đổi)'
-    t.match(await service.createDraft({ definition: changed, bpmnXml: bpmn('dang-ky-khai-sinh') }), { ok: true, version: 2 })
+    t.match(await service.createDraft({ definition: changed, bpmnXml: bpmn('dang-ky-khai-sinh') }), {
+      ok: true,
+      version: 2,
+    })
     t.match(await service.publish('dang-ky-khai-sinh'), { ok: true, version: 2 })
     t.equal((await service.get('dang-ky-khai-sinh')).name, 'Đăng ký khai sinh (sửa đổi)')
     t.equal((await service.get('dang-ky-khai-sinh', 1)).definition.name, 'Đăng ký khai sinh')
@@ -102,45 +112,76 @@ t.test('publishing a malformed form or BPMN lists every problem and publishes no
   const brokenBpmn = bpmn('dang-ky-thanh-lap-ho-kinh-doanh')
     .replace('<zeebe:taskDefinition type="dossier.handoff" retries="3" />', '<zeebe:taskDefinition retries="3" />')
     .replace('correlationKey="=dossierId"', 'correlationKey="=dossierId +"')
-  t.match(await service.createDraft({ definition: def, bpmnXml: brokenBpmn }), { ok: true, version: 1 }, 'an incomplete draft may be saved')
+  t.match(
+    await service.createDraft({ definition: def, bpmnXml: brokenBpmn }),
+    { ok: true, version: 1 },
+    'an incomplete draft may be saved',
+  )
 
   const result = await service.publish('dang-ky-thanh-lap-ho-kinh-doanh')
   t.equal(result.ok, false)
   const problems = result.ok ? [] : result.problems
   t.match(problems, [{ path: '/steps' }], 'the share mismatch')
-  t.ok(problems.some((p) => p.path === '/form'), 'the form that does not compile')
-  t.ok(problems.some((p) => p.path.startsWith('bpmn:Task_Handoff_')), 'the service task without a job type')
-  t.ok(problems.some((p) => p.path.startsWith('bpmn:') && /correlation|FEEL|expression/i.test(p.message)), 'the malformed correlation key')
+  t.ok(
+    problems.some((p) => p.path === '/form'),
+    'the form that does not compile',
+  )
+  t.ok(
+    problems.some((p) => p.path.startsWith('bpmn:Task_Handoff_')),
+    'the service task without a job type',
+  )
+  t.ok(
+    problems.some((p) => p.path.startsWith('bpmn:') && /correlation|FEEL|expression/i.test(p.message)),
+    'the malformed correlation key',
+  )
   t.same(engine.deployed, [], 'nothing deployed')
   t.equal((await service.search({ includeUnpublished: false })).total, 0, 'nothing published')
   t.match(await db.knex('procedure_versions').select('status'), [{ status: 'draft' }])
 
   t.test('once fixed, the same draft publishes', async (t) => {
-    t.match(await service.updateDraft('dang-ky-thanh-lap-ho-kinh-doanh', { definition: definition('dang-ky-thanh-lap-ho-kinh-doanh'), bpmnXml: bpmn('dang-ky-thanh-lap-ho-kinh-doanh') }), { ok: true })
+    t.match(
+      await service.updateDraft('dang-ky-thanh-lap-ho-kinh-doanh', {
+        definition: definition('dang-ky-thanh-lap-ho-kinh-doanh'),
+        bpmnXml: bpmn('dang-ky-thanh-lap-ho-kinh-doanh'),
+      }),
+      { ok: true },
+    )
     t.match(await service.publish('dang-ky-thanh-lap-ho-kinh-doanh'), { ok: true, version: 1 })
     t.same(engine.deployed, ['dang-ky-thanh-lap-ho-kinh-doanh.bpmn'])
   })
 })
 
-t.test('a stored form keeps the order its properties were written in (jsonb does not): objects without x-ui.order get it', async (t) => {
-  const db = await createTestDatabase(t)
-  await seedProcedures(db.knex, recordingEngine())
-  for (const slug of ['dang-ky-khai-sinh', 'dang-ky-thanh-lap-ho-kinh-doanh']) {
-    const written = definition(slug).form as unknown
-    const row = (await db.knex('procedure_versions as v').join('procedures as p', 'p.id', 'v.procedure_id').where('p.slug', slug).first('v.definition')) as { definition: ProcedureDefinition }
-    let objects = 0
-    const compare = (file: unknown, stored: unknown, path: string): void => {
-      if (!file || typeof file !== 'object' || Array.isArray(file)) return
-      const f = file as { properties?: Record<string, unknown>; items?: unknown; 'x-ui'?: { order?: string[] } }
-      const s = stored as typeof f
-      if (f.properties) {
-        objects++
-        t.same(s['x-ui']?.order, f['x-ui']?.order ?? Object.keys(f.properties), `${slug}${path}: fields in the written order`)
-        for (const [name, child] of Object.entries(f.properties)) compare(child, s.properties?.[name], `${path}/${name}`)
+t.test(
+  'a stored form keeps the order its properties were written in (jsonb does not): objects without x-ui.order get it',
+  async (t) => {
+    const db = await createTestDatabase(t)
+    await seedProcedures(db.knex, recordingEngine())
+    for (const slug of ['dang-ky-khai-sinh', 'dang-ky-thanh-lap-ho-kinh-doanh']) {
+      const written = definition(slug).form as unknown
+      const row = (await db
+        .knex('procedure_versions as v')
+        .join('procedures as p', 'p.id', 'v.procedure_id')
+        .where('p.slug', slug)
+        .first('v.definition')) as { definition: ProcedureDefinition }
+      let objects = 0
+      const compare = (file: unknown, stored: unknown, path: string): void => {
+        if (!file || typeof file !== 'object' || Array.isArray(file)) return
+        const f = file as { properties?: Record<string, unknown>; items?: unknown; 'x-ui'?: { order?: string[] } }
+        const s = stored as typeof f
+        if (f.properties) {
+          objects++
+          t.same(
+            s['x-ui']?.order,
+            f['x-ui']?.order ?? Object.keys(f.properties),
+            `${slug}${path}: fields in the written order`,
+          )
+          for (const [name, child] of Object.entries(f.properties))
+            compare(child, s.properties?.[name], `${path}/${name}`)
+        }
+        if (f.items) compare(f.items, s.items, `${path}[]`)
       }
-      if (f.items) compare(f.items, s.items, `${path}[]`)
+      compare(written, row.definition.form, '')
+      t.ok(objects > 1, `${slug}: nested objects were checked (${objects})`)
     }
-    compare(written, row.definition.form, '')
-    t.ok(objects > 1, `${slug}: nested objects were checked (${objects})`)
-  }
-})
+  },
+)

@@ -30,16 +30,29 @@ t.test('CCCD: 12 digits starting with a province code', async (t) => {
 })
 
 t.test('phone numbers: mobile and landline, with 0 or +84', async (t) => {
-  for (const ok of ['0912345678', '+84912345678', '84 912 345 678', '0386.123.456', '02438123456', '024-3812-3456']) t.ok(isPhoneVn(ok), ok)
+  for (const ok of ['0912345678', '+84912345678', '84 912 345 678', '0386.123.456', '02438123456', '024-3812-3456'])
+    t.ok(isPhoneVn(ok), ok)
   for (const bad of ['0112345678', '091234567', '09123456789', '0243812345', 'abc']) t.notOk(isPhoneVn(bad), bad)
 })
 
 t.test('form data is checked against the procedure form with messages naming the field', async (t) => {
   const def = JSON.parse(readFileSync('forms/dang-ky-khai-sinh.json', 'utf8')) as ProcedureDefinition
   const valid = {
-    treEm: { hoTen: 'Nguyễn Văn An', gioiTinh: 'nam', ngaySinh: '2026-03-01', noiSinh: 'Bệnh viện Phụ sản Hà Nội', danToc: 'Kinh', quocTich: 'Việt Nam' },
+    treEm: {
+      hoTen: 'Nguyễn Văn An',
+      gioiTinh: 'nam',
+      ngaySinh: '2026-03-01',
+      noiSinh: 'Bệnh viện Phụ sản Hà Nội',
+      danToc: 'Kinh',
+      quocTich: 'Việt Nam',
+    },
     me: { hoTen: 'Trần Thị Bình', soDinhDanh: '001190012345' },
-    nguoiYeuCau: { hoTen: 'Trần Thị Bình', soDinhDanh: '001190012345', soDienThoai: '0912345678', noiCuTru: { tinh: 'Hà Nội', xa: 'Phường Hà Đông' } },
+    nguoiYeuCau: {
+      hoTen: 'Trần Thị Bình',
+      soDinhDanh: '001190012345',
+      soDienThoai: '0912345678',
+      noiCuTru: { tinh: 'Hà Nội', xa: 'Phường Hà Đông' },
+    },
     quanHeVoiTreEm: 'me',
   }
   t.same(validateForm('dang-ky-khai-sinh@test', def.form, valid), { ok: true })
@@ -55,10 +68,22 @@ t.test('form data is checked against the procedure form with messages naming the
   t.equal(result.ok, false)
   const errors = result.ok ? [] : result.errors
   const byField = Object.fromEntries(errors.map((e) => [e.field, e]))
-  t.match(byField['/treEm/hoTen'], { keyword: 'required', label: { vi: 'Họ, chữ đệm và tên' }, message: { vi: 'Bắt buộc nhập', en: 'Required' } })
-  t.match(byField['/treEm/ngaySinh'], { keyword: 'format', label: { vi: 'Ngày, tháng, năm sinh' }, message: { vi: /ngày theo dạng YYYY-MM-DD/ } })
+  t.match(byField['/treEm/hoTen'], {
+    keyword: 'required',
+    label: { vi: 'Họ, chữ đệm và tên' },
+    message: { vi: 'Bắt buộc nhập', en: 'Required' },
+  })
+  t.match(byField['/treEm/ngaySinh'], {
+    keyword: 'format',
+    label: { vi: 'Ngày, tháng, năm sinh' },
+    message: { vi: /ngày theo dạng YYYY-MM-DD/ },
+  })
   t.match(byField['/me/soDinhDanh'], { keyword: 'format', message: { vi: /12 chữ số/, en: /12-digit/ } })
-  t.match(byField['/nguoiYeuCau/soDienThoai'], { keyword: 'format', label: { vi: 'Số điện thoại' }, message: { vi: /số điện thoại Việt Nam/ } })
+  t.match(byField['/nguoiYeuCau/soDienThoai'], {
+    keyword: 'format',
+    label: { vi: 'Số điện thoại' },
+    message: { vi: /số điện thoại Việt Nam/ },
+  })
   t.match(byField['/nguoiYeuCau/email'], { keyword: 'format', message: { vi: /thư điện tử/ } })
   t.match(byField['/quanHeVoiTreEm'], { keyword: 'enum', message: { vi: /Phải chọn một trong các giá trị/ } })
   t.equal(errors.length, 6, 'every problem, one per field')

@@ -37,34 +37,48 @@ async function waitForUrl(r: Run, timeoutMs = 60_000): Promise<string> {
   throw new Error(`did not start: ${r.output()}`)
 }
 
-t.test('start on a fresh data directory: ready, docs, demo accounts; a second start is refused; data survives a restart', async (t) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'motcua-cli-'))
-  const env = { DATA_DIR: dataDir, PORT: '0' }
-  const first = run(['start'], env)
-  t.teardown(() => { first.child.kill('SIGKILL') })
-  const url = await waitForUrl(first)
-  t.equal((await fetch(`${url}/health/ready`)).status, 200, 'ready')
-  t.equal((await fetch(`${url}/docs/json`)).status, 200, 'OpenAPI served')
-  t.match(first.output(), /congdan/, 'demo credentials are printed')
-  const demo = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8')) as Array<{ username: string; password: string }>
-  t.equal(demo.length, 11, 'one account per role kind, and officers for every unit role of the commune')
+t.test(
+  'start on a fresh data directory: ready, docs, demo accounts; a second start is refused; data survives a restart',
+  async (t) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'motcua-cli-'))
+    const env = { DATA_DIR: dataDir, PORT: '0' }
+    const first = run(['start'], env)
+    t.teardown(() => {
+      first.child.kill('SIGKILL')
+    })
+    const url = await waitForUrl(first)
+    t.equal((await fetch(`${url}/health/ready`)).status, 200, 'ready')
+    t.equal((await fetch(`${url}/docs/json`)).status, 200, 'OpenAPI served')
+    t.match(first.output(), /congdan/, 'demo credentials are printed')
+    const demo = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8')) as Array<{
+      username: string
+      password: string
+    }>
+    t.equal(demo.length, 11, 'one account per role kind, and officers for every unit role of the commune')
 
-  const second = run(['start'], env)
-  t.equal(await second.exited, 1, 'a second process on the same data directory exits')
-  t.match(second.output(), /in use by another motcua process/)
+    const second = run(['start'], env)
+    t.equal(await second.exited, 1, 'a second process on the same data directory exits')
+    t.match(second.output(), /in use by another motcua process/)
 
-  first.child.kill('SIGTERM')
-  t.equal(await first.exited, 0, 'SIGTERM shuts down cleanly')
+    first.child.kill('SIGTERM')
+    t.equal(await first.exited, 0, 'SIGTERM shuts down cleanly')
 
-  const again = run(['start'], env)
-  t.teardown(() => { again.child.kill('SIGKILL') })
-  const url2 = await waitForUrl(again)
-  const citizen = demo.find((d) => d.username === 'congdan')!
-  const login = await fetch(`${url2}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: citizen.username, password: citizen.password }) })
-  t.equal(login.status, 200, 'the accounts of the first run still log in: data was kept')
-  again.child.kill('SIGINT')
-  t.equal(await again.exited, 0)
-})
+    const again = run(['start'], env)
+    t.teardown(() => {
+      again.child.kill('SIGKILL')
+    })
+    const url2 = await waitForUrl(again)
+    const citizen = demo.find((d) => d.username === 'congdan')!
+    const login = await fetch(`${url2}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: citizen.username, password: citizen.password }),
+    })
+    t.equal(login.status, 200, 'the accounts of the first run still log in: data was kept')
+    again.child.kill('SIGINT')
+    t.equal(await again.exited, 0)
+  },
+)
 
 t.test('a bad configuration value stops the start with a message naming it', async (t) => {
   const r = run(['start'], { DATA_DIR: mkdtempSync(join(tmpdir(), 'motcua-cli-')), PORT: 'abc' })

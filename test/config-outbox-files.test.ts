@@ -15,7 +15,12 @@ t.test('given no mail or file settings, mail goes to the log and files under DAT
 
 t.test('given SMTP_URL, MAIL_FROM and FILES_DIR, they are used', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'motcua-cfg-'))
-  const config = loadConfig({ DATA_DIR: dir, SMTP_URL: 'smtp://u:p@mail.example:587', MAIL_FROM: 'Một cửa <a@b.vn>', FILES_DIR: 'blobs' })
+  const config = loadConfig({
+    DATA_DIR: dir,
+    SMTP_URL: 'smtp://u:p@mail.example:587',
+    MAIL_FROM: 'Một cửa <a@b.vn>',
+    FILES_DIR: 'blobs',
+  })
   t.equal(config.smtpUrl, 'smtp://u:p@mail.example:587')
   t.equal(config.mailFrom, 'Một cửa <a@b.vn>')
   t.equal(config.filesDir, resolve('blobs'))
@@ -23,7 +28,10 @@ t.test('given SMTP_URL, MAIL_FROM and FILES_DIR, they are used', async (t) => {
 
 t.test('a bad SMTP_URL or MAIL_FROM is named', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'motcua-cfg-'))
-  for (const [name, value] of [['SMTP_URL', 'http://x'], ['MAIL_FROM', 'nobody']] as const) {
+  for (const [name, value] of [
+    ['SMTP_URL', 'http://x'],
+    ['MAIL_FROM', 'nobody'],
+  ] as const) {
     const caught = ((): unknown => {
       try {
         loadConfig({ DATA_DIR: dir, [name]: value })

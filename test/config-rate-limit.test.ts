@@ -12,7 +12,10 @@ t.test('unset: nobody is exempt', async (t) => {
 })
 
 t.test('a comma-separated list of addresses', async (t) => {
-  t.same(loadConfig({ DATA_DIR, RATE_LIMIT_ALLOW: '127.0.0.1,::1' }, { isTTY: false }).rateLimitAllowList, ['127.0.0.1', '::1'])
+  t.same(loadConfig({ DATA_DIR, RATE_LIMIT_ALLOW: '127.0.0.1,::1' }, { isTTY: false }).rateLimitAllowList, [
+    '127.0.0.1',
+    '::1',
+  ])
 })
 
 t.test('anything else is a configuration error naming the variable', async (t) => {

@@ -58,8 +58,14 @@ t.test('a server database turns demo seeding off unless asked', async (t) => {
   t.equal(loadConfig({ LOG_FORMAT: 'pretty', DATA_DIR: dataDir() }, { isTTY: false }).logPretty, true)
 })
 
-t.test('links in e-mails use PUBLIC_BASE_URL, without a trailing slash; by default the server\'s own address', async (t) => {
-  t.equal(loadConfig({ DATA_DIR: dataDir() }).publicBaseUrl, 'http://127.0.0.1:3000')
-  t.equal(loadConfig({ DATA_DIR: dataDir(), HOST: '0.0.0.0', PORT: '8080' }).publicBaseUrl, 'http://localhost:8080')
-  t.equal(loadConfig({ DATA_DIR: dataDir(), PUBLIC_BASE_URL: 'https://dvc.example.gov.vn/motcua/' }).publicBaseUrl, 'https://dvc.example.gov.vn/motcua')
-})
+t.test(
+  "links in e-mails use PUBLIC_BASE_URL, without a trailing slash; by default the server's own address",
+  async (t) => {
+    t.equal(loadConfig({ DATA_DIR: dataDir() }).publicBaseUrl, 'http://127.0.0.1:3000')
+    t.equal(loadConfig({ DATA_DIR: dataDir(), HOST: '0.0.0.0', PORT: '8080' }).publicBaseUrl, 'http://localhost:8080')
+    t.equal(
+      loadConfig({ DATA_DIR: dataDir(), PUBLIC_BASE_URL: 'https://dvc.example.gov.vn/motcua/' }).publicBaseUrl,
+      'https://dvc.example.gov.vn/motcua',
+    )
+  },
+)

@@ -8,7 +8,8 @@ import { DataDirLockedError } from '../src/db/lock.js'
 
 t.test(`migrations apply on ${dbKind} and the audit log is append-only`, async (t) => {
   const db = await createTestDatabase(t)
-  const [row] = await db.knex('audit_events')
+  const [row] = await db
+    .knex('audit_events')
     .insert({ action: 'test.did', subject_type: 'test', subject_id: '1', data: { a: 1 } })
     .returning(['id', 'data'])
   t.same(row.data, { a: 1 })

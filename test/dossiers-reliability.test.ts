@@ -22,11 +22,25 @@ const counter = await w.as('motcua-xa')
 
 let n = 0
 async function submit(key = `r-${++n}`) {
-  const attachments = await Promise.all(requiredUploads['dang-ky-khai-sinh']!.map(async (componentId) => ({ componentId, fileId: await w.file('congdan') })))
-  return service.submit(citizen, { procedure: 'dang-ky-khai-sinh', agencyUnitId: 'xa-an-binh', formData: birthForm, deliveryMethod: 'counter', attachments, idempotencyKey: key })
+  const attachments = await Promise.all(
+    requiredUploads['dang-ky-khai-sinh']!.map(async (componentId) => ({
+      componentId,
+      fileId: await w.file('congdan'),
+    })),
+  )
+  return service.submit(citizen, {
+    procedure: 'dang-ky-khai-sinh',
+    agencyUnitId: 'xa-an-binh',
+    formData: birthForm,
+    deliveryMethod: 'counter',
+    attachments,
+    idempotencyKey: key,
+  })
 }
-const tasksOf = (dossierId: string, elementId: string) => w.db.knex('tasks').where({ dossier_id: dossierId, element_id: elementId })
-const pending = async () => Number((await w.db.knex('engine_commands').where({ status: 'pending' }).count({ n: '*' }).first())!.n)
+const tasksOf = (dossierId: string, elementId: string) =>
+  w.db.knex('tasks').where({ dossier_id: dossierId, element_id: elementId })
+const pending = async () =>
+  Number((await w.db.knex('engine_commands').where({ status: 'pending' }).count({ n: '*' }).first())!.n)
 
 t.test('a crash between the database write and the engine call loses nothing and duplicates nothing', async (t) => {
   // Given the process dies right after a submission commits, before the engine hears of it
@@ -42,7 +56,9 @@ t.test('a crash between the database write and the engine call loses nothing and
   t.equal(retried.dossierId, dossier.id, 'no second dossier')
   t.equal(await relay.runPending(), 1)
   t.equal(await relay.runPending(), 0, 'a second run has nothing left to do')
-  const reception = await w.until('reception task', () => tasksOf(dossier.id, 'Task_Receive').andWhere({ state: 'CREATED' }).first())
+  const reception = await w.until('reception task', () =>
+    tasksOf(dossier.id, 'Task_Receive').andWhere({ state: 'CREATED' }).first(),
+  )
   t.equal((await tasksOf(dossier.id, 'Task_Receive')).length, 1, 'one instance, one reception task')
 
   // Given the process dies after an officer's decision commits
@@ -50,7 +66,11 @@ t.test('a crash between the database write and the engine call loses nothing and
   await t.rejects(service.receive(counter, dossier.id), /simulated crash/)
   crash = false
   t.equal((await w.engine.getUserTask(reception.user_task_key))?.state, 'CREATED', 'the engine has not heard yet')
-  await t.rejects(service.receive(counter, dossier.id), { code: 'MC_ERR_TASK_NOT_FOUND' }, 'the decision is taken: it cannot be taken twice')
+  await t.rejects(
+    service.receive(counter, dossier.id),
+    { code: 'MC_ERR_TASK_NOT_FOUND' },
+    'the decision is taken: it cannot be taken twice',
+  )
 
   // When the relay runs, the task is completed once; running the same call again (a relay that died before
   // marking it done) changes nothing
@@ -59,10 +79,17 @@ t.test('a crash between the database write and the engine call loses nothing and
     const d = await w.db.knex('dossiers').where({ id: dossier.id }).first()
     return d.code ? d : undefined
   })
-  await w.db.knex('engine_commands').where({ dossier_id: dossier.id, kind: 'completeTask' }).update({ status: 'pending', locked_until: null })
+  await w.db
+    .knex('engine_commands')
+    .where({ dossier_id: dossier.id, kind: 'completeTask' })
+    .update({ status: 'pending', locked_until: null })
   t.equal(await relay.runPending(), 1, 'the repeated completion is taken as done')
   await w.until('review task', () => tasksOf(dossier.id, 'Task_Review').first())
-  t.equal((await w.db.knex('dossiers').where({ id: dossier.id }).first()).code, received.code, 'accepted once, one code')
+  t.equal(
+    (await w.db.knex('dossiers').where({ id: dossier.id }).first()).code,
+    received.code,
+    'accepted once, one code',
+  )
   t.equal((await tasksOf(dossier.id, 'Task_Review')).length, 1)
 })
 
@@ -71,7 +98,11 @@ t.test('a job delivered twice is answered twice with the same output and done on
   await w.until('reception task', () => tasksOf(dossierId, 'Task_Receive').first())
   const outputs: Variables[] = []
   const fakeJob = {
-    key: '999000001', type: 'dossier.receive', variables: { dossierId }, customHeaders: {}, retries: 3,
+    key: '999000001',
+    type: 'dossier.receive',
+    variables: { dossierId },
+    customHeaders: {},
+    retries: 3,
     complete: async (v?: Variables) => (outputs.push(v ?? {}), {} as JobAcknowledgement),
     fail: async () => t.fail('must not fail') as unknown as JobAcknowledgement,
     error: async () => t.fail('must not throw') as unknown as JobAcknowledgement,
@@ -99,20 +130,57 @@ t.test('codes are gap-free under concurrency: a rolled-back reception gives its 
   )
   const codes = results.filter((r): r is PromiseFulfilledResult<string> => r.status === 'fulfilled').map((r) => r.value)
   t.equal(codes.length, N - N / 10)
-  t.same(codes.map((c) => parseDossierCode(c)!.sequence).sort((a, b) => a - b), Array.from({ length: codes.length }, (_, i) => i + 1), 'distinct, 1..n without gaps')
+  t.same(
+    codes.map((c) => parseDossierCode(c)!.sequence).sort((a, b) => a - b),
+    Array.from({ length: codes.length }, (_, i) => i + 1),
+    'distinct, 1..n without gaps',
+  )
 })
 
-t.test(`${dbKind === 'pglite' ? 40 : 200} concurrent submissions and receptions at one agency get distinct, gap-free codes`, async (t) => {
-  // PGlite runs one query at a time, so there the race is a queue; the full 200 run on PostgreSQL.
-  const N = dbKind === 'pglite' ? 40 : 200
-  const submitted = await Promise.all(Array.from({ length: N }, () => submit()))
-  await w.until('reception tasks', async () => Number((await w.db.knex('tasks').whereIn('dossier_id', submitted.map((s) => s.dossierId)).andWhere({ element_id: 'Task_Receive', state: 'CREATED' }).count({ n: '*' }).first())!.n) === N, 120_000)
-  await Promise.all(submitted.map((s) => service.receive(counter, s.dossierId)))
-  const codes = await w.until('codes', async () => {
-    const rows = (await w.db.knex('dossiers').whereIn('id', submitted.map((s) => s.dossierId)).whereNotNull('code').pluck('code')) as string[]
-    return rows.length === N ? rows : undefined
-  }, 120_000)
-  const sequences = codes.map((c) => parseDossierCode(c)!.sequence).sort((a, b) => a - b)
-  t.equal(new Set(codes).size, N, 'distinct')
-  t.same(sequences, Array.from({ length: N }, (_, i) => sequences[0]! + i), 'gap-free: consecutive numbers of the receipt day')
-})
+t.test(
+  `${dbKind === 'pglite' ? 40 : 200} concurrent submissions and receptions at one agency get distinct, gap-free codes`,
+  async (t) => {
+    // PGlite runs one query at a time, so there the race is a queue; the full 200 run on PostgreSQL.
+    const N = dbKind === 'pglite' ? 40 : 200
+    const submitted = await Promise.all(Array.from({ length: N }, () => submit()))
+    await w.until(
+      'reception tasks',
+      async () =>
+        Number(
+          (await w.db
+            .knex('tasks')
+            .whereIn(
+              'dossier_id',
+              submitted.map((s) => s.dossierId),
+            )
+            .andWhere({ element_id: 'Task_Receive', state: 'CREATED' })
+            .count({ n: '*' })
+            .first())!.n,
+        ) === N,
+      120_000,
+    )
+    await Promise.all(submitted.map((s) => service.receive(counter, s.dossierId)))
+    const codes = await w.until(
+      'codes',
+      async () => {
+        const rows = (await w.db
+          .knex('dossiers')
+          .whereIn(
+            'id',
+            submitted.map((s) => s.dossierId),
+          )
+          .whereNotNull('code')
+          .pluck('code')) as string[]
+        return rows.length === N ? rows : undefined
+      },
+      120_000,
+    )
+    const sequences = codes.map((c) => parseDossierCode(c)!.sequence).sort((a, b) => a - b)
+    t.equal(new Set(codes).size, N, 'distinct')
+    t.same(
+      sequences,
+      Array.from({ length: N }, (_, i) => sequences[0]! + i),
+      'gap-free: consecutive numbers of the receipt day',
+    )
+  },
+)

@@ -12,10 +12,27 @@ const PATH = '/tinh-demo/huyen-demo/xa-binh-minh/'
 // Two procedures, one per field (lĩnh vực).
 async function procedure(code: string, field: string) {
   const [p] = await knex('procedures')
-    .insert({ code, slug: `p-${code.toLowerCase()}`, name: `Thủ tục ${field}`, field, agency_level: 'xa', agency: 'UBND xã', online_level: 'toan-trinh', search_text: ' x ' })
+    .insert({
+      code,
+      slug: `p-${code.toLowerCase()}`,
+      name: `Thủ tục ${field}`,
+      field,
+      agency_level: 'xa',
+      agency: 'UBND xã',
+      online_level: 'toan-trinh',
+      search_text: ' x ',
+    })
     .returning('id')
   const [v] = await knex('procedure_versions')
-    .insert({ procedure_id: p.id, version: 1, status: 'published', definition: {}, bpmn_xml: '<x/>', checksum: code, bpmn_process_id: `Process_${code}` })
+    .insert({
+      procedure_id: p.id,
+      version: 1,
+      status: 'published',
+      definition: {},
+      bpmn_xml: '<x/>',
+      checksum: code,
+      bpmn_process_id: `Process_${code}`,
+    })
     .returning('id')
   return { id: p.id as string, versionId: v.id as string, code, name: `Thủ tục ${field}` }
 }
@@ -44,55 +61,203 @@ async function dossier(s: Spec): Promise<string> {
   const id = randomUUID()
   const dueAt = (d: string | undefined) => (d ? `${d}T23:59:59+07:00` : null)
   await knex('dossiers').insert({
-    id, code: s.receipt ? s.code : null, procedure_id: s.proc.id, procedure_version_id: s.proc.versionId, procedure_code: s.proc.code, procedure_slug: 'x',
-    procedure_name: s.proc.name, agency_unit_id: s.unitId ?? UNIT, unit_path: s.unitPath ?? PATH, applicant_name: 'Người nộp', channel: s.channel,
-    delivery_method: 'counter', status: s.status, submitted_at: `${s.receipt ?? '2026-03-10'}T08:00:00+07:00`,
-    accepted_at: s.receipt ? `${s.receipt}T09:00:00+07:00` : null, receipt_date: s.receipt ?? null,
-    due_date: s.extendedTo ?? s.due ?? null, due_at: dueAt(s.extendedTo ?? s.due), original_due_date: s.due ?? null, original_due_at: dueAt(s.due),
-    finished_at: s.finishedAt ?? null, paused: s.paused ?? false, payment_amount_vnd: s.fee ?? null,
+    id,
+    code: s.receipt ? s.code : null,
+    procedure_id: s.proc.id,
+    procedure_version_id: s.proc.versionId,
+    procedure_code: s.proc.code,
+    procedure_slug: 'x',
+    procedure_name: s.proc.name,
+    agency_unit_id: s.unitId ?? UNIT,
+    unit_path: s.unitPath ?? PATH,
+    applicant_name: 'Người nộp',
+    channel: s.channel,
+    delivery_method: 'counter',
+    status: s.status,
+    submitted_at: `${s.receipt ?? '2026-03-10'}T08:00:00+07:00`,
+    accepted_at: s.receipt ? `${s.receipt}T09:00:00+07:00` : null,
+    receipt_date: s.receipt ?? null,
+    due_date: s.extendedTo ?? s.due ?? null,
+    due_at: dueAt(s.extendedTo ?? s.due),
+    original_due_date: s.due ?? null,
+    original_due_at: dueAt(s.due),
+    finished_at: s.finishedAt ?? null,
+    paused: s.paused ?? false,
+    payment_amount_vnd: s.fee ?? null,
   })
   return id
 }
 
 // ---- Hộ tịch
 // D1 received in February, still open on 1 March (carried over), result 5 March after its due of 4 March: late.
-const d1 = await dossier({ proc: hoTich, code: 'D1', channel: 'counter', status: 10, receipt: '2026-02-25', due: '2026-03-04', finishedAt: '2026-03-05T10:00:00+07:00' })
+const d1 = await dossier({
+  proc: hoTich,
+  code: 'D1',
+  channel: 'counter',
+  status: 10,
+  receipt: '2026-02-25',
+  due: '2026-03-04',
+  finishedAt: '2026-03-05T10:00:00+07:00',
+})
 // D2 online, due 9 March, result 6 March: early. Paid its fee online, reused a document, rated 5.
-const d2 = await dossier({ proc: hoTich, code: 'D2', channel: 'online', status: 10, receipt: '2026-03-02', due: '2026-03-09', finishedAt: '2026-03-06T10:00:00+07:00', fee: 200000 })
+const d2 = await dossier({
+  proc: hoTich,
+  code: 'D2',
+  channel: 'online',
+  status: 10,
+  receipt: '2026-03-02',
+  due: '2026-03-09',
+  finishedAt: '2026-03-06T10:00:00+07:00',
+  fee: 200000,
+})
 // D3 at the counter, due 10 March, extended to 13 March, result 12 March: late against the original due (R9), rated 2.
-const d3 = await dossier({ proc: hoTich, code: 'D3', channel: 'counter', status: 9, receipt: '2026-03-03', due: '2026-03-10', extendedTo: '2026-03-13', finishedAt: '2026-03-12T10:00:00+07:00' })
+const d3 = await dossier({
+  proc: hoTich,
+  code: 'D3',
+  channel: 'counter',
+  status: 9,
+  receipt: '2026-03-03',
+  due: '2026-03-10',
+  extendedTo: '2026-03-13',
+  finishedAt: '2026-03-12T10:00:00+07:00',
+})
 // D4 online, withdrawn by the applicant on 6 March: received, never resolved (column 14).
-const d4 = await dossier({ proc: hoTich, code: 'D4', channel: 'online', status: 7, receipt: '2026-03-04', due: '2026-03-11', finishedAt: '2026-03-06T15:00:00+07:00' })
+const d4 = await dossier({
+  proc: hoTich,
+  code: 'D4',
+  channel: 'online',
+  status: 7,
+  receipt: '2026-03-04',
+  due: '2026-03-11',
+  finishedAt: '2026-03-06T15:00:00+07:00',
+})
 // D5 online, due 12 March but waiting for a supplement since: paused, so within time (R10).
-const d5 = await dossier({ proc: hoTich, code: 'D5', channel: 'online', status: 5, receipt: '2026-03-05', due: '2026-03-12', paused: true })
+const d5 = await dossier({
+  proc: hoTich,
+  code: 'D5',
+  channel: 'online',
+  status: 5,
+  receipt: '2026-03-05',
+  due: '2026-03-12',
+  paused: true,
+})
 // D6 received and withdrawn in February: not in March's report at all.
-await dossier({ proc: hoTich, code: 'D6', channel: 'online', status: 7, receipt: '2026-02-10', due: '2026-02-24', finishedAt: '2026-02-12T10:00:00+07:00' })
+await dossier({
+  proc: hoTich,
+  code: 'D6',
+  channel: 'online',
+  status: 7,
+  receipt: '2026-02-10',
+  due: '2026-02-24',
+  finishedAt: '2026-02-12T10:00:00+07:00',
+})
 // D7 received in April: not in March's report.
-await dossier({ proc: hoTich, code: 'D7', channel: 'online', status: 4, receipt: '2026-04-02', due: '2026-04-09', finishedAt: '2026-04-08T10:00:00+07:00' })
+await dossier({
+  proc: hoTich,
+  code: 'D7',
+  channel: 'online',
+  status: 4,
+  receipt: '2026-04-02',
+  due: '2026-04-09',
+  finishedAt: '2026-04-08T10:00:00+07:00',
+})
 // ---- Xây dựng
 // D8 at the counter, due 27 March, still open and not paused: overdue at the end of March. Owes a fee, not paid online.
-const d8 = await dossier({ proc: xayDung, code: 'D8', channel: 'counter', status: 4, receipt: '2026-03-16', due: '2026-03-27', fee: 500000 })
+const d8 = await dossier({
+  proc: xayDung,
+  code: 'D8',
+  channel: 'counter',
+  status: 4,
+  receipt: '2026-03-16',
+  due: '2026-03-27',
+  fee: 500000,
+})
 // D9 received in February, due 15 April: carried over and within time on 31 March.
-const d9 = await dossier({ proc: xayDung, code: 'D9', channel: 'counter', status: 4, receipt: '2026-02-26', due: '2026-04-15' })
+const d9 = await dossier({
+  proc: xayDung,
+  code: 'D9',
+  channel: 'counter',
+  status: 4,
+  receipt: '2026-02-26',
+  due: '2026-04-15',
+})
 // D10 online, due 20 March, result 20 March 15:00: on time; rated 4.
-const d10 = await dossier({ proc: xayDung, code: 'D10', channel: 'online', status: 10, receipt: '2026-03-09', due: '2026-03-20', finishedAt: '2026-03-20T15:00:00+07:00' })
+const d10 = await dossier({
+  proc: xayDung,
+  code: 'D10',
+  channel: 'online',
+  status: 10,
+  receipt: '2026-03-09',
+  due: '2026-03-20',
+  finishedAt: '2026-03-20T15:00:00+07:00',
+})
 // D11 online, due 30 March, result only on 3 April: in progress and overdue on 31 March.
-const d11 = await dossier({ proc: xayDung, code: 'D11', channel: 'online', status: 10, receipt: '2026-03-23', due: '2026-03-30', finishedAt: '2026-04-03T10:00:00+07:00' })
+const d11 = await dossier({
+  proc: xayDung,
+  code: 'D11',
+  channel: 'online',
+  status: 10,
+  receipt: '2026-03-23',
+  due: '2026-03-30',
+  finishedAt: '2026-04-03T10:00:00+07:00',
+})
 // D12 refused at reception: never accepted, so never received.
 await dossier({ proc: xayDung, code: 'D12', channel: 'online', status: 3, finishedAt: '2026-03-10T10:00:00+07:00' })
 // D13 belongs to Sở Xây dựng, outside huyện Demo's subtree.
-await dossier({ proc: xayDung, code: 'D13', channel: 'online', status: 10, receipt: '2026-03-10', due: '2026-03-20', finishedAt: '2026-03-11T10:00:00+07:00', unitId: 'so-xay-dung', unitPath: '/tinh-demo/so-xay-dung/' })
+await dossier({
+  proc: xayDung,
+  code: 'D13',
+  channel: 'online',
+  status: 10,
+  receipt: '2026-03-10',
+  due: '2026-03-20',
+  finishedAt: '2026-03-11T10:00:00+07:00',
+  unitId: 'so-xay-dung',
+  unitPath: '/tinh-demo/so-xay-dung/',
+})
 
 // Payment, reuse and ratings (the citizen portal's tables).
-await knex('payments').insert({ dossier_id: d2, provider: 'sandbox', reference: 'R-D2', amount_vnd: 200000, status: 'paid', paid_at: '2026-03-03T10:00:00+07:00' })
-const [file] = await knex('files').insert({ sha256: 'a'.repeat(64), size: 1, mime: 'application/pdf', original_name: 'a.pdf', storage_key: 'k' }).returning('id')
-await knex('dossier_attachments').insert({ dossier_id: d2, component_id: 'c1', file_id: file.id, reused_from_dossier_code: 'OLD-1' })
-for (const [dossierId, score] of [[d2, 5], [d3, 2], [d10, 4]] as const) await knex('dossier_ratings').insert({ dossier_id: dossierId, user_id: citizen, score })
+await knex('payments').insert({
+  dossier_id: d2,
+  provider: 'sandbox',
+  reference: 'R-D2',
+  amount_vnd: 200000,
+  status: 'paid',
+  paid_at: '2026-03-03T10:00:00+07:00',
+})
+const [file] = await knex('files')
+  .insert({ sha256: 'a'.repeat(64), size: 1, mime: 'application/pdf', original_name: 'a.pdf', storage_key: 'k' })
+  .returning('id')
+await knex('dossier_attachments').insert({
+  dossier_id: d2,
+  component_id: 'c1',
+  file_id: file.id,
+  reused_from_dossier_code: 'OLD-1',
+})
+for (const [dossierId, score] of [
+  [d2, 5],
+  [d3, 2],
+  [d10, 4],
+] as const)
+  await knex('dossier_ratings').insert({ dossier_id: dossierId, user_id: citizen, score })
 
 const lanhdao = await app.loginAs('lanhdao')
 const get = (url: string, headers = lanhdao) => app.app.inject({ method: 'GET', url, headers })
 
-const columns = ['receivedTotal', 'receivedOnline', 'receivedCounterOrPost', 'carriedOver', 'resolvedTotal', 'resolvedEarly', 'resolvedOnTime', 'resolvedLate', 'inProgressTotal', 'inProgressWithin', 'inProgressOverdue', 'closed'] as const
+const columns = [
+  'receivedTotal',
+  'receivedOnline',
+  'receivedCounterOrPost',
+  'carriedOver',
+  'resolvedTotal',
+  'resolvedEarly',
+  'resolvedOnTime',
+  'resolvedLate',
+  'inProgressTotal',
+  'inProgressWithin',
+  'inProgressOverdue',
+  'closed',
+] as const
 const pick = (row: Record<string, unknown>) => columns.map((k) => row[k])
 
 // Hand-worked answers for March 2026 (columns 3–13, then 14 = withdrawn/stopped/refused after acceptance).
@@ -109,13 +274,27 @@ t.test('Biểu II.06a for March 2026 over huyện Demo', async (t) => {
   t.equal(res.statusCode, 200, res.body)
   const body = res.json()
   t.same(body.period, { from: '2026-03-01', to: '2026-03-31', label: 'Tháng 03 năm 2026' })
-  t.same(body.rows.map((r: { no: number; field: string }) => [r.no, r.field]), [[1, 'Hộ tịch'], [2, 'Xây dựng']])
+  t.same(
+    body.rows.map((r: { no: number; field: string }) => [r.no, r.field]),
+    [
+      [1, 'Hộ tịch'],
+      [2, 'Xây dựng'],
+    ],
+  )
   t.same(pick(body.rows[0]), hoTichRow)
   t.same(pick(body.rows[1]), xayDungRow)
   t.same(pick(body.total), totalRow, 'D6, D7, D12 and D13 (another subtree) are not counted')
   for (const c of [...body.rows, body.total]) {
-    t.equal(c.receivedTotal, c.carriedOver + c.receivedOnline + c.receivedCounterOrPost, 'received = carried over + new')
-    t.equal(c.receivedTotal, c.resolvedTotal + c.inProgressTotal + c.closed, 'received = resolved + in progress + withdrawn/stopped')
+    t.equal(
+      c.receivedTotal,
+      c.carriedOver + c.receivedOnline + c.receivedCounterOrPost,
+      'received = carried over + new',
+    )
+    t.equal(
+      c.receivedTotal,
+      c.resolvedTotal + c.inProgressTotal + c.closed,
+      'received = resolved + in progress + withdrawn/stopped',
+    )
   }
 })
 
@@ -159,10 +338,17 @@ t.test('CSV and XLSX exports parse back to the same numbers', async (t) => {
   t.equal(csv.statusCode, 200)
   t.match(csv.headers['content-type'], /text\/csv; charset=utf-8/)
   t.ok(csv.rawPayload.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), 'starts with the UTF-8 BOM')
-  const lines = csv.body.replace(/^\uFEFF/, '').split('\r\n').map((l) => l.split(','))
+  const lines = csv.body
+    .replace(/^\uFEFF/, '')
+    .split('\r\n')
+    .map((l) => l.split(','))
   t.equal(lines[0]![0], 'Biểu số II.06a/VPCP/KSTT')
   t.ok(lines.some((l) => l[0] === 'Kỳ báo cáo: Tháng 03 năm 2026'))
-  const row = (name: string) => lines.find((l) => l[1] === name)!.slice(2).map(Number)
+  const row = (name: string) =>
+    lines
+      .find((l) => l[1] === name)!
+      .slice(2)
+      .map(Number)
   t.same(row('Hộ tịch'), hoTichRow)
   t.same(row('Xây dựng'), xayDungRow)
   t.same(row('Tổng cộng'), totalRow)
@@ -176,7 +362,8 @@ t.test('CSV and XLSX exports parse back to the same numbers', async (t) => {
   const rows: Record<string, number[]> = {}
   sheet.eachRow((r) => {
     const values = (r.values as unknown[]).slice(1)
-    if (typeof values[1] === 'string' && ['Hộ tịch', 'Xây dựng', 'Tổng cộng'].includes(values[1])) rows[values[1]] = values.slice(2).map(Number)
+    if (typeof values[1] === 'string' && ['Hộ tịch', 'Xây dựng', 'Tổng cộng'].includes(values[1]))
+      rows[values[1]] = values.slice(2).map(Number)
   })
   t.same(rows, { 'Hộ tịch': hoTichRow, 'Xây dựng': xayDungRow, 'Tổng cộng': totalRow })
 })
@@ -184,22 +371,38 @@ t.test('CSV and XLSX exports parse back to the same numbers', async (t) => {
 t.test('overdue list: most late first, paused and finished left out, cursor paging', async (t) => {
   const all = (await get(`/api/supervision/overdue?dueSoonDays=0`)).json()
   // Open and not paused: D8 (due 27 March) and D9 (due 15 April); D5 is paused.
-  t.same(all.items.map((i: { code: string }) => i.code), ['D8', 'D9'])
+  t.same(
+    all.items.map((i: { code: string }) => i.code),
+    ['D8', 'D9'],
+  )
   // Working days between the two dues: 30, 31 March and 1–3, 6–10, 13–15 April = 13.
   t.equal(all.items[0].workingDaysLate - all.items[1].workingDaysLate, 13)
   t.match(all.items[0], { overdue: true, dueDate: '2026-03-27', agency: { unitId: UNIT } })
   const page1 = (await get(`/api/supervision/overdue?limit=1`)).json()
-  t.same(page1.items.map((i: { code: string }) => i.code), ['D8'])
+  t.same(
+    page1.items.map((i: { code: string }) => i.code),
+    ['D8'],
+  )
   const page2 = (await get(`/api/supervision/overdue?limit=1&cursor=${page1.nextCursor}`)).json()
-  t.same(page2.items.map((i: { code: string }) => i.code), ['D9'])
+  t.same(
+    page2.items.map((i: { code: string }) => i.code),
+    ['D9'],
+  )
   t.equal(page2.nextCursor, null)
 })
 
 t.test('bottlenecks and heatmap from the step control rows and tasks', async (t) => {
   const step = (dossierId: string, key: string, at: string, hours: number | null, result: string | null) =>
     knex('dossier_events').insert({
-      dossier_id: dossierId, kind: 'step', step_id: 'Task_Appraise', step_name: 'Thẩm định', user_task_key: key, receiver_unit_path: PATH, at,
-      finished_at: hours === null ? null : new Date(Date.parse(at) + hours * 3_600_000), step_result: result,
+      dossier_id: dossierId,
+      kind: 'step',
+      step_id: 'Task_Appraise',
+      step_name: 'Thẩm định',
+      user_task_key: key,
+      receiver_unit_path: PATH,
+      at,
+      finished_at: hours === null ? null : new Date(Date.parse(at) + hours * 3_600_000),
+      step_result: result,
     })
   // Finished in March after 2, 4 and 10 hours (one late); D8 is waiting there now.
   await step(d2, 's1', '2026-03-03T08:00:00+07:00', 2, 'early')
@@ -208,12 +411,45 @@ t.test('bottlenecks and heatmap from the step control rows and tasks', async (t)
   await step(d8, 's4', '2026-03-17T08:00:00+07:00', null, null)
   const b = (await get(`/api/supervision/bottlenecks?month=2026-03`)).json()
   // Median of 2, 4, 10 = 4; p90 = 4 + 0.8 × (10 − 4) = 8.8; 1 late of 3 judged.
-  t.same(b.items, [{ procedureCode: 'XD', procedureName: 'Thủ tục Xây dựng', stepId: 'Task_Appraise', stepName: 'Thẩm định', unitPath: PATH, waitingNow: 1, finished: 1, medianHours: 10, p90Hours: 10, missedShare: 1 },
-    { procedureCode: 'HT', procedureName: 'Thủ tục Hộ tịch', stepId: 'Task_Appraise', stepName: 'Thẩm định', unitPath: PATH, waitingNow: 0, finished: 2, medianHours: 3, p90Hours: 3.8, missedShare: 0 }])
+  t.same(b.items, [
+    {
+      procedureCode: 'XD',
+      procedureName: 'Thủ tục Xây dựng',
+      stepId: 'Task_Appraise',
+      stepName: 'Thẩm định',
+      unitPath: PATH,
+      waitingNow: 1,
+      finished: 1,
+      medianHours: 10,
+      p90Hours: 10,
+      missedShare: 1,
+    },
+    {
+      procedureCode: 'HT',
+      procedureName: 'Thủ tục Hộ tịch',
+      stepId: 'Task_Appraise',
+      stepName: 'Thẩm định',
+      unitPath: PATH,
+      waitingNow: 0,
+      finished: 2,
+      medianHours: 3,
+      p90Hours: 3.8,
+      missedShare: 0,
+    },
+  ])
 
   const task = (dossierId: string, key: string, state: string, created: string, hours: number | null) =>
-    knex('tasks').insert({ user_task_key: key, dossier_id: dossierId, process_instance_key: '1', element_id: 'Task_Appraise', name: 'Thẩm định', unit_path: PATH, state,
-      created_at: created, completed_at: hours === null ? null : new Date(Date.parse(created) + hours * 3_600_000) })
+    knex('tasks').insert({
+      user_task_key: key,
+      dossier_id: dossierId,
+      process_instance_key: '1',
+      element_id: 'Task_Appraise',
+      name: 'Thẩm định',
+      unit_path: PATH,
+      state,
+      created_at: created,
+      completed_at: hours === null ? null : new Date(Date.parse(created) + hours * 3_600_000),
+    })
   await task(d8, 't1', 'CREATED', '2026-03-17T08:00:00+07:00', null)
   await task(d10, 't2', 'COMPLETED', '2026-03-10T08:00:00+07:00', 10)
   await task(d11, 't3', 'COMPLETED', '2026-03-24T08:00:00+07:00', 6)
@@ -243,7 +479,11 @@ t.test('roles: other subtrees, officers and citizens see nothing', async (t) => 
   t.same((await get(`/api/supervision/overdue`, other)).json().items, [])
   for (const user of ['canbo', 'congdan']) {
     const h = await app.loginAs(user)
-    for (const url of ['/api/supervision/reports/06a?month=2026-03', '/api/supervision/indicators?month=2026-03', '/api/supervision/overdue']) {
+    for (const url of [
+      '/api/supervision/reports/06a?month=2026-03',
+      '/api/supervision/indicators?month=2026-03',
+      '/api/supervision/overdue',
+    ]) {
       t.equal((await get(url, h)).statusCode, 403, `${user} ${url}`)
     }
   }
@@ -252,11 +492,26 @@ t.test('roles: other subtrees, officers and citizens see nothing', async (t) => 
 })
 
 t.test('reassigning from the overdue list goes through the lifecycle’s assign command', async (t) => {
-  await knex('tasks').insert({ user_task_key: 't-reassign', dossier_id: d9, process_instance_key: '1', element_id: 'Task_Appraise', name: 'Thẩm định', unit_path: PATH, state: 'CREATED', candidate_groups: ['mot-cua'], created_at: '2026-03-02T08:00:00+07:00' })
+  await knex('tasks').insert({
+    user_task_key: 't-reassign',
+    dossier_id: d9,
+    process_instance_key: '1',
+    element_id: 'Task_Appraise',
+    name: 'Thẩm định',
+    unit_path: PATH,
+    state: 'CREATED',
+    candidate_groups: ['mot-cua'],
+    created_at: '2026-03-02T08:00:00+07:00',
+  })
   const officer = await app.loginAs('canbo')
   const canbo = (await knex('users').where({ username: 'canbo' }).first('id')).id as string
   const post = (headers: { authorization: string }) =>
-    app.app.inject({ method: 'POST', url: '/api/supervision/tasks/t-reassign/assign', headers, payload: { assignee: canbo } })
+    app.app.inject({
+      method: 'POST',
+      url: '/api/supervision/tasks/t-reassign/assign',
+      headers,
+      payload: { assignee: canbo },
+    })
   // canbo works at the district counter, not xã Bình Minh: the lifecycle hides the dossier from non-readers (404).
   t.equal((await post(officer)).statusCode, 404, 'an officer outside the unit may not reassign')
   const res = await post(lanhdao)

@@ -4,41 +4,108 @@ import { makePdf } from '../../test/helpers/files.js'
 import { birthForm, constructionForm, householdForm } from '../../test/helpers/dossiers.js'
 
 /** What happens to a dossier; every path of the reference workflows is taken by some dossiers. */
-export type LoadPath = 'returned' | 'online' | 'supplement-reception' | 'supplement-processing' | 'refuse-reception' | 'refuse-processing'
+export type LoadPath =
+  'returned' | 'online' | 'supplement-reception' | 'supplement-processing' | 'refuse-reception' | 'refuse-processing'
 
 /** Four in ten returned at the counter, two in ten returned online, one in ten on each detour; the first six take every path. */
-export const pathMix: LoadPath[] = ['returned', 'supplement-reception', 'refuse-reception', 'supplement-processing', 'refuse-processing', 'online', 'returned', 'online', 'returned', 'returned']
+export const pathMix: LoadPath[] = [
+  'returned',
+  'supplement-reception',
+  'refuse-reception',
+  'supplement-processing',
+  'refuse-processing',
+  'online',
+  'returned',
+  'online',
+  'returned',
+  'returned',
+]
 
-interface Step { elementId: string; officer: string; body: Record<string, unknown> }
-export interface LoadProcedure { slug: string; fee: boolean; formData: Record<string, unknown>; uploads: string[]; steps: Step[] }
+interface Step {
+  elementId: string
+  officer: string
+  body: Record<string, unknown>
+}
+export interface LoadProcedure {
+  slug: string
+  fee: boolean
+  formData: Record<string, unknown>
+  uploads: string[]
+  steps: Step[]
+}
 
-const applicant = { hoTen: 'Nguyễn Văn An', soDinhDanh: '001090000001', soDienThoai: '0912345678', noiCuTru: { tinh: 'Tỉnh Demo', xa: 'Xã An Bình' } }
+const applicant = {
+  hoTen: 'Nguyễn Văn An',
+  soDinhDanh: '001090000001',
+  soDienThoai: '0912345678',
+  noiCuTru: { tinh: 'Tỉnh Demo', xa: 'Xã An Bình' },
+}
 const approve = { decision: 'approve' }
-const step = (elementId: string, officer: string, body: Record<string, unknown> = approve): Step => ({ elementId, officer, body })
+const step = (elementId: string, officer: string, body: Record<string, unknown> = approve): Step => ({
+  elementId,
+  officer,
+  body,
+})
 
 export const loadProcedures: LoadProcedure[] = [
-  { slug: 'dang-ky-khai-sinh', fee: false, formData: birthForm, uploads: ['to-khai', 'giay-chung-sinh'], steps: [step('Task_Review', 'tuphap-xa'), step('Task_Sign', 'lanhdao-xa')] },
   {
-    slug: 'xac-nhan-tinh-trang-hon-nhan', fee: false, uploads: ['to-khai'],
-    formData: { nguoiYeuCau: applicant, tinhTrangHonNhan: 'chua-ket-hon', mucDichSuDung: 'Đăng ký kết hôn' },
-    steps: [step('Task_Review', 'tuphap-xa', { decision: 'approve', verificationNeeded: true }), step('Task_Verify', 'tuphap-xa'), step('Task_Sign', 'lanhdao-xa')],
+    slug: 'dang-ky-khai-sinh',
+    fee: false,
+    formData: birthForm,
+    uploads: ['to-khai', 'giay-chung-sinh'],
+    steps: [step('Task_Review', 'tuphap-xa'), step('Task_Sign', 'lanhdao-xa')],
   },
   {
-    slug: 'cap-ban-sao-trich-luc-ho-tich', fee: false, uploads: ['to-khai'],
-    formData: { nguoiYeuCau: applicant, loaiTrichLuc: 'khai-sinh', nguoiDuocCap: { hoTen: 'Nguyễn Văn An', ngaySinh: '1990-05-01' }, soBanSao: 2 },
+    slug: 'xac-nhan-tinh-trang-hon-nhan',
+    fee: false,
+    uploads: ['to-khai'],
+    formData: { nguoiYeuCau: applicant, tinhTrangHonNhan: 'chua-ket-hon', mucDichSuDung: 'Đăng ký kết hôn' },
+    steps: [
+      step('Task_Review', 'tuphap-xa', { decision: 'approve', verificationNeeded: true }),
+      step('Task_Verify', 'tuphap-xa'),
+      step('Task_Sign', 'lanhdao-xa'),
+    ],
+  },
+  {
+    slug: 'cap-ban-sao-trich-luc-ho-tich',
+    fee: false,
+    uploads: ['to-khai'],
+    formData: {
+      nguoiYeuCau: applicant,
+      loaiTrichLuc: 'khai-sinh',
+      nguoiDuocCap: { hoTen: 'Nguyễn Văn An', ngaySinh: '1990-05-01' },
+      soBanSao: 2,
+    },
     steps: [step('Task_Extract', 'tuphap-xa'), step('Task_Sign', 'lanhdao-xa')],
   },
   {
-    slug: 'cap-giay-phep-xay-dung-nha-o-rieng-le', fee: false, formData: constructionForm, uploads: ['don-de-nghi', 'giay-to-quyen-su-dung-dat', 'ban-ve-thiet-ke'],
-    steps: [step('Task_Appraise', 'kinhte-xa'), step('Task_SiteInspection', 'kinhte-xa', { decision: 'approve', consultationNeeded: true }), step('Task_Consult', 'phoihop'), step('Task_Sign', 'lanhdao-xa')],
+    slug: 'cap-giay-phep-xay-dung-nha-o-rieng-le',
+    fee: false,
+    formData: constructionForm,
+    uploads: ['don-de-nghi', 'giay-to-quyen-su-dung-dat', 'ban-ve-thiet-ke'],
+    steps: [
+      step('Task_Appraise', 'kinhte-xa'),
+      step('Task_SiteInspection', 'kinhte-xa', { decision: 'approve', consultationNeeded: true }),
+      step('Task_Consult', 'phoihop'),
+      step('Task_Sign', 'lanhdao-xa'),
+    ],
   },
-  { slug: 'dang-ky-thanh-lap-ho-kinh-doanh', fee: true, formData: householdForm, uploads: ['giay-de-nghi'], steps: [step('Task_Review', 'kinhte-xa'), step('Task_Sign', 'lanhdao-xa')] },
+  {
+    slug: 'dang-ky-thanh-lap-ho-kinh-doanh',
+    fee: true,
+    formData: householdForm,
+    uploads: ['giay-de-nghi'],
+    steps: [step('Task_Review', 'kinhte-xa'), step('Task_Sign', 'lanhdao-xa')],
+  },
 ]
 
 /** The plan of dossier number i (deterministic): every 50 dossiers take each path with each procedure. */
 export function planOf(i: number): { procedure: LoadProcedure; path: LoadPath } {
   const path = i % pathMix.length
-  return { procedure: loadProcedures[(path + Math.floor(i / pathMix.length)) % loadProcedures.length]!, path: pathMix[path]! }
+  return {
+    procedure: loadProcedures[(path + Math.floor(i / pathMix.length)) % loadProcedures.length]!,
+    path: pathMix[path]!,
+  }
 }
 
 export interface DossierRun {
@@ -85,16 +152,29 @@ export interface LoadResult {
 }
 
 class RequestFailed extends Error {
-  constructor(readonly status: number, readonly body: unknown, what: string) {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    what: string,
+  ) {
     super(`${what}: ${status} ${JSON.stringify(body).slice(0, 400)}`)
   }
 }
 
-interface Answer { status: number; body: any; afterUnknown: boolean; headers: Headers }
+interface Answer {
+  status: number
+  body: any
+  afterUnknown: boolean
+  headers: Headers
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const routeOf = (method: string, path: string) =>
-  `${method} ${path.split('?')[0]!.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, ':id').replace(/\/\d+(?=\/|$)/g, '/:key').replace(/\/attachments\/[^/]+$/, '/attachments/:component')}`
+  `${method} ${path
+    .split('?')[0]!
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, ':id')
+    .replace(/\/\d+(?=\/|$)/g, '/:key')
+    .replace(/\/attachments\/[^/]+$/, '/attachments/:component')}`
 
 /** HTTP with sessions per account and retries: no answer, 5xx and 429 are retried (same request, same keys) until the wait timeout. */
 export class ApiClient {
@@ -103,7 +183,11 @@ export class ApiClient {
   retries = 0
   private readonly sessions = new Map<string, Promise<string>>()
 
-  constructor(private readonly baseUrl: string, private readonly passwords: Map<string, string>, private readonly timeoutMs: number) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly passwords: Map<string, string>,
+    private readonly timeoutMs: number,
+  ) {}
 
   addAccount(username: string, password: string): void {
     this.passwords.set(username, password)
@@ -114,7 +198,10 @@ export class ApiClient {
     if (current && stale === undefined) return current
     const next = (async () => {
       if (stale !== undefined && current && (await current.catch(() => '')) !== stale) return current
-      const res = await this.call('POST', '/api/auth/login', { json: { username, password: this.passwords.get(username) }, expect: [200] })
+      const res = await this.call('POST', '/api/auth/login', {
+        json: { username, password: this.passwords.get(username) },
+        expect: [200],
+      })
       return `Bearer ${res.body.accessToken as string}`
     })()
     this.sessions.set(username, next)
@@ -126,7 +213,18 @@ export class ApiClient {
    * One request, retried through outages. `afterUnknown` lists statuses that are success when an earlier attempt
    * may have taken effect without our hearing the answer (e.g. 404 for a task completed by that attempt).
    */
-  async call(method: string, path: string, opts: { who?: string; json?: unknown; form?: FormData | URLSearchParams; headers?: Record<string, string>; expect: number[]; afterUnknown?: number[] }): Promise<Answer> {
+  async call(
+    method: string,
+    path: string,
+    opts: {
+      who?: string
+      json?: unknown
+      form?: FormData | URLSearchParams
+      headers?: Record<string, string>
+      expect: number[]
+      afterUnknown?: number[]
+    },
+  ): Promise<Answer> {
     const end = Date.now() + this.timeoutMs
     let unknown = false
     let delay = 100
@@ -140,7 +238,10 @@ export class ApiClient {
       let body: any
       try {
         res = await fetch(this.baseUrl + path, {
-          method, headers, redirect: 'manual', signal: AbortSignal.timeout(60_000),
+          method,
+          headers,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(60_000),
           ...(opts.json !== undefined ? { body: JSON.stringify(opts.json) } : opts.form ? { body: opts.form } : {}),
         })
         const text = await res.text()
@@ -149,7 +250,8 @@ export class ApiClient {
         // No answer: the request may or may not have taken effect.
         unknown = true
         this.retries++
-        if (Date.now() > end) throw new Error(`${method} ${path}: no answer for ${this.timeoutMs} ms (${(err as Error).message})`)
+        if (Date.now() > end)
+          throw new Error(`${method} ${path}: no answer for ${this.timeoutMs} ms (${(err as Error).message})`)
         await sleep(delay)
         delay = Math.min(2000, delay * 2)
         continue
@@ -158,8 +260,10 @@ export class ApiClient {
       const list = this.latencies.get(routeOf(method, path)) ?? []
       list.push(performance.now() - t0)
       this.latencies.set(routeOf(method, path), list)
-      if (opts.expect.includes(res.status)) return { status: res.status, body, afterUnknown: unknown, headers: res.headers }
-      if (unknown && opts.afterUnknown?.includes(res.status)) return { status: res.status, body, afterUnknown: true, headers: res.headers }
+      if (opts.expect.includes(res.status))
+        return { status: res.status, body, afterUnknown: unknown, headers: res.headers }
+      if (unknown && opts.afterUnknown?.includes(res.status))
+        return { status: res.status, body, afterUnknown: true, headers: res.headers }
       if (res.status === 401 && opts.who && attempt < 3) {
         await this.token(opts.who, auth)
         continue
@@ -196,7 +300,13 @@ export class ApiClient {
   }
 }
 
-interface Detail { id: string; code: string | null; status: number; openTasks: Array<{ taskKey: string; elementId: string }>; timeline: Array<{ kind: string; stepId: string | null; data: Record<string, unknown> }> }
+interface Detail {
+  id: string
+  code: string | null
+  status: number
+  openTasks: Array<{ taskKey: string; elementId: string }>
+  timeline: Array<{ kind: string; stepId: string | null; data: Record<string, unknown> }>
+}
 
 /** Registers and verifies the citizens (the link's token comes from the mail the SMTP peer received). */
 async function registerCitizens(api: ApiClient, opts: LoadOptions): Promise<string[]> {
@@ -207,7 +317,11 @@ async function registerCitizens(api: ApiClient, opts: LoadOptions): Promise<stri
     const password = `Load-${opts.runId}-${i}-Pw!`
     const idNumber = String(900000000000 + ((hash(opts.runId) * 1000 + i) % 99999999999)).slice(0, 12)
     // A retry after an unknown outcome finds the account made (409): the mail was sent all the same.
-    await api.call('POST', '/api/auth/register', { json: { kind: 'citizen', username, fullName: `Công dân thử tải ${i}`, email, password, idNumber }, expect: [201], afterUnknown: [409] })
+    await api.call('POST', '/api/auth/register', {
+      json: { kind: 'citizen', username, fullName: `Công dân thử tải ${i}`, email, password, idNumber },
+      expect: [201],
+      afterUnknown: [409],
+    })
     const token = await opts.verificationToken(email)
     await api.call('POST', '/api/auth/verify-email', { json: { token }, expect: [200], afterUnknown: [400] })
     api.addAccount(username, password)
@@ -237,7 +351,15 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       const index = next++
       if (index >= opts.dossiers) return
       const { procedure, path } = planOf(index)
-      const run: DossierRun = { index, procedure: procedure.slug, path, idempotencyKey: `${opts.runId}-d${index}`, citizen: citizens[index % citizens.length]!, finished: false, retriedAfterUnknown: 0 }
+      const run: DossierRun = {
+        index,
+        procedure: procedure.slug,
+        path,
+        idempotencyKey: `${opts.runId}-d${index}`,
+        citizen: citizens[index % citizens.length]!,
+        finished: false,
+        retriedAfterUnknown: 0,
+      }
       runs.push(run)
       try {
         await driveDossier(api, run, procedure, timeout)
@@ -246,12 +368,20 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
         run.error = (err as Error).message
         opts.log?.(`dossier ${index} (${run.procedure}, ${run.path}, ${run.dossierId ?? 'no id'}): ${run.error}`)
       }
-      if (++finished % 100 === 0) opts.log?.(`${finished}/${opts.dossiers} dossiers driven, ${((Date.now() - startedAt) / 1000).toFixed(0)} s`)
+      if (++finished % 100 === 0)
+        opts.log?.(`${finished}/${opts.dossiers} dossiers driven, ${((Date.now() - startedAt) / 1000).toFixed(0)} s`)
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker))
   runs.sort((a, b) => a.index - b.index)
-  return { runs, latencies: api.latencies, requests: api.requests, retries: api.retries, startedAt, finishedAt: Date.now() }
+  return {
+    runs,
+    latencies: api.latencies,
+    requests: api.requests,
+    retries: api.retries,
+    startedAt,
+    finishedAt: Date.now(),
+  }
 }
 
 async function driveDossier(api: ApiClient, run: DossierRun, p: LoadProcedure, timeoutMs: number): Promise<void> {
@@ -259,16 +389,30 @@ async function driveDossier(api: ApiClient, run: DossierRun, p: LoadProcedure, t
   const note = (a: Answer) => void (a.afterUnknown && run.retriedAfterUnknown++)
   const delivery = run.path === 'online' ? 'online' : 'counter'
   // A retried draft creation may leave an unused draft behind: drafts are not dossiers.
-  const draft = await api.call('POST', '/api/dossiers/drafts', { who: citizen, json: { procedure: p.slug, agencyUnitId: 'xa-an-binh' }, expect: [201] })
+  const draft = await api.call('POST', '/api/dossiers/drafts', {
+    who: citizen,
+    json: { procedure: p.slug, agencyUnitId: 'xa-an-binh' },
+    expect: [201],
+  })
   const draftId = draft.body.id as string
-  await api.call('PATCH', `/api/dossiers/drafts/${draftId}`, { who: citizen, json: { formData: p.formData, deliveryMethod: delivery }, expect: [200] })
-  for (const component of p.uploads) await api.upload(citizen, `/api/dossiers/drafts/${draftId}/attachments/${component}`, `${component}.pdf`)
-  const submitted = await api.call('POST', `/api/dossiers/drafts/${draftId}/submit`, { who: citizen, headers: { 'idempotency-key': run.idempotencyKey }, expect: [201] })
+  await api.call('PATCH', `/api/dossiers/drafts/${draftId}`, {
+    who: citizen,
+    json: { formData: p.formData, deliveryMethod: delivery },
+    expect: [200],
+  })
+  for (const component of p.uploads)
+    await api.upload(citizen, `/api/dossiers/drafts/${draftId}/attachments/${component}`, `${component}.pdf`)
+  const submitted = await api.call('POST', `/api/dossiers/drafts/${draftId}/submit`, {
+    who: citizen,
+    headers: { 'idempotency-key': run.idempotencyKey },
+    expect: [201],
+  })
   note(submitted)
   const id = (run.dossierId = submitted.body.dossierId as string)
 
   const done = new Set<string>()
-  const detail = async (who: string): Promise<Detail> => (await api.call('GET', `/api/dossiers/${id}`, { who, expect: [200] })).body as Detail
+  const detail = async (who: string): Promise<Detail> =>
+    (await api.call('GET', `/api/dossiers/${id}`, { who, expect: [200] })).body as Detail
   const poll = async <T>(what: string, fn: () => Promise<T | undefined>): Promise<T> => {
     const end = Date.now() + timeoutMs
     let delay = 150
@@ -281,17 +425,28 @@ async function driveDossier(api: ApiClient, run: DossierRun, p: LoadProcedure, t
     }
   }
   const task = (elementId: string, officer: string) =>
-    poll(`${elementId}`, async () => (await detail(officer)).openTasks.find((t) => t.elementId === elementId && !done.has(t.taskKey)))
-  const status = (wanted: number) => poll(`status ${wanted}`, async () => ((await detail(citizen)).status === wanted ? true : undefined))
+    poll(`${elementId}`, async () =>
+      (await detail(officer)).openTasks.find((t) => t.elementId === elementId && !done.has(t.taskKey)),
+    )
+  const status = (wanted: number) =>
+    poll(`status ${wanted}`, async () => ((await detail(citizen)).status === wanted ? true : undefined))
   const work = async (officer: string, t: { taskKey: string; elementId: string }, body: Record<string, unknown>) => {
     note(await api.call('POST', `/api/tasks/${t.taskKey}/claim`, { who: officer, expect: [200] }))
-    const res = await api.call('POST', `/api/tasks/${t.taskKey}/complete`, { who: officer, json: body, expect: [200], afterUnknown: [404] })
+    const res = await api.call('POST', `/api/tasks/${t.taskKey}/complete`, {
+      who: officer,
+      json: body,
+      expect: [200],
+      afterUnknown: [404],
+    })
     note(res)
     if (res.status === 404) {
       // The attempt we did not hear from completed it: the timeline must show our decision on that step.
       const d = await detail(officer)
-      const decided = d.timeline.some((e) => e.kind === 'decision' && e.stepId === t.elementId && e.data['decision'] === body['decision'])
-      if (!decided || d.openTasks.some((o) => o.taskKey === t.taskKey)) throw new Error(`complete ${t.taskKey} answered 404 and the decision is not on the timeline`)
+      const decided = d.timeline.some(
+        (e) => e.kind === 'decision' && e.stepId === t.elementId && e.data['decision'] === body['decision'],
+      )
+      if (!decided || d.openTasks.some((o) => o.taskKey === t.taskKey))
+        throw new Error(`complete ${t.taskKey} answered 404 and the decision is not on the timeline`)
     }
     done.add(t.taskKey)
   }
@@ -301,9 +456,15 @@ async function driveDossier(api: ApiClient, run: DossierRun, p: LoadProcedure, t
     await status(5)
     const file = await api.upload(citizen, `/api/dossiers/${id}/attachments/${component}`, `${component}-bo-sung.pdf`)
     // After an unknown outcome the dossier has left status 5: 409 then means our supplement was taken.
-    const handedIn = await api.call('POST', `/api/dossiers/${id}/supplement`, { who: citizen, json: { attachments: [{ componentId: component, fileId: file.body.fileId }], note: 'Đã bổ sung' }, expect: [200], afterUnknown: [409] })
+    const handedIn = await api.call('POST', `/api/dossiers/${id}/supplement`, {
+      who: citizen,
+      json: { attachments: [{ componentId: component, fileId: file.body.fileId }], note: 'Đã bổ sung' },
+      expect: [200],
+      afterUnknown: [409],
+    })
     note(handedIn)
-    if (handedIn.status === 409 && !(await detail(citizen)).timeline.some((e) => e.kind === 'supplement_received')) throw new Error('supplement answered 409 and is not on the timeline')
+    if (handedIn.status === 409 && !(await detail(citizen)).timeline.some((e) => e.kind === 'supplement_received'))
+      throw new Error('supplement answered 409 and is not on the timeline')
   }
 
   let reception = await task('Task_Receive', 'motcua-xa')
@@ -320,7 +481,11 @@ async function driveDossier(api: ApiClient, run: DossierRun, p: LoadProcedure, t
   if (p.fee) {
     await status(6)
     const payment = await api.call('POST', `/api/dossiers/${id}/payments`, { who: citizen, json: {}, expect: [201] })
-    const form = new URLSearchParams({ reference: payment.body.reference as string, returnUrl: '/ho-so', status: 'paid' })
+    const form = new URLSearchParams({
+      reference: payment.body.reference as string,
+      returnUrl: '/ho-so',
+      status: 'paid',
+    })
     await api.call('POST', '/api/payments/sandbox/checkout', { form, expect: [303] })
   }
   for (const [k, s] of p.steps.entries()) {
@@ -341,7 +506,9 @@ async function driveDossier(api: ApiClient, run: DossierRun, p: LoadProcedure, t
 }
 
 /** p50/p99 and counts per endpoint, busiest first. */
-export function latencyTable(latencies: Map<string, number[]>): Array<{ route: string; n: number; p50: number; p99: number }> {
+export function latencyTable(
+  latencies: Map<string, number[]>,
+): Array<{ route: string; n: number; p50: number; p99: number }> {
   return [...latencies]
     .map(([route, xs]) => {
       const s = [...xs].sort((a, b) => a - b)

@@ -23,15 +23,27 @@ export async function freshDatabase(adminUrl: string, name: string): Promise<{ u
 }
 
 /** Waits until every outbox message is sent and the peer has as many as were sent over SMTP (or the time is up). */
-export async function settle(knex: Knex, peer: SmtpPeer | undefined, timeoutMs: number, log: (m: string) => void): Promise<number> {
+export async function settle(
+  knex: Knex,
+  peer: SmtpPeer | undefined,
+  timeoutMs: number,
+  log: (m: string) => void,
+): Promise<number> {
   const t0 = Date.now()
   let last = ''
   for (;;) {
-    const rows = (await knex('outbox_messages').select('status').count({ n: '*' }).groupBy('status')) as Array<{ status: string; n: string }>
+    const rows = (await knex('outbox_messages').select('status').count({ n: '*' }).groupBy('status')) as Array<{
+      status: string
+      n: string
+    }>
     const by = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))
-    const pendingCommands = Number((await knex('engine_commands').where({ status: 'pending' }).count({ n: '*' }).first())!.n)
+    const pendingCommands = Number(
+      (await knex('engine_commands').where({ status: 'pending' }).count({ n: '*' }).first())!.n,
+    )
     const sent = by['sent'] ?? 0
-    const unsent = Object.entries(by).filter(([s]) => s !== 'sent').reduce((a, [, n]) => a + n, 0)
+    const unsent = Object.entries(by)
+      .filter(([s]) => s !== 'sent')
+      .reduce((a, [, n]) => a + n, 0)
     const state = `outbox ${JSON.stringify(by)}, peer ${peer?.received.length ?? '-'}, pending engine commands ${pendingCommands}`
     if (unsent === 0 && pendingCommands === 0 && (!peer || peer.received.length >= sent)) return Date.now() - t0
     if (Date.now() - t0 > timeoutMs) {
@@ -47,17 +59,26 @@ export async function settle(knex: Knex, peer: SmtpPeer | undefined, timeoutMs: 
 export function printLoad(result: LoadResult): void {
   const seconds = (result.finishedAt - result.startedAt) / 1000
   const finished = result.runs.filter((r) => r.finished).length
-  console.log(`\nload: ${result.runs.length} dossiers driven in ${seconds.toFixed(1)} s → ${(finished / seconds).toFixed(2)} dossiers/s finished, ${result.requests} requests (${(result.requests / seconds).toFixed(1)} req/s), ${result.retries} retried attempts`)
+  console.log(
+    `\nload: ${result.runs.length} dossiers driven in ${seconds.toFixed(1)} s → ${(finished / seconds).toFixed(2)} dossiers/s finished, ${result.requests} requests (${(result.requests / seconds).toFixed(1)} req/s), ${result.retries} retried attempts`,
+  )
   const byPath = new Map<string, number>()
   for (const r of result.runs) byPath.set(r.path, (byPath.get(r.path) ?? 0) + 1)
-  console.log(`paths: ${[...byPath].map(([p, n]) => `${p} ${n}`).join(', ')}; answers that only made sense after an unheard attempt: ${result.runs.reduce((a, r) => a + r.retriedAfterUnknown, 0)}`)
+  console.log(
+    `paths: ${[...byPath].map(([p, n]) => `${p} ${n}`).join(', ')}; answers that only made sense after an unheard attempt: ${result.runs.reduce((a, r) => a + r.retriedAfterUnknown, 0)}`,
+  )
   console.log('endpoint                                                   n      p50 ms   p99 ms')
-  for (const row of latencyTable(result.latencies)) console.log(`${row.route.padEnd(56)} ${String(row.n).padStart(6)} ${row.p50.toFixed(1).padStart(9)} ${row.p99.toFixed(1).padStart(8)}`)
+  for (const row of latencyTable(result.latencies))
+    console.log(
+      `${row.route.padEnd(56)} ${String(row.n).padStart(6)} ${row.p50.toFixed(1).padStart(9)} ${row.p99.toFixed(1).padStart(8)}`,
+    )
 }
 
 export function printCheck(report: CheckReport): void {
   console.log('\ncheck:')
   for (const [k, n] of Object.entries(report.counts).sort()) console.log(`  ${k}: ${n}`)
   for (const p of report.problems) console.log(`  ✗ ${p}`)
-  console.log(`verdict: ${report.ok ? 'PASS — nothing lost, stuck or duplicated; every due date right' : `FAIL — ${report.problems.length} discrepancies listed above`}`)
+  console.log(
+    `verdict: ${report.ok ? 'PASS — nothing lost, stuck or duplicated; every due date right' : `FAIL — ${report.problems.length} discrepancies listed above`}`,
+  )
 }

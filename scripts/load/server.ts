@@ -30,8 +30,16 @@ export class ServerProcess {
     const log = createWriteStream(this.opts.logFile, { flags: 'a' })
     const child = (this.child = spawn(process.execPath, ['bin/motcua.js', 'start'], {
       env: {
-        ...process.env, DATABASE_URL: this.opts.databaseUrl, DATA_DIR: this.opts.dataDir, HOST: '127.0.0.1', PORT: String(this.opts.port),
-        SMTP_URL: this.opts.smtpUrl, SEED_DEMO: 'true', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', NODE_ENV: 'development',
+        ...process.env,
+        DATABASE_URL: this.opts.databaseUrl,
+        DATA_DIR: this.opts.dataDir,
+        HOST: '127.0.0.1',
+        PORT: String(this.opts.port),
+        SMTP_URL: this.opts.smtpUrl,
+        SEED_DEMO: 'true',
+        LOG_LEVEL: 'warn',
+        LOG_FORMAT: 'json',
+        NODE_ENV: 'development',
         RATE_LIMIT_ALLOW: '127.0.0.1,::ffff:127.0.0.1,::1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,10 +47,17 @@ export class ServerProcess {
     child.stdout!.pipe(log)
     child.stderr!.pipe(log)
     for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the server exited during start (${child.exitCode ?? child.signalCode}); see ${this.opts.logFile}`)
-      const ok = await fetch(`${this.baseUrl}/health/ready`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false)
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(
+          `the server exited during start (${child.exitCode ?? child.signalCode}); see ${this.opts.logFile}`,
+        )
+      const ok = await fetch(`${this.baseUrl}/health/ready`, { signal: AbortSignal.timeout(2000) }).then(
+        (r) => r.ok,
+        () => false,
+      )
       if (ok) return Date.now() - t0
-      if (Date.now() - t0 > timeoutMs) throw new Error(`the server was not ready after ${timeoutMs} ms; see ${this.opts.logFile}`)
+      if (Date.now() - t0 > timeoutMs)
+        throw new Error(`the server was not ready after ${timeoutMs} ms; see ${this.opts.logFile}`)
       await new Promise((r) => setTimeout(r, 200))
     }
   }
@@ -59,7 +74,10 @@ export class ServerProcess {
 
   /** The demo accounts' passwords, written by the first start into DATA_DIR. */
   passwords(): Record<string, string> {
-    const list = JSON.parse(readFileSync(join(this.opts.dataDir, 'demo-credentials.json'), 'utf8')) as Array<{ username: string; password: string }>
+    const list = JSON.parse(readFileSync(join(this.opts.dataDir, 'demo-credentials.json'), 'utf8')) as Array<{
+      username: string
+      password: string
+    }>
     return Object.fromEntries(list.map((c) => [c.username, c.password]))
   }
 }

@@ -82,14 +82,18 @@ export async function sniffFile(path: string, size: number, zipLimits: ZipLimits
   if (startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return MIME.png
   if (startsWith(head, [0xff, 0xd8, 0xff])) return MIME.jpeg
   if (startsWith(head, 'GIF87a') || startsWith(head, 'GIF89a')) return MIME.gif
-  if (startsWith(head, 'PK\x03\x04') || startsWith(head, 'PK\x05\x06')) return classifyZip(await inspectZip(path, size, zipLimits))
+  if (startsWith(head, 'PK\x03\x04') || startsWith(head, 'PK\x05\x06'))
+    return classifyZip(await inspectZip(path, size, zipLimits))
   if (startsWith(head, 'MZ')) return MIME.exe
   if (startsWith(head, [0x7f, 0x45, 0x4c, 0x46])) return MIME.elf
   if (startsWith(head, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return MIME.ole
   if (startsWith(head, 'Rar!\x1a\x07')) return MIME.rar
   if (startsWith(head, [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c])) return MIME.sevenZip
   if (!(await isUtf8Text(path))) return MIME.unknown
-  const start = head.toString('utf8').replace(/^\uFEFF/, '').trimStart()
+  const start = head
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart()
   return start.startsWith('<?xml') ? MIME.xml : MIME.text
 }
 
@@ -144,67 +148,74 @@ function classifyZip(zip: ZipSummary): string {
 export function inspectZip(path: string, fileSize: number, limits: ZipLimits): Promise<ZipSummary> {
   return new Promise((resolve, reject) => {
     const fail = (reason: string): void => reject(new SuspiciousFileError(reason))
-    yauzl.open(path, { lazyEntries: true, autoClose: true, validateEntrySizes: true, strictFileNames: false }, (err, zip) => {
-      if (err || !zip) return fail(`not a valid ZIP container: ${err?.message ?? 'unreadable'}`)
-      if (zip.entryCount > limits.maxEntries) {
-        zip.close()
-        return fail(`too many entries in the ZIP container (${zip.entryCount} > ${limits.maxEntries})`)
-      }
-      const summary: ZipSummary = { names: [] }
-      let declared = 0
-      let actual = 0
-      let done = false
-      const stop = (reason: string): void => {
-        if (done) return
-        done = true
-        zip.close()
-        fail(reason)
-      }
-      zip.on('error', (e: Error) => stop(`broken ZIP container: ${e.message}`))
-      zip.on('end', () => {
-        if (done) return
-        done = true
-        resolve(summary)
-      })
-      zip.on('entry', (entry: yauzl.Entry) => {
-        if (done) return
-        summary.names.push(entry.fileName)
-        if (entry.isEncrypted()) return stop(`encrypted entry in the ZIP container: ${entry.fileName}`)
-        declared += entry.uncompressedSize
-        if (declared > limits.maxTotalUncompressed) {
-          return stop(`uncompressed size over ${limits.maxTotalUncompressed} bytes (zip bomb?)`)
+    yauzl.open(
+      path,
+      { lazyEntries: true, autoClose: true, validateEntrySizes: true, strictFileNames: false },
+      (err, zip) => {
+        if (err || !zip) return fail(`not a valid ZIP container: ${err?.message ?? 'unreadable'}`)
+        if (zip.entryCount > limits.maxEntries) {
+          zip.close()
+          return fail(`too many entries in the ZIP container (${zip.entryCount} > ${limits.maxEntries})`)
         }
-        if (declared > 1024 * 1024 && declared / Math.max(1, fileSize) > limits.maxRatio) {
-          return stop(`compression ratio over ${limits.maxRatio} (zip bomb?)`)
+        const summary: ZipSummary = { names: [] }
+        let declared = 0
+        let actual = 0
+        let done = false
+        const stop = (reason: string): void => {
+          if (done) return
+          done = true
+          zip.close()
+          fail(reason)
         }
-        if (entry.uncompressedSize > 1024 * 1024 && entry.uncompressedSize / Math.max(1, entry.compressedSize) > limits.maxRatio) {
-          return stop(`entry ${entry.fileName} has a compression ratio over ${limits.maxRatio} (zip bomb?)`)
-        }
-        if (entry.fileName.endsWith('/')) return zip.readEntry()
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return stop(`unreadable entry ${entry.fileName}: ${e?.message ?? ''}`)
-          const keep = entry.fileName === 'mimetype' ? ([] as Buffer[]) : undefined
-          let kept = 0
-          stream.on('data', (chunk: Buffer) => {
-            actual += chunk.length
-            if (keep && kept < 256) {
-              keep.push(chunk)
-              kept += chunk.length
-            }
-            // The declared sizes may lie; the bytes actually inflated may not pass the limit either.
-            if (actual > limits.maxTotalUncompressed) {
-              stream.destroy()
-              stop(`uncompressed size over ${limits.maxTotalUncompressed} bytes (zip bomb?)`)
-            }
-          })
-          stream.on('error', (se: Error) => stop(`broken entry ${entry.fileName}: ${se.message}`))
-          stream.on('end', () => {
-            if (keep) summary.mimetype = Buffer.concat(keep).toString('latin1').trim()
-            if (!done) zip.readEntry()
+        zip.on('error', (e: Error) => stop(`broken ZIP container: ${e.message}`))
+        zip.on('end', () => {
+          if (done) return
+          done = true
+          resolve(summary)
+        })
+        zip.on('entry', (entry: yauzl.Entry) => {
+          if (done) return
+          summary.names.push(entry.fileName)
+          if (entry.isEncrypted()) return stop(`encrypted entry in the ZIP container: ${entry.fileName}`)
+          declared += entry.uncompressedSize
+          if (declared > limits.maxTotalUncompressed) {
+            return stop(`uncompressed size over ${limits.maxTotalUncompressed} bytes (zip bomb?)`)
+          }
+          if (declared > 1024 * 1024 && declared / Math.max(1, fileSize) > limits.maxRatio) {
+            return stop(`compression ratio over ${limits.maxRatio} (zip bomb?)`)
+          }
+          if (
+            entry.uncompressedSize > 1024 * 1024 &&
+            entry.uncompressedSize / Math.max(1, entry.compressedSize) > limits.maxRatio
+          ) {
+            return stop(`entry ${entry.fileName} has a compression ratio over ${limits.maxRatio} (zip bomb?)`)
+          }
+          if (entry.fileName.endsWith('/')) return zip.readEntry()
+          zip.openReadStream(entry, (e, stream) => {
+            if (e || !stream) return stop(`unreadable entry ${entry.fileName}: ${e?.message ?? ''}`)
+            const keep = entry.fileName === 'mimetype' ? ([] as Buffer[]) : undefined
+            let kept = 0
+            stream.on('data', (chunk: Buffer) => {
+              actual += chunk.length
+              if (keep && kept < 256) {
+                keep.push(chunk)
+                kept += chunk.length
+              }
+              // The declared sizes may lie; the bytes actually inflated may not pass the limit either.
+              if (actual > limits.maxTotalUncompressed) {
+                stream.destroy()
+                stop(`uncompressed size over ${limits.maxTotalUncompressed} bytes (zip bomb?)`)
+              }
+            })
+            stream.on('error', (se: Error) => stop(`broken entry ${entry.fileName}: ${se.message}`))
+            stream.on('end', () => {
+              if (keep) summary.mimetype = Buffer.concat(keep).toString('latin1').trim()
+              if (!done) zip.readEntry()
+            })
           })
         })
-      })
-      zip.readEntry()
-    })
+        zip.readEntry()
+      },
+    )
   })
 }

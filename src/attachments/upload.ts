@@ -74,15 +74,18 @@ export class AttachmentService {
         throw err
       })
       if (spooled.size === 0) throw new AppError('MC_ERR_FILE_EMPTY')
-      const mime = await sniffFile(spooled.path, spooled.size, { ...defaultZipLimits, ...limits.zip }).catch((err: unknown) => {
-        if (err instanceof SuspiciousFileError) throw suspicious(err.reason)
-        throw err
-      })
+      const mime = await sniffFile(spooled.path, spooled.size, { ...defaultZipLimits, ...limits.zip }).catch(
+        (err: unknown) => {
+          if (err instanceof SuspiciousFileError) throw suspicious(err.reason)
+          throw err
+        },
+      )
       if (!limits.types.includes(mime)) throw typeNotAllowed(mime, limits.types)
       await input.beforeStore?.()
       const blob = await this.deps.store.putFile(spooled.path, spooled)
       spooled = undefined // moved into the store
-      const [row] = (await this.deps.knex('files')
+      const [row] = (await this.deps
+        .knex('files')
         .insert({
           sha256: blob.sha256,
           size: blob.size,
@@ -138,7 +141,10 @@ function tooLarge(maxBytes: number): AppError {
     'MC_ERR_FILE_TOO_LARGE',
     `maximum ${maxBytes} bytes`,
     { maxBytes },
-    { vi: `Tệp vượt quá dung lượng cho phép (tối đa ${megabytes(maxBytes)})`, en: `The file is larger than allowed (at most ${megabytes(maxBytes)})` },
+    {
+      vi: `Tệp vượt quá dung lượng cho phép (tối đa ${megabytes(maxBytes)})`,
+      en: `The file is larger than allowed (at most ${megabytes(maxBytes)})`,
+    },
   )
 }
 
@@ -156,8 +162,13 @@ function typeNotAllowed(detected: string, allowed: string[]): AppError {
 }
 
 function suspicious(reason: string): AppError {
-  return new AppError('MC_ERR_FILE_SUSPICIOUS', reason, {}, {
-    vi: 'Tệp có cấu trúc bất thường (ví dụ tệp nén có tỉ lệ nén quá lớn), nghi ngờ không an toàn nên không được chấp nhận',
-    en: `The file has an abnormal structure and was refused as unsafe: ${reason}`,
-  })
+  return new AppError(
+    'MC_ERR_FILE_SUSPICIOUS',
+    reason,
+    {},
+    {
+      vi: 'Tệp có cấu trúc bất thường (ví dụ tệp nén có tỉ lệ nén quá lớn), nghi ngờ không an toàn nên không được chấp nhận',
+      en: `The file has an abnormal structure and was refused as unsafe: ${reason}`,
+    },
+  )
 }

@@ -63,7 +63,9 @@ export async function requireAccess(knex: Knex, req: AccessRequest): Promise<Pri
     subject_id: req.subject?.id ?? req.permission,
     data: { permission: req.permission, unitPath: req.unitPath ?? null },
   })
-  throw new AppError(req.hideExistence ? (notFoundOf[req.subject?.type ?? ''] ?? 'MC_ERR_NOT_FOUND') : 'MC_ERR_FORBIDDEN')
+  throw new AppError(
+    req.hideExistence ? (notFoundOf[req.subject?.type ?? ''] ?? 'MC_ERR_NOT_FOUND') : 'MC_ERR_FORBIDDEN',
+  )
 }
 
 /**

@@ -40,7 +40,14 @@ export default fp(
     })
     app.decorateRequest('principal', undefined)
     app.decorate('signAccessToken', (p: Principal) =>
-      app.jwt.sign({ sub: p.userId, usr: p.username, kind: p.kind, unit: p.unitId, upath: p.unitPath, groups: p.groups }),
+      app.jwt.sign({
+        sub: p.userId,
+        usr: p.username,
+        kind: p.kind,
+        unit: p.unitId,
+        upath: p.unitPath,
+        groups: p.groups,
+      }),
     )
     app.addHook('onRequest', async (request: FastifyRequest) => {
       const header = request.headers.authorization

@@ -36,13 +36,27 @@ export function passwordProblems(password: string, username: string): string[] {
  * Creates the account unverified and mails the verification link through the outbox, in one transaction.
  * `linkBase` is the portal page that posts the token back to /api/auth/verify-email.
  */
-export async function register(knex: Knex, input: RegistrationInput, linkBase: string, now = new Date()): Promise<{ userId: string; username: string; verificationExpiresAt: Date }> {
+export async function register(
+  knex: Knex,
+  input: RegistrationInput,
+  linkBase: string,
+  now = new Date(),
+): Promise<{ userId: string; username: string; verificationExpiresAt: Date }> {
   const username = input.username.trim().toLowerCase()
   const email = input.email.trim().toLowerCase()
-  if (input.kind === 'citizen' && !/^\d{12}$/.test(input.idNumber ?? '')) throw new AppError('MC_ERR_VALIDATION', 'idNumber: a CCCD has 12 digits', { errors: [{ field: 'body.idNumber', message: 'must be 12 digits' }] })
-  if (input.kind !== 'citizen' && !/^\d{10}(-\d{3})?$/.test(input.taxCode ?? '')) throw new AppError('MC_ERR_VALIDATION', 'taxCode: 10 digits, or 10-3 for a branch', { errors: [{ field: 'body.taxCode', message: 'must be 10 digits or 10-3 digits' }] })
+  if (input.kind === 'citizen' && !/^\d{12}$/.test(input.idNumber ?? ''))
+    throw new AppError('MC_ERR_VALIDATION', 'idNumber: a CCCD has 12 digits', {
+      errors: [{ field: 'body.idNumber', message: 'must be 12 digits' }],
+    })
+  if (input.kind !== 'citizen' && !/^\d{10}(-\d{3})?$/.test(input.taxCode ?? ''))
+    throw new AppError('MC_ERR_VALIDATION', 'taxCode: 10 digits, or 10-3 for a branch', {
+      errors: [{ field: 'body.taxCode', message: 'must be 10 digits or 10-3 digits' }],
+    })
   const weak = passwordProblems(input.password, username)
-  if (weak.length) throw new AppError('MC_ERR_PASSWORD_WEAK', weak.join('; '), { errors: weak.map((message) => ({ field: 'body.password', message })) })
+  if (weak.length)
+    throw new AppError('MC_ERR_PASSWORD_WEAK', weak.join('; '), {
+      errors: weak.map((message) => ({ field: 'body.password', message })),
+    })
 
   const passwordHash = await hashPassword(input.password)
   const token = randomBytes(32).toString('base64url')
@@ -61,8 +75,14 @@ export async function register(knex: Knex, input: RegistrationInput, linkBase: s
     if (taken) throw new AppError('MC_ERR_ACCOUNT_EXISTS')
     const [row] = (await trx('users')
       .insert({
-        username, password_hash: passwordHash, kind: input.kind, full_name: input.fullName.trim(), email, phone: input.phone ?? null,
-        id_number: input.kind === 'citizen' ? input.idNumber : null, tax_code: input.kind === 'citizen' ? null : input.taxCode,
+        username,
+        password_hash: passwordHash,
+        kind: input.kind,
+        full_name: input.fullName.trim(),
+        email,
+        phone: input.phone ?? null,
+        id_number: input.kind === 'citizen' ? input.idNumber : null,
+        tax_code: input.kind === 'citizen' ? null : input.taxCode,
       })
       .returning('id')) as Array<{ id: string }>
     const userId = row!.id
@@ -70,9 +90,18 @@ export async function register(knex: Knex, input: RegistrationInput, linkBase: s
     await enqueueEmail(trx, {
       eventId: `user:${userId}:verify:${sha256(token).slice(0, 16)}`,
       to: email,
-      template: { name: 'verify-email', data: { recipientName: input.fullName.trim(), link: `${linkBase}?token=${token}`, expiresAt } },
+      template: {
+        name: 'verify-email',
+        data: { recipientName: input.fullName.trim(), link: `${linkBase}?token=${token}`, expiresAt },
+      },
     })
-    await trx('audit_events').insert({ actor_id: userId, action: 'auth.register', subject_type: 'user', subject_id: userId, data: JSON.stringify({ kind: input.kind }) })
+    await trx('audit_events').insert({
+      actor_id: userId,
+      action: 'auth.register',
+      subject_type: 'user',
+      subject_id: userId,
+      data: JSON.stringify({ kind: input.kind }),
+    })
     return { userId, username, verificationExpiresAt: expiresAt }
   })
 }
@@ -80,11 +109,22 @@ export async function register(knex: Knex, input: RegistrationInput, linkBase: s
 /** Marks the account's e-mail verified; a token works once and until it expires. */
 export async function verifyEmail(knex: Knex, token: string, now = new Date()): Promise<{ userId: string }> {
   return knex.transaction(async (trx) => {
-    const row = (await trx('email_verifications').where({ token_hash: sha256(token) }).forUpdate().first()) as { user_id: string; expires_at: Date; used_at: Date | null } | undefined
+    const row = (await trx('email_verifications')
+      .where({ token_hash: sha256(token) })
+      .forUpdate()
+      .first()) as { user_id: string; expires_at: Date; used_at: Date | null } | undefined
     if (!row || row.used_at || row.expires_at <= now) throw new AppError('MC_ERR_VERIFICATION_INVALID')
-    await trx('email_verifications').where({ token_hash: sha256(token) }).update({ used_at: now })
+    await trx('email_verifications')
+      .where({ token_hash: sha256(token) })
+      .update({ used_at: now })
     await trx('users').where({ id: row.user_id }).update({ email_verified_at: now })
-    await trx('audit_events').insert({ actor_id: row.user_id, action: 'auth.verifyEmail', subject_type: 'user', subject_id: row.user_id, data: '{}' })
+    await trx('audit_events').insert({
+      actor_id: row.user_id,
+      action: 'auth.verifyEmail',
+      subject_type: 'user',
+      subject_id: row.user_id,
+      data: '{}',
+    })
     return { userId: row.user_id }
   })
 }

@@ -38,14 +38,22 @@ export interface DeadlinePreviewInput {
 
 /** An input that cannot be read; `argument` says which, `cause` keeps a coded domain error. */
 export class PreviewArgumentError extends Error {
-  constructor(readonly argument: keyof DeadlinePreviewArgs, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly argument: keyof DeadlinePreviewArgs,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options)
     this.name = 'PreviewArgumentError'
   }
 }
 
 /** Reads the text inputs; `label` names an argument in messages (`--accepted` for the CLI, `accepted` for the API). */
-export function readPreviewArgs(args: DeadlinePreviewArgs, now: number, label: (argument: keyof DeadlinePreviewArgs) => string): DeadlinePreviewInput {
+export function readPreviewArgs(
+  args: DeadlinePreviewArgs,
+  now: number,
+  label: (argument: keyof DeadlinePreviewArgs) => string,
+): DeadlinePreviewInput {
   const read = <T>(argument: keyof DeadlinePreviewArgs, parse: () => T): T => {
     try {
       return parse()
@@ -54,9 +62,15 @@ export function readPreviewArgs(args: DeadlinePreviewArgs, now: number, label: (
     }
   }
   const instant = (argument: keyof DeadlinePreviewArgs, text: string) => read(argument, () => parseInstant(text))
-  const period = (argument: 'supplement' | 'suspend', text: string, start: DossierEvent['type'], end: DossierEvent['type']): DossierEvent[] => {
+  const period = (
+    argument: 'supplement' | 'suspend',
+    text: string,
+    start: DossierEvent['type'],
+    end: DossierEvent['type'],
+  ): DossierEvent[] => {
     const [from, to, extra] = text.split('/')
-    if (!from || extra !== undefined || to === '') throw new PreviewArgumentError(argument, `${label(argument)} takes FROM/TO or FROM, got ${JSON.stringify(text)}`)
+    if (!from || extra !== undefined || to === '')
+      throw new PreviewArgumentError(argument, `${label(argument)} takes FROM/TO or FROM, got ${JSON.stringify(text)}`)
     const events = [{ type: start, at: instant(argument, from) }] as DossierEvent[]
     if (to !== undefined) events.push({ type: end, at: instant(argument, to) } as DossierEvent)
     return events
@@ -66,15 +80,21 @@ export function readPreviewArgs(args: DeadlinePreviewArgs, now: number, label: (
   const duration = read('duration', () => parseDuration(args.duration))
   const settings: Partial<DeadlineSettings> = {}
   if (args.cutoff !== undefined) settings.receiptCutoff = read('cutoff', () => parseClock(args.cutoff!))
-  if (args.officeHours !== undefined) settings.officeWindows = read('officeHours', () => parseOfficeWindows(args.officeHours!))
+  if (args.officeHours !== undefined)
+    settings.officeWindows = read('officeHours', () => parseOfficeWindows(args.officeHours!))
   if (args.noMakeupSaturdays) settings.countMakeupWorkdays = false
   const policy = args.supplementPolicy
   if (policy !== undefined) {
-    if (policy !== 'RESTART' && policy !== 'PAUSE') throw new PreviewArgumentError('supplementPolicy', `${label('supplementPolicy')} must be RESTART or PAUSE, got ${JSON.stringify(policy)}`)
+    if (policy !== 'RESTART' && policy !== 'PAUSE')
+      throw new PreviewArgumentError(
+        'supplementPolicy',
+        `${label('supplementPolicy')} must be RESTART or PAUSE, got ${JSON.stringify(policy)}`,
+      )
     settings.supplementPolicy = policy
   }
   const events: DossierEvent[] = []
-  if (args.supplement) events.push(...period('supplement', args.supplement, 'supplementRequested', 'supplementReceived'))
+  if (args.supplement)
+    events.push(...period('supplement', args.supplement, 'supplementRequested', 'supplementReceived'))
   for (const p of args.suspend ?? []) events.push(...period('suspend', p, 'suspended', 'resumed'))
   if (args.resultAt) events.push({ type: 'resultAtCounter', at: instant('resultAt', args.resultAt) })
   return { acceptedAt, duration, settings, events, now: args.now ? instant('now', args.now) : now }
@@ -101,7 +121,9 @@ export interface DeadlinePreview {
 /** Computes the deadline on the calendar as it is in the database now. */
 export async function previewDeadline(knex: Knex, input: DeadlinePreviewInput): Promise<DeadlinePreview> {
   // Enough years for long durations and late events; out-of-range dates fail with a clear error.
-  const years = [input.acceptedAt, input.now, ...input.events.map((e) => e.at as number)].map((at) => ymdOfDay(localDay(at)).year)
+  const years = [input.acceptedAt, input.now, ...input.events.map((e) => e.at as number)].map(
+    (at) => ymdOfDay(localDay(at)).year,
+  )
   const calendar = await loadWorkingCalendar(knex, Math.min(...years) - 1, Math.max(...years) + 2)
   const report = computeDeadline(calendar, input)
   return {

@@ -14,7 +14,6 @@ interface ModdleElement {
   [key: string]: unknown
 }
 
-
 export interface ProcessSummary {
   id: string
   executable: boolean
@@ -49,9 +48,19 @@ function collectUserTasks(container: ModdleElement, into: ProcessSummary['userTa
       const ext = el.extensionElements?.values ?? []
       const assignment = ext.find((v) => v.$type === 'zeebe:AssignmentDefinition')
       const schedule = ext.find((v) => v.$type === 'zeebe:TaskSchedule')
-      const groups = typeof assignment?.candidateGroups === 'string' ? assignment.candidateGroups.split(',').map((g) => g.trim()).filter(Boolean) : []
+      const groups =
+        typeof assignment?.candidateGroups === 'string'
+          ? assignment.candidateGroups
+              .split(',')
+              .map((g) => g.trim())
+              .filter(Boolean)
+          : []
       const dueDate = typeof schedule?.['dueDate'] === 'string' ? schedule['dueDate'] : undefined
-      into.set(el.id, { ...(typeof el['name'] === 'string' ? { name: el['name'] } : {}), candidateGroups: groups, ...(dueDate ? { dueDate } : {}) })
+      into.set(el.id, {
+        ...(typeof el['name'] === 'string' ? { name: el['name'] } : {}),
+        candidateGroups: groups,
+        ...(dueDate ? { dueDate } : {}),
+      })
     }
     if (el.flowElements) collectUserTasks(el, into)
   }

@@ -105,9 +105,7 @@ export interface DefinitionProblem {
 
 export type LoadResult = { ok: true; definition: ProcedureDefinition } | { ok: false; problems: DefinitionProblem[] }
 
-export type Duration =
-  | { unit: 'SAME_DAY' }
-  | { unit: 'WD' | 'WH' | 'CD'; amount: number }
+export type Duration = { unit: 'SAME_DAY' } | { unit: 'WD' | 'WH' | 'CD'; amount: number }
 
 /** "5 WD" → { unit: 'WD', amount: 5 }; undefined when malformed. */
 export function parseDuration(text: string): Duration | undefined {
@@ -147,14 +145,20 @@ export function checkProcedureDefinition(json: unknown, opts: LoadOptions = {}):
   const def = json as ProcedureDefinition
   const problems: DefinitionProblem[] = []
   if (opts.fileName && opts.fileName !== `${def.slug}.json`) {
-    problems.push({ path: '/slug', message: `The file is named ${opts.fileName} but the slug is "${def.slug}"; name it ${def.slug}.json` })
+    problems.push({
+      path: '/slug',
+      message: `The file is named ${opts.fileName} but the slug is "${def.slug}"; name it ${def.slug}.json`,
+    })
   }
   problems.push(...duplicateIds(def.components, '/components', 'component'))
   problems.push(...duplicateIds(def.steps, '/steps', 'step'))
   problems.push(...checkShares(def))
   problems.push(...checkForm(def.form))
   if (opts.bpmnXml === undefined && !existsSync(join(opts.workflowsDir ?? workflowsDir, def.workflow.file))) {
-    problems.push({ path: '/workflow/file', message: `Workflow file ${def.workflow.file} does not exist in workflows/` })
+    problems.push({
+      path: '/workflow/file',
+      message: `Workflow file ${def.workflow.file} does not exist in workflows/`,
+    })
   }
   return problems
 }
@@ -181,14 +185,19 @@ function metaProblems(errors: ErrorObject[]): DefinitionProblem[] {
   for (const e of errors) {
     const params = e.params as Record<string, unknown>
     const path =
-      e.keyword === 'required' ? `${e.instancePath}/${String(params['missingProperty'])}`
-        : e.keyword === 'additionalProperties' ? `${e.instancePath}/${String(params['additionalProperty'])}`
+      e.keyword === 'required'
+        ? `${e.instancePath}/${String(params['missingProperty'])}`
+        : e.keyword === 'additionalProperties'
+          ? `${e.instancePath}/${String(params['additionalProperty'])}`
           : e.instancePath || '/'
     const detail =
-      e.keyword === 'required' ? 'is required'
-        : e.keyword === 'additionalProperties' ? 'is not a known property'
-          : e.keyword === 'enum' ? `must be one of ${JSON.stringify(params['allowedValues'])}`
-            : e.message ?? e.keyword
+      e.keyword === 'required'
+        ? 'is required'
+        : e.keyword === 'additionalProperties'
+          ? 'is not a known property'
+          : e.keyword === 'enum'
+            ? `must be one of ${JSON.stringify(params['allowedValues'])}`
+            : (e.message ?? e.keyword)
     const message = detail
     const key = `${path}\u0000${message}`
     // allOf/anyOf branches repeat the same complaint; one line per path and message is enough.
@@ -221,15 +230,43 @@ function checkShares(def: ProcedureDefinition): DefinitionProblem[] {
   const days = (m: number): string => String(m / 1000)
   switch (duration.unit) {
     case 'WD':
-      return sum === milli(duration.amount) ? [] : [{ path: '/steps', message: `Step shares sum to ${days(sum)} working days but the duration is ${def.duration}` }]
+      return sum === milli(duration.amount)
+        ? []
+        : [
+            {
+              path: '/steps',
+              message: `Step shares sum to ${days(sum)} working days but the duration is ${def.duration}`,
+            },
+          ]
     case 'WH':
       // One working day is 8 working hours (deadlines.md R3).
-      return sum === milli(duration.amount / 8) ? [] : [{ path: '/steps', message: `Step shares sum to ${days(sum)} working days but the duration ${def.duration} is ${duration.amount / 8} working days` }]
+      return sum === milli(duration.amount / 8)
+        ? []
+        : [
+            {
+              path: '/steps',
+              message: `Step shares sum to ${days(sum)} working days but the duration ${def.duration} is ${duration.amount / 8} working days`,
+            },
+          ]
     case 'SAME_DAY':
-      return sum <= 1000 ? [] : [{ path: '/steps', message: `Step shares sum to ${days(sum)} working days but a SAME_DAY procedure has at most 1` }]
+      return sum <= 1000
+        ? []
+        : [
+            {
+              path: '/steps',
+              message: `Step shares sum to ${days(sum)} working days but a SAME_DAY procedure has at most 1`,
+            },
+          ]
     case 'CD':
       // Working days always fit in as many calendar days; the exact fit depends on the calendar.
-      return sum <= milli(duration.amount) ? [] : [{ path: '/steps', message: `Step shares sum to ${days(sum)} working days, more than the ${def.duration} duration` }]
+      return sum <= milli(duration.amount)
+        ? []
+        : [
+            {
+              path: '/steps',
+              message: `Step shares sum to ${days(sum)} working days, more than the ${def.duration} duration`,
+            },
+          ]
   }
 }
 
@@ -245,7 +282,8 @@ interface SchemaNode {
 function checkForm(form: FormSchema): DefinitionProblem[] {
   const problems: DefinitionProblem[] = []
   const compileProblem = formSchemaProblem(form)
-  if (compileProblem) problems.push({ path: '/form', message: `The form is not a valid JSON Schema: ${compileProblem}` })
+  if (compileProblem)
+    problems.push({ path: '/form', message: `The form is not a valid JSON Schema: ${compileProblem}` })
   walkForm(form as SchemaNode, '/form', problems)
   return problems
 }
@@ -256,11 +294,13 @@ function walkForm(node: SchemaNode, path: string, problems: DefinitionProblem[])
   if (props) {
     const names = Object.keys(props)
     for (const name of ui?.order ?? []) {
-      if (!names.includes(name)) problems.push({ path: `${path}/x-ui/order`, message: `order names "${name}", which is not a property` })
+      if (!names.includes(name))
+        problems.push({ path: `${path}/x-ui/order`, message: `order names "${name}", which is not a property` })
     }
     if (Array.isArray(node.required)) {
       for (const name of node.required as unknown[]) {
-        if (typeof name === 'string' && !names.includes(name)) problems.push({ path: `${path}/required`, message: `"${name}" is required but is not a property` })
+        if (typeof name === 'string' && !names.includes(name))
+          problems.push({ path: `${path}/required`, message: `"${name}" is required but is not a property` })
       }
     }
     for (const [name, child] of Object.entries(props)) walkForm(child, `${path}/properties/${name}`, problems)
@@ -271,22 +311,40 @@ function walkForm(node: SchemaNode, path: string, problems: DefinitionProblem[])
   }
   if (ui?.options && node.enum) {
     for (const o of ui.options) {
-      if (!node.enum.includes(o.value)) problems.push({ path: `${path}/x-ui/options`, message: `Option ${JSON.stringify(o.value)} is not one of the enum values` })
+      if (!node.enum.includes(o.value))
+        problems.push({
+          path: `${path}/x-ui/options`,
+          message: `Option ${JSON.stringify(o.value)} is not one of the enum values`,
+        })
     }
   }
-  if (ui?.widget === 'address' && !props) problems.push({ path: `${path}/x-ui/widget`, message: 'An address widget needs an object with the address parts as properties' })
+  if (ui?.widget === 'address' && !props)
+    problems.push({
+      path: `${path}/x-ui/widget`,
+      message: 'An address widget needs an object with the address parts as properties',
+    })
 }
 
 /** Cross-checks against the BPMN: the process id, and each step a user task with the step's unit role. */
 export async function crossCheckBpmn(def: ProcedureDefinition, xml: string): Promise<DefinitionProblem[]> {
   const parsed = await parseBpmn(xml)
-  if (!parsed.ok) return [{ path: '/workflow/file', message: `${def.workflow.file} cannot be read as BPMN: ${parsed.message}` }]
+  if (!parsed.ok)
+    return [{ path: '/workflow/file', message: `${def.workflow.file} cannot be read as BPMN: ${parsed.message}` }]
   const process = parsed.processes.find((p) => p.id === def.workflow.bpmnProcessId)
   if (!process) {
-    return [{ path: '/workflow/bpmnProcessId', message: `${def.workflow.file} has no process "${def.workflow.bpmnProcessId}" (it has: ${parsed.processes.map((p) => p.id).join(', ') || 'none'})` }]
+    return [
+      {
+        path: '/workflow/bpmnProcessId',
+        message: `${def.workflow.file} has no process "${def.workflow.bpmnProcessId}" (it has: ${parsed.processes.map((p) => p.id).join(', ') || 'none'})`,
+      },
+    ]
   }
   const problems: DefinitionProblem[] = []
-  if (!process.executable) problems.push({ path: '/workflow/bpmnProcessId', message: `Process "${process.id}" is not executable (isExecutable="true" is missing)` })
+  if (!process.executable)
+    problems.push({
+      path: '/workflow/bpmnProcessId',
+      message: `Process "${process.id}" is not executable (isExecutable="true" is missing)`,
+    })
   def.steps.forEach((step, i) => {
     const task = process.userTasks.get(step.id)
     if (!task) {
@@ -294,7 +352,11 @@ export async function crossCheckBpmn(def: ProcedureDefinition, xml: string): Pro
       return
     }
     if (!task.candidateGroups.includes(step.unitRole)) {
-      problems.push({ path: `/steps/${i}/unitRole`, elementId: step.id, message: `User task "${step.id}" has candidate groups [${task.candidateGroups.join(', ')}], not "${step.unitRole}"` })
+      problems.push({
+        path: `/steps/${i}/unitRole`,
+        elementId: step.id,
+        message: `User task "${step.id}" has candidate groups [${task.candidateGroups.join(', ')}], not "${step.unitRole}"`,
+      })
     }
   })
   return problems
@@ -313,7 +375,8 @@ export function withPropertyOrder(def: ProcedureDefinition): ProcedureDefinition
     for (const [k, v] of Object.entries(node)) out[k] = visit(v)
     const props = (node as SchemaNode).properties
     const ui = (node as SchemaNode)['x-ui']
-    if (props && typeof props === 'object' && !Array.isArray(props) && !ui?.order) out['x-ui'] = { ...(ui ?? {}), order: Object.keys(props) }
+    if (props && typeof props === 'object' && !Array.isArray(props) && !ui?.order)
+      out['x-ui'] = { ...(ui ?? {}), order: Object.keys(props) }
     return out
   }
   return { ...def, form: visit(def.form) as FormSchema }

@@ -32,19 +32,41 @@ export interface ProcedureDiff {
 
 // Duration has its own entry; steps, components, fees, legal basis and the form are compared item by item.
 const metadataKeys = [
-  'code', 'name', 'nameEn', 'field', 'agencyLevel', 'agency', 'levelNote', 'onlineLevel', 'durationNote',
-  'supplementPolicy', 'resultDelivery', 'result', 'applicants', 'workflow',
+  'code',
+  'name',
+  'nameEn',
+  'field',
+  'agencyLevel',
+  'agency',
+  'levelNote',
+  'onlineLevel',
+  'durationNote',
+  'supplementPolicy',
+  'resultDelivery',
+  'result',
+  'applicants',
+  'workflow',
 ] as const satisfies ReadonlyArray<keyof ProcedureDefinition>
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b)
 
-function propertyChanges(a: Record<string, unknown>, b: Record<string, unknown>, skip: readonly string[] = []): ValueChange[] {
+function propertyChanges(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+  skip: readonly string[] = [],
+): ValueChange[] {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !skip.includes(k)).sort()
   return keys.filter((k) => !same(a[k], b[k])).map((k) => ({ property: k, from: a[k] ?? null, to: b[k] ?? null }))
 }
 
 /** Items matched by a key; an item present on both sides with different properties is "changed". */
-function itemChanges<T>(before: readonly T[], after: readonly T[], key: (item: T) => string, name: (item: T) => string | undefined, skip: readonly string[] = []): ItemChanges {
+function itemChanges<T>(
+  before: readonly T[],
+  after: readonly T[],
+  key: (item: T) => string,
+  name: (item: T) => string | undefined,
+  skip: readonly string[] = [],
+): ItemChanges {
   const a = new Map(before.map((item) => [key(item), item]))
   const b = new Map(after.map((item) => [key(item), item]))
   const label = (k: string, item: T) => ({ key: k, ...(name(item) !== undefined ? { name: name(item) } : {}) })
@@ -68,7 +90,10 @@ interface FieldNode {
 }
 
 /** Every form field by dotted path, with its own keywords (children are fields of their own). */
-function formFields(form: FieldNode | undefined, prefix = ''): Array<{ path: string; node: FieldNode; required: boolean }> {
+function formFields(
+  form: FieldNode | undefined,
+  prefix = '',
+): Array<{ path: string; node: FieldNode; required: boolean }> {
   const fields: Array<{ path: string; node: FieldNode; required: boolean }> = []
   const required = Array.isArray(form?.['required']) ? (form['required'] as unknown[]) : []
   for (const [name, node] of Object.entries(form?.properties ?? {})) {
@@ -104,10 +129,30 @@ export function diffProcedureVersions(
     to: to.version,
     metadata: propertyChanges(pick(a), pick(b)),
     duration: a.duration === b.duration ? null : { from: a.duration, to: b.duration },
-    components: itemChanges(a.components ?? [], b.components ?? [], (c) => c.id, (c) => c.name),
-    steps: itemChanges(a.steps ?? [], b.steps ?? [], (s) => s.id, (s) => s.name),
-    fees: itemChanges(a.fees ?? [], b.fees ?? [], (f) => f.name, () => undefined),
-    legalBasis: itemChanges(a.legalBasis ?? [], b.legalBasis ?? [], (l) => l.number, (l) => l.title),
+    components: itemChanges(
+      a.components ?? [],
+      b.components ?? [],
+      (c) => c.id,
+      (c) => c.name,
+    ),
+    steps: itemChanges(
+      a.steps ?? [],
+      b.steps ?? [],
+      (s) => s.id,
+      (s) => s.name,
+    ),
+    fees: itemChanges(
+      a.fees ?? [],
+      b.fees ?? [],
+      (f) => f.name,
+      () => undefined,
+    ),
+    legalBasis: itemChanges(
+      a.legalBasis ?? [],
+      b.legalBasis ?? [],
+      (l) => l.number,
+      (l) => l.title,
+    ),
     formFields: itemChanges(
       fieldsA.map((f) => ({ path: f.path, title: title(f), entry: fieldEntry(f) })),
       fieldsB.map((f) => ({ path: f.path, title: title(f), entry: fieldEntry(f) })),
@@ -121,10 +166,16 @@ export function diffProcedureVersions(
   diff.formFields.changed = diff.formFields.changed.map((c) => ({
     ...c,
     changes: c.changes.flatMap((ch) =>
-      ch.property === 'entry' ? propertyChanges(ch.from as Record<string, unknown>, ch.to as Record<string, unknown>) : [ch],
+      ch.property === 'entry'
+        ? propertyChanges(ch.from as Record<string, unknown>, ch.to as Record<string, unknown>)
+        : [ch],
     ),
   }))
   const lists = [diff.components, diff.steps, diff.fees, diff.legalBasis, diff.formFields]
-  const changed = diff.metadata.length > 0 || diff.duration !== null || diff.bpmnChanged || lists.some((l) => l.added.length + l.removed.length + l.changed.length > 0)
+  const changed =
+    diff.metadata.length > 0 ||
+    diff.duration !== null ||
+    diff.bpmnChanged ||
+    lists.some((l) => l.added.length + l.removed.length + l.changed.length > 0)
   return { ...diff, changed }
 }

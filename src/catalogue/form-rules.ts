@@ -8,11 +8,69 @@
  * 005, 007 … are unassigned, so a number starting with one of them is a typing mistake.
  */
 export const CCCD_PROVINCE_CODES: ReadonlySet<string> = new Set([
-  '001', '002', '004', '006', '008', '010', '011', '012', '014', '015', '017', '019', '020', '022',
-  '024', '025', '026', '027', '030', '031', '033', '034', '035', '036', '037', '038', '040', '042',
-  '044', '045', '046', '048', '049', '051', '052', '054', '056', '058', '060', '062', '064', '066',
-  '067', '068', '070', '072', '074', '075', '077', '079', '080', '082', '083', '084', '086', '087',
-  '089', '091', '092', '093', '094', '095', '096',
+  '001',
+  '002',
+  '004',
+  '006',
+  '008',
+  '010',
+  '011',
+  '012',
+  '014',
+  '015',
+  '017',
+  '019',
+  '020',
+  '022',
+  '024',
+  '025',
+  '026',
+  '027',
+  '030',
+  '031',
+  '033',
+  '034',
+  '035',
+  '036',
+  '037',
+  '038',
+  '040',
+  '042',
+  '044',
+  '045',
+  '046',
+  '048',
+  '049',
+  '051',
+  '052',
+  '054',
+  '056',
+  '058',
+  '060',
+  '062',
+  '064',
+  '066',
+  '067',
+  '068',
+  '070',
+  '072',
+  '074',
+  '075',
+  '077',
+  '079',
+  '080',
+  '082',
+  '083',
+  '084',
+  '086',
+  '087',
+  '089',
+  '091',
+  '092',
+  '093',
+  '094',
+  '095',
+  '096',
 ])
 
 /** 12 digits whose first three are a province code. */
@@ -34,8 +92,14 @@ type Params = Record<string, unknown>
 type MessageFn = (p: Params) => { vi: string; en: string }
 
 const formatNames: Record<string, { vi: string; en: string }> = {
-  cccd: { vi: 'số CCCD/định danh cá nhân gồm 12 chữ số, bắt đầu bằng mã tỉnh hợp lệ', en: 'a 12-digit citizen ID starting with a valid province code' },
-  'phone-vn': { vi: 'số điện thoại Việt Nam (di động hoặc cố định)', en: 'a Vietnamese phone number (mobile or landline)' },
+  cccd: {
+    vi: 'số CCCD/định danh cá nhân gồm 12 chữ số, bắt đầu bằng mã tỉnh hợp lệ',
+    en: 'a 12-digit citizen ID starting with a valid province code',
+  },
+  'phone-vn': {
+    vi: 'số điện thoại Việt Nam (di động hoặc cố định)',
+    en: 'a Vietnamese phone number (mobile or landline)',
+  },
   email: { vi: 'địa chỉ thư điện tử', en: 'an e-mail address' },
   date: { vi: 'ngày theo dạng YYYY-MM-DD', en: 'a date as YYYY-MM-DD' },
   'date-time': { vi: 'thời điểm (ngày và giờ)', en: 'a date and time' },
@@ -52,7 +116,8 @@ const typeNames: Record<string, { vi: string; en: string }> = {
   null: { vi: 'để trống', en: 'empty' },
 }
 
-const listOf = (v: unknown): string => (Array.isArray(v) ? v.map((x) => JSON.stringify(x)).join(', ') : JSON.stringify(v))
+const listOf = (v: unknown): string =>
+  Array.isArray(v) ? v.map((x) => JSON.stringify(x)).join(', ') : JSON.stringify(v)
 
 /** One message per ajv keyword; anything else falls back to a generic message. */
 const messages: Record<string, MessageFn> = {
@@ -63,23 +128,59 @@ const messages: Record<string, MessageFn> = {
     return { vi: `Phải là ${name.vi}`, en: `Must be ${name.en}` }
   },
   format: (p) => {
-    const f = formatNames[String(p['format'])] ?? { vi: `định dạng ${String(p['format'])}`, en: `format ${String(p['format'])}` }
+    const f = formatNames[String(p['format'])] ?? {
+      vi: `định dạng ${String(p['format'])}`,
+      en: `format ${String(p['format'])}`,
+    }
     return { vi: `Không đúng định dạng: phải là ${f.vi}`, en: `Invalid format: must be ${f.en}` }
   },
-  minLength: (p) => (p['limit'] === 1 ? { vi: 'Bắt buộc nhập', en: 'Required' } : { vi: `Phải có ít nhất ${String(p['limit'])} ký tự`, en: `Must have at least ${String(p['limit'])} characters` }),
-  maxLength: (p) => ({ vi: `Không được quá ${String(p['limit'])} ký tự`, en: `Must have at most ${String(p['limit'])} characters` }),
+  minLength: (p) =>
+    p['limit'] === 1
+      ? { vi: 'Bắt buộc nhập', en: 'Required' }
+      : {
+          vi: `Phải có ít nhất ${String(p['limit'])} ký tự`,
+          en: `Must have at least ${String(p['limit'])} characters`,
+        },
+  maxLength: (p) => ({
+    vi: `Không được quá ${String(p['limit'])} ký tự`,
+    en: `Must have at most ${String(p['limit'])} characters`,
+  }),
   pattern: () => ({ vi: 'Không đúng định dạng', en: 'Invalid format' }),
-  enum: (p) => ({ vi: `Phải chọn một trong các giá trị: ${listOf(p['allowedValues'])}`, en: `Must be one of: ${listOf(p['allowedValues'])}` }),
+  enum: (p) => ({
+    vi: `Phải chọn một trong các giá trị: ${listOf(p['allowedValues'])}`,
+    en: `Must be one of: ${listOf(p['allowedValues'])}`,
+  }),
   const: (p) => ({ vi: `Phải là ${listOf(p['allowedValue'])}`, en: `Must be ${listOf(p['allowedValue'])}` }),
-  minimum: (p) => ({ vi: `Phải lớn hơn hoặc bằng ${String(p['limit'])}`, en: `Must be at least ${String(p['limit'])}` }),
+  minimum: (p) => ({
+    vi: `Phải lớn hơn hoặc bằng ${String(p['limit'])}`,
+    en: `Must be at least ${String(p['limit'])}`,
+  }),
   maximum: (p) => ({ vi: `Phải nhỏ hơn hoặc bằng ${String(p['limit'])}`, en: `Must be at most ${String(p['limit'])}` }),
-  exclusiveMinimum: (p) => ({ vi: `Phải lớn hơn ${String(p['limit'])}`, en: `Must be greater than ${String(p['limit'])}` }),
-  exclusiveMaximum: (p) => ({ vi: `Phải nhỏ hơn ${String(p['limit'])}`, en: `Must be less than ${String(p['limit'])}` }),
-  multipleOf: (p) => ({ vi: `Phải là bội số của ${String(p['multipleOf'])}`, en: `Must be a multiple of ${String(p['multipleOf'])}` }),
-  minItems: (p) => ({ vi: `Phải có ít nhất ${String(p['limit'])} mục`, en: `Must have at least ${String(p['limit'])} item(s)` }),
-  maxItems: (p) => ({ vi: `Không được quá ${String(p['limit'])} mục`, en: `Must have at most ${String(p['limit'])} item(s)` }),
+  exclusiveMinimum: (p) => ({
+    vi: `Phải lớn hơn ${String(p['limit'])}`,
+    en: `Must be greater than ${String(p['limit'])}`,
+  }),
+  exclusiveMaximum: (p) => ({
+    vi: `Phải nhỏ hơn ${String(p['limit'])}`,
+    en: `Must be less than ${String(p['limit'])}`,
+  }),
+  multipleOf: (p) => ({
+    vi: `Phải là bội số của ${String(p['multipleOf'])}`,
+    en: `Must be a multiple of ${String(p['multipleOf'])}`,
+  }),
+  minItems: (p) => ({
+    vi: `Phải có ít nhất ${String(p['limit'])} mục`,
+    en: `Must have at least ${String(p['limit'])} item(s)`,
+  }),
+  maxItems: (p) => ({
+    vi: `Không được quá ${String(p['limit'])} mục`,
+    en: `Must have at most ${String(p['limit'])} item(s)`,
+  }),
   uniqueItems: () => ({ vi: 'Các mục không được trùng nhau', en: 'Items must not repeat' }),
-  additionalProperties: (p) => ({ vi: `Trường không có trong biểu mẫu: ${String(p['additionalProperty'])}`, en: `Field not in the form: ${String(p['additionalProperty'])}` }),
+  additionalProperties: (p) => ({
+    vi: `Trường không có trong biểu mẫu: ${String(p['additionalProperty'])}`,
+    en: `Field not in the form: ${String(p['additionalProperty'])}`,
+  }),
   minProperties: () => ({ vi: 'Bắt buộc nhập', en: 'Required' }),
 }
 

@@ -54,25 +54,44 @@ export function catalogueRepository(db: Knex | Knex.Transaction) {
       return created as ProcedureRow
     },
     async updateProcedure(id: string, patch: Partial<Omit<ProcedureRow, 'id'>>): Promise<void> {
-      await db('procedures').where({ id }).update({ ...patch, updated_at: db.fn.now() })
+      await db('procedures')
+        .where({ id })
+        .update({ ...patch, updated_at: db.fn.now() })
     },
 
-    draftOf: (procedureId: string) => db<VersionRow>('procedure_versions').where({ procedure_id: procedureId, status: 'draft' }).first(),
-    version: (procedureId: string, version: number) => db<VersionRow>('procedure_versions').where({ procedure_id: procedureId, version }).first(),
-    versions: (procedureId: string) => db<VersionRow>('procedure_versions').where({ procedure_id: procedureId }).orderBy('version', 'desc'),
-    latestVersion: (procedureId: string) => db<VersionRow>('procedure_versions').where({ procedure_id: procedureId }).orderBy('version', 'desc').first(),
+    draftOf: (procedureId: string) =>
+      db<VersionRow>('procedure_versions').where({ procedure_id: procedureId, status: 'draft' }).first(),
+    version: (procedureId: string, version: number) =>
+      db<VersionRow>('procedure_versions').where({ procedure_id: procedureId, version }).first(),
+    versions: (procedureId: string) =>
+      db<VersionRow>('procedure_versions').where({ procedure_id: procedureId }).orderBy('version', 'desc'),
+    latestVersion: (procedureId: string) =>
+      db<VersionRow>('procedure_versions').where({ procedure_id: procedureId }).orderBy('version', 'desc').first(),
 
-    async insertVersion(row: Omit<VersionRow, 'id' | 'process_definition_key' | 'process_definition_version' | 'published_at' | 'published_by'> & { created_by?: string | null }): Promise<VersionRow> {
-      const [created] = await db('procedure_versions').insert({ ...row, definition: JSON.stringify(row.definition) }).returning('*')
+    async insertVersion(
+      row: Omit<
+        VersionRow,
+        'id' | 'process_definition_key' | 'process_definition_version' | 'published_at' | 'published_by'
+      > & { created_by?: string | null },
+    ): Promise<VersionRow> {
+      const [created] = await db('procedure_versions')
+        .insert({ ...row, definition: JSON.stringify(row.definition) })
+        .returning('*')
       return created as VersionRow
     },
-    async updateDraft(id: string, patch: { definition?: ProcedureDefinition; bpmn_xml?: string; checksum: string; bpmn_process_id?: string }): Promise<void> {
+    async updateDraft(
+      id: string,
+      patch: { definition?: ProcedureDefinition; bpmn_xml?: string; checksum: string; bpmn_process_id?: string },
+    ): Promise<void> {
       const { definition, ...rest } = patch
       await db('procedure_versions')
         .where({ id, status: 'draft' })
         .update({ ...rest, ...(definition ? { definition: JSON.stringify(definition) } : {}), updated_at: db.fn.now() })
     },
-    async markPublished(id: string, p: { processDefinitionKey: string; processDefinitionVersion: number; publishedBy: string | null }): Promise<void> {
+    async markPublished(
+      id: string,
+      p: { processDefinitionKey: string; processDefinitionVersion: number; publishedBy: string | null },
+    ): Promise<void> {
       await db('procedure_versions').where({ id, status: 'draft' }).update({
         status: 'published',
         process_definition_key: p.processDefinitionKey,
@@ -93,7 +112,11 @@ export function catalogueRepository(db: Knex | Knex.Transaction) {
       if (filter.agencyLevel) query.where('agency_level', filter.agencyLevel)
       if (filter.onlineLevel) query.where('online_level', filter.onlineLevel)
       const [{ count }] = (await query.clone().count({ count: '*' })) as [{ count: string | number }]
-      const items = await query.orderBy('name').orderBy('code').limit(Math.min(filter.limit ?? 20, 100)).offset(filter.offset ?? 0)
+      const items = await query
+        .orderBy('name')
+        .orderBy('code')
+        .limit(Math.min(filter.limit ?? 20, 100))
+        .offset(filter.offset ?? 0)
       return { items, total: Number(count) }
     },
   }

@@ -8,7 +8,14 @@ import { AppError } from '../errors.js'
 import { DeployValidationError, type DeployProblem, type DeployResource, type Engine } from '../engine/port.js'
 import { validateBpmn } from '../engine/validation/index.js'
 import { parseResource } from '../engine/validation/xml.js'
-import { formsDir, loadProcedureDefinition, withPropertyOrder, workflowsDir, type DefinitionProblem, type ProcedureDefinition } from './definition.js'
+import {
+  formsDir,
+  loadProcedureDefinition,
+  withPropertyOrder,
+  workflowsDir,
+  type DefinitionProblem,
+  type ProcedureDefinition,
+} from './definition.js'
 import { diffProcedureVersions, type ProcedureDiff } from './diff.js'
 import { forgetForm } from './form-validation.js'
 import { catalogueRepository, type ProcedureFilter, type ProcedureRow, type VersionRow } from './repository.js'
@@ -76,13 +83,18 @@ function versionSummary(row: VersionRow): VersionSummary {
   }
 }
 
-const checksum = (definition: unknown, bpmnXml: string): string => createHash('sha256').update(JSON.stringify(definition)).update('\u0000').update(bpmnXml).digest('hex')
+const checksum = (definition: unknown, bpmnXml: string): string =>
+  createHash('sha256').update(JSON.stringify(definition)).update('\u0000').update(bpmnXml).digest('hex')
 
-const deployResource = (slug: string, row: Pick<VersionRow, 'definition' | 'bpmn_xml'>): DeployResource =>
-  ({ name: row.definition.workflow?.file ?? `${slug}.bpmn`, content: row.bpmn_xml })
+const deployResource = (slug: string, row: Pick<VersionRow, 'definition' | 'bpmn_xml'>): DeployResource => ({
+  name: row.definition.workflow?.file ?? `${slug}.bpmn`,
+  content: row.bpmn_xml,
+})
 
 const bpmnProblems = (problems: DeployProblem[]): DefinitionProblem[] =>
-  problems.filter((p) => p.severity === 'error').map((p) => ({ path: `bpmn:${p.elementId ?? p.resourceName}`, message: `${p.message} (${p.rule})` }))
+  problems
+    .filter((p) => p.severity === 'error')
+    .map((p) => ({ path: `bpmn:${p.elementId ?? p.resourceName}`, message: `${p.message} (${p.rule})` }))
 
 /**
  * A draft may be incomplete, but not bytes no modeler writes: over the size limit, not UTF-8, a DOCTYPE (entity
@@ -94,12 +106,27 @@ async function unsafeXml(bpmnXml: string): Promise<DefinitionProblem[]> {
 }
 
 function summary(row: ProcedureRow): ProcedureSummary {
-  return { code: row.code, slug: row.slug, name: row.name, field: row.field, agencyLevel: row.agency_level, agency: row.agency, onlineLevel: row.online_level, publishedVersion: row.published_version }
+  return {
+    code: row.code,
+    slug: row.slug,
+    name: row.name,
+    field: row.field,
+    agencyLevel: row.agency_level,
+    agency: row.agency,
+    onlineLevel: row.online_level,
+    publishedVersion: row.published_version,
+  }
 }
 
 function catalogueColumns(def: ProcedureDefinition) {
   return {
-    code: def.code, slug: def.slug, name: def.name, field: def.field, agency_level: def.agencyLevel, agency: def.agency, online_level: def.onlineLevel,
+    code: def.code,
+    slug: def.slug,
+    name: def.name,
+    field: def.field,
+    agency_level: def.agencyLevel,
+    agency: def.agency,
+    online_level: def.onlineLevel,
     search_text: searchDocument(def.code, def.name, def.nameEn, def.field, def.agency, def.slug.replace(/-/g, ' ')),
   }
 }
@@ -107,7 +134,11 @@ function catalogueColumns(def: ProcedureDefinition) {
 export class CatalogueService {
   private readonly validate: (resources: DeployResource[]) => Promise<DeployProblem[]>
 
-  constructor(private readonly knex: Knex, private readonly engine: Pick<Engine, 'deploy'>, opts: CatalogueOptions = {}) {
+  constructor(
+    private readonly knex: Knex,
+    private readonly engine: Pick<Engine, 'deploy'>,
+    opts: CatalogueOptions = {},
+  ) {
     this.validate = opts.validateBpmn ?? ((resources) => validateBpmn(resources))
   }
 
@@ -116,7 +147,11 @@ export class CatalogueService {
     const unsafe = await unsafeXml(input.bpmnXml)
     const loaded = await loadProcedureDefinition(input.definition, { bpmnXml: input.bpmnXml })
     // Every problem at once: the definition's, and the XML's in place of "cannot be read as BPMN".
-    if (unsafe.length) return { ok: false, problems: [...(loaded.ok ? [] : loaded.problems.filter((p) => p.path !== '/workflow/file')), ...unsafe] }
+    if (unsafe.length)
+      return {
+        ok: false,
+        problems: [...(loaded.ok ? [] : loaded.problems.filter((p) => p.path !== '/workflow/file')), ...unsafe],
+      }
     // A draft may be incomplete, but it must at least be a definition we can file and list.
     if (!loaded.ok && loaded.problems.some((p) => filingPaths.has(p.path) || p.path.startsWith('/workflow'))) {
       return { ok: false, problems: loaded.problems }
@@ -126,13 +161,26 @@ export class CatalogueService {
       const repo = catalogueRepository(trx)
       let procedure = await repo.procedureBySlug(def.slug)
       if (!procedure) procedure = await repo.insertProcedure(catalogueColumns(def))
-      else if (procedure.code !== def.code) return { ok: false, problems: [{ path: '/code', message: `Procedure ${def.slug} has code ${procedure.code}; the code cannot change` }] }
-      if (await repo.draftOf(procedure.id)) throw new AppError('MC_ERR_CONFLICT', `Procedure ${def.slug} already has a draft; update it instead`)
+      else if (procedure.code !== def.code)
+        return {
+          ok: false,
+          problems: [
+            { path: '/code', message: `Procedure ${def.slug} has code ${procedure.code}; the code cannot change` },
+          ],
+        }
+      if (await repo.draftOf(procedure.id))
+        throw new AppError('MC_ERR_CONFLICT', `Procedure ${def.slug} already has a draft; update it instead`)
       const latest = await repo.latestVersion(procedure.id)
       const version = (latest?.version ?? 0) + 1
       await repo.insertVersion({
-        procedure_id: procedure.id, version, status: 'draft', definition: withPropertyOrder(def), bpmn_xml: input.bpmnXml,
-        checksum: checksum(def, input.bpmnXml), bpmn_process_id: def.workflow.bpmnProcessId, created_by: input.actorId ?? null,
+        procedure_id: procedure.id,
+        version,
+        status: 'draft',
+        definition: withPropertyOrder(def),
+        bpmn_xml: input.bpmnXml,
+        checksum: checksum(def, input.bpmnXml),
+        bpmn_process_id: def.workflow.bpmnProcessId,
+        created_by: input.actorId ?? null,
       })
       return { ok: true as const, slug: def.slug, version }
     })
@@ -148,8 +196,14 @@ export class CatalogueService {
       if (!procedure || !draft) throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', `No draft of procedure ${slug}`)
       const definition = (patch.definition ?? draft.definition) as ProcedureDefinition
       const bpmnXml = patch.bpmnXml ?? draft.bpmn_xml
-      if (definition.slug !== slug) return { ok: false, problems: [{ path: '/slug', message: `The slug cannot change (${slug})` }] }
-      await repo.updateDraft(draft.id, { definition: patch.definition ? withPropertyOrder(definition) : definition, bpmn_xml: bpmnXml, checksum: checksum(definition, bpmnXml), bpmn_process_id: definition.workflow?.bpmnProcessId ?? draft.bpmn_process_id })
+      if (definition.slug !== slug)
+        return { ok: false, problems: [{ path: '/slug', message: `The slug cannot change (${slug})` }] }
+      await repo.updateDraft(draft.id, {
+        definition: patch.definition ? withPropertyOrder(definition) : definition,
+        bpmn_xml: bpmnXml,
+        checksum: checksum(definition, bpmnXml),
+        bpmn_process_id: definition.workflow?.bpmnProcessId ?? draft.bpmn_process_id,
+      })
       forgetForm(`${slug}@${draft.version}`)
       return { ok: true as const, slug, version: draft.version }
     })
@@ -180,14 +234,33 @@ export class CatalogueService {
       if (err instanceof DeployValidationError) return { ok: false, problems: bpmnProblems(err.problems) }
       throw err
     }
-    if (!deployed) return { ok: false, problems: [{ path: '/workflow/bpmnProcessId', message: `The engine deployed no process "${def.workflow.bpmnProcessId}"` }] }
+    if (!deployed)
+      return {
+        ok: false,
+        problems: [
+          {
+            path: '/workflow/bpmnProcessId',
+            message: `The engine deployed no process "${def.workflow.bpmnProcessId}"`,
+          },
+        ],
+      }
 
     await this.knex.transaction(async (trx) => {
       const tx = catalogueRepository(trx)
-      await tx.markPublished(draft.id, { processDefinitionKey: deployed.processDefinitionKey, processDefinitionVersion: deployed.version, publishedBy: actorId ?? null })
+      await tx.markPublished(draft.id, {
+        processDefinitionKey: deployed.processDefinitionKey,
+        processDefinitionVersion: deployed.version,
+        publishedBy: actorId ?? null,
+      })
       await tx.updateProcedure(procedure.id, { ...catalogueColumns(def), published_version: draft.version })
     })
-    return { ok: true, slug, version: draft.version, processDefinitionKey: deployed.processDefinitionKey, processDefinitionVersion: deployed.version }
+    return {
+      ok: true,
+      slug,
+      version: draft.version,
+      processDefinitionKey: deployed.processDefinitionKey,
+      processDefinitionVersion: deployed.version,
+    }
   }
 
   /** Every problem that would stop the draft from being published; empty when it would publish. */
@@ -201,7 +274,10 @@ export class CatalogueService {
 
   private async problemsOf(row: VersionRow): Promise<DefinitionProblem[]> {
     const loaded = await loadProcedureDefinition(row.definition, { bpmnXml: row.bpmn_xml })
-    return [...(loaded.ok ? [] : loaded.problems), ...bpmnProblems(await this.validate([deployResource(row.definition.slug, row)]))]
+    return [
+      ...(loaded.ok ? [] : loaded.problems),
+      ...bpmnProblems(await this.validate([deployResource(row.definition.slug, row)])),
+    ]
   }
 
   /** Every version of a procedure, drafts included, newest first. */
@@ -237,9 +313,17 @@ export class CatalogueService {
     const repo = catalogueRepository(this.knex)
     const procedure = await repo.procedureBySlug(slug)
     const wanted = version ?? procedure?.published_version ?? undefined
-    const row: VersionRow | undefined = procedure && wanted !== undefined ? await repo.version(procedure.id, wanted) : undefined
-    if (!procedure || !row) throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', `Procedure ${slug}${version ? ` version ${version}` : ''}`)
-    return { ...summary(procedure), version: row.version, status: row.status, definition: row.definition, processDefinitionKey: row.process_definition_key }
+    const row: VersionRow | undefined =
+      procedure && wanted !== undefined ? await repo.version(procedure.id, wanted) : undefined
+    if (!procedure || !row)
+      throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', `Procedure ${slug}${version ? ` version ${version}` : ''}`)
+    return {
+      ...summary(procedure),
+      version: row.version,
+      status: row.status,
+      definition: row.definition,
+      processDefinitionKey: row.process_definition_key,
+    }
   }
 }
 
@@ -253,11 +337,17 @@ export interface SeedReport {
  * Publishes every forms/*.json with its BPMN. Idempotent: a procedure whose latest published
  * version has the same checksum is left alone; a changed file becomes a new version.
  */
-export async function seedProcedures(knex: Knex, engine: Pick<Engine, 'deploy'>, opts: CatalogueOptions & { formsDir?: string; workflowsDir?: string } = {}): Promise<SeedReport> {
+export async function seedProcedures(
+  knex: Knex,
+  engine: Pick<Engine, 'deploy'>,
+  opts: CatalogueOptions & { formsDir?: string; workflowsDir?: string } = {},
+): Promise<SeedReport> {
   const service = new CatalogueService(knex, engine, opts)
   const dir = opts.formsDir ?? formsDir
   const report: SeedReport = { published: [], unchanged: [], failed: [] }
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'))
+    .sort()) {
     const definition = JSON.parse(readFileSync(join(dir, file), 'utf8')) as ProcedureDefinition
     const bpmnXml = readFileSync(join(opts.workflowsDir ?? workflowsDir, definition.workflow.file), 'utf8')
     const repo = catalogueRepository(knex)
@@ -267,9 +357,10 @@ export async function seedProcedures(knex: Knex, engine: Pick<Engine, 'deploy'>,
       report.unchanged.push(definition.slug)
       continue
     }
-    const draft = latest?.status === 'draft'
-      ? await service.updateDraft(definition.slug, { definition, bpmnXml })
-      : await service.createDraft({ definition, bpmnXml })
+    const draft =
+      latest?.status === 'draft'
+        ? await service.updateDraft(definition.slug, { definition, bpmnXml })
+        : await service.createDraft({ definition, bpmnXml })
     const result = draft.ok ? await service.publish(definition.slug) : draft
     if (result.ok) report.published.push(definition.slug)
     else report.failed.push({ slug: definition.slug, problems: result.problems })

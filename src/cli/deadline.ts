@@ -4,7 +4,12 @@ import type { Knex } from 'knex'
 import { migrateLatest } from '../db/migrate.js'
 import { seedCalendar } from '../db/calendar-repository.js'
 import { DeadlineError } from '../domain/deadlines/index.js'
-import { PreviewArgumentError, previewDeadline, readPreviewArgs, type DeadlinePreviewArgs } from '../calendar/deadline-preview.js'
+import {
+  PreviewArgumentError,
+  previewDeadline,
+  readPreviewArgs,
+  type DeadlinePreviewArgs,
+} from '../calendar/deadline-preview.js'
 
 export interface DeadlineCommandDeps {
   /** Opens the database; the command migrates it and seeds the calendar when empty. */
@@ -37,8 +42,16 @@ Times are ISO 8601 with an offset (+07:00) or a bare date YYYY-MM-DD (midnight i
 class UsageError extends Error {}
 
 const optionName: Record<keyof DeadlinePreviewArgs, string> = {
-  accepted: '--accepted', duration: '--duration', cutoff: '--cutoff', officeHours: '--office-hours', noMakeupSaturdays: '--no-makeup-saturdays',
-  supplementPolicy: '--supplement-policy', supplement: '--supplement', suspend: '--suspend', resultAt: '--result-at', now: '--now',
+  accepted: '--accepted',
+  duration: '--duration',
+  cutoff: '--cutoff',
+  officeHours: '--office-hours',
+  noMakeupSaturdays: '--no-makeup-saturdays',
+  supplementPolicy: '--supplement-policy',
+  supplement: '--supplement',
+  suspend: '--suspend',
+  resultAt: '--result-at',
+  now: '--now',
 }
 
 function readArguments(argv: string[], now: Date) {
@@ -64,18 +77,22 @@ function readArguments(argv: string[], now: Date) {
   if (!values.accepted) throw new UsageError('--accepted is required (e.g. --accepted 2026-03-02T09:15:00+07:00)')
   if (!values.duration) throw new UsageError('--duration is required (e.g. --duration 5WD)')
   try {
-    const input = readPreviewArgs({
-      accepted: values.accepted,
-      duration: values.duration,
-      cutoff: values.cutoff,
-      officeHours: values['office-hours'],
-      noMakeupSaturdays: values['no-makeup-saturdays'],
-      supplementPolicy: values['supplement-policy'],
-      supplement: values.supplement,
-      suspend: values.suspend,
-      resultAt: values['result-at'],
-      now: values.now,
-    }, now.getTime(), (argument) => optionName[argument])
+    const input = readPreviewArgs(
+      {
+        accepted: values.accepted,
+        duration: values.duration,
+        cutoff: values.cutoff,
+        officeHours: values['office-hours'],
+        noMakeupSaturdays: values['no-makeup-saturdays'],
+        supplementPolicy: values['supplement-policy'],
+        supplement: values.supplement,
+        suspend: values.suspend,
+        resultAt: values['result-at'],
+        now: values.now,
+      },
+      now.getTime(),
+      (argument) => optionName[argument],
+    )
     return { help: false as const, input }
   } catch (err) {
     if (err instanceof PreviewArgumentError) throw new UsageError(err.message)

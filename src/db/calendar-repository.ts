@@ -49,7 +49,13 @@ async function newVersion(trx: Knex.Transaction, action: string, context: Change
   return (row as { version: number }).version
 }
 
-async function audit(trx: Knex.Transaction, action: string, subjectId: string, context: ChangeContext, data: Record<string, unknown>): Promise<void> {
+async function audit(
+  trx: Knex.Transaction,
+  action: string,
+  subjectId: string,
+  context: ChangeContext,
+  data: Record<string, unknown>,
+): Promise<void> {
   await trx('audit_events').insert({
     actor_id: context.actorId ?? null,
     action,
@@ -93,15 +99,22 @@ export async function seedCalendar(
     const years = published.years.filter((y) => !stored.has(y))
     if (years.length === 0) return undefined
     const version = await newVersion(trx, 'calendar.seed', context)
-    await trx('calendar_years').insert(years.map((year) => ({ year, provisional: false, since_version: version, confirmed_version: version })))
-    await insertDays(trx, published.days.filter((d) => years.includes(yearOf(d.date))), version)
+    await trx('calendar_years').insert(
+      years.map((year) => ({ year, provisional: false, since_version: version, confirmed_version: version })),
+    )
+    await insertDays(
+      trx,
+      published.days.filter((d) => years.includes(yearOf(d.date))),
+      version,
+    )
     await audit(trx, 'calendar.seed', years.join(','), context, { version, years })
     return { version, years }
   })
 }
 
 export async function currentCalendarVersion(db: Db): Promise<number> {
-  const row = (await db('calendar_versions').max({ version: 'version' }).first()) as { version: number | null } | undefined
+  const row = (await db('calendar_versions').max({ version: 'version' }).first()) as
+    { version: number | null } | undefined
   return row?.version ?? 0
 }
 
@@ -109,12 +122,21 @@ export async function currentCalendarVersion(db: Db): Promise<number> {
  * The calendar data for [fromYear, toYear] as of a version (default: the latest). Years not stored
  * at that version are generated and flagged provisional.
  */
-export async function loadCalendarData(db: Db, fromYear: number, toYear: number, options: { asOfVersion?: number } = {}): Promise<CalendarData> {
+export async function loadCalendarData(
+  db: Db,
+  fromYear: number,
+  toYear: number,
+  options: { asOfVersion?: number } = {},
+): Promise<CalendarData> {
   const version = options.asOfVersion ?? (await currentCalendarVersion(db))
   const years = (await db('calendar_years')
     .whereBetween('year', [fromYear, toYear])
     .andWhere('since_version', '<=', version)
-    .select('year', 'provisional', 'confirmed_version')) as { year: number; provisional: boolean; confirmed_version: number | null }[]
+    .select('year', 'provisional', 'confirmed_version')) as {
+    year: number
+    provisional: boolean
+    confirmed_version: number | null
+  }[]
   const rows = (await db('calendar_days')
     .select(db.raw('date::text AS date'), 'kind', 'name', 'provisional')
     .whereBetween('date', [`${fromYear}-01-01`, `${toYear}-12-31`])
@@ -136,7 +158,11 @@ export async function loadWorkingCalendar(db: Db, fromYear: number, toYear: numb
 }
 
 /** Adds a holiday or make-up working day, replacing any entry for that date. */
-export async function addCalendarDay(knex: Knex, change: CalendarDayChange, context: ChangeContext): Promise<{ version: number }> {
+export async function addCalendarDay(
+  knex: Knex,
+  change: CalendarDayChange,
+  context: ChangeContext,
+): Promise<{ version: number }> {
   validateCalendarDayChange(change, context)
   const date = change.date
   return knex.transaction(async (trx) => {
@@ -144,7 +170,11 @@ export async function addCalendarDay(knex: Knex, change: CalendarDayChange, cont
     const version = await newVersion(trx, 'calendar.day.add', context)
     await materialiseYear(trx, yearOf(date), version)
     const [before] = await closeCurrent(trx, [date], version)
-    const provisional = (await trx('calendar_years').where({ year: yearOf(date) }).first()).provisional as boolean
+    const provisional = (
+      await trx('calendar_years')
+        .where({ year: yearOf(date) })
+        .first()
+    ).provisional as boolean
     const entry: CalendarDay = { date, kind: change.kind, name: change.name.trim(), provisional }
     await insertDays(trx, [entry], version)
     await audit(trx, 'calendar.day.add', date, context, { version, before: before ?? null, after: entry })
@@ -153,7 +183,11 @@ export async function addCalendarDay(knex: Knex, change: CalendarDayChange, cont
 }
 
 /** Removes the holiday or make-up working day on a date (the date becomes an ordinary day). */
-export async function removeCalendarDay(knex: Knex, date: string, context: ChangeContext): Promise<{ version: number }> {
+export async function removeCalendarDay(
+  knex: Knex,
+  date: string,
+  context: ChangeContext,
+): Promise<{ version: number }> {
   validateReason(context)
   parseDate(date)
   return knex.transaction(async (trx) => {
@@ -173,7 +207,11 @@ export async function removeCalendarDay(knex: Knex, date: string, context: Chang
 }
 
 /** Confirms a year against the Government's decision: its days stop being provisional. */
-export async function confirmCalendarYear(knex: Knex, year: number, context: ChangeContext): Promise<{ version: number }> {
+export async function confirmCalendarYear(
+  knex: Knex,
+  year: number,
+  context: ChangeContext,
+): Promise<{ version: number }> {
   validateReason(context)
   if (!Number.isInteger(year) || year < 1900 || year > 2199) throw new RangeError(`Not a calendar year: ${year}`)
   return knex.transaction(async (trx) => {
@@ -186,8 +224,16 @@ export async function confirmCalendarYear(knex: Knex, year: number, context: Cha
       .whereBetween('date', [`${year}-01-01`, `${year}-12-31`])
       .whereNull('valid_to')
       .andWhere({ provisional: true })) as DayRow[]
-    await closeCurrent(trx, provisional.map((d) => d.date), version)
-    await insertDays(trx, provisional.map((d) => ({ ...d, provisional: false })), version)
+    await closeCurrent(
+      trx,
+      provisional.map((d) => d.date),
+      version,
+    )
+    await insertDays(
+      trx,
+      provisional.map((d) => ({ ...d, provisional: false })),
+      version,
+    )
     await trx('calendar_years').where({ year }).update({ provisional: false, confirmed_version: version })
     await audit(trx, 'calendar.year.confirm', String(year), context, { version, confirmedDays: provisional.length })
     return { version }
@@ -214,11 +260,13 @@ async function closeCurrent(trx: Knex.Transaction, dates: readonly string[], ver
 /** The history of calendar changes, newest first. */
 export async function listCalendarVersions(db: Db, limit = 50): Promise<CalendarVersion[]> {
   const rows = await db('calendar_versions').orderBy('version', 'desc').limit(limit)
-  return rows.map((r: { version: number; created_at: Date; actor_id: string | null; action: string; reason: string }) => ({
-    version: r.version,
-    createdAt: r.created_at,
-    actorId: r.actor_id,
-    action: r.action,
-    reason: r.reason,
-  }))
+  return rows.map(
+    (r: { version: number; created_at: Date; actor_id: string | null; action: string; reason: string }) => ({
+      version: r.version,
+      createdAt: r.created_at,
+      actorId: r.actor_id,
+      action: r.action,
+      reason: r.reason,
+    }),
+  )
 }

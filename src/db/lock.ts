@@ -3,7 +3,10 @@ import { openSync, writeSync, closeSync, readFileSync, unlinkSync, mkdirSync } f
 import { dirname } from 'node:path'
 
 export class DataDirLockedError extends Error {
-  constructor(readonly lockFile: string, readonly pid: number) {
+  constructor(
+    readonly lockFile: string,
+    readonly pid: number,
+  ) {
     super(
       `Thư mục dữ liệu đang được tiến trình khác sử dụng (PID ${pid}). / ` +
         `The data directory is in use by another motcua process (PID ${pid}); lock file ${lockFile}. ` +

@@ -2,7 +2,13 @@
 import type { Knex } from 'knex'
 import { currentCalendarVersion, loadWorkingCalendar } from '../db/calendar-repository.js'
 import type { WorkingCalendar } from '../domain/calendar/index.js'
-import { computeDeadline, DeadlineError, type DeadlineReport, type DossierEvent, type ProcedureStep } from '../domain/deadlines/index.js'
+import {
+  computeDeadline,
+  DeadlineError,
+  type DeadlineReport,
+  type DossierEvent,
+  type ProcedureStep,
+} from '../domain/deadlines/index.js'
 import type { ProcedureDefinition } from '../catalogue/definition.js'
 import { AppError, type ProblemCode } from '../errors.js'
 
@@ -43,7 +49,8 @@ export async function dossierDeadline(
   now: Date,
   extra: DossierEvent[] = [],
 ): Promise<DeadlineReport> {
-  if (!dossier.accepted_at) throw new AppError('MC_ERR_DOSSIER_STATE', 'The dossier has not been accepted, so it has no deadline yet')
+  if (!dossier.accepted_at)
+    throw new AppError('MC_ERR_DOSSIER_STATE', 'The dossier has not been accepted, so it has no deadline yet')
   const calendar = await calendarAround(db, dossier.accepted_at)
   try {
     return computeDeadline(calendar, {
@@ -61,8 +68,10 @@ export async function dossierDeadline(
 
 /** Deadline and calendar errors keep their code, reason and messages on the way to the API. */
 export function asAppError(err: unknown): unknown {
-  if (err instanceof DeadlineError) return new AppError(err.code as ProblemCode, err.reason, { reason: err.reason }, err.messages)
-  if ((err as { code?: string })?.code === 'MC_ERR_CALENDAR_RANGE') return new AppError('MC_ERR_CALENDAR_RANGE', (err as Error).message)
+  if (err instanceof DeadlineError)
+    return new AppError(err.code as ProblemCode, err.reason, { reason: err.reason }, err.messages)
+  if ((err as { code?: string })?.code === 'MC_ERR_CALENDAR_RANGE')
+    return new AppError('MC_ERR_CALENDAR_RANGE', (err as Error).message)
   return err
 }
 

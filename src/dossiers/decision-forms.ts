@@ -17,8 +17,21 @@ const reasonRules = [
 
 const common = {
   note: { type: 'string', maxLength: 2000, title: 'Ghi chú / Note' },
-  reason: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S', title: 'Lý do / Reason (required to refuse or to return to the previous step)' },
-  missing: { type: 'array', minItems: 1, maxItems: 50, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 200 }, title: 'Thành phần còn thiếu / Missing components (required to ask for a supplement)' },
+  reason: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 2000,
+    pattern: '\\S',
+    title: 'Lý do / Reason (required to refuse or to return to the previous step)',
+  },
+  missing: {
+    type: 'array',
+    minItems: 1,
+    maxItems: 50,
+    uniqueItems: true,
+    items: { type: 'string', minLength: 1, maxLength: 200 },
+    title: 'Thành phần còn thiếu / Missing components (required to ask for a supplement)',
+  },
 } as const
 
 /** Reception at the one-stop counter: accept (receipt and appointment date follow), ask for a supplement, or refuse. */
@@ -83,7 +96,12 @@ function formOf(elementId: string, declared?: readonly string[] | null) {
   const key = elementId === 'Task_Receive' || elementId === 'Task_Return' ? elementId : decisions.join(',')
   let form = forms.get(key)
   if (!form) {
-    const schema = elementId === 'Task_Receive' ? receptionForm : elementId === 'Task_Return' ? returnForm : processingForm(decisions)
+    const schema =
+      elementId === 'Task_Receive'
+        ? receptionForm
+        : elementId === 'Task_Return'
+          ? returnForm
+          : processingForm(decisions)
     form = { schema, validate: ajv.compile(schema) }
     forms.set(key, form)
   }
@@ -105,6 +123,12 @@ export function validateDecision(elementId: string, body: unknown, declared?: re
   if (validate(body)) return body as DecisionBody
   const errors = (validate.errors ?? [])
     .filter((e: ErrorObject) => e.keyword !== 'if')
-    .map((e: ErrorObject) => ({ field: `body${e.instancePath}`.replace(/\//g, '.') + (e.keyword === 'required' ? `.${(e.params as { missingProperty: string }).missingProperty}` : ''), keyword: e.keyword, message: e.message }))
+    .map((e: ErrorObject) => ({
+      field:
+        `body${e.instancePath}`.replace(/\//g, '.') +
+        (e.keyword === 'required' ? `.${(e.params as { missingProperty: string }).missingProperty}` : ''),
+      keyword: e.keyword,
+      message: e.message,
+    }))
   throw new AppError('MC_ERR_VALIDATION', `The decision does not fit the form of ${elementId}`, { errors })
 }

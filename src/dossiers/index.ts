@@ -9,7 +9,15 @@ import { ReadModelProjector } from './projector.js'
 import { EngineCommandRelay } from './relay.js'
 
 export { DossierService } from './commands.js'
-export type { AttachmentInput, ApplicantInput, SubmitInput, CounterIntakeInput, DecisionInput, CommandResult, DossierServiceDeps } from './commands.js'
+export type {
+  AttachmentInput,
+  ApplicantInput,
+  SubmitInput,
+  CounterIntakeInput,
+  DecisionInput,
+  CommandResult,
+  DossierServiceDeps,
+} from './commands.js'
 export { DossierQueries } from './queries.js'
 export type { DossierDetail, DossierSummary, WorklistFilter, WorklistItem, StepControlRow } from './queries.js'
 export { EngineCommandRelay } from './relay.js'
@@ -47,12 +55,33 @@ export function startDossierRuntime(knex: Knex, engine: Engine, opts: DossierRun
   const log = opts.log
   const projector = new ReadModelProjector(knex, engine, { ...(log ? { log } : {}) })
   projector.start()
-  const workers = startWorkers(engine, { knex, ...(opts.clock ? { clock: opts.clock } : {}), ...(log ? { log } : {}), ...(opts.workerPollMs ? { pollIntervalMs: opts.workerPollMs } : {}), ...(opts.portalUrl ? { portalUrl: opts.portalUrl } : {}), ...opts.workerDeps })
-  const relay = new EngineCommandRelay(knex, engine, { ...(log ? { log } : {}), ...(opts.relayIntervalMs ? { intervalMs: opts.relayIntervalMs } : {}) })
+  const workers = startWorkers(engine, {
+    knex,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(log ? { log } : {}),
+    ...(opts.workerPollMs ? { pollIntervalMs: opts.workerPollMs } : {}),
+    ...(opts.portalUrl ? { portalUrl: opts.portalUrl } : {}),
+    ...opts.workerDeps,
+  })
+  const relay = new EngineCommandRelay(knex, engine, {
+    ...(log ? { log } : {}),
+    ...(opts.relayIntervalMs ? { intervalMs: opts.relayIntervalMs } : {}),
+  })
   relay.start()
-  const sweep = new OverdueSweep(knex, { ...(opts.clock ? { clock: opts.clock } : {}), ...(log ? { log } : {}), ...(opts.sweepIntervalMs ? { intervalMs: opts.sweepIntervalMs } : {}) })
+  const sweep = new OverdueSweep(knex, {
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(log ? { log } : {}),
+    ...(opts.sweepIntervalMs ? { intervalMs: opts.sweepIntervalMs } : {}),
+  })
   sweep.start()
-  const service = new DossierService({ knex, engine, relay, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.afterCommit ? { afterCommit: opts.afterCommit } : {}), ...(opts.portalUrl ? { portalUrl: opts.portalUrl } : {}) })
+  const service = new DossierService({
+    knex,
+    engine,
+    relay,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.afterCommit ? { afterCommit: opts.afterCommit } : {}),
+    ...(opts.portalUrl ? { portalUrl: opts.portalUrl } : {}),
+  })
   return {
     service,
     queries: new DossierQueries(knex, engine),

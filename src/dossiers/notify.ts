@@ -14,11 +14,25 @@ export interface DossierMailBase {
 }
 
 /** Enqueues `build(base)` for the applicant in the caller's transaction; `event` names the change (`stopped`, `payment:3`). */
-export async function mailApplicant(trx: Knex.Transaction, dossier: DossierRow, event: string, build: (base: DossierMailBase) => EmailTemplate): Promise<void> {
+export async function mailApplicant(
+  trx: Knex.Transaction,
+  dossier: DossierRow,
+  event: string,
+  build: (base: DossierMailBase) => EmailTemplate,
+): Promise<void> {
   if (!dossier.applicant_email) return
   const unit = (await trx('units').where({ id: dossier.agency_unit_id }).first('name')) as { name: string } | undefined
-  const base = { applicantName: dossier.applicant_name, dossierCode: dossier.code ?? dossier.id, procedureName: dossier.procedure_name, agencyName: unit?.name ?? '' }
-  await enqueueEmail(trx, { eventId: `dossier:${dossier.id}:${event}`, to: dossier.applicant_email, template: build(base) })
+  const base = {
+    applicantName: dossier.applicant_name,
+    dossierCode: dossier.code ?? dossier.id,
+    procedureName: dossier.procedure_name,
+    agencyName: unit?.name ?? '',
+  }
+  await enqueueEmail(trx, {
+    eventId: `dossier:${dossier.id}:${event}`,
+    to: dossier.applicant_email,
+    template: build(base),
+  })
 }
 
 /** Where the applicant pays online: their dossiers in the portal (the payment starts from the dossier). */

@@ -42,7 +42,11 @@ export class SandboxPaymentProvider implements PaymentProvider {
   constructor(private readonly secret: string) {}
 
   async createPayment(input: CreatePaymentInput): Promise<{ redirectUrl: string; providerReference: string }> {
-    const query = new URLSearchParams({ reference: input.reference, amountVnd: String(input.amountVnd), returnUrl: input.returnUrl })
+    const query = new URLSearchParams({
+      reference: input.reference,
+      amountVnd: String(input.amountVnd),
+      returnUrl: input.returnUrl,
+    })
     return { redirectUrl: `/api/payments/sandbox/checkout?${query}`, providerReference: input.reference }
   }
 
@@ -72,7 +76,6 @@ export interface PaymentView {
   reused?: boolean
 }
 
-
 export class PaymentService {
   private readonly relay: EngineCommandRelay
 
@@ -86,13 +89,25 @@ export class PaymentService {
   }
 
   /** The applicant starts paying the fee of a dossier waiting for payment (status 6). */
-  async start(principal: Principal | undefined, dossierId: string, providerName: string, returnUrl: string): Promise<PaymentView> {
+  async start(
+    principal: Principal | undefined,
+    dossierId: string,
+    providerName: string,
+    returnUrl: string,
+  ): Promise<PaymentView> {
     const caller = await requireAccess(this.knex, { principal, permission: 'dossier.readOwn' })
     const provider = this.providers.get(providerName)
     if (!provider) throw new AppError('MC_ERR_VALIDATION', `No payment provider ${providerName}`)
     const dossier = await dossierRepository(this.knex).byId(dossierId)
     if (!dossier || dossier.applicant_id !== caller.userId) {
-      if (dossier) await this.knex('audit_events').insert({ actor_id: caller.userId, action: 'access.denied', subject_type: 'dossier', subject_id: dossier.id, data: JSON.stringify({ pay: true }) })
+      if (dossier)
+        await this.knex('audit_events').insert({
+          actor_id: caller.userId,
+          action: 'access.denied',
+          subject_type: 'dossier',
+          subject_id: dossier.id,
+          data: JSON.stringify({ pay: true }),
+        })
       throw new AppError('MC_ERR_DOSSIER_NOT_FOUND')
     }
     if (dossier.status !== 6) throw new AppError('MC_ERR_PAYMENT_NOT_DUE')
@@ -102,18 +117,48 @@ export class PaymentService {
     // dossier row is locked so two starts at once cannot both create one.
     const { row, reused } = await this.knex.transaction(async (trx) => {
       await dossierRepository(trx).lock(dossier.id)
-      const open = (await trx('payments').where({ dossier_id: dossier.id, provider: provider.name, status: 'pending', amount_vnd: amountVnd }).orderBy('created_at', 'desc').first('id', 'reference')) as
-        | { id: string; reference: string }
-        | undefined
+      const open = (await trx('payments')
+        .where({ dossier_id: dossier.id, provider: provider.name, status: 'pending', amount_vnd: amountVnd })
+        .orderBy('created_at', 'desc')
+        .first('id', 'reference')) as { id: string; reference: string } | undefined
       if (open) return { row: open, reused: true }
       const reference = `MC${Date.now().toString(36).toUpperCase()}${randomBytes(4).toString('hex').toUpperCase()}`
-      const [created] = (await trx('payments').insert({ dossier_id: dossier.id, provider: provider.name, reference, amount_vnd: amountVnd, status: 'pending' }).returning(['id', 'reference'])) as Array<{ id: string; reference: string }>
-      await trx('audit_events').insert({ actor_id: caller.userId, action: 'payment.start', subject_type: 'dossier', subject_id: dossier.id, data: JSON.stringify({ reference, provider: provider.name, amountVnd }) })
+      const [created] = (await trx('payments')
+        .insert({
+          dossier_id: dossier.id,
+          provider: provider.name,
+          reference,
+          amount_vnd: amountVnd,
+          status: 'pending',
+        })
+        .returning(['id', 'reference'])) as Array<{ id: string; reference: string }>
+      await trx('audit_events').insert({
+        actor_id: caller.userId,
+        action: 'payment.start',
+        subject_type: 'dossier',
+        subject_id: dossier.id,
+        data: JSON.stringify({ reference, provider: provider.name, amountVnd }),
+      })
       return { row: created!, reused: false }
     })
     // Asked again for a reused payment: a gateway answers the same reference with the same payment.
-    const { redirectUrl } = await provider.createPayment({ reference: row.reference, amountVnd, description: `Phí hồ sơ ${dossier.code ?? dossier.id}`, returnUrl })
-    return { paymentId: row.id, reference: row.reference, provider: provider.name, providerLabel: provider.label, sandbox: provider.sandbox, amountVnd, status: 'pending', redirectUrl, ...(reused ? { reused } : {}) }
+    const { redirectUrl } = await provider.createPayment({
+      reference: row.reference,
+      amountVnd,
+      description: `Phí hồ sơ ${dossier.code ?? dossier.id}`,
+      returnUrl,
+    })
+    return {
+      paymentId: row.id,
+      reference: row.reference,
+      provider: provider.name,
+      providerLabel: provider.label,
+      sandbox: provider.sandbox,
+      amountVnd,
+      status: 'pending',
+      redirectUrl,
+      ...(reused ? { reused } : {}),
+    }
   }
 
   /**
@@ -126,27 +171,54 @@ export class PaymentService {
     const verified = provider.verifyCallback(callback)
     const commandIds: string[] = []
     const payment = await this.knex.transaction(async (trx) => {
-      const p = (await trx('payments').where({ reference: verified.reference, provider: provider.name }).forUpdate().first()) as
-        | { id: string; dossier_id: string; reference: string; amount_vnd: string | number; status: 'pending' | 'paid' | 'failed' }
+      const p = (await trx('payments')
+        .where({ reference: verified.reference, provider: provider.name })
+        .forUpdate()
+        .first()) as
+        | {
+            id: string
+            dossier_id: string
+            reference: string
+            amount_vnd: string | number
+            status: 'pending' | 'paid' | 'failed'
+          }
         | undefined
       if (!p) throw new AppError('MC_ERR_NOT_FOUND', 'No such payment')
       if (p.status !== 'pending') return p
       const now = this.clock()
-      await trx('payments').where({ id: p.id }).update({ status: verified.status, paid_at: verified.status === 'paid' ? now : null })
+      await trx('payments')
+        .where({ id: p.id })
+        .update({ status: verified.status, paid_at: verified.status === 'paid' ? now : null })
       const repo = dossierRepository(trx)
       const dossier = await repo.lock(p.dossier_id)
-      await repo.audit(null, verified.status === 'paid' ? 'payment.paid' : 'payment.failed', dossier.id, { reference: p.reference, provider: provider.name })
+      await repo.audit(null, verified.status === 'paid' ? 'payment.paid' : 'payment.failed', dossier.id, {
+        reference: p.reference,
+        provider: provider.name,
+      })
       if (verified.status === 'paid' && dossier.status === 6) {
         commandIds.push(...(await this.resumeAfterPayment(trx, dossier, now, p.reference)))
       }
       return { ...p, status: verified.status }
     })
     if (commandIds.length) await this.relay.runPending(commandIds).catch(() => undefined)
-    return { paymentId: payment.id, reference: payment.reference, provider: provider.name, providerLabel: provider.label, sandbox: provider.sandbox, amountVnd: Number(payment.amount_vnd), status: payment.status }
+    return {
+      paymentId: payment.id,
+      reference: payment.reference,
+      provider: provider.name,
+      providerLabel: provider.label,
+      sandbox: provider.sandbox,
+      amountVnd: Number(payment.amount_vnd),
+      status: payment.status,
+    }
   }
 
   /** As DossierService.resume, but the proof is the gateway's signature rather than an officer. */
-  private async resumeAfterPayment(trx: Knex.Transaction, dossier: DossierRow, now: Date, reference: string): Promise<string[]> {
+  private async resumeAfterPayment(
+    trx: Knex.Transaction,
+    dossier: DossierRow,
+    now: Date,
+    reference: string,
+  ): Promise<string[]> {
     const repo = dossierRepository(trx)
     const ids: string[] = []
     await resumeDossier(trx, dossier, now, async (command) => ids.push(await repo.engineCommand(dossier.id, command)))

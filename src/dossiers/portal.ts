@@ -37,8 +37,14 @@ export interface DraftView {
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 const view = (d: DraftRow): DraftView => ({
-  id: d.id, procedure: d.procedure_slug, agencyUnitId: d.agency_unit_id, formData: d.form_data, deliveryMethod: d.delivery_method,
-  attachments: d.attachments, submittedDossierId: d.submitted_dossier_id, updatedAt: d.updated_at,
+  id: d.id,
+  procedure: d.procedure_slug,
+  agencyUnitId: d.agency_unit_id,
+  formData: d.form_data,
+  deliveryMethod: d.delivery_method,
+  attachments: d.attachments,
+  submittedDossierId: d.submitted_dossier_id,
+  updatedAt: d.updated_at,
 })
 
 /** The upload limits a procedure's component declares (accepted types, size in MB). */
@@ -55,24 +61,46 @@ export class DossierPortal {
 
   // ------------------------------------------------------------------ drafts
 
-  async createDraft(principal: Principal | undefined, input: { procedure: string; agencyUnitId?: string; formData?: Record<string, unknown>; deliveryMethod?: DraftRow['delivery_method'] }): Promise<DraftView> {
+  async createDraft(
+    principal: Principal | undefined,
+    input: {
+      procedure: string
+      agencyUnitId?: string
+      formData?: Record<string, unknown>
+      deliveryMethod?: DraftRow['delivery_method']
+    },
+  ): Promise<DraftView> {
     const caller = await requireAccess(this.knex, { principal, permission: 'dossier.submit' })
     await this.publishedDefinition(input.procedure)
     if (input.agencyUnitId) await this.unitExists(input.agencyUnitId)
     const [row] = (await this.knex('dossier_drafts')
-      .insert({ owner_id: caller.userId, procedure_slug: input.procedure, agency_unit_id: input.agencyUnitId ?? null, form_data: JSON.stringify(input.formData ?? {}), delivery_method: input.deliveryMethod ?? null })
+      .insert({
+        owner_id: caller.userId,
+        procedure_slug: input.procedure,
+        agency_unit_id: input.agencyUnitId ?? null,
+        form_data: JSON.stringify(input.formData ?? {}),
+        delivery_method: input.deliveryMethod ?? null,
+      })
       .returning('*')) as DraftRow[]
     return view(row!)
   }
 
   /** Autosave: the given fields replace the stored ones (the form data as a whole, as the browser holds it). */
-  async updateDraft(principal: Principal | undefined, draftId: string, patch: { agencyUnitId?: string; formData?: Record<string, unknown>; deliveryMethod?: DraftRow['delivery_method'] }): Promise<DraftView> {
+  async updateDraft(
+    principal: Principal | undefined,
+    draftId: string,
+    patch: { agencyUnitId?: string; formData?: Record<string, unknown>; deliveryMethod?: DraftRow['delivery_method'] },
+  ): Promise<DraftView> {
     const draft = await this.ownDraft(principal, draftId)
     if (draft.submitted_dossier_id) throw new AppError('MC_ERR_DOSSIER_STATE', 'The draft has been submitted')
     if (patch.agencyUnitId) await this.unitExists(patch.agencyUnitId)
     if (patch.deliveryMethod) {
       const def = await this.publishedDefinition(draft.procedure_slug)
-      if (!def.resultDelivery.includes(patch.deliveryMethod)) throw new AppError('MC_ERR_VALIDATION', `deliveryMethod ${patch.deliveryMethod} is not offered for this procedure`)
+      if (!def.resultDelivery.includes(patch.deliveryMethod))
+        throw new AppError(
+          'MC_ERR_VALIDATION',
+          `deliveryMethod ${patch.deliveryMethod} is not offered for this procedure`,
+        )
     }
     const [row] = (await this.knex('dossier_drafts')
       .where({ id: draft.id })
@@ -91,7 +119,11 @@ export class DossierPortal {
   }
 
   /** The component a file is for, and its limits; the caller must own the draft. */
-  async draftComponent(principal: Principal | undefined, draftId: string, componentId: string): Promise<{ draft: DraftRow; component: DossierComponent }> {
+  async draftComponent(
+    principal: Principal | undefined,
+    draftId: string,
+    componentId: string,
+  ): Promise<{ draft: DraftRow; component: DossierComponent }> {
     const draft = await this.ownDraft(principal, draftId)
     if (draft.submitted_dossier_id) throw new AppError('MC_ERR_DOSSIER_STATE', 'The draft has been submitted')
     const def = await this.publishedDefinition(draft.procedure_slug)
@@ -99,9 +131,16 @@ export class DossierPortal {
   }
 
   /** The component of a submitted dossier (for a supplement upload); the caller must be its applicant or an officer of the unit. */
-  async dossierComponent(principal: Principal | undefined, dossierId: string, componentId: string): Promise<DossierComponent> {
+  async dossierComponent(
+    principal: Principal | undefined,
+    dossierId: string,
+    componentId: string,
+  ): Promise<DossierComponent> {
     await this.queries.get(principal, dossierId)
-    const row = (await this.knex('dossiers as d').join('procedure_versions as v', 'v.id', 'd.procedure_version_id').where('d.id', dossierId).first('v.definition')) as { definition: ProcedureDefinition }
+    const row = (await this.knex('dossiers as d')
+      .join('procedure_versions as v', 'v.id', 'd.procedure_version_id')
+      .where('d.id', dossierId)
+      .first('v.definition')) as { definition: ProcedureDefinition }
     return componentOf(row.definition, componentId)
   }
 
@@ -119,17 +158,29 @@ export class DossierPortal {
    * Reuse a document of one of my earlier dossiers, by that dossier's code: no re-upload. Someone else's
    * dossier answers exactly like a code that does not exist (and the attempt is audited).
    */
-  async reuseInDraft(principal: Principal | undefined, draftId: string, componentId: string, dossierCode: string): Promise<DraftView> {
+  async reuseInDraft(
+    principal: Principal | undefined,
+    draftId: string,
+    componentId: string,
+    dossierCode: string,
+  ): Promise<DraftView> {
     const { draft, component } = await this.draftComponent(principal, draftId, componentId)
     if (!component.reusable) throw new AppError('MC_ERR_ATTACHMENT_INVALID', `${componentId} cannot be reused`)
     const earlier = (await this.knex('dossier_attachments as a')
       .join('dossiers as d', 'd.id', 'a.dossier_id')
       .where('d.code', dossierCode.trim().toUpperCase())
       .andWhere('a.component_id', componentId)
-      .first('a.file_id', 'd.applicant_id', 'd.id')) as { file_id: string; applicant_id: string | null; id: string } | undefined
+      .first('a.file_id', 'd.applicant_id', 'd.id')) as
+      { file_id: string; applicant_id: string | null; id: string } | undefined
     if (!earlier || earlier.applicant_id !== draft.owner_id) {
       if (earlier) {
-        await this.knex('audit_events').insert({ actor_id: draft.owner_id, action: 'access.denied', subject_type: 'dossier', subject_id: earlier.id, data: JSON.stringify({ reuse: componentId }) })
+        await this.knex('audit_events').insert({
+          actor_id: draft.owner_id,
+          action: 'access.denied',
+          subject_type: 'dossier',
+          subject_id: earlier.id,
+          data: JSON.stringify({ reuse: componentId }),
+        })
       }
       throw new AppError('MC_ERR_ATTACHMENT_INVALID', `No ${componentId} in your dossier ${dossierCode}`)
     }
@@ -143,16 +194,28 @@ export class DossierPortal {
   async submitDraft(principal: Principal | undefined, draftId: string, idempotencyKey: string): Promise<CommandResult> {
     const draft = await this.ownDraft(principal, draftId)
     if (draft.submitted_dossier_id) {
-      const d = (await this.knex('dossiers').where({ id: draft.submitted_dossier_id }).first('id', 'status', 'code')) as { id: string; status: CommandResult['status']; code: string | null }
+      const d = (await this.knex('dossiers')
+        .where({ id: draft.submitted_dossier_id })
+        .first('id', 'status', 'code')) as { id: string; status: CommandResult['status']; code: string | null }
       return { dossierId: d.id, status: d.status, code: d.code }
     }
     await this.requireVerifiedEmail(draft.owner_id)
     if (!draft.agency_unit_id) throw new AppError('MC_ERR_AGENCY_INVALID', 'Choose the receiving agency')
-    if (!draft.delivery_method) throw new AppError('MC_ERR_VALIDATION', 'Choose how the result is returned (deliveryMethod)')
+    if (!draft.delivery_method)
+      throw new AppError('MC_ERR_VALIDATION', 'Choose how the result is returned (deliveryMethod)')
     const def = await this.publishedDefinition(draft.procedure_slug)
     // Conditional components and originals shown at the counter are the officer's to check at reception.
-    const missing = def.components.filter((c) => c.required && !c.condition && c.form !== 'present-original' && !draft.attachments.some((a) => a.componentId === c.id))
-    if (missing.length) throw new AppError('MC_ERR_DOSSIER_INCOMPLETE', missing.map((c) => c.id).join(', '), { missing: missing.map((c) => ({ componentId: c.id, name: c.name })) })
+    const missing = def.components.filter(
+      (c) =>
+        c.required &&
+        !c.condition &&
+        c.form !== 'present-original' &&
+        !draft.attachments.some((a) => a.componentId === c.id),
+    )
+    if (missing.length)
+      throw new AppError('MC_ERR_DOSSIER_INCOMPLETE', missing.map((c) => c.id).join(', '), {
+        missing: missing.map((c) => ({ componentId: c.id, name: c.name })),
+      })
     // The first key to reach the draft is the draft's for good: two submissions racing with different keys (two tabs)
     // then ask the service with the same key, and it creates one dossier.
     const [claimed] = (await this.knex('dossier_drafts')
@@ -160,49 +223,83 @@ export class DossierPortal {
       .update({ submission_key: this.knex.raw('coalesce(submission_key, ?)', [idempotencyKey]) })
       .returning('submission_key')) as Array<{ submission_key: string }>
     const result = await this.service.submit(principal, {
-      procedure: draft.procedure_slug, agencyUnitId: draft.agency_unit_id, formData: draft.form_data, deliveryMethod: draft.delivery_method,
-      attachments: draft.attachments, idempotencyKey: claimed!.submission_key,
+      procedure: draft.procedure_slug,
+      agencyUnitId: draft.agency_unit_id,
+      formData: draft.form_data,
+      deliveryMethod: draft.delivery_method,
+      attachments: draft.attachments,
+      idempotencyKey: claimed!.submission_key,
     })
-    await this.knex('dossier_drafts').where({ id: draft.id }).update({ submitted_dossier_id: result.dossierId, updated_at: this.knex.fn.now() })
+    await this.knex('dossier_drafts')
+      .where({ id: draft.id })
+      .update({ submitted_dossier_id: result.dossierId, updated_at: this.knex.fn.now() })
     return result
   }
 
   /** Unverified accounts may log in and prepare drafts, but not submit. */
   async requireVerifiedEmail(userId: string): Promise<void> {
-    const user = (await this.knex('users').where({ id: userId }).first('email_verified_at')) as { email_verified_at: Date | null } | undefined
+    const user = (await this.knex('users').where({ id: userId }).first('email_verified_at')) as
+      { email_verified_at: Date | null } | undefined
     if (!user?.email_verified_at) throw new AppError('MC_ERR_EMAIL_NOT_VERIFIED')
   }
 
   // ------------------------------------------------------------------ downloads and ratings
 
   /** The file of one of the dossier's attachments, when the caller may read the dossier (owner or officer of the unit). */
-  async attachmentFile(principal: Principal | undefined, dossierId: string, fileId: string): Promise<{ id: string; mime: string; original_name: string; storage_key: string; size: string | number }> {
+  async attachmentFile(
+    principal: Principal | undefined,
+    dossierId: string,
+    fileId: string,
+  ): Promise<{ id: string; mime: string; original_name: string; storage_key: string; size: string | number }> {
     await this.queries.get(principal, dossierId)
     const file = uuidPattern.test(fileId)
-      ? ((await this.knex('dossier_attachments as a').join('files as f', 'f.id', 'a.file_id').where({ 'a.dossier_id': dossierId, 'a.file_id': fileId }).first('f.id', 'f.mime', 'f.original_name', 'f.storage_key', 'f.size')) as
-          | { id: string; mime: string; original_name: string; storage_key: string; size: string | number }
-          | undefined)
+      ? ((await this.knex('dossier_attachments as a')
+          .join('files as f', 'f.id', 'a.file_id')
+          .where({ 'a.dossier_id': dossierId, 'a.file_id': fileId })
+          .first('f.id', 'f.mime', 'f.original_name', 'f.storage_key', 'f.size')) as
+          { id: string; mime: string; original_name: string; storage_key: string; size: string | number } | undefined)
       : undefined
     if (!file) throw new AppError('MC_ERR_NOT_FOUND', 'No such attachment in this dossier')
     return file
   }
 
   /** The applicant rates the service (1–5) once the result has been returned; once per dossier. */
-  async rate(principal: Principal | undefined, dossierId: string, input: { score: number; comment?: string }): Promise<{ dossierId: string; score: number; comment: string | null; createdAt: Date }> {
+  async rate(
+    principal: Principal | undefined,
+    dossierId: string,
+    input: { score: number; comment?: string },
+  ): Promise<{ dossierId: string; score: number; comment: string | null; createdAt: Date }> {
     const caller = await requireAccess(this.knex, { principal, permission: 'dossier.readOwn' })
-    const d = uuidPattern.test(dossierId) ? ((await this.knex('dossiers').where({ id: dossierId }).first('id', 'applicant_id', 'status')) as { id: string; applicant_id: string | null; status: number } | undefined) : undefined
+    const d = uuidPattern.test(dossierId)
+      ? ((await this.knex('dossiers').where({ id: dossierId }).first('id', 'applicant_id', 'status')) as
+          { id: string; applicant_id: string | null; status: number } | undefined)
+      : undefined
     if (!d || d.applicant_id !== caller.userId) {
-      if (d) await this.knex('audit_events').insert({ actor_id: caller.userId, action: 'access.denied', subject_type: 'dossier', subject_id: d.id, data: JSON.stringify({ rate: true }) })
+      if (d)
+        await this.knex('audit_events').insert({
+          actor_id: caller.userId,
+          action: 'access.denied',
+          subject_type: 'dossier',
+          subject_id: d.id,
+          data: JSON.stringify({ rate: true }),
+        })
       throw new AppError('MC_ERR_DOSSIER_NOT_FOUND')
     }
-    if (d.status !== 10) throw new AppError('MC_ERR_DOSSIER_STATE', 'A dossier can be rated once its result has been returned')
+    if (d.status !== 10)
+      throw new AppError('MC_ERR_DOSSIER_STATE', 'A dossier can be rated once its result has been returned')
     const [row] = (await this.knex('dossier_ratings')
       .insert({ dossier_id: d.id, user_id: caller.userId, score: input.score, comment: input.comment ?? null })
       .onConflict('dossier_id')
       .ignore()
       .returning('*')) as Array<{ dossier_id: string; score: number; comment: string | null; created_at: Date }>
     if (!row) throw new AppError('MC_ERR_ALREADY_RATED')
-    await this.knex('audit_events').insert({ actor_id: caller.userId, action: 'dossier.rate', subject_type: 'dossier', subject_id: d.id, data: JSON.stringify({ score: input.score }) })
+    await this.knex('audit_events').insert({
+      actor_id: caller.userId,
+      action: 'dossier.rate',
+      subject_type: 'dossier',
+      subject_id: d.id,
+      data: JSON.stringify({ score: input.score }),
+    })
     return { dossierId: row.dossier_id, score: row.score, comment: row.comment, createdAt: row.created_at }
   }
 
@@ -210,9 +307,18 @@ export class DossierPortal {
 
   private async ownDraft(principal: Principal | undefined, draftId: string): Promise<DraftRow> {
     const caller = await requireAccess(this.knex, { principal, permission: 'dossier.submit' })
-    const draft = uuidPattern.test(draftId) ? ((await this.knex('dossier_drafts').where({ id: draftId }).first()) as DraftRow | undefined) : undefined
+    const draft = uuidPattern.test(draftId)
+      ? ((await this.knex('dossier_drafts').where({ id: draftId }).first()) as DraftRow | undefined)
+      : undefined
     if (!draft || draft.owner_id !== caller.userId) {
-      if (draft) await this.knex('audit_events').insert({ actor_id: caller.userId, action: 'access.denied', subject_type: 'draft', subject_id: draft.id, data: '{}' })
+      if (draft)
+        await this.knex('audit_events').insert({
+          actor_id: caller.userId,
+          action: 'access.denied',
+          subject_type: 'draft',
+          subject_id: draft.id,
+          data: '{}',
+        })
       throw new AppError('MC_ERR_DRAFT_NOT_FOUND')
     }
     return draft
@@ -221,13 +327,16 @@ export class DossierPortal {
   private async publishedDefinition(slug: string): Promise<ProcedureDefinition> {
     const catalogue = catalogueRepository(this.knex)
     const procedure = await catalogue.procedureBySlug(slug)
-    const version = procedure?.published_version ? await catalogue.version(procedure.id, procedure.published_version) : undefined
+    const version = procedure?.published_version
+      ? await catalogue.version(procedure.id, procedure.published_version)
+      : undefined
     if (!version) throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', slug)
     return version.definition
   }
 
   private async unitExists(unitId: string): Promise<void> {
-    if (!(await this.knex('units').where({ id: unitId }).first('id'))) throw new AppError('MC_ERR_AGENCY_INVALID', `No unit ${unitId}`)
+    if (!(await this.knex('units').where({ id: unitId }).first('id')))
+      throw new AppError('MC_ERR_AGENCY_INVALID', `No unit ${unitId}`)
   }
 }
 

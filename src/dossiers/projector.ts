@@ -129,7 +129,9 @@ export class ReadModelProjector {
         applied++
       }
       for (const id of this.gaps.keys()) if (id <= last) this.gaps.delete(id)
-      await this.knex('read_model_cursors').where({ name: this.name, locked_by: this.owner }).update({ last_event_id: last, updated_at: this.knex.fn.now() })
+      await this.knex('read_model_cursors')
+        .where({ name: this.name, locked_by: this.owner })
+        .update({ last_event_id: last, updated_at: this.knex.fn.now() })
       if (reread) continue
       if (last !== batch.at(-1)!.id) return applied // an event failed: retry on the next run
     }
@@ -141,7 +143,8 @@ export class ReadModelProjector {
     let expected = cursor + 1
     for (const { id } of batch) {
       // A long run of missing ids is one gap: record its first id (and a bounded number of the rest).
-      for (let missing = expected; missing < id && missing < expected + 1000; missing++) if (!this.gaps.has(missing)) fresh.push(missing)
+      for (let missing = expected; missing < id && missing < expected + 1000; missing++)
+        if (!this.gaps.has(missing)) fresh.push(missing)
       expected = id + 1
     }
     if (fresh.length === 0) return
@@ -162,7 +165,9 @@ export class ReadModelProjector {
     const grace = this.opts.gapGraceMs ?? 10_000
     const now = Date.now()
     if (seen.length === ids.length && seen.every((g) => now - g.at >= grace)) {
-      this.opts.log?.(`read model: engine event record ids ${from}..${to - 1} never appeared within ${grace} ms; taken as rolled back`)
+      this.opts.log?.(
+        `read model: engine event record ids ${from}..${to - 1} never appeared within ${grace} ms; taken as rolled back`,
+      )
       return 'gone'
     }
     const since = seen.map((g) => g.dbAt).sort()[0]
@@ -189,7 +194,12 @@ export class ReadModelProjector {
         // operator sees it and can replay the record (readEvents(id - 1, 1)).
         this.opts.log?.(`read model: engine event record ${record.id} skipped after ${attempts} failed attempts`, err)
         await this.knex('audit_events')
-          .insert({ action: 'readModel.eventSkipped', subject_type: 'engine_event', subject_id: String(record.id), data: { projector: this.name, error: String((err as Error)?.message ?? err).slice(0, 500) } })
+          .insert({
+            action: 'readModel.eventSkipped',
+            subject_type: 'engine_event',
+            subject_id: String(record.id),
+            data: { projector: this.name, error: String((err as Error)?.message ?? err).slice(0, 500) },
+          })
           .catch(() => undefined)
         this.failures.delete(record.id)
         return true
@@ -218,7 +228,10 @@ export class ReadModelProjector {
     this.unsubscribe?.()
     await this.running
     if (this.durable) {
-      await this.knex('read_model_cursors').where({ name: this.name, locked_by: this.owner }).update({ locked_by: null, locked_until: null }).catch(() => undefined)
+      await this.knex('read_model_cursors')
+        .where({ name: this.name, locked_by: this.owner })
+        .update({ locked_by: null, locked_until: null })
+        .catch(() => undefined)
     }
   }
 }

@@ -13,9 +13,14 @@ async function dossierOf(knex: Knex, engine: Engine, processInstanceKey: string)
   if (typeof id !== 'string') return undefined
   const dossier = await repo.byId(id)
   if (dossier && !dossier.process_instance_key) {
-    await knex('dossiers').where({ id }).whereNull('process_instance_key').update({ process_instance_key: processInstanceKey })
+    await knex('dossiers')
+      .where({ id })
+      .whereNull('process_instance_key')
+      .update({ process_instance_key: processInstanceKey })
   }
-  return dossier && (!dossier.process_instance_key || dossier.process_instance_key === processInstanceKey) ? dossier : undefined
+  return dossier && (!dossier.process_instance_key || dossier.process_instance_key === processInstanceKey)
+    ? dossier
+    : undefined
 }
 
 /** Early, on time or late to the minute (step deadlines are instants, R11). */
@@ -35,43 +40,65 @@ export async function applyEngineEvent(knex: Knex, engine: Engine, event: Engine
     switch (event.type) {
       case 'userTask.created': {
         // The officer who completed the previous task hands the dossier over.
-        const previous = (await knex('tasks').where({ dossier_id: dossier.id }).whereNot({ user_task_key: ut.userTaskKey }).whereNotNull('completed_at').orderBy('completed_at', 'desc').first('outcome', 'assignee')) as { outcome: { by?: string } | null; assignee: string | null } | undefined
+        const previous = (await knex('tasks')
+          .where({ dossier_id: dossier.id })
+          .whereNot({ user_task_key: ut.userTaskKey })
+          .whereNotNull('completed_at')
+          .orderBy('completed_at', 'desc')
+          .first('outcome', 'assignee')) as { outcome: { by?: string } | null; assignee: string | null } | undefined
         // One transaction: the worklist and the dossier's current holder change together.
         await knex.transaction(async (trx) => {
-        const inserted = await trx('tasks')
-          .insert({
-            user_task_key: ut.userTaskKey,
-            dossier_id: dossier.id,
-            process_instance_key: event.processInstanceKey,
-            element_id: ut.elementId,
-            name: ut.name,
-            candidate_groups: ut.candidateGroups,
-            unit_path: dossier.unit_path,
-            assignee: ut.assignee ?? null,
-            due_at: ut.dueDate ?? null,
-            // The decisions the workflow routes after this step (decision-forms.ts).
-            decisions: ut.customHeaders['decisions'] ? ut.customHeaders['decisions'].split(',').map((d) => d.trim()).filter(Boolean) : null,
-            state: 'CREATED',
-            created_at: ut.creationDate,
-          })
-          .onConflict('user_task_key')
-          .ignore()
-          .returning('user_task_key')
-        if (inserted.length === 0) return
-        await trx.raw(
-          `INSERT INTO dossier_events (dossier_id, kind, at, step_id, step_name, user_task_key, giver, receiver_unit_path, receiver_role, step_due_at, data)
+          const inserted = await trx('tasks')
+            .insert({
+              user_task_key: ut.userTaskKey,
+              dossier_id: dossier.id,
+              process_instance_key: event.processInstanceKey,
+              element_id: ut.elementId,
+              name: ut.name,
+              candidate_groups: ut.candidateGroups,
+              unit_path: dossier.unit_path,
+              assignee: ut.assignee ?? null,
+              due_at: ut.dueDate ?? null,
+              // The decisions the workflow routes after this step (decision-forms.ts).
+              decisions: ut.customHeaders['decisions']
+                ? ut.customHeaders['decisions']
+                    .split(',')
+                    .map((d) => d.trim())
+                    .filter(Boolean)
+                : null,
+              state: 'CREATED',
+              created_at: ut.creationDate,
+            })
+            .onConflict('user_task_key')
+            .ignore()
+            .returning('user_task_key')
+          if (inserted.length === 0) return
+          await trx.raw(
+            `INSERT INTO dossier_events (dossier_id, kind, at, step_id, step_name, user_task_key, giver, receiver_unit_path, receiver_role, step_due_at, data)
            VALUES (?, 'step', ?, ?, ?, ?, ?, ?, ?, ?, '{}') ON CONFLICT (user_task_key) WHERE kind = 'step' DO NOTHING`,
-          [dossier.id, ut.creationDate, ut.elementId, ut.name, ut.userTaskKey, previous?.outcome?.by ?? previous?.assignee ?? null, dossier.unit_path, ut.candidateGroups[0] ?? null, ut.dueDate ?? null],
-        )
-        await trx('dossiers').where({ id: dossier.id }).update({
-          current_step: ut.elementId,
-          current_step_name: ut.name,
-          current_unit_role: ut.candidateGroups[0] ?? null,
-          current_assignee: ut.assignee ?? null,
-          holder_since: ut.creationDate,
-          ...(ut.dueDate ? { step_due_at: ut.dueDate } : {}),
-          updated_at: trx.fn.now(),
-        })
+            [
+              dossier.id,
+              ut.creationDate,
+              ut.elementId,
+              ut.name,
+              ut.userTaskKey,
+              previous?.outcome?.by ?? previous?.assignee ?? null,
+              dossier.unit_path,
+              ut.candidateGroups[0] ?? null,
+              ut.dueDate ?? null,
+            ],
+          )
+          await trx('dossiers')
+            .where({ id: dossier.id })
+            .update({
+              current_step: ut.elementId,
+              current_step_name: ut.name,
+              current_unit_role: ut.candidateGroups[0] ?? null,
+              current_assignee: ut.assignee ?? null,
+              holder_since: ut.creationDate,
+              ...(ut.dueDate ? { step_due_at: ut.dueDate } : {}),
+              updated_at: trx.fn.now(),
+            })
         })
         return
       }
@@ -84,26 +111,44 @@ export async function applyEngineEvent(knex: Knex, engine: Engine, event: Engine
       case 'userTask.canceled': {
         const at = ut.completionDate ?? event.at
         const state = event.type === 'userTask.completed' ? 'COMPLETED' : 'CANCELED'
-        await knex('tasks').where({ user_task_key: ut.userTaskKey, state: 'CREATED' }).update({ state, completed_at: at })
-        const task = (await knex('tasks').where({ user_task_key: ut.userTaskKey }).first('outcome', 'assignee', 'due_at')) as { outcome: { by?: string } | null; assignee: string | null; due_at: Date | null } | undefined
+        await knex('tasks')
+          .where({ user_task_key: ut.userTaskKey, state: 'CREATED' })
+          .update({ state, completed_at: at })
+        const task = (await knex('tasks')
+          .where({ user_task_key: ut.userTaskKey })
+          .first('outcome', 'assignee', 'due_at')) as
+          { outcome: { by?: string } | null; assignee: string | null; due_at: Date | null } | undefined
         await knex('dossier_events')
           .where({ user_task_key: ut.userTaskKey, kind: 'step' })
           .whereNull('finished_at')
-          .update({ finished_at: at, receiver_user: task?.outcome?.by ?? task?.assignee ?? null, step_result: state === 'COMPLETED' ? judge(at, task?.due_at ?? null) : null })
+          .update({
+            finished_at: at,
+            receiver_user: task?.outcome?.by ?? task?.assignee ?? null,
+            step_result: state === 'COMPLETED' ? judge(at, task?.due_at ?? null) : null,
+          })
         return
       }
     }
     return
   }
   if (event.type === 'instance.completed' || event.type === 'instance.terminated') {
-    await knex('dossiers')
-      .where({ process_instance_key: event.processInstanceKey })
-      .update({ current_step: null, current_step_name: null, current_unit_role: null, current_assignee: null, holder_since: null, updated_at: knex.fn.now() })
+    await knex('dossiers').where({ process_instance_key: event.processInstanceKey }).update({
+      current_step: null,
+      current_step_name: null,
+      current_unit_role: null,
+      current_assignee: null,
+      holder_since: null,
+      updated_at: knex.fn.now(),
+    })
   }
 }
 
 /** Subscribes the read model to the engine's events; returns the unsubscribe. */
-export function subscribeReadModel(knex: Knex, engine: Engine, log?: (message: string, err?: unknown) => void): () => void {
+export function subscribeReadModel(
+  knex: Knex,
+  engine: Engine,
+  log?: (message: string, err?: unknown) => void,
+): () => void {
   return engine.onEvent(async (event) => {
     try {
       await applyEngineEvent(knex, engine, event)
@@ -132,11 +177,18 @@ export class OverdueSweep {
   private timer?: NodeJS.Timeout
   constructor(
     private readonly knex: Knex,
-    private readonly opts: { intervalMs?: number; clock?: () => Date; log?: (message: string, err?: unknown) => void } = {},
+    private readonly opts: {
+      intervalMs?: number
+      clock?: () => Date
+      log?: (message: string, err?: unknown) => void
+    } = {},
   ) {}
   start(): void {
     if (this.timer) return
-    const tick = () => void sweepOverdue(this.knex, (this.opts.clock ?? (() => new Date()))()).catch((err) => this.opts.log?.('overdue sweep failed', err))
+    const tick = () =>
+      void sweepOverdue(this.knex, (this.opts.clock ?? (() => new Date()))()).catch((err) =>
+        this.opts.log?.('overdue sweep failed', err),
+      )
     tick()
     this.timer = setInterval(tick, this.opts.intervalMs ?? 60_000)
     this.timer.unref()

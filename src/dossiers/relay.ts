@@ -90,14 +90,20 @@ export class EngineCommandRelay {
   private async execute(row: CommandRow): Promise<boolean> {
     try {
       await this.call(row)
-      await this.knex('engine_commands').where({ id: row.id }).update({ status: 'done', done_at: this.knex.fn.now(), last_error: null })
+      await this.knex('engine_commands')
+        .where({ id: row.id })
+        .update({ status: 'done', done_at: this.knex.fn.now(), last_error: null })
       return true
     } catch (err) {
       const failed = row.attempts >= this.maxAttempts
       await this.knex('engine_commands')
         .where({ id: row.id })
         // Back off: the lease doubles as the earliest next attempt.
-        .update({ status: failed ? 'failed' : 'pending', last_error: String((err as Error)?.message ?? err).slice(0, 2000), locked_until: this.knex.raw(`now() + interval '1 second' * ?`, [Math.min(300, 2 ** row.attempts)]) })
+        .update({
+          status: failed ? 'failed' : 'pending',
+          last_error: String((err as Error)?.message ?? err).slice(0, 2000),
+          locked_until: this.knex.raw(`now() + interval '1 second' * ?`, [Math.min(300, 2 ** row.attempts)]),
+        })
       this.opts.log?.(`engine command ${row.id} (${row.kind}) failed`, err)
       return false
     }
@@ -110,13 +116,25 @@ export class EngineCommandRelay {
         // Guarded by the dossier's process_instance_key: an instance is created at most once per dossier.
         // (Should the process die between creating and storing the key, the first job of the new instance
         // adopts it; see workers/completeness-check.ts.)
-        const dossier = (await this.knex('dossiers').where({ id: row.dossier_id }).first('process_instance_key', 'status')) as { process_instance_key: string | null; status: number }
+        const dossier = (await this.knex('dossiers')
+          .where({ id: row.dossier_id })
+          .first('process_instance_key', 'status')) as { process_instance_key: string | null; status: number }
         if (dossier.process_instance_key || [3, 7, 8].includes(dossier.status)) return
-        const ref = await this.engine.createProcessInstance({ bpmnProcessId: cmd.payload.bpmnProcessId, ...(cmd.payload.version !== undefined ? { version: cmd.payload.version } : {}), variables: cmd.payload.variables })
-        const stored = await this.knex('dossiers').where({ id: row.dossier_id }).whereNull('process_instance_key').update({ process_instance_key: ref.processInstanceKey })
+        const ref = await this.engine.createProcessInstance({
+          bpmnProcessId: cmd.payload.bpmnProcessId,
+          ...(cmd.payload.version !== undefined ? { version: cmd.payload.version } : {}),
+          variables: cmd.payload.variables,
+        })
+        const stored = await this.knex('dossiers')
+          .where({ id: row.dossier_id })
+          .whereNull('process_instance_key')
+          .update({ process_instance_key: ref.processInstanceKey })
         if (stored === 0) {
-          const now = (await this.knex('dossiers').where({ id: row.dossier_id }).first('process_instance_key')) as { process_instance_key: string | null }
-          if (now.process_instance_key !== ref.processInstanceKey) await this.engine.cancelProcessInstance(ref.processInstanceKey).catch(() => undefined)
+          const now = (await this.knex('dossiers').where({ id: row.dossier_id }).first('process_instance_key')) as {
+            process_instance_key: string | null
+          }
+          if (now.process_instance_key !== ref.processInstanceKey)
+            await this.engine.cancelProcessInstance(ref.processInstanceKey).catch(() => undefined)
         }
         return
       }
@@ -131,7 +149,13 @@ export class EngineCommandRelay {
         await this.engine.publishMessage(cmd.payload)
         return
       case 'cancelInstance': {
-        const key = cmd.payload.processInstanceKey ?? ((await this.knex('dossiers').where({ id: row.dossier_id }).first('process_instance_key')) as { process_instance_key: string | null }).process_instance_key
+        const key =
+          cmd.payload.processInstanceKey ??
+          (
+            (await this.knex('dossiers').where({ id: row.dossier_id }).first('process_instance_key')) as {
+              process_instance_key: string | null
+            }
+          ).process_instance_key
         if (!key) return
         try {
           await this.engine.cancelProcessInstance(key)
@@ -142,7 +166,9 @@ export class EngineCommandRelay {
       }
       case 'assignTask':
         try {
-          await this.engine.assignUserTask(cmd.payload.userTaskKey, cmd.payload.assignee ?? undefined, { allowOverride: true })
+          await this.engine.assignUserTask(cmd.payload.userTaskKey, cmd.payload.assignee ?? undefined, {
+            allowOverride: true,
+          })
         } catch (err) {
           if (!alreadyDone(err)) throw err
         }

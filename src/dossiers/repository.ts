@@ -70,7 +70,16 @@ export interface DossierRow {
 export type EngineCommand =
   | { kind: 'createInstance'; payload: { bpmnProcessId: string; version?: number; variables: Record<string, unknown> } }
   | { kind: 'completeTask'; payload: { userTaskKey: string; variables: Record<string, unknown> } }
-  | { kind: 'publishMessage'; payload: { name: string; correlationKey: string; messageId: string; variables?: Record<string, unknown>; timeToLiveMs: number } }
+  | {
+      kind: 'publishMessage'
+      payload: {
+        name: string
+        correlationKey: string
+        messageId: string
+        variables?: Record<string, unknown>
+        timeToLiveMs: number
+      }
+    }
   | { kind: 'cancelInstance'; payload: { processInstanceKey?: string } }
   | { kind: 'assignTask'; payload: { userTaskKey: string; assignee: string | null } }
 
@@ -84,13 +93,16 @@ export function dossierRepository(db: Db) {
     byId: (id: string): Promise<DossierRow | undefined> =>
       /^[0-9a-f-]{36}$/i.test(id) ? selectDossier(db).where('dossiers.id', id).first() : Promise.resolve(undefined),
     byCode: (code: string): Promise<DossierRow | undefined> => selectDossier(db).where('dossiers.code', code).first(),
-    byProcessInstance: (key: string): Promise<DossierRow | undefined> => selectDossier(db).where('dossiers.process_instance_key', key).first(),
+    byProcessInstance: (key: string): Promise<DossierRow | undefined> =>
+      selectDossier(db).where('dossiers.process_instance_key', key).first(),
     byIdempotencyKey: (owner: string, key: string): Promise<DossierRow | undefined> =>
       selectDossier(db).where({ idempotency_owner: owner, idempotency_key: key }).first(),
 
     /** Locks the row for the rest of the transaction; 404 when there is none. */
     async lock(id: string): Promise<DossierRow> {
-      const row = /^[0-9a-f-]{36}$/i.test(id) ? ((await selectDossier(db).where('dossiers.id', id).forUpdate().first()) as DossierRow | undefined) : undefined
+      const row = /^[0-9a-f-]{36}$/i.test(id)
+        ? ((await selectDossier(db).where('dossiers.id', id).forUpdate().first()) as DossierRow | undefined)
+        : undefined
       if (!row) throw new AppError('MC_ERR_DOSSIER_NOT_FOUND')
       return row
     },
@@ -104,14 +116,18 @@ export function dossierRepository(db: Db) {
           ...rest,
           ...(deadline_events !== undefined ? { deadline_events: JSON.stringify(deadline_events) } : {}),
           ...(form_data !== undefined ? { form_data: JSON.stringify(form_data) } : {}),
-          ...(supplement_request !== undefined ? { supplement_request: supplement_request === null ? null : JSON.stringify(supplement_request) } : {}),
+          ...(supplement_request !== undefined
+            ? { supplement_request: supplement_request === null ? null : JSON.stringify(supplement_request) }
+            : {}),
           version: db.raw('version + 1'),
           updated_at: db.fn.now(),
         })
     },
 
     async definitionOf(dossier: Pick<DossierRow, 'procedure_version_id'>): Promise<ProcedureDefinition> {
-      const row = (await db('procedure_versions').where({ id: dossier.procedure_version_id }).first('definition')) as { definition: ProcedureDefinition }
+      const row = (await db('procedure_versions').where({ id: dossier.procedure_version_id }).first('definition')) as {
+        definition: ProcedureDefinition
+      }
       return row.definition
     },
 
@@ -119,13 +135,26 @@ export function dossierRepository(db: Db) {
       await db('dossier_events').insert({ dossier_id: dossierId, ...entry, data: JSON.stringify(entry['data'] ?? {}) })
     },
 
-    async audit(actorId: string | null | undefined, action: string, dossierId: string, data: Record<string, unknown> = {}): Promise<void> {
-      await db('audit_events').insert({ actor_id: actorId ?? null, action, subject_type: 'dossier', subject_id: dossierId, data: JSON.stringify(data) })
+    async audit(
+      actorId: string | null | undefined,
+      action: string,
+      dossierId: string,
+      data: Record<string, unknown> = {},
+    ): Promise<void> {
+      await db('audit_events').insert({
+        actor_id: actorId ?? null,
+        action,
+        subject_type: 'dossier',
+        subject_id: dossierId,
+        data: JSON.stringify(data),
+      })
     },
 
     /** Records an engine call to make after commit; returns its id for the relay. */
     async engineCommand(dossierId: string, command: EngineCommand): Promise<string> {
-      const [row] = await db('engine_commands').insert({ dossier_id: dossierId, kind: command.kind, payload: JSON.stringify(command.payload) }).returning('id')
+      const [row] = await db('engine_commands')
+        .insert({ dossier_id: dossierId, kind: command.kind, payload: JSON.stringify(command.payload) })
+        .returning('id')
       return String((row as { id: string | number }).id)
     },
   }

@@ -12,7 +12,11 @@ export interface EngineChoice {
 
 export async function createEngine(config: Config, db: Database, choice: EngineChoice = {}): Promise<Engine> {
   const lint = (embeddedSubset: boolean) => (resources: DeployResource[]) =>
-    validateBpmn(resources, { embeddedSubset, jobTypeSeverity: 'warning', ...(choice.knownJobTypes ? { knownJobTypes: choice.knownJobTypes } : {}) })
+    validateBpmn(resources, {
+      embeddedSubset,
+      jobTypeSeverity: 'warning',
+      ...(choice.knownJobTypes ? { knownJobTypes: choice.knownJobTypes } : {}),
+    })
   if (config.zeebeRestAddress) {
     const { createZeebeEngine } = await import('./zeebe/index.js')
     const o = config.zeebeOAuth
@@ -20,7 +24,15 @@ export async function createEngine(config: Config, db: Database, choice: EngineC
       {
         restAddress: config.zeebeRestAddress,
         ...(config.zeebeGrpcAddress ? { grpcAddress: config.zeebeGrpcAddress } : {}),
-        auth: o ? { strategy: 'OAUTH', clientId: o.clientId, clientSecret: o.clientSecret, oauthUrl: o.oauthUrl, ...(o.audience ? { audience: o.audience } : {}) } : { strategy: 'NONE' },
+        auth: o
+          ? {
+              strategy: 'OAUTH',
+              clientId: o.clientId,
+              clientSecret: o.clientSecret,
+              oauthUrl: o.oauthUrl,
+              ...(o.audience ? { audience: o.audience } : {}),
+            }
+          : { strategy: 'NONE' },
       },
       // Processes deployed to Zeebe are held to the embedded subset too, so they run on both engines.
       { validators: [lint(true)] },

@@ -107,7 +107,12 @@ export interface JobAcknowledgement {
 export interface JobActions {
   complete(variables?: Variables): Promise<JobAcknowledgement>
   /** retries = remaining retries; 0 raises an incident. */
-  fail(opts: { retries: number; retryBackOffMs?: number; errorMessage: string; variables?: Variables }): Promise<JobAcknowledgement>
+  fail(opts: {
+    retries: number
+    retryBackOffMs?: number
+    errorMessage: string
+    variables?: Variables
+  }): Promise<JobAcknowledgement>
   /** Throws a BPMN error, caught by an error boundary or error event sub-process; an incident if uncaught. */
   error(opts: { errorCode: string; errorMessage?: string; variables?: Variables }): Promise<JobAcknowledgement>
 }
@@ -185,10 +190,23 @@ export interface UserTaskFilter {
 }
 
 export type EngineEvent =
-  | { type: 'element.entered' | 'element.completed' | 'element.terminated'; at: Date; processInstanceKey: string; bpmnProcessId: string; elementId: string; elementInstanceKey: string; elementType: string }
+  | {
+      type: 'element.entered' | 'element.completed' | 'element.terminated'
+      at: Date
+      processInstanceKey: string
+      bpmnProcessId: string
+      elementId: string
+      elementInstanceKey: string
+      elementType: string
+    }
   | { type: 'instance.completed' | 'instance.terminated'; at: Date; processInstanceKey: string; bpmnProcessId: string }
   | { type: 'incident.created' | 'incident.resolved'; at: Date; processInstanceKey: string; incident: Incident }
-  | { type: 'userTask.created' | 'userTask.assigned' | 'userTask.completed' | 'userTask.canceled'; at: Date; processInstanceKey: string; userTask: UserTask }
+  | {
+      type: 'userTask.created' | 'userTask.assigned' | 'userTask.completed' | 'userTask.canceled'
+      at: Date
+      processInstanceKey: string
+      userTask: UserTask
+    }
 
 export type EngineEventListener = (event: EngineEvent) => void | Promise<void>
 
@@ -210,8 +228,14 @@ export interface Engine {
   /** Low-level activation, for tests and custom workers; jobs must then be answered with the methods below. */
   activateJobs(req: ActivateJobsRequest): Promise<ActivatedJob[]>
   completeJob(jobKey: string, variables?: Variables): Promise<void>
-  failJob(jobKey: string, opts: { retries: number; retryBackOffMs?: number; errorMessage: string; variables?: Variables }): Promise<void>
-  throwJobError(jobKey: string, opts: { errorCode: string; errorMessage?: string; variables?: Variables }): Promise<void>
+  failJob(
+    jobKey: string,
+    opts: { retries: number; retryBackOffMs?: number; errorMessage: string; variables?: Variables },
+  ): Promise<void>
+  throwJobError(
+    jobKey: string,
+    opts: { errorCode: string; errorMessage?: string; variables?: Variables },
+  ): Promise<void>
   updateJobRetries(jobKey: string, retries: number): Promise<void>
   resolveIncident(incidentKey: string): Promise<void>
 
@@ -231,7 +255,10 @@ export type EngineErrorCode = 'NOT_FOUND' | 'INVALID_STATE' | 'CONFLICT' | 'INVA
 
 /** A refused engine operation (unknown key, task already completed, already assigned …). */
 export class EngineError extends Error {
-  constructor(readonly code: EngineErrorCode, message: string) {
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+  ) {
     super(message)
     this.name = 'EngineError'
   }

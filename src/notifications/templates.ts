@@ -19,31 +19,107 @@ export interface OverdueDossier {
 export type EmailTemplate =
   | {
       name: 'dossier-received'
-      data: { applicantName: string; dossierCode: string; procedureName: string; agencyName: string; receivedAt: Date; appointmentDate: DateLike; lookupUrl?: string }
+      data: {
+        applicantName: string
+        dossierCode: string
+        procedureName: string
+        agencyName: string
+        receivedAt: Date
+        appointmentDate: DateLike
+        lookupUrl?: string
+      }
     }
   | {
       name: 'supplement-requested'
-      data: { applicantName: string; dossierCode: string; procedureName: string; missing: string[]; note?: string; lookupUrl?: string }
+      data: {
+        applicantName: string
+        dossierCode: string
+        procedureName: string
+        missing: string[]
+        note?: string
+        lookupUrl?: string
+      }
     }
-  | { name: 'dossier-refused'; data: { applicantName: string; dossierCode: string; procedureName: string; reason: string } }
+  | {
+      name: 'dossier-refused'
+      data: { applicantName: string; dossierCode: string; procedureName: string; reason: string }
+    }
   | {
       name: 'result-ready'
-      data: { applicantName: string; dossierCode: string; procedureName: string; returnMethod: 'online' | 'counter' | 'post'; place?: string; lookupUrl?: string }
+      data: {
+        applicantName: string
+        dossierCode: string
+        procedureName: string
+        returnMethod: 'online' | 'counter' | 'post'
+        place?: string
+        lookupUrl?: string
+      }
     }
   | {
       name: 'dossier-late'
-      data: { applicantName: string; dossierCode: string; procedureName: string; agencyName: string; originalDueDate: DateLike; newDueDate: DateLike; reason: string }
+      data: {
+        applicantName: string
+        dossierCode: string
+        procedureName: string
+        agencyName: string
+        originalDueDate: DateLike
+        newDueDate: DateLike
+        reason: string
+      }
     }
   | { name: 'overdue-officer'; data: { recipientName: string; dossiers: OverdueDossier[]; workspaceUrl?: string } }
-  | { name: 'overdue-supervisor'; data: { recipientName: string; unitName: string; dossiers: OverdueDossier[]; dashboardUrl?: string } }
+  | {
+      name: 'overdue-supervisor'
+      data: { recipientName: string; unitName: string; dossiers: OverdueDossier[]; dashboardUrl?: string }
+    }
   | { name: 'verify-email'; data: { recipientName: string; link: string; expiresAt: Date } }
   | {
       name: 'payment-requested'
-      data: { applicantName: string; dossierCode: string; procedureName: string; agencyName: string; amountVnd?: number; payBy?: DateLike; reason?: string; payUrl?: string }
+      data: {
+        applicantName: string
+        dossierCode: string
+        procedureName: string
+        agencyName: string
+        amountVnd?: number
+        payBy?: DateLike
+        reason?: string
+        payUrl?: string
+      }
     }
-  | { name: 'withdrawal-confirmed'; data: { applicantName: string; dossierCode: string; procedureName: string; agencyName: string; withdrawnAt: Date; reason?: string } }
-  | { name: 'dossier-stopped'; data: { applicantName: string; dossierCode: string; procedureName: string; agencyName: string; stoppedAt: Date; reason: string } }
-  | { name: 'step-returned'; data: { recipientName: string; dossierCode: string; procedureName: string; fromStep: string; toStep: string; reason: string; dueDate?: DateLike | null } }
+  | {
+      name: 'withdrawal-confirmed'
+      data: {
+        applicantName: string
+        dossierCode: string
+        procedureName: string
+        agencyName: string
+        withdrawnAt: Date
+        reason?: string
+      }
+    }
+  | {
+      name: 'dossier-stopped'
+      data: {
+        applicantName: string
+        dossierCode: string
+        procedureName: string
+        agencyName: string
+        stoppedAt: Date
+        reason: string
+      }
+    }
+  | {
+      name: 'step-returned'
+      data: {
+        recipientName: string
+        dossierCode: string
+        procedureName: string
+        fromStep: string
+        toStep: string
+        reason: string
+        dueDate?: DateLike | null
+      }
+    }
 
 export type EmailTemplateName = EmailTemplate['name']
 
@@ -75,7 +151,9 @@ function compose(t: EmailTemplate): { subject: string; blocks: Block[] } {
         subject: `Hồ sơ ${d.dossierCode} đã được tiếp nhận — hẹn trả kết quả ngày ${formatDate(d.appointmentDate)}`,
         blocks: [
           { p: `Kính gửi ${d.applicantName},` },
-          { p: `${d.agencyName} đã tiếp nhận hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) lúc ${formatDateTime(d.receivedAt)}.` },
+          {
+            p: `${d.agencyName} đã tiếp nhận hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) lúc ${formatDateTime(d.receivedAt)}.`,
+          },
           { p: `Ngày hẹn trả kết quả: ${formatDate(d.appointmentDate)}.` },
           ...lookup(d.lookupUrl),
           signature,
@@ -150,7 +228,9 @@ function compose(t: EmailTemplate): { subject: string; blocks: Block[] } {
           { p: 'Mong Ông/Bà thông cảm.' },
           signature,
           { english: true },
-          { p: `We apologise: dossier ${d.dossierCode} is late. The new date for the result is ${formatDate(d.newDueDate)}.` },
+          {
+            p: `We apologise: dossier ${d.dossierCode} is late. The new date for the result is ${formatDate(d.newDueDate)}.`,
+          },
         ],
       }
     }
@@ -190,8 +270,16 @@ function compose(t: EmailTemplate): { subject: string; blocks: Block[] } {
         subject: `Hồ sơ ${d.dossierCode}: đề nghị thực hiện nghĩa vụ tài chính${d.amountVnd !== undefined ? ` (${formatVnd(d.amountVnd)})` : ''}`,
         blocks: [
           { p: `Kính gửi ${d.applicantName},` },
-          { p: `Để ${d.agencyName} tiếp tục giải quyết hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}), đề nghị Ông/Bà thực hiện nghĩa vụ tài chính.` },
-          { p: [`Số tiền: ${amount}.`, ...(d.reason ? [`Nội dung: ${d.reason}`] : []), ...(d.payBy ? [`Hạn nộp: ${formatDate(d.payBy)}.`] : [])].join('\n') },
+          {
+            p: `Để ${d.agencyName} tiếp tục giải quyết hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}), đề nghị Ông/Bà thực hiện nghĩa vụ tài chính.`,
+          },
+          {
+            p: [
+              `Số tiền: ${amount}.`,
+              ...(d.reason ? [`Nội dung: ${d.reason}`] : []),
+              ...(d.payBy ? [`Hạn nộp: ${formatDate(d.payBy)}.`] : []),
+            ].join('\n'),
+          },
           {
             p:
               'Cách nộp: trực tuyến trên cổng dịch vụ công (mục "Thanh toán" của hồ sơ), hoặc trực tiếp tại Bộ phận Một cửa. ' +
@@ -214,12 +302,16 @@ function compose(t: EmailTemplate): { subject: string; blocks: Block[] } {
         subject: `Xác nhận rút hồ sơ ${d.dossierCode}`,
         blocks: [
           { p: `Kính gửi ${d.applicantName},` },
-          { p: `${d.agencyName} xác nhận Ông/Bà đã rút hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) lúc ${formatDateTime(d.withdrawnAt)}. Hồ sơ không tiếp tục được giải quyết.` },
+          {
+            p: `${d.agencyName} xác nhận Ông/Bà đã rút hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) lúc ${formatDateTime(d.withdrawnAt)}. Hồ sơ không tiếp tục được giải quyết.`,
+          },
           ...(d.reason ? [{ p: `Lý do: ${d.reason}` }] : []),
           { p: 'Nếu Ông/Bà không yêu cầu rút hồ sơ, xin liên hệ ngay Bộ phận Một cửa.' },
           signature,
           { english: true },
-          { p: `Your dossier ${d.dossierCode} was withdrawn at your request and will not be processed further. If you did not ask for this, contact the one-stop counter at once.` },
+          {
+            p: `Your dossier ${d.dossierCode} was withdrawn at your request and will not be processed further. If you did not ask for this, contact the one-stop counter at once.`,
+          },
         ],
       }
     }
@@ -229,7 +321,9 @@ function compose(t: EmailTemplate): { subject: string; blocks: Block[] } {
         subject: `Hồ sơ ${d.dossierCode} bị dừng xử lý`,
         blocks: [
           { p: `Kính gửi ${d.applicantName},` },
-          { p: `${d.agencyName} thông báo dừng xử lý hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) từ ${formatDateTime(d.stoppedAt)}.` },
+          {
+            p: `${d.agencyName} thông báo dừng xử lý hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) từ ${formatDateTime(d.stoppedAt)}.`,
+          },
           { p: `Lý do: ${d.reason}` },
           signature,
           { english: true },
@@ -243,11 +337,15 @@ function compose(t: EmailTemplate): { subject: string; blocks: Block[] } {
         subject: `Hồ sơ ${d.dossierCode} được trả lại bước "${d.toStep}"`,
         blocks: [
           { p: `Kính gửi ${d.recipientName},` },
-          { p: `Hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) được bước "${d.fromStep}" trả lại để xử lý lại ở bước "${d.toStep}".` },
+          {
+            p: `Hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) được bước "${d.fromStep}" trả lại để xử lý lại ở bước "${d.toStep}".`,
+          },
           { p: `Lý do: ${d.reason}` },
           ...(d.dueDate ? [{ p: `Hạn trả kết quả của hồ sơ không đổi: ${formatDate(d.dueDate)}.` }] : []),
           { english: true },
-          { p: `Dossier ${d.dossierCode} was sent back to you from "${d.fromStep}" for "${d.toStep}" again; the reason is given above. The dossier's due date is unchanged.` },
+          {
+            p: `Dossier ${d.dossierCode} was sent back to you from "${d.fromStep}" for "${d.toStep}" again; the reason is given above. The dossier's due date is unchanged.`,
+          },
         ],
       }
     }
@@ -257,11 +355,15 @@ function compose(t: EmailTemplate): { subject: string; blocks: Block[] } {
         subject: 'Xác nhận địa chỉ thư điện tử',
         blocks: [
           { p: `Kính gửi ${d.recipientName},` },
-          { p: `Vui lòng mở liên kết sau để xác nhận địa chỉ thư điện tử (hiệu lực đến ${formatDateTime(d.expiresAt)}):` },
+          {
+            p: `Vui lòng mở liên kết sau để xác nhận địa chỉ thư điện tử (hiệu lực đến ${formatDateTime(d.expiresAt)}):`,
+          },
           { link: d.link, label: 'Xác nhận địa chỉ thư điện tử' },
           { p: 'Nếu Ông/Bà không đăng ký tài khoản, xin bỏ qua thư này.' },
           { english: true },
-          { p: 'Please open the link above to confirm your e-mail address. If you did not register, ignore this message.' },
+          {
+            p: 'Please open the link above to confirm your e-mail address. If you did not register, ignore this message.',
+          },
         ],
       }
     }
@@ -305,8 +407,18 @@ function safeUrl(url: string): string {
   return /^https?:\/\//i.test(url) ? url : '#'
 }
 
-const dateFmt = new Intl.DateTimeFormat('en-GB', { timeZone: BUSINESS_TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric' })
-const timeFmt = new Intl.DateTimeFormat('en-GB', { timeZone: BUSINESS_TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+const dateFmt = new Intl.DateTimeFormat('en-GB', {
+  timeZone: BUSINESS_TIME_ZONE,
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+})
+const timeFmt = new Intl.DateTimeFormat('en-GB', {
+  timeZone: BUSINESS_TIME_ZONE,
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+})
 
 /** dd/mm/yyyy, the Vietnamese way; a `YYYY-MM-DD` string is a calendar day and is not shifted by time zones. */
 export function formatDate(d: DateLike): string {

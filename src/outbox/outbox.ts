@@ -117,17 +117,15 @@ export async function claimDue(
  * message, that sender records its own outcome. Returns false when the lease was lost.
  */
 export async function markSent(knex: Knex, id: string, workerId: string, via: string): Promise<boolean> {
-  const n = await knex('outbox_messages')
-    .where({ id, locked_by: workerId, status: 'sending' })
-    .update({
-      status: 'sent',
-      sent_at: knex.fn.now(),
-      delivered_via: via,
-      locked_by: null,
-      locked_until: null,
-      last_error: null,
-      updated_at: knex.fn.now(),
-    })
+  const n = await knex('outbox_messages').where({ id, locked_by: workerId, status: 'sending' }).update({
+    status: 'sent',
+    sent_at: knex.fn.now(),
+    delivered_via: via,
+    locked_by: null,
+    locked_until: null,
+    last_error: null,
+    updated_at: knex.fn.now(),
+  })
   return n === 1
 }
 

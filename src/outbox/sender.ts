@@ -159,9 +159,13 @@ export class OutboxSender {
     }
     try {
       const recorded = await markSent(this.knex, message.id, this.workerId, transport.name)
-      if (!recorded) this.logger.warn(log, 'outbox: delivered after the lease expired; another sender may deliver it again')
+      if (!recorded)
+        this.logger.warn(log, 'outbox: delivered after the lease expired; another sender may deliver it again')
     } catch (err) {
-      this.logger.error({ ...log, err }, 'outbox: delivered but not recorded; it will be delivered again after the lease')
+      this.logger.error(
+        { ...log, err },
+        'outbox: delivered but not recorded; it will be delivered again after the lease',
+      )
     }
   }
 }

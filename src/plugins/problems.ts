@@ -48,7 +48,8 @@ export function asAppError(err: FastifyError | Error): AppError {
     }))
     return new AppError('MC_ERR_VALIDATION', fe.message, { errors })
   }
-  const code = (fe.code && byFastifyCode[fe.code]) || (fe.statusCode && fe.statusCode < 500 ? byStatus[fe.statusCode] : undefined)
+  const code =
+    (fe.code && byFastifyCode[fe.code]) || (fe.statusCode && fe.statusCode < 500 ? byStatus[fe.statusCode] : undefined)
   if (code) return new AppError(code, fe.statusCode && fe.statusCode < 500 ? fe.message : undefined)
   if (err instanceof SyntaxError && fe.statusCode === 400) return new AppError('MC_ERR_BAD_JSON')
   return new AppError('MC_ERR_INTERNAL')
@@ -93,13 +94,24 @@ export default fp(
       return sendProblem(reply, request, appErr)
     })
     app.addHook('preHandler', async (request) => {
-      const unsafe = unsafeInputAt(request.params, 'params') ?? unsafeInputAt(request.query, 'querystring') ?? unsafeInputAt(request.body, 'body')
+      const unsafe =
+        unsafeInputAt(request.params, 'params') ??
+        unsafeInputAt(request.query, 'querystring') ??
+        unsafeInputAt(request.body, 'body')
       if (unsafe) {
         const field = unsafe.at.length > 200 ? `${unsafe.at.slice(0, 200)}…` : unsafe.at
-        throw new AppError('MC_ERR_VALIDATION', `${field} ${unsafe.message}`, { errors: [{ field, message: unsafe.message }] })
+        throw new AppError('MC_ERR_VALIDATION', `${field} ${unsafe.message}`, {
+          errors: [{ field, message: unsafe.message }],
+        })
       }
     })
-    app.setNotFoundHandler((request, reply) => sendProblem(reply, request, new AppError('MC_ERR_ROUTE_NOT_FOUND', `${request.method} ${request.url.split('?')[0]}`)))
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(
+        reply,
+        request,
+        new AppError('MC_ERR_ROUTE_NOT_FOUND', `${request.method} ${request.url.split('?')[0]}`),
+      ),
+    )
   },
   { name: 'motcua-problems' },
 )

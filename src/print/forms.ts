@@ -123,7 +123,13 @@ const dots = '……………'
 
 function parts(at: Time) {
   const iso = formatInstant(toInstant(at as string | Date | number))
-  return { year: iso.slice(0, 4), month: iso.slice(5, 7), day: iso.slice(8, 10), hour: iso.slice(11, 13), minute: iso.slice(14, 16) }
+  return {
+    year: iso.slice(0, 4),
+    month: iso.slice(5, 7),
+    day: iso.slice(8, 10),
+    hour: iso.slice(11, 13),
+    minute: iso.slice(14, 16),
+  }
 }
 
 /** "ngày 02 tháng 03 năm 2026" */
@@ -138,45 +144,77 @@ export function vnDateTime(at: Time): string {
   return `${p.hour} giờ ${p.minute} phút, ${vnDate(at)}`
 }
 
-const p = (...runs: Array<Run | string>): Block => ({ kind: 'paragraph', runs: runs.map((r) => (typeof r === 'string' ? { text: r } : r)) })
+const p = (...runs: Array<Run | string>): Block => ({
+  kind: 'paragraph',
+  runs: runs.map((r) => (typeof r === 'string' ? { text: r } : r)),
+})
 const b = (text: string): Run => ({ text, bold: true })
 const i = (text: string): Run => ({ text, italic: true })
 
 function applicantLines(a: PrintApplicant): Block[] {
-  return [
-    p('Địa chỉ: ', a.address ?? dots),
-    p('Số điện thoại: ', a.phone ?? dots, '     Email: ', a.email ?? dots),
-  ]
+  return [p('Địa chỉ: ', a.address ?? dots), p('Số điện thoại: ', a.phone ?? dots, '     Email: ', a.email ?? dots)]
 }
 
-function frame(form: PrintableForm, data: Common, at: Time, template: string, title: string, blocks: Block[], extra: Partial<PrintDocument> = {}): PrintDocument {
+function frame(
+  form: PrintableForm,
+  data: Common,
+  at: Time,
+  template: string,
+  title: string,
+  blocks: Block[],
+  extra: Partial<PrintDocument> = {},
+): PrintDocument {
   return {
-    form, pageSize: 'A4', template, title, agency: data.agency, number: data.number ?? dots,
-    dateLine: `${data.agency.place}, ${vnDate(data.issuedAt ?? at)}`, qr: data.dossierCode, blocks, ...extra,
+    form,
+    pageSize: 'A4',
+    template,
+    title,
+    agency: data.agency,
+    number: data.number ?? dots,
+    dateLine: `${data.agency.place}, ${vnDate(data.issuedAt ?? at)}`,
+    qr: data.dossierCode,
+    blocks,
+    ...extra,
   }
 }
 
 const unitName = (a: PrintAgency) => a.unit ?? `Bộ phận tiếp nhận và trả kết quả ${a.name}`
 
 export function receiptDocument(d: ReceiptData): PrintDocument {
-  return frame('receipt', d, d.acceptedAt, 'Mẫu 01', 'GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ', [
-    p(b('Mã hồ sơ: '), b(d.dossierCode)),
-    p(unitName(d.agency), ' tiếp nhận hồ sơ của: ', b(d.applicant.name)),
-    ...applicantLines(d.applicant),
-    p('Nội dung yêu cầu giải quyết: ', d.procedure.name, d.procedure.code ? ` (mã thủ tục ${d.procedure.code})` : ''),
-    p(b('1. Thành phần hồ sơ nộp gồm:')),
-    { kind: 'table', headers: ['STT', 'Tên giấy tờ', 'Hình thức (bản chính, bản sao hoặc bản photo)', 'Số lượng'], widths: [8, 56, 24, 12], rows: d.components.map((c, n) => [String(n + 1), c.name, c.form, String(c.quantity)]) },
-    p(b('2. Số lượng hồ sơ: '), `${String(d.sets ?? 1).padStart(2, '0')} (bộ)`),
-    p(b('3. Thời gian giải quyết hồ sơ theo quy định là: '), d.durationText),
-    p(b('4. Thời gian nhận hồ sơ: '), vnDateTime(d.acceptedAt)),
-    p(b('5. Thời gian trả kết quả giải quyết hồ sơ: '), b(vnDateTime(d.appointmentAt))),
-    p(b('6. Đăng ký nhận kết quả tại: '), d.resultDelivery),
-    p('Vào Sổ theo dõi hồ sơ, Quyển số: ', d.ledger?.book ?? dots, '  Số thứ tự: ', d.ledger?.sequence ?? dots),
-    { kind: 'signatures', items: [
-      { title: 'NGƯỜI NỘP HỒ SƠ', note: '(Ký và ghi rõ họ tên)', name: d.applicant.name },
-      { title: 'NGƯỜI TIẾP NHẬN HỒ SƠ', note: '(Ký và ghi rõ họ tên)', name: d.officer.name },
-    ] },
-  ], { pageSize: 'A5' })
+  return frame(
+    'receipt',
+    d,
+    d.acceptedAt,
+    'Mẫu 01',
+    'GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ',
+    [
+      p(b('Mã hồ sơ: '), b(d.dossierCode)),
+      p(unitName(d.agency), ' tiếp nhận hồ sơ của: ', b(d.applicant.name)),
+      ...applicantLines(d.applicant),
+      p('Nội dung yêu cầu giải quyết: ', d.procedure.name, d.procedure.code ? ` (mã thủ tục ${d.procedure.code})` : ''),
+      p(b('1. Thành phần hồ sơ nộp gồm:')),
+      {
+        kind: 'table',
+        headers: ['STT', 'Tên giấy tờ', 'Hình thức (bản chính, bản sao hoặc bản photo)', 'Số lượng'],
+        widths: [8, 56, 24, 12],
+        rows: d.components.map((c, n) => [String(n + 1), c.name, c.form, String(c.quantity)]),
+      },
+      p(b('2. Số lượng hồ sơ: '), `${String(d.sets ?? 1).padStart(2, '0')} (bộ)`),
+      p(b('3. Thời gian giải quyết hồ sơ theo quy định là: '), d.durationText),
+      p(b('4. Thời gian nhận hồ sơ: '), vnDateTime(d.acceptedAt)),
+      p(b('5. Thời gian trả kết quả giải quyết hồ sơ: '), b(vnDateTime(d.appointmentAt))),
+      p(b('6. Đăng ký nhận kết quả tại: '), d.resultDelivery),
+      p('Vào Sổ theo dõi hồ sơ, Quyển số: ', d.ledger?.book ?? dots, '  Số thứ tự: ', d.ledger?.sequence ?? dots),
+      {
+        kind: 'signatures',
+        items: [
+          { title: 'NGƯỜI NỘP HỒ SƠ', note: '(Ký và ghi rõ họ tên)', name: d.applicant.name },
+          { title: 'NGƯỜI TIẾP NHẬN HỒ SƠ', note: '(Ký và ghi rõ họ tên)', name: d.officer.name },
+        ],
+      },
+    ],
+    { pageSize: 'A5' },
+  )
 }
 
 export function supplementRequestDocument(d: SupplementRequestData): PrintDocument {
@@ -188,7 +226,13 @@ export function supplementRequestDocument(d: SupplementRequestData): PrintDocume
     p('Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:'),
     ...d.requests.map((r, n) => p(`${n + 1}. ${r}`)),
     p('Lý do: ', d.reason),
-    p('Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, ông/bà liên hệ với ', b(d.contact.name), ' số điện thoại ', d.contact.phone ?? dots, ' để được hướng dẫn./.'),
+    p(
+      'Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, ông/bà liên hệ với ',
+      b(d.contact.name),
+      ' số điện thoại ',
+      d.contact.phone ?? dots,
+      ' để được hướng dẫn./.',
+    ),
     { kind: 'paragraph', runs: [i('Xin trân trọng cảm ơn!')], align: 'center' },
     { kind: 'signatures', items: [{ title: 'NGƯỜI HƯỚNG DẪN', note: '(Ký và ghi rõ họ tên)', name: d.officer.name }] },
   ])
@@ -200,47 +244,84 @@ export function refusalDocument(d: RefusalData): PrintDocument {
     p(unitName(d.agency), ' tiếp nhận hồ sơ của: ', b(d.applicant.name)),
     ...applicantLines(d.applicant),
     p('Đề nghị giải quyết thủ tục hành chính: ', d.procedure.name),
-    p('Sau khi xem xét hồ sơ, đối chiếu với các quy định hiện hành, ', d.agency.name, ' từ chối tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:'),
+    p(
+      'Sau khi xem xét hồ sơ, đối chiếu với các quy định hiện hành, ',
+      d.agency.name,
+      ' từ chối tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:',
+    ),
     ...d.reasons.map((r, n) => p(`${n + 1}. ${r}`)),
     p('Xin thông báo để ông/bà được biết và thực hiện./.'),
-    { kind: 'signatures', items: [{ title: 'NGƯỜI TIẾP NHẬN HỒ SƠ', note: '(Ký và ghi rõ họ tên)', name: d.officer.name }] },
+    {
+      kind: 'signatures',
+      items: [{ title: 'NGƯỜI TIẾP NHẬN HỒ SƠ', note: '(Ký và ghi rõ họ tên)', name: d.officer.name }],
+    },
   ])
 }
 
 export function apologyDocument(d: ApologyData): PrintDocument {
   return frame('apology', d, d.issuedAt ?? Date.now(), 'Mẫu 04', 'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ', [
     { kind: 'paragraph', runs: [{ text: 'Kính gửi: ' }, b(d.applicant.name)], align: 'center' },
-    p(`Ngày ${vnDate(d.acceptedAt).slice('ngày '.length)}, `, d.agency.name, ' tiếp nhận giải quyết hồ sơ của ông/bà: ', b(d.applicant.name)),
+    p(
+      `Ngày ${vnDate(d.acceptedAt).slice('ngày '.length)}, `,
+      d.agency.name,
+      ' tiếp nhận giải quyết hồ sơ của ông/bà: ',
+      b(d.applicant.name),
+    ),
     p('Nội dung yêu cầu giải quyết: ', d.procedure.name),
     p('Mã hồ sơ: ', b(d.dossierCode)),
     p('Ngày hẹn trả kết quả: ', vnDate(d.originalAppointmentAt)),
     p('Tuy nhiên đến nay, ', d.agency.name, ' chưa trả kết quả giải quyết hồ sơ của ông/bà đúng hẹn như trên.'),
     p('Lý do: ', d.reason),
-    p('Sự chậm trễ này đã gây phiền hà cho ông/bà, chúng tôi xin lỗi và hẹn lại ngày trả kết quả vào ', b(vnDate(d.newAppointmentAt)), '.'),
+    p(
+      'Sự chậm trễ này đã gây phiền hà cho ông/bà, chúng tôi xin lỗi và hẹn lại ngày trả kết quả vào ',
+      b(vnDate(d.newAppointmentAt)),
+      '.',
+    ),
     p('Rất mong nhận được sự thông cảm của ông/bà vì sự chậm trễ này./.'),
-    { kind: 'signatures', items: [{ title: (d.signer.title ?? 'Thủ trưởng cơ quan').toUpperCase(), note: '(Ký, ghi rõ họ tên và đóng dấu)', name: d.signer.name }] },
+    {
+      kind: 'signatures',
+      items: [
+        {
+          title: (d.signer.title ?? 'Thủ trưởng cơ quan').toUpperCase(),
+          note: '(Ký, ghi rõ họ tên và đóng dấu)',
+          name: d.signer.name,
+        },
+      ],
+    },
   ])
 }
 
 const resultLabel = { early: 'Trước hạn', on_time: 'Đúng hạn', late: 'Quá hạn' } as const
 
 export function controlSheetDocument(d: ControlSheetData): PrintDocument {
-  return frame('control-sheet', d, d.issuedAt ?? d.handoffs[0]?.at ?? Date.now(), 'Mẫu 05', 'PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ', [
-    p(b('Mã hồ sơ: '), b(d.dossierCode)),
-    p('(Kèm theo hồ sơ của: ', d.applicant.name, ')'),
-    p('Thủ tục: ', d.procedure.name),
-    p('Cơ quan (bộ phận) giải quyết hồ sơ: ', d.resolvingUnit),
-    p('Cơ quan phối hợp giải quyết hồ sơ: ', d.coordinatingUnits?.length ? d.coordinatingUnits.join('; ') : dots),
-    {
-      kind: 'table',
-      headers: ['Tên cơ quan', 'Thời gian giao, nhận hồ sơ', 'Kết quả giải quyết hồ sơ (trước hạn/đúng hạn/quá hạn)', 'Ghi chú'],
-      widths: [30, 30, 22, 18],
-      rows: d.handoffs.map((h, n) => [
-        `${n + 1}. Giao: ${h.from}\nNhận: ${h.to}`,
-        `${vnDateTime(h.at)}\nNgười giao ……… Người nhận ………`,
-        h.result ? resultLabel[h.result] : '',
-        h.note ?? '',
-      ]),
-    },
-  ])
+  return frame(
+    'control-sheet',
+    d,
+    d.issuedAt ?? d.handoffs[0]?.at ?? Date.now(),
+    'Mẫu 05',
+    'PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ',
+    [
+      p(b('Mã hồ sơ: '), b(d.dossierCode)),
+      p('(Kèm theo hồ sơ của: ', d.applicant.name, ')'),
+      p('Thủ tục: ', d.procedure.name),
+      p('Cơ quan (bộ phận) giải quyết hồ sơ: ', d.resolvingUnit),
+      p('Cơ quan phối hợp giải quyết hồ sơ: ', d.coordinatingUnits?.length ? d.coordinatingUnits.join('; ') : dots),
+      {
+        kind: 'table',
+        headers: [
+          'Tên cơ quan',
+          'Thời gian giao, nhận hồ sơ',
+          'Kết quả giải quyết hồ sơ (trước hạn/đúng hạn/quá hạn)',
+          'Ghi chú',
+        ],
+        widths: [30, 30, 22, 18],
+        rows: d.handoffs.map((h, n) => [
+          `${n + 1}. Giao: ${h.from}\nNhận: ${h.to}`,
+          `${vnDateTime(h.at)}\nNgười giao ……… Người nhận ………`,
+          h.result ? resultLabel[h.result] : '',
+          h.note ?? '',
+        ]),
+      },
+    ],
+  )
 }

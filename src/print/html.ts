@@ -27,12 +27,18 @@ function block(bl: Block): string {
     case 'paragraph':
       return `<p class="${[bl.align ?? 'justify', bl.indent ? 'indent' : ''].join(' ').trim()}">${bl.runs.map(run).join('')}</p>`
     case 'table':
-      return `<table class="grid"><colgroup>${bl.widths.map((w) => `<col style="width:${w}%">`).join('')}</colgroup>` +
+      return (
+        `<table class="grid"><colgroup>${bl.widths.map((w) => `<col style="width:${w}%">`).join('')}</colgroup>` +
         `<thead><tr>${bl.headers.map((h) => `<th>${lines(h)}</th>`).join('')}</tr></thead>` +
         `<tbody>${bl.rows.map((row) => `<tr>${row.map((c) => `<td>${lines(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`
+      )
     case 'signatures':
-      return `<table class="signatures"><tr>${bl.items.map((s) =>
-        `<td><b>${escapeHtml(s.title)}</b><br><i>${escapeHtml(s.note)}</i><div class="sign-space"></div><b>${escapeHtml(s.name ?? '')}</b></td>`).join('')}</tr></table>`
+      return `<table class="signatures"><tr>${bl.items
+        .map(
+          (s) =>
+            `<td><b>${escapeHtml(s.title)}</b><br><i>${escapeHtml(s.note)}</i><div class="sign-space"></div><b>${escapeHtml(s.name ?? '')}</b></td>`,
+        )
+        .join('')}</tr></table>`
   }
 }
 

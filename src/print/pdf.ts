@@ -32,7 +32,13 @@ function drawQr(pdf: Pdf, text: string, x: number, y: number, size: number): voi
   pdf.fill('#000')
 }
 
-function paragraph(pdf: Pdf, runs: Run[], align: 'left' | 'center' | 'justify', indent: boolean, fontSize: number): void {
+function paragraph(
+  pdf: Pdf,
+  runs: Run[],
+  align: 'left' | 'center' | 'justify',
+  indent: boolean,
+  fontSize: number,
+): void {
   const x = pdf.page.margins.left
   const width = pdf.page.width - pdf.page.margins.left - pdf.page.margins.right
   // pdfkit drops a space that starts a continued run; move it to the end of the run before.
@@ -100,14 +106,24 @@ function signatures(pdf: Pdf, bl: Extract<Block, { kind: 'signatures' }>, fontSi
   const left = pdf.page.margins.left
   const width = pdf.page.width - left - pdf.page.margins.right
   // One signer signs on the right half, as on the official forms; two share the width.
-  const columns = bl.items.length === 1 ? [{ x: left + width / 2, w: width / 2 }] : bl.items.map((_, k) => ({ x: left + (k * width) / bl.items.length, w: width / bl.items.length }))
+  const columns =
+    bl.items.length === 1
+      ? [{ x: left + width / 2, w: width / 2 }]
+      : bl.items.map((_, k) => ({ x: left + (k * width) / bl.items.length, w: width / bl.items.length }))
   if (pdf.y + gap + 4 * fontSize > pdf.page.height - pdf.page.margins.bottom) pdf.addPage()
   const top = pdf.y + fontSize * 0.6
   bl.items.forEach((s, k) => {
     const { x, w } = columns[k]!
     pdf.font('bold').fontSize(fontSize).text(s.title, x, top, { width: w, align: 'center' })
-    pdf.font('italic').fontSize(fontSize - 1).text(s.note, x, pdf.y, { width: w, align: 'center' })
-    if (s.name) pdf.font('bold').fontSize(fontSize).text(s.name, x, pdf.y + gap, { width: w, align: 'center' })
+    pdf
+      .font('italic')
+      .fontSize(fontSize - 1)
+      .text(s.note, x, pdf.y, { width: w, align: 'center' })
+    if (s.name)
+      pdf
+        .font('bold')
+        .fontSize(fontSize)
+        .text(s.name, x, pdf.y + gap, { width: w, align: 'center' })
   })
 }
 
@@ -116,7 +132,9 @@ export async function renderPdf(doc: PrintDocument): Promise<Buffer> {
   const mm = 72 / 25.4
   const pdf = new PDFDocument({
     size: doc.pageSize,
-    margins: a5 ? { top: 12 * mm, bottom: 12 * mm, left: 15 * mm, right: 12 * mm } : { top: 20 * mm, bottom: 20 * mm, left: 30 * mm, right: 15 * mm },
+    margins: a5
+      ? { top: 12 * mm, bottom: 12 * mm, left: 15 * mm, right: 12 * mm }
+      : { top: 20 * mm, bottom: 20 * mm, left: 30 * mm, right: 15 * mm },
     info: { Title: `${doc.title} — ${doc.qr}`, Subject: doc.qr, Creator: 'motcua' },
     lang: 'vi',
   })
@@ -135,23 +153,57 @@ export async function renderPdf(doc: PrintDocument): Promise<Buffer> {
   const leftW = width * 0.42
   const top = pdf.page.margins.top
 
-  pdf.font('italic').fontSize(7).text(`${doc.template} — Thông tư 01/2018/TT-VPCP`, left, top - 10 * (a5 ? 0.8 : 1) * mm / 2, { width, align: 'right' })
+  pdf
+    .font('italic')
+    .fontSize(7)
+    .text(`${doc.template} — Thông tư 01/2018/TT-VPCP`, left, top - (10 * (a5 ? 0.8 : 1) * mm) / 2, {
+      width,
+      align: 'right',
+    })
   // Header: the agency on the left, the national motto on the right, each centred in its column.
   pdf.y = top
-  if (doc.agency.parent) pdf.font('regular').fontSize(small).text(doc.agency.parent.toUpperCase(), left, pdf.y, { width: leftW, align: 'center' })
+  if (doc.agency.parent)
+    pdf
+      .font('regular')
+      .fontSize(small)
+      .text(doc.agency.parent.toUpperCase(), left, pdf.y, { width: leftW, align: 'center' })
   pdf.font('bold').fontSize(small).text(doc.agency.name.toUpperCase(), left, pdf.y, { width: leftW, align: 'center' })
-  if (doc.agency.unit) pdf.font('regular').fontSize(small - 1).text(doc.agency.unit, left, pdf.y, { width: leftW, align: 'center' })
+  if (doc.agency.unit)
+    pdf
+      .font('regular')
+      .fontSize(small - 1)
+      .text(doc.agency.unit, left, pdf.y, { width: leftW, align: 'center' })
   const ruleY = pdf.y + 2
-  pdf.moveTo(left + leftW * 0.35, ruleY).lineTo(left + leftW * 0.65, ruleY).lineWidth(0.5).stroke()
-  pdf.font('regular').fontSize(small).text(`Số: ${doc.number}`, left, ruleY + 4, { width: leftW, align: 'center' })
+  pdf
+    .moveTo(left + leftW * 0.35, ruleY)
+    .lineTo(left + leftW * 0.65, ruleY)
+    .lineWidth(0.5)
+    .stroke()
+  pdf
+    .font('regular')
+    .fontSize(small)
+    .text(`Số: ${doc.number}`, left, ruleY + 4, { width: leftW, align: 'center' })
   const leftBottom = pdf.y
 
-  pdf.font('bold').fontSize(small).text('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', left + leftW, top, { width: width - leftW, align: 'center' })
-  pdf.font('bold').fontSize(small).text('Độc lập - Tự do - Hạnh phúc', left + leftW, pdf.y, { width: width - leftW, align: 'center' })
+  pdf
+    .font('bold')
+    .fontSize(small)
+    .text('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', left + leftW, top, { width: width - leftW, align: 'center' })
+  pdf
+    .font('bold')
+    .fontSize(small)
+    .text('Độc lập - Tự do - Hạnh phúc', left + leftW, pdf.y, { width: width - leftW, align: 'center' })
   const mottoW = pdf.widthOfString('Độc lập - Tự do - Hạnh phúc')
   const mottoX = left + leftW + (width - leftW - mottoW) / 2
-  pdf.moveTo(mottoX, pdf.y + 1).lineTo(mottoX + mottoW, pdf.y + 1).lineWidth(0.5).stroke()
-  pdf.font('italic').fontSize(small).text(doc.dateLine, left + leftW, pdf.y + 8, { width: width - leftW, align: 'center' })
+  pdf
+    .moveTo(mottoX, pdf.y + 1)
+    .lineTo(mottoX + mottoW, pdf.y + 1)
+    .lineWidth(0.5)
+    .stroke()
+  pdf
+    .font('italic')
+    .fontSize(small)
+    .text(doc.dateLine, left + leftW, pdf.y + 8, { width: width - leftW, align: 'center' })
 
   pdf.y = Math.max(leftBottom, pdf.y) + 6
   const qrSize = (a5 ? 18 : 22) * mm
@@ -160,8 +212,15 @@ export async function renderPdf(doc: PrintDocument): Promise<Buffer> {
   pdf.y = qrTop + 4
   // The title is centred on the page, kept clear of the QR code on its right.
   const inset = qrSize + 6
-  pdf.font('bold').fontSize(size + 1).text(doc.title, left + inset, pdf.y, { width: width - 2 * inset, align: 'center' })
-  if (doc.subtitle) pdf.font('italic').fontSize(size).text(doc.subtitle, left + inset, pdf.y, { width: width - 2 * inset, align: 'center' })
+  pdf
+    .font('bold')
+    .fontSize(size + 1)
+    .text(doc.title, left + inset, pdf.y, { width: width - 2 * inset, align: 'center' })
+  if (doc.subtitle)
+    pdf
+      .font('italic')
+      .fontSize(size)
+      .text(doc.subtitle, left + inset, pdf.y, { width: width - 2 * inset, align: 'center' })
   pdf.x = left
   pdf.y = Math.max(pdf.y + 6, qrTop + qrSize + 4)
 

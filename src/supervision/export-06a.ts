@@ -21,9 +21,39 @@ export function titleRows(report: Report06a, ctx: ExportContext): string[][] {
 }
 
 export const headerRows: string[][] = [
-  ['STT', 'Lĩnh vực giải quyết', 'Số hồ sơ nhận giải quyết', '', '', '', 'Kết quả giải quyết', '', '', '', '', '', '', 'Rút, dừng, không tiếp nhận sau khi đã nhận (motcua bổ sung)'],
+  [
+    'STT',
+    'Lĩnh vực giải quyết',
+    'Số hồ sơ nhận giải quyết',
+    '',
+    '',
+    '',
+    'Kết quả giải quyết',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    'Rút, dừng, không tiếp nhận sau khi đã nhận (motcua bổ sung)',
+  ],
   ['', '', 'Tổng số', 'Trong đó', '', '', 'Số hồ sơ đã giải quyết', '', '', '', 'Số hồ sơ đang giải quyết', '', '', ''],
-  ['', '', '', 'Số mới tiếp nhận trực tuyến', 'Số mới tiếp nhận trực tiếp và qua dịch vụ bưu chính công ích', 'Số kỳ trước chuyển qua', 'Tổng số', 'Trả đúng thời hạn: Trước hạn', 'Trả đúng thời hạn: Đúng hạn', 'Trả quá hạn', 'Tổng số', 'Chưa đến hạn', 'Quá hạn', ''],
+  [
+    '',
+    '',
+    '',
+    'Số mới tiếp nhận trực tuyến',
+    'Số mới tiếp nhận trực tiếp và qua dịch vụ bưu chính công ích',
+    'Số kỳ trước chuyển qua',
+    'Tổng số',
+    'Trả đúng thời hạn: Trước hạn',
+    'Trả đúng thời hạn: Đúng hạn',
+    'Trả quá hạn',
+    'Tổng số',
+    'Chưa đến hạn',
+    'Quá hạn',
+    '',
+  ],
   ['(1)', '(2)', '(3)', '(4)', '(5)', '(6)', '(7)', '(8)', '(9)', '(10)', '(11)', '(12)', '(13)', '(14)'],
 ]
 
@@ -50,7 +80,9 @@ export async function toXlsx(report: Report06a, ctx: ExportContext): Promise<Buf
   const book = new ExcelJS.Workbook()
   book.creator = 'motcua'
   book.created = ctx.madeAt
-  const sheet = book.addWorksheet('II.06a', { pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1 } })
+  const sheet = book.addWorksheet('II.06a', {
+    pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1 },
+  })
   const titles = titleRows(report, ctx)
   for (const row of titles) sheet.addRow(row)
   // The form's title is centred over the whole table.

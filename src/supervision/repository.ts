@@ -1,6 +1,15 @@
 // The SQL behind supervision: facts for the reports, overdue lists, step bottlenecks and the process heatmap, always within a unit subtree.
 import type { Knex } from 'knex'
-import { type Instant, localDay, localTimeOfDay, MS_PER_DAY, MS_PER_MINUTE, formatDate, instantAt, parseDate } from '../domain/calendar/index.js'
+import {
+  type Instant,
+  localDay,
+  localTimeOfDay,
+  MS_PER_DAY,
+  MS_PER_MINUTE,
+  formatDate,
+  instantAt,
+  parseDate,
+} from '../domain/calendar/index.js'
 import { type Counts06a, type IndicatorFacts, dueFromColumns } from '../domain/statistics/index.js'
 
 /** A LIKE pattern for a materialised unit path and everything below it. */
@@ -57,7 +66,9 @@ export class SupervisionRepository {
   /** Ratings and payments come with the citizen portal's migration; without it the indicators say 'no data'. */
   private portal() {
     this.portalTables ??= this.knex
-      .raw(`SELECT to_regclass('dossier_ratings') IS NOT NULL AS ratings, to_regclass('payments') IS NOT NULL AS payments`)
+      .raw(
+        `SELECT to_regclass('dossier_ratings') IS NOT NULL AS ratings, to_regclass('payments') IS NOT NULL AS payments`,
+      )
       .then((r: { rows: { ratings: boolean; payments: boolean }[] }) => r.rows[0]!)
     return this.portalTables
   }
@@ -70,9 +81,15 @@ export class SupervisionRepository {
   /** Every accepted dossier of the subtree received by the period's end and not finished before its start. */
   async facts(q: FactsQuery): Promise<IndicatorFacts[]> {
     const portal = await this.portal()
-    const rating = portal.ratings ? '(SELECT r.score FROM dossier_ratings r WHERE r.dossier_id = d.id)' : 'NULL::smallint'
-    const paidOnline = portal.payments ? `EXISTS (SELECT 1 FROM payments pm WHERE pm.dossier_id = d.id AND pm.status = 'paid')` : 'false'
-    const feeDue = portal.payments ? `(d.payment_amount_vnd > 0 OR EXISTS (SELECT 1 FROM payments pm WHERE pm.dossier_id = d.id))` : '(d.payment_amount_vnd > 0)'
+    const rating = portal.ratings
+      ? '(SELECT r.score FROM dossier_ratings r WHERE r.dossier_id = d.id)'
+      : 'NULL::smallint'
+    const paidOnline = portal.payments
+      ? `EXISTS (SELECT 1 FROM payments pm WHERE pm.dossier_id = d.id AND pm.status = 'paid')`
+      : 'false'
+    const feeDue = portal.payments
+      ? `(d.payment_amount_vnd > 0 OR EXISTS (SELECT 1 FROM payments pm WHERE pm.dossier_id = d.id))`
+      : '(d.payment_amount_vnd > 0)'
     const group = q.groupBy === 'field' ? 'p.field' : `u.name || ' (' || u.id || ')'`
     const { rows } = await this.knex.raw(
       `SELECT d.id, d.code, ${group} AS grp, d.channel, d.status, d.paused, d.finished_at,
@@ -98,7 +115,10 @@ export class SupervisionRepository {
       status: Number(r['status']),
       receiptDay: parseDate(r['receipt_day'] as string),
       finishedAt: r['finished_at'] ? (r['finished_at'] as Date).getTime() : null,
-      due: dueFromColumns(r['due_day'] ? parseDate(r['due_day'] as string) : null, r['due_at'] ? (r['due_at'] as Date).getTime() : null),
+      due: dueFromColumns(
+        r['due_day'] ? parseDate(r['due_day'] as string) : null,
+        r['due_at'] ? (r['due_at'] as Date).getTime() : null,
+      ),
       paused: Boolean(r['paused']),
       feeDue: Boolean(r['fee_due']),
       paidOnline: Boolean(r['paid_online']),
@@ -144,8 +164,10 @@ export class SupervisionRepository {
       period,
     )
     const d = grouped('d')
-    const late = lastMinute ? { rows: [] } : await this.knex.raw(
-      `SELECT ${d.grp} AS grp, count(*) AS n
+    const late = lastMinute
+      ? { rows: [] }
+      : await this.knex.raw(
+          `SELECT ${d.grp} AS grp, count(*) AS n
          FROM dossiers d ${d.join}
         WHERE d.accepted_at IS NOT NULL AND coalesce(d.original_due_at, d.due_at) >= :dayStart AND coalesce(d.original_due_at, d.due_at) < :seenMinute
           AND ((coalesce(d.original_due_at, d.due_at) AT TIME ZONE 'UTC') + interval '7 hours')::time < time '23:59'
@@ -153,15 +175,22 @@ export class SupervisionRepository {
           AND coalesce(d.receipt_date, (d.accepted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) <= :to::date
           AND (d.finished_at IS NULL OR d.finished_at >= :periodEnd) AND NOT (d.paused AND d.finished_at IS NULL)
         GROUP BY 1`,
-      {
-        prefix: period.prefix, to: q.to, dayStart: new Date(instantAt(seenDay, 0)),
-        seenMinute: new Date(Math.floor(q.seenAt / MS_PER_MINUTE) * MS_PER_MINUTE), periodEnd: new Date(instantAt(parseDate(q.to), MS_PER_DAY)),
-      },
-    )
+          {
+            prefix: period.prefix,
+            to: q.to,
+            dayStart: new Date(instantAt(seenDay, 0)),
+            seenMinute: new Date(Math.floor(q.seenAt / MS_PER_MINUTE) * MS_PER_MINUTE),
+            periodEnd: new Date(instantAt(parseDate(q.to), MS_PER_DAY)),
+          },
+        )
     const lateOnSeenDay = new Map((late.rows as { grp: string; n: string }[]).map((r) => [r.grp, Number(r.n)]))
     return new Map(
       (rows as Record<string, string>[]).map((r) => {
-        const c = Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'grp').map(([k, v]) => [k, Number(v)])) as unknown as Counts06a
+        const c = Object.fromEntries(
+          Object.entries(r)
+            .filter(([k]) => k !== 'grp')
+            .map(([k, v]) => [k, Number(v)]),
+        ) as unknown as Counts06a
         c.inProgressOverdue += lateOnSeenDay.get(r['grp']!) ?? 0
         c.inProgressWithin = c.inProgressTotal - c.inProgressOverdue
         return [r['grp']!, c]
@@ -173,7 +202,12 @@ export class SupervisionRepository {
    * Open, accepted, not paused dossiers of the subtree whose original due (R9) ends before `limit`,
    * most late first; keyset paging on (due, id).
    */
-  async overdue(unitPath: string, limit: Instant, pageSize: number, after?: { dueAt: string; id: string }): Promise<OverdueRow[]> {
+  async overdue(
+    unitPath: string,
+    limit: Instant,
+    pageSize: number,
+    after?: { dueAt: string; id: string },
+  ): Promise<OverdueRow[]> {
     // Read per unit path of the subtree in the order of the index (migration 0801), cut at the page size, then merged:
     // a province holds a few hundred thousand open dossiers, a page needs the first few of each path.
     const judged = 'coalesce(d.original_due_at, d.due_at)'
@@ -231,7 +265,12 @@ export class SupervisionRepository {
           ${procedureCode ? 'AND d.procedure_code = :procedureCode' : ''}
         GROUP BY d.procedure_code, e.step_id, coalesce(e.receiver_unit_path, '')
         ORDER BY waiting_now DESC, p90_hours DESC NULLS LAST, d.procedure_code, e.step_id`,
-      { start: new Date(start), end: new Date(end), prefix: subtree(unitPath), ...(procedureCode ? { procedureCode } : {}) },
+      {
+        start: new Date(start),
+        end: new Date(end),
+        prefix: subtree(unitPath),
+        ...(procedureCode ? { procedureCode } : {}),
+      },
     )
     return rows as Record<string, unknown>[]
   }

@@ -3,9 +3,25 @@ import type { Knex } from 'knex'
 import { requireAccess } from '../auth/access.js'
 import type { Principal } from '../auth/principal.js'
 import { loadWorkingCalendar } from '../db/calendar-repository.js'
-import { type WorkingCalendar, formatDate, instantAt, localDay, MS_PER_DAY, parseDate, ymdOfDay } from '../domain/calendar/index.js'
 import {
-  type Indicators766, type Period, type PeriodInput, type Report06a, compute766, periodEnd, periodStart, report06aFromCounts, resolvePeriod,
+  type WorkingCalendar,
+  formatDate,
+  instantAt,
+  localDay,
+  MS_PER_DAY,
+  parseDate,
+  ymdOfDay,
+} from '../domain/calendar/index.js'
+import {
+  type Indicators766,
+  type Period,
+  type PeriodInput,
+  type Report06a,
+  compute766,
+  periodEnd,
+  periodStart,
+  report06aFromCounts,
+  resolvePeriod,
 } from '../domain/statistics/index.js'
 import { AppError } from '../errors.js'
 import { SupervisionRepository } from './repository.js'
@@ -38,7 +54,10 @@ export class SupervisionService {
   readonly repo: SupervisionRepository
   private readonly calendars = new Map<string, Promise<WorkingCalendar>>()
 
-  constructor(private readonly knex: Knex, private readonly clock: () => Date = () => new Date()) {
+  constructor(
+    private readonly knex: Knex,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
     this.repo = new SupervisionRepository(knex)
   }
 
@@ -61,7 +80,12 @@ export class SupervisionService {
     if (!id) throw new AppError('MC_ERR_FORBIDDEN', 'You have no unit')
     const unitPath = await this.repo.unitPath(id)
     if (!unitPath) throw new AppError('MC_ERR_NOT_FOUND', `unit ${id}`)
-    await requireAccess(this.knex, { principal, permission: 'supervision.read', unitPath, subject: { type: 'unit', id } })
+    await requireAccess(this.knex, {
+      principal,
+      permission: 'supervision.read',
+      unitPath,
+      subject: { type: 'unit', id },
+    })
     return { unitId: id, unitPath }
   }
 
@@ -76,19 +100,33 @@ export class SupervisionService {
   /** From the pre-aggregated counts; the same numbers as compute06a over the period's facts (test/supervision-counts.test.ts). */
   async report06a(scope: Scope, period: Period, groupBy: 'field' | 'unit' = 'field'): Promise<Report06a> {
     const seenAt = Math.min(periodEnd(period) - 1, this.clock().getTime())
-    const counts = await this.repo.reportCounts({ unitPath: scope.unitPath, from: formatDate(period.from), to: formatDate(period.to), seenAt, groupBy })
+    const counts = await this.repo.reportCounts({
+      unitPath: scope.unitPath,
+      from: formatDate(period.from),
+      to: formatDate(period.to),
+      seenAt,
+      groupBy,
+    })
     return report06aFromCounts(counts, period)
   }
 
   async indicators766(scope: Scope, period: Period): Promise<Indicators766> {
-    const facts = await this.repo.facts({ unitPath: scope.unitPath, to: formatDate(period.to), start: periodStart(period), groupBy: 'field' })
+    const facts = await this.repo.facts({
+      unitPath: scope.unitPath,
+      to: formatDate(period.to),
+      start: periodStart(period),
+      groupBy: 'field',
+    })
     const years = facts.map((f) => ymdOfDay(f.receiptDay).year)
     const cal = await this.calendar(Math.min(ymdOfDay(period.from).year, ...years), ymdOfDay(period.to).year)
     return compute766(facts, period, this.clock().getTime(), cal)
   }
 
   /** Overdue dossiers, and with `dueSoonDays` > 0 also those due within that many working days from today. */
-  async overdue(scope: Scope, opts: { dueSoonDays: number; limit: number; cursor?: string }): Promise<{ items: OverdueItem[]; nextCursor: string | null }> {
+  async overdue(
+    scope: Scope,
+    opts: { dueSoonDays: number; limit: number; cursor?: string },
+  ): Promise<{ items: OverdueItem[]; nextCursor: string | null }> {
     const now = this.clock().getTime()
     const today = localDay(now)
     const year = ymdOfDay(today).year
@@ -102,13 +140,24 @@ export class SupervisionService {
       const overdue = r.judged_due_at.getTime() < now
       const late = overdue && dueDay >= cal.firstDay ? Math.max(0, cal.countWorkingDays(dueDay, today)) : 0
       return {
-        dossierId: r.id, code: r.code, procedureCode: r.procedure_code, procedureName: r.procedure_name, status: r.status,
-        step: { id: r.current_step, name: r.current_step_name, unitRole: r.current_unit_role, unitPath: r.task_unit_path },
+        dossierId: r.id,
+        code: r.code,
+        procedureCode: r.procedure_code,
+        procedureName: r.procedure_name,
+        status: r.status,
+        step: {
+          id: r.current_step,
+          name: r.current_step_name,
+          unitRole: r.current_unit_role,
+          unitPath: r.task_unit_path,
+        },
         holder: { userId: r.current_assignee, name: r.assignee_name, since: r.holder_since },
         agency: { unitId: r.agency_unit_id, name: r.unit_name },
         dueDate: r.original_due_date ?? r.due_date,
         extendedTo: r.due_date && r.original_due_date && r.due_date !== r.original_due_date ? r.due_date : null,
-        overdue, workingDaysLate: late, taskKey: r.task_key,
+        overdue,
+        workingDaysLate: late,
+        taskKey: r.task_key,
       }
     })
     const last = rows.length > opts.limit ? rows[opts.limit - 1]! : undefined
@@ -155,13 +204,15 @@ export class SupervisionService {
         early: r.resolvedEarly,
         onTime: r.resolvedOnTime,
         late: r.resolvedLate,
-        onTimeRate: r.resolvedTotal === 0 ? null : Math.round(((r.resolvedEarly + r.resolvedOnTime) / r.resolvedTotal) * 10_000) / 10_000,
+        onTimeRate:
+          r.resolvedTotal === 0
+            ? null
+            : Math.round(((r.resolvedEarly + r.resolvedOnTime) / r.resolvedTotal) * 10_000) / 10_000,
         inProgressOverdue: r.inProgressOverdue,
       })),
     }
   }
 }
-
 
 function encodeCursor(dueAt: string, id: string): string {
   return Buffer.from(JSON.stringify([dueAt, id])).toString('base64url')

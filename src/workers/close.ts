@@ -14,13 +14,30 @@ export function closeWorker(deps: WorkerDeps): JobTypeWorker {
         const status = finalStatus[outcome] ?? 8
         // Withdrawn or stopped by a command meanwhile: that status stands.
         if ([3, 7, 8, 10].includes(dossier.status)) return { outcome, status: dossier.status }
-        const reason = outcome === 'stopped' && !dossier.close_reason ? 'Hết hạn bổ sung hoặc nộp phí / the supplement or payment period expired' : dossier.close_reason
-        await repo.update(dossier.id, { status, finished_at: dossier.finished_at ?? now, paused: false, close_reason: reason, current_assignee: null })
+        const reason =
+          outcome === 'stopped' && !dossier.close_reason
+            ? 'Hết hạn bổ sung hoặc nộp phí / the supplement or payment period expired'
+            : dossier.close_reason
+        await repo.update(dossier.id, {
+          status,
+          finished_at: dossier.finished_at ?? now,
+          paused: false,
+          close_reason: reason,
+          current_assignee: null,
+        })
         await repo.timeline(dossier.id, { kind: 'closed', at: now, data: { outcome, status } })
         await repo.audit(null, 'dossier.closed', dossier.id, { outcome, status })
-        if (status === 3) await mailApplicant(trx, dossier, 'refused', (base) => ({ name: 'dossier-refused', data: { ...base, reason: dossier.close_reason ?? '' } }))
+        if (status === 3)
+          await mailApplicant(trx, dossier, 'refused', (base) => ({
+            name: 'dossier-refused',
+            data: { ...base, reason: dossier.close_reason ?? '' },
+          }))
         // Stopped by the process (a supplement or fee not handed in on time): the same mail as an officer's stop.
-        if (status === 8) await mailApplicant(trx, dossier, 'stopped', (base) => ({ name: 'dossier-stopped', data: { ...base, stoppedAt: now, reason: reason ?? '' } }))
+        if (status === 8)
+          await mailApplicant(trx, dossier, 'stopped', (base) => ({
+            name: 'dossier-stopped',
+            data: { ...base, stoppedAt: now, reason: reason ?? '' },
+          }))
         return { outcome, status }
       }),
   }

@@ -13,18 +13,44 @@ export function escalateWorker(deps: WorkerDeps): JobTypeWorker {
         // moved the due, the step was finished, the dossier closed). Status is judged against the
         // original due date (R9), and a paused dossier is within time (R10).
         const open = [2, 4].includes(dossier.status) && !dossier.paused
-        const due = level === 'step' ? (dossier.current_step === step ? dossier.step_due_at : null) : (dossier.original_due_at ?? dossier.due_at)
+        const due =
+          level === 'step'
+            ? dossier.current_step === step
+              ? dossier.step_due_at
+              : null
+            : (dossier.original_due_at ?? dossier.due_at)
         if (!open || !due || due.getTime() > now.getTime()) return { escalated: false }
         await repo.update(dossier.id, level === 'step' ? { step_overdue: true } : { overdue: true })
-        await repo.timeline(dossier.id, { kind: 'escalated', at: now, step_id: step, data: { level, due: due.toISOString() } })
+        await repo.timeline(dossier.id, {
+          kind: 'escalated',
+          at: now,
+          step_id: step,
+          data: { level, due: due.toISOString() },
+        })
         await repo.audit(null, 'dossier.escalated', dossier.id, { level, step })
         const { officers, supervisors } = await escalationRecipients(trx, dossier, dossier.current_unit_role)
-        const item = { dossierCode: dossier.code ?? dossier.id, procedureName: dossier.procedure_name, dueDate: level === 'step' ? due : (dossier.original_due_date ?? due), ...(dossier.current_step_name ? { heldBy: dossier.current_step_name } : {}) }
+        const item = {
+          dossierCode: dossier.code ?? dossier.id,
+          procedureName: dossier.procedure_name,
+          dueDate: level === 'step' ? due : (dossier.original_due_date ?? due),
+          ...(dossier.current_step_name ? { heldBy: dossier.current_step_name } : {}),
+        }
         for (const o of officers) {
-          await enqueueEmail(trx, { eventId: `job:${job.key}`, to: o.email, template: { name: 'overdue-officer', data: { recipientName: o.full_name, dossiers: [item] } } })
+          await enqueueEmail(trx, {
+            eventId: `job:${job.key}`,
+            to: o.email,
+            template: { name: 'overdue-officer', data: { recipientName: o.full_name, dossiers: [item] } },
+          })
         }
         for (const s of supervisors) {
-          await enqueueEmail(trx, { eventId: `job:${job.key}`, to: s.email, template: { name: 'overdue-supervisor', data: { recipientName: s.full_name, unitName: s.unit_name, dossiers: [item] } } })
+          await enqueueEmail(trx, {
+            eventId: `job:${job.key}`,
+            to: s.email,
+            template: {
+              name: 'overdue-supervisor',
+              data: { recipientName: s.full_name, unitName: s.unit_name, dossiers: [item] },
+            },
+          })
         }
         return { escalated: true }
       }),

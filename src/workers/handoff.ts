@@ -10,8 +10,15 @@ export function handoffWorker(deps: WorkerDeps): JobTypeWorker {
         const stepId = job.customHeaders['step'] ?? ''
         const def = await repo.definitionOf(dossier)
         const step = def.steps.find((s) => s.id === stepId)
-        const events = step ? [...dossier.deadline_events, { type: 'stepHandedOff' as const, at: now.toISOString(), toStep: stepId }] : dossier.deadline_events
-        const report = await dossierDeadline(trx, { accepted_at: dossier.accepted_at, deadline_events: events }, def, now)
+        const events = step
+          ? [...dossier.deadline_events, { type: 'stepHandedOff' as const, at: now.toISOString(), toStep: stepId }]
+          : dossier.deadline_events
+        const report = await dossierDeadline(
+          trx,
+          { accepted_at: dossier.accepted_at, deadline_events: events },
+          def,
+          now,
+        )
         // A step outside the approved internal procedure, or with no share, is due with the dossier.
         const stepDueAt = step ? report.steps[report.steps.length - 1]!.deadline : report.due.at
         await repo.update(dossier.id, {
@@ -20,7 +27,16 @@ export function handoffWorker(deps: WorkerDeps): JobTypeWorker {
           step_due_at: new Date(stepDueAt),
           step_overdue: false,
         })
-        await repo.timeline(dossier.id, { kind: 'handoff', at: now, step_id: stepId, step_name: step?.name ?? null, receiver_role: step?.unitRole ?? null, receiver_unit_path: dossier.unit_path, step_due_at: new Date(stepDueAt), data: {} })
+        await repo.timeline(dossier.id, {
+          kind: 'handoff',
+          at: now,
+          step_id: stepId,
+          step_name: step?.name ?? null,
+          receiver_role: step?.unitRole ?? null,
+          receiver_unit_path: dossier.unit_path,
+          step_due_at: new Date(stepDueAt),
+          data: {},
+        })
         return { stepDueAt }
       }),
   }

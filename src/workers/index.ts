@@ -45,14 +45,27 @@ export interface StartedWorkers {
   close(): Promise<void>
 }
 
-export function startWorkers(engine: WorkerDeps['engine'], deps: Omit<WorkerDeps, 'engine'> & { maxJobsToActivate?: number; pollIntervalMs?: number }): StartedWorkers {
+export function startWorkers(
+  engine: WorkerDeps['engine'],
+  deps: Omit<WorkerDeps, 'engine'> & { maxJobsToActivate?: number; pollIntervalMs?: number },
+): StartedWorkers {
   const full: WorkerDeps = { ...deps, engine }
   const workers = factories.map((make) => {
     const w = make(full)
     return engine.createWorker(
-      { type: w.type, worker: `motcua-${w.type}`, maxJobsToActivate: deps.maxJobsToActivate ?? 8, timeoutMs: 60_000, ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}) },
+      {
+        type: w.type,
+        worker: `motcua-${w.type}`,
+        maxJobsToActivate: deps.maxJobsToActivate ?? 8,
+        timeoutMs: 60_000,
+        ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
+      },
       w.handler,
     )
   })
-  return { workers, jobTypes: dossierJobTypes, close: async () => void (await Promise.all(workers.map((w) => w.close()))) }
+  return {
+    workers,
+    jobTypes: dossierJobTypes,
+    close: async () => void (await Promise.all(workers.map((w) => w.close()))),
+  }
 }

@@ -10,7 +10,12 @@ export function issueResultWorker(deps: WorkerDeps): JobTypeWorker {
       handleDossierJob(deps, job, async ({ trx, dossier, repo, now }) => {
         const def = await repo.definitionOf(dossier)
         const events = [...dossier.deadline_events, { type: 'resultAtCounter' as const, at: now.toISOString() }]
-        const report = await dossierDeadline(trx, { accepted_at: dossier.accepted_at, deadline_events: events }, def, now)
+        const report = await dossierDeadline(
+          trx,
+          { accepted_at: dossier.accepted_at, deadline_events: events },
+          def,
+          now,
+        )
         const resultNo = `${dossier.code}/KQ`
         await repo.update(dossier.id, {
           status: 9,
@@ -21,13 +26,25 @@ export function issueResultWorker(deps: WorkerDeps): JobTypeWorker {
           result: report.result ?? null,
           overdue: report.result === 'late',
         })
-        await repo.timeline(dossier.id, { kind: 'result_issued', at: now, data: { resultNo, result: report.result ?? null } })
+        await repo.timeline(dossier.id, {
+          kind: 'result_issued',
+          at: now,
+          data: { resultNo, result: report.result ?? null },
+        })
         await repo.audit(null, 'dossier.resolved', dossier.id, { resultNo, result: report.result ?? null })
         if (dossier.applicant_email) {
           await enqueueEmail(trx, {
             eventId: `dossier:${dossier.id}:result`,
             to: dossier.applicant_email,
-            template: { name: 'result-ready', data: { applicantName: dossier.applicant_name, dossierCode: dossier.code ?? '', procedureName: dossier.procedure_name, returnMethod: dossier.delivery_method } },
+            template: {
+              name: 'result-ready',
+              data: {
+                applicantName: dossier.applicant_name,
+                dossierCode: dossier.code ?? '',
+                procedureName: dossier.procedure_name,
+                returnMethod: dossier.delivery_method,
+              },
+            },
           })
         }
         return { resultNo, resultIssuedAt: now.toISOString() }

@@ -12,7 +12,10 @@ export function receiveWorker(deps: WorkerDeps): JobTypeWorker {
         const def = await repo.definitionOf(dossier)
         // The clock starts at acceptance (R6); earlier supplements at reception left no events.
         const report = await dossierDeadline(trx, { accepted_at: now, deadline_events: [] }, def, now)
-        const unit = (await trx('units').where({ id: dossier.agency_unit_id }).first('agency_code', 'name')) as { agency_code: string; name: string }
+        const unit = (await trx('units').where({ id: dossier.agency_unit_id }).first('agency_code', 'name')) as {
+          agency_code: string
+          name: string
+        }
         // The code carries the receipt day (R1: after the cut-off or on a day off, the next working day).
         const code = dossier.code ?? (await nextDossierCode(trx, unit.agency_code, report.receiptDate))
         await repo.update(dossier.id, {
@@ -26,14 +29,30 @@ export function receiveWorker(deps: WorkerDeps): JobTypeWorker {
           supplement_stage: null,
           supplement_request: null,
         })
-        const receipt = { code, receiptDate: report.receiptDate, acceptedAt: now.toISOString(), appointmentDate: report.due.date, dueAt: report.due.at }
+        const receipt = {
+          code,
+          receiptDate: report.receiptDate,
+          acceptedAt: now.toISOString(),
+          appointmentDate: report.due.date,
+          dueAt: report.due.at,
+        }
         await repo.timeline(dossier.id, { kind: 'received', at: now, data: receipt })
         await repo.audit(null, 'dossier.received', dossier.id, receipt)
         if (dossier.applicant_email) {
           await enqueueEmail(trx, {
             eventId: `dossier:${dossier.id}:received`,
             to: dossier.applicant_email,
-            template: { name: 'dossier-received', data: { applicantName: dossier.applicant_name, dossierCode: code, procedureName: dossier.procedure_name, agencyName: unit.name, receivedAt: now, appointmentDate: report.due.date } },
+            template: {
+              name: 'dossier-received',
+              data: {
+                applicantName: dossier.applicant_name,
+                dossierCode: code,
+                procedureName: dossier.procedure_name,
+                agencyName: unit.name,
+                receivedAt: now,
+                appointmentDate: report.due.date,
+              },
+            },
           })
         }
         return { acceptedAt: now.toISOString(), dueAt: report.due.at, receiptNo: code }

@@ -22,15 +22,45 @@ export function requestSupplementWorker(deps: WorkerDeps): JobTypeWorker {
         const calendar = await calendarAround(trx, now)
         const lastDay = calendar.addWorkingDays(localDay(now.getTime()), deps.supplementWorkingDays ?? 10)
         const supplementDueAt = new Date(instantAt(lastDay + 1, 0) - 1000)
-        await repo.update(dossier.id, { status: 5, paused: true, paused_since: now, supplement_stage: stage, supplement_due_at: supplementDueAt, supplement_count: supplementCount, deadline_events: events })
+        await repo.update(dossier.id, {
+          status: 5,
+          paused: true,
+          paused_since: now,
+          supplement_stage: stage,
+          supplement_due_at: supplementDueAt,
+          supplement_count: supplementCount,
+          deadline_events: events,
+        })
         const missing = dossier.supplement_request?.missing ?? []
-        await repo.timeline(dossier.id, { kind: 'supplement_requested', at: now, data: { stage, missing, note: dossier.supplement_request?.note ?? null, supplementDueAt: supplementDueAt.toISOString() } })
-        await repo.audit(null, 'dossier.supplementRequested', dossier.id, { stage, missing, until: formatDate(lastDay) })
+        await repo.timeline(dossier.id, {
+          kind: 'supplement_requested',
+          at: now,
+          data: {
+            stage,
+            missing,
+            note: dossier.supplement_request?.note ?? null,
+            supplementDueAt: supplementDueAt.toISOString(),
+          },
+        })
+        await repo.audit(null, 'dossier.supplementRequested', dossier.id, {
+          stage,
+          missing,
+          until: formatDate(lastDay),
+        })
         if (dossier.applicant_email) {
           await enqueueEmail(trx, {
             eventId: `job:${job.key}`,
             to: dossier.applicant_email,
-            template: { name: 'supplement-requested', data: { applicantName: dossier.applicant_name, dossierCode: dossier.code ?? '', procedureName: dossier.procedure_name, missing, ...(dossier.supplement_request?.note ? { note: dossier.supplement_request.note } : {}) } },
+            template: {
+              name: 'supplement-requested',
+              data: {
+                applicantName: dossier.applicant_name,
+                dossierCode: dossier.code ?? '',
+                procedureName: dossier.procedure_name,
+                missing,
+                ...(dossier.supplement_request?.note ? { note: dossier.supplement_request.note } : {}),
+              },
+            },
           })
         }
         return { supplementDueAt: supplementDueAt.toISOString(), supplementCount }

@@ -38,16 +38,26 @@ export const nowOf = (deps: WorkerDeps): Date => (deps.clock ?? (() => new Date(
  * The output is stored under the job key, so a job delivered again (the engine delivers at least once)
  * is answered with the same output and changes nothing a second time.
  */
-export async function handleDossierJob(deps: WorkerDeps, job: Job, fn: (ctx: DossierJobContext) => Promise<Variables>): Promise<JobAcknowledgement> {
+export async function handleDossierJob(
+  deps: WorkerDeps,
+  job: Job,
+  fn: (ctx: DossierJobContext) => Promise<Variables>,
+): Promise<JobAcknowledgement> {
   const dossierId = String(job.variables['dossierId'] ?? '')
   try {
     const output = await deps.knex.transaction(async (trx) => {
       const repo = dossierRepository(trx)
       const dossier = await repo.lock(dossierId)
-      const done = (await trx('dossier_jobs').where({ job_key: job.key }).first('output')) as { output: Variables } | undefined
+      const done = (await trx('dossier_jobs').where({ job_key: job.key }).first('output')) as
+        { output: Variables } | undefined
       if (done) return done.output
       const output = await fn({ trx, dossier, repo, now: nowOf(deps) })
-      await trx('dossier_jobs').insert({ job_key: job.key, job_type: job.type, dossier_id: dossier.id, output: JSON.stringify(output) })
+      await trx('dossier_jobs').insert({
+        job_key: job.key,
+        job_type: job.type,
+        dossier_id: dossier.id,
+        output: JSON.stringify(output),
+      })
       return output
     })
     return await job.complete(output)
@@ -55,20 +65,37 @@ export async function handleDossierJob(deps: WorkerDeps, job: Job, fn: (ctx: Dos
     const e = asAppError(err)
     deps.log?.(`job ${job.key} (${job.type}) on dossier ${dossierId} failed`, e)
     const notFound = e instanceof AppError && e.code === 'MC_ERR_DOSSIER_NOT_FOUND'
-    return job.fail({ retries: notFound ? 0 : Math.max(0, job.retries - 1), retryBackOffMs: 2000, errorMessage: String((e as Error)?.message ?? e) })
+    return job.fail({
+      retries: notFound ? 0 : Math.max(0, job.retries - 1),
+      retryBackOffMs: 2000,
+      errorMessage: String((e as Error)?.message ?? e),
+    })
   }
 }
 
 /** Officers of the dossier's agency in a group, and the supervisors above it: who hears about a late dossier. */
-export async function escalationRecipients(db: Knex | Knex.Transaction, dossier: DossierRow, group: string | null): Promise<{ officers: Recipient[]; supervisors: Recipient[] }> {
-  const base = () => db('users as u').join('units as n', 'n.id', 'u.unit_id').whereNotNull('u.email').select('u.id', 'u.full_name', 'u.email', 'n.path', 'n.name as unit_name')
+export async function escalationRecipients(
+  db: Knex | Knex.Transaction,
+  dossier: DossierRow,
+  group: string | null,
+): Promise<{ officers: Recipient[]; supervisors: Recipient[] }> {
+  const base = () =>
+    db('users as u')
+      .join('units as n', 'n.id', 'u.unit_id')
+      .whereNotNull('u.email')
+      .select('u.id', 'u.full_name', 'u.email', 'n.path', 'n.name as unit_name')
   const officers = dossier.current_assignee
     ? ((await base().where('u.id', dossier.current_assignee)) as Recipient[])
     : group
-      ? ((await base().where('u.kind', 'officer').andWhereRaw('? LIKE n.path || \'%\'', [dossier.unit_path]).andWhereRaw('? = ANY(u.groups)', [group])) as Recipient[])
+      ? ((await base()
+          .where('u.kind', 'officer')
+          .andWhereRaw("? LIKE n.path || '%'", [dossier.unit_path])
+          .andWhereRaw('? = ANY(u.groups)', [group])) as Recipient[])
       : []
   // Supervisors whose unit is the agency or above it.
-  const supervisors = (await base().where('u.kind', 'supervisor').andWhereRaw('? LIKE n.path || \'%\'', [dossier.unit_path])) as Recipient[]
+  const supervisors = (await base()
+    .where('u.kind', 'supervisor')
+    .andWhereRaw("? LIKE n.path || '%'", [dossier.unit_path])) as Recipient[]
   return { officers, supervisors }
 }
 

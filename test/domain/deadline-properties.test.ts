@@ -37,16 +37,27 @@ t.test('a due date of N ≥ 1 working days is always a working day, after the st
     }),
   )
   fc.assert(
-    fc.property(anyDay, anyTimeBeforeCutoff, fc.constantFrom('5WD', '15CD', 'SAME_DAY', '30WD'), (day, time, duration) => {
-      const r = computeDeadline(calendar, { acceptedAt: instantAt(day, time), duration, now: instantAt(day, time) })
-      return calendar.isWorkingDay(parseDate(r.due.date)) && calendar.isWorkingDay(parseDate(r.receiptDate))
-    }),
+    fc.property(
+      anyDay,
+      anyTimeBeforeCutoff,
+      fc.constantFrom('5WD', '15CD', 'SAME_DAY', '30WD'),
+      (day, time, duration) => {
+        const r = computeDeadline(calendar, { acceptedAt: instantAt(day, time), duration, now: instantAt(day, time) })
+        return calendar.isWorkingDay(parseDate(r.due.date)) && calendar.isWorkingDay(parseDate(r.receiptDate))
+      },
+    ),
   )
   t.pass()
 })
 
 t.test('adding N + 1 working days is never before adding N', async (t) => {
-  fc.assert(fc.property(anyDay, anyWorkingDays, (day, n) => calendar.addWorkingDays(day, n + 1) > calendar.addWorkingDays(day, n)))
+  fc.assert(
+    fc.property(
+      anyDay,
+      anyWorkingDays,
+      (day, n) => calendar.addWorkingDays(day, n + 1) > calendar.addWorkingDays(day, n),
+    ),
+  )
   fc.assert(
     fc.property(anyDay, anyTimeBeforeCutoff, fc.integer({ min: 0, max: 20_000 }), (day, time, minutes) => {
       const from = instantAt(day, time)
@@ -58,22 +69,41 @@ t.test('adding N + 1 working days is never before adding N', async (t) => {
 
 t.test('the due date of day units does not depend on the time of acceptance before the cut-off', async (t) => {
   fc.assert(
-    fc.property(anyDay, anyTimeBeforeCutoff, anyTimeBeforeCutoff, fc.integer({ min: 1, max: 60 }), fc.constantFrom('WD', 'CD'), (day, a, b, n, unit) => {
-      const due = (time: number) => computeDeadline(calendar, { acceptedAt: instantAt(day, time), duration: `${n}${unit}`, now: instantAt(day, time) }).due.date
-      return due(a) === due(b)
-    }),
+    fc.property(
+      anyDay,
+      anyTimeBeforeCutoff,
+      anyTimeBeforeCutoff,
+      fc.integer({ min: 1, max: 60 }),
+      fc.constantFrom('WD', 'CD'),
+      (day, a, b, n, unit) => {
+        const due = (time: number) =>
+          computeDeadline(calendar, {
+            acceptedAt: instantAt(day, time),
+            duration: `${n}${unit}`,
+            now: instantAt(day, time),
+          }).due.date
+        return due(a) === due(b)
+      },
+    ),
   )
   t.pass()
 })
 
 t.test('working time added is working time between', async (t) => {
   fc.assert(
-    fc.property(anyDay, fc.integer({ min: 8 * 60, max: 17 * 60 - 1 }), fc.integer({ min: 1, max: 50_000 }), (day, minute, minutes) => {
-      const from = calendar.workingDayOnOrAfter(day)
-      const start = instantAt(from, minute * MS_PER_MINUTE)
-      const end = addWorkingMinutes(calendar, start, minutes)
-      return workingTimeBetween(calendar, start, end) === minutes * MS_PER_MINUTE && calendar.isWorkingDay(localDay(end))
-    }),
+    fc.property(
+      anyDay,
+      fc.integer({ min: 8 * 60, max: 17 * 60 - 1 }),
+      fc.integer({ min: 1, max: 50_000 }),
+      (day, minute, minutes) => {
+        const from = calendar.workingDayOnOrAfter(day)
+        const start = instantAt(from, minute * MS_PER_MINUTE)
+        const end = addWorkingMinutes(calendar, start, minutes)
+        return (
+          workingTimeBetween(calendar, start, end) === minutes * MS_PER_MINUTE && calendar.isWorkingDay(localDay(end))
+        )
+      },
+    ),
   )
   t.pass()
 })
@@ -88,7 +118,13 @@ t.test('PAUSE never gives an earlier due than no supplement, RESTART never earli
         { type: 'supplementReceived' as const, at: instantAt(requestDay + gap, 10 * 60 * MS_PER_MINUTE) },
       ]
       const due = (settings: object, withEvents: boolean) =>
-        computeDeadline(calendar, { acceptedAt, duration: '10WD', now: acceptedAt, settings, ...(withEvents ? { events } : {}) }).due.date
+        computeDeadline(calendar, {
+          acceptedAt,
+          duration: '10WD',
+          now: acceptedAt,
+          settings,
+          ...(withEvents ? { events } : {}),
+        }).due.date
       const plain = due({}, false)
       const paused = due({ supplementPolicy: 'PAUSE' }, true)
       const restarted = due({ supplementPolicy: 'RESTART' }, true)

@@ -41,7 +41,11 @@ t.test('solar ↔ lunar round trip, leap months included', async (t) => {
   for (let day = parseDate('2019-01-01'); day <= parseDate('2031-12-31'); day += 7) {
     t.equal(lunarToSolar(solarToLunar(day)), day, formatDate(day))
   }
-  t.same(solarToLunar(parseDate('2023-03-22')), { day: 1, month: 2, year: 2023, leap: true }, '2023 had a leap 2nd month')
+  t.same(
+    solarToLunar(parseDate('2023-03-22')),
+    { day: 1, month: 2, year: 2023, leap: true },
+    '2023 had a leap 2nd month',
+  )
   t.throws(() => lunarToSolar({ day: 1, month: 5, year: 2023, leap: true }), RangeError)
   t.equal(formatDate(lunarToSolar({ day: 10, month: 3, year: 2026, leap: false })), '2026-04-26', 'Giỗ Tổ 2026')
   t.equal(lunarYearName(2026), 'Bính Ngọ')
@@ -51,13 +55,20 @@ t.test('solar ↔ lunar round trip, leap months included', async (t) => {
 const dates = (year: number) => generateProvisionalYear(year).map((d) => d.date)
 
 t.test('a provisional year reproduces the published 2026 holidays, except the Government swaps', async (t) => {
-  const published = bundledCalendar().days.filter((d) => d.date.startsWith('2026-') && d.kind === 'holiday' && !/hoán đổi/.test(d.name))
-  t.same(dates(2026), published.map((d) => d.date))
+  const published = bundledCalendar().days.filter(
+    (d) => d.date.startsWith('2026-') && d.kind === 'holiday' && !/hoán đổi/.test(d.name),
+  )
+  t.same(
+    dates(2026),
+    published.map((d) => d.date),
+  )
   t.ok(generateProvisionalYear(2026).every((d) => d.provisional && d.kind === 'holiday'))
 })
 
 t.test('2027: the Tết block with mùng 1–2 on a weekend gets two compensatory days', async (t) => {
-  const tet = generateProvisionalYear(2027).filter((d) => /Tết Nguyên đán/.test(d.name)).map((d) => d.date)
+  const tet = generateProvisionalYear(2027)
+    .filter((d) => /Tết Nguyên đán/.test(d.name))
+    .map((d) => d.date)
   // 30 Tết Fri 05/02, mùng 1 Sat 06/02, mùng 2 Sun 07/02, mùng 3–4 Mon–Tue → nghỉ bù Wed 10/02, Thu 11/02.
   t.same(tet, ['2027-02-05', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11'])
   t.match(generateProvisionalYear(2027).find((d) => d.date === '2027-02-10')?.name, /Nghỉ bù/)
@@ -71,9 +82,15 @@ t.test('compensatory days when 30/4, 1/5 or 2/9 falls on a weekend', async (t) =
   // 2028: 30/4 Sun → after Mon 1/5 (a holiday) comes Tue 2/5.
   t.ok(dates(2028).includes('2028-05-01') && dates(2028).includes('2028-05-02'))
   // 2023: 2/9 Sat → the adjacent day Fri 1/9, and nghỉ bù Mon 4/9 (as decided that year).
-  t.same(dates(2023).filter((d) => d.startsWith('2023-09')), ['2023-09-01', '2023-09-04'])
+  t.same(
+    dates(2023).filter((d) => d.startsWith('2023-09')),
+    ['2023-09-01', '2023-09-04'],
+  )
   // 2029: 2/9 Sun → adjacent Mon 3/9 and nghỉ bù Tue 4/9.
-  t.same(dates(2029).filter((d) => d.startsWith('2029-09')), ['2029-09-03', '2029-09-04'])
+  t.same(
+    dates(2029).filter((d) => d.startsWith('2029-09')),
+    ['2029-09-03', '2029-09-04'],
+  )
   // 2028: 1/1 Sat → Mon 3/1.
   t.ok(dates(2028).includes('2028-01-03'))
 })

@@ -13,11 +13,18 @@ t.test('1: accepted Mon 2026-03-02 09:15, 5 WD → due Mon 2026-03-09', async (t
   t.same(r.due, { date: '2026-03-09', precision: 'day', at: '2026-03-09T23:59:59+07:00' })
 })
 
-t.test('2: submitted online Sat 03-07, accepted Mon 03-09 10:00, 5 WD → due Mon 03-16 (the clock starts at acceptance)', async (t) => {
-  const r = deadline({ acceptedAt: '2026-03-09T10:00:00+07:00', duration: '5WD' })
-  t.equal(r.due.date, '2026-03-16')
-  t.equal(formatDate(calendar.addWorkingDays(parseDate('2026-03-07'), 5)), '2026-03-13', 'counting from the submission day would wrongly give Fri 03-13')
-})
+t.test(
+  '2: submitted online Sat 03-07, accepted Mon 03-09 10:00, 5 WD → due Mon 03-16 (the clock starts at acceptance)',
+  async (t) => {
+    const r = deadline({ acceptedAt: '2026-03-09T10:00:00+07:00', duration: '5WD' })
+    t.equal(r.due.date, '2026-03-16')
+    t.equal(
+      formatDate(calendar.addWorkingDays(parseDate('2026-03-07'), 5)),
+      '2026-03-13',
+      'counting from the submission day would wrongly give Fri 03-13',
+    )
+  },
+)
 
 t.test('3: accepted Thu 2026-02-12 10:00, 5 WD across Tết (16–20/02 off) → due Thu 02-26', async (t) => {
   t.equal(deadline({ acceptedAt: '2026-02-12T10:00:00+07:00', duration: '5WD' }).due.date, '2026-02-26')
@@ -34,36 +41,42 @@ t.test('5: 0.5 WD from Wed 2026-04-29 15:00 → Mon 2026-05-04 10:00', async (t)
   t.same(r.due, { date: '2026-05-04', precision: 'instant', at: '2026-05-04T10:00:00+07:00' })
 })
 
-t.test('6: 10 WD from Mon 03-02 09:00 (due 03-16); supplement requested Thu 03-05, re-received Wed 03-11 10:00', async (t) => {
-  const input = {
-    acceptedAt: '2026-03-02T09:00:00+07:00',
-    duration: '10WD',
-    events: [
-      { type: 'supplementRequested' as const, at: '2026-03-05T14:00:00+07:00' },
-      { type: 'supplementReceived' as const, at: '2026-03-11T10:00:00+07:00' },
-    ],
-  }
-  t.equal(deadline({ acceptedAt: input.acceptedAt, duration: '10WD' }).due.date, '2026-03-16', 'without a supplement')
-  const restart = deadline({ ...input, settings: { supplementPolicy: 'RESTART' } })
-  t.equal(restart.due.date, '2026-03-25', 'RESTART: the full 10 WD run again from the re-receipt')
-  t.equal(restart.reReceiptDate, '2026-03-11')
-  t.equal(deadline(input).due.date, '2026-03-25', 'RESTART is the default policy')
-  const pause = deadline({ ...input, settings: { supplementPolicy: 'PAUSE' } })
-  t.equal(pause.due.date, '2026-03-20', 'PAUSE: moved by the 4 WD in (03-05, 03-11]')
-  t.equal(calendar.countWorkingDays(parseDate('2026-03-05'), parseDate('2026-03-11')), 4)
-})
+t.test(
+  '6: 10 WD from Mon 03-02 09:00 (due 03-16); supplement requested Thu 03-05, re-received Wed 03-11 10:00',
+  async (t) => {
+    const input = {
+      acceptedAt: '2026-03-02T09:00:00+07:00',
+      duration: '10WD',
+      events: [
+        { type: 'supplementRequested' as const, at: '2026-03-05T14:00:00+07:00' },
+        { type: 'supplementReceived' as const, at: '2026-03-11T10:00:00+07:00' },
+      ],
+    }
+    t.equal(deadline({ acceptedAt: input.acceptedAt, duration: '10WD' }).due.date, '2026-03-16', 'without a supplement')
+    const restart = deadline({ ...input, settings: { supplementPolicy: 'RESTART' } })
+    t.equal(restart.due.date, '2026-03-25', 'RESTART: the full 10 WD run again from the re-receipt')
+    t.equal(restart.reReceiptDate, '2026-03-11')
+    t.equal(deadline(input).due.date, '2026-03-25', 'RESTART is the default policy')
+    const pause = deadline({ ...input, settings: { supplementPolicy: 'PAUSE' } })
+    t.equal(pause.due.date, '2026-03-20', 'PAUSE: moved by the 4 WD in (03-05, 03-11]')
+    t.equal(calendar.countWorkingDays(parseDate('2026-03-05'), parseDate('2026-03-11')), 4)
+  },
+)
 
-t.test('7: accepted Tue 2026-07-07 10:00, 5 WD; result at the counter Thu 07-16 → due Tue 07-14, quá hạn', async (t) => {
-  const r = deadline({
-    acceptedAt: '2026-07-07T10:00:00+07:00',
-    duration: '5WD',
-    events: [{ type: 'resultAtCounter', at: '2026-07-16T10:00:00+07:00' }],
-  })
-  t.equal(r.due.date, '2026-07-14')
-  t.equal(r.status, 'finished')
-  t.equal(r.result, 'late')
-  t.equal(r.workingDaysLate, 2)
-})
+t.test(
+  '7: accepted Tue 2026-07-07 10:00, 5 WD; result at the counter Thu 07-16 → due Tue 07-14, quá hạn',
+  async (t) => {
+    const r = deadline({
+      acceptedAt: '2026-07-07T10:00:00+07:00',
+      duration: '5WD',
+      events: [{ type: 'resultAtCounter', at: '2026-07-16T10:00:00+07:00' }],
+    })
+    t.equal(r.due.date, '2026-07-14')
+    t.equal(r.status, 'finished')
+    t.equal(r.result, 'late')
+    t.equal(r.workingDaysLate, 2)
+  },
+)
 
 t.test('inter-agency: 15 WD from Mon 2026-06-01 09:00, four steps judged on their own shares', async (t) => {
   const steps: ProcedureStep[] = [

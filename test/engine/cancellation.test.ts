@@ -1,6 +1,13 @@
 // Contract: cancelling an instance terminates every element, job, timer, subscription and user task.
 import t from 'tap'
-import { activateOne, createContractEngine, deployFixtures, eventually, recordEvents, waitForState } from './contract-engine.js'
+import {
+  activateOne,
+  createContractEngine,
+  deployFixtures,
+  eventually,
+  recordEvents,
+  waitForState,
+} from './contract-engine.js'
 
 t.test('given a waiting instance, when it is cancelled, then all its work is gone and events say so', async (t) => {
   const engine = await createContractEngine(t)
@@ -15,11 +22,16 @@ t.test('given a waiting instance, when it is cancelled, then all its work is gon
   t.same(await engine.activateJobs({ type: 'b', worker: 't', maxJobsToActivate: 5, timeoutMs: 1000 }), [])
   await t.rejects(engine.cancelProcessInstance(ref.processInstanceKey), { code: 'NOT_FOUND' })
 
-  const ut = await engine.createProcessInstance({ bpmnProcessId: 'user-task', variables: { officer: 'x', reviewDueDate: '2040-01-01T00:00:00Z' } })
+  const ut = await engine.createProcessInstance({
+    bpmnProcessId: 'user-task',
+    variables: { officer: 'x', reviewDueDate: '2040-01-01T00:00:00Z' },
+  })
   await engine.cancelProcessInstance(ut.processInstanceKey)
   const [task] = await engine.searchUserTasks({ processInstanceKey: ut.processInstanceKey })
   t.equal(task!.state, 'CANCELED')
-  await eventually(async () => events.some((e) => e.type === 'instance.terminated' && e.processInstanceKey === ut.processInstanceKey))
+  await eventually(async () =>
+    events.some((e) => e.type === 'instance.terminated' && e.processInstanceKey === ut.processInstanceKey),
+  )
   t.ok(events.some((e) => e.type === 'userTask.canceled'))
   t.ok(events.some((e) => e.type === 'element.terminated' && e.elementId === 'a'))
 })

@@ -18,9 +18,22 @@ export interface ContractTarget {
 // starts from empty engine tables.
 let shared: Promise<Database> | undefined
 const engineTables = [
-  'engine_events', 'engine_incidents', 'engine_user_tasks', 'engine_message_start_locks', 'engine_message_correlations', 'engine_message_pending', 'engine_message_pending_starts',
-  'engine_messages', 'engine_message_start_subscriptions', 'engine_message_subscriptions', 'engine_timers', 'engine_jobs',
-  'engine_element_instances', 'engine_process_instances', 'engine_process_definitions', 'engine_deployments',
+  'engine_events',
+  'engine_incidents',
+  'engine_user_tasks',
+  'engine_message_start_locks',
+  'engine_message_correlations',
+  'engine_message_pending',
+  'engine_message_pending_starts',
+  'engine_messages',
+  'engine_message_start_subscriptions',
+  'engine_message_subscriptions',
+  'engine_timers',
+  'engine_jobs',
+  'engine_element_instances',
+  'engine_process_instances',
+  'engine_process_definitions',
+  'engine_deployments',
 ]
 
 export async function freshEngineDatabase(): Promise<Database> {
@@ -65,7 +78,11 @@ export async function deployFixtures(engine: Engine, ...names: string[]): Promis
 }
 
 /** Polls until the predicate holds (engines are asynchronous), failing after timeoutMs. */
-export async function eventually<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const until = Date.now() + timeoutMs
   for (;;) {
     const v = await fn()
@@ -76,7 +93,11 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, ti
 }
 
 export async function activateOne(engine: Engine, type: string, timeoutMs = 30_000): Promise<ActivatedJob> {
-  return eventually(async () => (await engine.activateJobs({ type, worker: 'test', maxJobsToActivate: 1, timeoutMs }))[0], 10_000, `a ${type} job`)
+  return eventually(
+    async () => (await engine.activateJobs({ type, worker: 'test', maxJobsToActivate: 1, timeoutMs }))[0],
+    10_000,
+    `a ${type} job`,
+  )
 }
 
 export async function instanceState(engine: Engine, key: string): Promise<ProcessInstanceView> {
@@ -85,11 +106,20 @@ export async function instanceState(engine: Engine, key: string): Promise<Proces
   return v
 }
 
-export async function waitForState(engine: Engine, key: string, state: ProcessInstanceView['state'], timeoutMs = 10_000): Promise<ProcessInstanceView> {
-  return eventually(async () => {
-    const v = await engine.getProcessInstance(key)
-    return v?.state === state ? v : undefined
-  }, timeoutMs, `instance ${key} to be ${state}`)
+export async function waitForState(
+  engine: Engine,
+  key: string,
+  state: ProcessInstanceView['state'],
+  timeoutMs = 10_000,
+): Promise<ProcessInstanceView> {
+  return eventually(
+    async () => {
+      const v = await engine.getProcessInstance(key)
+      return v?.state === state ? v : undefined
+    },
+    timeoutMs,
+    `instance ${key} to be ${state}`,
+  )
 }
 
 export function activeIds(view: ProcessInstanceView): string[] {

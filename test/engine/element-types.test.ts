@@ -1,12 +1,22 @@
 // Contract: the remaining element types — script (FEEL and job), send and business-rule tasks as jobs,
 // none throw and manual tasks pass through, multi-instance completion condition, timer start events.
 import t from 'tap'
-import { activateOne, createContractEngine, deployFixtures, eventually, instanceState, waitForState } from './contract-engine.js'
+import {
+  activateOne,
+  createContractEngine,
+  deployFixtures,
+  eventually,
+  instanceState,
+  waitForState,
+} from './contract-engine.js'
 
 t.test('a process through every task kind completes; the completion condition ends the vote early', async (t) => {
   const engine = await createContractEngine(t)
   await deployFixtures(engine, 'element-types.bpmn')
-  const ref = await engine.createProcessInstance({ bpmnProcessId: 'element-types', variables: { pages: 3, voters: ['a', 'b', 'c'] } })
+  const ref = await engine.createProcessInstance({
+    bpmnProcessId: 'element-types',
+    variables: { pages: 3, voters: ['a', 'b', 'c'] },
+  })
   const send = await activateOne(engine, 'send-mail')
   t.equal(send.variables['fee'], 6000, 'the FEEL script task ran in the engine')
   await engine.completeJob(send.key)
@@ -34,5 +44,9 @@ t.test('a timer start event with cycle R2/PT0.3S starts two instances', async (t
   const all = [...jobs, ...second]
   t.equal(new Set(all.map((j) => j.processInstanceKey)).size, 2)
   await new Promise((r) => setTimeout(r, 700))
-  t.same(await engine.activateJobs({ type: 'nightly', worker: 't', maxJobsToActivate: 5, timeoutMs: 10_000 }), [], 'no third one')
+  t.same(
+    await engine.activateJobs({ type: 'nightly', worker: 't', maxJobsToActivate: 5, timeoutMs: 10_000 }),
+    [],
+    'no third one',
+  )
 })

@@ -1,18 +1,33 @@
 // Contract: BPMN errors from jobs and error end events are caught by the nearest matching boundary or
 // error event sub-process (exact code before catch-all); uncaught errors raise incidents.
 import t from 'tap'
-import { activateOne, activeIds, createContractEngine, deployFixtures, eventually, instanceState, waitForState } from './contract-engine.js'
+import {
+  activateOne,
+  activeIds,
+  createContractEngine,
+  deployFixtures,
+  eventually,
+  instanceState,
+  waitForState,
+} from './contract-engine.js'
 
-t.test('a job error with a code caught by the task boundary takes the boundary flow, with the error variables', async (t) => {
-  const engine = await createContractEngine(t)
-  await deployFixtures(engine, 'errors.bpmn')
-  const ref = await engine.createProcessInstance({ bpmnProcessId: 'errors' })
-  const job = await activateOne(engine, 'check')
-  await engine.throwJobError(job.key, { errorCode: 'REJECT', errorMessage: 'thiếu giấy tờ', variables: { reason: 'missing ID' } })
-  const done = await waitForState(engine, ref.processInstanceKey, 'COMPLETED')
-  t.equal(done.variables['reason'], 'missing ID')
-  await t.rejects(engine.completeJob(job.key), { code: 'NOT_FOUND' }, 'the job is gone')
-})
+t.test(
+  'a job error with a code caught by the task boundary takes the boundary flow, with the error variables',
+  async (t) => {
+    const engine = await createContractEngine(t)
+    await deployFixtures(engine, 'errors.bpmn')
+    const ref = await engine.createProcessInstance({ bpmnProcessId: 'errors' })
+    const job = await activateOne(engine, 'check')
+    await engine.throwJobError(job.key, {
+      errorCode: 'REJECT',
+      errorMessage: 'thiếu giấy tờ',
+      variables: { reason: 'missing ID' },
+    })
+    const done = await waitForState(engine, ref.processInstanceKey, 'COMPLETED')
+    t.equal(done.variables['reason'], 'missing ID')
+    await t.rejects(engine.completeJob(job.key), { code: 'NOT_FOUND' }, 'the job is gone')
+  },
+)
 
 t.test('an error end event inside a sub-process is caught by the boundary on the sub-process', async (t) => {
   const engine = await createContractEngine(t)

@@ -13,7 +13,11 @@ t.test('a parallel multi-instance task makes one job per item and collects outpu
     const j = await engine.activateJobs({ type: 'notify', worker: 't', maxJobsToActivate: 10, timeoutMs: 10_000 })
     return j.length === 3 ? j : undefined
   })
-  t.same(jobs.map((j) => [j.variables['dept'], j.variables['loopCounter']]).sort(), [['tài chính', 2], ['tư pháp', 1], ['xây dựng', 3]])
+  t.same(jobs.map((j) => [j.variables['dept'], j.variables['loopCounter']]).sort(), [
+    ['tài chính', 2],
+    ['tư pháp', 1],
+    ['xây dựng', 3],
+  ])
   for (const j of [...jobs].reverse()) await engine.completeJob(j.key, { receipt: `r-${j.variables['dept']}` })
 
   // Sequential sub-process: one reviewer at a time, in order.
@@ -35,7 +39,10 @@ t.test('a parallel multi-instance task makes one job per item and collects outpu
 t.test('an empty input collection completes the multi-instance at once', async (t) => {
   const engine = await createContractEngine(t)
   await deployFixtures(engine, 'multi-instance.bpmn')
-  const ref = await engine.createProcessInstance({ bpmnProcessId: 'multi-instance', variables: { departments: [], reviewers: [] } })
+  const ref = await engine.createProcessInstance({
+    bpmnProcessId: 'multi-instance',
+    variables: { departments: [], reviewers: [] },
+  })
   const done = await waitForState(engine, ref.processInstanceKey, 'COMPLETED')
   t.same(done.variables['receipts'], [])
 })

@@ -1,17 +1,32 @@
 // Contract: timer catch events (duration, date, FEEL) and cycles on non-interrupting boundary events.
 import t from 'tap'
-import { activateOne, activeIds, createEmbeddedEngine, createContractEngine, deployFixtures, eventually, instanceState, waitForState } from './contract-engine.js'
+import {
+  activateOne,
+  activeIds,
+  createEmbeddedEngine,
+  createContractEngine,
+  deployFixtures,
+  eventually,
+  instanceState,
+  waitForState,
+} from './contract-engine.js'
 
-t.test('given a duration then a date timer from FEEL variables, the instance waits for both and completes', async (t) => {
-  const engine = await createContractEngine(t)
-  await deployFixtures(engine, 'timer-catch.bpmn')
-  const started = Date.now()
-  const until = new Date(Date.now() + 900).toISOString()
-  const ref = await engine.createProcessInstance({ bpmnProcessId: 'timer-catch', variables: { waitFor: 'PT0.3S', until } })
-  await eventually(async () => activeIds(await instanceState(engine, ref.processInstanceKey)).includes('wait'))
-  await waitForState(engine, ref.processInstanceKey, 'COMPLETED', 10_000)
-  t.ok(Date.now() - started >= 850, 'not before the date')
-})
+t.test(
+  'given a duration then a date timer from FEEL variables, the instance waits for both and completes',
+  async (t) => {
+    const engine = await createContractEngine(t)
+    await deployFixtures(engine, 'timer-catch.bpmn')
+    const started = Date.now()
+    const until = new Date(Date.now() + 900).toISOString()
+    const ref = await engine.createProcessInstance({
+      bpmnProcessId: 'timer-catch',
+      variables: { waitFor: 'PT0.3S', until },
+    })
+    await eventually(async () => activeIds(await instanceState(engine, ref.processInstanceKey)).includes('wait'))
+    await waitForState(engine, ref.processInstanceKey, 'COMPLETED', 10_000)
+    t.ok(Date.now() - started >= 850, 'not before the date')
+  },
+)
 
 t.test('a timer expression that is not a duration raises an incident on the timer event', async (t) => {
   const engine = await createContractEngine(t)

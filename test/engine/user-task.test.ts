@@ -7,7 +7,10 @@ const due = '2031-05-02T10:00:00+07:00'
 t.test('given a user task, then it is created with assignee, candidates, dates, form and headers', async (t) => {
   const engine = await createContractEngine(t)
   await deployFixtures(engine, 'user-task.bpmn')
-  const ref = await engine.createProcessInstance({ bpmnProcessId: 'user-task', variables: { officer: 'chi', reviewDueDate: due } })
+  const ref = await engine.createProcessInstance({
+    bpmnProcessId: 'user-task',
+    variables: { officer: 'chi', reviewDueDate: due },
+  })
   const [task] = await eventually(async () => {
     const l = await engine.searchUserTasks({ processInstanceKey: ref.processInstanceKey })
     return l.length ? l : undefined
@@ -28,44 +31,56 @@ t.test('given a user task, then it is created with assignee, candidates, dates, 
   t.equal((await engine.searchUserTasks({ assignee: 'chi' })).length, 1)
 })
 
-t.test('assigning over an assignee needs allowOverride; unassign clears it; completing moves on with variables', async (t) => {
-  const engine = await createContractEngine(t)
-  await deployFixtures(engine, 'user-task.bpmn')
-  const events = recordEvents(engine)
-  const ref = await engine.createProcessInstance({ bpmnProcessId: 'user-task', variables: { officer: 'chi', reviewDueDate: due } })
-  const [task] = await eventually(async () => {
-    const l = await engine.searchUserTasks({ processInstanceKey: ref.processInstanceKey })
-    return l.length ? l : undefined
-  })
-  const key = task!.userTaskKey
-  await t.rejects(engine.assignUserTask(key, 'dung'), { name: 'EngineError', code: 'CONFLICT' })
-  await engine.assignUserTask(key, 'dung', { allowOverride: true })
-  t.equal((await engine.getUserTask(key))?.assignee, 'dung')
-  await engine.assignUserTask(key, undefined)
-  t.equal((await engine.getUserTask(key))?.assignee, undefined)
-  await engine.assignUserTask(key, 'em')
-  await engine.completeUserTask(key, { decision: 'approve' })
-  const done = await waitForState(engine, ref.processInstanceKey, 'COMPLETED')
-  t.equal(done.variables['decision'], 'approve')
-  const after = await engine.getUserTask(key)
-  t.equal(after?.state, 'COMPLETED')
-  t.ok(after?.completionDate)
-  await t.rejects(engine.completeUserTask(key), { code: 'INVALID_STATE' })
-  await eventually(async () => events.some((e) => e.type === 'userTask.completed'))
-  t.same(
-    events.filter((e) => e.type.startsWith('userTask.')).map((e) => e.type),
-    ['userTask.created', 'userTask.assigned', 'userTask.assigned', 'userTask.assigned', 'userTask.completed'],
-  )
-})
+t.test(
+  'assigning over an assignee needs allowOverride; unassign clears it; completing moves on with variables',
+  async (t) => {
+    const engine = await createContractEngine(t)
+    await deployFixtures(engine, 'user-task.bpmn')
+    const events = recordEvents(engine)
+    const ref = await engine.createProcessInstance({
+      bpmnProcessId: 'user-task',
+      variables: { officer: 'chi', reviewDueDate: due },
+    })
+    const [task] = await eventually(async () => {
+      const l = await engine.searchUserTasks({ processInstanceKey: ref.processInstanceKey })
+      return l.length ? l : undefined
+    })
+    const key = task!.userTaskKey
+    await t.rejects(engine.assignUserTask(key, 'dung'), { name: 'EngineError', code: 'CONFLICT' })
+    await engine.assignUserTask(key, 'dung', { allowOverride: true })
+    t.equal((await engine.getUserTask(key))?.assignee, 'dung')
+    await engine.assignUserTask(key, undefined)
+    t.equal((await engine.getUserTask(key))?.assignee, undefined)
+    await engine.assignUserTask(key, 'em')
+    await engine.completeUserTask(key, { decision: 'approve' })
+    const done = await waitForState(engine, ref.processInstanceKey, 'COMPLETED')
+    t.equal(done.variables['decision'], 'approve')
+    const after = await engine.getUserTask(key)
+    t.equal(after?.state, 'COMPLETED')
+    t.ok(after?.completionDate)
+    await t.rejects(engine.completeUserTask(key), { code: 'INVALID_STATE' })
+    await eventually(async () => events.some((e) => e.type === 'userTask.completed'))
+    t.same(
+      events.filter((e) => e.type.startsWith('userTask.')).map((e) => e.type),
+      ['userTask.created', 'userTask.assigned', 'userTask.assigned', 'userTask.assigned', 'userTask.completed'],
+    )
+  },
+)
 
-t.test('given a user task with a boundary timer at its due date, when the date passes, then the task is cancelled', async (t) => {
-  const engine = await createContractEngine(t)
-  await deployFixtures(engine, 'user-task.bpmn')
-  const soon = new Date(Date.now() + 400).toISOString()
-  const ref = await engine.createProcessInstance({ bpmnProcessId: 'user-task', variables: { officer: 'chi', reviewDueDate: soon } })
-  const done = await waitForState(engine, ref.processInstanceKey, 'COMPLETED')
-  t.ok(done)
-  const [task] = await engine.searchUserTasks({ processInstanceKey: ref.processInstanceKey })
-  t.equal(task!.state, 'CANCELED')
-  await t.rejects(engine.completeUserTask(task!.userTaskKey), { code: 'INVALID_STATE' })
-})
+t.test(
+  'given a user task with a boundary timer at its due date, when the date passes, then the task is cancelled',
+  async (t) => {
+    const engine = await createContractEngine(t)
+    await deployFixtures(engine, 'user-task.bpmn')
+    const soon = new Date(Date.now() + 400).toISOString()
+    const ref = await engine.createProcessInstance({
+      bpmnProcessId: 'user-task',
+      variables: { officer: 'chi', reviewDueDate: soon },
+    })
+    const done = await waitForState(engine, ref.processInstanceKey, 'COMPLETED')
+    t.ok(done)
+    const [task] = await engine.searchUserTasks({ processInstanceKey: ref.processInstanceKey })
+    t.equal(task!.state, 'CANCELED')
+    await t.rejects(engine.completeUserTask(task!.userTaskKey), { code: 'INVALID_STATE' })
+  },
+)

@@ -7,15 +7,27 @@ export type Method = 'GET' | 'POST' | 'PATCH'
 export interface ApiClient {
   /** The bearer header of a demo account, logging it in on first use. */
   as(username: string): Promise<{ authorization: string }>
-  call(method: Method, url: string, who?: string, payload?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>
+  call(
+    method: Method,
+    url: string,
+    who?: string,
+    payload?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<LightMyRequestResponse>
   /** POSTs one multipart part named "file". */
   upload(who: string, url: string, file: Buffer, filename: string, type?: string): Promise<LightMyRequestResponse>
 }
 
-export function multipartFile(file: Buffer, filename: string, type = 'application/octet-stream'): { payload: Buffer; headers: Record<string, string> } {
+export function multipartFile(
+  file: Buffer,
+  filename: string,
+  type = 'application/octet-stream',
+): { payload: Buffer; headers: Record<string, string> } {
   const boundary = `----motcua${Math.random().toString(16).slice(2)}`
   const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`,
+    ),
     file,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ])
@@ -25,23 +37,41 @@ export function multipartFile(file: Buffer, filename: string, type = 'applicatio
 export function apiClient(built: Pick<TestApp, 'app' | 'loginAs'>): ApiClient {
   const sessions = new Map<string, Promise<{ authorization: string }>>()
   const as = (username: string) => {
-    if (!sessions.has(username)) sessions.set(username, built.loginAs(username).then(({ authorization }) => ({ authorization })))
+    if (!sessions.has(username))
+      sessions.set(
+        username,
+        built.loginAs(username).then(({ authorization }) => ({ authorization })),
+      )
     return sessions.get(username)!
   }
   return {
     as,
     async call(method, url, who, payload, headers = {}) {
-      return built.app.inject({ method, url, headers: { ...(who ? await as(who) : {}), ...headers }, ...(payload !== undefined ? { payload: payload as object } : {}) })
+      return built.app.inject({
+        method,
+        url,
+        headers: { ...(who ? await as(who) : {}), ...headers },
+        ...(payload !== undefined ? { payload: payload as object } : {}),
+      })
     },
     async upload(who, url, file, filename, type) {
       const body = multipartFile(file, filename, type)
-      return built.app.inject({ method: 'POST', url, payload: body.payload, headers: { ...(await as(who)), ...body.headers } })
+      return built.app.inject({
+        method: 'POST',
+        url,
+        payload: body.payload,
+        headers: { ...(await as(who)), ...body.headers },
+      })
     },
   }
 }
 
 /** Polls until fn returns a truthy value (the engine and the read model move asynchronously). */
-export async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs
   for (;;) {
     const v = await fn()

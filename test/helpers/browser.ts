@@ -44,16 +44,31 @@ export function ensureWebBuilt(): void {
       break
     } catch {
       // Another test file is building; a lock older than the deadline is a crashed build's.
-      if (Date.now() > deadline || Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 180_000) rmSync(lock, { recursive: true, force: true })
+      if (
+        Date.now() > deadline ||
+        Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 180_000
+      )
+        rmSync(lock, { recursive: true, force: true })
       else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250)
     }
   }
   try {
     if (fresh()) return
-    execFileSync(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-      cwd: repoRoot,
-      stdio: 'inherit',
-    })
+    execFileSync(
+      process.execPath,
+      [
+        join(repoRoot, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--config',
+        'web/vite.config.ts',
+        '--logLevel',
+        'warn',
+      ],
+      {
+        cwd: repoRoot,
+        stdio: 'inherit',
+      },
+    )
   } finally {
     rmSync(lock, { recursive: true, force: true })
   }
@@ -63,7 +78,10 @@ export interface WebWorld extends TestApp {
   baseUrl: string
   browser: Browser
   /** A fresh browser context (own storage, Vietnamese locale) and page; closed with the test. */
-  newPage(opts?: { locale?: string; viewport?: { width: number; height: number } }): Promise<{ context: BrowserContext; page: Page }>
+  newPage(opts?: {
+    locale?: string
+    viewport?: { width: number; height: number }
+  }): Promise<{ context: BrowserContext; page: Page }>
   /** Logs in through the login page as a demo account. */
   login(page: Page, username: string): Promise<void>
   password(username: string): string
@@ -78,7 +96,16 @@ export async function startWebWorld(t: Test, env: Record<string, string> = {}): 
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   })
   t.teardown(() => browser.close())
   const password = (username: string) => {
@@ -92,7 +119,11 @@ export async function startWebWorld(t: Test, env: Record<string, string> = {}): 
     browser,
     password,
     async newPage(opts = {}) {
-      const context = await browser.newContext({ locale: opts.locale ?? 'vi-VN', viewport: opts.viewport ?? { width: 1366, height: 900 }, timezoneId: 'Asia/Ho_Chi_Minh' })
+      const context = await browser.newContext({
+        locale: opts.locale ?? 'vi-VN',
+        viewport: opts.viewport ?? { width: 1366, height: 900 },
+        timezoneId: 'Asia/Ho_Chi_Minh',
+      })
       context.setDefaultTimeout(20_000)
       const page = await context.newPage()
       t.teardown(() => context.close())
@@ -116,7 +147,8 @@ const screenshotDir = join(repoRoot, 'docs/screenshots')
  * tree untouched but still proves the screen renders.
  */
 export async function screenshot(page: Page, name: string): Promise<string> {
-  const dir = process.env.UPDATE_SCREENSHOTS === '1' ? screenshotDir : (tmpShots ??= mkdtempSync(join(tmpdir(), 'motcua-shots-')))
+  const dir =
+    process.env.UPDATE_SCREENSHOTS === '1' ? screenshotDir : (tmpShots ??= mkdtempSync(join(tmpdir(), 'motcua-shots-')))
   mkdirSync(dir, { recursive: true })
   const file = join(dir, `${name}.png`)
   await page.screenshot({ path: file, fullPage: true })

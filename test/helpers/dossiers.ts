@@ -25,15 +25,27 @@ export interface DossierWorld {
   until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs?: number): Promise<T>
 }
 
-export async function createDossierWorld(t: Test, opts: DossierRuntimeOptions & { engineClock?: () => Date } = {}): Promise<DossierWorld> {
+export async function createDossierWorld(
+  t: Test,
+  opts: DossierRuntimeOptions & { engineClock?: () => Date } = {},
+): Promise<DossierWorld> {
   const db = await createTestDatabase(t)
   await seedCalendar(db.knex)
   await seedDemo(db.knex, mkdtempSync(join(tmpdir(), 'motcua-dossiers-')))
-  const engine = new EmbeddedEngine(db, { timerPollMs: 50, workerPollMs: 50, ...(opts.engineClock ? { clock: opts.engineClock } : {}) })
+  const engine = new EmbeddedEngine(db, {
+    timerPollMs: 50,
+    workerPollMs: 50,
+    ...(opts.engineClock ? { clock: opts.engineClock } : {}),
+  })
   await engine.start()
   const report = await seedProcedures(db.knex, engine)
   if (report.failed.length > 0) throw new Error(`procedures failed to publish: ${JSON.stringify(report.failed)}`)
-  const runtime = startDossierRuntime(db.knex, engine, { relayIntervalMs: 200, sweepIntervalMs: 500, workerPollMs: 50, ...opts })
+  const runtime = startDossierRuntime(db.knex, engine, {
+    relayIntervalMs: 200,
+    sweepIntervalMs: 500,
+    workerPollMs: 50,
+    ...opts,
+  })
   t.teardown(async () => {
     await runtime.stop()
     await engine.stop()
@@ -46,9 +58,19 @@ export async function createDossierWorld(t: Test, opts: DossierRuntimeOptions & 
     async as(username) {
       let p = principals.get(username)
       if (!p) {
-        const u = await db.knex('users as u').leftJoin('units as n', 'n.id', 'u.unit_id').where('u.username', username).first('u.id', 'u.username', 'u.kind', 'u.unit_id', 'n.path', 'u.groups')
+        const u = await db
+          .knex('users as u')
+          .leftJoin('units as n', 'n.id', 'u.unit_id')
+          .where('u.username', username)
+          .first('u.id', 'u.username', 'u.kind', 'u.unit_id', 'n.path', 'u.groups')
         if (!u) throw new Error(`no user ${username}`)
-        p = { userId: u.id, username: u.username, kind: u.kind, ...(u.unit_id ? { unitId: u.unit_id, unitPath: u.path } : {}), groups: u.groups }
+        p = {
+          userId: u.id,
+          username: u.username,
+          kind: u.kind,
+          ...(u.unit_id ? { unitId: u.unit_id, unitPath: u.path } : {}),
+          groups: u.groups,
+        }
         principals.set(username, p)
       }
       return p
@@ -56,7 +78,17 @@ export async function createDossierWorld(t: Test, opts: DossierRuntimeOptions & 
     async file(ownerUsername) {
       const owner = await db.knex('users').where({ username: ownerUsername }).first('id')
       const sha = createHash('sha256').update(randomUUID()).digest('hex')
-      const [row] = await db.knex('files').insert({ sha256: sha, size: 100, mime: 'application/pdf', original_name: 'giay-to.pdf', storage_key: sha, created_by: owner.id }).returning('id')
+      const [row] = await db
+        .knex('files')
+        .insert({
+          sha256: sha,
+          size: 100,
+          mime: 'application/pdf',
+          original_name: 'giay-to.pdf',
+          storage_key: sha,
+          created_by: owner.id,
+        })
+        .returning('id')
       return (row as { id: string }).id
     },
     async until(what, fn, timeoutMs = 15_000) {
@@ -72,20 +104,42 @@ export async function createDossierWorld(t: Test, opts: DossierRuntimeOptions & 
 }
 
 export const birthForm = {
-  treEm: { hoTen: 'Nguyễn Văn Bé', gioiTinh: 'nam', ngaySinh: '2026-11-01', noiSinh: 'Trạm y tế xã An Bình', danToc: 'Kinh', quocTich: 'Việt Nam' },
+  treEm: {
+    hoTen: 'Nguyễn Văn Bé',
+    gioiTinh: 'nam',
+    ngaySinh: '2026-11-01',
+    noiSinh: 'Trạm y tế xã An Bình',
+    danToc: 'Kinh',
+    quocTich: 'Việt Nam',
+  },
   me: { hoTen: 'Trần Thị Bình', soDinhDanh: '001190012345' },
-  nguoiYeuCau: { hoTen: 'Nguyễn Văn An', soDinhDanh: '001090000001', soDienThoai: '0912345678', noiCuTru: { tinh: 'Tỉnh Demo', xa: 'Xã An Bình' } },
+  nguoiYeuCau: {
+    hoTen: 'Nguyễn Văn An',
+    soDinhDanh: '001090000001',
+    soDienThoai: '0912345678',
+    noiCuTru: { tinh: 'Tỉnh Demo', xa: 'Xã An Bình' },
+  },
   quanHeVoiTreEm: 'cha',
 }
 
 export const constructionForm = {
-  chuDauTu: { hoTen: 'Nguyễn Văn An', soDinhDanh: '001090000001', soDienThoai: '0912345678', noiCuTru: { tinh: 'Tỉnh Demo', xa: 'Xã An Bình' } },
+  chuDauTu: {
+    hoTen: 'Nguyễn Văn An',
+    soDinhDanh: '001090000001',
+    soDienThoai: '0912345678',
+    noiCuTru: { tinh: 'Tỉnh Demo', xa: 'Xã An Bình' },
+  },
   diaDiemXayDung: { diaChi: { tinh: 'Tỉnh Demo', xa: 'Xã An Bình' }, soThua: '12', soToBanDo: '3', dienTichLoDat: 120 },
   quyMo: { dienTichXayDung: 80, tongDienTichSan: 240, soTang: 3, chieuCao: 11.5 },
 }
 
 export const householdForm = {
-  chuHo: { hoTen: 'Nguyễn Văn An', soDinhDanh: '001090000001', soDienThoai: '0912345678', noiCuTru: { tinh: 'Tỉnh Demo', xa: 'Xã An Bình' } },
+  chuHo: {
+    hoTen: 'Nguyễn Văn An',
+    soDinhDanh: '001090000001',
+    soDienThoai: '0912345678',
+    noiCuTru: { tinh: 'Tỉnh Demo', xa: 'Xã An Bình' },
+  },
   tenHoKinhDoanh: 'Hộ kinh doanh Tạp hoá An',
   diaDiemKinhDoanh: { tinh: 'Tỉnh Demo', xa: 'Xã An Bình' },
   nganhNghe: ['Bán lẻ tạp hoá'],
@@ -108,7 +162,11 @@ export function manualClock(start: string): { now: () => Date; set(at: string): 
  * Publishes a test-only copy of a reference procedure under another slug, code and process id, with its
  * own duration and supplement policy (the reference procedures all RESTART).
  */
-export async function publishVariant(w: DossierWorld, from: string, variant: { slug: string; code: string; duration: string; supplementPolicy: 'RESTART' | 'PAUSE' }): Promise<void> {
+export async function publishVariant(
+  w: DossierWorld,
+  from: string,
+  variant: { slug: string; code: string; duration: string; supplementPolicy: 'RESTART' | 'PAUSE' },
+): Promise<void> {
   const { readFileSync } = await import('node:fs')
   const { CatalogueService } = await import('../../src/catalogue/service.js')
   const def = JSON.parse(readFileSync(`forms/${from}.json`, 'utf8'))
@@ -116,8 +174,17 @@ export async function publishVariant(w: DossierWorld, from: string, variant: { s
   // The steps' shares must add up to the new duration (R11).
   const days = Number(/^([\d.]+) WD$/.exec(variant.duration)?.[1] ?? 1)
   const total = def.steps.reduce((sum: number, s: { shareWorkingDays: number }) => sum + s.shareWorkingDays, 0)
-  const steps = def.steps.map((s: { shareWorkingDays: number }) => ({ ...s, shareWorkingDays: (s.shareWorkingDays * days) / total }))
-  const definition = { ...def, ...variant, steps, name: `${def.name} (${variant.slug})`, workflow: { bpmnProcessId: variant.slug, file: `${variant.slug}.bpmn` } }
+  const steps = def.steps.map((s: { shareWorkingDays: number }) => ({
+    ...s,
+    shareWorkingDays: (s.shareWorkingDays * days) / total,
+  }))
+  const definition = {
+    ...def,
+    ...variant,
+    steps,
+    name: `${def.name} (${variant.slug})`,
+    workflow: { bpmnProcessId: variant.slug, file: `${variant.slug}.bpmn` },
+  }
   const catalogue = new CatalogueService(w.db.knex, w.engine)
   const draft = await catalogue.createDraft({ definition, bpmnXml: xml })
   if (!draft.ok) throw new Error(JSON.stringify(draft.problems))

@@ -102,7 +102,9 @@ const contentTypes = Buffer.from(
 )
 
 /** A DOCX-shaped package whose document.xml is `document`. */
-export function makeDocx(document: Buffer = Buffer.from('<w:document><w:body><w:p><w:r><w:t>Tờ khai</w:t></w:r></w:p></w:body></w:document>')): Buffer {
+export function makeDocx(
+  document: Buffer = Buffer.from('<w:document><w:body><w:p><w:r><w:t>Tờ khai</w:t></w:r></w:p></w:body></w:document>'),
+): Buffer {
   return makeZip([
     { name: '[Content_Types].xml', data: contentTypes },
     { name: '_rels/.rels', data: Buffer.from('<Relationships/>') },

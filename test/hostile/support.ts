@@ -52,8 +52,15 @@ export async function routesOf(app: FastifyInstance): Promise<Route[]> {
       const content = op.requestBody?.content ?? {}
       const contentType = Object.keys(content)[0]
       fromSwagger.set(`${method} ${path}`, {
-        method, path, key: `${method} ${path}`,
-        params: (op.parameters ?? []).map((p) => ({ name: p.name, in: p.in, required: Boolean(p.required), schema: p.schema ?? {} })),
+        method,
+        path,
+        key: `${method} ${path}`,
+        params: (op.parameters ?? []).map((p) => ({
+          name: p.name,
+          in: p.in,
+          required: Boolean(p.required),
+          schema: p.schema ?? {},
+        })),
         ...(contentType ? { body: { contentType, schema: content[contentType]!.schema ?? {} } } : {}),
       })
     }
@@ -63,14 +70,26 @@ export async function routesOf(app: FastifyInstance): Promise<Route[]> {
     // Where one router node stands for routes with different parameter names, the documented ones are the real ones.
     const documented = alternatives.filter((key) => fromSwagger.has(key))
     for (const key of documented.length ? documented : alternatives) {
-      routes.push(fromSwagger.get(key) ?? { method: key.split(' ')[0] as Method, path: key.slice(key.indexOf(' ') + 1), key, params: [] })
+      routes.push(
+        fromSwagger.get(key) ?? {
+          method: key.split(' ')[0] as Method,
+          path: key.slice(key.indexOf(' ') + 1),
+          key,
+          params: [],
+        },
+      )
     }
   }
   return routes.sort((a, b) => a.key.localeCompare(b.key))
 }
 
 interface OpenApiOperation {
-  parameters?: Array<{ name: string; in: 'path' | 'query' | 'header'; required?: boolean; schema?: Record<string, unknown> }>
+  parameters?: Array<{
+    name: string
+    in: 'path' | 'query' | 'header'
+    required?: boolean
+    schema?: Record<string, unknown>
+  }>
   requestBody?: { content: Record<string, { schema?: Record<string, unknown> }> }
 }
 
@@ -89,7 +108,10 @@ function routerKeys(app: FastifyInstance): string[][] {
     stack.push({ depth, prefix })
     // One node may stand for two routes whose parameter names differ ("/:fileId|:componentId").
     const paths = prefix.includes('|') ? expandAlternatives(prefix) : [prefix]
-    for (const method of (m[3] ?? '').split(',').map((s) => s.trim()).filter((s) => s && s !== 'HEAD')) {
+    for (const method of (m[3] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s && s !== 'HEAD')) {
       keys.push(paths.map((path) => `${method} ${path}`))
     }
   }
@@ -101,7 +123,10 @@ function expandAlternatives(path: string): string[] {
   const start = path.lastIndexOf(':', i)
   const end = path.indexOf('/', i) === -1 ? path.length : path.indexOf('/', i)
   const head = path.slice(0, start)
-  return path.slice(start, end).split('|').map((alt) => `${head}${alt}${path.slice(end)}`)
+  return path
+    .slice(start, end)
+    .split('|')
+    .map((alt) => `${head}${alt}${path.slice(end)}`)
 }
 
 export function urlOf(route: Route, params: Record<string, string>): string {
@@ -130,17 +155,27 @@ export const fingerprintExclusions: Record<string, string> = {
 
 /** Columns left out of a table's fingerprint, and why. */
 export const volatileColumns: Record<string, { columns: string[]; why: string }> = {
-  read_model_cursors: { columns: ['locked_by', 'locked_until', 'updated_at'], why: 'the projector renews its lease on a timer, requests or not; its position (last_event_id) is compared' },
+  read_model_cursors: {
+    columns: ['locked_by', 'locked_until', 'updated_at'],
+    why: 'the projector renews its lease on a timer, requests or not; its position (last_event_id) is compared',
+  },
 }
 
 /** count(*) and an md5 of the ordered rows of every table in the public schema but the exclusions. */
 export async function fingerprint(knex: Knex): Promise<Record<string, string>> {
-  const tables = (await knex('pg_tables').where({ schemaname: 'public' }).orderBy('tablename').pluck('tablename')) as string[]
+  const tables = (await knex('pg_tables')
+    .where({ schemaname: 'public' })
+    .orderBy('tablename')
+    .pluck('tablename')) as string[]
   const out: Record<string, string> = {}
   for (const table of tables) {
     if (table in fingerprintExclusions) continue
     const drop = (volatileColumns[table]?.columns ?? []).map((c) => ` - '${c}'`).join('')
-    const row = (await knex.raw(`SELECT count(*)::int AS n, md5(coalesce(string_agg((to_jsonb(t)${drop})::text, '|' ORDER BY (to_jsonb(t)${drop})::text), '')) AS h FROM "${table}" t`)).rows[0] as { n: number; h: string }
+    const row = (
+      await knex.raw(
+        `SELECT count(*)::int AS n, md5(coalesce(string_agg((to_jsonb(t)${drop})::text, '|' ORDER BY (to_jsonb(t)${drop})::text), '')) AS h FROM "${table}" t`,
+      )
+    ).rows[0] as { n: number; h: string }
     out[table] = `${row.n}:${row.h}`
   }
   return out
@@ -174,7 +209,8 @@ export function refusalProblem(res: LightMyRequestResponse): string | undefined 
 /** Why a 4xx/5xx body is not our problem+json, or undefined. */
 export function problemShape(res: LightMyRequestResponse): string | undefined {
   const type = String(res.headers['content-type'] ?? '')
-  if (!type.startsWith('application/problem+json')) return `content-type ${type} (status ${res.statusCode}): ${res.body.slice(0, 200)}`
+  if (!type.startsWith('application/problem+json'))
+    return `content-type ${type} (status ${res.statusCode}): ${res.body.slice(0, 200)}`
   let body: { code?: string; status?: number; message?: { vi?: unknown; en?: unknown }; stack?: unknown }
   try {
     body = JSON.parse(res.body)
@@ -183,10 +219,22 @@ export function problemShape(res: LightMyRequestResponse): string | undefined {
   }
   const def = body.code ? (problems as Record<string, { status: number }>)[body.code] : undefined
   if (!def) return `unknown code ${body.code}`
-  if (def.status !== res.statusCode || body.status !== res.statusCode) return `${body.code} answered ${res.statusCode}, catalogue says ${def.status}`
-  if (typeof body.message?.vi !== 'string' || !body.message.vi || typeof body.message?.en !== 'string' || !body.message.en) return `messages missing: ${JSON.stringify(body.message)}`
+  if (def.status !== res.statusCode || body.status !== res.statusCode)
+    return `${body.code} answered ${res.statusCode}, catalogue says ${def.status}`
+  if (
+    typeof body.message?.vi !== 'string' ||
+    !body.message.vi ||
+    typeof body.message?.en !== 'string' ||
+    !body.message.en
+  )
+    return `messages missing: ${JSON.stringify(body.message)}`
   if ('stack' in body || /\n\s+at /.test(res.body)) return 'a stack trace leaked'
-  if (/syntax error at or near|violates .* constraint|invalid input syntax for|relation "|column "|knex|pg-protocol/i.test(res.body)) return `a database error leaked: ${res.body.slice(0, 200)}`
+  if (
+    /syntax error at or near|violates .* constraint|invalid input syntax for|relation "|column "|knex|pg-protocol/i.test(
+      res.body,
+    )
+  )
+    return `a database error leaked: ${res.body.slice(0, 200)}`
   return undefined
 }
 
@@ -247,13 +295,23 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: hostileString },
   { weight: 1, arbitrary: fc.constantFrom(0, -1, 1.5, 2 ** 53, -(2 ** 31), 1e308, true, false, null) },
-  { weight: 1, arbitrary: fc.constantFrom([], [1, 'a'], {}, { $gt: '' }, { constructor: { prototype: { polluted: 1 } } }) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom([], [1, 'a'], {}, { $gt: '' }, { constructor: { prototype: { polluted: 1 } } }),
+  },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
 )
 
 // ------------------------------------------------------------------ schema checks (the same ajv options as the app)
 
-const ajv = new Ajv({ allErrors: false, coerceTypes: 'array', useDefaults: true, removeAdditional: false, strict: false, validateFormats: true })
+const ajv = new Ajv({
+  allErrors: false,
+  coerceTypes: 'array',
+  useDefaults: true,
+  removeAdditional: false,
+  strict: false,
+  validateFormats: true,
+})
 addFormats(ajv)
 ajv.addKeyword({ keyword: 'example' })
 
@@ -275,7 +333,11 @@ export function checker(schema: Record<string, unknown>): Check | undefined {
 
 export function objectSchema(params: RouteParam[], where: RouteParam['in']): Record<string, unknown> {
   const own = params.filter((p) => p.in === where)
-  return { type: 'object', properties: Object.fromEntries(own.map((p) => [p.name, p.schema])), required: own.filter((p) => p.required).map((p) => p.name) }
+  return {
+    type: 'object',
+    properties: Object.fromEntries(own.map((p) => [p.name, p.schema])),
+    required: own.filter((p) => p.required).map((p) => p.name),
+  }
 }
 
 // ------------------------------------------------------------------ requests that must be refused
@@ -319,13 +381,17 @@ function queryString(query: Record<string, unknown>): string {
  */
 export function refusedRequests(route: Route, ctx: RouteContext): fc.Arbitrary<HostileRequest> | undefined {
   const pathParams = route.params.filter((p) => p.in === 'path')
-  for (const p of pathParams) if (ctx.params[p.name] === undefined) throw new Error(`${route.key}: no value for path parameter ${p.name}`)
+  for (const p of pathParams)
+    if (ctx.params[p.name] === undefined) throw new Error(`${route.key}: no value for path parameter ${p.name}`)
   const headers = { ...(ctx.authorization ? { authorization: ctx.authorization } : {}), ...(ctx.headers ?? {}) }
   const jsonHeaders = { ...headers, 'content-type': 'application/json' }
   const baseUrl = urlOf(route, ctx.params)
   const baseQuery = ctx.query ? queryString(ctx.query) : ''
   const bodyType = route.body?.contentType
-  const encode = (body: unknown) => (bodyType === 'application/x-www-form-urlencoded' ? queryString(body as Record<string, unknown>).slice(1) : JSON.stringify(body))
+  const encode = (body: unknown) =>
+    bodyType === 'application/x-www-form-urlencoded'
+      ? queryString(body as Record<string, unknown>).slice(1)
+      : JSON.stringify(body)
   const sendHeaders = bodyType ? { ...headers, 'content-type': bodyType } : jsonHeaders
   const sendsBody = route.method !== 'GET'
   const arbitraries: Array<fc.Arbitrary<HostileRequest>> = []
@@ -338,32 +404,63 @@ export function refusedRequests(route: Route, ctx: RouteContext): fc.Arbitrary<H
       .filter((v) => v.length > 0 && v.length < 20_000)
       .filter((v) => !valid || !valid({ ...ctx.params, [p.name]: v }))
     const value = foreign.length ? fc.oneof(refusedValue, fc.constantFrom(...foreign)) : refusedValue
-    arbitraries.push(value.map((v) => ({
-      why: `path ${p.name}=${JSON.stringify(v.slice(0, 80))}`,
-      method: route.method, url: urlOf(route, { ...ctx.params, [p.name]: v }) + baseQuery, headers: jsonHeaders,
-      ...(sendsBody ? { payload: '{}' } : {}),
-    })))
+    arbitraries.push(
+      value.map((v) => ({
+        why: `path ${p.name}=${JSON.stringify(v.slice(0, 80))}`,
+        method: route.method,
+        url: urlOf(route, { ...ctx.params, [p.name]: v }) + baseQuery,
+        headers: jsonHeaders,
+        ...(sendsBody ? { payload: '{}' } : {}),
+      })),
+    )
   }
 
   // A query string the schema refuses: a wrong value for a known key, or a key it does not know.
   const querySchema = objectSchema(route.params, 'query')
   const queryCheck = checker({ ...querySchema, additionalProperties: false })
   const queryKeys = route.params.filter((p) => p.in === 'query').map((p) => p.name)
-  const hostileQuery = fc.record({
-    key: queryKeys.length ? fc.oneof(fc.constantFrom(...queryKeys), fc.constantFrom('__proto__', 'constructor', 'x', 'limit[$gt]')) : fc.constantFrom('__proto__', 'constructor', 'x', 'a[b]'),
-    value: fc.oneof(hostileString.filter((s) => s.length < 20_000), fc.array(fc.constantFrom(...hostileStrings.slice(0, 20)), { minLength: 2, maxLength: 3 })),
-  }).map(({ key, value }) => ({ ...(ctx.query ?? {}), [key]: value }))
+  const hostileQuery = fc
+    .record({
+      key: queryKeys.length
+        ? fc.oneof(fc.constantFrom(...queryKeys), fc.constantFrom('__proto__', 'constructor', 'x', 'limit[$gt]'))
+        : fc.constantFrom('__proto__', 'constructor', 'x', 'a[b]'),
+      value: fc.oneof(
+        hostileString.filter((s) => s.length < 20_000),
+        fc.array(fc.constantFrom(...hostileStrings.slice(0, 20)), { minLength: 2, maxLength: 3 }),
+      ),
+    })
+    .map(({ key, value }) => ({ ...(ctx.query ?? {}), [key]: value }))
     .filter((q) => !queryCheck || !queryCheck(q))
   // Only where the route validates its query: elsewhere the query is ignored, and ignoring it is no fault.
-  if (queryKeys.length) arbitraries.push(hostileQuery.map((q) => ({ why: `query ${JSON.stringify(q).slice(0, 120)}`, method: route.method, url: baseUrl + queryString(q), headers: jsonHeaders, ...(sendsBody ? { payload: '{}' } : {}) })))
+  if (queryKeys.length)
+    arbitraries.push(
+      hostileQuery.map((q) => ({
+        why: `query ${JSON.stringify(q).slice(0, 120)}`,
+        method: route.method,
+        url: baseUrl + queryString(q),
+        headers: jsonHeaders,
+        ...(sendsBody ? { payload: '{}' } : {}),
+      })),
+    )
 
   // A missing or malformed Idempotency-Key where one is required.
   if (route.params.some((p) => p.in === 'header' && p.name === 'idempotency-key' && p.required)) {
-    const refusedKey = fc.oneof(fc.constant(undefined), fc.constantFrom('', 'short', 'x'.repeat(201), 'a b c d e f g', "'; DROP TABLE dossiers;--", '%00%00%00%00'))
-    arbitraries.push(refusedKey.map((key) => {
-      const { ['idempotency-key']: _drop, ...rest } = jsonHeaders as Record<string, string>
-      return { why: `idempotency-key ${JSON.stringify(key)}`, method: route.method, url: baseUrl + baseQuery, headers: key === undefined ? rest : { ...rest, 'idempotency-key': key }, payload: '{}' }
-    }))
+    const refusedKey = fc.oneof(
+      fc.constant(undefined),
+      fc.constantFrom('', 'short', 'x'.repeat(201), 'a b c d e f g', "'; DROP TABLE dossiers;--", '%00%00%00%00'),
+    )
+    arbitraries.push(
+      refusedKey.map((key) => {
+        const { ['idempotency-key']: _drop, ...rest } = jsonHeaders as Record<string, string>
+        return {
+          why: `idempotency-key ${JSON.stringify(key)}`,
+          method: route.method,
+          url: baseUrl + baseQuery,
+          headers: key === undefined ? rest : { ...rest, 'idempotency-key': key },
+          payload: '{}',
+        }
+      }),
+    )
   }
 
   if (sendsBody) {
@@ -371,32 +468,63 @@ export function refusedRequests(route: Route, ctx: RouteContext): fc.Arbitrary<H
       // A body its schema refuses: wrong top-level types, a field of the wrong type, an unknown or prototype key.
       const bodyCheck = checker(route.body.schema)
       const props = Object.keys((route.body.schema['properties'] as Record<string, unknown> | undefined) ?? {})
-      const keys = fc.oneof(props.length ? fc.constantFrom(...props) : fc.constant('x'), fc.constantFrom('__proto__', 'constructor', 'prototype', 'x', ''))
+      const keys = fc.oneof(
+        props.length ? fc.constantFrom(...props) : fc.constant('x'),
+        fc.constantFrom('__proto__', 'constructor', 'prototype', 'x', ''),
+      )
       if (!bodyCheck) throw new Error(`${route.key}: its body schema does not compile here`)
-      const badBody = fc.oneof(
-        hostileValue.filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)),
-        fc.dictionary(keys, hostileValue, { minKeys: 1, maxKeys: 4 }),
-      ).filter((b) => !bodyCheck(b))
-      arbitraries.push(badBody.map((b) => ({ why: `body ${JSON.stringify(b)?.slice(0, 120)}`, method: route.method, url: baseUrl + baseQuery, headers: sendHeaders, payload: encode(b) ?? '' })))
+      const badBody = fc
+        .oneof(
+          hostileValue.filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)),
+          fc.dictionary(keys, hostileValue, { minKeys: 1, maxKeys: 4 }),
+        )
+        .filter((b) => !bodyCheck(b))
+      arbitraries.push(
+        badBody.map((b) => ({
+          why: `body ${JSON.stringify(b)?.slice(0, 120)}`,
+          method: route.method,
+          url: baseUrl + baseQuery,
+          headers: sendHeaders,
+          payload: encode(b) ?? '',
+        })),
+      )
     }
     // Bytes that are not the declared type, JSON nested 10,000 levels, over the 1 MB limit, or a type the route does not read.
     // A route without a body schema ignores a well-formed body of any shape, so it only gets the malformed ones.
-    const raw = fc.constantFrom(
-      { why: 'malformed JSON', type: 'application/json', payload: '{"a":' },
-      { why: 'NUL bytes', type: 'application/json', payload: '\u0000\u0000' },
-      { why: '__proto__ key', type: 'application/json', payload: '{"__proto__":{"polluted":true}}' },
-      { why: 'constructor.prototype key', type: 'application/json', payload: '{"constructor":{"prototype":{"polluted":true}}}' },
-      { why: 'arrays 10,000 deep', type: 'application/json', payload: deepJsonText() },
-      { why: 'objects 10,000 deep', type: 'application/json', payload: deepObjectText() },
-      { why: 'a 1 MB string', type: 'application/json', payload: JSON.stringify({ x: 'x'.repeat(MB) }) },
-      { why: 'XML', type: 'application/xml', payload: '<a/>' },
-      { why: 'text/plain', type: 'text/plain', payload: 'hello' },
-      { why: 'no content type', type: '', payload: 'hello' },
-    ).filter((r) => route.body !== undefined || ['malformed JSON', 'NUL bytes', '__proto__ key', 'a 1 MB string', 'XML'].includes(r.why))
-    arbitraries.push(raw.map((r) => {
-      const { ['content-type']: _ct, ...rest } = jsonHeaders as Record<string, string>
-      return { why: r.why, method: route.method, url: baseUrl + baseQuery, headers: r.type ? { ...rest, 'content-type': r.type } : rest, payload: r.payload }
-    }))
+    const raw = fc
+      .constantFrom(
+        { why: 'malformed JSON', type: 'application/json', payload: '{"a":' },
+        { why: 'NUL bytes', type: 'application/json', payload: '\u0000\u0000' },
+        { why: '__proto__ key', type: 'application/json', payload: '{"__proto__":{"polluted":true}}' },
+        {
+          why: 'constructor.prototype key',
+          type: 'application/json',
+          payload: '{"constructor":{"prototype":{"polluted":true}}}',
+        },
+        { why: 'arrays 10,000 deep', type: 'application/json', payload: deepJsonText() },
+        { why: 'objects 10,000 deep', type: 'application/json', payload: deepObjectText() },
+        { why: 'a 1 MB string', type: 'application/json', payload: JSON.stringify({ x: 'x'.repeat(MB) }) },
+        { why: 'XML', type: 'application/xml', payload: '<a/>' },
+        { why: 'text/plain', type: 'text/plain', payload: 'hello' },
+        { why: 'no content type', type: '', payload: 'hello' },
+      )
+      .filter(
+        (r) =>
+          route.body !== undefined ||
+          ['malformed JSON', 'NUL bytes', '__proto__ key', 'a 1 MB string', 'XML'].includes(r.why),
+      )
+    arbitraries.push(
+      raw.map((r) => {
+        const { ['content-type']: _ct, ...rest } = jsonHeaders as Record<string, string>
+        return {
+          why: r.why,
+          method: route.method,
+          url: baseUrl + baseQuery,
+          headers: r.type ? { ...rest, 'content-type': r.type } : rest,
+          payload: r.payload,
+        }
+      }),
+    )
   }
   return arbitraries.length ? fc.oneof(...arbitraries) : undefined
 }
@@ -411,47 +539,81 @@ export function acceptedHostileQueries(route: Route, ctx: RouteContext): fc.Arbi
   if (!checkQuery || !checkPath || route.method !== 'GET') return undefined
   const candidates = route.params.flatMap((p) => {
     if (p.in === 'header') return []
-    const valid = (v: string) => (p.in === 'query' ? checkQuery({ ...(ctx.query ?? {}), [p.name]: v }) : checkPath({ ...ctx.params, [p.name]: v }))
+    const valid = (v: string) =>
+      p.in === 'query' ? checkQuery({ ...(ctx.query ?? {}), [p.name]: v }) : checkPath({ ...ctx.params, [p.name]: v })
     return hostileStrings.filter((v) => v.length > 0 && valid(v)).map((v) => [p, v] as const)
   })
   if (candidates.length === 0) return undefined
   return fc.constantFrom(...candidates).map(([p, value]): HostileRequest => {
     const query = { ...(ctx.query ?? {}), ...(p.in === 'query' ? { [p.name]: value } : {}) }
     const params = { ...ctx.params, ...(p.in === 'path' ? { [p.name]: value } : {}) }
-    return { why: `accepted ${p.in} ${p.name}=${JSON.stringify(value.slice(0, 60))}`, method: route.method, url: urlOf(route, params) + queryString(query), headers: ctx.authorization ? { authorization: ctx.authorization } : {} }
+    return {
+      why: `accepted ${p.in} ${p.name}=${JSON.stringify(value.slice(0, 60))}`,
+      method: route.method,
+      url: urlOf(route, params) + queryString(query),
+      headers: ctx.authorization ? { authorization: ctx.authorization } : {},
+    }
   })
 }
 
 /** Query strings and headers a route without input ignores; it must still answer below 500 with nothing changed. */
-export function ignoredInput(route: Route, ctx: RouteContext, withAuthorization: boolean): fc.Arbitrary<HostileRequest> {
-  return fc.record({
-    key: fc.constantFrom('__proto__', 'constructor', 'x', 'a[b]', ''),
-    value: hostileString.filter((v) => v.length < 20_000),
-    requestId: fc.constantFrom('x', 'y'.repeat(500), '../../etc', 'ok-request-id-1'),
-  }).map(({ key, value, requestId }) => ({
-    why: `ignored query ${key}=${JSON.stringify(value.slice(0, 60))}`,
-    method: route.method,
-    url: urlOf(route, ctx.params) + queryString({ [key]: value }),
-    headers: { ...(withAuthorization && ctx.authorization ? { authorization: ctx.authorization } : {}), 'x-request-id': requestId },
-  }))
+export function ignoredInput(
+  route: Route,
+  ctx: RouteContext,
+  withAuthorization: boolean,
+): fc.Arbitrary<HostileRequest> {
+  return fc
+    .record({
+      key: fc.constantFrom('__proto__', 'constructor', 'x', 'a[b]', ''),
+      value: hostileString.filter((v) => v.length < 20_000),
+      requestId: fc.constantFrom('x', 'y'.repeat(500), '../../etc', 'ok-request-id-1'),
+    })
+    .map(({ key, value, requestId }) => ({
+      why: `ignored query ${key}=${JSON.stringify(value.slice(0, 60))}`,
+      method: route.method,
+      url: urlOf(route, ctx.params) + queryString({ [key]: value }),
+      headers: {
+        ...(withAuthorization && ctx.authorization ? { authorization: ctx.authorization } : {}),
+        'x-request-id': requestId,
+      },
+    }))
 }
 
 /** Sends the requests of one property; every answer must be a well-formed refusal, and nothing may change. */
-export async function assertAllRefused(t: Test, app: FastifyInstance, knex: Knex, route: Route, arbitrary: fc.Arbitrary<HostileRequest>, opts: { numRuns?: number; accept?: (res: LightMyRequestResponse, req: HostileRequest) => string | undefined } = {}): Promise<void> {
+export async function assertAllRefused(
+  t: Test,
+  app: FastifyInstance,
+  knex: Knex,
+  route: Route,
+  arbitrary: fc.Arbitrary<HostileRequest>,
+  opts: { numRuns?: number; accept?: (res: LightMyRequestResponse, req: HostileRequest) => string | undefined } = {},
+): Promise<void> {
   const before = await fingerprint(knex)
   let sent = 0
   const failure = await fc.check(
     fc.asyncProperty(arbitrary, async (req) => {
       sent++
-      const res = await app.inject({ method: req.method, url: req.url, headers: req.headers, ...(req.payload !== undefined ? { payload: req.payload } : {}) })
+      const res = await app.inject({
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+        ...(req.payload !== undefined ? { payload: req.payload } : {}),
+      })
       const wrong = opts.accept ? opts.accept(res, req) : refusalProblem(res)
       if (wrong) throw new Error(`${req.method} ${req.url.slice(0, 200)} (${req.why}): ${wrong}`)
     }),
     { numRuns: opts.numRuns ?? numRuns, seed, endOnFailure: true },
   )
-  if (failure.failed) t.fail(`${route.key}: ${(failure.errorInstance as Error | undefined)?.message ?? ''}\n${fc.defaultReportMessage(failure)}`)
+  if (failure.failed)
+    t.fail(
+      `${route.key}: ${(failure.errorInstance as Error | undefined)?.message ?? ''}\n${fc.defaultReportMessage(failure)}`,
+    )
   else t.pass(`${route.key}: ${sent} hostile requests refused with a problem`)
   const after = await fingerprint(knex)
   t.same(diff(before, after), [], `${route.key}: no table changed`)
-  t.equal((Object.prototype as Record<string, unknown>)['polluted'], undefined, `${route.key}: Object.prototype is not polluted`)
+  t.equal(
+    (Object.prototype as Record<string, unknown>)['polluted'],
+    undefined,
+    `${route.key}: Object.prototype is not polluted`,
+  )
 }

@@ -9,7 +9,17 @@ import { apiClient, type ApiClient } from '../helpers/api.js'
 import { birthForm } from '../helpers/dossiers.js'
 import { makePdf } from '../helpers/files.js'
 import type { LightMyRequestResponse } from 'fastify'
-import { acceptedHostileQueries, assertAllRefused, ignoredInput, problemShape, refusedRequests, routesOf, settled, type Route, type RouteContext } from './support.js'
+import {
+  acceptedHostileQueries,
+  assertAllRefused,
+  ignoredInput,
+  problemShape,
+  refusedRequests,
+  routesOf,
+  settled,
+  type Route,
+  type RouteContext,
+} from './support.js'
 
 /**
  * Every route and the account that may call it (null: no login). A route missing here fails coverage.test.ts, so a new
@@ -96,7 +106,8 @@ export const excludedRoutes: Record<string, string> = {
   'GET /docs/': 'swagger-ui: static page, no input',
   'GET /docs/static/index.html': 'swagger-ui: static page, no input',
   'GET /docs/static/swagger-initializer.js': 'swagger-ui: static script, no input',
-  'GET /docs/*': 'swagger-ui: @fastify/static serving its own files (its path handling is the library\'s; a hostile path is checked in coverage.test.ts)',
+  'GET /docs/*':
+    "swagger-ui: @fastify/static serving its own files (its path handling is the library's; a hostile path is checked in coverage.test.ts)",
   'GET /docs/json': 'the OpenAPI document, no input',
   'GET /docs/yaml': 'the OpenAPI document, no input',
 }
@@ -132,7 +143,10 @@ export async function hostileWorld(t: Test, opts: { dossier?: boolean } = {}): P
   const routes = await routesOf(built.app)
 
   const newDraft = async (who: string) => {
-    const created = await api.call('POST', '/api/dossiers/drafts', who, { procedure: 'dang-ky-khai-sinh', agencyUnitId: 'xa-an-binh' })
+    const created = await api.call('POST', '/api/dossiers/drafts', who, {
+      procedure: 'dang-ky-khai-sinh',
+      agencyUnitId: 'xa-an-binh',
+    })
     if (created.statusCode !== 201) throw new Error(`draft: ${created.body}`)
     return created.json().id as string
   }
@@ -143,13 +157,23 @@ export async function hostileWorld(t: Test, opts: { dossier?: boolean } = {}): P
   let taskKey = 'no-task'
   if (opts.dossier !== false) {
     const ready = await newDraft('congdan')
-    await api.call('PATCH', `/api/dossiers/drafts/${ready}`, 'congdan', { formData: birthForm, deliveryMethod: 'counter' })
+    await api.call('PATCH', `/api/dossiers/drafts/${ready}`, 'congdan', {
+      formData: birthForm,
+      deliveryMethod: 'counter',
+    })
     for (const component of ['to-khai', 'giay-chung-sinh', 'giay-to-tuy-than']) {
-      const up = await api.upload('congdan', `/api/dossiers/drafts/${ready}/attachments/${component}`, makePdf(), `${component}.pdf`)
+      const up = await api.upload(
+        'congdan',
+        `/api/dossiers/drafts/${ready}/attachments/${component}`,
+        makePdf(),
+        `${component}.pdf`,
+      )
       if (up.statusCode !== 201) throw new Error(`upload: ${up.body}`)
       fileId = up.json().fileId
     }
-    const submitted = await api.call('POST', `/api/dossiers/drafts/${ready}/submit`, 'congdan', undefined, { 'idempotency-key': 'hostile-world-1' })
+    const submitted = await api.call('POST', `/api/dossiers/drafts/${ready}/submit`, 'congdan', undefined, {
+      'idempotency-key': 'hostile-world-1',
+    })
     if (submitted.statusCode !== 201) throw new Error(`submit: ${submitted.body}`)
     dossierId = submitted.json().dossierId
     const end = Date.now() + 30_000
@@ -164,16 +188,37 @@ export async function hostileWorld(t: Test, opts: { dossier?: boolean } = {}): P
     }
   }
   // Log in every caller before the fingerprints start: a login writes its refresh token.
-  for (const who of new Set(Object.values(routeCallers).map((c) => c.as).filter((x): x is string => Boolean(x)))) await api.as(who)
+  for (const who of new Set(
+    Object.values(routeCallers)
+      .map((c) => c.as)
+      .filter((x): x is string => Boolean(x)),
+  ))
+    await api.as(who)
   await settled(knex)
 
   const params: Record<string, string> = {
-    draftId, dossierId, fileId, taskKey, componentId: 'to-khai', slug: 'dang-ky-khai-sinh', version: '1', year: '2026', date: '2026-09-02', form: 'receipt', provider: 'sandbox',
+    draftId,
+    dossierId,
+    fileId,
+    taskKey,
+    componentId: 'to-khai',
+    slug: 'dang-ky-khai-sinh',
+    version: '1',
+    year: '2026',
+    date: '2026-09-02',
+    form: 'receipt',
+    provider: 'sandbox',
   }
   // Someone else's, or nobody's: each must answer as if it did not exist (or is not the caller's to touch).
   const foreign: Record<string, string[]> = {
-    draftId: [otherDraftId, randomUUID()], dossierId: [randomUUID(), otherDraftId, '00000000-0000-0000-0000-000000000000'], fileId: [randomUUID()],
-    taskKey: ['999999999', 'no-such-task'], componentId: ['no-such-component'], slug: ['no-such-procedure'], version: ['999', '2147483647'], provider: ['paypal'],
+    draftId: [otherDraftId, randomUUID()],
+    dossierId: [randomUUID(), otherDraftId, '00000000-0000-0000-0000-000000000000'],
+    fileId: [randomUUID()],
+    taskKey: ['999999999', 'no-such-task'],
+    componentId: ['no-such-component'],
+    slug: ['no-such-procedure'],
+    version: ['999', '2147483647'],
+    provider: ['paypal'],
   }
   const queries: Record<string, Record<string, unknown>> = {
     'GET /api/public/dossiers/lookup': { code: 'XA-2026-000001', idNumber: '001090000001' },
@@ -185,14 +230,24 @@ export async function hostileWorld(t: Test, opts: { dossier?: boolean } = {}): P
     'GET /api/supervision/officers': { taskKey },
   }
   return {
-    ...built, api, routes, draftId, dossierId, fileId, taskKey, otherDraftId,
+    ...built,
+    api,
+    routes,
+    draftId,
+    dossierId,
+    fileId,
+    taskKey,
+    otherDraftId,
     async context(route) {
       const caller = routeCallers[route.key]
       if (!caller) throw new Error(`${route.key} has no caller in routeCallers`)
       return {
         ...(caller.as ? { authorization: (await api.as(caller.as)).authorization } : {}),
-        params, foreign,
-        ...(route.params.some((p) => p.in === 'header' && p.name === 'idempotency-key') ? { headers: { 'idempotency-key': `hostile-${randomUUID()}` } } : {}),
+        params,
+        foreign,
+        ...(route.params.some((p) => p.in === 'header' && p.name === 'idempotency-key')
+          ? { headers: { 'idempotency-key': `hostile-${randomUUID()}` } }
+          : {}),
         ...(queries[route.key] ? { query: queries[route.key] } : {}),
       }
     },
@@ -200,7 +255,12 @@ export async function hostileWorld(t: Test, opts: { dossier?: boolean } = {}): P
 }
 
 /** Any answer but a failure: below 500, and a problem when it refuses. */
-const neverFails = (res: LightMyRequestResponse) => (res.statusCode >= 500 ? `status ${res.statusCode}: ${res.body.slice(0, 300)}` : res.statusCode >= 400 ? problemShape(res) : undefined)
+const neverFails = (res: LightMyRequestResponse) =>
+  res.statusCode >= 500
+    ? `status ${res.statusCode}: ${res.body.slice(0, 300)}`
+    : res.statusCode >= 400
+      ? problemShape(res)
+      : undefined
 
 /** The routes of one area, each attacked with requests it must refuse. */
 export async function attackArea(t: Test, w: HostileWorld, area: Area): Promise<void> {
@@ -210,24 +270,36 @@ export async function attackArea(t: Test, w: HostileWorld, area: Area): Promise<
     const ctx = await w.context(route)
     const refused = refusedRequests(route, ctx)
     if (refused) {
-      await t.test(`${route.key}: malformed and hostile input is refused with a problem and changes nothing`, async (t) => {
-        await assertAllRefused(t, w.app, w.db.knex, route, refused)
-      })
+      await t.test(
+        `${route.key}: malformed and hostile input is refused with a problem and changes nothing`,
+        async (t) => {
+          await assertAllRefused(t, w.app, w.db.knex, route, refused)
+        },
+      )
     } else if (ctx.authorization) {
       // Nothing to malform: without its token the route must refuse, whatever else is sent.
-      await t.test(`${route.key}: takes no input; without a token it is refused with a problem and changes nothing`, async (t) => {
-        await assertAllRefused(t, w.app, w.db.knex, route, ignoredInput(route, ctx, false))
-      })
+      await t.test(
+        `${route.key}: takes no input; without a token it is refused with a problem and changes nothing`,
+        async (t) => {
+          await assertAllRefused(t, w.app, w.db.knex, route, ignoredInput(route, ctx, false))
+        },
+      )
     } else {
-      await t.test(`${route.key}: takes no input; hostile query strings and request ids never make it fail`, async (t) => {
-        await assertAllRefused(t, w.app, w.db.knex, route, ignoredInput(route, ctx, false), { accept: neverFails })
-      })
+      await t.test(
+        `${route.key}: takes no input; hostile query strings and request ids never make it fail`,
+        async (t) => {
+          await assertAllRefused(t, w.app, w.db.knex, route, ignoredInput(route, ctx, false), { accept: neverFails })
+        },
+      )
     }
     const accepted = acceptedHostileQueries(route, ctx)
     if (accepted) {
-      await t.test(`${route.key}: hostile text its schema accepts (injection strings, Unicode tricks, huge numbers) never makes it fail`, async (t) => {
-        await assertAllRefused(t, w.app, w.db.knex, route, accepted, { accept: neverFails })
-      })
+      await t.test(
+        `${route.key}: hostile text its schema accepts (injection strings, Unicode tricks, huge numbers) never makes it fail`,
+        async (t) => {
+          await assertAllRefused(t, w.app, w.db.knex, route, accepted, { accept: neverFails })
+        },
+      )
     }
   }
 }

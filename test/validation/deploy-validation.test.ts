@@ -4,16 +4,24 @@ import { join } from 'node:path'
 import t from 'tap'
 import fc from 'fast-check'
 import { DeployValidationError, type DeployProblem, type DeployResource } from '../../src/engine/port.js'
-import { assertDeployable as assertDeployableWith, toProblemErrors, validateBpmn as validate, type ValidateOptions } from '../../src/engine/validation/index.js'
+import {
+  assertDeployable as assertDeployableWith,
+  toProblemErrors,
+  validateBpmn as validate,
+  type ValidateOptions,
+} from '../../src/engine/validation/index.js'
 
 const fixtures = join(import.meta.dirname, '../fixtures/validation')
 const fixture = (name: string) => ({ name, content: readFileSync(join(fixtures, name)) })
 const known = new Set(['motcua.notify'])
 // The embedded subset is specified by its own tests; here it is off except where it is the subject.
-const validateBpmn = (resources: DeployResource[], opts: ValidateOptions = {}) => validate(resources, { embeddedSubset: false, ...opts })
-const assertDeployable = (resources: DeployResource[], opts: ValidateOptions = {}) => assertDeployableWith(resources, { embeddedSubset: false, ...opts })
+const validateBpmn = (resources: DeployResource[], opts: ValidateOptions = {}) =>
+  validate(resources, { embeddedSubset: false, ...opts })
+const assertDeployable = (resources: DeployResource[], opts: ValidateOptions = {}) =>
+  assertDeployableWith(resources, { embeddedSubset: false, ...opts })
 /** The fields a test pins down; messages are checked where they matter to the reader. */
-const brief = (problems: DeployProblem[]) => problems.map(({ rule, elementId, severity }) => ({ rule, elementId, severity }))
+const brief = (problems: DeployProblem[]) =>
+  problems.map(({ rule, elementId, severity }) => ({ rule, elementId, severity }))
 
 t.test('a valid Zeebe 8.8 process (service task, Zeebe user task, message catch) has no problems', async (t) => {
   t.same(await validateBpmn([fixture('valid.bpmn')], { knownJobTypes: known }), [])
@@ -25,23 +33,37 @@ t.test('a service task without a job type is a camunda-compat error on that task
   ])
 })
 
-t.test('a job-based user task (deprecated in 8.8) is an error; the same task with <zeebe:userTask/> is fine', async (t) => {
-  const problems = await validateBpmn([fixture('job-user-task.bpmn')], { knownJobTypes: known })
-  t.same(brief(problems), [{ rule: 'camunda-compat/zeebe-user-task', elementId: 'review', severity: 'error' }])
-  t.match(problems[0]!.message, /zeebe:UserTask/)
-})
+t.test(
+  'a job-based user task (deprecated in 8.8) is an error; the same task with <zeebe:userTask/> is fine',
+  async (t) => {
+    const problems = await validateBpmn([fixture('job-user-task.bpmn')], { knownJobTypes: known })
+    t.same(brief(problems), [{ rule: 'camunda-compat/zeebe-user-task', elementId: 'review', severity: 'error' }])
+    t.match(problems[0]!.message, /zeebe:UserTask/)
+  },
+)
 
 t.test('a correlation key that is not valid FEEL is reported on the catch event that uses the message', async (t) => {
   const problems = await validateBpmn([fixture('bad-correlation-key.bpmn')], { knownJobTypes: known })
-  t.same(brief(problems), [{ rule: 'motcua/feel-correlation-key', elementId: 'supplement-received', severity: 'error' }])
+  t.same(brief(problems), [
+    { rule: 'motcua/feel-correlation-key', elementId: 'supplement-received', severity: 'error' },
+  ])
   t.match(problems[0]!.message, /=dossier\.id \+.*supplement-message/)
 })
 
 t.test('a DOCTYPE is refused before parsing: billion laughs and XXE never reach a parser', async (t) => {
   for (const name of ['billion-laughs.bpmn', 'xxe.bpmn']) {
-    t.same(await validateBpmn([fixture(name)]), [
-      { resourceName: name, rule: 'motcua/xml-doctype', message: 'DOCTYPE and ENTITY declarations are not allowed in BPMN resources', severity: 'error' },
-    ], name)
+    t.same(
+      await validateBpmn([fixture(name)]),
+      [
+        {
+          resourceName: name,
+          rule: 'motcua/xml-doctype',
+          message: 'DOCTYPE and ENTITY declarations are not allowed in BPMN resources',
+          severity: 'error',
+        },
+      ],
+      name,
+    )
   }
 })
 
@@ -51,18 +73,32 @@ t.test('a resource over the size limit is refused by its length alone', async (t
   const problems = await validateBpmn([{ name: 'huge.bpmn', content: Buffer.from(huge) }])
   t.same(brief(problems), [{ rule: 'motcua/xml-size', elementId: undefined, severity: 'error' }])
   t.match(problems[0]!.message, /limit is 5242880 bytes/)
-  t.same(brief(await validateBpmn([fixture('valid.bpmn')], { maxBytes: 1000 })), [{ rule: 'motcua/xml-size', elementId: undefined, severity: 'error' }], 'the limit is configurable')
+  t.same(
+    brief(await validateBpmn([fixture('valid.bpmn')], { maxBytes: 1000 })),
+    [{ rule: 'motcua/xml-size', elementId: undefined, severity: 'error' }],
+    'the limit is configurable',
+  )
 })
 
 t.test('text that is not XML, not UTF-8 or not BPMN gets one clear problem', async (t) => {
   const cases: Array<[string, string | Buffer, string, RegExp]> = [
     ['not-xml.bpmn', readFileSync(join(fixtures, 'not-xml.bpmn')), 'motcua/xml-parse', /not XML/],
-    ['latin1.bpmn', Buffer.from([0x3c, 0x61, 0x3e, 0xe9, 0x3c, 0x2f, 0x61, 0x3e]), 'motcua/xml-encoding', /not valid UTF-8/],
+    [
+      'latin1.bpmn',
+      Buffer.from([0x3c, 0x61, 0x3e, 0xe9, 0x3c, 0x2f, 0x61, 0x3e]),
+      'motcua/xml-encoding',
+      /not valid UTF-8/,
+    ],
     ['utf16.bpmn', Buffer.from('\ufeff<a/>', 'utf16le'), 'motcua/xml-encoding', /UTF-16/],
     ['declared.bpmn', '<?xml version="1.0" encoding="ISO-8859-1"?><a/>', 'motcua/xml-encoding', /ISO-8859-1/],
     ['binary.bpmn', Buffer.from([0x3c, 0x00, 0x01, 0x02]), 'motcua/xml-encoding', /control character/],
     ['other.bpmn', '<?xml version="1.0"?><html><body/></html>', 'motcua/xml-parse', /not a readable BPMN document/],
-    ['truncated.bpmn', readFileSync(join(fixtures, 'valid.bpmn'), 'utf8').slice(0, 900), 'motcua/xml-parse', /not a readable BPMN document/],
+    [
+      'truncated.bpmn',
+      readFileSync(join(fixtures, 'valid.bpmn'), 'utf8').slice(0, 900),
+      'motcua/xml-parse',
+      /not a readable BPMN document/,
+    ],
   ]
   for (const [name, content, rule, message] of cases) {
     const problems = await validateBpmn([{ name, content }])
@@ -73,61 +109,101 @@ t.test('text that is not XML, not UTF-8 or not BPMN gets one clear problem', asy
 
 t.test('no input makes validation throw: random text and bytes always come back as problems', async (t) => {
   await fc.assert(
-    fc.asyncProperty(fc.oneof(fc.string(), fc.uint8Array().map((a) => Buffer.from(a)), fc.string().map((s) => `<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">${s}`)), async (content) => {
-      const problems = await validateBpmn([{ name: 'random.bpmn', content }])
-      return problems.some((p) => p.severity === 'error')
-    }),
+    fc.asyncProperty(
+      fc.oneof(
+        fc.string(),
+        fc.uint8Array().map((a) => Buffer.from(a)),
+        fc.string().map((s) => `<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">${s}`),
+      ),
+      async (content) => {
+        const problems = await validateBpmn([{ name: 'random.bpmn', content }])
+        return problems.some((p) => p.severity === 'error')
+      },
+    ),
     { numRuns: 200 },
   )
   t.pass()
 })
 
-t.test('a job type no worker takes: warning from the API, error for the repository workflows, unchecked without a list', async (t) => {
-  const expected = (severity: string) => [{ rule: 'motcua/job-type-worker', elementId: 'notify', severity }]
-  t.same(brief(await validateBpmn([fixture('valid.bpmn')], { knownJobTypes: new Set() })), expected('warning'))
-  t.same(brief(await validateBpmn([fixture('valid.bpmn')], { knownJobTypes: new Set(), jobTypeSeverity: 'error' })), expected('error'))
-  t.same(await validateBpmn([fixture('valid.bpmn')]), [])
-})
+t.test(
+  'a job type no worker takes: warning from the API, error for the repository workflows, unchecked without a list',
+  async (t) => {
+    const expected = (severity: string) => [{ rule: 'motcua/job-type-worker', elementId: 'notify', severity }]
+    t.same(brief(await validateBpmn([fixture('valid.bpmn')], { knownJobTypes: new Set() })), expected('warning'))
+    t.same(
+      brief(await validateBpmn([fixture('valid.bpmn')], { knownJobTypes: new Set(), jobTypeSeverity: 'error' })),
+      expected('error'),
+    )
+    t.same(await validateBpmn([fixture('valid.bpmn')]), [])
+  },
+)
 
 t.test('validating the same resource twice gives the same answer (no lint state leaks between calls)', async (t) => {
   const first = await validateBpmn([fixture('valid.bpmn')], { knownJobTypes: known })
-  const second = await validateBpmn([fixture('valid.bpmn'), { name: 'forms/tham-dinh.form', content: '{}' }], { knownJobTypes: known })
+  const second = await validateBpmn([fixture('valid.bpmn'), { name: 'forms/tham-dinh.form', content: '{}' }], {
+    knownJobTypes: known,
+  })
   t.same(second, first)
 })
 
 t.test('two resources defining the same process id are refused, as Zeebe would', async (t) => {
-  const problems = await validateBpmn([fixture('valid.bpmn'), { name: 'copy.bpmn', content: readFileSync(join(fixtures, 'valid.bpmn')) }], { knownJobTypes: known })
-  t.same(problems, [{ resourceName: 'copy.bpmn', elementId: 'validation-valid', rule: 'motcua/duplicate-process-id', message: 'Process id "validation-valid" is also defined in valid.bpmn', severity: 'error' }])
-})
-
-t.test('extra checks (the embedded engine subset) run on every parsed resource; a failing check is a problem, not a crash', async (t) => {
-  const seen: string[] = []
-  const problems = await validateBpmn([fixture('valid.bpmn')], {
-    knownJobTypes: known,
-    checks: [
-      (definitions, resourceName) => {
-        seen.push(`${resourceName}:${String(definitions.id)}`)
-        return [{ resourceName, elementId: 'review', rule: 'embedded/unsupported', message: 'no', severity: 'warning' }]
-      },
-      () => { throw new Error('boom') },
-    ],
-  })
-  t.same(seen, ['valid.bpmn:Definitions_valid'])
-  t.same(brief(problems), [
-    { rule: 'embedded/unsupported', elementId: 'review', severity: 'warning' },
-    { rule: 'motcua/check-failed', elementId: undefined, severity: 'error' },
+  const problems = await validateBpmn(
+    [fixture('valid.bpmn'), { name: 'copy.bpmn', content: readFileSync(join(fixtures, 'valid.bpmn')) }],
+    { knownJobTypes: known },
+  )
+  t.same(problems, [
+    {
+      resourceName: 'copy.bpmn',
+      elementId: 'validation-valid',
+      rule: 'motcua/duplicate-process-id',
+      message: 'Process id "validation-valid" is also defined in valid.bpmn',
+      severity: 'error',
+    },
   ])
 })
 
-t.test('assertDeployable throws DeployValidationError with every problem when one is an error, and passes warnings through', async (t) => {
-  const error = await assertDeployable([fixture('valid.bpmn'), fixture('missing-job-type.bpmn')], { knownJobTypes: new Set() }).catch((e: unknown) => e)
-  t.type(error, DeployValidationError)
-  t.same(brief((error as DeployValidationError).problems), [
-    { rule: 'motcua/job-type-worker', elementId: 'notify', severity: 'warning' },
-    { rule: 'camunda-compat/implementation', elementId: 'notify', severity: 'error' },
-  ])
-  t.same(brief(await assertDeployable([fixture('valid.bpmn')], { knownJobTypes: new Set() })), [{ rule: 'motcua/job-type-worker', elementId: 'notify', severity: 'warning' }])
-})
+t.test(
+  'extra checks (the embedded engine subset) run on every parsed resource; a failing check is a problem, not a crash',
+  async (t) => {
+    const seen: string[] = []
+    const problems = await validateBpmn([fixture('valid.bpmn')], {
+      knownJobTypes: known,
+      checks: [
+        (definitions, resourceName) => {
+          seen.push(`${resourceName}:${String(definitions.id)}`)
+          return [
+            { resourceName, elementId: 'review', rule: 'embedded/unsupported', message: 'no', severity: 'warning' },
+          ]
+        },
+        () => {
+          throw new Error('boom')
+        },
+      ],
+    })
+    t.same(seen, ['valid.bpmn:Definitions_valid'])
+    t.same(brief(problems), [
+      { rule: 'embedded/unsupported', elementId: 'review', severity: 'warning' },
+      { rule: 'motcua/check-failed', elementId: undefined, severity: 'error' },
+    ])
+  },
+)
+
+t.test(
+  'assertDeployable throws DeployValidationError with every problem when one is an error, and passes warnings through',
+  async (t) => {
+    const error = await assertDeployable([fixture('valid.bpmn'), fixture('missing-job-type.bpmn')], {
+      knownJobTypes: new Set(),
+    }).catch((e: unknown) => e)
+    t.type(error, DeployValidationError)
+    t.same(brief((error as DeployValidationError).problems), [
+      { rule: 'motcua/job-type-worker', elementId: 'notify', severity: 'warning' },
+      { rule: 'camunda-compat/implementation', elementId: 'notify', severity: 'error' },
+    ])
+    t.same(brief(await assertDeployable([fixture('valid.bpmn')], { knownJobTypes: new Set() })), [
+      { rule: 'motcua/job-type-worker', elementId: 'notify', severity: 'warning' },
+    ])
+  },
+)
 
 t.test('problems become the errors array of a 422 response, errors before warnings', async (t) => {
   const problems: DeployProblem[] = [
@@ -140,11 +216,21 @@ t.test('problems become the errors array of a 422 response, errors before warnin
   ])
 })
 
-t.test('by default the embedded engine subset is checked too, so a file deployable on Zeebe also runs embedded', async (t) => {
-  const loaded = await import('../../src/engine/embedded/subset.js').then(() => true, (err: Error) => err.message)
-  if (loaded !== true) {
-    t.comment(`skipped: the embedded subset module does not load yet (${loaded})`)
-    return
-  }
-  t.same(await validate([fixture('valid.bpmn')], { knownJobTypes: known }), [], 'the valid fixture is inside the subset')
-})
+t.test(
+  'by default the embedded engine subset is checked too, so a file deployable on Zeebe also runs embedded',
+  async (t) => {
+    const loaded = await import('../../src/engine/embedded/subset.js').then(
+      () => true,
+      (err: Error) => err.message,
+    )
+    if (loaded !== true) {
+      t.comment(`skipped: the embedded subset module does not load yet (${loaded})`)
+      return
+    }
+    t.same(
+      await validate([fixture('valid.bpmn')], { knownJobTypes: known }),
+      [],
+      'the valid fixture is inside the subset',
+    )
+  },
+)

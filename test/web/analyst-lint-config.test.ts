@@ -9,7 +9,11 @@ import { parseResource, type ModdleElement } from '../../src/engine/validation/x
 import { workflowsDir } from '../../src/catalogue/definition.js'
 
 const require = createRequire(import.meta.url)
-const { Linter } = require('bpmnlint') as { Linter: new (opts: { config: unknown; resolver: unknown }) => { lint(d: ModdleElement): Promise<Record<string, Array<{ id?: string; message: string; category: string }>>> } }
+const { Linter } = require('bpmnlint') as {
+  Linter: new (opts: { config: unknown; resolver: unknown }) => {
+    lint(d: ModdleElement): Promise<Record<string, Array<{ id?: string; message: string; category: string }>>>
+  }
+}
 
 async function definitionsOf(name: string, xml: string): Promise<ModdleElement> {
   const parsed = await parseResource({ name, content: xml })
@@ -21,13 +25,22 @@ async function definitionsOf(name: string, xml: string): Promise<ModdleElement> 
 async function webReports(name: string, definitions: ModdleElement) {
   const results = await new Linter({ config: webLint.config, resolver: webLint.resolver }).lint(definitions)
   return Object.entries(results)
-    .flatMap(([rule, reports]) => reports.map((r) => ({ elementId: r.id, rule, message: r.category === 'rule-error' ? `Lint rule failed: ${r.message}` : r.message, severity: r.category === 'error' ? 'error' : 'warning' })))
+    .flatMap(([rule, reports]) =>
+      reports.map((r) => ({
+        elementId: r.id,
+        rule,
+        message: r.category === 'rule-error' ? `Lint rule failed: ${r.message}` : r.message,
+        severity: r.category === 'error' ? 'error' : 'warning',
+      })),
+    )
     .map((r) => JSON.stringify(r))
     .sort()
 }
 
 async function serverReports(name: string, definitions: ModdleElement) {
-  return (await lintDefinitions(name, definitions)).map((p) => JSON.stringify({ elementId: p.elementId, rule: p.rule, message: p.message, severity: p.severity })).sort()
+  return (await lintDefinitions(name, definitions))
+    .map((p) => JSON.stringify({ elementId: p.elementId, rule: p.rule, message: p.message, severity: p.severity }))
+    .sort()
 }
 
 t.test('the editor config is the deploy config', async (t) => {
@@ -52,7 +65,15 @@ t.test('a broken workflow: the same errors, named by element, in both', async (t
   const definitions = await definitionsOf(file, xml)
   const web = await webReports(file, definitions)
   t.same(web, await serverReports(file, definitions))
-  const errors = web.map((r) => JSON.parse(r) as { elementId?: string; rule: string; severity: string }).filter((r) => r.severity === 'error')
-  t.ok(errors.some((r) => r.elementId === 'Loose' && r.rule === 'no-disconnected'), 'the loose task is reported')
-  t.ok(errors.some((r) => r.rule === 'camunda-compat/implementation'), 'the missing job type is reported')
+  const errors = web
+    .map((r) => JSON.parse(r) as { elementId?: string; rule: string; severity: string })
+    .filter((r) => r.severity === 'error')
+  t.ok(
+    errors.some((r) => r.elementId === 'Loose' && r.rule === 'no-disconnected'),
+    'the loose task is reported',
+  )
+  t.ok(
+    errors.some((r) => r.rule === 'camunda-compat/implementation'),
+    'the missing job type is reported',
+  )
 })

@@ -9,7 +9,11 @@ export async function fillBirthForm(page: Page): Promise<void> {
   await child.getByLabel('Ngày, tháng, năm sinh').fill('2026-11-01')
   await child.getByLabel('Nơi sinh').fill('Trạm y tế xã An Bình')
   await child.getByLabel('Dân tộc').fill('Kinh')
-  await page.getByRole('group', { name: 'Mẹ', exact: false }).first().getByLabel('Họ, chữ đệm và tên').fill('Trần Thị Bình')
+  await page
+    .getByRole('group', { name: 'Mẹ', exact: false })
+    .first()
+    .getByLabel('Họ, chữ đệm và tên')
+    .fill('Trần Thị Bình')
   const applicant = page.getByRole('group', { name: 'Người yêu cầu' })
   await applicant.getByLabel('Họ, chữ đệm và tên').fill('Nguyễn Văn An')
   await applicant.getByLabel('Số định danh cá nhân').fill('001090000001')

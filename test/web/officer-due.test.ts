@@ -7,7 +7,11 @@ const now = new Date('2026-03-05T03:00:00Z') // Thursday 10:00 in Hà Nội
 
 t.test('a due time already past is overdue, whatever the dossier says', async (t) => {
   t.same(dueState('2026-03-05T02:00:00Z', false, now), { overdue: true, dueSoon: false })
-  t.same(dueState('2026-03-10T02:00:00Z', true, now), { overdue: true, dueSoon: false }, 'the dossier overdue (R10) wins')
+  t.same(
+    dueState('2026-03-10T02:00:00Z', true, now),
+    { overdue: true, dueSoon: false },
+    'the dossier overdue (R10) wins',
+  )
 })
 
 t.test('due within one working day is due soon; later is neither', async (t) => {
@@ -17,7 +21,11 @@ t.test('due within one working day is due soon; later is neither', async (t) => 
 
 t.test('over a weekend the next working day is Monday', async (t) => {
   const friday = new Date('2026-03-06T03:00:00Z')
-  t.same(dueState('2026-03-09T02:00:00Z', false, friday), { overdue: false, dueSoon: true }, 'Monday morning is due soon on Friday')
+  t.same(
+    dueState('2026-03-09T02:00:00Z', false, friday),
+    { overdue: false, dueSoon: true },
+    'Monday morning is due soon on Friday',
+  )
   t.same(dueState('2026-03-10T02:00:00Z', false, friday), { overdue: false, dueSoon: false }, 'Tuesday is not')
 })
 

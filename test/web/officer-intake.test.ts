@@ -29,23 +29,39 @@ t.test('a walk-in dossier entered at the counter is in the worklist, found by th
   await page.getByRole('link', { name: 'Về danh sách công việc' }).click()
   await page.getByLabel('Mã hồ sơ hoặc tên người nộp').fill('Phạm Thị Quầy')
   const row = page.getByRole('row').filter({ hasText: 'Phạm Thị Quầy' })
-  await until('the walk-in dossier in the worklist', async () => {
-    await page.getByRole('button', { name: 'Lọc' }).click()
-    await page.waitForLoadState('networkidle')
-    return (await row.count()) === 1
-  }, 60_000)
+  await until(
+    'the walk-in dossier in the worklist',
+    async () => {
+      await page.getByRole('button', { name: 'Lọc' }).click()
+      await page.waitForLoadState('networkidle')
+      return (await row.count()) === 1
+    },
+    60_000,
+  )
   t.match(await row.textContent(), /Kiểm tra, tiếp nhận hồ sơ/, 'its reception task')
   t.match(page.url(), /q=Ph/, 'the filter is in the address, so it can be shared or reloaded')
 })
 
 t.test('a long worklist comes in pages: "Xem thêm" adds the next one', async (t) => {
   for (let i = 0; i < 26; i++) {
-    const res = await api.call('POST', '/api/counter/dossiers', 'motcua-xa', {
-      procedure: 'dang-ky-khai-sinh', agencyUnitId: 'xa-an-binh', formData: birthForm, deliveryMethod: 'counter', applicant: { name: `Lô Hàng Loạt ${i}` },
-    }, { 'idempotency-key': `officer-intake-page-${i}` })
+    const res = await api.call(
+      'POST',
+      '/api/counter/dossiers',
+      'motcua-xa',
+      {
+        procedure: 'dang-ky-khai-sinh',
+        agencyUnitId: 'xa-an-binh',
+        formData: birthForm,
+        deliveryMethod: 'counter',
+        applicant: { name: `Lô Hàng Loạt ${i}` },
+      },
+      { 'idempotency-key': `officer-intake-page-${i}` },
+    )
     if (res.statusCode !== 201) throw new Error(res.body)
   }
-  const tasks = async () => ((await api.call('GET', '/api/tasks?q=L%C3%B4%20H%C3%A0ng&limit=200', 'motcua-xa')).json() as { items: unknown[] }).items.length
+  const tasks = async () =>
+    ((await api.call('GET', '/api/tasks?q=L%C3%B4%20H%C3%A0ng&limit=200', 'motcua-xa')).json() as { items: unknown[] })
+      .items.length
   await until('26 reception tasks', async () => (await tasks()) === 26, 60_000)
   const { page } = await world.newPage()
   await world.login(page, 'motcua-xa')

@@ -56,7 +56,12 @@ t.test('login refuses a wrong password with a Vietnamese message, then lands eac
   await alert.waitFor()
   t.match(await alert.textContent(), /MC_ERR_/)
   await screenshot(page, 'login-error')
-  for (const [username, path] of [['canbo', '/can-bo'], ['lanhdao', '/giam-sat'], ['phantich', '/thiet-ke'], ['congdan', '/ho-so-cua-toi']] as const) {
+  for (const [username, path] of [
+    ['canbo', '/can-bo'],
+    ['lanhdao', '/giam-sat'],
+    ['phantich', '/thiet-ke'],
+    ['congdan', '/ho-so-cua-toi'],
+  ] as const) {
     const { page } = await world.newPage()
     await world.login(page, username)
     t.equal(new URL(page.url()).pathname, path, `${username} lands on ${path}`)

@@ -11,7 +11,10 @@ if (targets.length === 0) {
   t.pass(ZEEBE_SKIP_MESSAGE)
 }
 
-const oneTask = { name: 'one-task.bpmn', content: readFileSync(join(import.meta.dirname, '../fixtures/bpmn/one-task.bpmn'), 'utf8') }
+const oneTask = {
+  name: 'one-task.bpmn',
+  content: readFileSync(join(import.meta.dirname, '../fixtures/bpmn/one-task.bpmn'), 'utf8'),
+}
 
 async function eventually<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
   const until = Date.now() + timeoutMs
@@ -36,7 +39,11 @@ for (const target of targets) {
 
     t.test('an instance waits at its service task until the job is completed, then completes', async (t) => {
       const ref = await engine.createProcessInstance({ bpmnProcessId: 'one-task', variables: { dossierId: 'HS-1' } })
-      const job = await eventually(async () => (await engine.activateJobs({ type: 'work', worker: 'contract', maxJobsToActivate: 1, timeoutMs: 30_000 }))[0], 'a work job')
+      const job = await eventually(
+        async () =>
+          (await engine.activateJobs({ type: 'work', worker: 'contract', maxJobsToActivate: 1, timeoutMs: 30_000 }))[0],
+        'a work job',
+      )
       t.equal(job.processInstanceKey, ref.processInstanceKey)
       t.same(job.customHeaders, { kind: 'test' })
       await engine.completeJob(job.key, { done: true })
@@ -49,7 +56,11 @@ for (const target of targets) {
 
     t.test('completing a job twice is NOT_FOUND (Zeebe forgets completed jobs)', async (t) => {
       await engine.createProcessInstance({ bpmnProcessId: 'one-task' })
-      const job = await eventually(async () => (await engine.activateJobs({ type: 'work', worker: 'contract', maxJobsToActivate: 1, timeoutMs: 30_000 }))[0], 'a work job')
+      const job = await eventually(
+        async () =>
+          (await engine.activateJobs({ type: 'work', worker: 'contract', maxJobsToActivate: 1, timeoutMs: 30_000 }))[0],
+        'a work job',
+      )
       await engine.completeJob(job.key)
       const error = await engine.completeJob(job.key).catch((e: unknown) => e)
       t.type(error, EngineError)
@@ -58,9 +69,16 @@ for (const target of targets) {
 
     t.test('a job failed with no retries left raises an incident that can be resolved after new retries', async (t) => {
       const ref = await engine.createProcessInstance({ bpmnProcessId: 'one-task' })
-      const job = await eventually(async () => (await engine.activateJobs({ type: 'work', worker: 'contract', maxJobsToActivate: 1, timeoutMs: 30_000 }))[0], 'a work job')
+      const job = await eventually(
+        async () =>
+          (await engine.activateJobs({ type: 'work', worker: 'contract', maxJobsToActivate: 1, timeoutMs: 30_000 }))[0],
+        'a work job',
+      )
       await engine.failJob(job.key, { retries: 0, errorMessage: 'smtp down' })
-      const incident = await eventually(async () => (await engine.getProcessInstance(ref.processInstanceKey))?.incidents[0], 'an incident')
+      const incident = await eventually(
+        async () => (await engine.getProcessInstance(ref.processInstanceKey))?.incidents[0],
+        'an incident',
+      )
       t.equal(incident.errorMessage, 'smtp down')
       await engine.updateJobRetries(job.key, 1)
       await engine.resolveIncident(incident.incidentKey)

@@ -85,7 +85,8 @@ function Guard({ kinds, children }: { kinds?: Kind[]; children: ReactNode }) {
   const { tr } = useLang()
   const location = useLocation()
   if (!kinds) return <>{children}</>
-  if (!user) return <Navigate to={`/dang-nhap?next=${encodeURIComponent(location.pathname + location.search)}`} replace />
+  if (!user)
+    return <Navigate to={`/dang-nhap?next=${encodeURIComponent(location.pathname + location.search)}`} replace />
   if (!kinds.includes(user.kind)) {
     return (
       <div className="alert alert-error" role="alert">
@@ -107,13 +108,17 @@ function Shell() {
       <main id="main" className="app-main">
         <Routes>
           {areas.flatMap((a) =>
-            a.routes.map((r) => <Route key={r.path} path={r.path} element={<Guard kinds={r.kinds}>{r.element}</Guard>} />),
+            a.routes.map((r) => (
+              <Route key={r.path} path={r.path} element={<Guard kinds={r.kinds}>{r.element}</Guard>} />
+            )),
           )}
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </main>
       <footer className="app-footer">
-        <p>{tr('motcua — hệ thống một cửa điện tử mã nguồn mở', 'motcua — the open-source electronic one-stop system')}</p>
+        <p>
+          {tr('motcua — hệ thống một cửa điện tử mã nguồn mở', 'motcua — the open-source electronic one-stop system')}
+        </p>
       </footer>
     </>
   )

@@ -107,7 +107,11 @@ async function refresh(): Promise<boolean> {
   if (!session) return false
   refreshing ??= (async () => {
     try {
-      const res = await send('/api/auth/refresh', { method: 'POST', body: { refreshToken: session.refreshToken } }, undefined)
+      const res = await send(
+        '/api/auth/refresh',
+        { method: 'POST', body: { refreshToken: session.refreshToken } },
+        undefined,
+      )
       if (!res.ok) {
         setSession(null)
         return false
@@ -126,7 +130,8 @@ async function toError(res: Response): Promise<ApiError> {
   const type = res.headers.get('content-type') ?? ''
   if (type.includes('json')) {
     const body = (await res.json()) as Partial<Problem>
-    if (body.code && body.message) return new ApiError({ status: res.status, title: body.title ?? '', ...body } as Problem)
+    if (body.code && body.message)
+      return new ApiError({ status: res.status, title: body.title ?? '', ...body } as Problem)
   }
   return new ApiError({
     status: res.status,
@@ -150,7 +155,10 @@ export async function apiRaw(path: string, opts: RequestOptions = {}): Promise<R
       status: 0,
       code: 'MC_ERR_NETWORK',
       title: 'Network error',
-      message: { vi: 'Không kết nối được máy chủ. Vui lòng thử lại.', en: 'Could not reach the server. Please try again.' },
+      message: {
+        vi: 'Không kết nối được máy chủ. Vui lòng thử lại.',
+        en: 'Could not reach the server. Please try again.',
+      },
     })
   }
   if (!res.ok) throw await toError(res)

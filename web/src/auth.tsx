@@ -23,7 +23,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       },
       async logout() {
         const s = getSession()
-        if (s) await api('/api/auth/logout', { method: 'POST', body: { refreshToken: s.refreshToken } }).catch(() => undefined)
+        if (s)
+          await api('/api/auth/logout', { method: 'POST', body: { refreshToken: s.refreshToken } }).catch(
+            () => undefined,
+          )
         setSession(null)
       },
     }),

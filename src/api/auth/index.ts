@@ -50,45 +50,80 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     user: { ...r.principal, fullName: r.fullName },
   })
 
-  app.post('/api/auth/login', {
-    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
-    schema: {
-      tags: ['auth'],
-      summary: 'Đăng nhập / Log in with username and password',
-      body: {
-        type: 'object',
-        properties: { username: { type: 'string', minLength: 1, maxLength: 100 }, password: { type: 'string', minLength: 1, maxLength: 200 } },
-        required: ['username', 'password'],
-        additionalProperties: false,
+  app.post(
+    '/api/auth/login',
+    {
+      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Đăng nhập / Log in with username and password',
+        body: {
+          type: 'object',
+          properties: {
+            username: { type: 'string', minLength: 1, maxLength: 100 },
+            password: { type: 'string', minLength: 1, maxLength: 200 },
+          },
+          required: ['username', 'password'],
+          additionalProperties: false,
+        },
+        response: { 200: sessionSchema, 400: problem, 401: problem, 429: problem },
       },
-      response: { 200: sessionSchema, 400: problem, 401: problem, 429: problem },
     },
-  }, async (request, reply) => {
-    const { username, password } = request.body as { username: string; password: string }
-    try {
-      return session(await login(app.db.knex, username, password))
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'MC_ERR_LOGIN_LOCKED') reply.header('retry-after', String(err.extensions['retryAfterSeconds']))
-      throw err
-    }
-  })
+    async (request, reply) => {
+      const { username, password } = request.body as { username: string; password: string }
+      try {
+        return session(await login(app.db.knex, username, password))
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'MC_ERR_LOGIN_LOCKED')
+          reply.header('retry-after', String(err.extensions['retryAfterSeconds']))
+        throw err
+      }
+    },
+  )
 
-  app.post('/api/auth/refresh', {
-    config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
-    schema: { tags: ['auth'], summary: 'Làm mới phiên / Rotate the refresh token', body: refreshBody, response: { 200: sessionSchema, 400: problem, 401: problem } },
-  }, async (request) => session(await refresh(app.db.knex, (request.body as { refreshToken: string }).refreshToken)))
+  app.post(
+    '/api/auth/refresh',
+    {
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Làm mới phiên / Rotate the refresh token',
+        body: refreshBody,
+        response: { 200: sessionSchema, 400: problem, 401: problem },
+      },
+    },
+    async (request) => session(await refresh(app.db.knex, (request.body as { refreshToken: string }).refreshToken)),
+  )
 
-  app.post('/api/auth/logout', {
-    schema: { tags: ['auth'], summary: 'Đăng xuất / Revoke the session', body: refreshBody, response: { 204: { type: 'null' }, 400: problem } },
-  }, async (request, reply) => {
-    await logout(app.db.knex, (request.body as { refreshToken: string }).refreshToken)
-    return reply.code(204).send()
-  })
+  app.post(
+    '/api/auth/logout',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Đăng xuất / Revoke the session',
+        body: refreshBody,
+        response: { 204: { type: 'null' }, 400: problem },
+      },
+    },
+    async (request, reply) => {
+      await logout(app.db.knex, (request.body as { refreshToken: string }).refreshToken)
+      return reply.code(204).send()
+    },
+  )
 
-  app.get('/api/auth/me', {
-    schema: { tags: ['auth'], summary: 'Tài khoản hiện tại / The current account', security: [{ bearerAuth: [] }], response: { 200: principalSchema, 401: problem } },
-  }, async (request) => {
-    if (!request.principal) throw new AppError('MC_ERR_UNAUTHENTICATED')
-    return request.principal
-  })
+  app.get(
+    '/api/auth/me',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Tài khoản hiện tại / The current account',
+        security: [{ bearerAuth: [] }],
+        response: { 200: principalSchema, 401: problem },
+      },
+    },
+    async (request) => {
+      if (!request.principal) throw new AppError('MC_ERR_UNAUTHENTICATED')
+      return request.principal
+    },
+  )
 }

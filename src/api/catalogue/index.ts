@@ -7,228 +7,382 @@ import { CatalogueService } from '../../catalogue/service.js'
 import type { DefinitionProblem } from '../../catalogue/definition.js'
 import type { ProcedureFilter } from '../../catalogue/repository.js'
 import {
-  agencyList, diffQuery, draftBody, draftPatch, draftSaved, problem, procedureDetail, procedureDiff, published, searchQuery, searchResult,
-  slugParams, validation, versionDetail, versionParams, versionSummary,
+  agencyList,
+  diffQuery,
+  draftBody,
+  draftPatch,
+  draftSaved,
+  problem,
+  procedureDetail,
+  procedureDiff,
+  published,
+  searchQuery,
+  searchResult,
+  slugParams,
+  validation,
+  versionDetail,
+  versionParams,
+  versionSummary,
 } from './schemas.js'
 
 const security = [{ bearerAuth: [] }]
 const tags = ['catalogue']
 
-interface VersionParams { slug: string; version: number }
+interface VersionParams {
+  slug: string
+  version: number
+}
 
 /** Each problem with its path; BPMN problems (`bpmn:<id>`) also name the element for the modeler. */
 function problemList(problems: DefinitionProblem[]) {
-  return problems.map((p) => (p.path.startsWith('bpmn:') ? { path: p.path, elementId: p.path.slice('bpmn:'.length), message: p.message } : p))
+  return problems.map((p) =>
+    p.path.startsWith('bpmn:') ? { path: p.path, elementId: p.path.slice('bpmn:'.length), message: p.message } : p,
+  )
 }
 
 /** 422 with every problem; a BPMN-only failure says so, so the modeler can point at elements. */
 function invalid(problems: DefinitionProblem[]): AppError {
   const bpmnOnly = problems.every((p) => p.path.startsWith('bpmn:'))
-  return new AppError(bpmnOnly ? 'MC_ERR_BPMN_INVALID' : 'MC_ERR_PROCEDURE_INVALID', `${problems.length} problem(s)`, { errors: problemList(problems) })
+  return new AppError(bpmnOnly ? 'MC_ERR_BPMN_INVALID' : 'MC_ERR_PROCEDURE_INVALID', `${problems.length} problem(s)`, {
+    errors: problemList(problems),
+  })
 }
 
 export default async function catalogueRoutes(app: FastifyInstance): Promise<void> {
   const catalogue = new CatalogueService(app.db.knex, app.engine)
   const allow = (request: FastifyRequest, permission: Permission, slug?: string) =>
-    requireAccess(app.db.knex, { principal: request.principal, permission, ...(slug ? { subject: { type: 'procedure', id: slug } } : {}) })
+    requireAccess(app.db.knex, {
+      principal: request.principal,
+      permission,
+      ...(slug ? { subject: { type: 'procedure', id: slug } } : {}),
+    })
 
   /** The version must be the procedure's draft: a published one never changes (409). */
   async function requireDraft(slug: string, version: number): Promise<void> {
     const found = await catalogue.version(slug, version)
-    if (found.status === 'published') throw new AppError('MC_ERR_PROCEDURE_VERSION_PUBLISHED', `${slug} version ${version} is published`)
+    if (found.status === 'published')
+      throw new AppError('MC_ERR_PROCEDURE_VERSION_PUBLISHED', `${slug} version ${version} is published`)
   }
 
-  app.get('/api/procedures', {
-    config: { rateLimit: { max: 300, timeWindow: '1 minute' } },
-    schema: {
-      tags,
-      summary: 'Tìm thủ tục hành chính / Search published procedures',
-      description: 'Keywords match word prefixes without diacritics or case ("dang ky khai sinh" finds "Đăng ký khai sinh"); every word must match.',
-      querystring: searchQuery,
-      response: { 200: searchResult, 400: problem, 401: problem, 403: problem, 429: problem },
+  app.get(
+    '/api/procedures',
+    {
+      config: { rateLimit: { max: 300, timeWindow: '1 minute' } },
+      schema: {
+        tags,
+        summary: 'Tìm thủ tục hành chính / Search published procedures',
+        description:
+          'Keywords match word prefixes without diacritics or case ("dang ky khai sinh" finds "Đăng ký khai sinh"); every word must match.',
+        querystring: searchQuery,
+        response: { 200: searchResult, 400: problem, 401: problem, 403: problem, 429: problem },
+      },
     },
-  }, async (request) => {
-    const { includeDrafts, ...query } = request.query as ProcedureFilter & { limit: number; offset: number; includeDrafts: boolean }
-    // A procedure that only has a draft is the analysts' business.
-    if (includeDrafts) await allow(request, 'catalogue.edit')
-    const { items, total } = await catalogue.search({ ...query, includeUnpublished: includeDrafts })
-    // The published duration and fees of the page's hits, in one query.
-    const terms = items.length === 0 ? [] : ((await app.db.knex('procedures as p')
-      .join('procedure_versions as v', (j) => j.on('v.procedure_id', 'p.id').andOn('v.version', 'p.published_version'))
-      .whereIn('p.slug', items.map((i) => i.slug))
-      .select('p.slug', app.db.knex.raw(`v.definition->>'duration' AS duration`), app.db.knex.raw(`v.definition->'fees' AS fees`))) as Array<{ slug: string; duration: string; fees: unknown[] }>)
-    const bySlug = new Map(terms.map((r) => [r.slug, { duration: r.duration, fees: r.fees }]))
-    return { items: items.map((i) => ({ ...i, ...bySlug.get(i.slug) })), total, limit: query.limit, offset: query.offset }
-  })
+    async (request) => {
+      const { includeDrafts, ...query } = request.query as ProcedureFilter & {
+        limit: number
+        offset: number
+        includeDrafts: boolean
+      }
+      // A procedure that only has a draft is the analysts' business.
+      if (includeDrafts) await allow(request, 'catalogue.edit')
+      const { items, total } = await catalogue.search({ ...query, includeUnpublished: includeDrafts })
+      // The published duration and fees of the page's hits, in one query.
+      const terms =
+        items.length === 0
+          ? []
+          : ((await app.db
+              .knex('procedures as p')
+              .join('procedure_versions as v', (j) =>
+                j.on('v.procedure_id', 'p.id').andOn('v.version', 'p.published_version'),
+              )
+              .whereIn(
+                'p.slug',
+                items.map((i) => i.slug),
+              )
+              .select(
+                'p.slug',
+                app.db.knex.raw(`v.definition->>'duration' AS duration`),
+                app.db.knex.raw(`v.definition->'fees' AS fees`),
+              )) as Array<{ slug: string; duration: string; fees: unknown[] }>)
+      const bySlug = new Map(terms.map((r) => [r.slug, { duration: r.duration, fees: r.fees }]))
+      return {
+        items: items.map((i) => ({ ...i, ...bySlug.get(i.slug) })),
+        total,
+        limit: query.limit,
+        offset: query.offset,
+      }
+    },
+  )
 
-  app.get('/api/procedures/:slug', {
-    config: { rateLimit: { max: 300, timeWindow: '1 minute' } },
-    schema: {
-      tags,
-      summary: 'Chi tiết thủ tục / A published procedure: components, fees, delivery, legal basis, steps and form',
-      params: slugParams,
-      response: { 200: procedureDetail, 400: problem, 404: problem, 429: problem },
+  app.get(
+    '/api/procedures/:slug',
+    {
+      config: { rateLimit: { max: 300, timeWindow: '1 minute' } },
+      schema: {
+        tags,
+        summary: 'Chi tiết thủ tục / A published procedure: components, fees, delivery, legal basis, steps and form',
+        params: slugParams,
+        response: { 200: procedureDetail, 400: problem, 404: problem, 429: problem },
+      },
     },
-  }, async (request) => {
-    const { slug } = request.params as { slug: string }
-    const detail = await catalogue.get(slug)
-    // Only the published version is public; a procedure that never published does not exist here.
-    if (detail.status !== 'published') throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', slug)
-    const { definition: d, ...meta } = detail
-    return {
-      ...meta,
-      nameEn: d.nameEn, levelNote: d.levelNote, duration: d.duration, durationNote: d.durationNote, result: d.result, applicants: d.applicants,
-      components: d.components, fees: d.fees, resultDelivery: d.resultDelivery, legalBasis: d.legalBasis, steps: d.steps, form: d.form,
-    }
-  })
+    async (request) => {
+      const { slug } = request.params as { slug: string }
+      const detail = await catalogue.get(slug)
+      // Only the published version is public; a procedure that never published does not exist here.
+      if (detail.status !== 'published') throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', slug)
+      const { definition: d, ...meta } = detail
+      return {
+        ...meta,
+        nameEn: d.nameEn,
+        levelNote: d.levelNote,
+        duration: d.duration,
+        durationNote: d.durationNote,
+        result: d.result,
+        applicants: d.applicants,
+        components: d.components,
+        fees: d.fees,
+        resultDelivery: d.resultDelivery,
+        legalBasis: d.legalBasis,
+        steps: d.steps,
+        form: d.form,
+      }
+    },
+  )
 
   // Which units receive a procedure: those of its agency level (the portal lets the applicant choose one).
-  const unitLevels: Record<string, string[]> = { tinh: ['province', 'department'], huyen: ['district'], xa: ['commune'] }
-  app.get('/api/procedures/:slug/agencies', {
-    config: { rateLimit: { max: 300, timeWindow: '1 minute' } },
-    schema: {
-      tags,
-      summary: 'Cơ quan tiếp nhận / The units that receive a published procedure (its agency level), for the applicant to choose',
-      params: slugParams,
-      response: { 200: agencyList, 400: problem, 404: problem, 429: problem },
+  const unitLevels: Record<string, string[]> = {
+    tinh: ['province', 'department'],
+    huyen: ['district'],
+    xa: ['commune'],
+  }
+  app.get(
+    '/api/procedures/:slug/agencies',
+    {
+      config: { rateLimit: { max: 300, timeWindow: '1 minute' } },
+      schema: {
+        tags,
+        summary:
+          'Cơ quan tiếp nhận / The units that receive a published procedure (its agency level), for the applicant to choose',
+        params: slugParams,
+        response: { 200: agencyList, 400: problem, 404: problem, 429: problem },
+      },
     },
-  }, async (request) => {
-    const { slug } = request.params as { slug: string }
-    const detail = await catalogue.get(slug)
-    if (detail.status !== 'published') throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', slug)
-    const rows = (await app.db.knex('units').whereIn('level', unitLevels[detail.agencyLevel] ?? []).orderBy('name').select('id', 'name', 'name_en', 'agency_code')) as
-      Array<{ id: string; name: string; name_en: string | null; agency_code: string | null }>
-    return { items: rows.map((u) => ({ unitId: u.id, name: u.name, nameEn: u.name_en, agencyCode: u.agency_code })) }
-  })
+    async (request) => {
+      const { slug } = request.params as { slug: string }
+      const detail = await catalogue.get(slug)
+      if (detail.status !== 'published') throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', slug)
+      const rows = (await app.db
+        .knex('units')
+        .whereIn('level', unitLevels[detail.agencyLevel] ?? [])
+        .orderBy('name')
+        .select('id', 'name', 'name_en', 'agency_code')) as Array<{
+        id: string
+        name: string
+        name_en: string | null
+        agency_code: string | null
+      }>
+      return { items: rows.map((u) => ({ unitId: u.id, name: u.name, nameEn: u.name_en, agencyCode: u.agency_code })) }
+    },
+  )
 
-  app.post('/api/procedures', {
-    schema: {
-      tags,
-      summary: 'Tạo bản nháp / Create a draft: a new procedure, or the next version of an existing one',
-      description: 'The slug in the definition says which procedure. A draft may be incomplete; validate or publish it to see every problem.',
-      security,
-      body: draftBody,
-      response: { 201: draftSaved, 400: problem, 401: problem, 403: problem, 409: problem, 422: problem },
+  app.post(
+    '/api/procedures',
+    {
+      schema: {
+        tags,
+        summary: 'Tạo bản nháp / Create a draft: a new procedure, or the next version of an existing one',
+        description:
+          'The slug in the definition says which procedure. A draft may be incomplete; validate or publish it to see every problem.',
+        security,
+        body: draftBody,
+        response: { 201: draftSaved, 400: problem, 401: problem, 403: problem, 409: problem, 422: problem },
+      },
     },
-  }, async (request, reply) => {
-    const principal = await allow(request, 'catalogue.edit')
-    const { definition, bpmnXml } = request.body as { definition: unknown; bpmnXml: string }
-    const result = await catalogue.createDraft({ definition, bpmnXml, actorId: principal.userId })
-    if (!result.ok) throw invalid(result.problems)
-    return reply.code(201).send({ slug: result.slug, version: result.version, status: 'draft' })
-  })
+    async (request, reply) => {
+      const principal = await allow(request, 'catalogue.edit')
+      const { definition, bpmnXml } = request.body as { definition: unknown; bpmnXml: string }
+      const result = await catalogue.createDraft({ definition, bpmnXml, actorId: principal.userId })
+      if (!result.ok) throw invalid(result.problems)
+      return reply.code(201).send({ slug: result.slug, version: result.version, status: 'draft' })
+    },
+  )
 
-  app.get('/api/procedures/:slug/versions', {
-    schema: {
-      tags,
-      summary: 'Các phiên bản / Every version of a procedure, drafts included, newest first',
-      security,
-      params: slugParams,
-      response: { 200: { type: 'array', items: versionSummary }, 400: problem, 401: problem, 403: problem, 404: problem },
+  app.get(
+    '/api/procedures/:slug/versions',
+    {
+      schema: {
+        tags,
+        summary: 'Các phiên bản / Every version of a procedure, drafts included, newest first',
+        security,
+        params: slugParams,
+        response: {
+          200: { type: 'array', items: versionSummary },
+          400: problem,
+          401: problem,
+          403: problem,
+          404: problem,
+        },
+      },
     },
-  }, async (request) => {
-    const { slug } = request.params as { slug: string }
-    await allow(request, 'catalogue.edit', slug)
-    return catalogue.versions(slug)
-  })
+    async (request) => {
+      const { slug } = request.params as { slug: string }
+      await allow(request, 'catalogue.edit', slug)
+      return catalogue.versions(slug)
+    },
+  )
 
-  app.get('/api/procedures/:slug/versions/:version', {
-    schema: {
-      tags,
-      summary: 'Một phiên bản / One version with its definition',
-      security,
-      params: versionParams,
-      response: { 200: versionDetail, 400: problem, 401: problem, 403: problem, 404: problem },
+  app.get(
+    '/api/procedures/:slug/versions/:version',
+    {
+      schema: {
+        tags,
+        summary: 'Một phiên bản / One version with its definition',
+        security,
+        params: versionParams,
+        response: { 200: versionDetail, 400: problem, 401: problem, 403: problem, 404: problem },
+      },
     },
-  }, async (request) => {
-    const { slug, version } = request.params as VersionParams
-    await allow(request, 'catalogue.edit', slug)
-    const { bpmnXml: _xml, ...detail } = await catalogue.version(slug, version)
-    return detail
-  })
+    async (request) => {
+      const { slug, version } = request.params as VersionParams
+      await allow(request, 'catalogue.edit', slug)
+      const { bpmnXml: _xml, ...detail } = await catalogue.version(slug, version)
+      return detail
+    },
+  )
 
-  app.get('/api/procedures/:slug/versions/:version/bpmn', {
-    schema: {
-      tags,
-      summary: 'BPMN của phiên bản / The version\'s BPMN XML, for the modeler',
-      security,
-      params: versionParams,
-      produces: ['application/xml'],
-      response: { 200: { type: 'string', description: 'BPMN 2.0 XML' }, 400: problem, 401: problem, 403: problem, 404: problem },
+  app.get(
+    '/api/procedures/:slug/versions/:version/bpmn',
+    {
+      schema: {
+        tags,
+        summary: "BPMN của phiên bản / The version's BPMN XML, for the modeler",
+        security,
+        params: versionParams,
+        produces: ['application/xml'],
+        response: {
+          200: { type: 'string', description: 'BPMN 2.0 XML' },
+          400: problem,
+          401: problem,
+          403: problem,
+          404: problem,
+        },
+      },
     },
-  }, async (request, reply) => {
-    const { slug, version } = request.params as VersionParams
-    await allow(request, 'catalogue.edit', slug)
-    const { bpmnXml } = await catalogue.version(slug, version)
-    return reply.type('application/xml; charset=utf-8').send(bpmnXml)
-  })
+    async (request, reply) => {
+      const { slug, version } = request.params as VersionParams
+      await allow(request, 'catalogue.edit', slug)
+      const { bpmnXml } = await catalogue.version(slug, version)
+      return reply.type('application/xml; charset=utf-8').send(bpmnXml)
+    },
+  )
 
-  app.put('/api/procedures/:slug/versions/:version', {
-    schema: {
-      tags,
-      summary: 'Sửa bản nháp / Update a draft (definition, BPMN or both); a published version answers 409',
-      security,
-      params: versionParams,
-      body: draftPatch,
-      response: { 200: draftSaved, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem },
+  app.put(
+    '/api/procedures/:slug/versions/:version',
+    {
+      schema: {
+        tags,
+        summary: 'Sửa bản nháp / Update a draft (definition, BPMN or both); a published version answers 409',
+        security,
+        params: versionParams,
+        body: draftPatch,
+        response: {
+          200: draftSaved,
+          400: problem,
+          401: problem,
+          403: problem,
+          404: problem,
+          409: problem,
+          422: problem,
+        },
+      },
     },
-  }, async (request) => {
-    const { slug, version } = request.params as VersionParams
-    await allow(request, 'catalogue.edit', slug)
-    await requireDraft(slug, version)
-    const result = await catalogue.updateDraft(slug, request.body as { definition?: unknown; bpmnXml?: string })
-    if (!result.ok) throw invalid(result.problems)
-    return { slug, version: result.version, status: 'draft' }
-  })
+    async (request) => {
+      const { slug, version } = request.params as VersionParams
+      await allow(request, 'catalogue.edit', slug)
+      await requireDraft(slug, version)
+      const result = await catalogue.updateDraft(slug, request.body as { definition?: unknown; bpmnXml?: string })
+      if (!result.ok) throw invalid(result.problems)
+      return { slug, version: result.version, status: 'draft' }
+    },
+  )
 
-  app.post('/api/procedures/:slug/versions/:version/validate', {
-    schema: {
-      tags,
-      summary: 'Kiểm tra bản nháp / Every problem that would stop the draft from publishing',
-      security,
-      params: versionParams,
-      response: { 200: validation, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
+  app.post(
+    '/api/procedures/:slug/versions/:version/validate',
+    {
+      schema: {
+        tags,
+        summary: 'Kiểm tra bản nháp / Every problem that would stop the draft from publishing',
+        security,
+        params: versionParams,
+        response: { 200: validation, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
+      },
     },
-  }, async (request) => {
-    const { slug, version } = request.params as VersionParams
-    await allow(request, 'catalogue.edit', slug)
-    await requireDraft(slug, version)
-    const errors = problemList(await catalogue.validateDraft(slug))
-    return { slug, version, valid: errors.length === 0, errors }
-  })
+    async (request) => {
+      const { slug, version } = request.params as VersionParams
+      await allow(request, 'catalogue.edit', slug)
+      await requireDraft(slug, version)
+      const errors = problemList(await catalogue.validateDraft(slug))
+      return { slug, version, valid: errors.length === 0, errors }
+    },
+  )
 
-  app.post('/api/procedures/:slug/versions/:version/publish', {
-    schema: {
-      tags,
-      summary: 'Công bố / Publish the draft: form and BPMN deployed together, or nothing at all',
-      description: 'Any problem answers 422 MC_ERR_PROCEDURE_INVALID (or MC_ERR_BPMN_INVALID when only the BPMN is wrong) with `errors`: every problem with its JSON path or BPMN element id.',
-      security,
-      params: versionParams,
-      response: { 200: published, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem },
+  app.post(
+    '/api/procedures/:slug/versions/:version/publish',
+    {
+      schema: {
+        tags,
+        summary: 'Công bố / Publish the draft: form and BPMN deployed together, or nothing at all',
+        description:
+          'Any problem answers 422 MC_ERR_PROCEDURE_INVALID (or MC_ERR_BPMN_INVALID when only the BPMN is wrong) with `errors`: every problem with its JSON path or BPMN element id.',
+        security,
+        params: versionParams,
+        response: {
+          200: published,
+          400: problem,
+          401: problem,
+          403: problem,
+          404: problem,
+          409: problem,
+          422: problem,
+        },
+      },
     },
-  }, async (request) => {
-    const { slug, version } = request.params as VersionParams
-    const principal = await allow(request, 'catalogue.publish', slug)
-    await requireDraft(slug, version)
-    const result = await catalogue.publish(slug, principal.userId)
-    if (!result.ok) throw invalid(result.problems)
-    return { slug, version: result.version, status: 'published', processDefinitionKey: result.processDefinitionKey, processDefinitionVersion: result.processDefinitionVersion }
-  })
+    async (request) => {
+      const { slug, version } = request.params as VersionParams
+      const principal = await allow(request, 'catalogue.publish', slug)
+      await requireDraft(slug, version)
+      const result = await catalogue.publish(slug, principal.userId)
+      if (!result.ok) throw invalid(result.problems)
+      return {
+        slug,
+        version: result.version,
+        status: 'published',
+        processDefinitionKey: result.processDefinitionKey,
+        processDefinitionVersion: result.processDefinitionVersion,
+      }
+    },
+  )
 
-  app.get('/api/procedures/:slug/versions/:version/changes', {
-    schema: {
-      tags,
-      summary: 'Thay đổi giữa hai phiên bản / What changed from another version (default: the one before) to this one',
-      security,
-      params: versionParams,
-      querystring: diffQuery,
-      response: { 200: procedureDiff, 400: problem, 401: problem, 403: problem, 404: problem },
+  app.get(
+    '/api/procedures/:slug/versions/:version/changes',
+    {
+      schema: {
+        tags,
+        summary:
+          'Thay đổi giữa hai phiên bản / What changed from another version (default: the one before) to this one',
+        security,
+        params: versionParams,
+        querystring: diffQuery,
+        response: { 200: procedureDiff, 400: problem, 401: problem, 403: problem, 404: problem },
+      },
     },
-  }, async (request) => {
-    const { slug, version } = request.params as VersionParams
-    await allow(request, 'catalogue.edit', slug)
-    const from = (request.query as { from?: number }).from ?? version - 1
-    if (from < 1) throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', `${slug} version ${version} has no version before it`)
-    return catalogue.diff(slug, from, version)
-  })
+    async (request) => {
+      const { slug, version } = request.params as VersionParams
+      await allow(request, 'catalogue.edit', slug)
+      const from = (request.query as { from?: number }).from ?? version - 1
+      if (from < 1)
+        throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', `${slug} version ${version} has no version before it`)
+      return catalogue.diff(slug, from, version)
+    },
+  )
 }

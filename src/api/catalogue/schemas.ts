@@ -4,7 +4,11 @@ export const problem = { $ref: 'Problem#' } as const
 const text = { type: 'string' } as const
 const nullableText = { type: ['string', 'null'] } as const
 const agencyLevel = { type: 'string', enum: ['tinh', 'huyen', 'xa'], description: 'cấp tỉnh / huyện / xã' } as const
-const onlineLevel = { type: 'string', enum: ['toan-trinh', 'mot-phan'], description: 'dịch vụ công trực tuyến toàn trình / một phần' } as const
+const onlineLevel = {
+  type: 'string',
+  enum: ['toan-trinh', 'mot-phan'],
+  description: 'dịch vụ công trực tuyến toàn trình / một phần',
+} as const
 
 export const slugParams = {
   type: 'object',
@@ -24,14 +28,22 @@ export const versionParams = {
 export const searchQuery = {
   type: 'object',
   properties: {
-    q: { type: 'string', maxLength: 200, description: 'Từ khoá, có hoặc không dấu / keywords, with or without diacritics' },
+    q: {
+      type: 'string',
+      maxLength: 200,
+      description: 'Từ khoá, có hoặc không dấu / keywords, with or without diacritics',
+    },
     field: { type: 'string', maxLength: 200, description: 'lĩnh vực, e.g. "Hộ tịch"' },
     agency: { type: 'string', maxLength: 300 },
     agencyLevel,
     onlineLevel,
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
     offset: { type: 'integer', minimum: 0, maximum: 100000, default: 0 },
-    includeDrafts: { type: 'boolean', default: false, description: 'analysts (catalogue.edit): also procedures never published, which have only a draft' },
+    includeDrafts: {
+      type: 'boolean',
+      default: false,
+      description: 'analysts (catalogue.edit): also procedures never published, which have only a draft',
+    },
   },
   additionalProperties: false,
 } as const
@@ -53,7 +65,14 @@ export const procedureSummary = {
   required: ['code', 'slug', 'name', 'field', 'agencyLevel', 'agency', 'onlineLevel'],
 } as const
 
-const feeSummary = { type: 'object', properties: { name: text, kind: { type: 'string', enum: ['phi', 'le-phi'] }, amountVnd: { type: ['integer', 'null'] } } } as const
+const feeSummary = {
+  type: 'object',
+  properties: {
+    name: text,
+    kind: { type: 'string', enum: ['phi', 'le-phi'] },
+    amountVnd: { type: ['integer', 'null'] },
+  },
+} as const
 
 /** A search hit: the summary plus what a citizen compares in a list, the published duration and fees. */
 const searchItem = {
@@ -64,24 +83,51 @@ const searchItem = {
 
 export const searchResult = {
   type: 'object',
-  properties: { items: { type: 'array', items: searchItem }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
+  properties: {
+    items: { type: 'array', items: searchItem },
+    total: { type: 'integer' },
+    limit: { type: 'integer' },
+    offset: { type: 'integer' },
+  },
   required: ['items', 'total', 'limit', 'offset'],
 } as const
 
 const component = {
   type: 'object',
   properties: {
-    id: text, name: text, form: { type: 'string', enum: ['original', 'copy', 'original-or-copy', 'present-original'] },
-    quantity: { type: 'integer' }, required: { type: 'boolean' }, condition: text, reusable: { type: 'boolean' },
-    accept: { type: 'array', items: text }, maxSizeMb: { type: 'number' }, template: text,
+    id: text,
+    name: text,
+    form: { type: 'string', enum: ['original', 'copy', 'original-or-copy', 'present-original'] },
+    quantity: { type: 'integer' },
+    required: { type: 'boolean' },
+    condition: text,
+    reusable: { type: 'boolean' },
+    accept: { type: 'array', items: text },
+    maxSizeMb: { type: 'number' },
+    template: text,
   },
 } as const
 
-const fee = { type: 'object', properties: { name: text, kind: { type: 'string', enum: ['phi', 'le-phi'] }, amountVnd: { type: ['integer', 'null'] }, note: text } } as const
+const fee = {
+  type: 'object',
+  properties: {
+    name: text,
+    kind: { type: 'string', enum: ['phi', 'le-phi'] },
+    amountVnd: { type: ['integer', 'null'] },
+    note: text,
+  },
+} as const
 const legalDocument = { type: 'object', properties: { number: text, title: text, issuedOn: text, note: text } } as const
 const step = {
   type: 'object',
-  properties: { id: text, name: text, unitRole: text, shareWorkingDays: { type: 'number' }, outsideDuration: { type: 'boolean' }, note: text },
+  properties: {
+    id: text,
+    name: text,
+    unitRole: text,
+    shareWorkingDays: { type: 'number' },
+    outsideDuration: { type: 'boolean' },
+    note: text,
+  },
 } as const
 
 export const procedureDetail = {
@@ -92,7 +138,10 @@ export const procedureDetail = {
     status: { type: 'string', enum: ['published'] },
     nameEn: text,
     levelNote: text,
-    duration: { type: 'string', description: '"5 WD" working days, "4 WH" working hours, "30 CD" calendar days, or SAME_DAY' },
+    duration: {
+      type: 'string',
+      description: '"5 WD" working days, "4 WH" working hours, "30 CD" calendar days, or SAME_DAY',
+    },
     durationNote: text,
     result: text,
     applicants: { type: 'array', items: text },
@@ -101,9 +150,25 @@ export const procedureDetail = {
     resultDelivery: { type: 'array', items: { type: 'string', enum: ['online', 'counter', 'post'] } },
     legalBasis: { type: 'array', items: legalDocument },
     steps: { type: 'array', items: step },
-    form: { type: 'object', additionalProperties: true, description: 'JSON Schema (2020-12) of the dossier form, with x-ui hints' },
+    form: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'JSON Schema (2020-12) of the dossier form, with x-ui hints',
+    },
   },
-  required: ['code', 'slug', 'name', 'version', 'duration', 'components', 'fees', 'resultDelivery', 'legalBasis', 'steps', 'form'],
+  required: [
+    'code',
+    'slug',
+    'name',
+    'version',
+    'duration',
+    'components',
+    'fees',
+    'resultDelivery',
+    'legalBasis',
+    'steps',
+    'form',
+  ],
 } as const
 
 export const agencyList = {
@@ -111,7 +176,11 @@ export const agencyList = {
   properties: {
     items: {
       type: 'array',
-      items: { type: 'object', properties: { unitId: text, name: text, nameEn: nullableText, agencyCode: nullableText }, required: ['unitId', 'name'] },
+      items: {
+        type: 'object',
+        properties: { unitId: text, name: text, nameEn: nullableText, agencyCode: nullableText },
+        required: ['unitId', 'name'],
+      },
     },
   },
   required: ['items'],
@@ -120,7 +189,11 @@ export const agencyList = {
 export const draftBody = {
   type: 'object',
   properties: {
-    definition: { type: 'object', additionalProperties: true, description: 'the procedure definition (forms/procedure.schema.json)' },
+    definition: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'the procedure definition (forms/procedure.schema.json)',
+    },
     bpmnXml: { type: 'string', minLength: 1, maxLength: 2_000_000 },
   },
   required: ['definition', 'bpmnXml'],
@@ -166,13 +239,24 @@ const problemItem = {
 
 export const validation = {
   type: 'object',
-  properties: { slug: text, version: { type: 'integer' }, valid: { type: 'boolean' }, errors: { type: 'array', items: problemItem } },
+  properties: {
+    slug: text,
+    version: { type: 'integer' },
+    valid: { type: 'boolean' },
+    errors: { type: 'array', items: problemItem },
+  },
   required: ['slug', 'version', 'valid', 'errors'],
 } as const
 
 export const published = {
   type: 'object',
-  properties: { slug: text, version: { type: 'integer' }, status: { type: 'string', enum: ['published'] }, processDefinitionKey: text, processDefinitionVersion: { type: 'integer' } },
+  properties: {
+    slug: text,
+    version: { type: 'integer' },
+    status: { type: 'string', enum: ['published'] },
+    processDefinitionKey: text,
+    processDefinitionVersion: { type: 'integer' },
+  },
   required: ['slug', 'version', 'status', 'processDefinitionKey'],
 } as const
 
@@ -182,21 +266,39 @@ export const versionDetail = {
   required: ['slug', 'version', 'status', 'definition'],
 } as const
 
-const valueChange = { type: 'object', properties: { property: text, from: {}, to: {} }, required: ['property'] } as const
+const valueChange = {
+  type: 'object',
+  properties: { property: text, from: {}, to: {} },
+  required: ['property'],
+} as const
 const named = { type: 'object', properties: { key: text, name: text }, required: ['key'] } as const
 const itemChanges = {
   type: 'object',
   properties: {
     added: { type: 'array', items: named },
     removed: { type: 'array', items: named },
-    changed: { type: 'array', items: { type: 'object', properties: { key: text, name: text, changes: { type: 'array', items: valueChange } }, required: ['key', 'changes'] } },
+    changed: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { key: text, name: text, changes: { type: 'array', items: valueChange } },
+        required: ['key', 'changes'],
+      },
+    },
   },
   required: ['added', 'removed', 'changed'],
 } as const
 
 export const diffQuery = {
   type: 'object',
-  properties: { from: { type: 'integer', minimum: 1, maximum: 2_147_483_647, description: 'the version to compare against (default: the one before)' } },
+  properties: {
+    from: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 2_147_483_647,
+      description: 'the version to compare against (default: the one before)',
+    },
+  },
   additionalProperties: false,
 } as const
 
@@ -215,5 +317,17 @@ export const procedureDiff = {
     formFields: itemChanges,
     bpmnChanged: { type: 'boolean' },
   },
-  required: ['from', 'to', 'changed', 'metadata', 'duration', 'components', 'steps', 'fees', 'legalBasis', 'formFields', 'bpmnChanged'],
+  required: [
+    'from',
+    'to',
+    'changed',
+    'metadata',
+    'duration',
+    'components',
+    'steps',
+    'fees',
+    'legalBasis',
+    'formFields',
+    'bpmnChanged',
+  ],
 } as const

@@ -31,11 +31,17 @@ export function dossierContext(app: FastifyInstance): DossierContext {
     // (started with the engine) retries whatever is left pending.
     const service = new DossierService({ knex, engine: app.engine, portalUrl: app.config.publicBaseUrl })
     const queries = new DossierQueries(knex, app.engine)
-    const sandbox = new SandboxPaymentProvider(createHmac('sha256', app.config.jwtSecret).update('motcua.payments.sandbox').digest('hex'))
+    const sandbox = new SandboxPaymentProvider(
+      createHmac('sha256', app.config.jwtSecret).update('motcua.payments.sandbox').digest('hex'),
+    )
     // The sandbox takes no money: offered everywhere but production, where only a real gateway may confirm a payment.
-    const providers = new Map<string, PaymentProvider>(app.config.nodeEnv === 'production' ? [] : [[sandbox.name, sandbox]])
+    const providers = new Map<string, PaymentProvider>(
+      app.config.nodeEnv === 'production' ? [] : [[sandbox.name, sandbox]],
+    )
     ctx = {
-      service, queries, sandbox,
+      service,
+      queries,
+      sandbox,
       portal: new DossierPortal(knex, service, queries),
       attachments: new AttachmentService({ knex, store: createBlobStore(app.config) }),
       payments: new PaymentService(knex, providers, service.relay),
@@ -49,10 +55,18 @@ export function dossierContext(app: FastifyInstance): DossierContext {
  * Streams the one "file" part of a multipart request into acceptUpload with the component's limits.
  * Nothing is stored when the file is refused.
  */
-export async function receiveUpload(ctx: DossierContext, request: FastifyRequest, component: DossierComponent, createdBy: string): Promise<StoredFile> {
-  if (!request.isMultipart()) throw new AppError('MC_ERR_UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with a "file" part')
+export async function receiveUpload(
+  ctx: DossierContext,
+  request: FastifyRequest,
+  component: DossierComponent,
+  createdBy: string,
+): Promise<StoredFile> {
+  if (!request.isMultipart())
+    throw new AppError('MC_ERR_UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with a "file" part')
   const onePart = 'Send exactly one multipart part, a file named "file"'
-  const parts = request.parts({ limits: { files: 1, fields: 0, parts: 1, fileSize: Math.round(component.maxSizeMb * 1024 * 1024) + 1 } })[Symbol.asyncIterator]()
+  const parts = request
+    .parts({ limits: { files: 1, fields: 0, parts: 1, fileSize: Math.round(component.maxSizeMb * 1024 * 1024) + 1 } })
+    [Symbol.asyncIterator]()
   const first = await parts.next().catch(() => {
     throw new AppError('MC_ERR_VALIDATION', onePart)
   })
@@ -63,7 +77,11 @@ export async function receiveUpload(ctx: DossierContext, request: FastifyRequest
   part.file.once('error', (err) => void (streamError = err))
   try {
     return await ctx.attachments.acceptUpload({
-      stream: part.file, declaredName: part.filename, declaredType: part.mimetype, limits: componentLimits(component), createdBy,
+      stream: part.file,
+      declaredName: part.filename,
+      declaredType: part.mimetype,
+      limits: componentLimits(component),
+      createdBy,
       // A second file or a field after the file refuses the whole request, before the first is stored.
       beforeStore: async () => {
         const next = await parts.next().catch(() => ({ done: false }))
@@ -71,7 +89,8 @@ export async function receiveUpload(ctx: DossierContext, request: FastifyRequest
       },
     })
   } catch (err) {
-    if ((streamError !== undefined || part.file.errored) && !(err instanceof AppError)) throw new AppError('MC_ERR_VALIDATION', 'The multipart body ended inside the file')
+    if ((streamError !== undefined || part.file.errored) && !(err instanceof AppError))
+      throw new AppError('MC_ERR_VALIDATION', 'The multipart body ended inside the file')
     throw err
   } finally {
     // A refused file may leave bytes unread; drain them so the connection answers.

@@ -10,9 +10,33 @@ import { dossierContext, receiveUpload } from './context.js'
 import printRoutes from './print.js'
 import sandboxCheckout from './sandbox-checkout.js'
 import {
-  commandResult, dossierComponentParams, dossierDetail, dossierFileParams, dossierList, dossierParams, draft, draftComponentParams, draftCreateBody,
-  draftParams, draftPatchBody, idempotencyHeaders, intakeBody, mineQuery, multipartBody, payment, paymentCallbackBody, paymentCallbackParams,
-  paymentStartBody, problem, rating, ratingBody, reuseBody, supplementBody, unitQuery, uploaded, withdrawBody,
+  commandResult,
+  dossierComponentParams,
+  dossierDetail,
+  dossierFileParams,
+  dossierList,
+  dossierParams,
+  draft,
+  draftComponentParams,
+  draftCreateBody,
+  draftParams,
+  draftPatchBody,
+  idempotencyHeaders,
+  intakeBody,
+  mineQuery,
+  multipartBody,
+  payment,
+  paymentCallbackBody,
+  paymentCallbackParams,
+  paymentStartBody,
+  problem,
+  rating,
+  ratingBody,
+  reuseBody,
+  supplementBody,
+  unitQuery,
+  uploaded,
+  withdrawBody,
 } from './schemas.js'
 
 const security = [{ bearerAuth: [] }]
@@ -20,7 +44,12 @@ const tags = ['dossiers']
 
 /** RFC 6266 filename*: the stored (sanitised) name, UTF-8, plus an ASCII fallback. */
 function contentDisposition(name: string): string {
-  const ascii = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').replace(/[^\x20-\x7e]|["\\]/g, '_')
+  const ascii = name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .replace(/[^\x20-\x7e]|["\\]/g, '_')
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`
 }
 
@@ -34,195 +63,521 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
 
   // A submission without its key is told so by name (before the generic header validation).
   app.addHook('preValidation', async (request) => {
-    if (request.routeOptions.schema?.headers === idempotencyHeaders && !request.headers['idempotency-key']) throw new AppError('MC_ERR_IDEMPOTENCY_KEY_REQUIRED')
+    if (request.routeOptions.schema?.headers === idempotencyHeaders && !request.headers['idempotency-key'])
+      throw new AppError('MC_ERR_IDEMPOTENCY_KEY_REQUIRED')
   })
 
   // ------------------------------------------------------------------ drafts (citizen)
 
-  app.post('/api/dossiers/drafts', {
-    schema: { tags, security, summary: 'Tạo hồ sơ nháp / Start a draft dossier from a procedure', body: draftCreateBody, response: { 201: draft, 400: problem, 401: problem, 403: problem, 404: problem, 422: problem } },
-  }, async (request, reply) => reply.code(201).send(await ctx.portal.createDraft(request.principal, request.body as Parameters<typeof ctx.portal.createDraft>[1])))
-
-  app.get('/api/dossiers/drafts/:draftId', {
-    schema: { tags, security, summary: 'Hồ sơ nháp / A draft of mine', params: draftParams, response: { 200: draft, 400: problem, 401: problem, 403: problem, 404: problem } },
-  }, async (request) => ctx.portal.getDraft(request.principal, (request.params as { draftId: string }).draftId))
-
-  app.patch('/api/dossiers/drafts/:draftId', {
-    schema: { tags, security, summary: 'Lưu nháp / Autosave: form data, receiving agency, result delivery', params: draftParams, body: draftPatchBody, response: { 200: draft, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem } },
-  }, async (request) => ctx.portal.updateDraft(request.principal, (request.params as { draftId: string }).draftId, request.body as Parameters<typeof ctx.portal.updateDraft>[2]))
-
-  app.post('/api/dossiers/drafts/:draftId/attachments/:componentId', {
-    schema: {
-      tags, security, summary: 'Đính kèm giấy tờ / Upload a document for a component (multipart)', description: multipartBody.description,
-      consumes: ['multipart/form-data'], params: draftComponentParams,
-      response: { 201: uploaded, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 413: problem, 415: problem, 422: problem },
+  app.post(
+    '/api/dossiers/drafts',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Tạo hồ sơ nháp / Start a draft dossier from a procedure',
+        body: draftCreateBody,
+        response: { 201: draft, 400: problem, 401: problem, 403: problem, 404: problem, 422: problem },
+      },
     },
-  }, async (request, reply) => {
-    const { draftId, componentId } = request.params as { draftId: string; componentId: string }
-    const { draft: row, component } = await ctx.portal.draftComponent(request.principal, draftId, componentId)
-    const file = await receiveUpload(ctx, request, component, row.owner_id)
-    const updated = await ctx.portal.setDraftAttachment(row, { componentId, fileId: file.id })
-    return reply.code(201).send({ fileId: file.id, componentId, mime: file.mime, size: file.size, name: file.originalName, draft: updated })
-  })
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(
+          await ctx.portal.createDraft(request.principal, request.body as Parameters<typeof ctx.portal.createDraft>[1]),
+        ),
+  )
 
-  app.post('/api/dossiers/drafts/:draftId/attachments/:componentId/reuse', {
-    schema: {
-      tags, security, summary: 'Dùng lại giấy tờ / Reuse a document of one of my earlier dossiers, by its code', params: draftComponentParams, body: reuseBody,
-      response: { 200: draft, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem },
+  app.get(
+    '/api/dossiers/drafts/:draftId',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Hồ sơ nháp / A draft of mine',
+        params: draftParams,
+        response: { 200: draft, 400: problem, 401: problem, 403: problem, 404: problem },
+      },
     },
-  }, async (request) => {
-    const { draftId, componentId } = request.params as { draftId: string; componentId: string }
-    return ctx.portal.reuseInDraft(request.principal, draftId, componentId, (request.body as { dossierCode: string }).dossierCode)
-  })
+    async (request) => ctx.portal.getDraft(request.principal, (request.params as { draftId: string }).draftId),
+  )
 
-  app.post('/api/dossiers/drafts/:draftId/submit', {
-    schema: {
-      tags, security, summary: 'Nộp hồ sơ / Submit the draft (Idempotency-Key: a retry answers with the same dossier)', params: draftParams, headers: idempotencyHeaders,
-      response: { 201: commandResult, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem },
+  app.patch(
+    '/api/dossiers/drafts/:draftId',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Lưu nháp / Autosave: form data, receiving agency, result delivery',
+        params: draftParams,
+        body: draftPatchBody,
+        response: { 200: draft, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem },
+      },
     },
-  }, async (request, reply) => {
-    const key = request.headers['idempotency-key'] as string
-    return reply.code(201).send(await ctx.portal.submitDraft(request.principal, (request.params as { draftId: string }).draftId, key))
-  })
+    async (request) =>
+      ctx.portal.updateDraft(
+        request.principal,
+        (request.params as { draftId: string }).draftId,
+        request.body as Parameters<typeof ctx.portal.updateDraft>[2],
+      ),
+  )
+
+  app.post(
+    '/api/dossiers/drafts/:draftId/attachments/:componentId',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Đính kèm giấy tờ / Upload a document for a component (multipart)',
+        description: multipartBody.description,
+        consumes: ['multipart/form-data'],
+        params: draftComponentParams,
+        response: {
+          201: uploaded,
+          400: problem,
+          401: problem,
+          403: problem,
+          404: problem,
+          409: problem,
+          413: problem,
+          415: problem,
+          422: problem,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { draftId, componentId } = request.params as { draftId: string; componentId: string }
+      const { draft: row, component } = await ctx.portal.draftComponent(request.principal, draftId, componentId)
+      const file = await receiveUpload(ctx, request, component, row.owner_id)
+      const updated = await ctx.portal.setDraftAttachment(row, { componentId, fileId: file.id })
+      return reply.code(201).send({
+        fileId: file.id,
+        componentId,
+        mime: file.mime,
+        size: file.size,
+        name: file.originalName,
+        draft: updated,
+      })
+    },
+  )
+
+  app.post(
+    '/api/dossiers/drafts/:draftId/attachments/:componentId/reuse',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Dùng lại giấy tờ / Reuse a document of one of my earlier dossiers, by its code',
+        params: draftComponentParams,
+        body: reuseBody,
+        response: { 200: draft, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem },
+      },
+    },
+    async (request) => {
+      const { draftId, componentId } = request.params as { draftId: string; componentId: string }
+      return ctx.portal.reuseInDraft(
+        request.principal,
+        draftId,
+        componentId,
+        (request.body as { dossierCode: string }).dossierCode,
+      )
+    },
+  )
+
+  app.post(
+    '/api/dossiers/drafts/:draftId/submit',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Nộp hồ sơ / Submit the draft (Idempotency-Key: a retry answers with the same dossier)',
+        params: draftParams,
+        headers: idempotencyHeaders,
+        response: {
+          201: commandResult,
+          400: problem,
+          401: problem,
+          403: problem,
+          404: problem,
+          409: problem,
+          422: problem,
+        },
+      },
+    },
+    async (request, reply) => {
+      const key = request.headers['idempotency-key'] as string
+      return reply
+        .code(201)
+        .send(await ctx.portal.submitDraft(request.principal, (request.params as { draftId: string }).draftId, key))
+    },
+  )
 
   // ------------------------------------------------------------------ reading dossiers
 
-  app.get('/api/dossiers/mine', {
-    schema: { tags, security, summary: 'Hồ sơ của tôi / My dossiers: status, current step, appointment date', querystring: mineQuery, response: { 200: dossierList, 400: problem, 401: problem, 403: problem } },
-  }, async (request) => {
-    const q = request.query as { status?: DossierStatus; limit: number; offset: number }
-    return { items: await ctx.queries.mine(request.principal, q) }
-  })
-
-  app.get('/api/dossiers', {
-    schema: { tags, security, summary: 'Hồ sơ của đơn vị / Open dossiers of my unit subtree by due date (officers, supervisors)', querystring: unitQuery, response: { 200: dossierList, 400: problem, 401: problem, 403: problem } },
-  }, async (request) => {
-    const q = request.query as { status?: DossierStatus; limit: number; offset: number; overdue?: boolean; dueBefore?: string }
-    const { dueBefore, ...rest } = q
-    return { items: await ctx.queries.unitDossiers(request.principal, { ...rest, ...(dueBefore ? { dueBefore: new Date(dueBefore) } : {}) }) }
-  })
-
-  app.get('/api/dossiers/:dossierId', {
-    schema: {
-      tags, security, summary: 'Chi tiết hồ sơ / A dossier with its timeline (its applicant, or officers of its unit subtree)', params: dossierParams,
-      response: { 200: dossierDetail, 400: problem, 401: problem, 404: problem },
+  app.get(
+    '/api/dossiers/mine',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Hồ sơ của tôi / My dossiers: status, current step, appointment date',
+        querystring: mineQuery,
+        response: { 200: dossierList, 400: problem, 401: problem, 403: problem },
+      },
     },
-  }, async (request) => ctx.queries.get(request.principal, (request.params as { dossierId: string }).dossierId))
-
-  app.get('/api/dossiers/:dossierId/attachments/:fileId', {
-    schema: {
-      tags, security, summary: 'Tải giấy tờ / Download an attachment of a dossier I may read', params: dossierFileParams,
-      response: { 200: { description: 'the file, as stored', type: 'string', format: 'binary' }, 400: problem, 401: problem, 404: problem },
+    async (request) => {
+      const q = request.query as { status?: DossierStatus; limit: number; offset: number }
+      return { items: await ctx.queries.mine(request.principal, q) }
     },
-  }, async (request, reply: FastifyReply) => {
-    const { dossierId, fileId } = request.params as { dossierId: string; fileId: string }
-    const file = await ctx.portal.attachmentFile(request.principal, dossierId, fileId)
-    const stream = await ctx.attachments.open({ storageKey: file.storage_key })
-    return reply
-      .header('content-type', file.mime)
-      .header('content-length', String(file.size))
-      .header('content-disposition', contentDisposition(file.original_name))
-      .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'private, no-store')
-      .send(stream)
-  })
+  )
+
+  app.get(
+    '/api/dossiers',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Hồ sơ của đơn vị / Open dossiers of my unit subtree by due date (officers, supervisors)',
+        querystring: unitQuery,
+        response: { 200: dossierList, 400: problem, 401: problem, 403: problem },
+      },
+    },
+    async (request) => {
+      const q = request.query as {
+        status?: DossierStatus
+        limit: number
+        offset: number
+        overdue?: boolean
+        dueBefore?: string
+      }
+      const { dueBefore, ...rest } = q
+      return {
+        items: await ctx.queries.unitDossiers(request.principal, {
+          ...rest,
+          ...(dueBefore ? { dueBefore: new Date(dueBefore) } : {}),
+        }),
+      }
+    },
+  )
+
+  app.get(
+    '/api/dossiers/:dossierId',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Chi tiết hồ sơ / A dossier with its timeline (its applicant, or officers of its unit subtree)',
+        params: dossierParams,
+        response: { 200: dossierDetail, 400: problem, 401: problem, 404: problem },
+      },
+    },
+    async (request) => ctx.queries.get(request.principal, (request.params as { dossierId: string }).dossierId),
+  )
+
+  app.get(
+    '/api/dossiers/:dossierId/attachments/:fileId',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Tải giấy tờ / Download an attachment of a dossier I may read',
+        params: dossierFileParams,
+        response: {
+          200: { description: 'the file, as stored', type: 'string', format: 'binary' },
+          400: problem,
+          401: problem,
+          404: problem,
+        },
+      },
+    },
+    async (request, reply: FastifyReply) => {
+      const { dossierId, fileId } = request.params as { dossierId: string; fileId: string }
+      const file = await ctx.portal.attachmentFile(request.principal, dossierId, fileId)
+      const stream = await ctx.attachments.open({ storageKey: file.storage_key })
+      return reply
+        .header('content-type', file.mime)
+        .header('content-length', String(file.size))
+        .header('content-disposition', contentDisposition(file.original_name))
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'private, no-store')
+        .send(stream)
+    },
+  )
 
   // ------------------------------------------------------------------ the applicant after submission
 
-  app.post('/api/dossiers/:dossierId/attachments/:componentId', {
-    schema: {
-      tags, security, summary: 'Tải lên giấy tờ bổ sung / Upload a document for a supplement (multipart); link it in the supplement', description: multipartBody.description,
-      consumes: ['multipart/form-data'], params: dossierComponentParams,
-      response: { 201: uploaded, 400: problem, 401: problem, 404: problem, 413: problem, 415: problem, 422: problem },
+  app.post(
+    '/api/dossiers/:dossierId/attachments/:componentId',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Tải lên giấy tờ bổ sung / Upload a document for a supplement (multipart); link it in the supplement',
+        description: multipartBody.description,
+        consumes: ['multipart/form-data'],
+        params: dossierComponentParams,
+        response: { 201: uploaded, 400: problem, 401: problem, 404: problem, 413: problem, 415: problem, 422: problem },
+      },
     },
-  }, async (request, reply) => {
-    const { dossierId, componentId } = request.params as { dossierId: string; componentId: string }
-    const component = await ctx.portal.dossierComponent(request.principal, dossierId, componentId)
-    const file = await receiveUpload(ctx, request, component, request.principal!.userId)
-    return reply.code(201).send({ fileId: file.id, componentId, mime: file.mime, size: file.size, name: file.originalName })
-  })
-
-  app.post('/api/dossiers/:dossierId/supplement', {
-    schema: {
-      tags, security, summary: 'Bổ sung hồ sơ / Hand in what was asked for', params: dossierParams, body: supplementBody,
-      response: { 200: commandResult, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem },
+    async (request, reply) => {
+      const { dossierId, componentId } = request.params as { dossierId: string; componentId: string }
+      const component = await ctx.portal.dossierComponent(request.principal, dossierId, componentId)
+      const file = await receiveUpload(ctx, request, component, request.principal!.userId)
+      return reply
+        .code(201)
+        .send({ fileId: file.id, componentId, mime: file.mime, size: file.size, name: file.originalName })
     },
-  }, async (request) => {
-    const body = request.body as { formData?: Record<string, unknown>; attachments?: AttachmentInput[]; note?: string }
-    return ctx.service.submitSupplement(request.principal, (request.params as { dossierId: string }).dossierId, body)
-  })
+  )
 
-  app.post('/api/dossiers/:dossierId/withdraw', {
-    schema: { tags, security, summary: 'Rút hồ sơ / Withdraw the dossier', params: dossierParams, body: withdrawBody, response: { 200: commandResult, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem } },
-  }, async (request) => ctx.service.withdraw(request.principal, (request.params as { dossierId: string }).dossierId, (request.body ?? {}) as { reason?: string }))
-
-  app.post('/api/dossiers/:dossierId/payments', {
-    schema: {
-      tags, security, summary: 'Thanh toán phí / Start paying the fee (redirect to the gateway; the sandbox takes no real money)', params: dossierParams, body: paymentStartBody,
-      response: { 201: payment, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
+  app.post(
+    '/api/dossiers/:dossierId/supplement',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Bổ sung hồ sơ / Hand in what was asked for',
+        params: dossierParams,
+        body: supplementBody,
+        response: {
+          200: commandResult,
+          400: problem,
+          401: problem,
+          403: problem,
+          404: problem,
+          409: problem,
+          422: problem,
+        },
+      },
     },
-  }, async (request, reply) => {
-    const body = (request.body ?? {}) as { provider?: string; returnUrl?: string }
-    return reply.code(201).send(await ctx.payments.start(request.principal, (request.params as { dossierId: string }).dossierId, body.provider ?? 'sandbox', body.returnUrl ?? '/ho-so'))
-  })
-
-  app.post('/api/payments/:provider/callback', {
-    config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
-    schema: {
-      tags, summary: 'Xác nhận thanh toán / The gateway’s signed confirmation (no login; the signature is the proof)', params: paymentCallbackParams, body: paymentCallbackBody,
-      response: { 200: payment, 400: problem, 404: problem, 429: problem },
+    async (request) => {
+      const body = request.body as {
+        formData?: Record<string, unknown>
+        attachments?: AttachmentInput[]
+        note?: string
+      }
+      return ctx.service.submitSupplement(request.principal, (request.params as { dossierId: string }).dossierId, body)
     },
-  }, async (request) => ctx.payments.confirm((request.params as { provider: string }).provider, request.body as { reference: string; status: 'paid' | 'failed'; signature: string }))
+  )
 
-  app.post('/api/dossiers/:dossierId/rating', {
-    schema: {
-      tags, security, summary: 'Đánh giá / Rate the service (1–5) once the result is returned; once per dossier', params: dossierParams, body: ratingBody,
-      response: { 201: rating, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
+  app.post(
+    '/api/dossiers/:dossierId/withdraw',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Rút hồ sơ / Withdraw the dossier',
+        params: dossierParams,
+        body: withdrawBody,
+        response: { 200: commandResult, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
+      },
     },
-  }, async (request, reply) => reply.code(201).send(await ctx.portal.rate(request.principal, (request.params as { dossierId: string }).dossierId, request.body as { score: number; comment?: string })))
+    async (request) =>
+      ctx.service.withdraw(
+        request.principal,
+        (request.params as { dossierId: string }).dossierId,
+        (request.body ?? {}) as { reason?: string },
+      ),
+  )
+
+  app.post(
+    '/api/dossiers/:dossierId/payments',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Thanh toán phí / Start paying the fee (redirect to the gateway; the sandbox takes no real money)',
+        params: dossierParams,
+        body: paymentStartBody,
+        response: { 201: payment, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
+      },
+    },
+    async (request, reply) => {
+      const body = (request.body ?? {}) as { provider?: string; returnUrl?: string }
+      return reply
+        .code(201)
+        .send(
+          await ctx.payments.start(
+            request.principal,
+            (request.params as { dossierId: string }).dossierId,
+            body.provider ?? 'sandbox',
+            body.returnUrl ?? '/ho-so',
+          ),
+        )
+    },
+  )
+
+  app.post(
+    '/api/payments/:provider/callback',
+    {
+      config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+      schema: {
+        tags,
+        summary: 'Xác nhận thanh toán / The gateway’s signed confirmation (no login; the signature is the proof)',
+        params: paymentCallbackParams,
+        body: paymentCallbackBody,
+        response: { 200: payment, 400: problem, 404: problem, 429: problem },
+      },
+    },
+    async (request) =>
+      ctx.payments.confirm(
+        (request.params as { provider: string }).provider,
+        request.body as { reference: string; status: 'paid' | 'failed'; signature: string },
+      ),
+  )
+
+  app.post(
+    '/api/dossiers/:dossierId/rating',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Đánh giá / Rate the service (1–5) once the result is returned; once per dossier',
+        params: dossierParams,
+        body: ratingBody,
+        response: { 201: rating, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(
+          await ctx.portal.rate(
+            request.principal,
+            (request.params as { dossierId: string }).dossierId,
+            request.body as { score: number; comment?: string },
+          ),
+        ),
+  )
 
   // ------------------------------------------------------------------ the agency's commands on a dossier (officer)
 
-  const reasonBody = { type: 'object', properties: { reason: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' } }, required: ['reason'], additionalProperties: false } as const
-  const officerResponses = { 200: commandResult, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem }
+  const reasonBody = {
+    type: 'object',
+    properties: { reason: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' } },
+    required: ['reason'],
+    additionalProperties: false,
+  } as const
+  const officerResponses = {
+    200: commandResult,
+    400: problem,
+    401: problem,
+    403: problem,
+    404: problem,
+    409: problem,
+    422: problem,
+  }
   const dossierIdOf = (request: { params: unknown }) => (request.params as { dossierId: string }).dossierId
 
-  app.post('/api/dossiers/:dossierId/suspend-for-payment', {
-    schema: {
-      tags: ['counter'], security, summary: 'Nghĩa vụ tài chính / Suspend for the applicant’s payment (status 6, the clock stops)', params: dossierParams,
-      body: { type: 'object', properties: { amountVnd: { type: 'integer', minimum: 0, maximum: 1e12 }, reason: reasonBody.properties.reason }, required: ['reason'], additionalProperties: false },
-      response: officerResponses,
+  app.post(
+    '/api/dossiers/:dossierId/suspend-for-payment',
+    {
+      schema: {
+        tags: ['counter'],
+        security,
+        summary: 'Nghĩa vụ tài chính / Suspend for the applicant’s payment (status 6, the clock stops)',
+        params: dossierParams,
+        body: {
+          type: 'object',
+          properties: {
+            amountVnd: { type: 'integer', minimum: 0, maximum: 1e12 },
+            reason: reasonBody.properties.reason,
+          },
+          required: ['reason'],
+          additionalProperties: false,
+        },
+        response: officerResponses,
+      },
     },
-  }, async (request) => ctx.service.suspendForPayment(request.principal, dossierIdOf(request), request.body as { amountVnd?: number; reason: string }))
+    async (request) =>
+      ctx.service.suspendForPayment(
+        request.principal,
+        dossierIdOf(request),
+        request.body as { amountVnd?: number; reason: string },
+      ),
+  )
 
-  app.post('/api/dossiers/:dossierId/resume', {
-    schema: { tags: ['counter'], security, summary: 'Tiếp tục xử lý / Payment confirmed at the counter: resume', params: dossierParams, body: { type: 'object', properties: { note: { type: 'string', maxLength: 2000 } }, additionalProperties: false }, response: officerResponses },
-  }, async (request) => ctx.service.resume(request.principal, dossierIdOf(request), (request.body ?? {}) as { note?: string }))
-
-  app.post('/api/dossiers/:dossierId/extend', {
-    schema: {
-      tags: ['counter'], security, summary: 'Gia hạn / Extend once, with a reason, to a later working day (the apology letter is mailed)', params: dossierParams,
-      body: { type: 'object', properties: { newDueDate: { type: 'string', format: 'date' }, reason: reasonBody.properties.reason }, required: ['newDueDate', 'reason'], additionalProperties: false },
-      response: officerResponses,
+  app.post(
+    '/api/dossiers/:dossierId/resume',
+    {
+      schema: {
+        tags: ['counter'],
+        security,
+        summary: 'Tiếp tục xử lý / Payment confirmed at the counter: resume',
+        params: dossierParams,
+        body: {
+          type: 'object',
+          properties: { note: { type: 'string', maxLength: 2000 } },
+          additionalProperties: false,
+        },
+        response: officerResponses,
+      },
     },
-  }, async (request) => ctx.service.extend(request.principal, dossierIdOf(request), request.body as { newDueDate: string; reason: string }))
+    async (request) =>
+      ctx.service.resume(request.principal, dossierIdOf(request), (request.body ?? {}) as { note?: string }),
+  )
 
-  app.post('/api/dossiers/:dossierId/stop', {
-    schema: { tags: ['counter'], security, summary: 'Dừng xử lý / Stop processing, with a reason (status 8)', params: dossierParams, body: reasonBody, response: officerResponses },
-  }, async (request) => ctx.service.stop(request.principal, dossierIdOf(request), request.body as { reason: string }))
+  app.post(
+    '/api/dossiers/:dossierId/extend',
+    {
+      schema: {
+        tags: ['counter'],
+        security,
+        summary: 'Gia hạn / Extend once, with a reason, to a later working day (the apology letter is mailed)',
+        params: dossierParams,
+        body: {
+          type: 'object',
+          properties: { newDueDate: { type: 'string', format: 'date' }, reason: reasonBody.properties.reason },
+          required: ['newDueDate', 'reason'],
+          additionalProperties: false,
+        },
+        response: officerResponses,
+      },
+    },
+    async (request) =>
+      ctx.service.extend(
+        request.principal,
+        dossierIdOf(request),
+        request.body as { newDueDate: string; reason: string },
+      ),
+  )
+
+  app.post(
+    '/api/dossiers/:dossierId/stop',
+    {
+      schema: {
+        tags: ['counter'],
+        security,
+        summary: 'Dừng xử lý / Stop processing, with a reason (status 8)',
+        params: dossierParams,
+        body: reasonBody,
+        response: officerResponses,
+      },
+    },
+    async (request) => ctx.service.stop(request.principal, dossierIdOf(request), request.body as { reason: string }),
+  )
 
   // ------------------------------------------------------------------ counter intake (officer)
 
-  app.post('/api/counter/dossiers', {
-    schema: {
-      tags: ['counter'], security, summary: 'Tiếp nhận trực tiếp / Enter a walk-in dossier for an applicant (Idempotency-Key)', body: intakeBody, headers: idempotencyHeaders,
-      response: { 201: commandResult, 400: problem, 401: problem, 403: problem, 404: problem, 422: problem },
+  app.post(
+    '/api/counter/dossiers',
+    {
+      schema: {
+        tags: ['counter'],
+        security,
+        summary: 'Tiếp nhận trực tiếp / Enter a walk-in dossier for an applicant (Idempotency-Key)',
+        body: intakeBody,
+        headers: idempotencyHeaders,
+        response: { 201: commandResult, 400: problem, 401: problem, 403: problem, 404: problem, 422: problem },
+      },
     },
-  }, async (request, reply) => {
-    await requireAccess(knex, { principal: request.principal, permission: 'task.work' })
-    const body = request.body as Parameters<typeof ctx.service.intakeAtCounter>[1]
-    const result = await ctx.service.intakeAtCounter(request.principal, { ...body, idempotencyKey: request.headers['idempotency-key'] as string })
-    return reply.code(201).send(result)
-  })
-
+    async (request, reply) => {
+      await requireAccess(knex, { principal: request.principal, permission: 'task.work' })
+      const body = request.body as Parameters<typeof ctx.service.intakeAtCounter>[1]
+      const result = await ctx.service.intakeAtCounter(request.principal, {
+        ...body,
+        idempotencyKey: request.headers['idempotency-key'] as string,
+      })
+      return reply.code(201).send(result)
+    },
+  )
 }

@@ -11,43 +11,73 @@ const returnUrl = { type: 'string', maxLength: 500, pattern: '^/[^/\\\\]' } as c
 export default async function sandboxCheckout(app: FastifyInstance): Promise<void> {
   const ctx = dossierContext(app)
   // An HTML form posts url-encoded fields; only this route reads them.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 2048 }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)))
-  })
-
-  app.get('/api/payments/sandbox/checkout', {
-    schema: {
-      tags: ['payments'], summary: 'Cổng thanh toán thử nghiệm / Sandbox checkout page (no real money; not in production)',
-      querystring: { type: 'object', properties: { reference, amountVnd: { type: 'integer', minimum: 0 }, returnUrl }, required: ['reference', 'returnUrl'], additionalProperties: false },
-      response: { 200: { type: 'string', description: 'text/html' }, 400: problem },
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 2048 },
+    (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)))
     },
-  }, async (request, reply) => {
-    const q = request.query as { reference: string; amountVnd?: number; returnUrl: string }
-    const amount = new Intl.NumberFormat('vi-VN').format(q.amountVnd ?? 0)
-    const field = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`
-    const form = (status: 'paid' | 'failed', label: string) =>
-      `<form method="post" action="/api/payments/sandbox/checkout">${field('reference', q.reference)}${field('returnUrl', q.returnUrl)}${field('status', status)}<button type="submit">${label}</button></form>`
-    return reply.type('text/html; charset=utf-8').send(`<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>SANDBOX</title></head><body>
+  )
+
+  app.get(
+    '/api/payments/sandbox/checkout',
+    {
+      schema: {
+        tags: ['payments'],
+        summary: 'Cổng thanh toán thử nghiệm / Sandbox checkout page (no real money; not in production)',
+        querystring: {
+          type: 'object',
+          properties: { reference, amountVnd: { type: 'integer', minimum: 0 }, returnUrl },
+          required: ['reference', 'returnUrl'],
+          additionalProperties: false,
+        },
+        response: { 200: { type: 'string', description: 'text/html' }, 400: problem },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query as { reference: string; amountVnd?: number; returnUrl: string }
+      const amount = new Intl.NumberFormat('vi-VN').format(q.amountVnd ?? 0)
+      const field = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`
+      const form = (status: 'paid' | 'failed', label: string) =>
+        `<form method="post" action="/api/payments/sandbox/checkout">${field('reference', q.reference)}${field('returnUrl', q.returnUrl)}${field('status', status)}<button type="submit">${label}</button></form>`
+      return reply.type('text/html; charset=utf-8')
+        .send(`<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>SANDBOX</title></head><body>
 <h1>${escapeHtml(ctx.sandbox.label)}</h1>
 <p>Mã giao dịch / reference: <b>${escapeHtml(q.reference)}</b></p>
 <p>Số tiền / amount: <b>${amount} đ</b></p>
 ${form('paid', 'Xác nhận thanh toán (giả lập) / Confirm (simulated)')}
 ${form('failed', 'Huỷ / Cancel')}
 </body></html>`)
-  })
-
-  app.post('/api/payments/sandbox/checkout', {
-    schema: {
-      tags: ['payments'], summary: 'Xác nhận thử nghiệm / Sandbox: confirm or cancel, then back to the portal (no real money; not in production)',
-      consumes: ['application/x-www-form-urlencoded'],
-      body: { type: 'object', properties: { reference, returnUrl, status: { type: 'string', enum: ['paid', 'failed'] } }, required: ['reference', 'returnUrl', 'status'], additionalProperties: false },
-      response: { 303: { type: 'null', description: 'back to returnUrl' }, 400: problem, 404: problem },
     },
-  }, async (request, reply) => {
-    const body = request.body as { reference: string; returnUrl: string; status: 'paid' | 'failed' }
-    // The "bank" signs its own answer and sends it through the gateway's callback path.
-    const result = await ctx.payments.confirm('sandbox', { reference: body.reference, status: body.status, signature: ctx.sandbox.sign(body.reference, body.status) })
-    const back = `${body.returnUrl}${body.returnUrl.includes('?') ? '&' : '?'}payment=${encodeURIComponent(result.reference)}&status=${result.status}`
-    return reply.code(303).header('location', back).send()
-  })
+  )
+
+  app.post(
+    '/api/payments/sandbox/checkout',
+    {
+      schema: {
+        tags: ['payments'],
+        summary:
+          'Xác nhận thử nghiệm / Sandbox: confirm or cancel, then back to the portal (no real money; not in production)',
+        consumes: ['application/x-www-form-urlencoded'],
+        body: {
+          type: 'object',
+          properties: { reference, returnUrl, status: { type: 'string', enum: ['paid', 'failed'] } },
+          required: ['reference', 'returnUrl', 'status'],
+          additionalProperties: false,
+        },
+        response: { 303: { type: 'null', description: 'back to returnUrl' }, 400: problem, 404: problem },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as { reference: string; returnUrl: string; status: 'paid' | 'failed' }
+      // The "bank" signs its own answer and sends it through the gateway's callback path.
+      const result = await ctx.payments.confirm('sandbox', {
+        reference: body.reference,
+        status: body.status,
+        signature: ctx.sandbox.sign(body.reference, body.status),
+      })
+      const back = `${body.returnUrl}${body.returnUrl.includes('?') ? '&' : '?'}payment=${encodeURIComponent(result.reference)}&status=${result.status}`
+      return reply.code(303).header('location', back).send()
+    },
+  )
 }

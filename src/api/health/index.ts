@@ -15,34 +15,48 @@ const checksSchema = {
 } as const
 
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/health/live', {
-    schema: { tags: ['health'], summary: 'Liveness: the process is up', response: { 200: checksSchema } },
-    logLevel: 'warn',
-  }, async () => ({ status: 'ok' as const }))
-
-  app.get('/health/ready', {
-    schema: {
-      tags: ['health'],
-      summary: 'Readiness: the database and the workflow engine answer',
-      response: { 200: checksSchema, 503: { $ref: 'Problem#' } },
+  app.get(
+    '/health/live',
+    {
+      schema: { tags: ['health'], summary: 'Liveness: the process is up', response: { 200: checksSchema } },
+      logLevel: 'warn',
     },
-    logLevel: 'warn',
-  }, async () => {
-    const checks: Record<string, string> = {}
-    try {
-      await app.db.knex.raw('select 1')
-      checks['database'] = 'ok'
-    } catch {
-      checks['database'] = 'unavailable'
-    }
-    try {
-      checks['engine'] = (await app.engine.ready()) ? 'ok' : 'unavailable'
-    } catch {
-      checks['engine'] = 'unavailable'
-    }
-    if (Object.values(checks).some((c) => c !== 'ok')) {
-      throw new AppError('MC_ERR_NOT_READY', Object.entries(checks).map(([k, v]) => `${k}: ${v}`).join(', '), { checks })
-    }
-    return { status: 'ok' as const, checks }
-  })
+    async () => ({ status: 'ok' as const }),
+  )
+
+  app.get(
+    '/health/ready',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Readiness: the database and the workflow engine answer',
+        response: { 200: checksSchema, 503: { $ref: 'Problem#' } },
+      },
+      logLevel: 'warn',
+    },
+    async () => {
+      const checks: Record<string, string> = {}
+      try {
+        await app.db.knex.raw('select 1')
+        checks['database'] = 'ok'
+      } catch {
+        checks['database'] = 'unavailable'
+      }
+      try {
+        checks['engine'] = (await app.engine.ready()) ? 'ok' : 'unavailable'
+      } catch {
+        checks['engine'] = 'unavailable'
+      }
+      if (Object.values(checks).some((c) => c !== 'ok')) {
+        throw new AppError(
+          'MC_ERR_NOT_READY',
+          Object.entries(checks)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', '),
+          { checks },
+        )
+      }
+      return { status: 'ok' as const, checks }
+    },
+  )
 }

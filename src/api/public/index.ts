@@ -10,8 +10,18 @@ import { problem } from '../dossiers/schemas.js'
 const lookupQuery = {
   type: 'object',
   properties: {
-    code: { type: 'string', minLength: 3, maxLength: 60, pattern: '^[A-Za-z0-9.\\-]+$', description: 'mã hồ sơ (on the receipt)' },
-    idNumber: { type: 'string', pattern: '^(\\d{12}|\\d{10}(-\\d{3})?)$', description: 'số CCCD (12 digits) or tax code of the applicant' },
+    code: {
+      type: 'string',
+      minLength: 3,
+      maxLength: 60,
+      pattern: '^[A-Za-z0-9.\\-]+$',
+      description: 'mã hồ sơ (on the receipt)',
+    },
+    idNumber: {
+      type: 'string',
+      pattern: '^(\\d{12}|\\d{10}(-\\d{3})?)$',
+      description: 'số CCCD (12 digits) or tax code of the applicant',
+    },
   },
   required: ['code', 'idNumber'],
   additionalProperties: false,
@@ -22,7 +32,11 @@ const lookupResult = {
   properties: {
     code: { type: 'string' },
     status: { type: 'integer' },
-    statusLabel: { type: 'object', properties: { vi: { type: 'string' }, en: { type: 'string' } }, required: ['vi', 'en'] },
+    statusLabel: {
+      type: 'object',
+      properties: { vi: { type: 'string' }, en: { type: 'string' } },
+      required: ['vi', 'en'],
+    },
     procedureName: { type: 'string' },
     currentStep: { type: ['string', 'null'] },
     agency: { type: 'string' },
@@ -63,32 +77,43 @@ export default async function publicRoutes(app: FastifyInstance): Promise<void> 
   const knex = app.db.knex
   let decoyCode: string | undefined
 
-  app.get('/api/public/dossiers/lookup', {
-    config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
-    schema: {
-      tags: ['public'],
-      summary: 'Tra cứu hồ sơ / Look up a dossier by code and ID number (no login)',
-      description: 'An unknown code and a wrong ID number both answer 404 MC_ERR_DOSSIER_NOT_FOUND, in the same time.',
-      querystring: lookupQuery,
-      response: { 200: lookupResult, 400: problem, 404: problem, 429: problem },
+  app.get(
+    '/api/public/dossiers/lookup',
+    {
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['public'],
+        summary: 'Tra cứu hồ sơ / Look up a dossier by code and ID number (no login)',
+        description:
+          'An unknown code and a wrong ID number both answer 404 MC_ERR_DOSSIER_NOT_FOUND, in the same time.',
+        querystring: lookupQuery,
+        response: { 200: lookupResult, 400: problem, 404: problem, 429: problem },
+      },
     },
-  }, async (request) => {
-    const { code, idNumber } = request.query as { code: string; idNumber: string }
-    // The same work whatever the outcome, and no sleeping floor (docs/benchmarks.md, API). One query that always reads
-    // one dossier and its agency: the one with the code, or when there is none a decoy dossier (never shown). Both codes
-    // are probed every time (the CTE is materialised, so neither probe is skipped), and either way one row comes back.
-    decoyCode ??= ((await knex('dossiers').whereNotNull('code').first('code')) as { code: string } | undefined)?.code ?? ''
-    const { rows } = (await lookupStatement(knex, code.trim().toUpperCase(), decoyCode)) as { rows: Array<LookupRow> }
-    // The decoy dossier is gone (or there was none yet): pick another next time.
-    if (rows.length === 0) decoyCode = undefined
-    const read = rows[0]
-    const stored = read?.applicant_id_number ? digest(read.applicant_id_number) : decoy
-    const matches = timingSafeEqual(stored, digest(idNumber.trim())) && Boolean(read?.hit && read.applicant_id_number)
-    const row = read?.hit ? read : undefined
-    if (!row || !matches) throw new AppError('MC_ERR_DOSSIER_NOT_FOUND')
-    return {
-      code: row.code, status: row.status, statusLabel: { vi: dossierStatuses[row.status].vi, en: dossierStatuses[row.status].en },
-      procedureName: row.procedure_name, currentStep: row.current_step_name, agency: row.agency, appointmentDate: row.due_date,
-    }
-  })
+    async (request) => {
+      const { code, idNumber } = request.query as { code: string; idNumber: string }
+      // The same work whatever the outcome, and no sleeping floor (docs/benchmarks.md, API). One query that always reads
+      // one dossier and its agency: the one with the code, or when there is none a decoy dossier (never shown). Both codes
+      // are probed every time (the CTE is materialised, so neither probe is skipped), and either way one row comes back.
+      decoyCode ??=
+        ((await knex('dossiers').whereNotNull('code').first('code')) as { code: string } | undefined)?.code ?? ''
+      const { rows } = (await lookupStatement(knex, code.trim().toUpperCase(), decoyCode)) as { rows: Array<LookupRow> }
+      // The decoy dossier is gone (or there was none yet): pick another next time.
+      if (rows.length === 0) decoyCode = undefined
+      const read = rows[0]
+      const stored = read?.applicant_id_number ? digest(read.applicant_id_number) : decoy
+      const matches = timingSafeEqual(stored, digest(idNumber.trim())) && Boolean(read?.hit && read.applicant_id_number)
+      const row = read?.hit ? read : undefined
+      if (!row || !matches) throw new AppError('MC_ERR_DOSSIER_NOT_FOUND')
+      return {
+        code: row.code,
+        status: row.status,
+        statusLabel: { vi: dossierStatuses[row.status].vi, en: dossierStatuses[row.status].en },
+        procedureName: row.procedure_name,
+        currentStep: row.current_step_name,
+        agency: row.agency,
+        appointmentDate: row.due_date,
+      }
+    },
+  )
 }

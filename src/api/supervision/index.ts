@@ -8,7 +8,19 @@ import { toCsv, toXlsx } from '../../supervision/export-06a.js'
 import { SupervisionService } from '../../supervision/service.js'
 import { directoryRoutes } from './directory.js'
 import {
-  assignBody, assignParams, bottleneckList, daily, dailyQuery, heatmap, heatmapQuery, indicators, overdueList, overdueQuery, periodQuery, problem, report06a,
+  assignBody,
+  assignParams,
+  bottleneckList,
+  daily,
+  dailyQuery,
+  heatmap,
+  heatmapQuery,
+  indicators,
+  overdueList,
+  overdueQuery,
+  periodQuery,
+  problem,
+  report06a,
 } from './schemas.js'
 
 const security = [{ bearerAuth: [] }]
@@ -27,7 +39,12 @@ interface PeriodQuery {
 
 /** Exactly one way of naming the period. */
 function periodInput(q: PeriodQuery): PeriodInput {
-  const given = [q.month !== undefined, q.quarter !== undefined, q.year !== undefined, q.from !== undefined || q.to !== undefined].filter(Boolean).length
+  const given = [
+    q.month !== undefined,
+    q.quarter !== undefined,
+    q.year !== undefined,
+    q.from !== undefined || q.to !== undefined,
+  ].filter(Boolean).length
   if (given !== 1) throw new AppError('MC_ERR_VALIDATION', 'Give one of month, quarter, year, or from and to')
   if (q.month) return { month: q.month }
   if (q.quarter) return { quarter: q.quarter }
@@ -51,109 +68,158 @@ export default async function supervisionRoutes(app: FastifyInstance): Promise<v
     return { q, scope }
   }
 
-  app.get('/api/supervision/overdue', {
-    schema: {
-      tags, security,
-      summary: 'Hồ sơ quá hạn và sắp đến hạn / Overdue and due-soon dossiers of my unit subtree, most late first',
-      description: 'Judged against the due date before any extension (R9); paused dossiers are within time. `workingDaysLate` counts working days in (due date, today].',
-      querystring: overdueQuery,
-      response: { 200: overdueList, 400: problem, 401: problem, 403: problem, 404: problem },
+  app.get(
+    '/api/supervision/overdue',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Hồ sơ quá hạn và sắp đến hạn / Overdue and due-soon dossiers of my unit subtree, most late first',
+        description:
+          'Judged against the due date before any extension (R9); paused dossiers are within time. `workingDaysLate` counts working days in (due date, today].',
+        querystring: overdueQuery,
+        response: { 200: overdueList, 400: problem, 401: problem, 403: problem, 404: problem },
+      },
     },
-  }, async (request) => {
-    const q = request.query as { unit?: string; dueSoonDays: number; limit: number; cursor?: string }
-    const scope = await supervision.scope(request.principal, q.unit)
-    return supervision.overdue(scope, { dueSoonDays: q.dueSoonDays, limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) })
-  })
+    async (request) => {
+      const q = request.query as { unit?: string; dueSoonDays: number; limit: number; cursor?: string }
+      const scope = await supervision.scope(request.principal, q.unit)
+      return supervision.overdue(scope, {
+        dueSoonDays: q.dueSoonDays,
+        limit: q.limit,
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      })
+    },
+  )
 
-  app.post('/api/supervision/tasks/:taskKey/assign', {
-    schema: {
-      tags, security,
-      summary: 'Giao lại công việc / Reassign an open task to an officer of my unit',
-      params: assignParams,
-      body: assignBody,
-      response: { 204: { type: 'null' }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
+  app.post(
+    '/api/supervision/tasks/:taskKey/assign',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Giao lại công việc / Reassign an open task to an officer of my unit',
+        params: assignParams,
+        body: assignBody,
+        response: { 204: { type: 'null' }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
+      },
     },
-  }, async (request, reply) => {
-    const { taskKey } = request.params as { taskKey: string }
-    const { assignee } = request.body as { assignee: string }
-    await dossiers.assign(request.principal, taskKey, assignee)
-    return reply.code(204).send()
-  })
+    async (request, reply) => {
+      const { taskKey } = request.params as { taskKey: string }
+      const { assignee } = request.body as { assignee: string }
+      await dossiers.assign(request.principal, taskKey, assignee)
+      return reply.code(204).send()
+    },
+  )
 
-  app.get('/api/supervision/bottlenecks', {
-    schema: {
-      tags, security,
-      summary: 'Điểm nghẽn / Bottlenecks per procedure, step and unit: waiting now, median and p90 hours, share of step deadlines missed (R11)',
-      querystring: periodQuery,
-      response: { 200: bottleneckList, 400: problem, 401: problem, 403: problem, 404: problem },
+  app.get(
+    '/api/supervision/bottlenecks',
+    {
+      schema: {
+        tags,
+        security,
+        summary:
+          'Điểm nghẽn / Bottlenecks per procedure, step and unit: waiting now, median and p90 hours, share of step deadlines missed (R11)',
+        querystring: periodQuery,
+        response: { 200: bottleneckList, 400: problem, 401: problem, 403: problem, 404: problem },
+      },
     },
-  }, async (request) => {
-    const { q, scope } = await scoped(request)
-    return { items: await supervision.bottlenecks(scope, supervision.period(periodInput(q)), q.procedure) }
-  })
+    async (request) => {
+      const { q, scope } = await scoped(request)
+      return { items: await supervision.bottlenecks(scope, supervision.period(periodInput(q)), q.procedure) }
+    },
+  )
 
-  app.get('/api/supervision/reports/06a', {
-    schema: {
-      tags, security,
-      summary: 'Biểu II.06a/VPCP/KSTT / Report 06a per field for my unit subtree (JSON, CSV or XLSX)',
-      description: 'Column definitions: docs/reports.md. `format=csv` is UTF-8 with a BOM; `format=xlsx` keeps the form’s title and grouped header rows.',
-      querystring: periodQuery,
-      response: { 200: report06a, 400: problem, 401: problem, 403: problem, 404: problem },
+  app.get(
+    '/api/supervision/reports/06a',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Biểu II.06a/VPCP/KSTT / Report 06a per field for my unit subtree (JSON, CSV or XLSX)',
+        description:
+          'Column definitions: docs/reports.md. `format=csv` is UTF-8 with a BOM; `format=xlsx` keeps the form’s title and grouped header rows.',
+        querystring: periodQuery,
+        response: { 200: report06a, 400: problem, 401: problem, 403: problem, 404: problem },
+      },
     },
-  }, async (request, reply: FastifyReply) => {
-    const { q, scope } = await scoped(request)
-    const period = supervision.period(periodInput(q))
-    const report = await supervision.report06a(scope, period)
-    if (q.format === 'json') return { unit: scope.unitId, period: periodJson(period), rows: report.rows, total: report.total }
-    const unitName = ((await knex('units').where({ id: scope.unitId }).first('name')) as { name: string }).name
-    const ctx = { unitName, madeAt: new Date() }
-    const name = `bieu-II.06a-${scope.unitId}-${formatDate(period.from)}-${formatDate(period.to)}`
-    reply.header('content-disposition', `attachment; filename="${name}.${q.format}"`)
-    // A serialiser for JSON must not touch the file bodies.
-    reply.serializer((payload: unknown) => payload as string)
-    if (q.format === 'csv') return reply.type('text/csv; charset=utf-8').send(toCsv(report, ctx))
-    return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await toXlsx(report, ctx))
-  })
+    async (request, reply: FastifyReply) => {
+      const { q, scope } = await scoped(request)
+      const period = supervision.period(periodInput(q))
+      const report = await supervision.report06a(scope, period)
+      if (q.format === 'json')
+        return { unit: scope.unitId, period: periodJson(period), rows: report.rows, total: report.total }
+      const unitName = ((await knex('units').where({ id: scope.unitId }).first('name')) as { name: string }).name
+      const ctx = { unitName, madeAt: new Date() }
+      const name = `bieu-II.06a-${scope.unitId}-${formatDate(period.from)}-${formatDate(period.to)}`
+      reply.header('content-disposition', `attachment; filename="${name}.${q.format}"`)
+      // A serialiser for JSON must not touch the file bodies.
+      reply.serializer((payload: unknown) => payload as string)
+      if (q.format === 'csv') return reply.type('text/csv; charset=utf-8').send(toCsv(report, ctx))
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .send(await toXlsx(report, ctx))
+    },
+  )
 
-  app.get('/api/supervision/indicators', {
-    schema: {
-      tags, security,
-      summary: 'Chỉ số Quyết định 766/QĐ-TTg / Decision 766 indicators for my unit subtree, with the dossiers behind each number',
-      querystring: periodQuery,
-      response: { 200: indicators, 400: problem, 401: problem, 403: problem, 404: problem },
+  app.get(
+    '/api/supervision/indicators',
+    {
+      schema: {
+        tags,
+        security,
+        summary:
+          'Chỉ số Quyết định 766/QĐ-TTg / Decision 766 indicators for my unit subtree, with the dossiers behind each number',
+        querystring: periodQuery,
+        response: { 200: indicators, 400: problem, 401: problem, 403: problem, 404: problem },
+      },
     },
-  }, async (request) => {
-    const { q, scope } = await scoped(request)
-    const result = await supervision.indicators766(scope, supervision.period(periodInput(q)))
-    return { unit: scope.unitId, ...result, period: periodJson(result.period) }
-  })
+    async (request) => {
+      const { q, scope } = await scoped(request)
+      const result = await supervision.indicators766(scope, supervision.period(periodInput(q)))
+      return { unit: scope.unitId, ...result, period: periodJson(result.period) }
+    },
+  )
 
-  app.get('/api/supervision/heatmap', {
-    schema: {
-      tags, security,
-      summary: 'Bản đồ nhiệt quy trình / Per BPMN element of a procedure version: open tasks now and mean dwell hours',
-      querystring: heatmapQuery,
-      response: { 200: heatmap, 400: problem, 401: problem, 403: problem, 404: problem },
+  app.get(
+    '/api/supervision/heatmap',
+    {
+      schema: {
+        tags,
+        security,
+        summary:
+          'Bản đồ nhiệt quy trình / Per BPMN element of a procedure version: open tasks now and mean dwell hours',
+        querystring: heatmapQuery,
+        response: { 200: heatmap, 400: problem, 401: problem, 403: problem, 404: problem },
+      },
     },
-  }, async (request) => {
-    const q = request.query as { unit?: string; procedureVersionId: string }
-    const scope = await supervision.scope(request.principal, q.unit)
-    return { procedureVersionId: q.procedureVersionId, elements: await supervision.heatmap(scope, q.procedureVersionId) }
-  })
+    async (request) => {
+      const q = request.query as { unit?: string; procedureVersionId: string }
+      const scope = await supervision.scope(request.principal, q.unit)
+      return {
+        procedureVersionId: q.procedureVersionId,
+        elements: await supervision.heatmap(scope, q.procedureVersionId),
+      }
+    },
+  )
 
-  app.get('/api/supervision/public/daily', {
-    config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
-    schema: {
-      tags,
-      summary: 'Số liệu công khai theo ngày / Public daily on-time and late figures per agency (no personal data)',
-      querystring: dailyQuery,
-      response: { 200: daily, 400: problem, 429: problem },
+  app.get(
+    '/api/supervision/public/daily',
+    {
+      config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
+      schema: {
+        tags,
+        summary: 'Số liệu công khai theo ngày / Public daily on-time and late figures per agency (no personal data)',
+        querystring: dailyQuery,
+        response: { 200: daily, 400: problem, 429: problem },
+      },
     },
-  }, async (request, reply) => {
-    const { date } = request.query as { date: string }
-    // A past day no longer changes much; today's figures do.
-    const past = date < formatDate(localDay(Date.now()))
-    reply.header('cache-control', `public, max-age=${past ? 3600 : 300}`)
-    return supervision.publicDaily(date)
-  })
+    async (request, reply) => {
+      const { date } = request.query as { date: string }
+      // A past day no longer changes much; today's figures do.
+      const past = date < formatDate(localDay(Date.now()))
+      reply.header('cache-control', `public, max-age=${past ? 3600 : 300}`)
+      return supervision.publicDaily(date)
+    },
+  )
 }

@@ -3,7 +3,11 @@ import { countKeys } from '../../domain/statistics/index.js'
 
 export const problem = { $ref: 'Problem#' } as const
 
-const unit = { type: 'string', maxLength: 100, description: 'đơn vị (mặc định: đơn vị của bạn) / unit id, default your own' } as const
+const unit = {
+  type: 'string',
+  maxLength: 100,
+  description: 'đơn vị (mặc định: đơn vị của bạn) / unit id, default your own',
+} as const
 const date = { type: 'string', format: 'date' } as const
 
 export const periodQuery = {
@@ -25,7 +29,13 @@ export const overdueQuery = {
   type: 'object',
   properties: {
     unit,
-    dueSoonDays: { type: 'integer', minimum: 0, maximum: 30, default: 1, description: 'cả hồ sơ sắp đến hạn trong N ngày làm việc / include those due within N working days' },
+    dueSoonDays: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 30,
+      default: 1,
+      description: 'cả hồ sơ sắp đến hạn trong N ngày làm việc / include those due within N working days',
+    },
     limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
     cursor: { type: 'string', maxLength: 200 },
   },
@@ -42,11 +52,29 @@ export const overdueList = {
       items: {
         type: 'object',
         properties: {
-          dossierId: { type: 'string' }, code: nullableText, procedureCode: { type: 'string' }, procedureName: { type: 'string' }, status: { type: 'integer' },
-          step: { type: 'object', properties: { id: nullableText, name: nullableText, unitRole: nullableText, unitPath: nullableText } },
-          holder: { type: 'object', properties: { userId: nullableText, name: nullableText, since: { type: ['string', 'null'], format: 'date-time' } } },
+          dossierId: { type: 'string' },
+          code: nullableText,
+          procedureCode: { type: 'string' },
+          procedureName: { type: 'string' },
+          status: { type: 'integer' },
+          step: {
+            type: 'object',
+            properties: { id: nullableText, name: nullableText, unitRole: nullableText, unitPath: nullableText },
+          },
+          holder: {
+            type: 'object',
+            properties: {
+              userId: nullableText,
+              name: nullableText,
+              since: { type: ['string', 'null'], format: 'date-time' },
+            },
+          },
           agency: { type: 'object', properties: { unitId: { type: 'string' }, name: { type: 'string' } } },
-          dueDate: nullableText, extendedTo: nullableText, overdue: { type: 'boolean' }, workingDaysLate: { type: 'number' }, taskKey: nullableText,
+          dueDate: nullableText,
+          extendedTo: nullableText,
+          overdue: { type: 'boolean' },
+          workingDaysLate: { type: 'number' },
+          taskKey: nullableText,
         },
       },
     },
@@ -60,17 +88,29 @@ export const report06a = {
   type: 'object',
   properties: {
     unit: { type: 'string' },
-    period: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' }, label: { type: 'string' } } },
-    rows: { type: 'array', items: { type: 'object', properties: { no: { type: 'integer' }, field: { type: 'string' }, ...counts } } },
+    period: {
+      type: 'object',
+      properties: { from: { type: 'string' }, to: { type: 'string' }, label: { type: 'string' } },
+    },
+    rows: {
+      type: 'array',
+      items: { type: 'object', properties: { no: { type: 'integer' }, field: { type: 'string' }, ...counts } },
+    },
     total: { type: 'object', properties: counts },
   },
 } as const
 
-const refs = { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, code: nullableText } } } as const
+const refs = {
+  type: 'array',
+  items: { type: 'object', properties: { id: { type: 'string' }, code: nullableText } },
+} as const
 const ratio = {
   type: 'object',
   properties: {
-    value: { type: ['number', 'string', 'null'] }, numerator: { type: 'integer' }, denominator: { type: 'integer' }, averageScore: { type: ['number', 'null'] },
+    value: { type: ['number', 'string', 'null'] },
+    numerator: { type: 'integer' },
+    denominator: { type: 'integer' },
+    averageScore: { type: ['number', 'null'] },
     dossiers: { type: 'object', properties: { numerator: refs, denominator: refs } },
   },
 } as const
@@ -81,7 +121,10 @@ export const indicators = {
     unit: { type: 'string' },
     period: report06a.properties.period,
     onTimeRate: ratio,
-    averageResolutionDays: { type: 'object', properties: { value: { type: ['number', 'null'] }, count: { type: 'integer' }, dossiers: refs } },
+    averageResolutionDays: {
+      type: 'object',
+      properties: { value: { type: ['number', 'null'] }, count: { type: 'integer' }, dossiers: refs },
+    },
     onlineShare: ratio,
     onlinePaymentShare: ratio,
     reuseShare: ratio,
@@ -97,8 +140,16 @@ export const bottleneckList = {
       items: {
         type: 'object',
         properties: {
-          procedureCode: { type: 'string' }, procedureName: { type: 'string' }, stepId: { type: 'string' }, stepName: nullableText, unitPath: nullableText,
-          waitingNow: { type: 'integer' }, finished: { type: 'integer' }, medianHours: { type: ['number', 'null'] }, p90Hours: { type: ['number', 'null'] }, missedShare: { type: ['number', 'null'] },
+          procedureCode: { type: 'string' },
+          procedureName: { type: 'string' },
+          stepId: { type: 'string' },
+          stepName: nullableText,
+          unitPath: nullableText,
+          waitingNow: { type: 'integer' },
+          finished: { type: 'integer' },
+          medianHours: { type: ['number', 'null'] },
+          p90Hours: { type: ['number', 'null'] },
+          missedShare: { type: ['number', 'null'] },
         },
       },
     },
@@ -118,15 +169,39 @@ export const heatmap = {
     procedureVersionId: { type: 'string' },
     elements: {
       type: 'array',
-      items: { type: 'object', properties: { elementId: { type: 'string' }, name: { type: 'string' }, active: { type: 'integer' }, completed: { type: 'integer' }, meanDwellHours: { type: ['number', 'null'] } } },
+      items: {
+        type: 'object',
+        properties: {
+          elementId: { type: 'string' },
+          name: { type: 'string' },
+          active: { type: 'integer' },
+          completed: { type: 'integer' },
+          meanDwellHours: { type: ['number', 'null'] },
+        },
+      },
     },
   },
 } as const
 
-export const assignParams = { type: 'object', properties: { taskKey: { type: 'string', maxLength: 100 } }, required: ['taskKey'], additionalProperties: false } as const
-export const assignBody = { type: 'object', properties: { assignee: { type: 'string', format: 'uuid' } }, required: ['assignee'], additionalProperties: false } as const
+export const assignParams = {
+  type: 'object',
+  properties: { taskKey: { type: 'string', maxLength: 100 } },
+  required: ['taskKey'],
+  additionalProperties: false,
+} as const
+export const assignBody = {
+  type: 'object',
+  properties: { assignee: { type: 'string', format: 'uuid' } },
+  required: ['assignee'],
+  additionalProperties: false,
+} as const
 
-export const dailyQuery = { type: 'object', properties: { date }, required: ['date'], additionalProperties: false } as const
+export const dailyQuery = {
+  type: 'object',
+  properties: { date },
+  required: ['date'],
+  additionalProperties: false,
+} as const
 
 export const daily = {
   type: 'object',
@@ -137,8 +212,14 @@ export const daily = {
       items: {
         type: 'object',
         properties: {
-          unit: { type: 'string' }, received: { type: 'integer' }, resolved: { type: 'integer' }, early: { type: 'integer' }, onTime: { type: 'integer' },
-          late: { type: 'integer' }, onTimeRate: { type: ['number', 'null'] }, inProgressOverdue: { type: 'integer' },
+          unit: { type: 'string' },
+          received: { type: 'integer' },
+          resolved: { type: 'integer' },
+          early: { type: 'integer' },
+          onTime: { type: 'integer' },
+          late: { type: 'integer' },
+          onTimeRate: { type: ['number', 'null'] },
+          inProgressOverdue: { type: 'integer' },
         },
       },
     },

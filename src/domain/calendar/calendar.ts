@@ -32,7 +32,11 @@ export interface CalendarOptions {
 /** Thrown when a computation leaves the years the calendar was built for. */
 export class CalendarRangeError extends RangeError {
   readonly code = 'MC_ERR_CALENDAR_RANGE'
-  constructor(readonly day: Day, readonly fromYear: number, readonly toYear: number) {
+  constructor(
+    readonly day: Day,
+    readonly fromYear: number,
+    readonly toYear: number,
+  ) {
     super(`The working-day calendar covers ${fromYear}–${toYear}; ${formatDate(day)} is outside it`)
     this.name = 'CalendarRangeError'
   }
@@ -59,7 +63,10 @@ export class WorkingCalendar {
   private readonly names = new Map<Day, CalendarDay>()
   private variant: WorkingCalendar | undefined
 
-  constructor(readonly data: CalendarData, options: CalendarOptions = {}) {
+  constructor(
+    readonly data: CalendarData,
+    options: CalendarOptions = {},
+  ) {
     if (!(Number.isInteger(data.fromYear) && Number.isInteger(data.toYear) && data.fromYear <= data.toYear)) {
       throw new RangeError(`Bad calendar year range ${data.fromYear}–${data.toYear}`)
     }
@@ -110,7 +117,8 @@ export class WorkingCalendar {
 
   private index(day: Day): number {
     const i = day - this.firstDay
-    if (i < 0 || day > this.lastDay || !Number.isInteger(day)) throw new CalendarRangeError(day, this.fromYear, this.toYear)
+    if (i < 0 || day > this.lastDay || !Number.isInteger(day))
+      throw new CalendarRangeError(day, this.fromYear, this.toYear)
     return i
   }
 
@@ -144,7 +152,8 @@ export class WorkingCalendar {
   /** The n-th working day before `day` (n ≥ 1), not counting `day` itself. */
   subtractWorkingDays(day: Day, n: number): Day {
     if (n === 0) return day
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`subtractWorkingDays takes a whole number of days, got ${n}`)
+    if (!Number.isInteger(n) || n < 0)
+      throw new RangeError(`subtractWorkingDays takes a whole number of days, got ${n}`)
     return this.nthWorkingDay(this.workingBefore[this.index(day)]! - n, day - n)
   }
 

@@ -5,7 +5,10 @@ import type { CalendarDayKind } from './calendar.js'
 
 export const calendarChangeErrors = {
   MC_ERR_CALENDAR_CHANGE_INVALID: { vi: 'Thay đổi lịch làm việc không hợp lệ', en: 'The calendar change is invalid' },
-  MC_ERR_CALENDAR_DAY_NOT_FOUND: { vi: 'Không có ngày nghỉ hoặc ngày làm bù này', en: 'No such holiday or make-up working day' },
+  MC_ERR_CALENDAR_DAY_NOT_FOUND: {
+    vi: 'Không có ngày nghỉ hoặc ngày làm bù này',
+    en: 'No such holiday or make-up working day',
+  },
 } as const
 
 export type CalendarChangeErrorCode = keyof typeof calendarChangeErrors
@@ -41,17 +44,34 @@ export function validateCalendarDayChange(change: CalendarDayChange, context: Ch
   try {
     day = parseDate(change.date)
   } catch {
-    throw invalid('invalid_date', `"${change.date}" không phải ngày (YYYY-MM-DD)`, `"${change.date}" is not a date (YYYY-MM-DD)`)
+    throw invalid(
+      'invalid_date',
+      `"${change.date}" không phải ngày (YYYY-MM-DD)`,
+      `"${change.date}" is not a date (YYYY-MM-DD)`,
+    )
   }
   if (change.kind !== 'holiday' && change.kind !== 'makeup_workday') {
-    throw invalid('invalid_kind', 'loại ngày phải là holiday hoặc makeup_workday', 'the kind must be holiday or makeup_workday')
+    throw invalid(
+      'invalid_kind',
+      'loại ngày phải là holiday hoặc makeup_workday',
+      'the kind must be holiday or makeup_workday',
+    )
   }
-  if (typeof change.name !== 'string' || change.name.trim() === '') throw invalid('name_required', 'phải có tên ngày', 'a name is required')
+  if (typeof change.name !== 'string' || change.name.trim() === '')
+    throw invalid('name_required', 'phải có tên ngày', 'a name is required')
   if (change.kind === 'holiday' && isWeekend(day)) {
-    throw invalid('holiday_on_weekend', `${formatDate(day)} là ngày nghỉ hằng tuần`, `${formatDate(day)} is a weekend day already`)
+    throw invalid(
+      'holiday_on_weekend',
+      `${formatDate(day)} là ngày nghỉ hằng tuần`,
+      `${formatDate(day)} is a weekend day already`,
+    )
   }
   if (change.kind === 'makeup_workday' && !isWeekend(day)) {
-    throw invalid('makeup_on_weekday', `${formatDate(day)} không phải thứ Bảy hoặc Chủ nhật`, `${formatDate(day)} is not a weekend day`)
+    throw invalid(
+      'makeup_on_weekday',
+      `${formatDate(day)} không phải thứ Bảy hoặc Chủ nhật`,
+      `${formatDate(day)} is not a weekend day`,
+    )
   }
 }
 

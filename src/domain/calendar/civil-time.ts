@@ -76,7 +76,9 @@ export function instantAt(day: Day, timeOfDayMs: number): Instant {
 export function parseInstant(text: string): Instant {
   if (datePattern.test(text)) return instantAt(parseDate(text), 0)
   if (!instantPattern.test(text)) {
-    throw new RangeError(`Not an ISO date-time with an offset (e.g. 2026-03-02T09:15:00+07:00): ${JSON.stringify(text)}`)
+    throw new RangeError(
+      `Not an ISO date-time with an offset (e.g. 2026-03-02T09:15:00+07:00): ${JSON.stringify(text)}`,
+    )
   }
   parseDate(text.slice(0, 10))
   const at = Date.parse(text)

@@ -50,7 +50,10 @@ export function provisionalHolidays(year: number): Holiday[] {
     let day = h.day + 1
     while (isWeekend(day) || taken.has(day)) day++
     taken.add(day)
-    compensatory.push({ day, name: `Nghỉ bù ${h.name} (${formatDate(h.day).slice(8, 10)}/${formatDate(h.day).slice(5, 7)})` })
+    compensatory.push({
+      day,
+      name: `Nghỉ bù ${h.name} (${formatDate(h.day).slice(8, 10)}/${formatDate(h.day).slice(5, 7)})`,
+    })
   }
   return [...holidays, ...compensatory].sort((a, b) => a.day - b.day)
 }

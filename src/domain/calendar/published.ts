@@ -20,7 +20,12 @@ interface HolidayFile {
 export function readHolidayFile(file: HolidayFile): PublishedCalendar {
   const days: CalendarDay[] = [
     ...file.holidays.map((h) => ({ date: h.date, kind: 'holiday' as const, name: h.name, provisional: false })),
-    ...file.makeupWorkdays.map((h) => ({ date: h.date, kind: 'makeup_workday' as const, name: h.name, provisional: false })),
+    ...file.makeupWorkdays.map((h) => ({
+      date: h.date,
+      kind: 'makeup_workday' as const,
+      name: h.name,
+      provisional: false,
+    })),
   ]
   for (const d of days) parseDate(d.date)
   days.sort((a, b) => a.date.localeCompare(b.date))

@@ -59,14 +59,22 @@ export function workingDayLength(hours: OfficeHours): number {
 }
 
 /** R1: the receipt day of a dossier accepted at `acceptedAt`. */
-export function receiptDay(calendar: WorkingCalendar, acceptedAt: Instant, hours: OfficeHours = defaultOfficeHours): Day {
+export function receiptDay(
+  calendar: WorkingCalendar,
+  acceptedAt: Instant,
+  hours: OfficeHours = defaultOfficeHours,
+): Day {
   const day = localDay(acceptedAt)
   if (calendar.isWorkingDay(day) && localTimeOfDay(acceptedAt) < hours.receiptCutoff * MS_PER_MINUTE) return day
   return calendar.nextWorkingDay(day)
 }
 
 /** R5: a SAME_DAY dossier accepted before the same-day cut-off is due that day, otherwise the next working day. */
-export function sameDayDueDate(calendar: WorkingCalendar, acceptedAt: Instant, hours: OfficeHours = defaultOfficeHours): Day {
+export function sameDayDueDate(
+  calendar: WorkingCalendar,
+  acceptedAt: Instant,
+  hours: OfficeHours = defaultOfficeHours,
+): Day {
   const day = localDay(acceptedAt)
   if (calendar.isWorkingDay(day) && localTimeOfDay(acceptedAt) < hours.sameDayCutoff * MS_PER_MINUTE) return day
   return calendar.nextWorkingDay(day)
@@ -77,7 +85,11 @@ export function sameDayDueDate(calendar: WorkingCalendar, acceptedAt: Instant, h
  * start of the calendar. Outside office windows the position stands still, so the difference of two
  * positions is the working time between them, and adding working time is one inverse look-up.
  */
-export function workingTimePosition(calendar: WorkingCalendar, at: Instant, hours: OfficeHours = defaultOfficeHours): number {
+export function workingTimePosition(
+  calendar: WorkingCalendar,
+  at: Instant,
+  hours: OfficeHours = defaultOfficeHours,
+): number {
   const day = localDay(at)
   const perDay = workingDayLength(hours)
   const daysThrough = calendar.workingDaysThrough(day)
@@ -98,7 +110,11 @@ export function workingTimePosition(calendar: WorkingCalendar, at: Instant, hour
  * The earliest instant at a working-time position. A position that ends a window maps to the window's
  * end (12:00, not 13:00; 17:00, not 08:00 the next day): the time is used up then.
  */
-export function instantAtWorkingPosition(calendar: WorkingCalendar, position: number, hours: OfficeHours = defaultOfficeHours): Instant {
+export function instantAtWorkingPosition(
+  calendar: WorkingCalendar,
+  position: number,
+  hours: OfficeHours = defaultOfficeHours,
+): Instant {
   const perDay = workingDayLength(hours)
   const first = hours.officeWindows[0]!
   if (position <= 0) return instantAt(calendar.workingDayAt(0), first.start * MS_PER_MINUTE)
@@ -126,15 +142,30 @@ export function addWorkingMinutes(
 }
 
 /** R3 in milliseconds; negative amounts go back in working time. */
-export function addWorkingTime(calendar: WorkingCalendar, from: Instant, ms: number, hours: OfficeHours = defaultOfficeHours): Instant {
+export function addWorkingTime(
+  calendar: WorkingCalendar,
+  from: Instant,
+  ms: number,
+  hours: OfficeHours = defaultOfficeHours,
+): Instant {
   return instantAtWorkingPosition(calendar, workingTimePosition(calendar, from, hours) + ms, hours)
 }
 
-export function addWorkingHours(calendar: WorkingCalendar, from: Instant, workingHours: number, hours: OfficeHours = defaultOfficeHours): Instant {
+export function addWorkingHours(
+  calendar: WorkingCalendar,
+  from: Instant,
+  workingHours: number,
+  hours: OfficeHours = defaultOfficeHours,
+): Instant {
   return addWorkingMinutes(calendar, from, workingHours * 60, hours)
 }
 
 /** Working milliseconds between two instants (negative when `to` is earlier). */
-export function workingTimeBetween(calendar: WorkingCalendar, from: Instant, to: Instant, hours: OfficeHours = defaultOfficeHours): number {
+export function workingTimeBetween(
+  calendar: WorkingCalendar,
+  from: Instant,
+  to: Instant,
+  hours: OfficeHours = defaultOfficeHours,
+): number {
   return workingTimePosition(calendar, to, hours) - workingTimePosition(calendar, from, hours)
 }

@@ -189,8 +189,12 @@ export function computeDue(
   const receipt = receiptDay(cal, start, settings)
   switch (duration.unit) {
     case 'WD':
-      if (Number.isInteger(duration.days)) return { receiptDay: receipt, due: { day: cal.addWorkingDays(receipt, duration.days), at: null } }
-      return instantDue(receipt, addWorkingTime(cal, start, Math.round(duration.days * workingDayLength(settings)), settings))
+      if (Number.isInteger(duration.days))
+        return { receiptDay: receipt, due: { day: cal.addWorkingDays(receipt, duration.days), at: null } }
+      return instantDue(
+        receipt,
+        addWorkingTime(cal, start, Math.round(duration.days * workingDayLength(settings)), settings),
+      )
     case 'WH':
       return instantDue(receipt, addWorkingTime(cal, start, Math.round(duration.hours * 60 * MS_PER_MINUTE), settings))
     case 'CD':
@@ -207,7 +211,9 @@ function instantDue(receipt: Day, at: Instant): { receiptDay: Day; due: DueValue
 /** R10: early / on time / late. Day dues compare civil dates; instant dues compare to the minute. */
 function judge(finishedAt: Instant, due: DueValue): Timeliness {
   const [a, b] =
-    due.at === null ? [localDay(finishedAt), due.day] : [Math.floor(finishedAt / MS_PER_MINUTE), Math.floor(due.at / MS_PER_MINUTE)]
+    due.at === null
+      ? [localDay(finishedAt), due.day]
+      : [Math.floor(finishedAt / MS_PER_MINUTE), Math.floor(due.at / MS_PER_MINUTE)]
   return a < b ? 'early' : a === b ? 'on_time' : 'late'
 }
 
@@ -232,7 +238,12 @@ export function computeDeadline(calendar: WorkingCalendar, input: DeadlineInput)
   const perDay = workingDayLength(settings)
   const steps = input.steps ?? []
   for (const s of steps) {
-    if (!(s.shareDays >= 0)) throw eventsError('invalid_step_share', `bước ${s.id} có phần thời gian không hợp lệ`, `step ${s.id} has an invalid share`)
+    if (!(s.shareDays >= 0))
+      throw eventsError(
+        'invalid_step_share',
+        `bước ${s.id} có phần thời gian không hợp lệ`,
+        `step ${s.id} has an invalid share`,
+      )
   }
 
   const start = computeDue(cal, acceptedAt, duration, settings)
@@ -254,7 +265,11 @@ export function computeDeadline(calendar: WorkingCalendar, input: DeadlineInput)
     stepLog.push(openStep)
   }
   const shift = (value: DueValue, from: Instant, to: Instant): DueValue => {
-    if (value.at === null) return { day: cal.addWorkingDays(value.day, Math.max(0, cal.countWorkingDays(localDay(from), localDay(to)))), at: null }
+    if (value.at === null)
+      return {
+        day: cal.addWorkingDays(value.day, Math.max(0, cal.countWorkingDays(localDay(from), localDay(to)))),
+        at: null,
+      }
     const at = addWorkingTime(cal, value.at, Math.max(0, workingTimeBetween(cal, from, to, settings)), settings)
     return { day: localDay(at), at }
   }
@@ -263,7 +278,12 @@ export function computeDeadline(calendar: WorkingCalendar, input: DeadlineInput)
     due = shift(due, from, to)
     originalDue = shift(originalDue, from, to)
     if (openStep?.deadline != null) {
-      openStep.deadline = addWorkingTime(cal, openStep.deadline, Math.max(0, workingTimeBetween(cal, from, to, settings)), settings)
+      openStep.deadline = addWorkingTime(
+        cal,
+        openStep.deadline,
+        Math.max(0, workingTimeBetween(cal, from, to, settings)),
+        settings,
+      )
     }
   }
 
@@ -275,10 +295,18 @@ export function computeDeadline(calendar: WorkingCalendar, input: DeadlineInput)
 
   for (const { event, at } of events) {
     if (at < acceptedAt) {
-      throw eventsError('before_acceptance', `sự kiện ${event.type} xảy ra trước khi tiếp nhận hồ sơ`, `${event.type} happened before the dossier was accepted`)
+      throw eventsError(
+        'before_acceptance',
+        `sự kiện ${event.type} xảy ra trước khi tiếp nhận hồ sơ`,
+        `${event.type} happened before the dossier was accepted`,
+      )
     }
     if (finishedAt !== undefined) {
-      throw eventsError('after_result', `sự kiện ${event.type} xảy ra sau khi đã có kết quả`, `${event.type} happened after the result reached the counter`)
+      throw eventsError(
+        'after_result',
+        `sự kiện ${event.type} xảy ra sau khi đã có kết quả`,
+        `${event.type} happened after the result reached the counter`,
+      )
     }
     switch (event.type) {
       case 'supplementRequested':
@@ -294,7 +322,11 @@ export function computeDeadline(calendar: WorkingCalendar, input: DeadlineInput)
         break
       case 'supplementReceived':
         if (pause?.kind !== 'supplement') {
-          throw eventsError('no_open_supplement', 'nhận bổ sung khi không có yêu cầu bổ sung', 'a supplement was received but none was requested')
+          throw eventsError(
+            'no_open_supplement',
+            'nhận bổ sung khi không có yêu cầu bổ sung',
+            'a supplement was received but none was requested',
+          )
         }
         if (settings.supplementPolicy === 'RESTART') {
           // R7 RESTART: the full duration runs again from the re-receipt; the new appointment
@@ -317,7 +349,12 @@ export function computeDeadline(calendar: WorkingCalendar, input: DeadlineInput)
         pause = { kind: 'suspension', from: at }
         break
       case 'resumed':
-        if (pause?.kind !== 'suspension') throw eventsError('not_suspended', 'tiếp tục khi hồ sơ không tạm dừng', 'resumed a dossier that was not suspended')
+        if (pause?.kind !== 'suspension')
+          throw eventsError(
+            'not_suspended',
+            'tiếp tục khi hồ sơ không tạm dừng',
+            'resumed a dossier that was not suspended',
+          )
         pauseClock(pause.from, at)
         pause = undefined
         break
@@ -327,13 +364,23 @@ export function computeDeadline(calendar: WorkingCalendar, input: DeadlineInput)
         break
       case 'stepHandedOff': {
         const next = steps.find((s) => s.id === event.toStep)
-        if (!next) throw eventsError('unknown_step', `không có bước "${event.toStep}" trong quy trình`, `the procedure has no step "${event.toStep}"`)
+        if (!next)
+          throw eventsError(
+            'unknown_step',
+            `không có bước "${event.toStep}" trong quy trình`,
+            `the procedure has no step "${event.toStep}"`,
+          )
         if (openStep) openStep.finishedAt = at
         openStepAt(next, at)
         break
       }
       case 'resultAtCounter':
-        if (pause) throw eventsError('paused', 'hồ sơ đang tạm dừng, chưa thể trả kết quả', 'the dossier is paused; resume it before returning the result')
+        if (pause)
+          throw eventsError(
+            'paused',
+            'hồ sơ đang tạm dừng, chưa thể trả kết quả',
+            'the dossier is paused; resume it before returning the result',
+          )
         finishedAt = at
         if (openStep) openStep.finishedAt = at
         openStep = undefined
@@ -344,7 +391,8 @@ export function computeDeadline(calendar: WorkingCalendar, input: DeadlineInput)
   const judgedDue = settings.judgeAgainstOriginalDueDate ? originalDue : due
   const stepReports = stepLog.map((s): StepReport => {
     // A step with no share of its own must be done by the dossier's due (R11: "the return step may be 0").
-    const deadline: DueValue = s.deadline === null ? { day: due.day, at: endOf(due) } : { day: localDay(s.deadline), at: s.deadline }
+    const deadline: DueValue =
+      s.deadline === null ? { day: due.day, at: endOf(due) } : { day: localDay(s.deadline), at: s.deadline }
     const report: StepReport = {
       id: s.step.id,
       ...(s.step.name === undefined ? {} : { name: s.step.name }),
@@ -409,7 +457,11 @@ function grantExtension(
   try {
     newDue = parseDate(event.newDueDate)
   } catch {
-    throw extensionRefused('invalid_new_date', `ngày hẹn mới "${event.newDueDate}" không hợp lệ`, `the new due date "${event.newDueDate}" is not a date`)
+    throw extensionRefused(
+      'invalid_new_date',
+      `ngày hẹn mới "${event.newDueDate}" không hợp lệ`,
+      `the new due date "${event.newDueDate}" is not a date`,
+    )
   }
   // Issued on the working day before the due date at the latest (a Saturday before a Monday due is too late).
   if (localDay(at) > cal.subtractWorkingDays(due.day, 1)) {
@@ -420,10 +472,18 @@ function grantExtension(
     )
   }
   if (newDue <= due.day) {
-    throw extensionRefused('not_later', `ngày hẹn mới phải sau ngày hẹn ${formatDate(due.day)}`, `the new due date must be after ${formatDate(due.day)}`)
+    throw extensionRefused(
+      'not_later',
+      `ngày hẹn mới phải sau ngày hẹn ${formatDate(due.day)}`,
+      `the new due date must be after ${formatDate(due.day)}`,
+    )
   }
   if (!cal.isWorkingDay(newDue)) {
-    throw extensionRefused('not_a_working_day', `ngày hẹn mới ${event.newDueDate} không phải ngày làm việc`, `the new due date ${event.newDueDate} is not a working day`)
+    throw extensionRefused(
+      'not_a_working_day',
+      `ngày hẹn mới ${event.newDueDate} không phải ngày làm việc`,
+      `the new due date ${event.newDueDate} is not a working day`,
+    )
   }
   return { day: newDue, at: null }
 }
@@ -445,7 +505,9 @@ export function reminderAt(
     const day = cal.subtractWorkingDays(value.day, workingDaysBefore)
     return formatInstant(instantAt(day, resolved.officeWindows[0]!.start * MS_PER_MINUTE))
   }
-  return formatInstant(addWorkingTime(cal, value.at, -Math.round(workingDaysBefore * workingDayLength(resolved)), resolved))
+  return formatInstant(
+    addWorkingTime(cal, value.at, -Math.round(workingDaysBefore * workingDayLength(resolved)), resolved),
+  )
 }
 
 /** The value a CLI or API shows for a due: the date for day precision, the instant otherwise. */

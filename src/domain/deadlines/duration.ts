@@ -2,10 +2,7 @@
 import { DeadlineError } from './errors.js'
 
 export type Duration =
-  | { unit: 'WD'; days: number }
-  | { unit: 'WH'; hours: number }
-  | { unit: 'CD'; days: number }
-  | { unit: 'SAME_DAY' }
+  { unit: 'WD'; days: number } | { unit: 'WH'; hours: number } | { unit: 'CD'; days: number } | { unit: 'SAME_DAY' }
 
 /** Parses '5WD', '5 WD', '0.5WD', '4WH', '30CD', 'SAME_DAY' (case-insensitive). */
 export function parseDuration(text: string): Duration {
@@ -48,5 +45,9 @@ export function formatDuration(duration: Duration): string {
  * instant inside office hours (working hours and fractional working days, R3).
  */
 export function isDayDuration(duration: Duration): boolean {
-  return duration.unit === 'CD' || duration.unit === 'SAME_DAY' || (duration.unit === 'WD' && Number.isInteger(duration.days))
+  return (
+    duration.unit === 'CD' ||
+    duration.unit === 'SAME_DAY' ||
+    (duration.unit === 'WD' && Number.isInteger(duration.days))
+  )
 }

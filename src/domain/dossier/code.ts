@@ -12,7 +12,9 @@ export function formatDossierCode(agencyCode: string, receiptDate: string, seque
 
 const codePattern = /^([A-Z0-9.]+)-(\d{2})(\d{2})(\d{2})-(\d{4,})$/
 
-export function parseDossierCode(code: string): { agencyCode: string; receiptDate: string; sequence: number } | undefined {
+export function parseDossierCode(
+  code: string,
+): { agencyCode: string; receiptDate: string; sequence: number } | undefined {
   const m = codePattern.exec(code)
   if (!m) return undefined
   return { agencyCode: m[1]!, receiptDate: `20${m[2]}-${m[3]}-${m[4]}`, sequence: Number(m[5]) }

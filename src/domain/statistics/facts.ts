@@ -39,7 +39,8 @@ export function dueFromColumns(dueDay: Day | null, dueAt: Instant | null): Dossi
 
 /** R10: day dues compare civil dates, instant dues compare to the minute. */
 export function judge(at: Instant, due: NonNullable<DossierFacts['due']>): Timeliness {
-  const [a, b] = due.at === null ? [localDay(at), due.day] : [Math.floor(at / MS_PER_MINUTE), Math.floor(due.at / MS_PER_MINUTE)]
+  const [a, b] =
+    due.at === null ? [localDay(at), due.day] : [Math.floor(at / MS_PER_MINUTE), Math.floor(due.at / MS_PER_MINUTE)]
   return a < b ? 'early' : a === b ? 'on_time' : 'late'
 }
 

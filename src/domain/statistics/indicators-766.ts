@@ -47,10 +47,20 @@ const ref = (d: DossierFacts): DossierRef => ({ id: d.id, code: d.code })
 
 function ratio(numerator: DossierFacts[], denominator: DossierFacts[]): Ratio {
   const value = denominator.length === 0 ? null : Math.round((numerator.length / denominator.length) * 10_000) / 10_000
-  return { value, numerator: numerator.length, denominator: denominator.length, dossiers: { numerator: numerator.map(ref), denominator: denominator.map(ref) } }
+  return {
+    value,
+    numerator: numerator.length,
+    denominator: denominator.length,
+    dossiers: { numerator: numerator.map(ref), denominator: denominator.map(ref) },
+  }
 }
 
-export function compute766(dossiers: Iterable<IndicatorFacts>, period: Period, now: Instant, calendar: WorkingCalendar): Indicators766 {
+export function compute766(
+  dossiers: Iterable<IndicatorFacts>,
+  period: Period,
+  now: Instant,
+  calendar: WorkingCalendar,
+): Indicators766 {
   const resolved: IndicatorFacts[] = []
   const onTime: IndicatorFacts[] = []
   const received: IndicatorFacts[] = []
@@ -73,19 +83,32 @@ export function compute766(dossiers: Iterable<IndicatorFacts>, period: Period, n
   }
   const feeDue = received.filter((d) => d.feeDue)
   const rated = resolved.filter((d) => d.rating !== null)
-  const satisfaction = rated.length === 0
-    ? { value: 'no data' as const }
-    : {
-        ...ratio(rated.filter((d) => d.rating! >= 4), rated),
-        averageScore: Math.round((rated.reduce((a, d) => a + d.rating!, 0) / rated.length) * 100) / 100,
-      }
+  const satisfaction =
+    rated.length === 0
+      ? { value: 'no data' as const }
+      : {
+          ...ratio(
+            rated.filter((d) => d.rating! >= 4),
+            rated,
+          ),
+          averageScore: Math.round((rated.reduce((a, d) => a + d.rating!, 0) / rated.length) * 100) / 100,
+        }
   return {
     period,
     onTimeRate: ratio(onTime, resolved),
     averageResolutionDays,
-    onlineShare: ratio(received.filter((d) => d.channel === 'online'), received),
-    onlinePaymentShare: ratio(feeDue.filter((d) => d.paidOnline), feeDue),
-    reuseShare: ratio(received.filter((d) => d.reusedDocuments), received),
+    onlineShare: ratio(
+      received.filter((d) => d.channel === 'online'),
+      received,
+    ),
+    onlinePaymentShare: ratio(
+      feeDue.filter((d) => d.paidOnline),
+      feeDue,
+    ),
+    reuseShare: ratio(
+      received.filter((d) => d.reusedDocuments),
+      received,
+    ),
     satisfaction,
   }
 }

@@ -29,17 +29,26 @@ export function resolvePeriod(input: PeriodInput): Period {
     const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(input.month)
     if (!m) throw new RangeError(`bad month ${input.month}`)
     const [y, mo] = [Number(m[1]), Number(m[2])]
-    return { from: dayFromYmd(y, mo, 1), to: dayFromYmd(mo === 12 ? y + 1 : y, mo === 12 ? 1 : mo + 1, 1) - 1, label: `Tháng ${m[2]} năm ${y}` }
+    return {
+      from: dayFromYmd(y, mo, 1),
+      to: dayFromYmd(mo === 12 ? y + 1 : y, mo === 12 ? 1 : mo + 1, 1) - 1,
+      label: `Tháng ${m[2]} năm ${y}`,
+    }
   }
   if ('quarter' in input) {
     const m = /^(\d{4})-Q([1-4])$/.exec(input.quarter)
     if (!m) throw new RangeError(`bad quarter ${input.quarter}`)
     const [y, q] = [Number(m[1]), Number(m[2])]
     const firstMonth = (q - 1) * 3 + 1
-    return { from: dayFromYmd(y, firstMonth, 1), to: dayFromYmd(q === 4 ? y + 1 : y, q === 4 ? 1 : firstMonth + 3, 1) - 1, label: `Quý ${roman[q - 1]} năm ${y}` }
+    return {
+      from: dayFromYmd(y, firstMonth, 1),
+      to: dayFromYmd(q === 4 ? y + 1 : y, q === 4 ? 1 : firstMonth + 3, 1) - 1,
+      label: `Quý ${roman[q - 1]} năm ${y}`,
+    }
   }
   if ('year' in input) {
-    if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2100) throw new RangeError(`bad year ${input.year}`)
+    if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2100)
+      throw new RangeError(`bad year ${input.year}`)
     return { from: dayFromYmd(input.year, 1, 1), to: dayFromYmd(input.year, 12, 31), label: `Năm ${input.year}` }
   }
   const from = parseDate(input.from)

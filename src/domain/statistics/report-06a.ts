@@ -32,9 +32,18 @@ export interface Report06a {
 }
 
 export const countKeys = [
-  'receivedTotal', 'receivedOnline', 'receivedCounterOrPost', 'carriedOver',
-  'resolvedTotal', 'resolvedEarly', 'resolvedOnTime', 'resolvedLate',
-  'inProgressTotal', 'inProgressWithin', 'inProgressOverdue', 'closed',
+  'receivedTotal',
+  'receivedOnline',
+  'receivedCounterOrPost',
+  'carriedOver',
+  'resolvedTotal',
+  'resolvedEarly',
+  'resolvedOnTime',
+  'resolvedLate',
+  'inProgressTotal',
+  'inProgressWithin',
+  'inProgressOverdue',
+  'closed',
 ] as const satisfies readonly (keyof Counts06a)[]
 
 /** Every column at 0. */
@@ -88,9 +97,12 @@ export function report06aFromCounts(byField: ReadonlyMap<string, Counts06a>, per
 /** The identities every row must satisfy; returns the broken ones (empty when the numbers reconcile). */
 export function reconciliationErrors(c: Counts06a): string[] {
   const errors: string[] = []
-  if (c.receivedTotal !== c.receivedOnline + c.receivedCounterOrPost + c.carriedOver) errors.push('received ≠ online + counter + carried over')
-  if (c.receivedTotal !== c.resolvedTotal + c.inProgressTotal + c.closed) errors.push('received ≠ resolved + in progress + closed')
-  if (c.resolvedTotal !== c.resolvedEarly + c.resolvedOnTime + c.resolvedLate) errors.push('resolved ≠ early + on time + late')
+  if (c.receivedTotal !== c.receivedOnline + c.receivedCounterOrPost + c.carriedOver)
+    errors.push('received ≠ online + counter + carried over')
+  if (c.receivedTotal !== c.resolvedTotal + c.inProgressTotal + c.closed)
+    errors.push('received ≠ resolved + in progress + closed')
+  if (c.resolvedTotal !== c.resolvedEarly + c.resolvedOnTime + c.resolvedLate)
+    errors.push('resolved ≠ early + on time + late')
   if (c.inProgressTotal !== c.inProgressWithin + c.inProgressOverdue) errors.push('in progress ≠ within + overdue')
   return errors
 }

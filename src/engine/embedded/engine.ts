@@ -29,7 +29,15 @@ import {
 } from '../port.js'
 import { scheduleTimer } from './feel.js'
 import { compileProcess, executableProcesses, parseBpmn, type CompiledProcess, type ModdleElement } from './model.js'
-import { toIncident, toUserTask, type IncidentRow, type JobRow, type SubRow, type TimerRow, type UtRow } from './rows.js'
+import {
+  toIncident,
+  toUserTask,
+  type IncidentRow,
+  type JobRow,
+  type SubRow,
+  type TimerRow,
+  type UtRow,
+} from './rows.js'
 import { Step, type Inst, type Queryable, type StepHost } from './step.js'
 import { acquire, inline, lastRows, release } from './sql.js'
 import { checkSupportedSubset } from './subset.js'
@@ -102,7 +110,10 @@ export class EmbeddedEngine implements Engine, StepHost {
   async compiled(definitionKey: number, trx: Queryable): Promise<CompiledProcess> {
     const hit = this.cache.get(definitionKey)
     if (hit) return hit
-    const { rows } = await trx.raw('SELECT bpmn_process_id, version, xml FROM engine_process_definitions WHERE key = ?', [definitionKey])
+    const { rows } = await trx.raw(
+      'SELECT bpmn_process_id, version, xml FROM engine_process_definitions WHERE key = ?',
+      [definitionKey],
+    )
     const row = rows[0]
     if (!row) throw new EngineError('NOT_FOUND', `Process definition ${definitionKey} not found`)
     const { definitions } = await parseBpmn(row.xml)
@@ -279,9 +290,19 @@ export class EmbeddedEngine implements Engine, StepHost {
       try {
         const { definitions } = await parseBpmn(xml)
         problems.push(...checkSupportedSubset(definitions, resource.name))
-        parsed.push({ resource, xml, processes: executableProcesses(definitions), checksum: createHash('sha256').update(xml).digest('hex') })
+        parsed.push({
+          resource,
+          xml,
+          processes: executableProcesses(definitions),
+          checksum: createHash('sha256').update(xml).digest('hex'),
+        })
       } catch (err) {
-        problems.push({ resourceName: resource.name, rule: 'bpmn-parse', message: `Cannot read BPMN: ${(err as Error).message}`, severity: 'error' })
+        problems.push({
+          resourceName: resource.name,
+          rule: 'bpmn-parse',
+          message: `Cannot read BPMN: ${(err as Error).message}`,
+          severity: 'error',
+        })
       }
     }
     for (const v of this.opts.validators ?? []) problems.push(...(await v(resources)))
@@ -297,10 +318,19 @@ export class EmbeddedEngine implements Engine, StepHost {
           const id = String(proc.id)
           await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`deploy\u001f${id}`])
           const latest = (
-            await trx.raw('SELECT key, version, checksum FROM engine_process_definitions WHERE bpmn_process_id = ? ORDER BY version DESC LIMIT 1', [id])
+            await trx.raw(
+              'SELECT key, version, checksum FROM engine_process_definitions WHERE bpmn_process_id = ? ORDER BY version DESC LIMIT 1',
+              [id],
+            )
           ).rows[0]
           if (latest && latest.checksum === checksum) {
-            deployed.push({ bpmnProcessId: id, processDefinitionKey: String(latest.key), version: latest.version, resourceName: resource.name, duplicate: true })
+            deployed.push({
+              bpmnProcessId: id,
+              processDefinitionKey: String(latest.key),
+              version: latest.version,
+              resourceName: resource.name,
+              duplicate: true,
+            })
             continue
           }
           const key = await this.nextKey(trx)
@@ -321,12 +351,10 @@ export class EmbeddedEngine implements Engine, StepHost {
           )
           for (const sid of compiled.messageStartIds) {
             const el = compiled.elements.get(sid)!
-            await trx.raw('INSERT INTO engine_message_start_subscriptions (message_name, bpmn_process_id, definition_key, element_id) VALUES (?, ?, ?, ?)', [
-              el.message!.name,
-              id,
-              key,
-              sid,
-            ])
+            await trx.raw(
+              'INSERT INTO engine_message_start_subscriptions (message_name, bpmn_process_id, definition_key, element_id) VALUES (?, ?, ?, ?)',
+              [el.message!.name, id, key, sid],
+            )
           }
           for (const sid of compiled.timerStartIds) {
             const el = compiled.elements.get(sid)!
@@ -338,7 +366,13 @@ export class EmbeddedEngine implements Engine, StepHost {
             timerHints.push(s.dueAt.getTime())
           }
           this.latestCache.set(id, { key, at: Date.now() })
-          deployed.push({ bpmnProcessId: id, processDefinitionKey: String(key), version, resourceName: resource.name, duplicate: false })
+          deployed.push({
+            bpmnProcessId: id,
+            processDefinitionKey: String(key),
+            version,
+            resourceName: resource.name,
+            duplicate: false,
+          })
         }
       }
       return dk
@@ -354,13 +388,16 @@ export class EmbeddedEngine implements Engine, StepHost {
       req.version === undefined
         ? await this.latestDefinitionKey(req.bpmnProcessId)
         : (
-            await this.knex.raw('SELECT key FROM engine_process_definitions WHERE bpmn_process_id = ? AND version = ?', [
-              req.bpmnProcessId,
-              req.version,
-            ])
+            await this.knex.raw(
+              'SELECT key FROM engine_process_definitions WHERE bpmn_process_id = ? AND version = ?',
+              [req.bpmnProcessId, req.version],
+            )
           ).rows[0]?.key
     if (definitionKey === undefined)
-      throw new EngineError('NOT_FOUND', `Process ${req.bpmnProcessId}${req.version ? ` version ${req.version}` : ''} is not deployed`)
+      throw new EngineError(
+        'NOT_FOUND',
+        `Process ${req.bpmnProcessId}${req.version ? ` version ${req.version}` : ''} is not deployed`,
+      )
     return this.runStep(async (step) => {
       const inst = await step.createInstance(definitionKey, req.variables ?? {})
       return {
@@ -376,9 +413,13 @@ export class EmbeddedEngine implements Engine, StepHost {
     const key = parseKey(processInstanceKey, 'Process instance')
     await this.runStep(async (step) => {
       const inst = await step.load(key)
-      if (!inst || inst.pi.state !== 'ACTIVE') throw new EngineError('NOT_FOUND', `Process instance ${processInstanceKey} not found or not active`)
+      if (!inst || inst.pi.state !== 'ACTIVE')
+        throw new EngineError('NOT_FOUND', `Process instance ${processInstanceKey} not found or not active`)
       if (inst.pi.parent_process_instance_key != null)
-        throw new EngineError('INVALID_STATE', `Process instance ${processInstanceKey} was created by a call activity; cancel its root instance`)
+        throw new EngineError(
+          'INVALID_STATE',
+          `Process instance ${processInstanceKey} was created by a call activity; cancel its root instance`,
+        )
       await step.terminateInstance(inst)
     })
   }
@@ -532,7 +573,12 @@ export class EmbeddedEngine implements Engine, StepHost {
     })
   }
 
-  private completionBatch: Array<{ key: number; variables: Variables | undefined; resolve: () => void; reject: (err: unknown) => void }> = []
+  private completionBatch: Array<{
+    key: number
+    variables: Variables | undefined
+    resolve: () => void
+    reject: (err: unknown) => void
+  }> = []
 
   /**
    * Completions requested in the same event-loop turn (a worker's handlers for one activation batch)
@@ -562,14 +608,16 @@ export class EmbeddedEngine implements Engine, StepHost {
           const loaded = await step.loadJobs(keys)
           for (const c of batch) {
             const hit = loaded.get(c.key)
-            if (!hit || hit.job.state === 'FAILED' || !hit.inst.els.has(hit.job.element_instance_key)) throw new BatchFallback()
+            if (!hit || hit.job.state === 'FAILED' || !hit.inst.els.has(hit.job.element_instance_key))
+              throw new BatchFallback()
             await this.completeLoaded(step, hit.inst, hit.job as JobRow, c.variables)
           }
         })
         for (const c of batch) c.resolve()
         return
       } catch (err) {
-        if (!(err instanceof BatchFallback) && !(err instanceof EngineError)) this.log('batched job completion failed; completing one by one', err)
+        if (!(err instanceof BatchFallback) && !(err instanceof EngineError))
+          this.log('batched job completion failed; completing one by one', err)
       }
     }
     await Promise.all(
@@ -584,7 +632,8 @@ export class EmbeddedEngine implements Engine, StepHost {
 
   private async completeOne(jobKey: string, variables?: Variables): Promise<void> {
     await this.jobStep(jobKey, async (step, inst, job) => {
-      if (job.state === 'FAILED') throw new EngineError('INVALID_STATE', `Job ${jobKey} has an incident; resolve it first`)
+      if (job.state === 'FAILED')
+        throw new EngineError('INVALID_STATE', `Job ${jobKey} has an incident; resolve it first`)
       await this.completeLoaded(step, inst, job, variables)
     })
   }
@@ -596,7 +645,10 @@ export class EmbeddedEngine implements Engine, StepHost {
     await step.completeActivity(inst, ei, variables)
   }
 
-  async failJob(jobKey: string, opts: { retries: number; retryBackOffMs?: number; errorMessage: string; variables?: Variables }): Promise<void> {
+  async failJob(
+    jobKey: string,
+    opts: { retries: number; retryBackOffMs?: number; errorMessage: string; variables?: Variables },
+  ): Promise<void> {
     await this.jobStep(jobKey, async (step, inst, job) => {
       if (job.state === 'FAILED') throw new EngineError('INVALID_STATE', `Job ${jobKey} has an incident already`)
       const ei = inst.els.get(job.element_instance_key)
@@ -620,9 +672,13 @@ export class EmbeddedEngine implements Engine, StepHost {
     })
   }
 
-  async throwJobError(jobKey: string, opts: { errorCode: string; errorMessage?: string; variables?: Variables }): Promise<void> {
+  async throwJobError(
+    jobKey: string,
+    opts: { errorCode: string; errorMessage?: string; variables?: Variables },
+  ): Promise<void> {
     await this.jobStep(jobKey, async (step, inst, job) => {
-      if (job.state === 'FAILED') throw new EngineError('INVALID_STATE', `Job ${jobKey} has an incident; resolve it first`)
+      if (job.state === 'FAILED')
+        throw new EngineError('INVALID_STATE', `Job ${jobKey} has an incident; resolve it first`)
       const ei = inst.els.get(job.element_instance_key)
       if (!ei) return
       const caught = await step.throwError(inst, ei, opts.errorCode, opts.variables)
@@ -630,7 +686,9 @@ export class EmbeddedEngine implements Engine, StepHost {
         step.jobs.delete(job.key)
         return
       }
-      step.jobs.update({ ...job, state: 'FAILED', worker: null, error_message: opts.errorMessage ?? null } as JobRow & { key: number })
+      step.jobs.update({ ...job, state: 'FAILED', worker: null, error_message: opts.errorMessage ?? null } as JobRow & {
+        key: number
+      })
       await step.raiseIncident(
         inst,
         ei,
@@ -661,7 +719,8 @@ export class EmbeddedEngine implements Engine, StepHost {
       step.markResolved(inst, inc)
       const ei = inst.els.get(inc.element_instance_key)
       if (inc.job_key != null) {
-        const job = (await step.sql('SELECT * FROM engine_jobs WHERE key = ?', [inc.job_key])).rows[0] as JobRow | undefined
+        const job = (await step.sql('SELECT * FROM engine_jobs WHERE key = ?', [inc.job_key])).rows[0] as
+          JobRow | undefined
         if (!job || !ei) return
         if (job.retries > 0) {
           step.jobs.update({ ...job, state: 'ACTIVATABLE', due_at: step.now.toISOString() } as JobRow & { key: number })
@@ -688,13 +747,26 @@ export class EmbeddedEngine implements Engine, StepHost {
     const newKey = await this.nextKey(this.knex)
     const statements = [inline('SELECT pg_advisory_xact_lock(hashtext(?))', [`${req.name}\u001f${correlationKey}`])]
     if (ttl > 0 && req.messageId)
-      statements.push(inline('DELETE FROM engine_messages WHERE name = ? AND message_id = ? AND expires_at <= ?', [req.name, req.messageId, now]))
+      statements.push(
+        inline('DELETE FROM engine_messages WHERE name = ? AND message_id = ? AND expires_at <= ?', [
+          req.name,
+          req.messageId,
+          now,
+        ]),
+      )
     const insert =
       ttl > 0
         ? inline(
             `INSERT INTO engine_messages (key, name, correlation_key, message_id, variables, expires_at) VALUES (?, ?, ?, ?, ?::jsonb, ?)
              ON CONFLICT (name, message_id) WHERE message_id IS NOT NULL DO NOTHING RETURNING key`,
-            [newKey, req.name, correlationKey, req.messageId ?? null, JSON.stringify(variables), new Date(now.getTime() + ttl)],
+            [
+              newKey,
+              req.name,
+              correlationKey,
+              req.messageId ?? null,
+              JSON.stringify(variables),
+              new Date(now.getTime() + ttl),
+            ],
           )
         : 'SELECT NULL::bigint AS key WHERE false'
     // The correlations owed to the instances waiting now are recorded in the same transaction
@@ -743,7 +815,11 @@ export class EmbeddedEngine implements Engine, StepHost {
     const conn = await acquire(this.knex)
     let found: { inserted: number | null; existing: number | null; subs: number[]; starts: string[] }
     try {
-      found = lastRows(await conn.query(`BEGIN; ${statements.join(';\n')}; COMMIT`).then((r) => (r as Array<{ rows: any[] }>).slice(0, -1)))[0] // eslint-disable-line @typescript-eslint/no-explicit-any
+      found = lastRows(
+        await conn
+          .query(`BEGIN; ${statements.join(';\n')}; COMMIT`)
+          .then((r) => (r as Array<{ rows: any[] }>).slice(0, -1)),
+      )[0] // eslint-disable-line @typescript-eslint/no-explicit-any
     } catch (err) {
       await conn.query('ROLLBACK').catch(() => undefined)
       throw err
@@ -801,15 +877,25 @@ export class EmbeddedEngine implements Engine, StepHost {
            FROM done JOIN engine_message_start_subscriptions s ON s.bpmn_process_id = ? AND s.message_name = done.name`,
         [messageKey, bpmnProcessId, bpmnProcessId],
       )
-      const r = rows[0] as { correlation_key: string; variables: Variables; buffered: boolean; definition_key: number; element_id: string } | undefined
+      const r = rows[0] as
+        | {
+            correlation_key: string
+            variables: Variables
+            buffered: boolean
+            definition_key: number
+            element_id: string
+          }
+        | undefined
       if (!r) return
       const correlationKey = r.correlation_key
       if (correlationKey !== '') {
-        await step.sql('SELECT pg_advisory_xact_lock(hashtext(?))', [`start\u001f${bpmnProcessId}\u001f${correlationKey}`])
-        const locked = await step.sql('SELECT 1 FROM engine_message_start_locks WHERE bpmn_process_id = ? AND correlation_key = ?', [
-          bpmnProcessId,
-          correlationKey,
+        await step.sql('SELECT pg_advisory_xact_lock(hashtext(?))', [
+          `start\u001f${bpmnProcessId}\u001f${correlationKey}`,
         ])
+        const locked = await step.sql(
+          'SELECT 1 FROM engine_message_start_locks WHERE bpmn_process_id = ? AND correlation_key = ?',
+          [bpmnProcessId, correlationKey],
+        )
         if (locked.rows.length > 0) return
       }
       const inst = await step.createInstance(Number(r.definition_key), r.variables, { startElementId: r.element_id })
@@ -914,15 +1000,23 @@ export class EmbeddedEngine implements Engine, StepHost {
   /** Fires the timers due now (by the engine clock); returns how many fired. Public for tests with a manual clock. */
   async runDueTimers(limit = 100): Promise<number> {
     const now = this.clock()
-    const due = (await this.knex.raw('SELECT key, process_instance_key FROM engine_timers WHERE due_at <= ? ORDER BY due_at LIMIT ?', [now, limit]))
-      .rows as Array<{ key: number; process_instance_key: number | null }>
+    const due = (
+      await this.knex.raw(
+        'SELECT key, process_instance_key FROM engine_timers WHERE due_at <= ? ORDER BY due_at LIMIT ?',
+        [now, limit],
+      )
+    ).rows as Array<{ key: number; process_instance_key: number | null }>
     let fired = 0
     for (const t of due) {
       try {
         const ok = await this.runStep(async (step) => {
           if (t.process_instance_key != null && !(await step.load(t.process_instance_key))) return false
-          const timer = (await step.sql('SELECT * FROM engine_timers WHERE key = ? AND due_at <= ? FOR UPDATE SKIP LOCKED', [t.key, now]))
-            .rows[0] as TimerRow | undefined
+          const timer = (
+            await step.sql('SELECT * FROM engine_timers WHERE key = ? AND due_at <= ? FOR UPDATE SKIP LOCKED', [
+              t.key,
+              now,
+            ])
+          ).rows[0] as TimerRow | undefined
           if (!timer) return false
           await step.fireTimer(timer)
           return true
@@ -942,9 +1036,12 @@ export class EmbeddedEngine implements Engine, StepHost {
   // ------------------------------------------------------------ user tasks
 
   async searchUserTasks(filter: UserTaskFilter): Promise<UserTask[]> {
-    const q = this.knex('engine_user_tasks').select('*').orderBy([{ column: 'created_at' }, { column: 'key' }])
+    const q = this.knex('engine_user_tasks')
+      .select('*')
+      .orderBy([{ column: 'created_at' }, { column: 'key' }])
     if (filter.state) q.where('state', filter.state)
-    if (filter.processInstanceKey) q.where('process_instance_key', parseKey(filter.processInstanceKey, 'Process instance'))
+    if (filter.processInstanceKey)
+      q.where('process_instance_key', parseKey(filter.processInstanceKey, 'Process instance'))
     if (filter.assignee) q.where('assignee', filter.assignee)
     if (filter.elementId) q.where('element_id', filter.elementId)
     if (filter.candidateGroups?.length) q.whereRaw('candidate_groups && ?::text[]', [filter.candidateGroups])
@@ -973,7 +1070,11 @@ export class EmbeddedEngine implements Engine, StepHost {
     })
   }
 
-  async assignUserTask(userTaskKey: string, assignee: string | undefined, opts: { allowOverride?: boolean } = {}): Promise<void> {
+  async assignUserTask(
+    userTaskKey: string,
+    assignee: string | undefined,
+    opts: { allowOverride?: boolean } = {},
+  ): Promise<void> {
     await this.userTaskStep(userTaskKey, async (step, inst, ut) => {
       if (assignee !== undefined && ut.assignee && ut.assignee !== assignee && !opts.allowOverride)
         throw new EngineError('CONFLICT', `User task ${userTaskKey} is already assigned to ${ut.assignee}`)
@@ -1006,7 +1107,10 @@ export class EmbeddedEngine implements Engine, StepHost {
    * up after a crash: store the last id you applied, then read on from it.
    */
   async readEvents(afterId: number, limit = 500): Promise<Array<{ id: number; events: EngineEvent[] }>> {
-    const { rows } = await this.knex.raw('SELECT id, events FROM engine_events WHERE id > ? ORDER BY id LIMIT ?', [afterId, limit])
+    const { rows } = await this.knex.raw('SELECT id, events FROM engine_events WHERE id > ? ORDER BY id LIMIT ?', [
+      afterId,
+      limit,
+    ])
     return (rows as Array<{ id: number; events: EngineEvent[] }>).map((r) => ({
       id: Number(r.id),
       events: r.events.map((e) => reviveEvent(e)),

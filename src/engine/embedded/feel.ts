@@ -39,7 +39,9 @@ export function evalValue(text: string, context: Variables): unknown {
 export function evalCondition(text: string, context: Variables): boolean {
   const v = evalValue(text, context)
   if (typeof v !== 'boolean')
-    throw new ExpressionError(`Expected result of the expression '${text.replace(/^\s*=/, '')}' to be 'BOOLEAN', but was '${v === null ? 'NULL' : typeof v}'.`)
+    throw new ExpressionError(
+      `Expected result of the expression '${text.replace(/^\s*=/, '')}' to be 'BOOLEAN', but was '${v === null ? 'NULL' : typeof v}'.`,
+    )
   return v
 }
 
@@ -47,16 +49,26 @@ export function evalString(text: string, context: Variables, what: string): stri
   const v = evalValue(text, context)
   if (typeof v === 'string') return v
   if (typeof v === 'number') return String(v)
-  throw new ExpressionError(`Expected ${what} '${text}' to be a string or number, but was '${v === null ? 'NULL' : typeof v}'.`)
+  throw new ExpressionError(
+    `Expected ${what} '${text}' to be a string or number, but was '${v === null ? 'NULL' : typeof v}'.`,
+  )
 }
 
 /** A comma-separated list or a FEEL list of strings (candidate groups/users). */
 export function evalList(text: string | undefined, context: Variables): string[] {
   if (!text) return []
-  if (!isExpression(text)) return text.split(',').map((s) => s.trim()).filter(Boolean)
+  if (!isExpression(text))
+    return text
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
   const v = evalValue(text, context)
   if (Array.isArray(v)) return v.map(String)
-  if (typeof v === 'string') return (v as string).split(',').map((s) => s.trim()).filter(Boolean)
+  if (typeof v === 'string')
+    return (v as string)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
   if (v === null) return []
   throw new ExpressionError(`Expected '${text}' to be a list of strings.`)
 }
@@ -90,12 +102,14 @@ export function applyMappings(mappings: Mapping[], context: Variables, base: Var
   return result
 }
 
-const durationRe = /^(-)?P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/
+const durationRe =
+  /^(-)?P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/
 
 /** Adds an ISO-8601 duration to a date (calendar months/years as calendar units). */
 export function addDuration(from: Date, iso: string): Date {
   const m = durationRe.exec(iso.trim())
-  if (!m || iso.trim() === 'P' || iso.trim().endsWith('T')) throw new ExpressionError(`Invalid ISO-8601 duration '${iso}'.`)
+  if (!m || iso.trim() === 'P' || iso.trim().endsWith('T'))
+    throw new ExpressionError(`Invalid ISO-8601 duration '${iso}'.`)
   const n = (i: number): number => (m[i] ? Number(m[i]!.replace(',', '.')) : 0)
   const sign = m[1] ? -1 : 1
   const d = new Date(from.getTime())
@@ -124,11 +138,13 @@ export interface TimerSchedule {
 export function scheduleTimer(timer: TimerDef, context: Variables, now: Date): TimerSchedule {
   const raw = evalValue(timer.expression, context)
   if (timer.kind === 'date') return { dueAt: toDate(raw, timer.expression), repetitions: 0 }
-  if (typeof raw !== 'string') throw new ExpressionError(`Expected timer '${timer.expression}' to be a string, but was '${JSON.stringify(raw)}'.`)
+  if (typeof raw !== 'string')
+    throw new ExpressionError(`Expected timer '${timer.expression}' to be a string, but was '${JSON.stringify(raw)}'.`)
   if (timer.kind === 'duration') return { dueAt: addDuration(now, raw), repetitions: 0 }
   const parts = raw.trim().split('/')
   const rm = /^R(\d*)$/.exec(parts[0] ?? '')
-  if (!rm || parts.length < 2 || parts.length > 3) throw new ExpressionError(`Unsupported timer cycle '${raw}' (expected R[n]/[start/]duration).`)
+  if (!rm || parts.length < 2 || parts.length > 3)
+    throw new ExpressionError(`Unsupported timer cycle '${raw}' (expected R[n]/[start/]duration).`)
   const total = rm[1] === '' ? -1 : Number(rm[1])
   const interval = parts[parts.length - 1]!
   const start = parts.length === 3 ? toDate(parts[1], raw) : undefined

@@ -126,7 +126,11 @@ function localType(el: ModdleElement): string {
   return t.charAt(0).toLowerCase() + t.slice(1)
 }
 
-export function eventDefinitionOf(el: ModdleElement): { kind: EventKind | 'unsupported'; def?: ModdleElement; type?: string } {
+export function eventDefinitionOf(el: ModdleElement): {
+  kind: EventKind | 'unsupported'
+  def?: ModdleElement
+  type?: string
+} {
   const defs: ModdleElement[] = el.eventDefinitions ?? []
   if (defs.length === 0) return { kind: 'none' }
   if (defs.length > 1) return { kind: 'unsupported', type: 'multiple event definitions' }
@@ -200,13 +204,23 @@ function kindOf(el: ModdleElement): ElementKind | undefined {
 
 /** Executable processes of a definitions element. */
 export function executableProcesses(definitions: ModdleElement): ModdleElement[] {
-  return (definitions.rootElements ?? []).filter((r: ModdleElement) => r.$type === 'bpmn:Process' && r.isExecutable !== false)
+  return (definitions.rootElements ?? []).filter(
+    (r: ModdleElement) => r.$type === 'bpmn:Process' && r.isExecutable !== false,
+  )
 }
 
 export function compileProcess(proc: ModdleElement): CompiledProcess {
   const elements = new Map<string, Element>()
   const flows = new Map<string, Flow>()
-  const compiled: CompiledProcess = { bpmnProcessId: proc.id, definitionKey: 0, version: 0, elements, flows, messageStartIds: [], timerStartIds: [] }
+  const compiled: CompiledProcess = {
+    bpmnProcessId: proc.id,
+    definitionKey: 0,
+    version: 0,
+    elements,
+    flows,
+    messageStartIds: [],
+    timerStartIds: [],
+  }
 
   const base = (id: string, bpmnType: string, kind: ElementKind, scopeId: string | null): Element => ({
     id,
@@ -231,7 +245,12 @@ export function compileProcess(proc: ModdleElement): CompiledProcess {
     for (const fe of container.flowElements ?? []) {
       if (fe.$type === 'bpmn:SequenceFlow') {
         const body = fe.conditionExpression?.body
-        flows.set(fe.id, { id: fe.id, sourceId: fe.sourceRef.id, targetId: fe.targetRef.id, condition: body != null ? String(body).trim() : undefined })
+        flows.set(fe.id, {
+          id: fe.id,
+          sourceId: fe.sourceRef.id,
+          targetId: fe.targetRef.id,
+          condition: body != null ? String(body).trim() : undefined,
+        })
         continue
       }
       const kind = kindOf(fe)
@@ -250,7 +269,10 @@ export function compileProcess(proc: ModdleElement): CompiledProcess {
         if (code != null && code !== '') el.errorCode = String(code)
       }
       if (kind === 'receiveTask' && fe.messageRef) {
-        el.message = { name: String(fe.messageRef.name ?? ''), correlationKey: ext(fe.messageRef, 'zeebe:Subscription')?.correlationKey }
+        el.message = {
+          name: String(fe.messageRef.name ?? ''),
+          correlationKey: ext(fe.messageRef, 'zeebe:Subscription')?.correlationKey,
+        }
         el.event = 'message'
       }
       if (kind === 'boundaryEvent') {
@@ -303,7 +325,8 @@ export function compileProcess(proc: ModdleElement): CompiledProcess {
           inputElement: z?.inputElement,
           outputCollection: z?.outputCollection,
           outputElement: z?.outputElement,
-          completionCondition: lc.completionCondition?.body != null ? String(lc.completionCondition.body).trim() : undefined,
+          completionCondition:
+            lc.completionCondition?.body != null ? String(lc.completionCondition.body).trim() : undefined,
         }
       }
       if (fe.default) el.defaultFlowId = fe.default.id

@@ -48,6 +48,7 @@ export function release(knex: Knex, conn: RawConnection): void {
 }
 
 /** Rows of the last statement of a (possibly multi-statement) simple query. */
-export function lastRows(result: { rows: any[] } | Array<{ rows: any[] }>): any[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function lastRows(result: { rows: any[] } | Array<{ rows: any[] }>): any[] {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   return Array.isArray(result) ? result[result.length - 1]!.rows : result.rows
 }

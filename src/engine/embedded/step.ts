@@ -76,8 +76,10 @@ class TableWrites<R extends Row> {
   }
   /** Drops pending rows of an element instance whose rows are deleted in bulk. */
   dropElement(eik: number): void {
-    for (const [k, r] of this.ins) if ((r as Record<string, unknown>)['element_instance_key'] === eik) this.ins.delete(k)
-    for (const [k, r] of this.upd) if ((r as Record<string, unknown>)['element_instance_key'] === eik) this.upd.delete(k)
+    for (const [k, r] of this.ins)
+      if ((r as Record<string, unknown>)['element_instance_key'] === eik) this.ins.delete(k)
+    for (const [k, r] of this.upd)
+      if ((r as Record<string, unknown>)['element_instance_key'] === eik) this.upd.delete(k)
   }
 }
 
@@ -181,7 +183,8 @@ export class Step {
   ): Promise<Inst | undefined> {
     const cached = typeof target === 'number' ? this.instances.get(target) : undefined
     if (cached && !opts.extra) return cached
-    const lock = typeof target === 'number' ? 'SELECT key FROM engine_process_instances WHERE key = ? FOR UPDATE' : target.lock
+    const lock =
+      typeof target === 'number' ? 'SELECT key FROM engine_process_instances WHERE key = ? FOR UPDATE' : target.lock
     const keyExpr = typeof target === 'number' ? '?' : target.key
     const keyBindings = typeof target === 'number' ? [target] : target.bindings
     const { rows } = await this.sql(
@@ -398,7 +401,13 @@ export class Step {
 
   // ---------------------------------------------------------------- incidents
 
-  async raiseIncident(inst: Inst, ei: EiRow, errorType: string, message: string, jobKey?: number): Promise<IncidentRow> {
+  async raiseIncident(
+    inst: Inst,
+    ei: EiRow,
+    errorType: string,
+    message: string,
+    jobKey?: number,
+  ): Promise<IncidentRow> {
     const inc: IncidentRow = {
       key: await this.key(),
       process_instance_key: inst.pi.key,
@@ -412,19 +421,30 @@ export class Step {
     }
     this.incidents.insert(inc as IncidentRow & Row)
     inst.incidents.push(inc)
-    this.emit(inst, { type: 'incident.created', at: this.now, processInstanceKey: String(inst.pi.key), incident: toIncident(inc) })
+    this.emit(inst, {
+      type: 'incident.created',
+      at: this.now,
+      processInstanceKey: String(inst.pi.key),
+      incident: toIncident(inc),
+    })
     return inc
   }
 
   private resolveIncidentsOf(inst: Inst, eik: number): void {
-    for (const inc of inst.incidents.filter((i) => i.element_instance_key === eik && i.state === 'ACTIVE')) this.markResolved(inst, inc)
+    for (const inc of inst.incidents.filter((i) => i.element_instance_key === eik && i.state === 'ACTIVE'))
+      this.markResolved(inst, inc)
   }
 
   markResolved(inst: Inst, inc: IncidentRow): void {
     inc.state = 'RESOLVED'
     this.incidents.update(inc as IncidentRow & Row)
     inst.incidents = inst.incidents.filter((i) => i !== inc)
-    this.emit(inst, { type: 'incident.resolved', at: this.now, processInstanceKey: String(inst.pi.key), incident: toIncident(inc) })
+    this.emit(inst, {
+      type: 'incident.resolved',
+      at: this.now,
+      processInstanceKey: String(inst.pi.key),
+      incident: toIncident(inc),
+    })
   }
 
   private async failElement(inst: Inst, ei: EiRow, phase: 'activate' | 'complete', err: unknown): Promise<void> {
@@ -486,7 +506,12 @@ export class Step {
     inst.piDirty = true
     this.releasedStartLocks.add(inst.pi.key)
     this.emitProcess(inst, 'element.completed')
-    this.emit(inst, { type: 'instance.completed', at: this.now, processInstanceKey: String(inst.pi.key), bpmnProcessId: inst.pi.bpmn_process_id })
+    this.emit(inst, {
+      type: 'instance.completed',
+      at: this.now,
+      processInstanceKey: String(inst.pi.key),
+      bpmnProcessId: inst.pi.bpmn_process_id,
+    })
     if (inst.pi.parent_process_instance_key != null) {
       const parent = await this.load(inst.pi.parent_process_instance_key)
       const callEi = parent?.els.get(inst.pi.parent_element_instance_key!)
@@ -508,7 +533,12 @@ export class Step {
     inst.piDirty = true
     this.releasedStartLocks.add(inst.pi.key)
     this.emitProcess(inst, 'element.terminated')
-    this.emit(inst, { type: 'instance.terminated', at: this.now, processInstanceKey: String(inst.pi.key), bpmnProcessId: inst.pi.bpmn_process_id })
+    this.emit(inst, {
+      type: 'instance.terminated',
+      at: this.now,
+      processInstanceKey: String(inst.pi.key),
+      bpmnProcessId: inst.pi.bpmn_process_id,
+    })
   }
 
   /** Terminates an element instance and everything inside it. */
@@ -521,7 +551,12 @@ export class Step {
       ut.completed_at = isoNow(this.now)
       this.userTasks.update(ut as UtRow & Row)
       inst.userTasks.delete(ut.key)
-      this.emit(inst, { type: 'userTask.canceled', at: this.now, processInstanceKey: String(inst.pi.key), userTask: toUserTask(ut) })
+      this.emit(inst, {
+        type: 'userTask.canceled',
+        at: this.now,
+        processInstanceKey: String(inst.pi.key),
+        userTask: toUserTask(ut),
+      })
     }
     this.resolveIncidentsOf(inst, ei.key)
     if (ei.data.childKey != null) {
@@ -691,7 +726,12 @@ export class Step {
     }
     this.userTasks.insert(ut as UtRow & Row)
     inst.userTasks.set(ut.key, ut)
-    this.emit(inst, { type: 'userTask.created', at: this.now, processInstanceKey: String(inst.pi.key), userTask: toUserTask(ut) })
+    this.emit(inst, {
+      type: 'userTask.created',
+      at: this.now,
+      processInstanceKey: String(inst.pi.key),
+      userTask: toUserTask(ut),
+    })
   }
 
   private async activateConditionalGateway(inst: Inst, ei: EiRow, el: Element): Promise<void> {
@@ -726,7 +766,10 @@ export class Step {
     const processId = evalString(ce.processId, ctx, 'called process id')
     const def = await this.host.latestDefinition(processId, this.db)
     if (!def)
-      throw new ExpressionError(`Expected process with BPMN process id '${processId}' to be deployed, but not found.`, 'CALLED_ELEMENT_ERROR')
+      throw new ExpressionError(
+        `Expected process with BPMN process id '${processId}' to be deployed, but not found.`,
+        'CALLED_ELEMENT_ERROR',
+      )
     const vars = ce.propagateAllParentVariables ? ctx : { ...ei.variables }
     const child = await this.createInstance(def.key, vars, { parent: { pik: inst.pi.key, eik: ei.key } })
     ei.data = { ...ei.data, childKey: child.pi.key }
@@ -738,7 +781,9 @@ export class Step {
     const ctx = this.visible(inst, body.key)
     const items = evalValue(mi.inputCollection!, ctx)
     if (!Array.isArray(items))
-      throw new ExpressionError(`Expected result of the expression '${mi.inputCollection}' to be 'ARRAY', but was '${items === null ? 'NULL' : typeof items}'.`)
+      throw new ExpressionError(
+        `Expected result of the expression '${mi.inputCollection}' to be 'ARRAY', but was '${items === null ? 'NULL' : typeof items}'.`,
+      )
     body.state = 'ACTIVATED'
     body.data = { ...body.data, mi: { items, completed: 0, next: 0 } }
     if (mi.outputCollection) body.variables = { ...body.variables, [mi.outputCollection]: items.map(() => null) }
@@ -867,7 +912,8 @@ export class Step {
       const gw = this.el(inst, gatewayId)
       const missing = gw.incoming.filter((f) => !tokens[f])
       let fire = missing.length === 0
-      if (!fire && gw.kind === 'inclusiveGateway' && Object.keys(tokens).length > 0) fire = !this.canReach(inst, scopeKey, missing, gatewayId)
+      if (!fire && gw.kind === 'inclusiveGateway' && Object.keys(tokens).length > 0)
+        fire = !this.canReach(inst, scopeKey, missing, gatewayId)
       if (!fire) continue
       for (const f of Object.keys(tokens)) if (--tokens[f]! <= 0) delete tokens[f]
       if (Object.keys(tokens).length === 0) delete joins[gatewayId]
@@ -954,7 +1000,10 @@ export class Step {
       [name, correlationKey, this.now, inst.pi.key],
     )
     const msg = rows[0] as { key: number; variables: Variables } | undefined
-    if (msg && !this.messageCorrelations.some((c) => c.message_key === msg.key && c.process_instance_key === inst.pi.key)) {
+    if (
+      msg &&
+      !this.messageCorrelations.some((c) => c.message_key === msg.key && c.process_instance_key === inst.pi.key)
+    ) {
       this.messageCorrelations.push({ message_key: msg.key, process_instance_key: inst.pi.key })
       this.agenda.push(() => this.correlate(inst, sub, msg.variables))
     }
@@ -983,7 +1032,13 @@ export class Step {
   }
 
   /** A message or timer fired for an element that waits on it. */
-  async trigger(inst: Inst, ownerKey: number, eventElementId: string, vars: Variables | undefined, closeOwnTrigger: () => void): Promise<void> {
+  async trigger(
+    inst: Inst,
+    ownerKey: number,
+    eventElementId: string,
+    vars: Variables | undefined,
+    closeOwnTrigger: () => void,
+  ): Promise<void> {
     const eventEl = this.el(inst, eventElementId)
     if (eventEl.kind === 'startEvent' && eventEl.scopeId && this.el(inst, eventEl.scopeId).kind === 'eventSubProcess') {
       const esp = this.el(inst, eventEl.scopeId)
@@ -1012,13 +1067,23 @@ export class Step {
     await this.trigger(inst, sub.element_instance_key, sub.element_id, vars, () => this.subs.delete(sub.key))
   }
 
-  private async triggerBoundary(inst: Inst, attached: EiRow, boundary: Element, vars: Variables | undefined): Promise<void> {
+  private async triggerBoundary(
+    inst: Inst,
+    attached: EiRow,
+    boundary: Element,
+    vars: Variables | undefined,
+  ): Promise<void> {
     if (boundary.interrupting) await this.terminate(inst, attached)
     const be = await this.createEi(inst, boundary, attached.scope_key)
     this.enqueueActivate(inst, be, vars ?? null)
   }
 
-  private async triggerEventSubProcess(inst: Inst, scopeKey: number, esp: Element, vars: Variables | undefined): Promise<void> {
+  private async triggerEventSubProcess(
+    inst: Inst,
+    scopeKey: number,
+    esp: Element,
+    vars: Variables | undefined,
+  ): Promise<void> {
     const data = this.scopeData(inst, scopeKey)
     if (data.interrupted) return
     if (esp.interrupting) {
@@ -1035,11 +1100,16 @@ export class Step {
 
   /** Closes the event sub-process start triggers of a scope (keeps its boundary events). */
   private closeEventSubProcessStarts(inst: Inst, scopeKey: number): void {
-    const scopeEl = scopeKey === inst.pi.key ? this.el(inst, inst.proc.bpmnProcessId) : this.el(inst, inst.els.get(scopeKey)!.element_id)
+    const scopeEl =
+      scopeKey === inst.pi.key
+        ? this.el(inst, inst.proc.bpmnProcessId)
+        : this.el(inst, inst.els.get(scopeKey)!.element_id)
     const ids = scopeEl.eventSubProcessIds.map((id) => this.el(inst, id).startEventId!)
     this.subsByElementAndIds.push({ eik: scopeKey, ids })
-    for (const [k, r] of this.timers.ins) if (r.element_instance_key === scopeKey && ids.includes(r.element_id)) this.timers.ins.delete(k)
-    for (const [k, r] of this.subs.ins) if (r.element_instance_key === scopeKey && ids.includes(r.element_id)) this.subs.ins.delete(k)
+    for (const [k, r] of this.timers.ins)
+      if (r.element_instance_key === scopeKey && ids.includes(r.element_id)) this.timers.ins.delete(k)
+    for (const [k, r] of this.subs.ins)
+      if (r.element_instance_key === scopeKey && ids.includes(r.element_id)) this.subs.ins.delete(k)
   }
 
   /**
@@ -1053,7 +1123,10 @@ export class Step {
       const el = this.el(curInst, cur.element_id)
       // Boundary events hang on the activity (the multi-instance body, not its inner instances).
       if (!cur.data.inner) {
-        const b = pickCatch(el.boundaryIds.map((id) => this.el(curInst, id)).filter((x) => x.event === 'error'), code)
+        const b = pickCatch(
+          el.boundaryIds.map((id) => this.el(curInst, id)).filter((x) => x.event === 'error'),
+          code,
+        )
         if (b) {
           await this.triggerBoundary(curInst, cur, b, vars)
           return true
@@ -1093,7 +1166,11 @@ export class Step {
     const reschedule = (): boolean => {
       if (timer.repetitions === 0 || !timer.interval) return false
       const next = addDuration(dueAt, timer.interval)
-      const row = { ...timer, due_at: next.toISOString(), repetitions: timer.repetitions > 0 ? timer.repetitions - 1 : -1 }
+      const row = {
+        ...timer,
+        due_at: next.toISOString(),
+        repetitions: timer.repetitions > 0 ? timer.repetitions - 1 : -1,
+      }
       this.timers.update(row as TimerRow & Row)
       this.timerDueHints.push(next)
       return true
@@ -1111,7 +1188,8 @@ export class Step {
     const eventEl = this.el(inst, timer.element_id)
     // Non-interrupting boundary and event sub-process timers keep firing while their cycle lasts.
     let kept = false
-    if (!eventEl.interrupting && (eventEl.kind === 'boundaryEvent' || eventEl.kind === 'startEvent')) kept = reschedule()
+    if (!eventEl.interrupting && (eventEl.kind === 'boundaryEvent' || eventEl.kind === 'startEvent'))
+      kept = reschedule()
     await this.trigger(inst, timer.element_instance_key!, timer.element_id, undefined, () => {
       if (!kept) this.timers.delete(timer.key)
     })
@@ -1142,7 +1220,8 @@ export class Step {
       ei.data = rest
       this.dirty(inst, ei)
       if (ei.element_type === 'multiInstanceBody') {
-        if (this.children(inst, ei.key).length === 0) await this.completeMultiInstance(inst, ei, this.el(inst, ei.element_id))
+        if (this.children(inst, ei.key).length === 0)
+          await this.completeMultiInstance(inst, ei, this.el(inst, ei.element_id))
         return
       }
       await this.completeActivity(inst, ei)
@@ -1163,7 +1242,10 @@ export class Step {
     const insertRows = (table: string, rows: object[]): void => {
       if (rows.length === 0) return
       const cols = Object.keys(rows[0]!).join(', ')
-      add(`INSERT INTO ${table} (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::${table}, ?::jsonb)`, JSON.stringify(rows))
+      add(
+        `INSERT INTO ${table} (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::${table}, ?::jsonb)`,
+        JSON.stringify(rows),
+      )
     }
     const updateRows = (table: string, rows: object[]): void => {
       if (rows.length === 0) return
@@ -1213,7 +1295,11 @@ export class Step {
     deleteKeys('engine_message_subscriptions', 'element_instance_key', this.subsByElement)
     for (const { eik, ids } of this.subsByElementAndIds) {
       add(`DELETE FROM engine_timers WHERE element_instance_key = ? AND element_id = ANY(?::text[])`, eik, ids)
-      add(`DELETE FROM engine_message_subscriptions WHERE element_instance_key = ? AND element_id = ANY(?::text[])`, eik, ids)
+      add(
+        `DELETE FROM engine_message_subscriptions WHERE element_instance_key = ? AND element_id = ANY(?::text[])`,
+        eik,
+        ids,
+      )
     }
     for (const [table, w] of [
       ['engine_jobs', this.jobs],
@@ -1247,7 +1333,7 @@ export class Step {
     }
     // No NOTIFY here: a transaction that notifies takes a global lock through its commit, which would
     // serialise every step's fsync. The engine notifies other processes after the commit instead.
-    await this.write(`WITH ${parts.join(",\n")} SELECT 1`, bindings)
+    await this.write(`WITH ${parts.join(',\n')} SELECT 1`, bindings)
     return allEvents
   }
 }

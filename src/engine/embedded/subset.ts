@@ -11,10 +11,26 @@ const inert = new Set(['bpmn:DataObject', 'bpmn:DataObjectReference', 'bpmn:Data
 const jobTaskTypes = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask', 'bpmn:ScriptTask'])
 
 const known = new Set([
-  'bpmn:StartEvent', 'bpmn:EndEvent', 'bpmn:IntermediateCatchEvent', 'bpmn:IntermediateThrowEvent', 'bpmn:BoundaryEvent',
-  'bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask', 'bpmn:ScriptTask', 'bpmn:UserTask', 'bpmn:ReceiveTask',
-  'bpmn:Task', 'bpmn:ManualTask', 'bpmn:ExclusiveGateway', 'bpmn:ParallelGateway', 'bpmn:InclusiveGateway',
-  'bpmn:EventBasedGateway', 'bpmn:SubProcess', 'bpmn:CallActivity', 'bpmn:SequenceFlow',
+  'bpmn:StartEvent',
+  'bpmn:EndEvent',
+  'bpmn:IntermediateCatchEvent',
+  'bpmn:IntermediateThrowEvent',
+  'bpmn:BoundaryEvent',
+  'bpmn:ServiceTask',
+  'bpmn:SendTask',
+  'bpmn:BusinessRuleTask',
+  'bpmn:ScriptTask',
+  'bpmn:UserTask',
+  'bpmn:ReceiveTask',
+  'bpmn:Task',
+  'bpmn:ManualTask',
+  'bpmn:ExclusiveGateway',
+  'bpmn:ParallelGateway',
+  'bpmn:InclusiveGateway',
+  'bpmn:EventBasedGateway',
+  'bpmn:SubProcess',
+  'bpmn:CallActivity',
+  'bpmn:SequenceFlow',
 ])
 
 function ext(el: ModdleElement, type: string): ModdleElement | undefined {
@@ -49,8 +65,10 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
         continue
       }
       if (type === 'bpmn:SequenceFlow') continue
-      if (ext(el, 'zeebe:ExecutionListeners')) report(el.id, `Execution listeners on "${el.id}" are not supported by the embedded engine.`)
-      if (ext(el, 'zeebe:TaskListeners')) report(el.id, `Task listeners on "${el.id}" are not supported by the embedded engine.`)
+      if (ext(el, 'zeebe:ExecutionListeners'))
+        report(el.id, `Execution listeners on "${el.id}" are not supported by the embedded engine.`)
+      if (ext(el, 'zeebe:TaskListeners'))
+        report(el.id, `Task listeners on "${el.id}" are not supported by the embedded engine.`)
 
       const ed = eventDefinitionOf(el)
       if (ed.kind === 'unsupported') {
@@ -58,7 +76,11 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
       } else {
         const allowed: Record<string, string[]> = {
           'bpmn:StartEvent':
-            scopeKind === 'process' ? ['none', 'message', 'timer'] : scopeKind === 'eventSubProcess' ? ['message', 'timer', 'error'] : ['none'],
+            scopeKind === 'process'
+              ? ['none', 'message', 'timer']
+              : scopeKind === 'eventSubProcess'
+                ? ['message', 'timer', 'error']
+                : ['none'],
           'bpmn:EndEvent': ['none', 'error', 'terminate'],
           'bpmn:IntermediateCatchEvent': ['message', 'timer'],
           'bpmn:IntermediateThrowEvent': ['none'],
@@ -66,8 +88,12 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
         }
         const ok = allowed[type]
         if (ok && !ok.includes(ed.kind))
-          report(el.id, `A ${ed.kind} ${short(type)} ("${el.id}") is not supported here by the embedded engine; allowed: ${ok.join(', ')}.`)
-        if (ed.kind === 'message') checkMessage(el, ed.def.messageRef, type !== 'bpmn:StartEvent' || scopeKind === 'eventSubProcess')
+          report(
+            el.id,
+            `A ${ed.kind} ${short(type)} ("${el.id}") is not supported here by the embedded engine; allowed: ${ok.join(', ')}.`,
+          )
+        if (ed.kind === 'message')
+          checkMessage(el, ed.def.messageRef, type !== 'bpmn:StartEvent' || scopeKind === 'eventSubProcess')
         if (ed.kind === 'timer' && !ed.def.timeDuration && !ed.def.timeDate && !ed.def.timeCycle)
           report(el.id, `Timer "${el.id}" has no timeDuration, timeDate or timeCycle.`)
         if (ed.kind === 'error' && type === 'bpmn:EndEvent' && !ed.def.errorRef?.errorCode)
@@ -76,17 +102,25 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
 
       if (jobTaskTypes.has(type)) {
         if (type === 'bpmn:BusinessRuleTask' && ext(el, 'zeebe:CalledDecision'))
-          report(el.id, `Business rule task "${el.id}" calls a DMN decision; the embedded engine only runs it as a job (zeebe:taskDefinition).`)
+          report(
+            el.id,
+            `Business rule task "${el.id}" calls a DMN decision; the embedded engine only runs it as a job (zeebe:taskDefinition).`,
+          )
         else if (type === 'bpmn:ScriptTask' && ext(el, 'zeebe:Script')) {
           if (!ext(el, 'zeebe:Script').resultVariable) report(el.id, `Script task "${el.id}" needs a resultVariable.`)
-        } else if (!ext(el, 'zeebe:TaskDefinition')?.type) report(el.id, `${short(type)} "${el.id}" needs a zeebe:taskDefinition with a type.`)
+        } else if (!ext(el, 'zeebe:TaskDefinition')?.type)
+          report(el.id, `${short(type)} "${el.id}" needs a zeebe:taskDefinition with a type.`)
       }
       if (type === 'bpmn:UserTask' && !ext(el, 'zeebe:UserTask'))
-        report(el.id, `User task "${el.id}" must be a Zeebe user task (<zeebe:userTask/>); job-based user tasks are not supported.`)
+        report(
+          el.id,
+          `User task "${el.id}" must be a Zeebe user task (<zeebe:userTask/>); job-based user tasks are not supported.`,
+        )
       if (type === 'bpmn:ReceiveTask') checkMessage(el, el.messageRef, true)
       if (type === 'bpmn:CallActivity' && !ext(el, 'zeebe:CalledElement')?.processId)
         report(el.id, `Call activity "${el.id}" needs a zeebe:calledElement processId.`)
-      if (type === 'bpmn:BoundaryEvent' && !el.attachedToRef) report(el.id, `Boundary event "${el.id}" is not attached to an activity.`)
+      if (type === 'bpmn:BoundaryEvent' && !el.attachedToRef)
+        report(el.id, `Boundary event "${el.id}" is not attached to an activity.`)
 
       const lc = el.loopCharacteristics
       if (lc) {
@@ -101,14 +135,23 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
         if (outgoing.length > 1)
           for (const f of outgoing)
             if (f !== el.default && !f.conditionExpression?.body)
-              report(f.id, `Sequence flow "${f.id}" leaves gateway "${el.id}" without a condition and is not its default flow.`)
+              report(
+                f.id,
+                `Sequence flow "${f.id}" leaves gateway "${el.id}" without a condition and is not its default flow.`,
+              )
       }
       if (type === 'bpmn:EventBasedGateway') {
         for (const f of el.outgoing ?? []) {
           const target = f.targetRef
           const tk = eventDefinitionOf(target).kind
-          if (!(target.$type === 'bpmn:ReceiveTask' || (target.$type === 'bpmn:IntermediateCatchEvent' && (tk === 'message' || tk === 'timer'))))
-            report(target.id, `"${target.id}" follows event-based gateway "${el.id}" but is not a message/timer catch event or receive task.`)
+          if (!(
+            target.$type === 'bpmn:ReceiveTask' ||
+            (target.$type === 'bpmn:IntermediateCatchEvent' && (tk === 'message' || tk === 'timer'))
+          ))
+            report(
+              target.id,
+              `"${target.id}" follows event-based gateway "${el.id}" but is not a message/timer catch event or receive task.`,
+            )
         }
       }
       if (type === 'bpmn:SubProcess') {

@@ -3,9 +3,18 @@
 import type { ActivatedJob, Job, JobAcknowledgement, JobHandler, JobWorker, Variables, WorkerOptions } from '../port.js'
 
 export interface WorkerHost {
-  activateJobs(req: { type: string; worker: string; maxJobsToActivate: number; timeoutMs: number; fetchVariables?: string[] }): Promise<ActivatedJob[]>
+  activateJobs(req: {
+    type: string
+    worker: string
+    maxJobsToActivate: number
+    timeoutMs: number
+    fetchVariables?: string[]
+  }): Promise<ActivatedJob[]>
   completeJob(key: string, variables?: Variables): Promise<void>
-  failJob(key: string, opts: { retries: number; retryBackOffMs?: number; errorMessage: string; variables?: Variables }): Promise<void>
+  failJob(
+    key: string,
+    opts: { retries: number; retryBackOffMs?: number; errorMessage: string; variables?: Variables },
+  ): Promise<void>
   throwJobError(key: string, opts: { errorCode: string; errorMessage?: string; variables?: Variables }): Promise<void>
   /** Resolves when a job of the type may have become activatable, or after ms. */
   waitForJobs(type: string, ms: number, signal: { aborted: boolean; onAbort?: () => void }): Promise<void>
@@ -23,7 +32,9 @@ export class EmbeddedJobWorker implements JobWorker {
 
   constructor(
     private readonly host: WorkerHost,
-    private readonly opts: Required<Pick<WorkerOptions, 'type' | 'worker' | 'maxJobsToActivate' | 'timeoutMs' | 'pollIntervalMs'>> &
+    private readonly opts: Required<
+      Pick<WorkerOptions, 'type' | 'worker' | 'maxJobsToActivate' | 'timeoutMs' | 'pollIntervalMs'>
+    > &
       Pick<WorkerOptions, 'fetchVariables'>,
     private readonly handler: JobHandler,
   ) {
@@ -56,7 +67,8 @@ export class EmbeddedJobWorker implements JobWorker {
         continue
       }
       for (const job of jobs) this.handle(job)
-      if (jobs.length === 0 && !this.closing) await this.host.waitForJobs(this.opts.type, this.opts.pollIntervalMs, this.abort)
+      if (jobs.length === 0 && !this.closing)
+        await this.host.waitForJobs(this.opts.type, this.opts.pollIntervalMs, this.abort)
     }
   }
 

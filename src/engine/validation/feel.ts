@@ -94,10 +94,20 @@ export function feelBudgetProblems(resourceName: string, definitions: ModdleElem
         if (c === '(' || c === '[' || c === '{') deepest = Math.max(deepest, ++depth)
         else if (c === ')' || c === ']' || c === '}') depth--
       }
-      if (deepest > MAX_FEEL_DEPTH) problems.push({ ...where, rule: 'motcua/feel-depth', message: `A FEEL expression of <${property}> nests brackets ${deepest} deep; the limit is ${MAX_FEEL_DEPTH}` })
+      if (deepest > MAX_FEEL_DEPTH)
+        problems.push({
+          ...where,
+          rule: 'motcua/feel-depth',
+          message: `A FEEL expression of <${property}> nests brackets ${deepest} deep; the limit is ${MAX_FEEL_DEPTH}`,
+        })
       for (const m of value.matchAll(/(-?\d+)\s*\.\.\s*(-?\d+)/g)) {
         const span = Math.abs(Number(m[2]) - Number(m[1])) + 1
-        if (span > MAX_FEEL_RANGE) problems.push({ ...where, rule: 'motcua/feel-range', message: `The range ${m[0]} in <${property}> holds ${span} values; the limit is ${MAX_FEEL_RANGE}` })
+        if (span > MAX_FEEL_RANGE)
+          problems.push({
+            ...where,
+            rule: 'motcua/feel-range',
+            message: `The range ${m[0]} in <${property}> holds ${span} values; the limit is ${MAX_FEEL_RANGE}`,
+          })
       }
     }
   })

@@ -9,7 +9,10 @@ export type { ModdleElement } from './xml.js'
 export { DEFAULT_MAX_BYTES } from './xml.js'
 
 /** An extra check on a parsed resource, e.g. the embedded engine's supported BPMN subset. */
-export type DefinitionsCheck = (definitions: ModdleElement, resourceName: string) => DeployProblem[] | Promise<DeployProblem[]>
+export type DefinitionsCheck = (
+  definitions: ModdleElement,
+  resourceName: string,
+) => DeployProblem[] | Promise<DeployProblem[]>
 
 export interface ValidateOptions {
   /** Job types some worker takes; when omitted, job types are not checked. */
@@ -57,12 +60,20 @@ export async function validateBpmn(resources: DeployResource[], opts: ValidateOp
       problems.push(...checkJobTypes(resource.name, definitions, opts.knownJobTypes, opts.jobTypeSeverity ?? 'warning'))
     }
     problems.push(...duplicateProcessIds(resource.name, definitions, processIds))
-    const checks: DefinitionsCheck[] = [...(opts.embeddedSubset === false ? [] : [embeddedSubsetCheck]), ...(opts.checks ?? [])]
+    const checks: DefinitionsCheck[] = [
+      ...(opts.embeddedSubset === false ? [] : [embeddedSubsetCheck]),
+      ...(opts.checks ?? []),
+    ]
     for (const check of checks) {
       try {
         problems.push(...(await check(definitions, resource.name)))
       } catch (err) {
-        problems.push({ resourceName: resource.name, rule: 'motcua/check-failed', message: `A deployment check failed: ${(err as Error).message}`, severity: 'error' })
+        problems.push({
+          resourceName: resource.name,
+          rule: 'motcua/check-failed',
+          message: `A deployment check failed: ${(err as Error).message}`,
+          severity: 'error',
+        })
       }
     }
   }
@@ -70,7 +81,11 @@ export async function validateBpmn(resources: DeployResource[], opts: ValidateOp
 }
 
 /** Zeebe refuses a deployment in which two resources define the same process id; so do we, with the element. */
-function duplicateProcessIds(resourceName: string, definitions: ModdleElement, seen: Map<string, string>): DeployProblem[] {
+function duplicateProcessIds(
+  resourceName: string,
+  definitions: ModdleElement,
+  seen: Map<string, string>,
+): DeployProblem[] {
   const problems: DeployProblem[] = []
   traverse(definitions, (el) => {
     if (!el.$instanceOf('bpmn:Process') || !el.id) return
@@ -79,13 +94,22 @@ function duplicateProcessIds(resourceName: string, definitions: ModdleElement, s
       seen.set(el.id, resourceName)
       return
     }
-    problems.push({ resourceName, elementId: el.id, rule: 'motcua/duplicate-process-id', message: `Process id "${el.id}" is also defined in ${first}`, severity: 'error' })
+    problems.push({
+      resourceName,
+      elementId: el.id,
+      rule: 'motcua/duplicate-process-id',
+      message: `Process id "${el.id}" is also defined in ${first}`,
+      severity: 'error',
+    })
   })
   return problems
 }
 
 /** Throws DeployValidationError carrying every problem (warnings too) when any is an error. */
-export async function assertDeployable(resources: DeployResource[], opts: ValidateOptions = {}): Promise<DeployProblem[]> {
+export async function assertDeployable(
+  resources: DeployResource[],
+  opts: ValidateOptions = {},
+): Promise<DeployProblem[]> {
   const problems = await validateBpmn(resources, opts)
   if (problems.some((p) => p.severity === 'error')) throw new DeployValidationError(problems)
   return problems

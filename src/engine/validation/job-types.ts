@@ -9,9 +9,12 @@ export function jobTypes(definitions: ModdleElement): Array<{ elementId: string;
     // Task definitions (service, send, script, business-rule tasks, message throw events) and
     // execution/task listeners all create jobs that a worker must take.
     const source =
-      el.$type === 'zeebe:TaskDefinition' ? 'task definition'
-        : el.$type === 'zeebe:ExecutionListener' ? 'execution listener'
-          : el.$type === 'zeebe:TaskListener' ? 'task listener'
+      el.$type === 'zeebe:TaskDefinition'
+        ? 'task definition'
+        : el.$type === 'zeebe:ExecutionListener'
+          ? 'execution listener'
+          : el.$type === 'zeebe:TaskListener'
+            ? 'task listener'
             : undefined
     if (!source) return
     const type = el.get('type')
@@ -27,7 +30,12 @@ export function jobTypes(definitions: ModdleElement): Array<{ elementId: string;
  * A job of a type nothing works on waits forever, silently. Types given as a FEEL expression
  * (`=…`) are known only at run time and are not checked.
  */
-export function checkJobTypes(resourceName: string, definitions: ModdleElement, known: Set<string>, severity: 'error' | 'warning'): DeployProblem[] {
+export function checkJobTypes(
+  resourceName: string,
+  definitions: ModdleElement,
+  known: Set<string>,
+  severity: 'error' | 'warning',
+): DeployProblem[] {
   return jobTypes(definitions)
     .filter(({ type }) => !type.startsWith('=') && !known.has(type))
     .map(({ elementId, type, source }) => ({

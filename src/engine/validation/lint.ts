@@ -15,7 +15,9 @@ interface Linter {
 }
 const { Linter } = require('bpmnlint') as { Linter: new (opts: { config: unknown; resolver: unknown }) => Linter }
 // The resolver the bpmnlint CLI uses, scoped to this module so rules and plugins come from our node_modules.
-const NodeResolver = require('bpmnlint/lib/resolver/node-resolver.js') as new (opts: { require: NodeRequire }) => unknown
+const NodeResolver = require('bpmnlint/lib/resolver/node-resolver.js') as new (opts: {
+  require: NodeRequire
+}) => unknown
 
 export const lintConfig = {
   extends: ['bpmnlint:recommended', 'plugin:camunda-compat/camunda-cloud-8-8'],
@@ -37,7 +39,14 @@ export async function lintDefinitions(resourceName: string, definitions: ModdleE
   try {
     results = await linter.lint(definitions)
   } catch (err) {
-    return [{ resourceName, rule: 'motcua/lint', message: `The linter could not check this resource: ${(err as Error).message}`, severity: 'error' }]
+    return [
+      {
+        resourceName,
+        rule: 'motcua/lint',
+        message: `The linter could not check this resource: ${(err as Error).message}`,
+        severity: 'error',
+      },
+    ]
   }
   const problems: DeployProblem[] = []
   for (const [rule, reports] of Object.entries(results)) {
@@ -49,7 +58,10 @@ export async function lintDefinitions(resourceName: string, definitions: ModdleE
         message: report.category === 'rule-error' ? `Lint rule failed: ${report.message}` : report.message,
         // 'info' and a crashed rule do not block a deployment; they are still shown. A rule that ran out of stack
         // did so on this resource's nesting (a FEEL expression 20,000 parentheses deep): nothing checked it, so it may not deploy.
-        severity: report.category === 'error' || (report.category === 'rule-error' && /call stack/i.test(report.message)) ? 'error' : 'warning',
+        severity:
+          report.category === 'error' || (report.category === 'rule-error' && /call stack/i.test(report.message))
+            ? 'error'
+            : 'warning',
       })
     }
   }

@@ -9,7 +9,10 @@ import type { DeployProblem, DeployResource } from '../port.js'
 export interface ModdleElement {
   readonly $type: string
   readonly $parent?: ModdleElement
-  readonly $descriptor: { isGeneric?: boolean; properties: Array<{ name: string; isAttr?: boolean; isReference?: boolean; isMany?: boolean; type: string }> }
+  readonly $descriptor: {
+    isGeneric?: boolean
+    properties: Array<{ name: string; isAttr?: boolean; isReference?: boolean; isMany?: boolean; type: string }>
+  }
   readonly id?: string
   $instanceOf(type: string): boolean
   get(name: string): unknown
@@ -25,12 +28,20 @@ export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 export const MAX_ELEMENT_DEPTH = 200
 
 // One moddle per process: it only holds the type registry, fromXML keeps no state between calls.
-const moddle = new (BpmnModdle as new (packages: Record<string, unknown>) => {
-  fromXML(xml: string, type?: string): Promise<{ rootElement: ModdleElement; warnings: Array<Error & { element?: { id?: string } }> }>
-})({ zeebe })
+const moddle = new (
+  BpmnModdle as new (packages: Record<string, unknown>) => {
+    fromXML(
+      xml: string,
+      type?: string,
+    ): Promise<{ rootElement: ModdleElement; warnings: Array<Error & { element?: { id?: string } }> }>
+  }
+)({ zeebe })
 
 const require = createRequire(import.meta.url)
-const traverseTree = require('bpmnlint/lib/traverse.js') as (root: ModdleElement, visitor: { enter?: (el: ModdleElement) => boolean | void }) => void
+const traverseTree = require('bpmnlint/lib/traverse.js') as (
+  root: ModdleElement,
+  visitor: { enter?: (el: ModdleElement) => boolean | void },
+) => void
 
 /** Depth-first over contained elements (not references), the way bpmnlint rules see the tree. */
 export function traverse(root: ModdleElement, enter: (el: ModdleElement) => void): void {
@@ -38,8 +49,7 @@ export function traverse(root: ModdleElement, enter: (el: ModdleElement) => void
 }
 
 export type ParsedResource =
-  | { ok: true; definitions: ModdleElement; problems: DeployProblem[] }
-  | { ok: false; problems: DeployProblem[] }
+  { ok: true; definitions: ModdleElement; problems: DeployProblem[] } | { ok: false; problems: DeployProblem[] }
 
 function problem(resourceName: string, rule: string, message: string, elementId?: string): DeployProblem {
   return { resourceName, ...(elementId ? { elementId } : {}), rule, message, severity: 'error' }
@@ -73,18 +83,27 @@ function decode(resource: DeployResource, maxBytes: number): { text: string } | 
   // XML 1.0 forbids these characters anywhere; finding one means a binary or corrupted upload.
   const control = /[\x00-\x08\x0B\x0C\x0E-\x1F]/.exec(text)
   if (control) {
-    return { problem: problem(name, 'motcua/xml-encoding', `Resource contains a control character (U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}) at offset ${control.index}; it is not a text XML file`) }
+    return {
+      problem: problem(
+        name,
+        'motcua/xml-encoding',
+        `Resource contains a control character (U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}) at offset ${control.index}; it is not a text XML file`,
+      ),
+    }
   }
   const declared = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']/i.exec(text)?.[1]
   if (declared && !/^utf-?8$/i.test(declared)) {
-    return { problem: problem(name, 'motcua/xml-encoding', `Resource declares encoding "${declared}"; only UTF-8 is accepted`) }
+    return {
+      problem: problem(name, 'motcua/xml-encoding', `Resource declares encoding "${declared}"; only UTF-8 is accepted`),
+    }
   }
   return { text }
 }
 
 /** How deep elements nest, counted over the tags (comments, CDATA and processing instructions left out) without parsing. */
 export function elementDepth(text: string): number {
-  const tags = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<(\/?)[A-Za-z_][\w:.-]*(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(\/?)>/g
+  const tags =
+    /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<(\/?)[A-Za-z_][\w:.-]*(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(\/?)>/g
   let depth = 0
   let deepest = 0
   for (const m of text.matchAll(tags)) {
@@ -99,7 +118,10 @@ export function elementDepth(text: string): number {
  * Size, encoding and DTD checks, then moddle with the Zeebe extension (the camunda-compat rules
  * need it). Never throws: every failure becomes a problem on the resource.
  */
-export async function parseResource(resource: DeployResource, opts: { maxBytes?: number } = {}): Promise<ParsedResource> {
+export async function parseResource(
+  resource: DeployResource,
+  opts: { maxBytes?: number } = {},
+): Promise<ParsedResource> {
   const decoded = decode(resource, opts.maxBytes ?? DEFAULT_MAX_BYTES)
   if ('problem' in decoded) return { ok: false, problems: [decoded.problem] }
   const { text } = decoded
@@ -108,21 +130,38 @@ export async function parseResource(resource: DeployResource, opts: { maxBytes?:
   // and external entities (XXE) whatever a parser would do with them. A comment that merely
   // mentions "<!DOCTYPE" is refused too: the price of not parsing before deciding.
   if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) {
-    return { ok: false, problems: [problem(name, 'motcua/xml-doctype', 'DOCTYPE and ENTITY declarations are not allowed in BPMN resources')] }
+    return {
+      ok: false,
+      problems: [
+        problem(name, 'motcua/xml-doctype', 'DOCTYPE and ENTITY declarations are not allowed in BPMN resources'),
+      ],
+    }
   }
   if (!/^\s*</.test(text)) {
     return { ok: false, problems: [problem(name, 'motcua/xml-parse', 'Resource is not XML')] }
   }
   const depth = elementDepth(text)
   if (depth > MAX_ELEMENT_DEPTH) {
-    return { ok: false, problems: [problem(name, 'motcua/xml-depth', `Elements are nested ${depth} levels deep; the limit is ${MAX_ELEMENT_DEPTH}`)] }
+    return {
+      ok: false,
+      problems: [
+        problem(
+          name,
+          'motcua/xml-depth',
+          `Elements are nested ${depth} levels deep; the limit is ${MAX_ELEMENT_DEPTH}`,
+        ),
+      ],
+    }
   }
   let parsed: Awaited<ReturnType<typeof moddle.fromXML>>
   try {
     parsed = await moddle.fromXML(text, 'bpmn:Definitions')
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0]! : String(err)
-    return { ok: false, problems: [problem(name, 'motcua/xml-parse', `Resource is not a readable BPMN document: ${message}`)] }
+    return {
+      ok: false,
+      problems: [problem(name, 'motcua/xml-parse', `Resource is not a readable BPMN document: ${message}`)],
+    }
   }
   const problems: DeployProblem[] = parsed.warnings.map((warning) => ({
     resourceName: name,

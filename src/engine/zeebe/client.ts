@@ -28,13 +28,18 @@ type Used =
 /** Branded key types (ProcessInstanceKey …) as the plain strings motcua keeps; literal unions stay. */
 export type Unbrand<T> = T extends { readonly __brand: unknown }
   ? string
-  : T extends string ? T
-  : T extends Array<infer U>
-    ? Array<Unbrand<U>>
-    : T extends object ? { [K in keyof T]: Unbrand<T[K]> } : T
+  : T extends string
+    ? T
+    : T extends Array<infer U>
+      ? Array<Unbrand<U>>
+      : T extends object
+        ? { [K in keyof T]: Unbrand<T[K]> }
+        : T
 
 // Method syntax so the parameter check is bivariant: the SDK's branded parameters accept our strings.
-type Method<F> = F extends (...args: infer A) => infer R ? { m(...args: Unbrand<A>): Promise<Unbrand<Awaited<R>>> }['m'] : never
+type Method<F> = F extends (...args: infer A) => infer R
+  ? { m(...args: Unbrand<A>): Promise<Unbrand<Awaited<R>>> }['m']
+  : never
 
 /**
  * The SDK's own signatures (so every request the adapter builds is checked against the 8.8 API),

@@ -38,7 +38,10 @@ export class EventPoller {
   private readonly lagMs: number
   private readonly now: () => Date
 
-  constructor(private readonly client: ZeebeClient, private readonly opts: EventPollerOptions = {}) {
+  constructor(
+    private readonly client: ZeebeClient,
+    private readonly opts: EventPollerOptions = {},
+  ) {
     this.intervalMs = opts.intervalMs ?? 2_000
     this.lagMs = opts.lagMs ?? 30_000
     this.now = opts.now ?? (() => new Date())
@@ -74,7 +77,10 @@ export class EventPoller {
     const events: Array<{ key: string; event: EngineEvent }> = []
     let full = false
     /** A stream's page; a full page is read on from its last timestamp, so a burst is not stuck on page one. */
-    const pages = async <T>(search: (from: string) => Promise<{ items?: T[] }>, stamp: (item: T) => string | undefined): Promise<T[]> => {
+    const pages = async <T>(
+      search: (from: string) => Promise<{ items?: T[] }>,
+      stamp: (item: T) => string | undefined,
+    ): Promise<T[]> => {
       const all: T[] = []
       let from = lookBack
       for (let page = 0; page < 10; page++) {
@@ -88,28 +94,100 @@ export class EventPoller {
       return all
     }
 
-    const created = await pages((from) => this.client.searchUserTasks({ filter: { creationDate: { $gte: from } }, sort: [{ field: 'creationDate', order: 'ASC' }], page: { limit: PAGE } }, NO_WAIT), (t) => t.creationDate)
+    const created = await pages(
+      (from) =>
+        this.client.searchUserTasks(
+          {
+            filter: { creationDate: { $gte: from } },
+            sort: [{ field: 'creationDate', order: 'ASC' }],
+            page: { limit: PAGE },
+          },
+          NO_WAIT,
+        ),
+      (t) => t.creationDate,
+    )
     for (const item of created) {
       const task = toUserTask(item)
-      events.push({ key: `ut-created:${task.userTaskKey}`, event: { type: 'userTask.created', at: task.creationDate, processInstanceKey: task.processInstanceKey, userTask: task } })
+      events.push({
+        key: `ut-created:${task.userTaskKey}`,
+        event: {
+          type: 'userTask.created',
+          at: task.creationDate,
+          processInstanceKey: task.processInstanceKey,
+          userTask: task,
+        },
+      })
     }
-    const ended = await pages((from) => this.client.searchUserTasks({ filter: { completionDate: { $gte: from } }, sort: [{ field: 'completionDate', order: 'ASC' }], page: { limit: PAGE } }, NO_WAIT), (t) => t.completionDate)
+    const ended = await pages(
+      (from) =>
+        this.client.searchUserTasks(
+          {
+            filter: { completionDate: { $gte: from } },
+            sort: [{ field: 'completionDate', order: 'ASC' }],
+            page: { limit: PAGE },
+          },
+          NO_WAIT,
+        ),
+      (t) => t.completionDate,
+    )
     for (const item of ended) {
       const task = toUserTask(item)
       if (task.state === 'CREATED') continue
       const type = task.state === 'COMPLETED' ? 'userTask.completed' : 'userTask.canceled'
-      events.push({ key: `ut-ended:${task.userTaskKey}`, event: { type, at: task.completionDate ?? pollStartedAt, processInstanceKey: task.processInstanceKey, userTask: task } })
+      events.push({
+        key: `ut-ended:${task.userTaskKey}`,
+        event: {
+          type,
+          at: task.completionDate ?? pollStartedAt,
+          processInstanceKey: task.processInstanceKey,
+          userTask: task,
+        },
+      })
     }
-    const incidents = await pages((from) => this.client.searchIncidents({ filter: { creationTime: { $gte: from } }, sort: [{ field: 'creationTime', order: 'ASC' }], page: { limit: PAGE } }, NO_WAIT), (i) => i.creationTime)
+    const incidents = await pages(
+      (from) =>
+        this.client.searchIncidents(
+          {
+            filter: { creationTime: { $gte: from } },
+            sort: [{ field: 'creationTime', order: 'ASC' }],
+            page: { limit: PAGE },
+          },
+          NO_WAIT,
+        ),
+      (i) => i.creationTime,
+    )
     for (const item of incidents) {
       const incident = toIncident(item)
-      events.push({ key: `incident:${incident.incidentKey}`, event: { type: 'incident.created', at: incident.createdAt, processInstanceKey: incident.processInstanceKey, incident } })
+      events.push({
+        key: `incident:${incident.incidentKey}`,
+        event: {
+          type: 'incident.created',
+          at: incident.createdAt,
+          processInstanceKey: incident.processInstanceKey,
+          incident,
+        },
+      })
     }
-    const instances = await pages((from) => this.client.searchProcessInstances({ filter: { endDate: { $gte: from } }, sort: [{ field: 'endDate', order: 'ASC' }], page: { limit: PAGE } }, NO_WAIT), (p) => p.endDate)
+    const instances = await pages(
+      (from) =>
+        this.client.searchProcessInstances(
+          { filter: { endDate: { $gte: from } }, sort: [{ field: 'endDate', order: 'ASC' }], page: { limit: PAGE } },
+          NO_WAIT,
+        ),
+      (p) => p.endDate,
+    )
     for (const item of instances) {
       if (item.state !== 'COMPLETED' && item.state !== 'TERMINATED') continue
       const type = item.state === 'COMPLETED' ? 'instance.completed' : 'instance.terminated'
-      events.push({ key: `pi:${item.processInstanceKey}`, event: { type, at: item.endDate ? new Date(item.endDate) : pollStartedAt, processInstanceKey: item.processInstanceKey, bpmnProcessId: item.processDefinitionId } })
+      events.push({
+        key: `pi:${item.processInstanceKey}`,
+        event: {
+          type,
+          at: item.endDate ? new Date(item.endDate) : pollStartedAt,
+          processInstanceKey: item.processInstanceKey,
+          bpmnProcessId: item.processDefinitionId,
+        },
+      })
     }
 
     events.sort((a, b) => a.event.at.getTime() - b.event.at.getTime())

@@ -63,7 +63,10 @@ export class ZeebeEngine implements Engine {
   constructor(private readonly opts: ZeebeEngineOptions) {
     this.client = opts.client
     this.wait = { consistency: { waitUpToMs: opts.readConsistencyMs ?? 0 } }
-    this.events = new EventPoller(opts.client, { onError: (err) => opts.onError?.(err, { during: 'event poll' }), ...opts.events })
+    this.events = new EventPoller(opts.client, {
+      onError: (err) => opts.onError?.(err, { during: 'event poll' }),
+      ...opts.events,
+    })
   }
 
   async start(): Promise<void> {
@@ -89,7 +92,12 @@ export class ZeebeEngine implements Engine {
     const validators = this.opts.validators ?? [(r: DeployResource[]) => validateBpmn(r)]
     const problems = (await Promise.all(validators.map((v) => v(resources)))).flat()
     if (problems.some((p) => p.severity === 'error')) throw new DeployValidationError(problems)
-    const files = resources.map((r) => new File([typeof r.content === 'string' ? r.content : new Uint8Array(r.content)], r.name, { type: 'application/octet-stream' }))
+    const files = resources.map(
+      (r) =>
+        new File([typeof r.content === 'string' ? r.content : new Uint8Array(r.content)], r.name, {
+          type: 'application/octet-stream',
+        }),
+    )
     let result: Awaited<ReturnType<ZeebeClient['createDeployment']>>
     try {
       result = await this.client.createDeployment({ resources: files })
@@ -97,23 +105,32 @@ export class ZeebeEngine implements Engine {
       const engineError = toEngineError(err, 'deploy')
       // Zeebe's own parser/validator refused it (something our checks missed): same contract as ours.
       if (engineError.code === 'INVALID_ARGUMENT') {
-        throw new DeployValidationError([{ resourceName: resources.map((r) => r.name).join(', '), rule: 'zeebe/deploy-rejected', message: engineError.message, severity: 'error' }])
+        throw new DeployValidationError([
+          {
+            resourceName: resources.map((r) => r.name).join(', '),
+            rule: 'zeebe/deploy-rejected',
+            message: engineError.message,
+            severity: 'error',
+          },
+        ])
       }
       throw engineError
     }
     const deploymentKey = result.deploymentKey
     return {
       deploymentKey,
-      processes: result.deployments.flatMap((d) => (d.processDefinition ? [d.processDefinition] : [])).map((p) => ({
-        bpmnProcessId: p.processDefinitionId,
-        processDefinitionKey: p.processDefinitionKey,
-        version: p.processDefinitionVersion,
-        resourceName: p.resourceName,
-        // Zeebe answers an unchanged resource with the existing definition instead of a new version.
-        // Keys on the deployment partition grow monotonically and a new definition's key is made
-        // after its deployment's key, so a definition older than this deployment is a duplicate.
-        duplicate: BigInt(p.processDefinitionKey) < BigInt(deploymentKey),
-      })),
+      processes: result.deployments
+        .flatMap((d) => (d.processDefinition ? [d.processDefinition] : []))
+        .map((p) => ({
+          bpmnProcessId: p.processDefinitionId,
+          processDefinitionKey: p.processDefinitionKey,
+          version: p.processDefinitionVersion,
+          resourceName: p.resourceName,
+          // Zeebe answers an unchanged resource with the existing definition instead of a new version.
+          // Keys on the deployment partition grow monotonically and a new definition's key is made
+          // after its deployment's key, so a definition older than this deployment is a duplicate.
+          duplicate: BigInt(p.processDefinitionKey) < BigInt(deploymentKey),
+        })),
     }
   }
 
@@ -125,7 +142,12 @@ export class ZeebeEngine implements Engine {
         variables: req.variables ?? {},
       }),
     )
-    return { processInstanceKey: created.processInstanceKey, processDefinitionKey: created.processDefinitionKey, bpmnProcessId: created.processDefinitionId, version: created.processDefinitionVersion }
+    return {
+      processInstanceKey: created.processInstanceKey,
+      processDefinitionKey: created.processDefinitionKey,
+      bpmnProcessId: created.processDefinitionId,
+      version: created.processDefinitionVersion,
+    }
   }
 
   async cancelProcessInstance(processInstanceKey: string): Promise<void> {
@@ -133,12 +155,33 @@ export class ZeebeEngine implements Engine {
   }
 
   async getProcessInstance(processInstanceKey: string): Promise<ProcessInstanceView | undefined> {
-    const instance = await callOrUndefined('getProcessInstance', () => this.client.getProcessInstance({ processInstanceKey }, this.wait))
+    const instance = await callOrUndefined('getProcessInstance', () =>
+      this.client.getProcessInstance({ processInstanceKey }, this.wait),
+    )
     if (!instance) return undefined
     const [elements, variables, incidents] = await Promise.all([
-      call('searchElementInstances', () => this.client.searchElementInstances({ filter: { processInstanceKey, state: 'ACTIVE' }, page: { limit: PAGE_LIMIT } }, this.noWait)),
-      call('searchVariables', () => this.client.searchVariables({ filter: { processInstanceKey, scopeKey: processInstanceKey }, truncateValues: false, page: { limit: PAGE_LIMIT } }, this.noWait)),
-      call('searchIncidents', () => this.client.searchIncidents({ filter: { processInstanceKey, state: 'ACTIVE' }, page: { limit: PAGE_LIMIT } }, this.noWait)),
+      call('searchElementInstances', () =>
+        this.client.searchElementInstances(
+          { filter: { processInstanceKey, state: 'ACTIVE' }, page: { limit: PAGE_LIMIT } },
+          this.noWait,
+        ),
+      ),
+      call('searchVariables', () =>
+        this.client.searchVariables(
+          {
+            filter: { processInstanceKey, scopeKey: processInstanceKey },
+            truncateValues: false,
+            page: { limit: PAGE_LIMIT },
+          },
+          this.noWait,
+        ),
+      ),
+      call('searchIncidents', () =>
+        this.client.searchIncidents(
+          { filter: { processInstanceKey, state: 'ACTIVE' }, page: { limit: PAGE_LIMIT } },
+          this.noWait,
+        ),
+      ),
     ])
     return {
       processInstanceKey: instance.processInstanceKey,
@@ -157,7 +200,10 @@ export class ZeebeEngine implements Engine {
   createWorker(opts: WorkerOptions, handler: JobHandler): JobWorker {
     const worker = startJobWorker(
       {
-        activate: (req) => this.client.activateJobs(activationRequest(req, req.requestTimeoutMs)).then((r) => r.jobs.map(toActivatedJob)),
+        activate: (req) =>
+          this.client
+            .activateJobs(activationRequest(req, req.requestTimeoutMs))
+            .then((r) => r.jobs.map(toActivatedJob)),
         actions: (job) => this.jobActions(job),
         onError: (err, context) => this.opts.onError?.(err, { during: 'job worker', ...context }),
       },
@@ -193,7 +239,10 @@ export class ZeebeEngine implements Engine {
     await call('completeJob', () => this.client.completeJob({ jobKey, variables: variables ?? {} }))
   }
 
-  async failJob(jobKey: string, opts: { retries: number; retryBackOffMs?: number; errorMessage: string; variables?: Variables }): Promise<void> {
+  async failJob(
+    jobKey: string,
+    opts: { retries: number; retryBackOffMs?: number; errorMessage: string; variables?: Variables },
+  ): Promise<void> {
     await call('failJob', () =>
       this.client.failJob({
         jobKey,
@@ -205,9 +254,17 @@ export class ZeebeEngine implements Engine {
     )
   }
 
-  async throwJobError(jobKey: string, opts: { errorCode: string; errorMessage?: string; variables?: Variables }): Promise<void> {
+  async throwJobError(
+    jobKey: string,
+    opts: { errorCode: string; errorMessage?: string; variables?: Variables },
+  ): Promise<void> {
     await call('throwJobError', () =>
-      this.client.throwJobError({ jobKey, errorCode: opts.errorCode, ...(opts.errorMessage ? { errorMessage: opts.errorMessage } : {}), ...(opts.variables ? { variables: opts.variables } : {}) }),
+      this.client.throwJobError({
+        jobKey,
+        errorCode: opts.errorCode,
+        ...(opts.errorMessage ? { errorMessage: opts.errorMessage } : {}),
+        ...(opts.variables ? { variables: opts.variables } : {}),
+      }),
     )
   }
 
@@ -242,7 +299,11 @@ export class ZeebeEngine implements Engine {
             ...(filter.state ? { state: filter.state } : {}),
             ...(filter.processInstanceKey ? { processInstanceKey: filter.processInstanceKey } : {}),
             ...(filter.assignee ? { assignee: filter.assignee } : {}),
-            ...(groups.length === 1 ? { candidateGroup: groups[0]! } : groups.length > 1 ? { candidateGroup: { $in: groups } } : {}),
+            ...(groups.length === 1
+              ? { candidateGroup: groups[0]! }
+              : groups.length > 1
+                ? { candidateGroup: { $in: groups } }
+                : {}),
             ...(filter.elementId ? { elementId: filter.elementId } : {}),
           },
           sort: [{ field: 'creationDate', order: 'ASC' }],
@@ -259,13 +320,21 @@ export class ZeebeEngine implements Engine {
     return task ? toUserTask(task) : undefined
   }
 
-  async assignUserTask(userTaskKey: string, assignee: string | undefined, opts?: { allowOverride?: boolean }): Promise<void> {
+  async assignUserTask(
+    userTaskKey: string,
+    assignee: string | undefined,
+    opts?: { allowOverride?: boolean },
+  ): Promise<void> {
     if (assignee === undefined) {
       await call('unassignUserTask', () => this.client.unassignUserTask({ userTaskKey }))
       return
     }
     await call('assignUserTask', () =>
-      this.client.assignUserTask({ userTaskKey, assignee, ...(opts?.allowOverride === undefined ? {} : { allowOverride: opts.allowOverride }) }),
+      this.client.assignUserTask({
+        userTaskKey,
+        assignee,
+        ...(opts?.allowOverride === undefined ? {} : { allowOverride: opts.allowOverride }),
+      }),
     )
   }
 
@@ -291,7 +360,10 @@ function activationRequest(req: ActivateJobsRequest, requestTimeout: number) {
 }
 
 /** A Zeebe engine from connection settings (what the app's config module read from the environment). */
-export function createZeebeEngine(connection: ZeebeConnectionOptions, opts: Omit<ZeebeEngineOptions, 'client' | 'closeClient'> = {}): ZeebeEngine {
+export function createZeebeEngine(
+  connection: ZeebeConnectionOptions,
+  opts: Omit<ZeebeEngineOptions, 'client' | 'closeClient'> = {},
+): ZeebeEngine {
   const { client, close } = createZeebeClient(connection)
   return new ZeebeEngine({ ...opts, client, closeClient: close })
 }

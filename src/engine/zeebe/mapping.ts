@@ -16,7 +16,9 @@ export function toActivatedJob(job: JobResult): ActivatedJob {
     processDefinitionVersion: job.processDefinitionVersion,
     elementId: job.elementId,
     elementInstanceKey: job.elementInstanceKey,
-    customHeaders: Object.fromEntries(Object.entries(job.customHeaders ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
+    customHeaders: Object.fromEntries(
+      Object.entries(job.customHeaders ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+    ),
     worker: job.worker,
     retries: job.retries,
     deadline: new Date(job.deadline),

@@ -1,5 +1,13 @@
 // A polling job worker over REST job activation: asks only for free capacity, backs off after failures, drains on close.
-import type { ActivateJobsRequest, ActivatedJob, Job, JobActions, JobHandler, JobWorker, WorkerOptions } from '../port.js'
+import type {
+  ActivateJobsRequest,
+  ActivatedJob,
+  Job,
+  JobActions,
+  JobHandler,
+  JobWorker,
+  WorkerOptions,
+} from '../port.js'
 
 export interface WorkerDeps {
   /** One activation request; `requestTimeoutMs` is how long the gateway may hold it (long polling). */
@@ -17,7 +25,12 @@ export interface WorkerTuning {
 
 const DEFAULTS = { maxJobsToActivate: 32, timeoutMs: 5 * 60_000, pollIntervalMs: 10_000 }
 
-export function startJobWorker(deps: WorkerDeps, opts: WorkerOptions, handler: JobHandler, tuning: WorkerTuning = {}): JobWorker {
+export function startJobWorker(
+  deps: WorkerDeps,
+  opts: WorkerOptions,
+  handler: JobHandler,
+  tuning: WorkerTuning = {},
+): JobWorker {
   const capacity = opts.maxJobsToActivate ?? DEFAULTS.maxJobsToActivate
   const pollIntervalMs = opts.pollIntervalMs ?? DEFAULTS.pollIntervalMs
   const minBackoffMs = tuning.minBackoffMs ?? 500
@@ -50,7 +63,10 @@ export function startJobWorker(deps: WorkerDeps, opts: WorkerOptions, handler: J
         // so it is retried (or becomes an incident) instead of waiting for its lock to expire.
         deps.onError?.(err, { type: opts.type, jobKey: job.key })
         try {
-          await deps.actions(job).fail({ retries: Math.max(job.retries - 1, 0), errorMessage: err instanceof Error ? err.message : String(err) })
+          await deps.actions(job).fail({
+            retries: Math.max(job.retries - 1, 0),
+            errorMessage: err instanceof Error ? err.message : String(err),
+          })
         } catch (failErr) {
           deps.onError?.(failErr, { type: opts.type, jobKey: job.key })
         }
@@ -95,7 +111,8 @@ export function startJobWorker(deps: WorkerDeps, opts: WorkerOptions, handler: J
       // Jobs activated while closing are already locked to us: run them rather than let them time out.
       for (const job of jobs) run(job)
       // A gateway without long polling answers at once; do not spin on it.
-      if (jobs.length === 0 && !closing && Date.now() - started < Math.min(100, pollIntervalMs)) await pause(pollIntervalMs)
+      if (jobs.length === 0 && !closing && Date.now() - started < Math.min(100, pollIntervalMs))
+        await pause(pollIntervalMs)
     }
   })()
 

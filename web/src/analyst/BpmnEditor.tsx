@@ -2,7 +2,11 @@
 // modelling with the deploy rules (bpmnlint-config.js), and the server's problems pinned on elements.
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react'
 import Modeler from 'bpmn-js/lib/Modeler'
-import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, ZeebePropertiesProviderModule } from 'bpmn-js-properties-panel'
+import {
+  BpmnPropertiesPanelModule,
+  BpmnPropertiesProviderModule,
+  ZeebePropertiesProviderModule,
+} from 'bpmn-js-properties-panel'
 import zeebeBehaviors from 'camunda-bpmn-js-behaviors/lib/camunda-cloud'
 import lintModule from 'bpmn-js-bpmnlint'
 import zeebeModdle from 'zeebe-bpmn-moddle/resources/zeebe.json'
@@ -54,12 +58,35 @@ interface Props {
 }
 
 // The little of diagram-js's services this component uses.
-interface Shape { id: string; type: string; parent?: Shape; waypoints?: unknown; labelTarget?: unknown; businessObject?: { name?: string } }
-interface Box { x: number; y: number; width: number; height: number }
+interface Shape {
+  id: string
+  type: string
+  parent?: Shape
+  waypoints?: unknown
+  labelTarget?: unknown
+  businessObject?: { name?: string }
+}
+interface Box {
+  x: number
+  y: number
+  width: number
+  height: number
+}
 interface Services {
-  eventBus: { on(event: string, priority: number | ((event: never) => unknown), listener?: (event: never) => unknown): void }
-  canvas: { zoom(level: string, center: string): void; viewbox(box?: Box): Box & { inner: Box; outer: Box }; addMarker(id: string, cls: string): void; removeMarker(id: string, cls: string): void; scrollToElement(el: Shape): void }
-  overlays: { add(id: string, type: string, overlay: { position: Record<string, number>; html: string }): void; remove(filter: { type: string }): void }
+  eventBus: {
+    on(event: string, priority: number | ((event: never) => unknown), listener?: (event: never) => unknown): void
+  }
+  canvas: {
+    zoom(level: string, center: string): void
+    viewbox(box?: Box): Box & { inner: Box; outer: Box }
+    addMarker(id: string, cls: string): void
+    removeMarker(id: string, cls: string): void
+    scrollToElement(el: Shape): void
+  }
+  overlays: {
+    add(id: string, type: string, overlay: { position: Record<string, number>; html: string }): void
+    remove(filter: { type: string }): void
+  }
   elementRegistry: { get(id: string): Shape | undefined; filter(fn: (el: Shape) => boolean): Shape[] }
   selection: { select(el: Shape): void }
 }
@@ -75,7 +102,10 @@ const paletteWidth = 110
 function fitLegibly(canvas: Services['canvas']): void {
   const { inner, outer } = canvas.viewbox()
   if (inner.width === 0 || outer.width === 0) return
-  const scale = Math.max(0.65, Math.min(1, (outer.width - paletteWidth - 20) / inner.width, (outer.height - 40) / inner.height))
+  const scale = Math.max(
+    0.65,
+    Math.min(1, (outer.width - paletteWidth - 20) / inner.width, (outer.height - 40) / inner.height),
+  )
   const height = outer.height / scale
   canvas.viewbox({
     x: inner.x - paletteWidth / scale,
@@ -87,7 +117,10 @@ function fitLegibly(canvas: Services['canvas']): void {
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
-export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEditor({ xml, readOnly, problems, labels, onLint, onElements, onChange, onError }, ref) {
+export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEditor(
+  { xml, readOnly, problems, labels, onLint, onElements, onChange, onError },
+  ref,
+) {
   const canvasRef = useRef<HTMLDivElement>(null)
   const panelRef = useRef<HTMLDivElement>(null)
   const modelerRef = useRef<Modeler | null>(null)
@@ -99,8 +132,19 @@ export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEdito
     const modeler = new Modeler({
       container: canvasRef.current!,
       // What analysts change most is open from the start: name, job type, candidate groups.
-      propertiesPanel: { parent: panelRef.current!, layout: { groups: { general: { open: true }, taskDefinition: { open: true }, assignmentDefinition: { open: true } } } },
-      additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, ZeebePropertiesProviderModule, zeebeBehaviors, lintModule],
+      propertiesPanel: {
+        parent: panelRef.current!,
+        layout: {
+          groups: { general: { open: true }, taskDefinition: { open: true }, assignmentDefinition: { open: true } },
+        },
+      },
+      additionalModules: [
+        BpmnPropertiesPanelModule,
+        BpmnPropertiesProviderModule,
+        ZeebePropertiesProviderModule,
+        zeebeBehaviors,
+        lintModule,
+      ],
       moddleExtensions: { zeebe: zeebeModdle },
       linting: { bpmnlint: bpmnlintConfig, active: true },
     } as ConstructorParameters<typeof Modeler>[0])
@@ -108,12 +152,32 @@ export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEdito
     const eventBus = service(modeler, 'eventBus')
     // Read-only: the modeling rules refuse every command, so nothing can be moved, created or deleted.
     if (readOnly) eventBus.on('commandStack.canExecute', 10_000, () => false)
-    eventBus.on('linting.completed', ({ issues }: { issues: Record<string, Array<{ id: string; message: string; category: LintIssue['category']; rule: string }>> }) => {
-      callbacks.current.onLint(Object.values(issues).flat().map((i) => ({ elementId: i.id, rule: i.rule, message: i.message, category: i.category })))
-    })
+    eventBus.on(
+      'linting.completed',
+      ({
+        issues,
+      }: {
+        issues: Record<string, Array<{ id: string; message: string; category: LintIssue['category']; rule: string }>>
+      }) => {
+        callbacks.current.onLint(
+          Object.values(issues)
+            .flat()
+            .map((i) => ({ elementId: i.id, rule: i.rule, message: i.message, category: i.category })),
+        )
+      },
+    )
     const listElements = () => {
-      const shapes = service(modeler, 'elementRegistry').filter((el) => !el.waypoints && !el.labelTarget && el.type !== 'bpmn:Process' && el.type !== 'bpmn:Collaboration' && el.type !== 'label')
-      callbacks.current.onElements(shapes.map((el) => ({ id: el.id, type: el.type.replace(/^bpmn:/, ''), name: el.businessObject?.name ?? '' })))
+      const shapes = service(modeler, 'elementRegistry').filter(
+        (el) =>
+          !el.waypoints &&
+          !el.labelTarget &&
+          el.type !== 'bpmn:Process' &&
+          el.type !== 'bpmn:Collaboration' &&
+          el.type !== 'label',
+      )
+      callbacks.current.onElements(
+        shapes.map((el) => ({ id: el.id, type: el.type.replace(/^bpmn:/, ''), name: el.businessObject?.name ?? '' })),
+      )
     }
     eventBus.on('commandStack.changed', () => {
       callbacks.current.onChange()
@@ -193,7 +257,13 @@ export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEdito
 
   return (
     <div className={readOnly ? 'modeler read-only' : 'modeler'}>
-      <div className="modeler-canvas" ref={canvasRef} role="region" aria-label={labels.canvas} data-testid="bpmn-canvas" />
+      <div
+        className="modeler-canvas"
+        ref={canvasRef}
+        role="region"
+        aria-label={labels.canvas}
+        data-testid="bpmn-canvas"
+      />
       <div className="modeler-properties" ref={panelRef} role="region" aria-label={labels.properties} />
     </div>
   )

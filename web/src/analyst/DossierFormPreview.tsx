@@ -4,7 +4,10 @@
 import { Component, type ReactNode } from 'react'
 import { DossierForm } from '../citizen/dossier-form.js'
 
-class RenderGuard extends Component<{ fallback: (error: Error) => ReactNode; children: ReactNode; resetKey: string }, { error: Error | null; key: string }> {
+class RenderGuard extends Component<
+  { fallback: (error: Error) => ReactNode; children: ReactNode; resetKey: string },
+  { error: Error | null; key: string }
+> {
   override state = { error: null as Error | null, key: this.props.resetKey }
   static getDerivedStateFromProps(props: { resetKey: string }, state: { key: string }) {
     return props.resetKey === state.key ? null : { error: null, key: props.resetKey }
@@ -19,7 +22,13 @@ class RenderGuard extends Component<{ fallback: (error: Error) => ReactNode; chi
 
 const noData = {}
 
-export function DossierFormPreview({ schema, fallback }: { schema: Record<string, unknown>; fallback: (error: Error) => ReactNode }) {
+export function DossierFormPreview({
+  schema,
+  fallback,
+}: {
+  schema: Record<string, unknown>
+  fallback: (error: Error) => ReactNode
+}) {
   return (
     <RenderGuard fallback={fallback} resetKey={JSON.stringify(schema)}>
       <DossierForm form={schema} formData={noData} idPrefix="preview" />

@@ -26,17 +26,41 @@ export default function EditorPage() {
   const version = Number(versionParam)
   const loaded = useAsync(
     async (signal) => {
-      const [detail, xml] = await Promise.all([catalogue.version(slug, version, signal), catalogue.bpmn(slug, version, signal)])
+      const [detail, xml] = await Promise.all([
+        catalogue.version(slug, version, signal),
+        catalogue.bpmn(slug, version, signal),
+      ])
       return { detail, xml }
     },
     [slug, version],
   )
   if (loaded.error) return <ProblemAlert error={loaded.error} />
   if (!loaded.data) return <Loading />
-  return <Editor key={`${slug}/${version}`} slug={slug} version={version} definition={loaded.data.detail.definition} xml={loaded.data.xml} published={loaded.data.detail.status === 'published'} />
+  return (
+    <Editor
+      key={`${slug}/${version}`}
+      slug={slug}
+      version={version}
+      definition={loaded.data.detail.definition}
+      xml={loaded.data.xml}
+      published={loaded.data.detail.status === 'published'}
+    />
+  )
 }
 
-function Editor({ slug, version, definition, xml, published }: { slug: string; version: number; definition: Definition; xml: string; published: boolean }) {
+function Editor({
+  slug,
+  version,
+  definition,
+  xml,
+  published,
+}: {
+  slug: string
+  version: number
+  definition: Definition
+  xml: string
+  published: boolean
+}) {
   const { tr } = useLang()
   const navigate = useNavigate()
   const editor = useRef<BpmnEditorHandle>(null)
@@ -62,8 +86,13 @@ function Editor({ slug, version, definition, xml, published }: { slug: string; v
     if (!parsed.ok) {
       setTab('form')
       throw new ApiError({
-        status: 0, code: 'MC_ERR_CLIENT_JSON', title: 'Invalid JSON',
-        message: { vi: 'Biểu mẫu hoặc thông tin thủ tục không phải JSON hợp lệ; hãy sửa trước khi lưu.', en: 'The form or the metadata is not valid JSON; fix it before saving.' },
+        status: 0,
+        code: 'MC_ERR_CLIENT_JSON',
+        title: 'Invalid JSON',
+        message: {
+          vi: 'Biểu mẫu hoặc thông tin thủ tục không phải JSON hợp lệ; hãy sửa trước khi lưu.',
+          en: 'The form or the metadata is not valid JSON; fix it before saving.',
+        },
       })
     }
     const bpmnXml = await editor.current!.saveXML()
@@ -88,7 +117,11 @@ function Editor({ slug, version, definition, xml, published }: { slug: string; v
     await save().catch(keepProblems)
     const result = await catalogue.validate(slug, version)
     setProblems(result.errors)
-    setNotice(result.valid ? tr('Bản nháp hợp lệ, có thể công bố.', 'The draft is valid and can be published.') : tr(`Máy chủ tìm thấy ${result.errors.length} lỗi.`, `The server found ${result.errors.length} problem(s).`))
+    setNotice(
+      result.valid
+        ? tr('Bản nháp hợp lệ, có thể công bố.', 'The draft is valid and can be published.')
+        : tr(`Máy chủ tìm thấy ${result.errors.length} lỗi.`, `The server found ${result.errors.length} problem(s).`),
+    )
   })
   const publishAction = useAction(async () => {
     setNotice(null)
@@ -116,11 +149,18 @@ function Editor({ slug, version, definition, xml, published }: { slug: string; v
   }, [])
   const actionError = saveAction.error ?? validateAction.error ?? publishAction.error
 
-  const elementProblems = useMemo(() => problems.filter((p): p is DefinitionProblem & { elementId: string } => !!p.elementId), [problems])
+  const elementProblems = useMemo(
+    () => problems.filter((p): p is DefinitionProblem & { elementId: string } => !!p.elementId),
+    [problems],
+  )
   const lintErrors = lint?.filter((i) => i.category === 'error') ?? []
   const lintWarnings = lint?.filter((i) => i.category !== 'error') ?? []
   const labels = useMemo(
-    () => ({ canvas: tr('Sơ đồ quy trình BPMN', 'BPMN process diagram'), properties: tr('Thuộc tính phần tử', 'Element properties'), problem: tr('Lỗi', 'Problem') }),
+    () => ({
+      canvas: tr('Sơ đồ quy trình BPMN', 'BPMN process diagram'),
+      properties: tr('Thuộc tính phần tử', 'Element properties'),
+      problem: tr('Lỗi', 'Problem'),
+    }),
     [tr],
   )
   const focusElement = (id: string) => {
@@ -136,23 +176,43 @@ function Editor({ slug, version, definition, xml, published }: { slug: string; v
   return (
     <section className="analyst-editor">
       <p className="breadcrumbs small">
-        <Link to="/thiet-ke">{tr('Thiết kế quy trình', 'Process design')}</Link> › <Link to={`/thiet-ke/${slug}`}>{name}</Link>
+        <Link to="/thiet-ke">{tr('Thiết kế quy trình', 'Process design')}</Link> ›{' '}
+        <Link to={`/thiet-ke/${slug}`}>{name}</Link>
       </p>
       <PageTitle title={`${name} — v${version}`}>
         {name} — {tr('phiên bản', 'version')} {version}{' '}
-        <span className={`badge ${published ? 'status-resolved' : 'status-waitingSupplement'}`}>{published ? tr('Đã công bố', 'Published') : tr('Bản nháp', 'Draft')}</span>
+        <span className={`badge ${published ? 'status-resolved' : 'status-waitingSupplement'}`}>
+          {published ? tr('Đã công bố', 'Published') : tr('Bản nháp', 'Draft')}
+        </span>
       </PageTitle>
 
       {published ? (
         <div className="alert alert-info row">
-          <span>{tr('Phiên bản đã công bố không sửa được. Hãy tạo bản nháp mới từ phiên bản này.', 'A published version cannot change. Create a new draft from it.')}</span>
-          <button type="button" className="secondary" disabled={createDraft.busy} onClick={() => createDraft.run(slug, version)}>
+          <span>
+            {tr(
+              'Phiên bản đã công bố không sửa được. Hãy tạo bản nháp mới từ phiên bản này.',
+              'A published version cannot change. Create a new draft from it.',
+            )}
+          </span>
+          <button
+            type="button"
+            className="secondary"
+            disabled={createDraft.busy}
+            onClick={() => createDraft.run(slug, version)}
+          >
             {tr('Tạo bản nháp mới', 'Create a new draft')}
           </button>
         </div>
       ) : (
         <div className="editor-toolbar row" role="toolbar" aria-label={tr('Thao tác với bản nháp', 'Draft actions')}>
-          <button type="button" className="secondary" disabled={busy} onClick={() => saveAction.run()} aria-keyshortcuts="Control+S" title="Ctrl+S">
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy}
+            onClick={() => saveAction.run()}
+            aria-keyshortcuts="Control+S"
+            title="Ctrl+S"
+          >
             {tr('Lưu bản nháp', 'Save draft')}
           </button>
           <button type="button" className="secondary" disabled={busy} onClick={() => validateAction.run()}>
@@ -173,7 +233,10 @@ function Editor({ slug, version, definition, xml, published }: { slug: string; v
                 requestAnimationFrame(() => document.getElementById('lint-title')?.focus())
               }}
             >
-              {tr(`Còn ${lintErrors.length} lỗi kiểm tra: máy chủ sẽ từ chối khi công bố`, `${lintErrors.length} lint error(s) left: the server will refuse to publish`)}
+              {tr(
+                `Còn ${lintErrors.length} lỗi kiểm tra: máy chủ sẽ từ chối khi công bố`,
+                `${lintErrors.length} lint error(s) left: the server will refuse to publish`,
+              )}
             </button>
           )}
         </div>
@@ -207,7 +270,9 @@ function Editor({ slug, version, definition, xml, published }: { slug: string; v
               }
             }}
           >
-            {t === 'bpmn' ? tr('Quy trình BPMN', 'BPMN process') : tr('Biểu mẫu và thông tin thủ tục', 'Form and metadata')}
+            {t === 'bpmn'
+              ? tr('Quy trình BPMN', 'BPMN process')
+              : tr('Biểu mẫu và thông tin thủ tục', 'Form and metadata')}
           </button>
         ))}
       </div>
@@ -225,7 +290,17 @@ function Editor({ slug, version, definition, xml, published }: { slug: string; v
               ))}
           </select>
         </div>
-        <BpmnEditor ref={editor} xml={xml} readOnly={published} problems={elementProblems} labels={labels} onLint={setLint} onElements={setElements} onChange={() => setDirty(true)} onError={setLoadError} />
+        <BpmnEditor
+          ref={editor}
+          xml={xml}
+          readOnly={published}
+          problems={elementProblems}
+          labels={labels}
+          onLint={setLint}
+          onElements={setElements}
+          onChange={() => setDirty(true)}
+          onError={setLoadError}
+        />
       </div>
       <div role="tabpanel" id="panel-form" aria-labelledby="tab-form" hidden={tab !== 'form'}>
         <FormEditor
@@ -240,7 +315,9 @@ function Editor({ slug, version, definition, xml, published }: { slug: string; v
 
       {problems.length > 0 && (
         <section className="panel problem-list" aria-labelledby="server-problems-title">
-          <h2 id="server-problems-title">{tr(`Máy chủ từ chối: ${problems.length} lỗi`, `Refused by the server: ${problems.length} problem(s)`)}</h2>
+          <h2 id="server-problems-title">
+            {tr(`Máy chủ từ chối: ${problems.length} lỗi`, `Refused by the server: ${problems.length} problem(s)`)}
+          </h2>
           <ul>
             {problems.map((p, i) => (
               <li key={i} data-testid="server-problem">
@@ -262,19 +339,30 @@ function Editor({ slug, version, definition, xml, published }: { slug: string; v
       )}
 
       <section className="panel lint-list" aria-labelledby="lint-title" hidden={tab !== 'bpmn'}>
-        <h2 id="lint-title" tabIndex={-1}>{tr('Kiểm tra trong trình soạn thảo (bpmnlint, Camunda 8.8)', 'In-editor check (bpmnlint, Camunda 8.8)')}</h2>
+        <h2 id="lint-title" tabIndex={-1}>
+          {tr('Kiểm tra trong trình soạn thảo (bpmnlint, Camunda 8.8)', 'In-editor check (bpmnlint, Camunda 8.8)')}
+        </h2>
         <p role="status" data-testid="lint-summary">
           {lint === null
             ? tr('Đang kiểm tra…', 'Checking…')
             : lintErrors.length + lintWarnings.length === 0
               ? tr('Không có lỗi.', 'No problems.')
-              : tr(`${lintErrors.length} lỗi, ${lintWarnings.length} cảnh báo.`, `${lintErrors.length} error(s), ${lintWarnings.length} warning(s).`)}
+              : tr(
+                  `${lintErrors.length} lỗi, ${lintWarnings.length} cảnh báo.`,
+                  `${lintErrors.length} error(s), ${lintWarnings.length} warning(s).`,
+                )}
         </p>
         {lint && lint.length > 0 && (
           <ul>
             {[...lintErrors, ...lintWarnings].map((issue, i) => (
-              <li key={i} data-testid="lint-issue" className={issue.category === 'error' ? 'lint-error' : 'lint-warning'}>
-                <span className="badge">{issue.category === 'error' ? tr('Lỗi', 'Error') : tr('Cảnh báo', 'Warning')}</span>{' '}
+              <li
+                key={i}
+                data-testid="lint-issue"
+                className={issue.category === 'error' ? 'lint-error' : 'lint-warning'}
+              >
+                <span className="badge">
+                  {issue.category === 'error' ? tr('Lỗi', 'Error') : tr('Cảnh báo', 'Warning')}
+                </span>{' '}
                 <button type="button" className="link-button" onClick={() => focusElement(issue.elementId)}>
                   {elementLabel(issue.elementId)}
                 </button>

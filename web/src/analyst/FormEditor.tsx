@@ -23,12 +23,30 @@ export function parseObject(text: string): Parsed {
     // V8 says "… at position 123" (and newer ones "(line 4 column 7)").
     const pos = /position (\d+)/.exec(message)
     const line = /line (\d+)/.exec(message)
-    return { ok: false, message, ...(line ? { line: Number(line[1]) } : pos ? { line: text.slice(0, Number(pos[1])).split('\n').length } : {}) }
+    return {
+      ok: false,
+      message,
+      ...(line ? { line: Number(line[1]) } : pos ? { line: text.slice(0, Number(pos[1])).split('\n').length } : {}),
+    }
   }
 }
 
 /** A textarea with line numbers; its validity is announced and tied to it with aria-describedby. */
-function CodeEditor({ label, value, onChange, parsed, readOnly, name }: { label: string; value: string; onChange(v: string): void; parsed: Parsed; readOnly: boolean; name: string }) {
+function CodeEditor({
+  label,
+  value,
+  onChange,
+  parsed,
+  readOnly,
+  name,
+}: {
+  label: string
+  value: string
+  onChange(v: string): void
+  parsed: Parsed
+  readOnly: boolean
+  name: string
+}) {
   const { tr } = useLang()
   const id = useId()
   const gutter = useRef<HTMLPreElement>(null)
@@ -64,7 +82,15 @@ function CodeEditor({ label, value, onChange, parsed, readOnly, name }: { label:
   )
 }
 
-export function FormEditor({ texts, onChange, readOnly }: { texts: FormTexts; onChange(texts: FormTexts): void; readOnly: boolean }) {
+export function FormEditor({
+  texts,
+  onChange,
+  readOnly,
+}: {
+  texts: FormTexts
+  onChange(texts: FormTexts): void
+  readOnly: boolean
+}) {
   const { tr } = useLang()
   const form = parseObject(texts.form)
   const metadata = parseObject(texts.metadata)
@@ -74,11 +100,27 @@ export function FormEditor({ texts, onChange, readOnly }: { texts: FormTexts; on
   const shown = lastValid.current
   return (
     <div className="form-editor">
-      <CodeEditor name="form-schema" label={tr('Biểu mẫu hồ sơ (JSON Schema)', 'Dossier form (JSON Schema)')} value={texts.form} parsed={form} readOnly={readOnly} onChange={(v) => onChange({ ...texts, form: v })} />
-      <CodeEditor name="metadata" label={tr('Thông tin thủ tục (danh mục)', 'Procedure metadata (catalogue)')} value={texts.metadata} parsed={metadata} readOnly={readOnly} onChange={(v) => onChange({ ...texts, metadata: v })} />
+      <CodeEditor
+        name="form-schema"
+        label={tr('Biểu mẫu hồ sơ (JSON Schema)', 'Dossier form (JSON Schema)')}
+        value={texts.form}
+        parsed={form}
+        readOnly={readOnly}
+        onChange={(v) => onChange({ ...texts, form: v })}
+      />
+      <CodeEditor
+        name="metadata"
+        label={tr('Thông tin thủ tục (danh mục)', 'Procedure metadata (catalogue)')}
+        value={texts.metadata}
+        parsed={metadata}
+        readOnly={readOnly}
+        onChange={(v) => onChange({ ...texts, metadata: v })}
+      />
       <section className="form-preview" aria-labelledby="form-preview-title">
         <h2 id="form-preview-title">{tr('Xem trước biểu mẫu', 'Form preview')}</h2>
-        {!form.ok && <p className="muted small">{tr('Đang hiển thị bản hợp lệ gần nhất.', 'Showing the last valid version.')}</p>}
+        {!form.ok && (
+          <p className="muted small">{tr('Đang hiển thị bản hợp lệ gần nhất.', 'Showing the last valid version.')}</p>
+        )}
         <div className="preview-body" data-testid="form-preview">
           {shown && (
             <DossierFormPreview
@@ -100,7 +142,24 @@ export function FormEditor({ texts, onChange, readOnly }: { texts: FormTexts; on
 // back in the order people write them: the meta-schema's order, and in the form each field's type
 // and label before its children.
 const metadataOrder = Object.keys(metaSchema.properties)
-const schemaOrder = ['$schema', 'type', 'title', 'x-ui', 'label', 'vi', 'en', 'widget', 'required', 'additionalProperties', 'format', 'enum', 'minLength', 'maxLength', 'items', 'properties']
+const schemaOrder = [
+  '$schema',
+  'type',
+  'title',
+  'x-ui',
+  'label',
+  'vi',
+  'en',
+  'widget',
+  'required',
+  'additionalProperties',
+  'format',
+  'enum',
+  'minLength',
+  'maxLength',
+  'items',
+  'properties',
+]
 
 function ordered(value: unknown, order: string[], deep: boolean): unknown {
   if (Array.isArray(value)) return deep ? value.map((v) => ordered(v, order, deep)) : value
@@ -108,13 +167,21 @@ function ordered(value: unknown, order: string[], deep: boolean): unknown {
   const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length - 2.5)
   const keys = Object.keys(value).sort((a, b) => rank(a) - rank(b))
   // Field names under "properties" all rank alike, so they keep their order (the sort is stable).
-  return Object.fromEntries(keys.map((k) => [k, deep ? ordered((value as Record<string, unknown>)[k], order, deep) : (value as Record<string, unknown>)[k]]))
+  return Object.fromEntries(
+    keys.map((k) => [
+      k,
+      deep ? ordered((value as Record<string, unknown>)[k], order, deep) : (value as Record<string, unknown>)[k],
+    ]),
+  )
 }
 
 /** Splits a definition into the two texts (form and the rest) and joins them back. */
 export function textsOf(definition: Record<string, unknown>): FormTexts {
   const { form, ...metadata } = definition
-  return { form: JSON.stringify(ordered(form, schemaOrder, true), null, 2), metadata: JSON.stringify(ordered(metadata, metadataOrder, false), null, 2) }
+  return {
+    form: JSON.stringify(ordered(form, schemaOrder, true), null, 2),
+    metadata: JSON.stringify(ordered(metadata, metadataOrder, false), null, 2),
+  }
 }
 
 export function definitionOf(texts: FormTexts): { ok: true; value: Record<string, unknown> } | { ok: false } {

@@ -17,7 +17,9 @@ export function VersionChanges({ slug, version }: { slug: string; version: numbe
     async (signal) => {
       const diff = await catalogue.changes(slug, version, undefined, signal)
       const bpmn = diff.bpmnChanged
-        ? diffBpmn(...(await Promise.all([catalogue.bpmn(slug, version - 1, signal), catalogue.bpmn(slug, version, signal)])))
+        ? diffBpmn(
+            ...(await Promise.all([catalogue.bpmn(slug, version - 1, signal), catalogue.bpmn(slug, version, signal)])),
+          )
         : []
       return { diff, bpmn }
     },
@@ -29,11 +31,19 @@ export function VersionChanges({ slug, version }: { slug: string; version: numbe
   if (!diff.changed) return <span className="muted">{tr('Không có thay đổi', 'No changes')}</span>
 
   const property = (p: BpmnElementChange['changes'][number]['property']) =>
-    ({ name: tr('tên', 'name'), type: tr('loại phần tử', 'element type'), jobType: tr('loại công việc (job type)', 'job type'), candidateGroups: tr('nhóm xử lý', 'candidate groups') })[p]
+    ({
+      name: tr('tên', 'name'),
+      type: tr('loại phần tử', 'element type'),
+      jobType: tr('loại công việc (job type)', 'job type'),
+      candidateGroups: tr('nhóm xử lý', 'candidate groups'),
+    })[p]
   const items = (label: string, c: ItemChanges) => [
     ...c.added.map((i) => `${label}: ${tr('thêm', 'added')} ${i.name ?? i.key}`),
     ...c.removed.map((i) => `${label}: ${tr('bỏ', 'removed')} ${i.name ?? i.key}`),
-    ...c.changed.map((i) => `${label}: ${tr('sửa', 'changed')} ${i.name ?? i.key} (${i.changes.map((ch) => `${ch.property}: ${show(ch.from)} → ${show(ch.to)}`).join('; ')})`),
+    ...c.changed.map(
+      (i) =>
+        `${label}: ${tr('sửa', 'changed')} ${i.name ?? i.key} (${i.changes.map((ch) => `${ch.property}: ${show(ch.from)} → ${show(ch.to)}`).join('; ')})`,
+    ),
   ]
   const lines = [
     ...diff.metadata.map((m) => `${tr('Thông tin', 'Metadata')} ${m.property}: ${show(m.from)} → ${show(m.to)}`),
@@ -44,11 +54,15 @@ export function VersionChanges({ slug, version }: { slug: string; version: numbe
     ...items(tr('Căn cứ pháp lý', 'Legal basis'), diff.legalBasis),
     ...items(tr('Trường biểu mẫu', 'Form field'), diff.formFields),
     ...bpmn.map((e) =>
-      e.kind === 'added' ? `BPMN: ${tr('thêm', 'added')} ${e.type} ${e.name || e.id}`
-        : e.kind === 'removed' ? `BPMN: ${tr('bỏ', 'removed')} ${e.type} ${e.name || e.id}`
+      e.kind === 'added'
+        ? `BPMN: ${tr('thêm', 'added')} ${e.type} ${e.name || e.id}`
+        : e.kind === 'removed'
+          ? `BPMN: ${tr('bỏ', 'removed')} ${e.type} ${e.name || e.id}`
           : `BPMN ${e.id}: ${e.changes.map((c) => `${property(c.property)} “${c.from ?? ''}” → “${c.to ?? ''}”`).join('; ')}`,
     ),
-    ...(diff.bpmnChanged && bpmn.length === 0 ? [tr('BPMN: thay đổi bố cục sơ đồ', 'BPMN: diagram layout changed')] : []),
+    ...(diff.bpmnChanged && bpmn.length === 0
+      ? [tr('BPMN: thay đổi bố cục sơ đồ', 'BPMN: diagram layout changed')]
+      : []),
   ]
   return (
     <ul className="changes small" data-testid={`changes-${version}`}>

@@ -20,7 +20,16 @@ export interface BpmnElementChange {
 const BPMN = 'http://www.omg.org/spec/BPMN/20100524/MODEL'
 const ZEEBE = 'http://camunda.org/schema/zeebe/1.0'
 // Containers, definitions and annotations' children are not steps anyone reads as a change.
-const skipped = new Set(['definitions', 'process', 'collaboration', 'extensionElements', 'incoming', 'outgoing', 'text', 'documentation'])
+const skipped = new Set([
+  'definitions',
+  'process',
+  'collaboration',
+  'extensionElements',
+  'incoming',
+  'outgoing',
+  'text',
+  'documentation',
+])
 
 /** Every flow element (and message, error, signal) of a BPMN file by id. */
 export function bpmnElements(xml: string): Map<string, BpmnElementInfo> {
@@ -30,12 +39,16 @@ export function bpmnElements(xml: string): Map<string, BpmnElementInfo> {
     const id = el.getAttribute('id')
     if (!id || skipped.has(el.localName)) continue
     const jobType = el.getElementsByTagNameNS(ZEEBE, 'taskDefinition')[0]?.getAttribute('type') ?? undefined
-    const candidateGroups = el.getElementsByTagNameNS(ZEEBE, 'assignmentDefinition')[0]?.getAttribute('candidateGroups') ?? undefined
+    const candidateGroups =
+      el.getElementsByTagNameNS(ZEEBE, 'assignmentDefinition')[0]?.getAttribute('candidateGroups') ?? undefined
     // A sub-process contains tasks; their Zeebe properties are theirs, not the sub-process's.
     const own = el.localName !== 'subProcess'
     found.set(id, {
-      id, type: el.localName, name: el.getAttribute('name') ?? '',
-      ...(own && jobType ? { jobType } : {}), ...(own && candidateGroups ? { candidateGroups } : {}),
+      id,
+      type: el.localName,
+      name: el.getAttribute('name') ?? '',
+      ...(own && jobType ? { jobType } : {}),
+      ...(own && candidateGroups ? { candidateGroups } : {}),
     })
   }
   return found
@@ -53,9 +66,14 @@ export function diffBpmn(fromXml: string, toXml: string): BpmnElementChange[] {
     }
     const changes = (['name', 'type', 'jobType', 'candidateGroups'] as const)
       .filter((p) => (old[p] ?? '') !== (el[p] ?? ''))
-      .map((property) => ({ property, ...(old[property] ? { from: old[property] } : {}), ...(el[property] ? { to: el[property] } : {}) }))
+      .map((property) => ({
+        property,
+        ...(old[property] ? { from: old[property] } : {}),
+        ...(el[property] ? { to: el[property] } : {}),
+      }))
     if (changes.length > 0) result.push({ id, type: el.type, name: el.name, kind: 'changed', changes })
   }
-  for (const [id, el] of a) if (!b.has(id)) result.push({ id, type: el.type, name: el.name, kind: 'removed', changes: [] })
+  for (const [id, el] of a)
+    if (!b.has(id)) result.push({ id, type: el.type, name: el.name, kind: 'removed', changes: [] })
   return result
 }

@@ -97,7 +97,7 @@ const rules = {
     'event-based-gateway': eventBasedGateway,
     'event-sub-process-typed-start-event': eventSubProcessTypedStartEvent,
     'fake-join': fakeJoin,
-    'global': globalRule,
+    global: globalRule,
     'label-required': labelRequired,
     'link-event': linkEvent,
     'no-bpmndi': noBpmndi,
@@ -134,9 +134,9 @@ const rules = {
     'event-based-gateway-target': compat_eventBasedGatewayTarget,
     'executable-process': compat_executableProcess,
     'execution-listener': compat_executionListener,
-    'feel': compat_feel,
+    feel: compat_feel,
     'feel-compatibility': compat_feelCompatibility,
-    'implementation': compat_implementation,
+    implementation: compat_implementation,
     'io-mapping': compat_ioMapping,
     'link-event': compat_linkEvent,
     'loop-characteristics': compat_loopCharacteristics,
@@ -151,14 +151,14 @@ const rules = {
     'no-loop': compat_noLoop,
     'no-multiple-none-start-events': compat_noMultipleNoneStartEvents,
     'priority-definition': compat_priorityDefinition,
-    'secrets': compat_secrets,
+    secrets: compat_secrets,
     'sequence-flow-condition': compat_sequenceFlowCondition,
     'signal-reference': compat_signalReference,
     'start-event-form': compat_startEventForm,
-    'subscription': compat_subscription,
+    subscription: compat_subscription,
     'task-listener': compat_taskListener,
     'task-schedule': compat_taskSchedule,
-    'timer': compat_timer,
+    timer: compat_timer,
     'user-task-definition': compat_userTaskDefinition,
     'user-task-form': compat_userTaskForm,
     'variable-name': compat_variableName,
@@ -177,7 +177,8 @@ const configs = {
 export const resolver = {
   resolveRule(pkg, ruleName) {
     const rule = rules[pkg]?.[ruleName]
-    if (!rule) throw new Error(`cannot resolve rule <${pkg}/${ruleName}>: import it in web/src/analyst/bpmnlint-config.js`)
+    if (!rule)
+      throw new Error(`cannot resolve rule <${pkg}/${ruleName}>: import it in web/src/analyst/bpmnlint-config.js`)
     return rule
   },
   resolveConfig(pkg, configName) {

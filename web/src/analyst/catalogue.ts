@@ -73,29 +73,45 @@ const versionPath = (slug: string, version: number) => `${base(slug)}/versions/$
 
 export const catalogue = {
   /** Every procedure, those with only a draft too. */
-  list: (signal?: AbortSignal) => api<{ items: ProcedureSummary[]; total: number }>('/api/procedures', { query: { limit: 100, includeDrafts: true }, signal }),
+  list: (signal?: AbortSignal) =>
+    api<{ items: ProcedureSummary[]; total: number }>('/api/procedures', {
+      query: { limit: 100, includeDrafts: true },
+      signal,
+    }),
   versions: (slug: string, signal?: AbortSignal) => api<VersionSummary[]>(`${base(slug)}/versions`, { signal }),
-  version: (slug: string, version: number, signal?: AbortSignal) => api<VersionDetail>(versionPath(slug, version), { signal }),
+  version: (slug: string, version: number, signal?: AbortSignal) =>
+    api<VersionDetail>(versionPath(slug, version), { signal }),
   async bpmn(slug: string, version: number, signal?: AbortSignal): Promise<string> {
-    return (await apiRaw(`${versionPath(slug, version)}/bpmn`, { signal, headers: { accept: 'application/xml' } })).text()
+    return (
+      await apiRaw(`${versionPath(slug, version)}/bpmn`, { signal, headers: { accept: 'application/xml' } })
+    ).text()
   },
   changes: (slug: string, version: number, from?: number, signal?: AbortSignal) =>
     api<ProcedureDiff>(`${versionPath(slug, version)}/changes`, { query: { from }, signal }),
   /** A new draft copied from a version (the server numbers it). */
   async draftFrom(slug: string, version: number): Promise<{ version: number }> {
     const [detail, bpmnXml] = await Promise.all([catalogue.version(slug, version), catalogue.bpmn(slug, version)])
-    return api<{ version: number }>('/api/procedures', { method: 'POST', body: { definition: detail.definition, bpmnXml } })
+    return api<{ version: number }>('/api/procedures', {
+      method: 'POST',
+      body: { definition: detail.definition, bpmnXml },
+    })
   },
   save: (slug: string, version: number, patch: { definition?: Definition; bpmnXml?: string }) =>
     api<{ version: number }>(versionPath(slug, version), { method: 'PUT', body: patch }),
   validate: (slug: string, version: number) =>
     api<{ valid: boolean; errors: DefinitionProblem[] }>(`${versionPath(slug, version)}/validate`, { method: 'POST' }),
   publish: (slug: string, version: number) =>
-    api<{ version: number; processDefinitionVersion: number }>(`${versionPath(slug, version)}/publish`, { method: 'POST' }),
+    api<{ version: number; processDefinitionVersion: number }>(`${versionPath(slug, version)}/publish`, {
+      method: 'POST',
+    }),
 }
 
 /** The per-item problems a 422 carries in `errors` (path, and elementId for BPMN problems). */
 export function problemsOf(problem: Problem): DefinitionProblem[] {
   const errors = (problem.errors ?? []) as unknown as Array<Partial<DefinitionProblem> & { field?: string }>
-  return errors.map((e) => ({ path: e.path ?? e.field ?? '', ...(e.elementId ? { elementId: e.elementId } : {}), message: e.message ?? '' }))
+  return errors.map((e) => ({
+    path: e.path ?? e.field ?? '',
+    ...(e.elementId ? { elementId: e.elementId } : {}),
+    message: e.message ?? '',
+  }))
 }

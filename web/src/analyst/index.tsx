@@ -21,8 +21,15 @@ function ProceduresPage() {
   }, [])
   return (
     <section>
-      <PageTitle title={tr('Thiết kế quy trình', 'Process design')}>{tr('Thiết kế quy trình', 'Process design')}</PageTitle>
-      <p className="lead">{tr('Chọn thủ tục để xem các phiên bản, sửa quy trình BPMN và biểu mẫu hồ sơ, rồi công bố.', 'Choose a procedure to see its versions, edit its BPMN process and dossier form, and publish.')}</p>
+      <PageTitle title={tr('Thiết kế quy trình', 'Process design')}>
+        {tr('Thiết kế quy trình', 'Process design')}
+      </PageTitle>
+      <p className="lead">
+        {tr(
+          'Chọn thủ tục để xem các phiên bản, sửa quy trình BPMN và biểu mẫu hồ sơ, rồi công bố.',
+          'Choose a procedure to see its versions, edit its BPMN process and dossier form, and publish.',
+        )}
+      </p>
       <ProblemAlert error={list.error} />
       {list.loading && !list.data && <Loading />}
       {list.data && (
@@ -92,7 +99,10 @@ function ProcedurePage() {
       <PageTitle title={name}>{name}</PageTitle>
       {justPublished !== undefined && (
         <div className="alert alert-ok" role="status">
-          {tr(`Đã công bố phiên bản ${justPublished}. Hồ sơ mới dùng phiên bản này; hồ sơ đang xử lý giữ phiên bản cũ.`, `Version ${justPublished} is published. New dossiers use it; running dossiers stay on their version.`)}
+          {tr(
+            `Đã công bố phiên bản ${justPublished}. Hồ sơ mới dùng phiên bản này; hồ sơ đang xử lý giữ phiên bản cũ.`,
+            `Version ${justPublished} is published. New dossiers use it; running dossiers stay on their version.`,
+          )}
         </div>
       )}
       <ProblemAlert error={data.error} />
@@ -117,21 +127,41 @@ function ProcedurePage() {
                   <tr key={v.version} data-testid={`version-${v.version}`}>
                     <th scope="row">{v.version}</th>
                     <td>
-                      <span className={`badge ${v.status === 'published' ? 'status-resolved' : 'status-waitingSupplement'}`}>
+                      <span
+                        className={`badge ${v.status === 'published' ? 'status-resolved' : 'status-waitingSupplement'}`}
+                      >
                         {v.status === 'published' ? tr('Đã công bố', 'Published') : tr('Bản nháp', 'Draft')}
                       </span>
                     </td>
                     <td className="small">
-                      {v.publishedAt ? `${tr('Công bố', 'Published')} ${dateTime(v.publishedAt)}` : `${tr('Tạo', 'Created')} ${dateTime(v.createdAt)}`}
+                      {v.publishedAt
+                        ? `${tr('Công bố', 'Published')} ${dateTime(v.publishedAt)}`
+                        : `${tr('Tạo', 'Created')} ${dateTime(v.createdAt)}`}
                     </td>
-                    <td>{v.version > 1 ? <VersionChanges slug={slug} version={v.version} /> : <span className="muted">{tr('Phiên bản đầu tiên', 'First version')}</span>}</td>
+                    <td>
+                      {v.version > 1 ? (
+                        <VersionChanges slug={slug} version={v.version} />
+                      ) : (
+                        <span className="muted">{tr('Phiên bản đầu tiên', 'First version')}</span>
+                      )}
+                    </td>
                     <td>
                       <div className="row">
-                        <Link className={v.status === 'draft' ? 'button' : 'button secondary'} to={`/thiet-ke/${slug}/${v.version}`}>
-                          {v.status === 'draft' ? tr(`Sửa bản nháp ${v.version}`, `Edit draft ${v.version}`) : tr(`Xem phiên bản ${v.version}`, `View version ${v.version}`)}
+                        <Link
+                          className={v.status === 'draft' ? 'button' : 'button secondary'}
+                          to={`/thiet-ke/${slug}/${v.version}`}
+                        >
+                          {v.status === 'draft'
+                            ? tr(`Sửa bản nháp ${v.version}`, `Edit draft ${v.version}`)
+                            : tr(`Xem phiên bản ${v.version}`, `View version ${v.version}`)}
                         </Link>
                         {v.status === 'published' && !draft && (
-                          <button type="button" className="secondary" disabled={createDraft.busy} onClick={() => createDraft.run(slug, v.version)}>
+                          <button
+                            type="button"
+                            className="secondary"
+                            disabled={createDraft.busy}
+                            onClick={() => createDraft.run(slug, v.version)}
+                          >
                             {tr(`Tạo bản nháp từ phiên bản ${v.version}`, `New draft from version ${v.version}`)}
                           </button>
                         )}

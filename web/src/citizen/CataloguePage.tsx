@@ -51,7 +51,9 @@ export function CataloguePage() {
   }
   return (
     <section>
-      <PageTitle title={tr('Thủ tục hành chính', 'Administrative procedures')}>{tr('Thủ tục hành chính', 'Administrative procedures')}</PageTitle>
+      <PageTitle title={tr('Thủ tục hành chính', 'Administrative procedures')}>
+        {tr('Thủ tục hành chính', 'Administrative procedures')}
+      </PageTitle>
       <form
         role="search"
         className="filters panel"
@@ -62,7 +64,13 @@ export function CataloguePage() {
       >
         <div className="filter">
           <label htmlFor="cat-q">{tr('Từ khoá (có thể gõ không dấu)', 'Keywords (diacritics optional)')}</label>
-          <input id="cat-q" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={tr('Ví dụ: khai sinh', 'E.g. khai sinh')} />
+          <input
+            id="cat-q"
+            type="search"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            placeholder={tr('Ví dụ: khai sinh', 'E.g. khai sinh')}
+          />
         </div>
         <div className="filter">
           <label htmlFor="cat-field">{tr('Lĩnh vực', 'Field')}</label>
@@ -134,7 +142,9 @@ export function CataloguePage() {
                       <td data-label={tr('Lĩnh vực', 'Field')}>{p.field}</td>
                       <td data-label={tr('Cấp', 'Level')}>{label(agencyLevels, p.agencyLevel, lang)}</td>
                       <td data-label={tr('Trực tuyến', 'Online')}>{label(onlineLevels, p.onlineLevel, lang)}</td>
-                      <td data-label={tr('Thời hạn giải quyết', 'Duration')}>{p.duration ? durationText(p.duration, lang) : '—'}</td>
+                      <td data-label={tr('Thời hạn giải quyết', 'Duration')}>
+                        {p.duration ? durationText(p.duration, lang) : '—'}
+                      </td>
                       <td data-label={tr('Phí, lệ phí', 'Fees')}>
                         <FeeText fees={p.fees} />
                       </td>

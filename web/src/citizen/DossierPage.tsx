@@ -15,11 +15,16 @@ const withdrawable = [1, 2, 4, 5, 6]
 export function DossierPage() {
   const { id = '' } = useParams()
   const { tr } = useLang()
-  const loaded = useAsync(async (signal) => {
-    const d = await api<DossierDetail>(`/api/dossiers/${id}`, { signal })
-    const procedure = await api<ProcedureDetail>(`/api/procedures/${d.procedure.slug}`, { signal }).catch(() => undefined)
-    return { d, components: procedure?.components ?? [] }
-  }, [id])
+  const loaded = useAsync(
+    async (signal) => {
+      const d = await api<DossierDetail>(`/api/dossiers/${id}`, { signal })
+      const procedure = await api<ProcedureDetail>(`/api/procedures/${d.procedure.slug}`, { signal }).catch(
+        () => undefined,
+      )
+      return { d, components: procedure?.components ?? [] }
+    },
+    [id],
+  )
   const print = useAction(async () => openProtected(`/api/dossiers/${id}/print/receipt`))
   // Officers move the dossier on while the page is open: look again every half minute until it is finished.
   const status = loaded.data?.d.status
@@ -52,7 +57,12 @@ export function DossierPage() {
       <div className="panel">
         <DossierFacts d={d} />
         {!d.code && d.status === 1 && (
-          <p className="muted small">{tr('Mã hồ sơ được cấp khi Bộ phận Một cửa tiếp nhận hồ sơ.', 'The code is given when the one-stop counter receives the dossier.')}</p>
+          <p className="muted small">
+            {tr(
+              'Mã hồ sơ được cấp khi Bộ phận Một cửa tiếp nhận hồ sơ.',
+              'The code is given when the one-stop counter receives the dossier.',
+            )}
+          </p>
         )}
       </div>
       {d.status === 5 && <SupplementPanel d={d} components={components} onDone={loaded.reload} />}
@@ -85,7 +95,10 @@ function SupplementPanel({ d, components, onDone }: { d: DossierDetail; componen
   const send = useAction(async () => {
     await api<CommandResult>(`/api/dossiers/${d.id}/supplement`, {
       method: 'POST',
-      body: { attachments: files.map(({ componentId, fileId }) => ({ componentId, fileId })), ...(note.trim() ? { note: note.trim() } : {}) },
+      body: {
+        attachments: files.map(({ componentId, fileId }) => ({ componentId, fileId })),
+        ...(note.trim() ? { note: note.trim() } : {}),
+      },
     })
     onDone()
   })
@@ -146,7 +159,11 @@ function SupplementPanel({ d, components, onDone }: { d: DossierDetail; componen
         <label htmlFor="supp-note">{tr('Ghi chú cho cán bộ', 'Note to the officer')}</label>
         <textarea id="supp-note" value={note} onChange={(e) => setNote(e.target.value)} rows={3} />
         <ProblemAlert error={send.error} />
-        <button type="button" disabled={send.busy || (files.length === 0 && !note.trim())} onClick={() => void send.run()}>
+        <button
+          type="button"
+          disabled={send.busy || (files.length === 0 && !note.trim())}
+          onClick={() => void send.run()}
+        >
           {tr('Nộp bổ sung', 'Hand in the supplement')}
         </button>
       </div>
@@ -157,7 +174,10 @@ function SupplementPanel({ d, components, onDone }: { d: DossierDetail; componen
 function PaymentPanel({ d }: { d: DossierDetail }) {
   const { tr } = useLang()
   const pay = useAction(async () => {
-    const p = await api<{ redirectUrl?: string }>(`/api/dossiers/${d.id}/payments`, { method: 'POST', body: { provider: 'sandbox', returnUrl: `/ho-so-cua-toi/${d.id}` } })
+    const p = await api<{ redirectUrl?: string }>(`/api/dossiers/${d.id}/payments`, {
+      method: 'POST',
+      body: { provider: 'sandbox', returnUrl: `/ho-so-cua-toi/${d.id}` },
+    })
     if (p.redirectUrl) window.location.assign(p.redirectUrl)
   })
   const asked = [...d.timeline].reverse().find((e) => e.kind === 'payment_requested' || e.kind === 'suspended')
@@ -187,7 +207,10 @@ function RatingPanel({ d }: { d: DossierDetail }) {
   const [comment, setComment] = useState('')
   const [done, setDone] = useState(false)
   const rate = useAction(async () => {
-    await api(`/api/dossiers/${d.id}/rating`, { method: 'POST', body: { score, ...(comment.trim() ? { comment: comment.trim() } : {}) } })
+    await api(`/api/dossiers/${d.id}/rating`, {
+      method: 'POST',
+      body: { score, ...(comment.trim() ? { comment: comment.trim() } : {}) },
+    })
     setDone(true)
   })
   if (done)
@@ -215,7 +238,13 @@ function RatingPanel({ d }: { d: DossierDetail }) {
           ))}
         </fieldset>
         <label htmlFor="rate-comment">{tr('Góp ý', 'Comment')}</label>
-        <textarea id="rate-comment" rows={3} maxLength={2000} value={comment} onChange={(e) => setComment(e.target.value)} />
+        <textarea
+          id="rate-comment"
+          rows={3}
+          maxLength={2000}
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+        />
         <ProblemAlert error={rate.error} />
         <button type="submit" disabled={score === 0 || rate.busy}>
           {tr('Gửi đánh giá', 'Send the rating')}
@@ -230,7 +259,10 @@ function WithdrawPanel({ d, onDone }: { d: DossierDetail; onDone(): void }) {
   const [confirming, setConfirming] = useState(false)
   const [reason, setReason] = useState('')
   const withdraw = useAction(async () => {
-    await api<CommandResult>(`/api/dossiers/${d.id}/withdraw`, { method: 'POST', body: reason.trim() ? { reason: reason.trim() } : {} })
+    await api<CommandResult>(`/api/dossiers/${d.id}/withdraw`, {
+      method: 'POST',
+      body: reason.trim() ? { reason: reason.trim() } : {},
+    })
     setConfirming(false)
     onDone()
   })
@@ -244,7 +276,12 @@ function WithdrawPanel({ d, onDone }: { d: DossierDetail; onDone(): void }) {
       ) : (
         <div className="form" role="group" aria-labelledby="withdraw-confirm">
           <p id="withdraw-confirm">
-            <strong>{tr('Bạn chắc chắn muốn rút hồ sơ này? Việc xử lý sẽ dừng và không thể hoàn tác.', 'Withdraw this dossier? Processing stops and this cannot be undone.')}</strong>
+            <strong>
+              {tr(
+                'Bạn chắc chắn muốn rút hồ sơ này? Việc xử lý sẽ dừng và không thể hoàn tác.',
+                'Withdraw this dossier? Processing stops and this cannot be undone.',
+              )}
+            </strong>
           </p>
           <label htmlFor="withdraw-reason">{tr('Lý do (không bắt buộc)', 'Reason (optional)')}</label>
           <textarea id="withdraw-reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />

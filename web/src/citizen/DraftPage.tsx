@@ -10,7 +10,16 @@ import { Loading, PageTitle, ProblemAlert, problemOf, useAction, useAsync } from
 import { DossierForm, SubmitProblem } from './dossier-form.js'
 import { AgencyDeliveryFields } from './agency-delivery.js'
 import { componentForms, label } from './labels.js'
-import type { Agency, CommandResult, Component, Delivery, Draft, DraftAttachment, ProcedureDetail, Uploaded } from './types.js'
+import type {
+  Agency,
+  CommandResult,
+  Component,
+  Delivery,
+  Draft,
+  DraftAttachment,
+  ProcedureDetail,
+  Uploaded,
+} from './types.js'
 import { fileSize, uploadWithProgress } from './upload.js'
 
 const autosaveDelayMs = 800
@@ -30,14 +39,17 @@ function submissionKey(draftId: string): string {
 export function DraftPage() {
   const { draftId = '' } = useParams()
   const { tr } = useLang()
-  const loaded = useAsync(async (signal) => {
-    const draft = await api<Draft>(`/api/dossiers/drafts/${draftId}`, { signal })
-    const [procedure, agencies] = await Promise.all([
-      api<ProcedureDetail>(`/api/procedures/${draft.procedure}`, { signal }),
-      api<{ items: Agency[] }>(`/api/procedures/${draft.procedure}/agencies`, { signal }),
-    ])
-    return { draft, procedure, agencies: agencies.items }
-  }, [draftId])
+  const loaded = useAsync(
+    async (signal) => {
+      const draft = await api<Draft>(`/api/dossiers/drafts/${draftId}`, { signal })
+      const [procedure, agencies] = await Promise.all([
+        api<ProcedureDetail>(`/api/procedures/${draft.procedure}`, { signal }),
+        api<{ items: Agency[] }>(`/api/procedures/${draft.procedure}/agencies`, { signal }),
+      ])
+      return { draft, procedure, agencies: agencies.items }
+    },
+    [draftId],
+  )
   if (loaded.error) return <ProblemAlert error={loaded.error} />
   if (!loaded.data) return <Loading />
   const { draft, procedure, agencies } = loaded.data
@@ -54,9 +66,18 @@ export function DraftPage() {
   return <DraftEditor initial={draft} procedure={procedure} agencies={agencies} />
 }
 
-type SaveState = { state: 'idle' } | { state: 'saving' } | { state: 'saved'; at: Date } | { state: 'error'; error: unknown }
+type SaveState =
+  { state: 'idle' } | { state: 'saving' } | { state: 'saved'; at: Date } | { state: 'error'; error: unknown }
 
-function DraftEditor({ initial, procedure, agencies }: { initial: Draft; procedure: ProcedureDetail; agencies: Agency[] }) {
+function DraftEditor({
+  initial,
+  procedure,
+  agencies,
+}: {
+  initial: Draft
+  procedure: ProcedureDetail
+  agencies: Agency[]
+}) {
   const { tr, lang, dateTime } = useLang()
   const navigate = useNavigate()
   const formRef = useRef<Form>(null)
@@ -65,7 +86,11 @@ function DraftEditor({ initial, procedure, agencies }: { initial: Draft; procedu
   const [delivery, setDelivery] = useState<Delivery | ''>(initial.deliveryMethod ?? '')
   const [attachments, setAttachments] = useState<DraftAttachment[]>(initial.attachments)
   const [save, setSave] = useState<SaveState>({ state: 'idle' })
-  const pending = useRef<{ timer?: ReturnType<typeof setTimeout>; data?: Record<string, unknown>; inFlight?: Promise<void> }>({})
+  const pending = useRef<{
+    timer?: ReturnType<typeof setTimeout>
+    data?: Record<string, unknown>
+    inFlight?: Promise<void>
+  }>({})
 
   const patch = useCallback(
     async (body: Record<string, unknown>) => {
@@ -116,8 +141,15 @@ function DraftEditor({ initial, procedure, agencies }: { initial: Draft; procedu
   const submit = useAction(async () => {
     if (!formRef.current?.validateForm()) return
     await flush()
-    await patch({ formData, ...(agencyUnitId ? { agencyUnitId } : {}), ...(delivery ? { deliveryMethod: delivery } : {}) })
-    const result = await api<CommandResult>(`/api/dossiers/drafts/${initial.id}/submit`, { method: 'POST', headers: { 'idempotency-key': submissionKey(initial.id) } })
+    await patch({
+      formData,
+      ...(agencyUnitId ? { agencyUnitId } : {}),
+      ...(delivery ? { deliveryMethod: delivery } : {}),
+    })
+    const result = await api<CommandResult>(`/api/dossiers/drafts/${initial.id}/submit`, {
+      method: 'POST',
+      headers: { 'idempotency-key': submissionKey(initial.id) },
+    })
     navigate(`/nop-ho-so/${initial.id}/da-nop?ho-so=${result.dossierId}`, { replace: true })
   })
 
@@ -185,7 +217,17 @@ function DraftEditor({ initial, procedure, agencies }: { initial: Draft; procedu
   )
 }
 
-function ComponentUpload({ draftId, component: c, attached, onAttached }: { draftId: string; component: Component; attached: DraftAttachment | undefined; onAttached(draft: Draft): void }) {
+function ComponentUpload({
+  draftId,
+  component: c,
+  attached,
+  onAttached,
+}: {
+  draftId: string
+  component: Component
+  attached: DraftAttachment | undefined
+  onAttached(draft: Draft): void
+}) {
   const { tr, lang } = useLang()
   const [progress, setProgress] = useState<number | null>(null)
   const [file, setFile] = useState<{ name: string; size: number } | null>(null)
@@ -194,7 +236,11 @@ function ComponentUpload({ draftId, component: c, attached, onAttached }: { draf
   const upload = useAction(async (f: File) => {
     setProgress(0)
     try {
-      const res = await uploadWithProgress<Uploaded>(`/api/dossiers/drafts/${draftId}/attachments/${c.id}`, f, setProgress)
+      const res = await uploadWithProgress<Uploaded>(
+        `/api/dossiers/drafts/${draftId}/attachments/${c.id}`,
+        f,
+        setProgress,
+      )
       setFile({ name: res.name, size: res.size })
       if (res.draft) onAttached(res.draft)
     } finally {
@@ -202,17 +248,31 @@ function ComponentUpload({ draftId, component: c, attached, onAttached }: { draf
     }
   })
   const reuse = useAction(async () => {
-    const draft = await api<Draft>(`/api/dossiers/drafts/${draftId}/attachments/${c.id}/reuse`, { method: 'POST', body: { dossierCode: code.trim() } })
+    const draft = await api<Draft>(`/api/dossiers/drafts/${draftId}/attachments/${c.id}/reuse`, {
+      method: 'POST',
+      body: { dossierCode: code.trim() },
+    })
     setFile(null)
     onAttached(draft)
   })
-  const types = c.accept.map((t) => t.replace(/^application\//, '').replace(/^image\//, '').toUpperCase()).join(', ')
+  const types = c.accept
+    .map((t) =>
+      t
+        .replace(/^application\//, '')
+        .replace(/^image\//, '')
+        .toUpperCase(),
+    )
+    .join(', ')
   const required = c.required && !c.condition && c.form !== 'present-original'
   return (
     <div className="panel component" data-component={c.id}>
       <h3 id={`${inputId}-name`}>
         {c.name}{' '}
-        {required ? <span className="badge status-waitingSupplement">{tr('Bắt buộc', 'Required')}</span> : <span className="badge">{tr('Không bắt buộc', 'Optional')}</span>}
+        {required ? (
+          <span className="badge status-waitingSupplement">{tr('Bắt buộc', 'Required')}</span>
+        ) : (
+          <span className="badge">{tr('Không bắt buộc', 'Optional')}</span>
+        )}
       </h3>
       <p className="muted small">
         {label(componentForms, c.form, lang)}
@@ -245,7 +305,12 @@ function ComponentUpload({ draftId, component: c, attached, onAttached }: { draf
         {progress !== null && (
           <div className="upload-progress">
             <label htmlFor={`${inputId}-progress`}>{tr('Đang tải lên', 'Uploading')}</label>
-            <progress id={`${inputId}-progress`} max={1} value={progress} aria-valuetext={`${Math.round(progress * 100)}%`} />
+            <progress
+              id={`${inputId}-progress`}
+              max={1}
+              value={progress}
+              aria-valuetext={`${Math.round(progress * 100)}%`}
+            />
             <span>{Math.round(progress * 100)}%</span>
           </div>
         )}
@@ -253,12 +318,25 @@ function ComponentUpload({ draftId, component: c, attached, onAttached }: { draf
         {c.reusable && (
           <div className="reuse">
             <label htmlFor={`${inputId}-reuse`}>
-              {tr('Hoặc dùng lại giấy tờ đã nộp ở hồ sơ trước (nhập mã hồ sơ)', 'Or reuse the document from an earlier dossier (its code)')}
+              {tr(
+                'Hoặc dùng lại giấy tờ đã nộp ở hồ sơ trước (nhập mã hồ sơ)',
+                'Or reuse the document from an earlier dossier (its code)',
+              )}
               <span className="visually-hidden">: {c.name}</span>
             </label>
             <div className="row">
-              <input id={`${inputId}-reuse`} value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" />
-              <button type="button" className="secondary" disabled={!code.trim() || reuse.busy} onClick={() => void reuse.run()}>
+              <input
+                id={`${inputId}-reuse`}
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+                autoComplete="off"
+              />
+              <button
+                type="button"
+                className="secondary"
+                disabled={!code.trim() || reuse.busy}
+                onClick={() => void reuse.run()}
+              >
                 {tr('Dùng lại', 'Reuse')}
               </button>
             </div>

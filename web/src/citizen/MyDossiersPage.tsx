@@ -18,7 +18,9 @@ export function MyDossiersPage() {
       </p>
       <ProblemAlert error={list.error} />
       {list.loading && !list.data && <Loading />}
-      {list.data && list.data.items.length === 0 && <p>{tr('Bạn chưa nộp hồ sơ nào.', 'You have not submitted any dossier yet.')}</p>}
+      {list.data && list.data.items.length === 0 && (
+        <p>{tr('Bạn chưa nộp hồ sơ nào.', 'You have not submitted any dossier yet.')}</p>
+      )}
       {list.data && list.data.items.length > 0 && (
         <div className="table-scroll">
           <table className="data stack">

@@ -13,7 +13,10 @@ export function ProcedurePage() {
   const { tr, lang, number, date } = useLang()
   const { user } = useAuth()
   const navigate = useNavigate()
-  const procedure = useAsync((signal) => api<ProcedureDetail>(`/api/procedures/${encodeURIComponent(slug)}`, { signal }), [slug])
+  const procedure = useAsync(
+    (signal) => api<ProcedureDetail>(`/api/procedures/${encodeURIComponent(slug)}`, { signal }),
+    [slug],
+  )
   const start = useAction(async () => {
     if (!user) {
       navigate(`/dang-nhap?next=${encodeURIComponent(`/thu-tuc/${slug}`)}`)
@@ -61,7 +64,12 @@ export function ProcedurePage() {
             {tr('Nộp hồ sơ trực tuyến', 'Apply online')}
           </button>
         ) : (
-          <p className="muted">{tr('Chỉ công dân, tổ chức, doanh nghiệp nộp hồ sơ trực tuyến.', 'Only citizens, organisations and enterprises apply online.')}</p>
+          <p className="muted">
+            {tr(
+              'Chỉ công dân, tổ chức, doanh nghiệp nộp hồ sơ trực tuyến.',
+              'Only citizens, organisations and enterprises apply online.',
+            )}
+          </p>
         )}
         {!user && <p className="muted small">{tr('Bạn sẽ được yêu cầu đăng nhập.', 'You will be asked to log in.')}</p>}
       </div>
@@ -90,7 +98,9 @@ export function ProcedurePage() {
                 </td>
                 <td data-label={tr('Hình thức', 'Form')}>{label(componentForms, c.form, lang)}</td>
                 <td data-label={tr('Số lượng', 'Quantity')}>{c.quantity}</td>
-                <td data-label={tr('Bắt buộc', 'Required')}>{c.required && !c.condition ? tr('Có', 'Yes') : tr('Không', 'No')}</td>
+                <td data-label={tr('Bắt buộc', 'Required')}>
+                  {c.required && !c.condition ? tr('Có', 'Yes') : tr('Không', 'No')}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -101,7 +111,14 @@ export function ProcedurePage() {
       <ul>
         {p.fees.map((f, i) => (
           <li key={i}>
-            {f.name}: <strong>{f.amountVnd === null ? tr('theo quy định của địa phương', 'set locally') : f.amountVnd === 0 ? tr('miễn', 'free') : `${number(f.amountVnd)} đ`}</strong>
+            {f.name}:{' '}
+            <strong>
+              {f.amountVnd === null
+                ? tr('theo quy định của địa phương', 'set locally')
+                : f.amountVnd === 0
+                  ? tr('miễn', 'free')
+                  : `${number(f.amountVnd)} đ`}
+            </strong>
             {f.note && <div className="muted small">{f.note}</div>}
           </li>
         ))}

@@ -18,7 +18,8 @@ export function SubmittedPage() {
       {dossier.data && (
         <div className="panel" data-testid="submitted">
           <p className="alert alert-ok" role="status">
-            {tr('Hồ sơ của bạn đã được gửi đến', 'Your dossier was sent to')} <strong>{dossier.data.agency.name}</strong> {tr('lúc', 'at')} {dateTime(dossier.data.submittedAt)}.
+            {tr('Hồ sơ của bạn đã được gửi đến', 'Your dossier was sent to')}{' '}
+            <strong>{dossier.data.agency.name}</strong> {tr('lúc', 'at')} {dateTime(dossier.data.submittedAt)}.
           </p>
           <dl className="facts">
             <dt>{tr('Thủ tục', 'Procedure')}</dt>
@@ -28,18 +29,30 @@ export function SubmittedPage() {
               <StatusBadge status={dossier.data.status} />
             </dd>
             <dt>{tr('Mã hồ sơ', 'Dossier code')}</dt>
-            <dd>{dossier.data.code ?? tr('Sẽ được cấp khi hồ sơ được tiếp nhận', 'Given when the dossier is received')}</dd>
+            <dd>
+              {dossier.data.code ?? tr('Sẽ được cấp khi hồ sơ được tiếp nhận', 'Given when the dossier is received')}
+            </dd>
           </dl>
           <h2>{tr('Tiếp theo', 'What happens next')}</h2>
           <ol>
-            <li>{tr('Cán bộ Bộ phận Một cửa kiểm tra tính đầy đủ của hồ sơ.', 'An officer of the one-stop counter checks that the dossier is complete.')}</li>
+            <li>
+              {tr(
+                'Cán bộ Bộ phận Một cửa kiểm tra tính đầy đủ của hồ sơ.',
+                'An officer of the one-stop counter checks that the dossier is complete.',
+              )}
+            </li>
             <li>
               {tr(
                 'Khi hồ sơ được tiếp nhận, bạn nhận được mã hồ sơ, giấy tiếp nhận và ngày hẹn trả kết quả (qua thư điện tử và tại trang hồ sơ).',
                 'Once it is received you get the dossier code, the receipt and the appointment date (by e-mail and on the dossier page).',
               )}
             </li>
-            <li>{tr('Nếu hồ sơ còn thiếu, bạn sẽ được yêu cầu bổ sung.', 'If something is missing, you will be asked for a supplement.')}</li>
+            <li>
+              {tr(
+                'Nếu hồ sơ còn thiếu, bạn sẽ được yêu cầu bổ sung.',
+                'If something is missing, you will be asked for a supplement.',
+              )}
+            </li>
           </ol>
           <p className="row">
             <Link className="button" to={`/ho-so-cua-toi/${dossier.data.id}`}>

@@ -17,7 +17,11 @@ export function AgencyDeliveryFields(props: {
   return (
     <>
       <label htmlFor={`${props.idPrefix}-agency`}>{tr('Cơ quan tiếp nhận', 'Receiving agency')}</label>
-      <select id={`${props.idPrefix}-agency`} value={props.agencyUnitId} onChange={(e) => props.onAgency(e.target.value)}>
+      <select
+        id={`${props.idPrefix}-agency`}
+        value={props.agencyUnitId}
+        onChange={(e) => props.onAgency(e.target.value)}
+      >
         <option value="">{tr('— Chọn cơ quan —', '— Choose —')}</option>
         {props.agencies.map((a) => (
           <option key={a.unitId} value={a.unitId}>
@@ -29,7 +33,14 @@ export function AgencyDeliveryFields(props: {
         <legend>{tr('Cách nhận kết quả', 'How to receive the result')}</legend>
         {props.offered.map((d) => (
           <label key={d} className="choice">
-            <input type="radio" name={`${props.idPrefix}-delivery`} value={d} checked={props.delivery === d} onChange={() => props.onDelivery(d)} /> {label(deliveries, d, lang)}
+            <input
+              type="radio"
+              name={`${props.idPrefix}-delivery`}
+              value={d}
+              checked={props.delivery === d}
+              onChange={() => props.onDelivery(d)}
+            />{' '}
+            {label(deliveries, d, lang)}
           </label>
         ))}
       </fieldset>

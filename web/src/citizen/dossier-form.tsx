@@ -2,7 +2,14 @@
 // select labels, address parts) become titles and a uiSchema, and validation speaks Vietnamese with the server's words.
 import { forwardRef, useMemo } from 'react'
 import Form from '@rjsf/core'
-import { englishStringTranslator, TranslatableString, type ErrorListProps, type RJSFSchema, type RJSFValidationError, type UiSchema } from '@rjsf/utils'
+import {
+  englishStringTranslator,
+  TranslatableString,
+  type ErrorListProps,
+  type RJSFSchema,
+  type RJSFValidationError,
+  type UiSchema,
+} from '@rjsf/utils'
 import { formErrorMessage } from '../../../src/catalogue/form-rules.js'
 import { useLang, type Lang } from '../i18n.js'
 import { ProblemAlert, problemOf } from '../ui.js'
@@ -11,11 +18,40 @@ import type { Localized } from './types.js'
 
 /** The 34 provinces and cities from 1 July 2025, offered as suggestions for an address's province part. */
 export const provinces = [
-  'Thành phố Hà Nội', 'Thành phố Huế', 'Thành phố Hải Phòng', 'Thành phố Đà Nẵng', 'Thành phố Hồ Chí Minh', 'Thành phố Cần Thơ',
-  'Tỉnh Lai Châu', 'Tỉnh Điện Biên', 'Tỉnh Sơn La', 'Tỉnh Lạng Sơn', 'Tỉnh Quảng Ninh', 'Tỉnh Thanh Hóa', 'Tỉnh Nghệ An', 'Tỉnh Hà Tĩnh',
-  'Tỉnh Cao Bằng', 'Tỉnh Tuyên Quang', 'Tỉnh Lào Cai', 'Tỉnh Thái Nguyên', 'Tỉnh Phú Thọ', 'Tỉnh Bắc Ninh', 'Tỉnh Hưng Yên', 'Tỉnh Ninh Bình',
-  'Tỉnh Quảng Trị', 'Tỉnh Quảng Ngãi', 'Tỉnh Gia Lai', 'Tỉnh Khánh Hòa', 'Tỉnh Lâm Đồng', 'Tỉnh Đắk Lắk', 'Tỉnh Đồng Nai', 'Tỉnh Tây Ninh',
-  'Tỉnh Vĩnh Long', 'Tỉnh Đồng Tháp', 'Tỉnh Cà Mau', 'Tỉnh An Giang',
+  'Thành phố Hà Nội',
+  'Thành phố Huế',
+  'Thành phố Hải Phòng',
+  'Thành phố Đà Nẵng',
+  'Thành phố Hồ Chí Minh',
+  'Thành phố Cần Thơ',
+  'Tỉnh Lai Châu',
+  'Tỉnh Điện Biên',
+  'Tỉnh Sơn La',
+  'Tỉnh Lạng Sơn',
+  'Tỉnh Quảng Ninh',
+  'Tỉnh Thanh Hóa',
+  'Tỉnh Nghệ An',
+  'Tỉnh Hà Tĩnh',
+  'Tỉnh Cao Bằng',
+  'Tỉnh Tuyên Quang',
+  'Tỉnh Lào Cai',
+  'Tỉnh Thái Nguyên',
+  'Tỉnh Phú Thọ',
+  'Tỉnh Bắc Ninh',
+  'Tỉnh Hưng Yên',
+  'Tỉnh Ninh Bình',
+  'Tỉnh Quảng Trị',
+  'Tỉnh Quảng Ngãi',
+  'Tỉnh Gia Lai',
+  'Tỉnh Khánh Hòa',
+  'Tỉnh Lâm Đồng',
+  'Tỉnh Đắk Lắk',
+  'Tỉnh Đồng Nai',
+  'Tỉnh Tây Ninh',
+  'Tỉnh Vĩnh Long',
+  'Tỉnh Đồng Tháp',
+  'Tỉnh Cà Mau',
+  'Tỉnh An Giang',
 ]
 
 interface UiHints {
@@ -79,7 +115,10 @@ export function toRjsf(form: Record<string, unknown>, lang: Lang): { schema: RJS
     if (help) ui['ui:help'] = help
     const placeholder = pick(hints.placeholder, lang)
     if (placeholder) ui['ui:placeholder'] = placeholder
-    if (hints.options) ui['ui:enumNames'] = Object.fromEntries(hints.options.map((o) => [String(o.value), pick(o.label, lang) ?? String(o.value)]))
+    if (hints.options)
+      ui['ui:enumNames'] = Object.fromEntries(
+        hints.options.map((o) => [String(o.value), pick(o.label, lang) ?? String(o.value)]),
+      )
     if (node.properties) {
       const props: Record<string, Node> = {}
       const names = Object.keys(node.properties)
@@ -93,7 +132,9 @@ export function toRjsf(form: Record<string, unknown>, lang: Lang): { schema: RJS
       // authored key order, so the order must come from the hints.
       let order = hints.order
       if (hints.widget === 'address' && hints.addressParts) {
-        const found = hints.addressParts.map((part) => addressNames[part].find((n) => n in props)).filter((n): n is string => Boolean(n))
+        const found = hints.addressParts
+          .map((part) => addressNames[part].find((n) => n in props))
+          .filter((n): n is string => Boolean(n))
         const province = found[hints.addressParts.indexOf('province')]
         if (province) props[province] = { ...props[province]!, examples: provinces }
         if (!order) {
@@ -176,7 +217,10 @@ export interface DossierFormProps {
 }
 
 /** The rjsf form; its own submit button is hidden (the page submits through the ref's validateForm()). */
-export const DossierForm = forwardRef<Form, DossierFormProps>(function DossierForm({ form, formData, onChange, readonly, idPrefix = 'root' }, ref) {
+export const DossierForm = forwardRef<Form, DossierFormProps>(function DossierForm(
+  { form, formData, onChange, readonly, idPrefix = 'root' },
+  ref,
+) {
   const { lang } = useLang()
   const { schema, uiSchema } = useMemo(() => toRjsf(form, lang), [form, lang])
   const transformErrors = useMemo(() => localizeErrors(lang), [lang])
@@ -195,7 +239,9 @@ export const DossierForm = forwardRef<Form, DossierFormProps>(function DossierFo
       focusOnFirstError
       transformErrors={transformErrors}
       templates={{ ErrorListTemplate: ErrorList }}
-      translateString={(key, params) => (lang === 'vi' && viStrings[key] ? viStrings[key]! : englishStringTranslator(key, params))}
+      translateString={(key, params) =>
+        lang === 'vi' && viStrings[key] ? viStrings[key]! : englishStringTranslator(key, params)
+      }
       onChange={(e) => onChange?.((e.formData ?? {}) as Record<string, unknown>)}
     >
       <></>
@@ -209,7 +255,11 @@ export function SubmitProblem({ error }: { error: unknown }) {
   if (!error) return null
   const p = problemOf(error)
   if (p.code === 'MC_ERR_FORM_INVALID' || p.code === 'MC_ERR_DOSSIER_INCOMPLETE') {
-    const fieldErrors = (p.errors ?? []) as unknown as Array<{ field: string; label?: { vi: string; en?: string }; message: { vi: string; en: string } }>
+    const fieldErrors = (p.errors ?? []) as unknown as Array<{
+      field: string
+      label?: { vi: string; en?: string }
+      message: { vi: string; en: string }
+    }>
     const missing = (p['missing'] ?? []) as Array<{ componentId: string; name: string }>
     return (
       <div className="alert alert-error" role="alert" data-code={p.code}>

@@ -32,11 +32,24 @@ export function DossierFacts({ d }: { d: DossierDetail }) {
       <dd data-testid="appointment-date">
         {date(d.dueDate)}
         {d.originalDueDate && d.originalDueDate !== d.dueDate && (
-          <span className="muted small"> ({tr('hẹn ban đầu', 'first set for')} {date(d.originalDueDate)})</span>
+          <span className="muted small">
+            {' '}
+            ({tr('hẹn ban đầu', 'first set for')} {date(d.originalDueDate)})
+          </span>
         )}
       </dd>
       <dt>{tr('Nhận kết quả', 'Result delivery')}</dt>
-      <dd>{label({ online: { vi: 'Trực tuyến', en: 'Online' }, counter: { vi: 'Tại Bộ phận Một cửa', en: 'At the counter' }, post: { vi: 'Qua bưu chính', en: 'By post' } }, d.deliveryMethod, lang)}</dd>
+      <dd>
+        {label(
+          {
+            online: { vi: 'Trực tuyến', en: 'Online' },
+            counter: { vi: 'Tại Bộ phận Một cửa', en: 'At the counter' },
+            post: { vi: 'Qua bưu chính', en: 'By post' },
+          },
+          d.deliveryMethod,
+          lang,
+        )}
+      </dd>
       {d.closeReason && (
         <>
           <dt>{tr('Lý do', 'Reason')}</dt>
@@ -51,7 +64,12 @@ export function DossierFacts({ d }: { d: DossierDetail }) {
 export function DossierProgress({ d }: { d: DossierDetail }) {
   const { tr, dateTime, lang } = useLang()
   const who = (userId: string | null, name?: string | null) =>
-    name ?? (userId && d.current.assignee?.id === userId ? d.current.assignee.name : userId ? tr('Cán bộ đã nhận xử lý', 'An officer') : '—')
+    name ??
+    (userId && d.current.assignee?.id === userId
+      ? d.current.assignee.name
+      : userId
+        ? tr('Cán bộ đã nhận xử lý', 'An officer')
+        : '—')
   return (
     <section aria-labelledby="progress-title">
       <h2 id="progress-title">{tr('Tiến độ xử lý', 'Progress')}</h2>
@@ -67,7 +85,9 @@ export function DossierProgress({ d }: { d: DossierDetail }) {
       {d.steps.length > 0 && (
         <div className="table-scroll">
           <table className="data stack">
-            <caption className="visually-hidden">{tr('Phiếu kiểm soát quá trình giải quyết', 'Process control sheet')}</caption>
+            <caption className="visually-hidden">
+              {tr('Phiếu kiểm soát quá trình giải quyết', 'Process control sheet')}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">{tr('Bước', 'Step')}</th>
@@ -89,7 +109,11 @@ export function DossierProgress({ d }: { d: DossierDetail }) {
                   <td data-label={tr('Kết quả bước', 'Step result')}>
                     {s.outcome === 'returned'
                       ? `${tr('Trả lại bước trước', 'Sent back to the previous step')}${s.returnReason ? `: ${s.returnReason}` : ''}`
-                      : s.result ? label(stepResults, s.result, lang) : s.finishedAt ? '—' : tr('Đang xử lý', 'In progress')}
+                      : s.result
+                        ? label(stepResults, s.result, lang)
+                        : s.finishedAt
+                          ? '—'
+                          : tr('Đang xử lý', 'In progress')}
                   </td>
                 </tr>
               ))}
@@ -108,9 +132,12 @@ export function DossierEvents({ d }: { d: DossierDetail }) {
     const parts: string[] = []
     if (typeof x['decision'] === 'string') parts.push(label(decisions, x['decision'], lang))
     if (typeof x['code'] === 'string') parts.push(`${tr('mã', 'code')} ${x['code']}`)
-    if (typeof x['appointmentDate'] === 'string') parts.push(`${tr('hẹn trả', 'appointment')} ${date(x['appointmentDate'])}`)
-    if (Array.isArray(x['missing']) && x['missing'].length) parts.push(`${tr('còn thiếu', 'missing')}: ${(x['missing'] as string[]).join('; ')}`)
-    for (const k of ['reason', 'note', 'refusalReason'] as const) if (typeof x[k] === 'string' && x[k]) parts.push(String(x[k]))
+    if (typeof x['appointmentDate'] === 'string')
+      parts.push(`${tr('hẹn trả', 'appointment')} ${date(x['appointmentDate'])}`)
+    if (Array.isArray(x['missing']) && x['missing'].length)
+      parts.push(`${tr('còn thiếu', 'missing')}: ${(x['missing'] as string[]).join('; ')}`)
+    for (const k of ['reason', 'note', 'refusalReason'] as const)
+      if (typeof x[k] === 'string' && x[k]) parts.push(String(x[k]))
     return parts.join(' — ')
   }
   return (
@@ -143,7 +170,15 @@ function fileName(res: Response, fallback: string): string {
 }
 
 /** The dossier's documents by component; images and PDFs open in the page (blob URLs), everything downloads. */
-export function DossierDocuments({ d, components, preview: canPreview = false }: { d: DossierDetail; components: Component[]; preview?: boolean }) {
+export function DossierDocuments({
+  d,
+  components,
+  preview: canPreview = false,
+}: {
+  d: DossierDetail
+  components: Component[]
+  preview?: boolean
+}) {
   const { tr, lang } = useLang()
   const [preview, setPreview] = useState<Preview | null>(null)
   const [error, setError] = useState<unknown>(null)
@@ -196,16 +231,29 @@ export function DossierDocuments({ d, components, preview: canPreview = false }:
                   </span>
                 )}
                 {components.find((c) => c.id === a.componentId) && (
-                  <span className="muted small"> — {label(componentForms, components.find((c) => c.id === a.componentId)!.form, lang)}</span>
+                  <span className="muted small">
+                    {' '}
+                    — {label(componentForms, components.find((c) => c.id === a.componentId)!.form, lang)}
+                  </span>
                 )}
               </span>
               <span className="row">
                 {canPreview && (
-                  <button type="button" className="secondary" onClick={() => void show(a.fileId)} aria-label={`${tr('Xem', 'View')}: ${nameOf(a.componentId)}`}>
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => void show(a.fileId)}
+                    aria-label={`${tr('Xem', 'View')}: ${nameOf(a.componentId)}`}
+                  >
                     {tr('Xem', 'View')}
                   </button>
                 )}
-                <button type="button" className="secondary" onClick={() => void download(a.fileId)} aria-label={`${tr('Tải về', 'Download')}: ${nameOf(a.componentId)}`}>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => void download(a.fileId)}
+                  aria-label={`${tr('Tải về', 'Download')}: ${nameOf(a.componentId)}`}
+                >
                   {tr('Tải về', 'Download')}
                 </button>
               </span>
@@ -226,7 +274,12 @@ export function DossierDocuments({ d, components, preview: canPreview = false }:
           ) : preview.type === 'application/pdf' ? (
             <iframe src={preview.url} title={preview.name} />
           ) : (
-            <p>{tr('Không xem trước được loại tệp này; hãy tải về.', 'This type of file cannot be previewed; download it.')}</p>
+            <p>
+              {tr(
+                'Không xem trước được loại tệp này; hãy tải về.',
+                'This type of file cannot be previewed; download it.',
+              )}
+            </p>
           )}
         </figure>
       )}

@@ -4,7 +4,15 @@
 // properties, items, enum/const, lengths, patterns, formats incl. cccd and phone-vn, bounds, allOf/anyOf/oneOf/not,
 // if/then/else, local $ref) and reports each failure with ajv's keyword and params, so the messages of
 // src/catalogue/form-rules.ts word it exactly as the server does.
-import { toErrorSchema, type RJSFSchema, type RJSFValidationError, type UiSchema, type ValidationData, type ValidatorType, type ErrorTransformer } from '@rjsf/utils'
+import {
+  toErrorSchema,
+  type RJSFSchema,
+  type RJSFValidationError,
+  type UiSchema,
+  type ValidationData,
+  type ValidatorType,
+  type ErrorTransformer,
+} from '@rjsf/utils'
 import { formErrorMessage, isCccd, isPhoneVn } from '../../../src/catalogue/form-rules.js'
 
 type Json = unknown
@@ -28,7 +36,8 @@ const isDate = (s: string) => {
 
 const formats: Record<string, (s: string) => boolean> = {
   date: isDate,
-  'date-time': (s) => /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$/.test(s) && isDate(s.slice(0, 10)),
+  'date-time': (s) =>
+    /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$/.test(s) && isDate(s.slice(0, 10)),
   email: (s) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s),
   uri: (s) => {
     try {
@@ -64,7 +73,9 @@ function equal(a: Json, b: Json): boolean {
   if (Array.isArray(a) !== Array.isArray(b)) return false
   const ka = Object.keys(a as object)
   const kb = Object.keys(b as object)
-  return ka.length === kb.length && ka.every((k) => equal((a as Record<string, Json>)[k], (b as Record<string, Json>)[k]))
+  return (
+    ka.length === kb.length && ka.every((k) => equal((a as Record<string, Json>)[k], (b as Record<string, Json>)[k]))
+  )
 }
 
 /** "#/$defs/x" or rjsf's "__rjsf_rootSchema#/…" against the root schema. */
@@ -87,7 +98,8 @@ function check(schema: Schema | boolean | undefined, data: Json, root: Schema, p
     return
   }
   const s = schema
-  const fail = (keyword: string, params: Record<string, unknown> = {}) => out.push({ instancePath: path, keyword, params, parent: s })
+  const fail = (keyword: string, params: Record<string, unknown> = {}) =>
+    out.push({ instancePath: path, keyword, params, parent: s })
   if (typeof s['$ref'] === 'string') check(resolveRef(s['$ref'], root), data, root, path, out)
   if (s['type'] !== undefined) {
     const types = ([] as string[]).concat(s['type'] as string | string[])
@@ -103,23 +115,33 @@ function check(schema: Schema | boolean | undefined, data: Json, root: Schema, p
     const length = [...data].length
     if (typeof s['minLength'] === 'number' && length < s['minLength']) fail('minLength', { limit: s['minLength'] })
     if (typeof s['maxLength'] === 'number' && length > s['maxLength']) fail('maxLength', { limit: s['maxLength'] })
-    if (typeof s['pattern'] === 'string' && !new RegExp(s['pattern'], 'u').test(data)) fail('pattern', { pattern: s['pattern'] })
+    if (typeof s['pattern'] === 'string' && !new RegExp(s['pattern'], 'u').test(data))
+      fail('pattern', { pattern: s['pattern'] })
     const format = typeof s['format'] === 'string' ? formats[s['format']] : undefined
     if (format && !format(data)) fail('format', { format: s['format'] })
   }
   if (typeof data === 'number') {
-    if (typeof s['minimum'] === 'number' && data < s['minimum']) fail('minimum', { comparison: '>=', limit: s['minimum'] })
-    if (typeof s['maximum'] === 'number' && data > s['maximum']) fail('maximum', { comparison: '<=', limit: s['maximum'] })
-    if (typeof s['exclusiveMinimum'] === 'number' && data <= s['exclusiveMinimum']) fail('exclusiveMinimum', { comparison: '>', limit: s['exclusiveMinimum'] })
-    if (typeof s['exclusiveMaximum'] === 'number' && data >= s['exclusiveMaximum']) fail('exclusiveMaximum', { comparison: '<', limit: s['exclusiveMaximum'] })
-    if (typeof s['multipleOf'] === 'number' && Math.abs(data / s['multipleOf'] - Math.round(data / s['multipleOf'])) > 1e-8) fail('multipleOf', { multipleOf: s['multipleOf'] })
+    if (typeof s['minimum'] === 'number' && data < s['minimum'])
+      fail('minimum', { comparison: '>=', limit: s['minimum'] })
+    if (typeof s['maximum'] === 'number' && data > s['maximum'])
+      fail('maximum', { comparison: '<=', limit: s['maximum'] })
+    if (typeof s['exclusiveMinimum'] === 'number' && data <= s['exclusiveMinimum'])
+      fail('exclusiveMinimum', { comparison: '>', limit: s['exclusiveMinimum'] })
+    if (typeof s['exclusiveMaximum'] === 'number' && data >= s['exclusiveMaximum'])
+      fail('exclusiveMaximum', { comparison: '<', limit: s['exclusiveMaximum'] })
+    if (
+      typeof s['multipleOf'] === 'number' &&
+      Math.abs(data / s['multipleOf'] - Math.round(data / s['multipleOf'])) > 1e-8
+    )
+      fail('multipleOf', { multipleOf: s['multipleOf'] })
   }
   if (Array.isArray(data)) {
     if (typeof s['minItems'] === 'number' && data.length < s['minItems']) fail('minItems', { limit: s['minItems'] })
     if (typeof s['maxItems'] === 'number' && data.length > s['maxItems']) fail('maxItems', { limit: s['maxItems'] })
     if (s['uniqueItems'] === true && data.some((x, i) => data.findIndex((y) => equal(x, y)) !== i)) fail('uniqueItems')
     const items = s['items']
-    if (items && typeof items === 'object' && !Array.isArray(items)) data.forEach((x, i) => check(items as Schema, x, root, `${path}/${i}`, out))
+    if (items && typeof items === 'object' && !Array.isArray(items))
+      data.forEach((x, i) => check(items as Schema, x, root, `${path}/${i}`, out))
   }
   if (matchesType(data, 'object')) {
     const obj = data as Record<string, Json>
@@ -134,11 +156,14 @@ function check(schema: Schema | boolean | undefined, data: Json, root: Schema, p
         if (required.includes(name)) fail('required', { missingProperty: name })
       } else if (props[name] !== undefined) check(props[name], value, root, `${path}/${escape(name)}`, out)
       else if (s['additionalProperties'] === false) fail('additionalProperties', { additionalProperty: name })
-      else if (typeof s['additionalProperties'] === 'object') check(s['additionalProperties'] as Schema, value, root, `${path}/${escape(name)}`, out)
+      else if (typeof s['additionalProperties'] === 'object')
+        check(s['additionalProperties'] as Schema, value, root, `${path}/${escape(name)}`, out)
     }
     const count = Object.values(obj).filter((v) => v !== undefined).length
-    if (typeof s['minProperties'] === 'number' && count < s['minProperties']) fail('minProperties', { limit: s['minProperties'] })
-    if (typeof s['maxProperties'] === 'number' && count > s['maxProperties']) fail('maxProperties', { limit: s['maxProperties'] })
+    if (typeof s['minProperties'] === 'number' && count < s['minProperties'])
+      fail('minProperties', { limit: s['minProperties'] })
+    if (typeof s['maxProperties'] === 'number' && count > s['maxProperties'])
+      fail('maxProperties', { limit: s['maxProperties'] })
   }
   const passes = (sub: Schema | boolean) => {
     const errs: RawError[] = []
@@ -147,7 +172,8 @@ function check(schema: Schema | boolean | undefined, data: Json, root: Schema, p
   }
   if (Array.isArray(s['allOf'])) for (const sub of s['allOf'] as Schema[]) check(sub, data, root, path, out)
   if (Array.isArray(s['anyOf']) && !(s['anyOf'] as Schema[]).some(passes)) fail('anyOf')
-  if (Array.isArray(s['oneOf']) && (s['oneOf'] as Schema[]).filter(passes).length !== 1) fail('oneOf', { passingSchemas: null })
+  if (Array.isArray(s['oneOf']) && (s['oneOf'] as Schema[]).filter(passes).length !== 1)
+    fail('oneOf', { passingSchemas: null })
   if (s['not'] !== undefined && passes(s['not'] as Schema)) fail('not')
   if (s['if'] !== undefined) {
     const branch = passes(s['if'] as Schema) ? s['then'] : s['else']
@@ -162,7 +188,15 @@ function toRjsfError(e: RawError, root: Schema): RJSFValidationError {
   const message = formErrorMessage(e.keyword, e.params).vi
   // The whole path of titles ("Mẹ › Họ, chữ đệm và tên"): several groups ask for the same field.
   const title = titlesAlong(root, property).join(' › ')
-  return { name: e.keyword, property, message, params: e.params, stack: title ? `${title}: ${message}` : message, schemaPath: '', ...(title ? { title } : {}) }
+  return {
+    name: e.keyword,
+    property,
+    message,
+    params: e.params,
+    stack: title ? `${title}: ${message}` : message,
+    schemaPath: '',
+    ...(title ? { title } : {}),
+  }
 }
 
 /** The titles of the schema nodes along ".a.0.b" (array items have none of their own). */
@@ -171,14 +205,19 @@ function titlesAlong(root: Schema, property: string): string[] {
   let node: Schema | undefined = root
   for (const key of property.split('.').slice(1)) {
     if (node && typeof node['$ref'] === 'string') node = resolveRef(node['$ref'], root) as Schema | undefined
-    node = /^[0-9]+$/.test(key) ? (node?.['items'] as Schema | undefined) : (node?.['properties'] as Record<string, Schema> | undefined)?.[key]
+    node = /^[0-9]+$/.test(key)
+      ? (node?.['items'] as Schema | undefined)
+      : (node?.['properties'] as Record<string, Schema> | undefined)?.[key]
     if (node && typeof node['title'] === 'string' && !/^[0-9]+$/.test(key)) titles.push(node['title'])
   }
   return titles
 }
 
 export class InterpretingValidator implements ValidatorType {
-  rawValidation<Result = RawError>(schema: RJSFSchema, formData?: unknown): { errors?: Result[]; validationError?: Error } {
+  rawValidation<Result = RawError>(
+    schema: RJSFSchema,
+    formData?: unknown,
+  ): { errors?: Result[]; validationError?: Error } {
     const errors: RawError[] = []
     check(schema as Schema, formData, schema as Schema, '', errors)
     return { errors: errors as Result[] }
@@ -190,7 +229,13 @@ export class InterpretingValidator implements ValidatorType {
     return errors.length === 0
   }
 
-  validateFormData(formData: unknown, schema: RJSFSchema, _customValidate?: unknown, transformErrors?: ErrorTransformer, uiSchema?: UiSchema): ValidationData<unknown> {
+  validateFormData(
+    formData: unknown,
+    schema: RJSFSchema,
+    _customValidate?: unknown,
+    transformErrors?: ErrorTransformer,
+    uiSchema?: UiSchema,
+  ): ValidationData<unknown> {
     const raw: RawError[] = []
     check(schema as Schema, formData, schema as Schema, '', raw)
     let errors = raw.map((e) => toRjsfError(e, schema as Schema))

@@ -81,7 +81,11 @@ export function durationText(duration: string, lang: 'vi' | 'en'): string {
   const m = /^([0-9.]+)\s*(WD|WH|CD)$/.exec(duration)
   if (!m) return duration
   const n = m[1]!
-  const unit = { WD: { vi: 'ngày làm việc', en: 'working days' }, WH: { vi: 'giờ làm việc', en: 'working hours' }, CD: { vi: 'ngày', en: 'days' } }[m[2] as 'WD' | 'WH' | 'CD']
+  const unit = {
+    WD: { vi: 'ngày làm việc', en: 'working days' },
+    WH: { vi: 'giờ làm việc', en: 'working hours' },
+    CD: { vi: 'ngày', en: 'days' },
+  }[m[2] as 'WD' | 'WH' | 'CD']
   return `${n} ${unit[lang]}`
 }
 

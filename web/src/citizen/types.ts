@@ -150,12 +150,24 @@ export interface DossierDetail {
     stepDueAt: string | null
     stepOverdue: boolean
   }
-  result: { no: string | null; issuedAt: string | null; timeliness: 'early' | 'on_time' | 'late' | null; finishedAt: string | null }
+  result: {
+    no: string | null
+    issuedAt: string | null
+    timeliness: 'early' | 'on_time' | 'late' | null
+    finishedAt: string | null
+  }
   closeReason: string | null
   attachments: Array<{ componentId: string; fileId: string; reusedFromDossierCode: string | null }>
   steps: StepRow[]
   timeline: TimelineEntry[]
-  openTasks: Array<{ taskKey: string; elementId: string; name: string; candidateGroups: string[]; assignee: string | null; dueAt: string | null }>
+  openTasks: Array<{
+    taskKey: string
+    elementId: string
+    name: string
+    candidateGroups: string[]
+    assignee: string | null
+    dueAt: string | null
+  }>
   incidents?: Array<{ elementId: string; errorType: string; errorMessage: string; createdAt: string }>
   version: number
 }

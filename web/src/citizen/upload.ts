@@ -29,12 +29,27 @@ export function uploadWithProgress<T>(path: string, file: File, onProgress: (fra
         new ApiError(
           p?.code && p.message
             ? ({ status: xhr.status, title: p.title ?? '', ...p } as Problem)
-            : { status: xhr.status, code: 'MC_ERR_HTTP', title: xhr.statusText, message: { vi: `Máy chủ trả lời lỗi ${xhr.status}.`, en: `The server answered ${xhr.status}.` } },
+            : {
+                status: xhr.status,
+                code: 'MC_ERR_HTTP',
+                title: xhr.statusText,
+                message: { vi: `Máy chủ trả lời lỗi ${xhr.status}.`, en: `The server answered ${xhr.status}.` },
+              },
         ),
       )
     }
     xhr.onerror = () =>
-      reject(new ApiError({ status: 0, code: 'MC_ERR_NETWORK', title: 'Network error', message: { vi: 'Không kết nối được máy chủ. Vui lòng thử lại.', en: 'Could not reach the server. Please try again.' } }))
+      reject(
+        new ApiError({
+          status: 0,
+          code: 'MC_ERR_NETWORK',
+          title: 'Network error',
+          message: {
+            vi: 'Không kết nối được máy chủ. Vui lòng thử lại.',
+            en: 'Could not reach the server. Please try again.',
+          },
+        }),
+      )
     const body = new FormData()
     body.append('file', file)
     xhr.send(body)

@@ -28,9 +28,24 @@ export function LoginPage() {
       >
         <ProblemAlert error={submit.error} />
         <label htmlFor="login-username">{tr('Tên đăng nhập', 'Username')}</label>
-        <input id="login-username" name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
+        <input
+          id="login-username"
+          name="username"
+          autoComplete="username"
+          required
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+        />
         <label htmlFor="login-password">{tr('Mật khẩu', 'Password')}</label>
-        <input id="login-password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <input
+          id="login-password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
         <button type="submit" disabled={submit.busy}>
           {submit.busy ? tr('Đang đăng nhập…', 'Logging in…') : tr('Đăng nhập', 'Log in')}
         </button>

@@ -22,12 +22,21 @@ export function LookupPage() {
   const [result, setResult] = useState<LookupResult | null>(null)
   const lookup = useAction(async () => {
     setResult(null)
-    setResult(await api<LookupResult>('/api/public/dossiers/lookup', { query: { code: code.trim(), idNumber: idNumber.trim() } }))
+    setResult(
+      await api<LookupResult>('/api/public/dossiers/lookup', {
+        query: { code: code.trim(), idNumber: idNumber.trim() },
+      }),
+    )
   })
   return (
     <section className="narrow">
       <PageTitle title={tr('Tra cứu hồ sơ', 'Look up a dossier')}>{tr('Tra cứu hồ sơ', 'Look up a dossier')}</PageTitle>
-      <p>{tr('Nhập mã hồ sơ ghi trên giấy tiếp nhận và số CCCD (hoặc mã số thuế) của người nộp.', 'Enter the dossier code from the receipt and the applicant’s ID number (or tax code).')}</p>
+      <p>
+        {tr(
+          'Nhập mã hồ sơ ghi trên giấy tiếp nhận và số CCCD (hoặc mã số thuế) của người nộp.',
+          'Enter the dossier code from the receipt and the applicant’s ID number (or tax code).',
+        )}
+      </p>
       <form
         className="form"
         onSubmit={(e) => {
@@ -38,7 +47,14 @@ export function LookupPage() {
         <label htmlFor="lookup-code">{tr('Mã hồ sơ', 'Dossier code')}</label>
         <input id="lookup-code" required value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" />
         <label htmlFor="lookup-id">{tr('Số CCCD / mã số thuế', 'ID number / tax code')}</label>
-        <input id="lookup-id" required inputMode="numeric" value={idNumber} onChange={(e) => setIdNumber(e.target.value)} autoComplete="off" />
+        <input
+          id="lookup-id"
+          required
+          inputMode="numeric"
+          value={idNumber}
+          onChange={(e) => setIdNumber(e.target.value)}
+          autoComplete="off"
+        />
         <button type="submit" disabled={lookup.busy}>
           {tr('Tra cứu', 'Look up')}
         </button>

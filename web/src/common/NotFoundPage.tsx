@@ -6,7 +6,9 @@ export function NotFoundPage() {
   const { tr } = useLang()
   return (
     <section className="narrow">
-      <PageTitle title={tr('Không tìm thấy trang', 'Page not found')}>{tr('Không tìm thấy trang', 'Page not found')}</PageTitle>
+      <PageTitle title={tr('Không tìm thấy trang', 'Page not found')}>
+        {tr('Không tìm thấy trang', 'Page not found')}
+      </PageTitle>
       <p>
         <Link to="/">{tr('Về trang chủ', 'Back to the home page')}</Link>
       </p>

@@ -17,12 +17,15 @@ export function VerifyEmailPage() {
   }, [params])
   return (
     <section className="narrow">
-      <PageTitle title={tr('Xác thực thư điện tử', 'E-mail verification')}>{tr('Xác thực thư điện tử', 'E-mail verification')}</PageTitle>
+      <PageTitle title={tr('Xác thực thư điện tử', 'E-mail verification')}>
+        {tr('Xác thực thư điện tử', 'E-mail verification')}
+      </PageTitle>
       {state === 'busy' ? (
         <Loading />
       ) : state === 'done' ? (
         <p role="status">
-          {tr('Địa chỉ thư điện tử đã được xác thực.', 'Your e-mail address is verified.')} <Link to="/dang-nhap">{tr('Đăng nhập', 'Log in')}</Link>
+          {tr('Địa chỉ thư điện tử đã được xác thực.', 'Your e-mail address is verified.')}{' '}
+          <Link to="/dang-nhap">{tr('Đăng nhập', 'Log in')}</Link>
         </p>
       ) : (
         <ProblemAlert error={state} />

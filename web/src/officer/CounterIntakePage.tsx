@@ -11,15 +11,21 @@ import { DossierForm, SubmitProblem } from '../citizen/dossier-form.js'
 import { AgencyDeliveryFields } from '../citizen/agency-delivery.js'
 import type { Agency, CommandResult, Delivery, ProcedureDetail, ProcedureSummary } from '../citizen/types.js'
 
-const newKey = () => `counter-${Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')}`
+const newKey = () =>
+  `counter-${Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')}`
 
 export function CounterIntakePage() {
   const { tr } = useLang()
   const [slug, setSlug] = useState('')
-  const procedures = useAsync((signal) => api<{ items: ProcedureSummary[] }>('/api/procedures', { query: { limit: 100 }, signal }), [])
+  const procedures = useAsync(
+    (signal) => api<{ items: ProcedureSummary[] }>('/api/procedures', { query: { limit: 100 }, signal }),
+    [],
+  )
   return (
     <section>
-      <PageTitle title={tr('Tiếp nhận trực tiếp', 'Counter intake')}>{tr('Tiếp nhận hồ sơ trực tiếp', 'Enter a walk-in dossier')}</PageTitle>
+      <PageTitle title={tr('Tiếp nhận trực tiếp', 'Counter intake')}>
+        {tr('Tiếp nhận hồ sơ trực tiếp', 'Enter a walk-in dossier')}
+      </PageTitle>
       <p>
         <Link to="/can-bo">← {tr('Danh sách công việc', 'Worklist')}</Link>
       </p>
@@ -45,13 +51,16 @@ function IntakeForm({ slug }: { slug: string }) {
   const { user } = useAuth()
   const formRef = useRef<Form>(null)
   const key = useRef(newKey())
-  const loaded = useAsync(async (signal) => {
-    const [procedure, agencies] = await Promise.all([
-      api<ProcedureDetail>(`/api/procedures/${slug}`, { signal }),
-      api<{ items: Agency[] }>(`/api/procedures/${slug}/agencies`, { signal }),
-    ])
-    return { procedure, agencies: agencies.items }
-  }, [slug])
+  const loaded = useAsync(
+    async (signal) => {
+      const [procedure, agencies] = await Promise.all([
+        api<ProcedureDetail>(`/api/procedures/${slug}`, { signal }),
+        api<{ items: Agency[] }>(`/api/procedures/${slug}/agencies`, { signal }),
+      ])
+      return { procedure, agencies: agencies.items }
+    },
+    [slug],
+  )
   const [formData, setFormData] = useState<Record<string, unknown>>({})
   const [agency, setAgency] = useState('')
   const [delivery, setDelivery] = useState<Delivery | ''>('counter')
@@ -59,7 +68,11 @@ function IntakeForm({ slug }: { slug: string }) {
   const [result, setResult] = useState<CommandResult | null>(null)
   const submit = useAction(async () => {
     if (!formRef.current?.validateForm()) return
-    const a = Object.fromEntries(Object.entries(applicant).map(([k, v]) => [k, v.trim()]).filter(([, v]) => v))
+    const a = Object.fromEntries(
+      Object.entries(applicant)
+        .map(([k, v]) => [k, v.trim()])
+        .filter(([, v]) => v),
+    )
     const chosen = agency || (loaded.data?.agencies.some((x) => x.unitId === user?.unitId) ? user!.unitId : '')
     setResult(
       await api<CommandResult>('/api/counter/dossiers', {
@@ -76,7 +89,11 @@ function IntakeForm({ slug }: { slug: string }) {
     return (
       <div className="panel alert-ok" role="status" data-testid="intake-done">
         <p>
-          {tr('Đã nhập hồ sơ', 'Dossier entered')} <StatusBadge status={result.status} />. {tr('Hồ sơ nằm trong danh sách công việc tiếp nhận của Bộ phận Một cửa; mã hồ sơ được cấp khi tiếp nhận.', 'It is in the counter’s reception tasks; the code is given at reception.')}
+          {tr('Đã nhập hồ sơ', 'Dossier entered')} <StatusBadge status={result.status} />.{' '}
+          {tr(
+            'Hồ sơ nằm trong danh sách công việc tiếp nhận của Bộ phận Một cửa; mã hồ sơ được cấp khi tiếp nhận.',
+            'It is in the counter’s reception tasks; the code is given at reception.',
+          )}
         </p>
         <p className="row">
           <Link className="button" to="/can-bo">
@@ -92,13 +109,33 @@ function IntakeForm({ slug }: { slug: string }) {
       <div className="panel form">
         <h2>{tr('Người nộp hồ sơ', 'Applicant')}</h2>
         <label htmlFor="ci-name">{tr('Họ tên / tên tổ chức', 'Name')}</label>
-        <input id="ci-name" required value={applicant.name} onChange={(e) => setApplicant({ ...applicant, name: e.target.value })} />
+        <input
+          id="ci-name"
+          required
+          value={applicant.name}
+          onChange={(e) => setApplicant({ ...applicant, name: e.target.value })}
+        />
         <label htmlFor="ci-id">{tr('Số CCCD / mã số thuế', 'ID number / tax code')}</label>
-        <input id="ci-id" inputMode="numeric" value={applicant.idNumber} onChange={(e) => setApplicant({ ...applicant, idNumber: e.target.value })} />
+        <input
+          id="ci-id"
+          inputMode="numeric"
+          value={applicant.idNumber}
+          onChange={(e) => setApplicant({ ...applicant, idNumber: e.target.value })}
+        />
         <label htmlFor="ci-phone">{tr('Điện thoại', 'Phone')}</label>
-        <input id="ci-phone" type="tel" value={applicant.phone} onChange={(e) => setApplicant({ ...applicant, phone: e.target.value })} />
+        <input
+          id="ci-phone"
+          type="tel"
+          value={applicant.phone}
+          onChange={(e) => setApplicant({ ...applicant, phone: e.target.value })}
+        />
         <label htmlFor="ci-email">{tr('Thư điện tử', 'E-mail')}</label>
-        <input id="ci-email" type="email" value={applicant.email} onChange={(e) => setApplicant({ ...applicant, email: e.target.value })} />
+        <input
+          id="ci-email"
+          type="email"
+          value={applicant.email}
+          onChange={(e) => setApplicant({ ...applicant, email: e.target.value })}
+        />
         <AgencyDeliveryFields
           idPrefix="ci"
           agencies={agencies}
@@ -114,7 +151,12 @@ function IntakeForm({ slug }: { slug: string }) {
         <DossierForm ref={formRef} form={procedure.form} formData={formData} onChange={setFormData} idPrefix="tk" />
       </div>
       <div className="panel">
-        <p className="muted small">{tr('Giấy tờ bản giấy được kiểm tra tại quầy khi tiếp nhận.', 'Paper documents are checked at the counter at reception.')}</p>
+        <p className="muted small">
+          {tr(
+            'Giấy tờ bản giấy được kiểm tra tại quầy khi tiếp nhận.',
+            'Paper documents are checked at the counter at reception.',
+          )}
+        </p>
         <SubmitProblem error={submit.error} />
         <button type="button" onClick={() => void submit.run()} disabled={submit.busy || !applicant.name.trim()}>
           {tr('Nhập hồ sơ', 'Enter the dossier')}

@@ -35,15 +35,24 @@ const half = (title: unknown, lang: Lang) => {
 }
 
 /** The decision form in the page's language; missing components are chosen from the procedure's list. */
-function decisionUi(form: Record<string, unknown>, components: Component[], lang: Lang): { schema: RJSFSchema; uiSchema: UiSchema } {
+function decisionUi(
+  form: Record<string, unknown>,
+  components: Component[],
+  lang: Lang,
+): { schema: RJSFSchema; uiSchema: UiSchema } {
   const props = { ...(form['properties'] as Record<string, Record<string, unknown>>) }
-  for (const [k, v] of Object.entries(props)) props[k] = { ...v, ...(v['title'] ? { title: half(v['title'], lang) } : {}) }
-  if (props['missing'] && components.length > 0) props['missing'] = { ...props['missing'], items: { type: 'string', enum: components.map((c) => c.name) } }
+  for (const [k, v] of Object.entries(props))
+    props[k] = { ...v, ...(v['title'] ? { title: half(v['title'], lang) } : {}) }
+  if (props['missing'] && components.length > 0)
+    props['missing'] = { ...props['missing'], items: { type: 'string', enum: components.map((c) => c.name) } }
   const decisionEnum = ((props['decision']?.['enum'] as string[] | undefined) ?? []).map(String)
   props['decision'] = { ...props['decision'], title: lang === 'vi' ? 'Quyết định' : 'Decision' }
   const uiSchema: UiSchema = {
     'ui:order': ['decision', 'missing', 'reason', 'verificationNeeded', 'consultationNeeded', 'note', '*'],
-    decision: { 'ui:widget': 'radio', 'ui:enumNames': Object.fromEntries(decisionEnum.map((d) => [d, decisions[d]?.[lang] ?? d])) },
+    decision: {
+      'ui:widget': 'radio',
+      'ui:enumNames': Object.fromEntries(decisionEnum.map((d) => [d, decisions[d]?.[lang] ?? d])),
+    },
     missing: { 'ui:widget': 'checkboxes' },
     reason: { 'ui:widget': 'textarea' },
     note: { 'ui:widget': 'textarea' },
@@ -57,30 +66,49 @@ export function TaskPage() {
   const { user } = useAuth()
   const [notice, setNotice] = useState<unknown>(null)
   const [done, setDone] = useState<CommandResult | null>(null)
-  const loaded = useAsync(async (signal) => {
-    const task = await api<TaskDetail>(`/api/tasks/${encodeURIComponent(taskKey)}`, { signal })
-    const procedure = await api<ProcedureDetail>(`/api/procedures/${task.dossier.procedure.slug}`, { signal }).catch(() => undefined)
-    return { task, procedure }
-  }, [taskKey])
+  const loaded = useAsync(
+    async (signal) => {
+      const task = await api<TaskDetail>(`/api/tasks/${encodeURIComponent(taskKey)}`, { signal })
+      const procedure = await api<ProcedureDetail>(`/api/procedures/${task.dossier.procedure.slug}`, { signal }).catch(
+        () => undefined,
+      )
+      return { task, procedure }
+    },
+    [taskKey],
+  )
   const task = loaded.data?.task
   const components = loaded.data?.procedure?.components ?? []
-  const decision = useMemo(() => (task ? decisionUi(task.decisionForm, components, lang) : undefined), [task, components, lang])
+  const decision = useMemo(
+    () => (task ? decisionUi(task.decisionForm, components, lang) : undefined),
+    [task, components, lang],
+  )
   const transformErrors = useMemo(() => localizeErrors(lang), [lang])
   const [decisionData, setDecisionData] = useState<Record<string, unknown>>({})
   const complete = useAction(async () => {
-    setDone(await api<CommandResult>(`/api/tasks/${encodeURIComponent(taskKey)}/complete`, { method: 'POST', body: decisionData }))
+    setDone(
+      await api<CommandResult>(`/api/tasks/${encodeURIComponent(taskKey)}/complete`, {
+        method: 'POST',
+        body: decisionData,
+      }),
+    )
   })
   const claim = async (yes: boolean) => {
     setNotice(null)
     try {
       await claimTask(taskKey, yes)
-      setNotice({ ok: yes ? tr('Bạn đã nhận xử lý công việc này.', 'You claimed this task.') : tr('Đã trả công việc về nhóm.', 'The task is back with the group.') })
+      setNotice({
+        ok: yes
+          ? tr('Bạn đã nhận xử lý công việc này.', 'You claimed this task.')
+          : tr('Đã trả công việc về nhóm.', 'The task is back with the group.'),
+      })
     } catch (err) {
       setNotice(err)
     }
     loaded.reload()
   }
-  const print = useAction(async (form: string, format: 'html' | 'pdf') => openProtected(`/api/dossiers/${task!.dossier.id}/print/${form}?format=${format}`))
+  const print = useAction(async (form: string, format: 'html' | 'pdf') =>
+    openProtected(`/api/dossiers/${task!.dossier.id}/print/${form}?format=${format}`),
+  )
 
   if (loaded.error) return <ProblemAlert error={loaded.error} />
   if (!task || !decision) return <Loading />
@@ -88,11 +116,31 @@ export function TaskPage() {
   const due = dueState(task.dueAt, d.overdue)
   // The forms the dossier has reached (the server answers 409 for the others).
   const printable = [
-    { form: 'receipt', vi: 'Giấy tiếp nhận và hẹn trả kết quả', en: 'Receipt and appointment', when: Boolean(d.acceptedAt) },
-    { form: 'supplement-request', vi: 'Phiếu yêu cầu bổ sung', en: 'Supplement request', when: d.timeline.some((e) => e.kind === 'supplement_requested') },
+    {
+      form: 'receipt',
+      vi: 'Giấy tiếp nhận và hẹn trả kết quả',
+      en: 'Receipt and appointment',
+      when: Boolean(d.acceptedAt),
+    },
+    {
+      form: 'supplement-request',
+      vi: 'Phiếu yêu cầu bổ sung',
+      en: 'Supplement request',
+      when: d.timeline.some((e) => e.kind === 'supplement_requested'),
+    },
     { form: 'refusal', vi: 'Phiếu từ chối', en: 'Refusal', when: d.status === 3 && Boolean(d.closeReason) },
-    { form: 'apology', vi: 'Phiếu xin lỗi và hẹn lại', en: 'Apology and new date', when: Boolean(d.acceptedAt) && d.timeline.some((e) => e.kind === 'extended') },
-    { form: 'control-sheet', vi: 'Phiếu kiểm soát quá trình', en: 'Process control sheet', when: Boolean(d.acceptedAt) },
+    {
+      form: 'apology',
+      vi: 'Phiếu xin lỗi và hẹn lại',
+      en: 'Apology and new date',
+      when: Boolean(d.acceptedAt) && d.timeline.some((e) => e.kind === 'extended'),
+    },
+    {
+      form: 'control-sheet',
+      vi: 'Phiếu kiểm soát quá trình',
+      en: 'Process control sheet',
+      when: Boolean(d.acceptedAt),
+    },
   ].filter((f) => f.when)
   const mine = task.assignee === user?.userId
   return (
@@ -105,10 +153,16 @@ export function TaskPage() {
       </p>
       <div className={`panel task-head ${dueClass(due)}`}>
         <p>
-          <StatusBadge status={d.status} /> {tr('Hạn xử lý bước', 'Step due')}: <DueText dueAt={task.dueAt} overdue={due.overdue} dossierOverdue={d.overdue} />
+          <StatusBadge status={d.status} /> {tr('Hạn xử lý bước', 'Step due')}:{' '}
+          <DueText dueAt={task.dueAt} overdue={due.overdue} dossierOverdue={d.overdue} />
         </p>
         <p>
-          {tr('Người xử lý', 'Holder')}: {task.assignee === null ? tr('chưa ai nhận', 'unclaimed') : mine ? tr('tôi', 'me') : (d.current.assignee?.name ?? tr('cán bộ khác', 'another officer'))}
+          {tr('Người xử lý', 'Holder')}:{' '}
+          {task.assignee === null
+            ? tr('chưa ai nhận', 'unclaimed')
+            : mine
+              ? tr('tôi', 'me')
+              : (d.current.assignee?.name ?? tr('cán bộ khác', 'another officer'))}
         </p>
         {task.state === 'CREATED' && (
           <p className="row">
@@ -135,7 +189,12 @@ export function TaskPage() {
                 <button type="button" className="secondary" onClick={() => void print.run(f.form, 'html')}>
                   {tr(f.vi, f.en)}
                 </button>
-                <button type="button" className="secondary" onClick={() => void print.run(f.form, 'pdf')} aria-label={`${tr(f.vi, f.en)} (PDF)`}>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => void print.run(f.form, 'pdf')}
+                  aria-label={`${tr(f.vi, f.en)} (PDF)`}
+                >
                   PDF
                 </button>
               </span>
@@ -159,7 +218,11 @@ export function TaskPage() {
           </div>
           <section className="panel" aria-labelledby="formdata-title">
             <h2 id="formdata-title">{tr('Tờ khai', 'Form data')}</h2>
-            {loaded.data?.procedure ? <DossierForm form={loaded.data.procedure.form} formData={d.formData} readonly idPrefix="hs" /> : <pre>{JSON.stringify(d.formData, null, 2)}</pre>}
+            {loaded.data?.procedure ? (
+              <DossierForm form={loaded.data.procedure.form} formData={d.formData} readonly idPrefix="hs" />
+            ) : (
+              <pre>{JSON.stringify(d.formData, null, 2)}</pre>
+            )}
           </section>
           <div className="panel">
             <DossierDocuments d={d} components={components} preview />

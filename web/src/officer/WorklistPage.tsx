@@ -22,7 +22,15 @@ export interface WorkItem {
   dossier: DossierSummary
 }
 
-export function DueText({ dueAt, overdue, dossierOverdue }: { dueAt: string | null; overdue?: boolean; dossierOverdue: boolean }) {
+export function DueText({
+  dueAt,
+  overdue,
+  dossierOverdue,
+}: {
+  dueAt: string | null
+  overdue?: boolean
+  dossierOverdue: boolean
+}) {
   const { tr, dateTime } = useLang()
   const s = dueState(dueAt, dossierOverdue)
   return (
@@ -70,7 +78,10 @@ export function WorklistPage() {
   const [error, setError] = useState<unknown>(null)
   const [notice, setNotice] = useState<unknown>(null)
   const [tick, setTick] = useState(0)
-  const procedures = useAsync((signal) => api<{ items: ProcedureSummary[] }>('/api/procedures', { query: { limit: 100 }, signal }), [])
+  const procedures = useAsync(
+    (signal) => api<{ items: ProcedureSummary[] }>('/api/procedures', { query: { limit: 100 }, signal }),
+    [],
+  )
 
   const query = useCallback(
     (after?: string) => ({
@@ -134,8 +145,17 @@ export function WorklistPage() {
     try {
       await claimTask(item.taskKey, claim)
       // Shown at once; the reload below confirms it.
-      setItems((xs) => xs.map((x) => (x.taskKey === item.taskKey ? { ...x, assignee: claim ? (user?.userId ?? null) : null } : x)))
-      setNotice({ ok: claim ? tr(`Bạn đã nhận xử lý: ${item.taskName} — ${item.dossier.code ?? item.dossier.applicantName ?? ''}.`, `You claimed: ${item.taskName} — ${item.dossier.code ?? item.dossier.applicantName ?? ''}.`) : tr('Đã trả công việc về nhóm.', 'The task is back with the group.') })
+      setItems((xs) =>
+        xs.map((x) => (x.taskKey === item.taskKey ? { ...x, assignee: claim ? (user?.userId ?? null) : null } : x)),
+      )
+      setNotice({
+        ok: claim
+          ? tr(
+              `Bạn đã nhận xử lý: ${item.taskName} — ${item.dossier.code ?? item.dossier.applicantName ?? ''}.`,
+              `You claimed: ${item.taskName} — ${item.dossier.code ?? item.dossier.applicantName ?? ''}.`,
+            )
+          : tr('Đã trả công việc về nhóm.', 'The task is back with the group.'),
+      })
     } catch (err) {
       setNotice(err)
     }
@@ -189,14 +209,29 @@ export function WorklistPage() {
         </div>
         <div className="filter">
           <label htmlFor="wl-due">{tr('Hạn trước ngày', 'Due before')}</label>
-          <input id="wl-due" type="date" value={filters.dueBefore} onChange={(e) => set({ dueBefore: e.target.value })} />
+          <input
+            id="wl-due"
+            type="date"
+            value={filters.dueBefore}
+            onChange={(e) => set({ dueBefore: e.target.value })}
+          />
         </div>
         <div className="filter checks">
           <label>
-            <input type="checkbox" checked={filters.overdue} onChange={(e) => set({ overdue: e.target.checked ? '1' : '' })} /> {tr('Chỉ hồ sơ quá hạn', 'Overdue only')}
+            <input
+              type="checkbox"
+              checked={filters.overdue}
+              onChange={(e) => set({ overdue: e.target.checked ? '1' : '' })}
+            />{' '}
+            {tr('Chỉ hồ sơ quá hạn', 'Overdue only')}
           </label>
           <label>
-            <input type="checkbox" checked={filters.mine} onChange={(e) => set({ mine: e.target.checked ? '1' : '' })} /> {tr('Của tôi', 'Mine')}
+            <input
+              type="checkbox"
+              checked={filters.mine}
+              onChange={(e) => set({ mine: e.target.checked ? '1' : '' })}
+            />{' '}
+            {tr('Của tôi', 'Mine')}
           </label>
         </div>
         <div className="filter filter-submit">
@@ -230,7 +265,10 @@ export function WorklistPage() {
                     <DueText dueAt={it.dueAt} overdue={due.overdue} dossierOverdue={it.dossier.overdue} />
                   </td>
                   <td data-label={tr('Mã hồ sơ', 'Code')}>
-                    <Link to={`/can-bo/nhiem-vu/${encodeURIComponent(it.taskKey)}`} aria-label={`${tr('Mở công việc', 'Open task')} ${it.taskName} — ${ref}`}>
+                    <Link
+                      to={`/can-bo/nhiem-vu/${encodeURIComponent(it.taskKey)}`}
+                      aria-label={`${tr('Mở công việc', 'Open task')} ${it.taskName} — ${ref}`}
+                    >
                       {ref}
                     </Link>
                   </td>
@@ -240,14 +278,29 @@ export function WorklistPage() {
                   <td data-label={tr('Trạng thái', 'Status')}>
                     <StatusBadge status={it.dossier.status} />
                   </td>
-                  <td data-label={tr('Người xử lý', 'Holder')}>{it.assignee === null ? tr('Chưa ai nhận', 'Unclaimed') : it.assignee === user?.userId ? tr('Tôi', 'Me') : tr('Cán bộ khác', 'Another officer')}</td>
+                  <td data-label={tr('Người xử lý', 'Holder')}>
+                    {it.assignee === null
+                      ? tr('Chưa ai nhận', 'Unclaimed')
+                      : it.assignee === user?.userId
+                        ? tr('Tôi', 'Me')
+                        : tr('Cán bộ khác', 'Another officer')}
+                  </td>
                   <td data-label={tr('Thao tác', 'Actions')}>
                     {it.assignee === user?.userId ? (
-                      <button type="button" className="secondary" onClick={() => void toggleClaim(it, false)} aria-label={`${tr('Trả lại', 'Give back')} ${ref}`}>
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => void toggleClaim(it, false)}
+                        aria-label={`${tr('Trả lại', 'Give back')} ${ref}`}
+                      >
                         {tr('Trả lại', 'Give back')}
                       </button>
                     ) : (
-                      <button type="button" onClick={() => void toggleClaim(it, true)} aria-label={`${tr('Nhận xử lý', 'Claim')} ${ref}`}>
+                      <button
+                        type="button"
+                        onClick={() => void toggleClaim(it, true)}
+                        aria-label={`${tr('Nhận xử lý', 'Claim')} ${ref}`}
+                      >
                         {tr('Nhận xử lý', 'Claim')}
                       </button>
                     )}
@@ -290,8 +343,13 @@ export function ClaimNotice({ notice }: { notice: unknown }) {
   if (p.code === 'MC_ERR_TASK_CLAIMED') {
     return (
       <div className="alert alert-error" role="alert" data-code={p.code}>
-        <strong>{tr('Công việc này đã được cán bộ khác nhận xử lý.', 'Another officer has already claimed this task.')}</strong>{' '}
-        {tr('Danh sách đã được cập nhật; hãy chọn công việc khác hoặc liên hệ lãnh đạo để phân công lại.', 'The list is refreshed; pick another task or ask your supervisor to reassign it.')}
+        <strong>
+          {tr('Công việc này đã được cán bộ khác nhận xử lý.', 'Another officer has already claimed this task.')}
+        </strong>{' '}
+        {tr(
+          'Danh sách đã được cập nhật; hãy chọn công việc khác hoặc liên hệ lãnh đạo để phân công lại.',
+          'The list is refreshed; pick another task or ask your supervisor to reassign it.',
+        )}
       </div>
     )
   }

@@ -6,7 +6,11 @@ const dayMs = 24 * 60 * 60 * 1000
  * soon, so "due soon" is computed here: due before the same time on the next working day, skipping Saturdays and
  * Sundays. Holidays and make-up Saturdays are not looked up, so next to a holiday the amber may come a day early.
  */
-export function dueState(dueAt: string | null, dossierOverdue: boolean, now = new Date()): { overdue: boolean; dueSoon: boolean } {
+export function dueState(
+  dueAt: string | null,
+  dossierOverdue: boolean,
+  now = new Date(),
+): { overdue: boolean; dueSoon: boolean } {
   if (!dueAt) return { overdue: dossierOverdue, dueSoon: false }
   const due = new Date(dueAt).getTime()
   const overdue = dossierOverdue || due < now.getTime()

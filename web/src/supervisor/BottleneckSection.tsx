@@ -6,30 +6,56 @@ import { api } from '../api.js'
 import { useLang } from '../i18n.js'
 import { Loading, ProblemAlert, useAsync } from '../ui.js'
 import { compareBy, PeriodPicker, SortHeader, UnitPicker, useSort } from './controls.js'
-import { currentMonth, hours, percent, unitAt, type Bottleneck, type PeriodQuery, type ProcessSummary, type SubtreeUnit } from './data.js'
+import {
+  currentMonth,
+  hours,
+  percent,
+  unitAt,
+  type Bottleneck,
+  type PeriodQuery,
+  type ProcessSummary,
+  type SubtreeUnit,
+} from './data.js'
 
 type Col = 'procedure' | 'step' | 'unit' | 'waitingNow' | 'finished' | 'medianHours' | 'p90Hours' | 'missedShare'
 
-export function BottleneckSection({ units, processes }: { units: SubtreeUnit[] | undefined; processes: ProcessSummary[] | undefined }) {
+export function BottleneckSection({
+  units,
+  processes,
+}: {
+  units: SubtreeUnit[] | undefined
+  processes: ProcessSummary[] | undefined
+}) {
   const { tr, number, lang } = useLang()
   const [unit, setUnit] = useState('')
   const [period, setPeriod] = useState<PeriodQuery>({ month: currentMonth() })
   const { sort, onSort } = useSort({ col: 'waitingNow', dir: 'descending' })
   const list = useAsync(
-    (signal) => api<{ items: Bottleneck[] }>('/api/supervision/bottlenecks', { query: { unit, ...period }, signal }).then((r) => r.items),
+    (signal) =>
+      api<{ items: Bottleneck[] }>('/api/supervision/bottlenecks', { query: { unit, ...period }, signal }).then(
+        (r) => r.items,
+      ),
     [unit, JSON.stringify(period)],
   )
   const unitName = (b: Bottleneck) => unitAt(units, b.unitPath, lang) ?? '—'
   const rows = useMemo(() => {
     const key: Record<Col, (b: Bottleneck) => string | number | null> = {
-      procedure: (b) => b.procedureName, step: (b) => b.stepName ?? b.stepId, unit: unitName, waitingNow: (b) => b.waitingNow, finished: (b) => b.finished,
-      medianHours: (b) => b.medianHours, p90Hours: (b) => b.p90Hours, missedShare: (b) => b.missedShare,
+      procedure: (b) => b.procedureName,
+      step: (b) => b.stepName ?? b.stepId,
+      unit: unitName,
+      waitingNow: (b) => b.waitingNow,
+      finished: (b) => b.finished,
+      medianHours: (b) => b.medianHours,
+      p90Hours: (b) => b.p90Hours,
+      missedShare: (b) => b.missedShare,
     }
     return [...(list.data ?? [])].sort(compareBy(key[sort.col as Col], sort.dir))
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [list.data, sort, units, lang])
   const byCode = new Map((processes ?? []).map((p) => [p.code, p]))
-  const header = (col: Col, label: string, numeric = false) => <SortHeader col={col} label={label} sort={sort} onSort={onSort} numeric={numeric} />
+  const header = (col: Col, label: string, numeric = false) => (
+    <SortHeader col={col} label={label} sort={sort} onSort={onSort} numeric={numeric} />
+  )
 
   return (
     <section className="panel" aria-labelledby="sv-bottleneck-title">
@@ -74,7 +100,13 @@ export function BottleneckSection({ units, processes }: { units: SubtreeUnit[] |
                 const p = byCode.get(b.procedureCode)
                 return (
                   <tr key={`${b.procedureCode}|${b.stepId}|${b.unitPath ?? ''}`}>
-                    <td>{p?.publishedVersion ? <Link to={`/giam-sat/quy-trinh/${p.slug}/${p.publishedVersion}`}>{b.procedureName}</Link> : b.procedureName}</td>
+                    <td>
+                      {p?.publishedVersion ? (
+                        <Link to={`/giam-sat/quy-trinh/${p.slug}/${p.publishedVersion}`}>{b.procedureName}</Link>
+                      ) : (
+                        b.procedureName
+                      )}
+                    </td>
                     <td>{b.stepName ?? b.stepId}</td>
                     <td>{unitName(b)}</td>
                     <td className="num">{number(b.waitingNow)}</td>

@@ -10,7 +10,10 @@ import { hours, type HeatElement, type ProcessDiagram, type ProcessSummary } fro
 import { bucketLabels, dwellBucket } from './heat.js'
 
 export function useProcesses() {
-  return useAsync((signal) => api<{ items: ProcessSummary[] }>('/api/supervision/processes', { signal }).then((r) => r.items), [])
+  return useAsync(
+    (signal) => api<{ items: ProcessSummary[] }>('/api/supervision/processes', { signal }).then((r) => r.items),
+    [],
+  )
 }
 
 export function ProcessesPage() {
@@ -18,9 +21,16 @@ export function ProcessesPage() {
   const processes = useProcesses()
   return (
     <section>
-      <PageTitle title={tr('Bản đồ nhiệt quy trình', 'Process heatmap')}>{tr('Bản đồ nhiệt quy trình', 'Process heatmap')}</PageTitle>
+      <PageTitle title={tr('Bản đồ nhiệt quy trình', 'Process heatmap')}>
+        {tr('Bản đồ nhiệt quy trình', 'Process heatmap')}
+      </PageTitle>
       <SupervisorNav />
-      <p>{tr('Chọn thủ tục để xem hồ sơ đang chờ và thời gian xử lý ở từng bước trên sơ đồ quy trình.', 'Choose a procedure to see, on its process diagram, the dossiers waiting and the time spent at each step.')}</p>
+      <p>
+        {tr(
+          'Chọn thủ tục để xem hồ sơ đang chờ và thời gian xử lý ở từng bước trên sơ đồ quy trình.',
+          'Choose a procedure to see, on its process diagram, the dossiers waiting and the time spent at each step.',
+        )}
+      </p>
       <ProblemAlert error={processes.error} />
       {processes.loading ? (
         <Loading />
@@ -30,7 +40,7 @@ export function ProcessesPage() {
             <li key={p.slug}>
               <Link to={`/giam-sat/quy-trinh/${p.slug}/${p.publishedVersion ?? p.versions[0]}`}>{p.name}</Link>{' '}
               <span className="muted small">
-                {p.field} · {tr('phiên bản', 'version')} {(p.publishedVersion ?? p.versions[0])}
+                {p.field} · {tr('phiên bản', 'version')} {p.publishedVersion ?? p.versions[0]}
               </span>
             </li>
           ))}
@@ -47,11 +57,21 @@ export function HeatmapPage() {
   const units = useUnits()
   const processes = useProcesses()
   const [unit, setUnit] = useState('')
-  const diagram = useAsync((signal) => api<ProcessDiagram>(`/api/supervision/processes/${encodeURIComponent(slug)}/versions/${encodeURIComponent(version)}`, { signal }), [slug, version])
+  const diagram = useAsync(
+    (signal) =>
+      api<ProcessDiagram>(
+        `/api/supervision/processes/${encodeURIComponent(slug)}/versions/${encodeURIComponent(version)}`,
+        { signal },
+      ),
+    [slug, version],
+  )
   const heat = useAsync(
     (signal) =>
       diagram.data
-        ? api<{ elements: HeatElement[] }>('/api/supervision/heatmap', { query: { unit, procedureVersionId: diagram.data.procedureVersionId }, signal }).then((r) => r.elements)
+        ? api<{ elements: HeatElement[] }>('/api/supervision/heatmap', {
+            query: { unit, procedureVersionId: diagram.data.procedureVersionId },
+            signal,
+          }).then((r) => r.elements)
         : Promise.resolve(undefined),
     [diagram.data, unit],
   )
@@ -66,7 +86,9 @@ export function HeatmapPage() {
     let cancelled = false
     setDrawn(false)
     import('./heatmap-viewer.js')
-      .then(({ drawHeatmap }) => drawHeatmap(el, diagram.data!.bpmnXml, heat.data!, (n) => tr(`${n} hồ sơ đang chờ`, `${n} dossier(s) waiting`)))
+      .then(({ drawHeatmap }) =>
+        drawHeatmap(el, diagram.data!.bpmnXml, heat.data!, (n) => tr(`${n} hồ sơ đang chờ`, `${n} dossier(s) waiting`)),
+      )
       .then(
         (h) => {
           if (cancelled) return h.destroy()
@@ -85,8 +107,12 @@ export function HeatmapPage() {
   const labels = bucketLabels(tr)
   const p = diagram.data
   const versions = processes.data?.find((x) => x.slug === slug)?.versions ?? []
-  const title = p ? tr(`Bản đồ nhiệt: ${p.name}`, `Heatmap: ${p.name}`) : tr('Bản đồ nhiệt quy trình', 'Process heatmap')
-  const elements = [...(heat.data ?? [])].sort((a, b) => b.active - a.active || (b.meanDwellHours ?? -1) - (a.meanDwellHours ?? -1))
+  const title = p
+    ? tr(`Bản đồ nhiệt: ${p.name}`, `Heatmap: ${p.name}`)
+    : tr('Bản đồ nhiệt quy trình', 'Process heatmap')
+  const elements = [...(heat.data ?? [])].sort(
+    (a, b) => b.active - a.active || (b.meanDwellHours ?? -1) - (a.meanDwellHours ?? -1),
+  )
   const activeTotal = elements.reduce((s, e) => s + e.active, 0)
 
   return (
@@ -101,7 +127,11 @@ export function HeatmapPage() {
         {versions.length > 1 && (
           <div className="sv-field">
             <label htmlFor="sv-heat-version">{tr('Phiên bản quy trình', 'Process version')}</label>
-            <select id="sv-heat-version" value={version} onChange={(e) => navigate(`/giam-sat/quy-trinh/${slug}/${e.target.value}`)}>
+            <select
+              id="sv-heat-version"
+              value={version}
+              onChange={(e) => navigate(`/giam-sat/quy-trinh/${slug}/${e.target.value}`)}
+            >
               {versions.map((v) => (
                 <option key={v} value={v}>
                   {v}
@@ -137,27 +167,40 @@ export function HeatmapPage() {
               <span className="sv-swatch sv-swatch-none" /> {tr('chưa có bước hoàn thành', 'none finished yet')}
             </li>
             <li>
-              <span className="heat-badge heat-badge-legend">N</span> {tr('số hồ sơ đang chờ ở bước', 'dossiers waiting at the step')}
+              <span className="heat-badge heat-badge-legend">N</span>{' '}
+              {tr('số hồ sơ đang chờ ở bước', 'dossiers waiting at the step')}
             </li>
           </ul>
         </div>
       </div>
       {missing.length > 0 && (
         <p className="muted small">
-          {tr('Các bước không có trên sơ đồ phiên bản này:', 'Steps not on this version’s diagram:')} {missing.join(', ')}
+          {tr('Các bước không có trên sơ đồ phiên bản này:', 'Steps not on this version’s diagram:')}{' '}
+          {missing.join(', ')}
         </p>
       )}
       {heat.data && (
         <div className="table-scroll">
           <table className="data" data-testid="heatmap-table">
-            <caption>{tr('Số liệu bản đồ nhiệt theo bước (cùng số liệu với sơ đồ)', 'Heatmap figures per step (the same numbers as the diagram)')}</caption>
+            <caption>
+              {tr(
+                'Số liệu bản đồ nhiệt theo bước (cùng số liệu với sơ đồ)',
+                'Heatmap figures per step (the same numbers as the diagram)',
+              )}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">{tr('Bước', 'Step')}</th>
                 <th scope="col">{tr('Mã phần tử BPMN', 'BPMN element')}</th>
-                <th scope="col" className="num">{tr('Đang chờ', 'Waiting now')}</th>
-                <th scope="col" className="num">{tr('Đã hoàn thành', 'Completed')}</th>
-                <th scope="col" className="num">{tr('Thời gian trung bình (giờ)', 'Mean time (hours)')}</th>
+                <th scope="col" className="num">
+                  {tr('Đang chờ', 'Waiting now')}
+                </th>
+                <th scope="col" className="num">
+                  {tr('Đã hoàn thành', 'Completed')}
+                </th>
+                <th scope="col" className="num">
+                  {tr('Thời gian trung bình (giờ)', 'Mean time (hours)')}
+                </th>
                 <th scope="col">{tr('Mức màu', 'Colour band')}</th>
               </tr>
             </thead>
@@ -165,7 +208,10 @@ export function HeatmapPage() {
               {elements.length === 0 && (
                 <tr>
                   <td colSpan={6} className="muted">
-                    {tr('Chưa có hồ sơ nào của phiên bản này trong đơn vị.', 'No dossier of this version in the unit yet.')}
+                    {tr(
+                      'Chưa có hồ sơ nào của phiên bản này trong đơn vị.',
+                      'No dossier of this version in the unit yet.',
+                    )}
                   </td>
                 </tr>
               )}

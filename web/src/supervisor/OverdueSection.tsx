@@ -29,7 +29,9 @@ export function OverdueSection({ units }: { units: SubtreeUnit[] | undefined }) 
   }, [first.data])
   const more = useAction(async () => {
     if (!cursor) return
-    const page = await api<OverduePage>('/api/supervision/overdue', { query: { unit, dueSoonDays: days, limit: 50, cursor } })
+    const page = await api<OverduePage>('/api/supervision/overdue', {
+      query: { unit, dueSoonDays: days, limit: 50, cursor },
+    })
     setExtra((e) => [...e, ...page.items])
     setCursor(page.nextCursor)
   })
@@ -44,7 +46,11 @@ export function OverdueSection({ units }: { units: SubtreeUnit[] | undefined }) 
         <div className="sv-field">
           <label htmlFor="sv-due-soon">{tr('Sắp đến hạn trong (ngày làm việc)', 'Due within (working days)')}</label>
           <input
-            id="sv-due-soon" type="number" min={0} max={30} value={days}
+            id="sv-due-soon"
+            type="number"
+            min={0}
+            max={30}
+            value={days}
             onChange={(e) => {
               const n = Number(e.target.value)
               if (Number.isInteger(n) && n >= 0 && n <= 30) setDays(n)
@@ -90,9 +96,16 @@ export function OverdueSection({ units }: { units: SubtreeUnit[] | undefined }) 
               )}
               {items.map((item) => (
                 <OverdueRow
-                  key={item.dossierId} item={item} units={units}
+                  key={item.dossierId}
+                  item={item}
+                  units={units}
                   onAssigned={(who) => {
-                    setDone(tr(`Đã giao hồ sơ ${item.code ?? ''} cho ${who}.`, `Dossier ${item.code ?? ''} is now assigned to ${who}.`))
+                    setDone(
+                      tr(
+                        `Đã giao hồ sơ ${item.code ?? ''} cho ${who}.`,
+                        `Dossier ${item.code ?? ''} is now assigned to ${who}.`,
+                      ),
+                    )
                     first.reload()
                   }}
                 />
@@ -111,12 +124,23 @@ export function OverdueSection({ units }: { units: SubtreeUnit[] | undefined }) 
   )
 }
 
-function OverdueRow({ item, units, onAssigned }: { item: OverdueItem; units: SubtreeUnit[] | undefined; onAssigned(name: string): void }) {
+function OverdueRow({
+  item,
+  units,
+  onAssigned,
+}: {
+  item: OverdueItem
+  units: SubtreeUnit[] | undefined
+  onAssigned(name: string): void
+}) {
   const { tr, date, dateTime, lang } = useLang()
   const [open, setOpen] = useState(false)
   const standing = item.overdue
     ? item.workingDaysLate > 0
-      ? tr(`Quá hạn ${item.workingDaysLate} ngày làm việc`, `Overdue by ${item.workingDaysLate} working day${item.workingDaysLate === 1 ? '' : 's'}`)
+      ? tr(
+          `Quá hạn ${item.workingDaysLate} ngày làm việc`,
+          `Overdue by ${item.workingDaysLate} working day${item.workingDaysLate === 1 ? '' : 's'}`,
+        )
       : tr('Quá hạn (trong ngày)', 'Overdue (today)')
     : tr('Sắp đến hạn', 'Due soon')
   const stepUnit = unitAt(units, item.step.unitPath, lang)
@@ -139,7 +163,11 @@ function OverdueRow({ item, units, onAssigned }: { item: OverdueItem; units: Sub
         </td>
         <td>
           {item.holder.name ?? <span className="sv-unclaimed">{tr('Chưa có người nhận', 'Not claimed yet')}</span>}
-          {item.holder.since && <div className="small">{tr('từ', 'since')} {dateTime(item.holder.since)}</div>}
+          {item.holder.since && (
+            <div className="small">
+              {tr('từ', 'since')} {dateTime(item.holder.since)}
+            </div>
+          )}
         </td>
         <td>
           {date(item.dueDate)}
@@ -172,7 +200,9 @@ function OverdueRow({ item, units, onAssigned }: { item: OverdueItem; units: Sub
         <tr className="sv-assign-row">
           <td colSpan={7}>
             <AssignForm
-              taskKey={item.taskKey} code={item.code} current={item.holder.userId}
+              taskKey={item.taskKey}
+              code={item.code}
+              current={item.holder.userId}
               onCancel={() => setOpen(false)}
               onDone={(name) => {
                 setOpen(false)
@@ -186,10 +216,26 @@ function OverdueRow({ item, units, onAssigned }: { item: OverdueItem; units: Sub
   )
 }
 
-function AssignForm({ taskKey, code, current, onCancel, onDone }: { taskKey: string; code: string | null; current: string | null; onCancel(): void; onDone(name: string): void }) {
+function AssignForm({
+  taskKey,
+  code,
+  current,
+  onCancel,
+  onDone,
+}: {
+  taskKey: string
+  code: string | null
+  current: string | null
+  onCancel(): void
+  onDone(name: string): void
+}) {
   const { tr } = useLang()
   const candidates = useAsync(
-    (signal) => api<{ officers: Officer[]; candidateGroups: string[] }>('/api/supervision/officers', { query: { taskKey }, signal }),
+    (signal) =>
+      api<{ officers: Officer[]; candidateGroups: string[] }>('/api/supervision/officers', {
+        query: { taskKey },
+        signal,
+      }),
     [taskKey],
   )
   const [assignee, setAssignee] = useState('')

@@ -5,11 +5,30 @@ import { api } from '../api.js'
 import { useLang } from '../i18n.js'
 import { Loading, PageTitle, ProblemAlert, useAsync } from '../ui.js'
 import { DownloadButton, PeriodPicker, SupervisorNav, UnitPicker, useUnits } from './controls.js'
-import { currentMonth, percent, type Counts06a, type DossierRef, type Indicators, type PeriodQuery, type Ratio, type Report06a } from './data.js'
+import {
+  currentMonth,
+  percent,
+  type Counts06a,
+  type DossierRef,
+  type Indicators,
+  type PeriodQuery,
+  type Ratio,
+  type Report06a,
+} from './data.js'
 
 const columns: (keyof Counts06a)[] = [
-  'receivedTotal', 'receivedOnline', 'receivedCounterOrPost', 'carriedOver', 'resolvedTotal', 'resolvedEarly', 'resolvedOnTime', 'resolvedLate',
-  'inProgressTotal', 'inProgressWithin', 'inProgressOverdue', 'closed',
+  'receivedTotal',
+  'receivedOnline',
+  'receivedCounterOrPost',
+  'carriedOver',
+  'resolvedTotal',
+  'resolvedEarly',
+  'resolvedOnTime',
+  'resolvedLate',
+  'inProgressTotal',
+  'inProgressWithin',
+  'inProgressOverdue',
+  'closed',
 ]
 
 export function ReportsPage() {
@@ -23,7 +42,9 @@ export function ReportsPage() {
   const indicators = useAsync((signal) => api<Indicators>('/api/supervision/indicators', { query, signal }), [key])
   return (
     <section>
-      <PageTitle title={tr('Báo cáo', 'Reports')}>{tr('Báo cáo 06a và chỉ số Quyết định 766', 'Report 06a and Decision 766 indicators')}</PageTitle>
+      <PageTitle title={tr('Báo cáo', 'Reports')}>
+        {tr('Báo cáo 06a và chỉ số Quyết định 766', 'Report 06a and Decision 766 indicators')}
+      </PageTitle>
       <SupervisorNav />
       <div className="sv-controls">
         <UnitPicker id="sv-report-unit" units={units.data} value={unit} onChange={setUnit} />
@@ -35,21 +56,45 @@ export function ReportsPage() {
   )
 }
 
-function Report06aPanel({ report, loading, error, query }: { report: Report06a | undefined; loading: boolean; error: unknown; query: Record<string, string | number> }) {
+function Report06aPanel({
+  report,
+  loading,
+  error,
+  query,
+}: {
+  report: Report06a | undefined
+  loading: boolean
+  error: unknown
+  query: Record<string, string | number>
+}) {
   const { tr, number } = useLang()
-  const cells = (c: Counts06a) => columns.map((k) => (
-    <td key={k} className="num">
-      {number(c[k])}
-    </td>
-  ))
+  const cells = (c: Counts06a) =>
+    columns.map((k) => (
+      <td key={k} className="num">
+        {number(c[k])}
+      </td>
+    ))
   return (
     <section className="panel" aria-labelledby="sv-06a-title">
-      <h2 id="sv-06a-title">{tr('Biểu số II.06a/VPCP/KSTT — Tình hình, kết quả giải quyết TTHC', 'Form II.06a/VPCP/KSTT — dossiers received and resolved')}</h2>
+      <h2 id="sv-06a-title">
+        {tr(
+          'Biểu số II.06a/VPCP/KSTT — Tình hình, kết quả giải quyết TTHC',
+          'Form II.06a/VPCP/KSTT — dossiers received and resolved',
+        )}
+      </h2>
       <div className="row sv-exports">
-        <DownloadButton path="/api/supervision/reports/06a" query={{ ...query, format: 'csv' }} fallbackName="bieu-II.06a.csv">
+        <DownloadButton
+          path="/api/supervision/reports/06a"
+          query={{ ...query, format: 'csv' }}
+          fallbackName="bieu-II.06a.csv"
+        >
           {tr('Tải CSV', 'Download CSV')}
         </DownloadButton>
-        <DownloadButton path="/api/supervision/reports/06a" query={{ ...query, format: 'xlsx' }} fallbackName="bieu-II.06a.xlsx">
+        <DownloadButton
+          path="/api/supervision/reports/06a"
+          query={{ ...query, format: 'xlsx' }}
+          fallbackName="bieu-II.06a.xlsx"
+        >
           {tr('Tải Excel (XLSX)', 'Download Excel (XLSX)')}
         </DownloadButton>
       </div>
@@ -64,15 +109,29 @@ function Report06aPanel({ report, loading, error, query }: { report: Report06a |
             </caption>
             <thead>
               <tr>
-                <th scope="col" rowSpan={3}>{tr('STT', 'No.')}</th>
-                <th scope="col" rowSpan={3}>{tr('Lĩnh vực', 'Field')}</th>
-                <th scope="colgroup" colSpan={4}>{tr('Số hồ sơ nhận giải quyết', 'Dossiers received')}</th>
-                <th scope="colgroup" colSpan={4}>{tr('Số hồ sơ đã giải quyết', 'Dossiers resolved')}</th>
-                <th scope="colgroup" colSpan={3}>{tr('Số hồ sơ đang giải quyết', 'Dossiers in progress')}</th>
-                <th scope="col" rowSpan={2}>{tr('Rút, dừng, không tiếp nhận (motcua bổ sung)', 'Withdrawn, stopped, refused (motcua’s addition)')}</th>
+                <th scope="col" rowSpan={3}>
+                  {tr('STT', 'No.')}
+                </th>
+                <th scope="col" rowSpan={3}>
+                  {tr('Lĩnh vực', 'Field')}
+                </th>
+                <th scope="colgroup" colSpan={4}>
+                  {tr('Số hồ sơ nhận giải quyết', 'Dossiers received')}
+                </th>
+                <th scope="colgroup" colSpan={4}>
+                  {tr('Số hồ sơ đã giải quyết', 'Dossiers resolved')}
+                </th>
+                <th scope="colgroup" colSpan={3}>
+                  {tr('Số hồ sơ đang giải quyết', 'Dossiers in progress')}
+                </th>
+                <th scope="col" rowSpan={2}>
+                  {tr('Rút, dừng, không tiếp nhận (motcua bổ sung)', 'Withdrawn, stopped, refused (motcua’s addition)')}
+                </th>
               </tr>
               <tr>
-                <th scope="col" rowSpan={1}>{tr('Tổng số', 'Total')}</th>
+                <th scope="col" rowSpan={1}>
+                  {tr('Tổng số', 'Total')}
+                </th>
                 <th scope="col">{tr('Trực tuyến', 'Online')}</th>
                 <th scope="col">{tr('Trực tiếp, bưu chính', 'Counter or post')}</th>
                 <th scope="col">{tr('Kỳ trước chuyển qua', 'Carried over')}</th>
@@ -142,14 +201,28 @@ function DossierList({ title, refs }: { title: string; refs: DossierRef[] }) {
   )
 }
 
-function RatioCard({ title, ratio, numLabel, denLabel, extra }: { title: string; ratio: Ratio | { value: 'no data' }; numLabel: string; denLabel: string; extra?: string }) {
+function RatioCard({
+  title,
+  ratio,
+  numLabel,
+  denLabel,
+  extra,
+}: {
+  title: string
+  ratio: Ratio | { value: 'no data' }
+  numLabel: string
+  denLabel: string
+  extra?: string
+}) {
   const { tr, number } = useLang()
   if (!('numerator' in ratio)) {
     return (
       <article className="sv-indicator" data-testid="indicator">
         <h3>{title}</h3>
         <p className="sv-big">{tr('Chưa có dữ liệu', 'No data')}</p>
-        <p className="small">{tr('Chưa có hồ sơ nào được đánh giá trong kỳ.', 'No dossier was rated in the period.')}</p>
+        <p className="small">
+          {tr('Chưa có hồ sơ nào được đánh giá trong kỳ.', 'No dossier was rated in the period.')}
+        </p>
       </article>
     )
   }
@@ -180,11 +253,21 @@ function IndicatorsPanel({ data, loading, error }: { data: Indicators | undefine
         <Loading />
       ) : data ? (
         <div className="sv-indicators">
-          <RatioCard title={tr('Tỷ lệ giải quyết đúng hạn', 'On-time resolution rate')} ratio={data.onTimeRate} numLabel={tr('Trước hạn và đúng hạn', 'Early or on time')} denLabel={tr('Đã giải quyết', 'Resolved')} />
+          <RatioCard
+            title={tr('Tỷ lệ giải quyết đúng hạn', 'On-time resolution rate')}
+            ratio={data.onTimeRate}
+            numLabel={tr('Trước hạn và đúng hạn', 'Early or on time')}
+            denLabel={tr('Đã giải quyết', 'Resolved')}
+          />
           <article className="sv-indicator" data-testid="indicator">
             <h3>{tr('Thời gian giải quyết trung bình', 'Average resolution time')}</h3>
             <p className="sv-big">
-              {data.averageResolutionDays.value === null ? '—' : tr(`${number(data.averageResolutionDays.value)} ngày làm việc`, `${number(data.averageResolutionDays.value)} working days`)}
+              {data.averageResolutionDays.value === null
+                ? '—'
+                : tr(
+                    `${number(data.averageResolutionDays.value)} ngày làm việc`,
+                    `${number(data.averageResolutionDays.value)} working days`,
+                  )}
             </p>
             <p className="small">
               {tr('Số hồ sơ đã giải quyết', 'Dossiers resolved')}: {number(data.averageResolutionDays.count)}
@@ -194,13 +277,36 @@ function IndicatorsPanel({ data, loading, error }: { data: Indicators | undefine
               <DossierList title={tr('Đã giải quyết', 'Resolved')} refs={data.averageResolutionDays.dossiers} />
             </details>
           </article>
-          <RatioCard title={tr('Tỷ lệ hồ sơ trực tuyến', 'Online share')} ratio={data.onlineShare} numLabel={tr('Nộp trực tuyến', 'Online')} denLabel={tr('Tiếp nhận mới', 'New receipts')} />
-          <RatioCard title={tr('Tỷ lệ thanh toán trực tuyến', 'Online payment share')} ratio={data.onlinePaymentShare} numLabel={tr('Đã thanh toán trực tuyến', 'Paid online')} denLabel={tr('Phải nộp phí, lệ phí', 'Owed a fee')} />
-          <RatioCard title={tr('Tỷ lệ tái sử dụng giấy tờ', 'Reuse of documents')} ratio={data.reuseShare} numLabel={tr('Có giấy tờ dùng lại', 'Reused a document')} denLabel={tr('Tiếp nhận mới', 'New receipts')} />
           <RatioCard
-            title={tr('Mức độ hài lòng', 'Satisfaction')} ratio={data.satisfaction} numLabel={tr('Đánh giá 4–5 sao', 'Rated 4–5')} denLabel={tr('Lượt đánh giá', 'Ratings')}
+            title={tr('Tỷ lệ hồ sơ trực tuyến', 'Online share')}
+            ratio={data.onlineShare}
+            numLabel={tr('Nộp trực tuyến', 'Online')}
+            denLabel={tr('Tiếp nhận mới', 'New receipts')}
+          />
+          <RatioCard
+            title={tr('Tỷ lệ thanh toán trực tuyến', 'Online payment share')}
+            ratio={data.onlinePaymentShare}
+            numLabel={tr('Đã thanh toán trực tuyến', 'Paid online')}
+            denLabel={tr('Phải nộp phí, lệ phí', 'Owed a fee')}
+          />
+          <RatioCard
+            title={tr('Tỷ lệ tái sử dụng giấy tờ', 'Reuse of documents')}
+            ratio={data.reuseShare}
+            numLabel={tr('Có giấy tờ dùng lại', 'Reused a document')}
+            denLabel={tr('Tiếp nhận mới', 'New receipts')}
+          />
+          <RatioCard
+            title={tr('Mức độ hài lòng', 'Satisfaction')}
+            ratio={data.satisfaction}
+            numLabel={tr('Đánh giá 4–5 sao', 'Rated 4–5')}
+            denLabel={tr('Lượt đánh giá', 'Ratings')}
             {...('averageScore' in data.satisfaction && typeof data.satisfaction.averageScore === 'number'
-              ? { extra: tr(`điểm trung bình ${number(data.satisfaction.averageScore)}`, `mean score ${number(data.satisfaction.averageScore)}`) }
+              ? {
+                  extra: tr(
+                    `điểm trung bình ${number(data.satisfaction.averageScore)}`,
+                    `mean score ${number(data.satisfaction.averageScore)}`,
+                  ),
+                }
               : {})}
           />
         </div>

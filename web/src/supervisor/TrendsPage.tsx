@@ -22,8 +22,13 @@ function figures(month: string, r: Report06a): MonthFigures {
   const t = r.total
   const onTime = t.resolvedEarly + t.resolvedOnTime
   return {
-    month, received: t.receivedOnline + t.receivedCounterOrPost, resolved: t.resolvedTotal, onTime, late: t.resolvedLate,
-    overdueOpen: t.inProgressOverdue, onTimeRate: t.resolvedTotal === 0 ? null : onTime / t.resolvedTotal,
+    month,
+    received: t.receivedOnline + t.receivedCounterOrPost,
+    resolved: t.resolvedTotal,
+    onTime,
+    late: t.resolvedLate,
+    overdueOpen: t.inProgressOverdue,
+    onTimeRate: t.resolvedTotal === 0 ? null : onTime / t.resolvedTotal,
   }
 }
 
@@ -61,17 +66,30 @@ export function TrendsPage() {
   const units = useUnits()
   const [unit, setUnit] = useState('')
   const [count, setCount] = useState(6)
-  const data = useAsync(async (signal) => {
-    const months = monthsEndingWith(currentMonth(), count)
-    return Promise.all(months.map(async (month) => figures(month, await api<Report06a>('/api/supervision/reports/06a', { query: { unit, month }, signal }))))
-  }, [unit, count])
+  const data = useAsync(
+    async (signal) => {
+      const months = monthsEndingWith(currentMonth(), count)
+      return Promise.all(
+        months.map(async (month) =>
+          figures(month, await api<Report06a>('/api/supervision/reports/06a', { query: { unit, month }, signal })),
+        ),
+      )
+    },
+    [unit, count],
+  )
 
   const months = data.data ?? []
-  const monthLabel = (m: string) => (lang === 'vi' ? `${m.slice(5)}/${m.slice(0, 4)}` : `${m.slice(0, 4)}-${m.slice(5)}`)
+  const monthLabel = (m: string) =>
+    lang === 'vi' ? `${m.slice(5)}/${m.slice(0, 4)}` : `${m.slice(0, 4)}-${m.slice(5)}`
   const [rateConfig, volumeConfig] = useChartConfigs(months, monthLabel)
   const rates = months.map((m) => `${monthLabel(m.month)}: ${percent(m.onTimeRate, number)}`).join('; ')
   const volumes = months
-    .map((m) => tr(`${monthLabel(m.month)}: nhận ${m.received}, đúng hạn ${m.onTime}, quá hạn ${m.late}`, `${monthLabel(m.month)}: received ${m.received}, on time ${m.onTime}, late ${m.late}`))
+    .map((m) =>
+      tr(
+        `${monthLabel(m.month)}: nhận ${m.received}, đúng hạn ${m.onTime}, quá hạn ${m.late}`,
+        `${monthLabel(m.month)}: received ${m.received}, on time ${m.onTime}, late ${m.late}`,
+      ),
+    )
     .join('; ')
 
   return (
@@ -99,13 +117,21 @@ export function TrendsPage() {
             <figcaption>
               <h2>{tr('Tỷ lệ giải quyết đúng hạn (trước hạn + đúng hạn)', 'On-time rate (early + on time)')}</h2>
             </figcaption>
-            <ChartCanvas testId="chart-on-time" config={rateConfig} label={tr(`Tỷ lệ đúng hạn theo tháng. ${rates}`, `On-time rate by month. ${rates}`)} />
+            <ChartCanvas
+              testId="chart-on-time"
+              config={rateConfig}
+              label={tr(`Tỷ lệ đúng hạn theo tháng. ${rates}`, `On-time rate by month. ${rates}`)}
+            />
           </figure>
           <figure className="panel">
             <figcaption>
               <h2>{tr('Số hồ sơ theo tháng', 'Dossiers by month')}</h2>
             </figcaption>
-            <ChartCanvas testId="chart-volume" config={volumeConfig} label={tr(`Số hồ sơ theo tháng. ${volumes}`, `Dossiers by month. ${volumes}`)} />
+            <ChartCanvas
+              testId="chart-volume"
+              config={volumeConfig}
+              label={tr(`Số hồ sơ theo tháng. ${volumes}`, `Dossiers by month. ${volumes}`)}
+            />
           </figure>
         </div>
       )}
@@ -116,12 +142,24 @@ export function TrendsPage() {
             <thead>
               <tr>
                 <th scope="col">{tr('Tháng', 'Month')}</th>
-                <th scope="col" className="num">{tr('Tiếp nhận mới', 'New receipts')}</th>
-                <th scope="col" className="num">{tr('Đã giải quyết', 'Resolved')}</th>
-                <th scope="col" className="num">{tr('Trước hạn và đúng hạn', 'Early or on time')}</th>
-                <th scope="col" className="num">{tr('Quá hạn', 'Late')}</th>
-                <th scope="col" className="num">{tr('Tỷ lệ đúng hạn', 'On-time rate')}</th>
-                <th scope="col" className="num">{tr('Đang giải quyết quá hạn (cuối tháng)', 'In progress overdue (month end)')}</th>
+                <th scope="col" className="num">
+                  {tr('Tiếp nhận mới', 'New receipts')}
+                </th>
+                <th scope="col" className="num">
+                  {tr('Đã giải quyết', 'Resolved')}
+                </th>
+                <th scope="col" className="num">
+                  {tr('Trước hạn và đúng hạn', 'Early or on time')}
+                </th>
+                <th scope="col" className="num">
+                  {tr('Quá hạn', 'Late')}
+                </th>
+                <th scope="col" className="num">
+                  {tr('Tỷ lệ đúng hạn', 'On-time rate')}
+                </th>
+                <th scope="col" className="num">
+                  {tr('Đang giải quyết quá hạn (cuối tháng)', 'In progress overdue (month end)')}
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -145,7 +183,10 @@ export function TrendsPage() {
 }
 
 /** The two chart configurations, rebuilt only when the numbers or the language change. */
-function useChartConfigs(months: MonthFigures[], monthLabel: (m: string) => string): [ChartConfiguration | null, ChartConfiguration | null] {
+function useChartConfigs(
+  months: MonthFigures[],
+  monthLabel: (m: string) => string,
+): [ChartConfiguration | null, ChartConfiguration | null] {
   const { tr, lang } = useLang()
   const [configs, setConfigs] = useState<[ChartConfiguration | null, ChartConfiguration | null]>([null, null])
   const key = JSON.stringify(months) + lang
@@ -156,7 +197,18 @@ function useChartConfigs(months: MonthFigures[], monthLabel: (m: string) => stri
     setConfigs([
       {
         type: 'line',
-        data: { labels, datasets: [{ label: tr('Tỷ lệ đúng hạn (%)', 'On-time rate (%)'), data: months.map((m) => (m.onTimeRate === null ? null : Math.round(m.onTimeRate * 1000) / 10)), borderColor: '#1b6e3a', backgroundColor: '#1b6e3a', spanGaps: true }] },
+        data: {
+          labels,
+          datasets: [
+            {
+              label: tr('Tỷ lệ đúng hạn (%)', 'On-time rate (%)'),
+              data: months.map((m) => (m.onTimeRate === null ? null : Math.round(m.onTimeRate * 1000) / 10)),
+              borderColor: '#1b6e3a',
+              backgroundColor: '#1b6e3a',
+              spanGaps: true,
+            },
+          ],
+        },
         options: { ...common, scales: { y: { min: 0, max: 100, title: { display: true, text: '%' } } } },
       },
       {
@@ -164,9 +216,21 @@ function useChartConfigs(months: MonthFigures[], monthLabel: (m: string) => stri
         data: {
           labels,
           datasets: [
-            { label: tr('Tiếp nhận mới', 'New receipts'), data: months.map((m) => m.received), backgroundColor: '#1a56db' },
-            { label: tr('Giải quyết đúng hạn', 'Resolved on time'), data: months.map((m) => m.onTime), backgroundColor: '#1b6e3a' },
-            { label: tr('Giải quyết quá hạn', 'Resolved late'), data: months.map((m) => m.late), backgroundColor: '#9b1c1c' },
+            {
+              label: tr('Tiếp nhận mới', 'New receipts'),
+              data: months.map((m) => m.received),
+              backgroundColor: '#1a56db',
+            },
+            {
+              label: tr('Giải quyết đúng hạn', 'Resolved on time'),
+              data: months.map((m) => m.onTime),
+              backgroundColor: '#1b6e3a',
+            },
+            {
+              label: tr('Giải quyết quá hạn', 'Resolved late'),
+              data: months.map((m) => m.late),
+              backgroundColor: '#9b1c1c',
+            },
           ],
         },
         options: { ...common, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },

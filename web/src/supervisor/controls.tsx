@@ -33,11 +33,24 @@ export function SupervisorNav() {
 
 /** The units of my subtree (my own first), loaded once per page. */
 export function useUnits(): AsyncState<SubtreeUnit[]> {
-  return useAsync((signal) => api<{ items: SubtreeUnit[] }>('/api/supervision/units', { signal }).then((r) => r.items), [])
+  return useAsync(
+    (signal) => api<{ items: SubtreeUnit[] }>('/api/supervision/units', { signal }).then((r) => r.items),
+    [],
+  )
 }
 
 /** '' = my own unit (the API's default); otherwise a unit below it. Indented by depth. */
-export function UnitPicker({ units, value, onChange, id }: { units: SubtreeUnit[] | undefined; value: string; onChange(v: string): void; id: string }) {
+export function UnitPicker({
+  units,
+  value,
+  onChange,
+  id,
+}: {
+  units: SubtreeUnit[] | undefined
+  value: string
+  onChange(v: string): void
+  id: string
+}) {
   const { tr, lang } = useLang()
   const depth0 = units?.[0]?.path.split('/').length ?? 0
   return (
@@ -58,9 +71,18 @@ export function UnitPicker({ units, value, onChange, id }: { units: SubtreeUnit[
 type PeriodKind = 'month' | 'quarter' | 'year' | 'range'
 
 /** Month, quarter, year or a from–to range: exactly one, as the API wants. */
-export function PeriodPicker({ value, onChange, idPrefix }: { value: PeriodQuery; onChange(p: PeriodQuery): void; idPrefix: string }) {
+export function PeriodPicker({
+  value,
+  onChange,
+  idPrefix,
+}: {
+  value: PeriodQuery
+  onChange(p: PeriodQuery): void
+  idPrefix: string
+}) {
   const { tr } = useLang()
-  const kind: PeriodKind = 'month' in value ? 'month' : 'quarter' in value ? 'quarter' : 'year' in value ? 'year' : 'range'
+  const kind: PeriodKind =
+    'month' in value ? 'month' : 'quarter' in value ? 'quarter' : 'year' in value ? 'year' : 'range'
   const month = currentMonth()
   const year = Number(month.slice(0, 4))
   const setKind = (k: PeriodKind) => {
@@ -84,36 +106,65 @@ export function PeriodPicker({ value, onChange, idPrefix }: { value: PeriodQuery
       {'month' in value && (
         <div className="sv-field">
           <label htmlFor={`${idPrefix}-month`}>{tr('Tháng', 'Month')}</label>
-          <input id={`${idPrefix}-month`} type="month" required value={value.month} onChange={(e) => e.target.value && onChange({ month: e.target.value })} />
+          <input
+            id={`${idPrefix}-month`}
+            type="month"
+            required
+            value={value.month}
+            onChange={(e) => e.target.value && onChange({ month: e.target.value })}
+          />
         </div>
       )}
       {'quarter' in value && (
         <div className="sv-field">
           <label htmlFor={`${idPrefix}-quarter`}>{tr('Quý', 'Quarter')}</label>
-          <select id={`${idPrefix}-quarter`} value={value.quarter} onChange={(e) => onChange({ quarter: e.target.value })}>
-            {[year - 1, year].flatMap((y) => [1, 2, 3, 4].map((q) => `${y}-Q${q}`)).map((q) => (
-              <option key={q} value={q}>
-                {q.replace('-Q', ' – ' + tr('Quý ', 'Q'))}
-              </option>
-            ))}
+          <select
+            id={`${idPrefix}-quarter`}
+            value={value.quarter}
+            onChange={(e) => onChange({ quarter: e.target.value })}
+          >
+            {[year - 1, year]
+              .flatMap((y) => [1, 2, 3, 4].map((q) => `${y}-Q${q}`))
+              .map((q) => (
+                <option key={q} value={q}>
+                  {q.replace('-Q', ' – ' + tr('Quý ', 'Q'))}
+                </option>
+              ))}
           </select>
         </div>
       )}
       {'year' in value && (
         <div className="sv-field">
           <label htmlFor={`${idPrefix}-year`}>{tr('Năm', 'Year')}</label>
-          <input id={`${idPrefix}-year`} type="number" min={2000} max={2100} value={value.year} onChange={(e) => e.target.value && onChange({ year: Number(e.target.value) })} />
+          <input
+            id={`${idPrefix}-year`}
+            type="number"
+            min={2000}
+            max={2100}
+            value={value.year}
+            onChange={(e) => e.target.value && onChange({ year: Number(e.target.value) })}
+          />
         </div>
       )}
       {'from' in value && (
         <>
           <div className="sv-field">
             <label htmlFor={`${idPrefix}-from`}>{tr('Từ ngày', 'From')}</label>
-            <input id={`${idPrefix}-from`} type="date" value={value.from} onChange={(e) => e.target.value && onChange({ from: e.target.value, to: value.to })} />
+            <input
+              id={`${idPrefix}-from`}
+              type="date"
+              value={value.from}
+              onChange={(e) => e.target.value && onChange({ from: e.target.value, to: value.to })}
+            />
           </div>
           <div className="sv-field">
             <label htmlFor={`${idPrefix}-to`}>{tr('Đến ngày', 'To')}</label>
-            <input id={`${idPrefix}-to`} type="date" value={value.to} onChange={(e) => e.target.value && onChange({ from: value.from, to: e.target.value })} />
+            <input
+              id={`${idPrefix}-to`}
+              type="date"
+              value={value.to}
+              onChange={(e) => e.target.value && onChange({ from: value.from, to: e.target.value })}
+            />
           </div>
         </>
       )}
@@ -124,12 +175,29 @@ export function PeriodPicker({ value, onChange, idPrefix }: { value: PeriodQuery
 export type SortDir = 'ascending' | 'descending'
 
 /** A column header that sorts the table: a real button, and aria-sort on the header cell. */
-export function SortHeader({ label, col, sort, onSort, numeric }: { label: string; col: string; sort: { col: string; dir: SortDir }; onSort(col: string): void; numeric?: boolean }) {
+export function SortHeader({
+  label,
+  col,
+  sort,
+  onSort,
+  numeric,
+}: {
+  label: string
+  col: string
+  sort: { col: string; dir: SortDir }
+  onSort(col: string): void
+  numeric?: boolean
+}) {
   const { tr } = useLang()
   const active = sort.col === col
   return (
     <th scope="col" aria-sort={active ? sort.dir : 'none'} className={numeric ? 'num' : undefined}>
-      <button type="button" className="sv-sort" onClick={() => onSort(col)} title={tr('Sắp xếp theo cột này', 'Sort by this column')}>
+      <button
+        type="button"
+        className="sv-sort"
+        onClick={() => onSort(col)}
+        title={tr('Sắp xếp theo cột này', 'Sort by this column')}
+      >
         {label}
         <span aria-hidden="true" className="sv-sort-mark">
           {active ? (sort.dir === 'ascending' ? ' ▲' : ' ▼') : ' ↕'}
@@ -142,7 +210,10 @@ export function SortHeader({ label, col, sort, onSort, numeric }: { label: strin
 /** Sort state: a second click on the same column turns the order round. */
 export function useSort(initial: { col: string; dir: SortDir }) {
   const [sort, setSort] = useState(initial)
-  const onSort = (col: string) => setSort((s) => (s.col === col ? { col, dir: s.dir === 'ascending' ? 'descending' : 'ascending' } : { col, dir: 'descending' }))
+  const onSort = (col: string) =>
+    setSort((s) =>
+      s.col === col ? { col, dir: s.dir === 'ascending' ? 'descending' : 'ascending' } : { col, dir: 'descending' },
+    )
   return { sort, onSort }
 }
 
@@ -159,7 +230,17 @@ export function compareBy<T>(key: (row: T) => string | number | null, dir: SortD
 }
 
 /** Fetches a protected file with the session's token and saves it under the name the server gives. */
-export function DownloadButton({ path, query, children, fallbackName }: { path: string; query: Record<string, string | number | undefined>; children: ReactNode; fallbackName: string }) {
+export function DownloadButton({
+  path,
+  query,
+  children,
+  fallbackName,
+}: {
+  path: string
+  query: Record<string, string | number | undefined>
+  children: ReactNode
+  fallbackName: string
+}) {
   const download = useAction(async () => {
     const res = await apiRaw(path, { query })
     const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName

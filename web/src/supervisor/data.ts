@@ -7,7 +7,13 @@ import type { OverdueItem as ServerOverdueItem, SupervisionService } from '../..
 export type { Counts06a }
 
 /** What a server type looks like once sent as JSON: dates become strings. */
-type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T
+type Json<T> = T extends Date
+  ? string
+  : T extends (infer U)[]
+    ? Json<U>[]
+    : T extends object
+      ? { [K in keyof T]: Json<T[K]> }
+      : T
 type Answer<F extends (...args: never[]) => Promise<unknown>> = Json<Awaited<ReturnType<F>>>
 
 export type { SubtreeUnit }
@@ -42,7 +48,9 @@ const zone = 'Asia/Ho_Chi_Minh'
 
 /** Today's civil date in the business time zone, YYYY-MM-DD. */
 export function today(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    now,
+  )
 }
 
 export function currentMonth(now = new Date()): string {

@@ -14,7 +14,12 @@ export interface DrawnHeatmap {
   missing: string[]
 }
 
-export async function drawHeatmap(container: HTMLElement, xml: string, elements: HeatElement[], badgeLabel: (active: number) => string): Promise<DrawnHeatmap> {
+export async function drawHeatmap(
+  container: HTMLElement,
+  xml: string,
+  elements: HeatElement[],
+  badgeLabel: (active: number) => string,
+): Promise<DrawnHeatmap> {
   const viewer = new NavigatedViewer({ container })
   try {
     await viewer.importXML(xml)

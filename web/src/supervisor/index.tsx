@@ -16,7 +16,9 @@ function DashboardPage() {
   const processes = useProcesses()
   return (
     <section>
-      <PageTitle title={tr('Giám sát', 'Supervision')}>{tr('Giám sát giải quyết hồ sơ', 'Supervision of dossiers')}</PageTitle>
+      <PageTitle title={tr('Giám sát', 'Supervision')}>
+        {tr('Giám sát giải quyết hồ sơ', 'Supervision of dossiers')}
+      </PageTitle>
       <SupervisorNav />
       <OverdueSection units={units.data} />
       <BottleneckSection units={units.data} processes={processes.data} />
