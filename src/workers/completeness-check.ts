@@ -4,7 +4,6 @@ import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support
 
 export function completenessCheckWorker(deps: WorkerDeps): JobTypeWorker {
   return {
-    type: 'dossier.completeness-check',
     async handler(job) {
       // The first job of an instance adopts it when the relay died between creating it and storing its
       // key; an instance that is not the dossier's (a duplicate) is cancelled.

@@ -4,7 +4,6 @@ import { escalationRecipients, handleDossierJob, type JobTypeWorker, type Worker
 
 export function escalateWorker(deps: WorkerDeps): JobTypeWorker {
   return {
-    type: 'dossier.escalate',
     handler: (job) =>
       handleDossierJob(deps, job, async ({ trx, dossier, repo, now }) => {
         const level = job.customHeaders['level'] === 'step' ? 'step' : 'dossier'

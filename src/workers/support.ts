@@ -26,8 +26,8 @@ export interface DossierJobContext {
   now: Date
 }
 
+/** What a worker file provides: the handler of its job type (workers/index.ts registers it under the type). */
 export interface JobTypeWorker {
-  type: string
   handler: (job: Job) => Promise<JobAcknowledgement>
 }
 
