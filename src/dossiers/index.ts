@@ -89,7 +89,7 @@ export function startDossierRuntime(knex: Knex, engine: Engine, opts: DossierRun
     workers,
     projector,
     async stop() {
-      sweep.stop()
+      await sweep.stop()
       await relay.stop()
       await workers.close()
       await projector.stop()

@@ -20,6 +20,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
 import type { Engine, EngineEvent } from '../engine/port.js'
+import { Poller } from '../lib/poller.js'
 import { applyEngineEvent } from './read-model.js'
 
 interface DurableEventLog {
@@ -42,12 +43,23 @@ export interface ProjectorOptions {
   log?: (message: string, err?: unknown) => void
 }
 
+/** What one batch of the event log came to. */
+interface BatchOutcome {
+  /** Records read from the log. */
+  read: number
+  applied: number
+  /** A gap was found cleared: read the log again at once. */
+  reread: boolean
+  /** Every record read was applied (none failed, no gap held the cursor back). */
+  complete: boolean
+}
+
 export class ReadModelProjector {
   private readonly name: string
   private readonly owner = randomUUID()
-  private timer?: NodeJS.Timeout
-  private running?: Promise<number>
-  private again = false
+  private readonly batchSize: number
+  /** Only with a durable event log; an engine without one is subscribed to directly. */
+  private readonly poller?: Poller<number>
   private stopped = true
   private unsubscribe?: () => void
   private readonly failures = new Map<number, number>()
@@ -60,6 +72,17 @@ export class ReadModelProjector {
     private readonly opts: ProjectorOptions = {},
   ) {
     this.name = opts.name ?? 'dossiers'
+    this.batchSize = opts.batchSize ?? 200
+    if (hasEventLog(engine)) {
+      this.poller = new Poller<number>({
+        // One process at a time advances the cursor: the lease on its row is the poller's lease.
+        lease: { acquire: () => this.lease(), release: () => this.releaseLease() },
+        round: (cursor) => this.round(cursor),
+        intervalMs: opts.pollIntervalMs ?? 1000,
+        batchSize: this.batchSize,
+        onError: (err) => this.opts.log?.('read model projector failed', err),
+      })
+    }
   }
 
   get durable(): boolean {
@@ -80,30 +103,12 @@ export class ReadModelProjector {
       return
     }
     this.unsubscribe = this.engine.onEvent(() => this.poke())
-    this.timer = setInterval(() => this.poke(), this.opts.pollIntervalMs ?? 1000)
-    this.timer.unref()
-    this.poke() // catch up with what happened while no process was running
+    this.poller?.start() // catch up with what happened while no process was running
   }
 
   /** Runs soon; if a run is in progress, runs once more after it. */
   poke(): void {
-    if (this.stopped) return
-    if (this.running) {
-      this.again = true
-      return
-    }
-    this.running = this.catchUp()
-      .catch((err) => {
-        this.opts.log?.('read model projector failed', err)
-        return 0
-      })
-      .finally(() => {
-        this.running = undefined
-        if (this.again && !this.stopped) {
-          this.again = false
-          this.poke()
-        }
-      })
+    this.poller?.wake()
   }
 
   /** Applies every event after the cursor; returns how many records were applied. For tests and start-up. */
@@ -113,28 +118,48 @@ export class ReadModelProjector {
     for (;;) {
       const cursor = await this.lease()
       if (cursor === undefined) return applied // another process holds it
-      const batch = await this.engine.readEvents(cursor, this.opts.batchSize ?? 200)
-      if (batch.length === 0) return applied
-      await this.noteGaps(cursor, batch)
-      let last = cursor
-      let reread = false
-      for (const record of batch) {
-        if (record.id !== last + 1) {
-          const gap = await this.gapVerdict(last + 1, record.id)
-          if (gap === 'reread') reread = true
-          if (gap !== 'gone') break
-        }
-        if (!(await this.applyRecord(record))) break
-        last = record.id
-        applied++
-      }
-      for (const id of this.gaps.keys()) if (id <= last) this.gaps.delete(id)
-      await this.knex('read_model_cursors')
-        .where({ name: this.name, locked_by: this.owner })
-        .update({ last_event_id: last, updated_at: this.knex.fn.now() })
-      if (reread) continue
-      if (last !== batch.at(-1)!.id) return applied // an event failed: retry on the next run
+      const batch = await this.applyBatch(cursor)
+      applied += batch.applied
+      if (batch.read === 0) return applied
+      if (batch.reread) continue
+      if (!batch.complete) return applied // an event failed: retry on the next run
     }
+  }
+
+  /**
+   * The poller's round, under the cursor lease: one batch. As in catchUp, the log is read on at once until it is
+   * empty or a record holds the cursor back (a failed event or a gap waits for the next round).
+   */
+  private async round(cursor: number): Promise<number> {
+    const batch = await this.applyBatch(cursor)
+    const more = batch.reread || (batch.complete && batch.read > 0)
+    return more ? this.batchSize : batch.applied
+  }
+
+  /** Applies the records after the cursor, up to a gap or a failed record, and moves the cursor past them. */
+  private async applyBatch(cursor: number): Promise<BatchOutcome> {
+    if (!hasEventLog(this.engine)) return { read: 0, applied: 0, reread: false, complete: true }
+    const batch = await this.engine.readEvents(cursor, this.batchSize)
+    if (batch.length === 0) return { read: 0, applied: 0, reread: false, complete: true }
+    let applied = 0
+    await this.noteGaps(cursor, batch)
+    let last = cursor
+    let reread = false
+    for (const record of batch) {
+      if (record.id !== last + 1) {
+        const gap = await this.gapVerdict(last + 1, record.id)
+        if (gap === 'reread') reread = true
+        if (gap !== 'gone') break
+      }
+      if (!(await this.applyRecord(record))) break
+      last = record.id
+      applied++
+    }
+    for (const id of this.gaps.keys()) if (id <= last) this.gaps.delete(id)
+    await this.knex('read_model_cursors')
+      .where({ name: this.name, locked_by: this.owner })
+      .update({ last_event_id: last, updated_at: this.knex.fn.now() })
+    return { read: batch.length, applied, reread, complete: last === batch.at(-1)!.id }
   }
 
   /** Remembers when each id missing between the cursor and the batch's records was first seen missing. */
@@ -222,16 +247,18 @@ export class ReadModelProjector {
     return rows[0] ? Number(rows[0].last_event_id) : undefined
   }
 
+  /** Gives up the lease on the cursor row, so another process may take over at once. */
+  private async releaseLease(): Promise<void> {
+    await this.knex('read_model_cursors')
+      .where({ name: this.name, locked_by: this.owner })
+      .update({ locked_by: null, locked_until: null })
+      .catch(() => undefined)
+  }
+
+  /** Stops listening and polling; resolves when the run in flight has ended and the cursor lease is given up. */
   async stop(): Promise<void> {
     this.stopped = true
-    if (this.timer) clearInterval(this.timer)
     this.unsubscribe?.()
-    await this.running
-    if (this.durable) {
-      await this.knex('read_model_cursors')
-        .where({ name: this.name, locked_by: this.owner })
-        .update({ locked_by: null, locked_until: null })
-        .catch(() => undefined)
-    }
+    await this.poller?.stop()
   }
 }

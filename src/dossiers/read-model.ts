@@ -1,6 +1,7 @@
 // Keeps the read model in step with the engine: the tasks table, the dossier's current step/unit/holder and its step timeline; and the periodic overdue sweep (R10).
 import type { Knex } from 'knex'
 import type { Engine, EngineEvent, UserTask } from '../engine/port.js'
+import { Poller } from '../lib/poller.js'
 import { dossierRepository, type DossierRow } from './repository.js'
 
 async function dossierOf(knex: Knex, engine: Engine, processInstanceKey: string): Promise<DossierRow | undefined> {
@@ -172,29 +173,29 @@ export async function sweepOverdue(knex: Knex, now: Date): Promise<number> {
     .update({ overdue: true, updated_at: knex.fn.now() })
 }
 
-/** Runs sweepOverdue every intervalMs (default one minute). */
+/** Runs sweepOverdue every intervalMs (default one minute), one run at a time. */
 export class OverdueSweep {
-  private timer?: NodeJS.Timeout
+  private readonly poller: Poller
   constructor(
-    private readonly knex: Knex,
-    private readonly opts: {
+    knex: Knex,
+    opts: {
       intervalMs?: number
       clock?: () => Date
       log?: (message: string, err?: unknown) => void
     } = {},
-  ) {}
-  start(): void {
-    if (this.timer) return
-    const tick = () =>
-      void sweepOverdue(this.knex, (this.opts.clock ?? (() => new Date()))()).catch((err) =>
-        this.opts.log?.('overdue sweep failed', err),
-      )
-    tick()
-    this.timer = setInterval(tick, this.opts.intervalMs ?? 60_000)
-    this.timer.unref()
+  ) {
+    const clock = opts.clock ?? (() => new Date())
+    this.poller = new Poller({
+      round: async () => void (await sweepOverdue(knex, clock())),
+      intervalMs: opts.intervalMs ?? 60_000,
+      onError: (err) => opts.log?.('overdue sweep failed', err),
+    })
   }
-  stop(): void {
-    if (this.timer) clearInterval(this.timer)
-    this.timer = undefined
+  start(): void {
+    this.poller.start()
+  }
+  /** Stops the periodic runs; resolves when the one in flight has ended. */
+  stop(): Promise<void> {
+    return this.poller.stop()
   }
 }

@@ -1,6 +1,7 @@
 // Executes the engine calls recorded by dossier commands: right after commit, at start-up and periodically, each idempotently.
 import type { Knex } from 'knex'
 import { EngineError, type Engine } from '../engine/port.js'
+import { Poller } from '../lib/poller.js'
 import type { EngineCommand } from './repository.js'
 
 interface CommandRow {
@@ -16,6 +17,7 @@ export interface RelayOptions {
   leaseMs?: number
   /** After this many attempts a command is marked failed (and logged) instead of retried. */
   maxAttempts?: number
+  /** Wait between periodic runs (default 5 s; doubling after failed runs). */
   intervalMs?: number
   log?: (message: string, err?: unknown) => void
 }
@@ -25,11 +27,13 @@ function alreadyDone(err: unknown): boolean {
   return err instanceof EngineError && (err.code === 'NOT_FOUND' || err.code === 'INVALID_STATE')
 }
 
+/** Commands claimed at once; a periodic run that claimed this many goes again at once. */
+const batchSize = 50
+
 export class EngineCommandRelay {
-  private timer?: NodeJS.Timeout
-  private running: Promise<number> | undefined
   private readonly leaseMs: number
   private readonly maxAttempts: number
+  private readonly poller: Poller
 
   constructor(
     private readonly knex: Knex,
@@ -38,38 +42,40 @@ export class EngineCommandRelay {
   ) {
     this.leaseMs = opts.leaseMs ?? 30_000
     this.maxAttempts = opts.maxAttempts ?? 20
+    this.poller = new Poller({
+      round: async () => (await this.runBatch()).claimed,
+      intervalMs: opts.intervalMs ?? 5000,
+      batchSize,
+      onError: (err) => this.opts.log?.('engine command relay failed', err),
+    })
   }
 
-  /** Runs pending commands now and then every intervalMs (default 5 s). */
+  /** Runs pending commands now and then every intervalMs (default 5 s), one run at a time. */
   start(): void {
-    if (this.timer) return
-    const tick = () => {
-      // One periodic run at a time; stop() waits for the one in flight.
-      if (this.running) return
-      this.running = this.runPending()
-        .catch((err) => (this.opts.log?.('engine command relay failed', err), 0))
-        .finally(() => (this.running = undefined))
-    }
-    tick()
-    this.timer = setInterval(tick, this.opts.intervalMs ?? 5000)
-    this.timer.unref()
+    this.poller.start()
   }
 
+  /** Stops the periodic runs; resolves when the one in flight has ended. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer)
-    this.timer = undefined
-    await this.running?.catch(() => 0)
+    await this.poller.stop()
   }
 
   /** Executes the given commands (or every pending one); returns how many were done. */
   async runPending(ids?: string[]): Promise<number> {
     let done = 0
     for (;;) {
-      const claimed = await this.claim(ids)
-      if (claimed.length === 0) return done
-      for (const row of claimed) if (await this.execute(row)) done++
-      if (ids) return done
+      const batch = await this.runBatch(ids)
+      done += batch.done
+      if (batch.claimed === 0 || ids) return done
     }
+  }
+
+  /** Claims one batch of pending commands (of the given ones, if any) and executes it. */
+  private async runBatch(ids?: string[]): Promise<{ claimed: number; done: number }> {
+    const claimed = await this.claim(ids)
+    let done = 0
+    for (const row of claimed) if (await this.execute(row)) done++
+    return { claimed: claimed.length, done }
   }
 
   /** Claims by lease in one committed statement: no transaction stays open while the engine is called. */
@@ -79,7 +85,7 @@ export class EngineCommandRelay {
        WHERE id IN (
          SELECT id FROM engine_commands
          WHERE status = 'pending' AND (locked_until IS NULL OR locked_until < now()) ${ids ? 'AND id = ANY(?::bigint[])' : ''}
-         ORDER BY id LIMIT 50 FOR UPDATE SKIP LOCKED)
+         ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)
        RETURNING id, dossier_id, kind, payload, attempts`,
       ids ? [String(this.leaseMs), ids] : [String(this.leaseMs)],
     )) as { rows: CommandRow[] }

@@ -13,6 +13,7 @@ import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { Knex } from 'knex'
 import type { BaseLogger } from 'pino'
+import { Poller } from '../lib/poller.js'
 import { claimDue, markFailed, markSent, retryDelay, type BackoffOptions, type OutboxMessage } from './outbox.js'
 
 /** Delivers one outbox message of a channel. Throwing means "not delivered, retry later". */
@@ -33,7 +34,7 @@ export interface OutboxSenderOptions {
   batchSize?: number
   /** How long a claim keeps other senders away; must exceed the transport's own time-outs. */
   leaseMs?: number
-  /** Wait between rounds when nothing was due. */
+  /** Wait between rounds when less than a batch was due (doubling after failed claims). */
   pollIntervalMs?: number
   /** Attempts before a message is 'dead'. */
   maxAttempts?: number
@@ -52,10 +53,7 @@ export class OutboxSender {
   private readonly maxAttempts: number
   private readonly backoff: BackoffOptions
   private readonly random: () => number
-  private running?: Promise<void>
-  private stopping = false
-  private wake?: () => void
-  private timer?: NodeJS.Timeout
+  private readonly poller: Poller
 
   constructor(opts: OutboxSenderOptions) {
     this.knex = opts.knex
@@ -68,27 +66,28 @@ export class OutboxSender {
     this.maxAttempts = opts.maxAttempts ?? 8
     this.backoff = opts.backoff ?? { baseMs: 30_000, maxMs: 60 * 60_000 }
     this.random = opts.random ?? Math.random
+    // A full batch means more may be waiting: the poller goes again at once.
+    this.poller = new Poller({
+      round: () => this.runOnce(),
+      intervalMs: this.pollIntervalMs,
+      batchSize: this.batchSize,
+      onError: (err) =>
+        this.logger.error({ err, workerId: this.workerId }, 'outbox: claiming failed; retrying after a back-off'),
+    })
   }
 
   start(): void {
-    if (this.running) return
-    this.stopping = false
-    this.running = this.loop()
+    this.poller.start()
   }
 
   /** Stops claiming; resolves when the messages being delivered have been delivered and recorded. */
   async stop(): Promise<void> {
-    this.stopping = true
-    if (this.timer) clearTimeout(this.timer)
-    this.wake?.()
-    await this.running
-    this.running = undefined
+    await this.poller.stop()
   }
 
   /** Ends the poll wait early, e.g. right after a transaction that enqueued something committed. */
   poke(): void {
-    if (this.timer) clearTimeout(this.timer)
-    this.wake?.()
+    this.poller.wake()
   }
 
   /** One round: claim what is due and deliver it. Returns how many messages were claimed. */
@@ -103,31 +102,6 @@ export class OutboxSender {
     })
     await Promise.all(claimed.map((m) => this.process(m)))
     return claimed.length
-  }
-
-  private async loop(): Promise<void> {
-    while (!this.stopping) {
-      let claimed = 0
-      try {
-        claimed = await this.runOnce()
-      } catch (err) {
-        this.logger.error({ err, workerId: this.workerId }, 'outbox: claiming failed; retrying after the poll interval')
-      }
-      // A full batch means more may be waiting: go again at once.
-      if (claimed < this.batchSize && !this.stopping) await this.sleep(this.pollIntervalMs)
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        this.wake = undefined
-        this.timer = undefined
-        resolve()
-      }
-      this.wake = done
-      this.timer = setTimeout(done, ms)
-    })
   }
 
   private async process(message: OutboxMessage): Promise<void> {

@@ -7,7 +7,6 @@ const finalStatus: Record<string, DossierStatus> = { returned: 10, refused: 3, '
 
 export function closeWorker(deps: WorkerDeps): JobTypeWorker {
   return {
-    type: 'dossier.close',
     handler: (job) =>
       handleDossierJob(deps, job, async ({ trx, dossier, repo, now }) => {
         const outcome = job.customHeaders['outcome'] ?? 'returned'

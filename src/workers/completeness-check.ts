@@ -1,46 +1,29 @@
 // dossier.completeness-check: checks the form against its schema and the required components automatically; informs the counter officer, never decides.
 import { validateForm } from '../catalogue/form-validation.js'
+import { dossierJobRepository } from '../dossiers/job-repository.js'
 import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'
 
 export function completenessCheckWorker(deps: WorkerDeps): JobTypeWorker {
   return {
-    type: 'dossier.completeness-check',
     async handler(job) {
       // The first job of an instance adopts it when the relay died between creating it and storing its
       // key; an instance that is not the dossier's (a duplicate) is cancelled.
       const dossierId = String(job.variables['dossierId'] ?? '')
-      const adopted = await deps
-        .knex('dossiers')
-        .where({ id: dossierId })
-        .whereNull('process_instance_key')
-        .update({ process_instance_key: job.processInstanceKey })
-      if (!adopted) {
-        const row = (await deps.knex('dossiers').where({ id: dossierId }).first('process_instance_key')) as
-          { process_instance_key: string | null } | undefined
-        if (row && row.process_instance_key !== job.processInstanceKey) {
-          await deps.engine.cancelProcessInstance(job.processInstanceKey).catch(() => undefined)
-          throw new Error(
-            `instance ${job.processInstanceKey} duplicates ${row.process_instance_key} of dossier ${dossierId}; cancelled`,
-          )
-        }
+      const owner = await dossierJobRepository(deps.knex).adoptInstance(dossierId, job.processInstanceKey)
+      if (owner !== undefined && owner !== job.processInstanceKey) {
+        await deps.engine.cancelProcessInstance(job.processInstanceKey).catch(() => undefined)
+        throw new Error(`instance ${job.processInstanceKey} duplicates ${owner} of dossier ${dossierId}; cancelled`)
       }
       return handleDossierJob(deps, job, async ({ trx, dossier, repo, now }) => {
         const def = await repo.definitionOf(dossier)
-        const version = (await trx('procedure_versions')
-          .where({ id: dossier.procedure_version_id })
-          .first('version')) as { version: number }
+        const jobs = dossierJobRepository(trx)
+        const version = await jobs.procedureVersionNumber(dossier.procedure_version_id)
         const form = validateForm(
-          `${def.slug}@${version.version}`,
+          `${def.slug}@${version}`,
           def.form as unknown as Record<string, unknown>,
           dossier.form_data,
         )
-        const attached = new Set(
-          (
-            (await trx('dossier_attachments').where({ dossier_id: dossier.id }).select('component_id')) as Array<{
-              component_id: string
-            }>
-          ).map((r) => r.component_id),
-        )
+        const attached = await jobs.attachedComponents(dossier.id)
         // Originals to be shown at the counter are checked by the officer, not uploaded.
         const missingComponents = def.components
           .filter((c) => c.required && c.form !== 'present-original' && !attached.has(c.id))

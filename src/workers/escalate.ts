@@ -1,10 +1,10 @@
 // dossier.escalate: marks the step or the dossier overdue and notifies its officer and the unit's supervisors (work goes on).
 import { enqueueEmail } from '../notifications/email.js'
-import { escalationRecipients, handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'
+import { dossierJobRepository } from '../dossiers/job-repository.js'
+import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'
 
 export function escalateWorker(deps: WorkerDeps): JobTypeWorker {
   return {
-    type: 'dossier.escalate',
     handler: (job) =>
       handleDossierJob(deps, job, async ({ trx, dossier, repo, now }) => {
         const level = job.customHeaders['level'] === 'step' ? 'step' : 'dossier'
@@ -28,7 +28,10 @@ export function escalateWorker(deps: WorkerDeps): JobTypeWorker {
           data: { level, due: due.toISOString() },
         })
         await repo.audit(null, 'dossier.escalated', dossier.id, { level, step })
-        const { officers, supervisors } = await escalationRecipients(trx, dossier, dossier.current_unit_role)
+        const { officers, supervisors } = await dossierJobRepository(trx).escalationRecipients(
+          dossier,
+          dossier.current_unit_role,
+        )
         const item = {
           dossierCode: dossier.code ?? dossier.id,
           procedureName: dossier.procedure_name,

@@ -4,7 +4,6 @@ import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support
 
 export function handoffWorker(deps: WorkerDeps): JobTypeWorker {
   return {
-    type: 'dossier.handoff',
     handler: (job) =>
       handleDossierJob(deps, job, async ({ trx, dossier, repo, now }) => {
         const stepId = job.customHeaders['step'] ?? ''

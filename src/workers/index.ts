@@ -13,30 +13,24 @@ import type { JobTypeWorker, WorkerDeps } from './support.js'
 
 export type { WorkerDeps } from './support.js'
 
-const factories: Array<(deps: WorkerDeps) => JobTypeWorker> = [
-  completenessCheckWorker,
-  receiveWorker,
-  requestSupplementWorker,
-  resumeWorker,
-  requestPaymentWorker,
-  handoffWorker,
-  escalateWorker,
-  issueResultWorker,
-  closeWorker,
-]
+/**
+ * The worker of each BPMN job type of workflows/README.md, registered by its type: the one list of the job types
+ * motcua handles.
+ */
+const workerFor = {
+  'dossier.completeness-check': completenessCheckWorker,
+  'dossier.receive': receiveWorker,
+  'dossier.request-supplement': requestSupplementWorker,
+  'dossier.resume': resumeWorker,
+  'dossier.request-payment': requestPaymentWorker,
+  'dossier.handoff': handoffWorker,
+  'dossier.escalate': escalateWorker,
+  'dossier.issue-result': issueResultWorker,
+  'dossier.close': closeWorker,
+} satisfies Record<string, (deps: WorkerDeps) => JobTypeWorker>
 
 /** The job types motcua has workers for (pass to createEngine as knownJobTypes). */
-export const dossierJobTypes: ReadonlySet<string> = new Set([
-  'dossier.completeness-check',
-  'dossier.receive',
-  'dossier.request-supplement',
-  'dossier.resume',
-  'dossier.request-payment',
-  'dossier.handoff',
-  'dossier.escalate',
-  'dossier.issue-result',
-  'dossier.close',
-])
+export const dossierJobTypes: ReadonlySet<string> = new Set(Object.keys(workerFor))
 
 export interface StartedWorkers {
   workers: JobWorker[]
@@ -50,19 +44,18 @@ export function startWorkers(
   deps: Omit<WorkerDeps, 'engine'> & { maxJobsToActivate?: number; pollIntervalMs?: number },
 ): StartedWorkers {
   const full: WorkerDeps = { ...deps, engine }
-  const workers = factories.map((make) => {
-    const w = make(full)
-    return engine.createWorker(
+  const workers = Object.entries(workerFor).map(([type, make]) =>
+    engine.createWorker(
       {
-        type: w.type,
-        worker: `motcua-${w.type}`,
+        type,
+        worker: `motcua-${type}`,
         maxJobsToActivate: deps.maxJobsToActivate ?? 8,
         timeoutMs: 60_000,
         ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
       },
-      w.handler,
-    )
-  })
+      make(full).handler,
+    ),
+  )
   return {
     workers,
     jobTypes: dossierJobTypes,

@@ -5,7 +5,6 @@ import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support
 
 export function issueResultWorker(deps: WorkerDeps): JobTypeWorker {
   return {
-    type: 'dossier.issue-result',
     handler: (job) =>
       handleDossierJob(deps, job, async ({ trx, dossier, repo, now }) => {
         const def = await repo.definitionOf(dossier)

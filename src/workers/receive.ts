@@ -1,21 +1,18 @@
 // dossier.receive: records acceptance (status 2), assigns the dossier code, computes the appointment date and issues the receipt.
 import { enqueueEmail } from '../notifications/email.js'
 import { dossierDeadline, dueColumns } from '../dossiers/deadlines.js'
+import { dossierJobRepository } from '../dossiers/job-repository.js'
 import { nextDossierCode } from '../dossiers/repository.js'
 import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'
 
 export function receiveWorker(deps: WorkerDeps): JobTypeWorker {
   return {
-    type: 'dossier.receive',
     handler: (job) =>
       handleDossierJob(deps, job, async ({ trx, dossier, repo, now }) => {
         const def = await repo.definitionOf(dossier)
         // The clock starts at acceptance (R6); earlier supplements at reception left no events.
         const report = await dossierDeadline(trx, { accepted_at: now, deadline_events: [] }, def, now)
-        const unit = (await trx('units').where({ id: dossier.agency_unit_id }).first('agency_code', 'name')) as {
-          agency_code: string
-          name: string
-        }
+        const unit = await dossierJobRepository(trx).agencyOf(dossier.agency_unit_id)
         // The code carries the receipt day (R1: after the cut-off or on a day off, the next working day).
         const code = dossier.code ?? (await nextDossierCode(trx, unit.agency_code, report.receiptDate))
         await repo.update(dossier.id, {

@@ -6,7 +6,6 @@ import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support
 
 export function requestPaymentWorker(deps: WorkerDeps): JobTypeWorker {
   return {
-    type: 'dossier.request-payment',
     handler: (job) =>
       handleDossierJob(deps, job, async ({ trx, dossier, repo, now }) => {
         const def = await repo.definitionOf(dossier)

@@ -6,7 +6,6 @@ import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support
 
 export function requestSupplementWorker(deps: WorkerDeps): JobTypeWorker {
   return {
-    type: 'dossier.request-supplement',
     handler: (job) =>
       handleDossierJob(deps, job, async ({ trx, dossier, repo, now }) => {
         const stage = job.customHeaders['stage'] === 'processing' ? 'processing' : 'reception'

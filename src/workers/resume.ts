@@ -3,7 +3,6 @@ import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support
 
 export function resumeWorker(deps: WorkerDeps): JobTypeWorker {
   return {
-    type: 'dossier.resume',
     handler: (job) =>
       handleDossierJob(deps, job, async ({ dossier }) => {
         // submitSupplement recomputed the due in the transaction that recorded the re-receipt.

@@ -2,6 +2,7 @@
 import type { Knex } from 'knex'
 import type { Engine, Job, JobAcknowledgement, Variables } from '../engine/port.js'
 import { AppError } from '../errors.js'
+import { dossierJobRepository } from '../dossiers/job-repository.js'
 import { dossierRepository, type DossierRow } from '../dossiers/repository.js'
 import { asAppError } from '../dossiers/deadlines.js'
 
@@ -26,8 +27,8 @@ export interface DossierJobContext {
   now: Date
 }
 
+/** What a worker file provides: the handler of its job type (workers/index.ts registers it under the type). */
 export interface JobTypeWorker {
-  type: string
   handler: (job: Job) => Promise<JobAcknowledgement>
 }
 
@@ -47,17 +48,12 @@ export async function handleDossierJob(
   try {
     const output = await deps.knex.transaction(async (trx) => {
       const repo = dossierRepository(trx)
+      const jobs = dossierJobRepository(trx)
       const dossier = await repo.lock(dossierId)
-      const done = (await trx('dossier_jobs').where({ job_key: job.key }).first('output')) as
-        { output: Variables } | undefined
-      if (done) return done.output
+      const done = await jobs.outputOf(job.key)
+      if (done) return done
       const output = await fn({ trx, dossier, repo, now: nowOf(deps) })
-      await trx('dossier_jobs').insert({
-        job_key: job.key,
-        job_type: job.type,
-        dossier_id: dossier.id,
-        output: JSON.stringify(output),
-      })
+      await jobs.recordDone(job, dossier.id, output)
       return output
     })
     return await job.complete(output)
@@ -71,38 +67,4 @@ export async function handleDossierJob(
       errorMessage: String((e as Error)?.message ?? e),
     })
   }
-}
-
-/** Officers of the dossier's agency in a group, and the supervisors above it: who hears about a late dossier. */
-export async function escalationRecipients(
-  db: Knex | Knex.Transaction,
-  dossier: DossierRow,
-  group: string | null,
-): Promise<{ officers: Recipient[]; supervisors: Recipient[] }> {
-  const base = () =>
-    db('users as u')
-      .join('units as n', 'n.id', 'u.unit_id')
-      .whereNotNull('u.email')
-      .select('u.id', 'u.full_name', 'u.email', 'n.path', 'n.name as unit_name')
-  const officers = dossier.current_assignee
-    ? ((await base().where('u.id', dossier.current_assignee)) as Recipient[])
-    : group
-      ? ((await base()
-          .where('u.kind', 'officer')
-          .andWhereRaw("? LIKE n.path || '%'", [dossier.unit_path])
-          .andWhereRaw('? = ANY(u.groups)', [group])) as Recipient[])
-      : []
-  // Supervisors whose unit is the agency or above it.
-  const supervisors = (await base()
-    .where('u.kind', 'supervisor')
-    .andWhereRaw("? LIKE n.path || '%'", [dossier.unit_path])) as Recipient[]
-  return { officers, supervisors }
-}
-
-export interface Recipient {
-  id: string
-  full_name: string
-  email: string
-  path: string
-  unit_name: string
 }
