@@ -198,7 +198,7 @@ export class ReadModelProjector {
     const since = seen.map((g) => g.dbAt).sort()[0]
     if (!since) return 'wait'
     const { rows } = (await this.knex.raw(
-      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND xact_start IS NOT NULL AND xact_start <= ?::timestamptz',
+      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL AND xact_start <= ?::timestamptz',
       [since],
     )) as { rows: Array<{ n: number }> }
     if (rows[0]!.n > 0) return 'wait'
