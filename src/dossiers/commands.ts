@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal.js'
 import { catalogueRepository } from '../catalogue/repository.js'
 import type { ProcedureDefinition } from '../catalogue/definition.js'
 import { validateForm } from '../catalogue/form-validation.js'
+import { receivesProcedure } from '../catalogue/receiving-units.js'
 import { canApply, type DossierCommand, type DossierStatus } from '../domain/dossier/status.js'
 import type { Engine } from '../engine/port.js'
 import { AppError } from '../errors.js'
@@ -109,12 +110,6 @@ export async function resumeDossier(
   await repo.update(dossier.id, patch)
 }
 
-const agencyLevels: Record<string, readonly string[]> = {
-  xa: ['commune'],
-  huyen: ['district', 'office'],
-  tinh: ['province', 'department'],
-}
-
 type Trx = Knex.Transaction
 interface TxContext {
   trx: Trx
@@ -190,7 +185,7 @@ export class DossierService {
     if (!procedure || !version) throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', input.procedure)
     const def = version.definition
     const unit = await this.agency(input.agencyUnitId)
-    if (!agencyLevels[def.agencyLevel]?.includes(unit.level) || !unit.agency_code) {
+    if (!receivesProcedure(unit, def.agencyLevel)) {
       throw new AppError('MC_ERR_AGENCY_INVALID', `${unit.name} does not receive dossiers of ${def.name}`)
     }
     if (!def.resultDelivery.includes(input.deliveryMethod))
