@@ -3,7 +3,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Knex } from 'knex'
 import { can, requireAccess } from '../auth/access.js'
 import type { Principal } from '../auth/principal.js'
-import { dossierStatuses, type DossierStatus } from '../domain/dossier/status.js'
+import { dossierStatuses, openStatuses, type DossierStatus } from '../domain/dossier/status.js'
 import type { Engine } from '../engine/port.js'
 import { AppError } from '../errors.js'
 import { dossierRepository, type DossierRow } from './repository.js'
@@ -525,7 +525,7 @@ export class DossierQueries {
       .limit(Math.min(filter.limit ?? 50, 200))
       .offset(filter.offset ?? 0)
     if (filter.status) q.andWhere({ status: filter.status })
-    else q.whereIn('status', [1, 2, 4, 5, 6, 9])
+    else q.whereIn('status', openStatuses)
     if (filter.overdue !== undefined) q.andWhere({ overdue: filter.overdue })
     if (filter.dueBefore) q.andWhere('due_at', '<', filter.dueBefore)
     return ((await q) as DossierRow[]).map(summary)
