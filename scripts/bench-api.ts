@@ -6,7 +6,7 @@
 //      (starts `motcua start` on BENCH_PORT, default 3917, with RATE_LIMIT_ALLOW=127.0.0.1; BENCH_SECONDS, BENCH_CONNECTIONS,
 //      BENCH_TIMING_SAMPLES: lookups of each kind in the timing comparison, default 1000)
 import { openServerDatabase } from '../src/db/database.js'
-import { lookupStatement } from '../src/api/public/index.js'
+import { lookupStatement } from '../src/dossiers/queries.js'
 import { DossierQueries } from '../src/dossiers/queries.js'
 import { benchEnvironment, explain, startBenchServer } from './bench-server.js'
 

@@ -1,5 +1,6 @@
 // Paying a dossier's fee: the PaymentProvider port a real gateway implements (create → redirect; signed callback),
 // the sandbox provider that takes no real money, and the service that records the payment and lets the process go on.
+import { Status } from '../domain/dossier/status.js'
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Knex } from 'knex'
 import { requireAccess } from '../auth/access.js'
@@ -110,7 +111,7 @@ export class PaymentService {
         })
       throw new AppError('MC_ERR_DOSSIER_NOT_FOUND')
     }
-    if (dossier.status !== 6) throw new AppError('MC_ERR_PAYMENT_NOT_DUE')
+    if (dossier.status !== Status.waitingPayment) throw new AppError('MC_ERR_PAYMENT_NOT_DUE')
     const amountVnd = Number(dossier.payment_amount_vnd ?? 0)
     // One open payment per dossier and gateway: a retried start (its answer lost, a second tab, a double
     // click) is answered the same payment again, so the applicant can never be charged twice. The
@@ -195,7 +196,7 @@ export class PaymentService {
         reference: p.reference,
         provider: provider.name,
       })
-      if (verified.status === 'paid' && dossier.status === 6) {
+      if (verified.status === 'paid' && dossier.status === Status.waitingPayment) {
         commandIds.push(...(await this.resumeAfterPayment(trx, dossier, now, p.reference)))
       }
       return { ...p, status: verified.status }

@@ -1,5 +1,6 @@
 // The citizen portal around the lifecycle service: autosaved drafts, component upload limits, reuse of one's own
 // documents, the e-mail-verified gate on submission, attachment download rights, and the service rating.
+import { Status } from '../domain/dossier/status.js'
 import type { Knex } from 'knex'
 import { requireAccess } from '../auth/access.js'
 import type { Principal } from '../auth/principal.js'
@@ -285,7 +286,7 @@ export class DossierPortal {
         })
       throw new AppError('MC_ERR_DOSSIER_NOT_FOUND')
     }
-    if (d.status !== 10)
+    if (d.status !== Status.returned)
       throw new AppError('MC_ERR_DOSSIER_STATE', 'A dossier can be rated once its result has been returned')
     const [row] = (await this.knex('dossier_ratings')
       .insert({ dossier_id: d.id, user_id: caller.userId, score: input.score, comment: input.comment ?? null })

@@ -1,8 +1,9 @@
 // Reading dossiers: detail with timeline, the applicant's list, the officer's worklist, a unit's dossiers, and the public lookup.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Knex } from 'knex'
 import { can, requireAccess } from '../auth/access.js'
 import type { Principal } from '../auth/principal.js'
-import { dossierStatuses, type DossierStatus } from '../domain/dossier/status.js'
+import { dossierStatuses, openStatuses, type DossierStatus } from '../domain/dossier/status.js'
 import type { Engine } from '../engine/port.js'
 import { AppError } from '../errors.js'
 import { dossierRepository, type DossierRow } from './repository.js'
@@ -173,7 +174,48 @@ function decodeCursor(cursor: string): [string, string] {
   throw new AppError('MC_ERR_VALIDATION', 'Invalid cursor')
 }
 
+/** What the public lookup shows of a dossier. */
+export interface PublicLookup {
+  code: string
+  status: DossierStatus
+  statusLabel: { vi: string; en: string }
+  procedureName: string
+  currentStep: string | null
+  agency: string
+  appointmentDate: string | null
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest()
+// Compared against when no dossier has the code, so both paths hash and compare the same bytes.
+const decoy = digest(randomBytes(16).toString('hex'))
+
+interface LookupRow {
+  code: string
+  status: DossierStatus
+  procedure_name: string
+  current_step_name: string | null
+  due_date: string | null
+  applicant_id_number: string | null
+  agency: string
+  /** False when the row is the decoy's. */
+  hit: boolean
+}
+
+/** The lookup's one query: the dossier with `code` and its agency, or when there is none the decoy's (scripts/bench-api.ts explains it). */
+export function lookupStatement(knex: Knex, code: string, decoyCode: string): Knex.Raw {
+  return knex.raw(
+    `WITH probe AS MATERIALIZED (SELECT (SELECT c.code FROM dossiers c WHERE c.code = ?) AS hit, (SELECT c.code FROM dossiers c WHERE c.code = ?) AS decoy)
+     SELECT d.code, d.status, d.procedure_name, d.current_step_name, d.due_date::text AS due_date, d.applicant_id_number, u.name AS agency,
+            probe.hit IS NOT NULL AS hit
+       FROM probe JOIN dossiers d ON d.code = coalesce(probe.hit, probe.decoy) JOIN units u ON u.id = d.agency_unit_id`,
+    [code, decoyCode],
+  )
+}
+
 export class DossierQueries {
+  /** The code of the dossier the public lookup reads when no dossier has the code asked for. */
+  private decoyCode: string | undefined
+
   constructor(
     private readonly knex: Knex,
     private readonly engine?: Engine,
@@ -483,7 +525,7 @@ export class DossierQueries {
       .limit(Math.min(filter.limit ?? 50, 200))
       .offset(filter.offset ?? 0)
     if (filter.status) q.andWhere({ status: filter.status })
-    else q.whereIn('status', [1, 2, 4, 5, 6, 9])
+    else q.whereIn('status', openStatuses)
     if (filter.overdue !== undefined) q.andWhere({ overdue: filter.overdue })
     if (filter.dueBefore) q.andWhere('due_at', '<', filter.dueBefore)
     return ((await q) as DossierRow[]).map(summary)
@@ -491,32 +533,32 @@ export class DossierQueries {
 
   /**
    * Public lookup by code and the applicant's ID number (no login): status, current step and unit, appointment
-   * date — nothing else. A wrong ID number answers exactly like an unknown code.
+   * date — nothing else. A wrong ID number and an unknown code answer alike, in the same time: the same work
+   * whatever the outcome, and no sleeping floor (docs/benchmarks.md, API). One query always reads one dossier and
+   * its agency: the one with the code, or when there is none a decoy dossier (never shown). Both codes are probed
+   * every time (the CTE is materialised, so neither probe is skipped), and either way one row comes back.
    */
-  async lookup(
-    code: string,
-    idNumber: string,
-  ): Promise<{
-    code: string
-    status: DossierStatus
-    statusLabel: { vi: string; en: string }
-    procedureName: string
-    currentStep: string | null
-    agency: string
-    appointmentDate: string | null
-  }> {
-    const d = await dossierRepository(this.knex).byCode(code.trim().toUpperCase())
-    if (!d || !d.applicant_id_number || d.applicant_id_number !== idNumber.trim())
-      throw new AppError('MC_ERR_DOSSIER_NOT_FOUND')
-    const unit = (await this.knex('units').where({ id: d.agency_unit_id }).first('name')) as { name: string }
+  async lookup(code: string, idNumber: string): Promise<PublicLookup> {
+    this.decoyCode ??=
+      ((await this.knex('dossiers').whereNotNull('code').first('code')) as { code: string } | undefined)?.code ?? ''
+    const { rows } = (await lookupStatement(this.knex, code.trim().toUpperCase(), this.decoyCode)) as {
+      rows: Array<LookupRow>
+    }
+    // The decoy dossier is gone (or there was none yet): pick another next time.
+    if (rows.length === 0) this.decoyCode = undefined
+    const read = rows[0]
+    const stored = read?.applicant_id_number ? digest(read.applicant_id_number) : decoy
+    const matches = timingSafeEqual(stored, digest(idNumber.trim())) && Boolean(read?.hit && read.applicant_id_number)
+    const row = read?.hit ? read : undefined
+    if (!row || !matches) throw new AppError('MC_ERR_DOSSIER_NOT_FOUND')
     return {
-      code: d.code!,
-      status: d.status,
-      statusLabel: label(d.status),
-      procedureName: d.procedure_name,
-      currentStep: d.current_step_name,
-      agency: unit.name,
-      appointmentDate: d.due_date,
+      code: row.code,
+      status: row.status,
+      statusLabel: label(row.status),
+      procedureName: row.procedure_name,
+      currentStep: row.current_step_name,
+      agency: row.agency,
+      appointmentDate: row.due_date,
     }
   }
 }

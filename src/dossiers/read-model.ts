@@ -1,5 +1,6 @@
 // Keeps the read model in step with the engine: the tasks table, the dossier's current step/unit/holder and its step timeline; and the periodic overdue sweep (R10).
 import type { Knex } from 'knex'
+import { overdueSql } from '../domain/dossier/overdue.js'
 import type { Engine, EngineEvent, UserTask } from '../engine/port.js'
 import { Poller } from '../lib/poller.js'
 import { dossierRepository, type DossierRow } from './repository.js'
@@ -159,17 +160,12 @@ export function subscribeReadModel(
   })
 }
 
-/**
- * R10: flags open dossiers whose (original, R9) due has passed as overdue. Paused dossiers (waiting for
- * the applicant) are within time. Returns how many were flagged.
- */
+/** R10: flags the dossiers that became overdue (src/domain/dossier/overdue.ts) as such. Returns how many were flagged. */
 export async function sweepOverdue(knex: Knex, now: Date): Promise<number> {
+  const overdue = overdueSql(undefined, now)
   return knex('dossiers')
-    .whereIn('status', [2, 4])
+    .whereRaw(overdue.sql, overdue.bindings)
     .andWhere('overdue', false)
-    .andWhere('paused', false)
-    .andWhere('due_at', '<', now)
-    .andWhereRaw('coalesce(original_due_at, due_at) < ?', [now])
     .update({ overdue: true, updated_at: knex.fn.now() })
 }
 

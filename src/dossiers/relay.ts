@@ -1,4 +1,5 @@
 // Executes the engine calls recorded by dossier commands: right after commit, at start-up and periodically, each idempotently.
+import { isFinal, type DossierStatus } from '../domain/dossier/status.js'
 import type { Knex } from 'knex'
 import { EngineError, type Engine } from '../engine/port.js'
 import { Poller } from '../lib/poller.js'
@@ -124,8 +125,8 @@ export class EngineCommandRelay {
         // adopts it; see workers/completeness-check.ts.)
         const dossier = (await this.knex('dossiers')
           .where({ id: row.dossier_id })
-          .first('process_instance_key', 'status')) as { process_instance_key: string | null; status: number }
-        if (dossier.process_instance_key || [3, 7, 8].includes(dossier.status)) return
+          .first('process_instance_key', 'status')) as { process_instance_key: string | null; status: DossierStatus }
+        if (dossier.process_instance_key || isFinal(dossier.status)) return
         const ref = await this.engine.createProcessInstance({
           bpmnProcessId: cmd.payload.bpmnProcessId,
           ...(cmd.payload.version !== undefined ? { version: cmd.payload.version } : {}),

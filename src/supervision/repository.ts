@@ -10,6 +10,7 @@ import {
   instantAt,
   parseDate,
 } from '../domain/calendar/index.js'
+import { judgedDueSql, overdueSql } from '../domain/dossier/overdue.js'
 import { type Counts06a, type IndicatorFacts, dueFromColumns } from '../domain/statistics/index.js'
 
 /** A LIKE pattern for a materialised unit path and everything below it. */
@@ -95,7 +96,7 @@ export class SupervisionRepository {
       `SELECT d.id, d.code, ${group} AS grp, d.channel, d.status, d.paused, d.finished_at,
               to_char(coalesce(d.receipt_date, (d.accepted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date), 'YYYY-MM-DD') AS receipt_day,
               to_char(coalesce(d.original_due_date, d.due_date), 'YYYY-MM-DD') AS due_day,
-              coalesce(d.original_due_at, d.due_at) AS due_at,
+              ${judgedDueSql('d')} AS due_at,
               coalesce(${feeDue}, false) AS fee_due, ${paidOnline} AS paid_online,
               EXISTS (SELECT 1 FROM dossier_attachments a WHERE a.dossier_id = d.id AND a.reused_from_dossier_code IS NOT NULL) AS reused,
               ${rating} AS rating
@@ -169,8 +170,8 @@ export class SupervisionRepository {
       : await this.knex.raw(
           `SELECT ${d.grp} AS grp, count(*) AS n
          FROM dossiers d ${d.join}
-        WHERE d.accepted_at IS NOT NULL AND coalesce(d.original_due_at, d.due_at) >= :dayStart AND coalesce(d.original_due_at, d.due_at) < :seenMinute
-          AND ((coalesce(d.original_due_at, d.due_at) AT TIME ZONE 'UTC') + interval '7 hours')::time < time '23:59'
+        WHERE d.accepted_at IS NOT NULL AND ${judgedDueSql('d')} >= :dayStart AND ${judgedDueSql('d')} < :seenMinute
+          AND ((${judgedDueSql('d')} AT TIME ZONE 'UTC') + interval '7 hours')::time < time '23:59'
           AND d.unit_path LIKE :prefix
           AND coalesce(d.receipt_date, (d.accepted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) <= :to::date
           AND (d.finished_at IS NULL OR d.finished_at >= :periodEnd) AND NOT (d.paused AND d.finished_at IS NULL)
@@ -199,8 +200,8 @@ export class SupervisionRepository {
   }
 
   /**
-   * Open, accepted, not paused dossiers of the subtree whose original due (R9) ends before `limit`,
-   * most late first; keyset paging on (due, id).
+   * Dossiers of the subtree overdue at `limit` (src/domain/dossier/overdue.ts: the clock runs and the due before any
+   * extension ends before it), most late first; keyset paging on (due, id).
    */
   async overdue(
     unitPath: string,
@@ -210,13 +211,14 @@ export class SupervisionRepository {
   ): Promise<OverdueRow[]> {
     // Read per unit path of the subtree in the order of the index (migration 0801), cut at the page size, then merged:
     // a province holds a few hundred thousand open dossiers, a page needs the first few of each path.
-    const judged = 'coalesce(d.original_due_at, d.due_at)'
+    const judged = judgedDueSql('d')
+    // The conditions of the partial index dossiers_overdue_path_idx, then the overdue rule itself (R9, R10).
     const open = `d.finished_at IS NULL AND d.accepted_at IS NOT NULL AND d.paused = false`
+    const overdue = overdueSql('d', new Date(limit))
     const prefix = subtree(unitPath)
     const perPath = this.knex('dossiers as d')
       .whereRaw(`${open} AND d.unit_path COLLATE "C" = paths.p`)
-      .whereIn('d.status', [2, 4, 5, 6])
-      .whereRaw(`${judged} < ?`, [new Date(limit)])
+      .whereRaw(overdue.sql, overdue.bindings)
       .select('d.id', this.knex.raw(`${judged} AS judged_due_at`))
       .orderByRaw(`${judged}, d.id`)
       .limit(pageSize)

@@ -1,18 +1,23 @@
 // dossier.close: the final status (10 returned, 3 refused, 8 stopped), its audit event and the applicant's notification.
 import { mailApplicant } from '../dossiers/notify.js'
-import type { DossierStatus } from '../domain/dossier/status.js'
+import { isFinal, Status, type DossierStatus } from '../domain/dossier/status.js'
 import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'
 
-const finalStatus: Record<string, DossierStatus> = { returned: 10, refused: 3, 'refused-at-reception': 3, stopped: 8 }
+const finalStatus: Record<string, DossierStatus> = {
+  returned: Status.returned,
+  refused: Status.refused,
+  'refused-at-reception': Status.refused,
+  stopped: Status.stopped,
+}
 
 export function closeWorker(deps: WorkerDeps): JobTypeWorker {
   return {
     handler: (job) =>
       handleDossierJob(deps, job, async ({ trx, dossier, repo, now }) => {
         const outcome = job.customHeaders['outcome'] ?? 'returned'
-        const status = finalStatus[outcome] ?? 8
+        const status = finalStatus[outcome] ?? Status.stopped
         // Withdrawn or stopped by a command meanwhile: that status stands.
-        if ([3, 7, 8, 10].includes(dossier.status)) return { outcome, status: dossier.status }
+        if (isFinal(dossier.status)) return { outcome, status: dossier.status }
         const reason =
           outcome === 'stopped' && !dossier.close_reason
             ? 'Hết hạn bổ sung hoặc nộp phí / the supplement or payment period expired'
@@ -26,13 +31,13 @@ export function closeWorker(deps: WorkerDeps): JobTypeWorker {
         })
         await repo.timeline(dossier.id, { kind: 'closed', at: now, data: { outcome, status } })
         await repo.audit(null, 'dossier.closed', dossier.id, { outcome, status })
-        if (status === 3)
+        if (status === Status.refused)
           await mailApplicant(trx, dossier, 'refused', (base) => ({
             name: 'dossier-refused',
             data: { ...base, reason: dossier.close_reason ?? '' },
           }))
         // Stopped by the process (a supplement or fee not handed in on time): the same mail as an officer's stop.
-        if (status === 8)
+        if (status === Status.stopped)
           await mailApplicant(trx, dossier, 'stopped', (base) => ({
             name: 'dossier-stopped',
             data: { ...base, stoppedAt: now, reason: reason ?? '' },

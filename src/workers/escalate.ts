@@ -1,4 +1,6 @@
 // dossier.escalate: marks the step or the dossier overdue and notifies its officer and the unit's supervisors (work goes on).
+import { hasPassed, isOverdue, judgedDue } from '../domain/dossier/overdue.js'
+import { isClockRunning } from '../domain/dossier/status.js'
 import { enqueueEmail } from '../notifications/email.js'
 import { dossierJobRepository } from '../dossiers/job-repository.js'
 import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'
@@ -10,16 +12,10 @@ export function escalateWorker(deps: WorkerDeps): JobTypeWorker {
         const level = job.customHeaders['level'] === 'step' ? 'step' : 'dossier'
         const step = job.customHeaders['step'] ?? null
         // The timer fired on the date the process was given; the dossier may since have moved on (a pause
-        // moved the due, the step was finished, the dossier closed). Status is judged against the
-        // original due date (R9), and a paused dossier is within time (R10).
-        const open = [2, 4].includes(dossier.status) && !dossier.paused
-        const due =
-          level === 'step'
-            ? dossier.current_step === step
-              ? dossier.step_due_at
-              : null
-            : (dossier.original_due_at ?? dossier.due_at)
-        if (!open || !due || due.getTime() > now.getTime()) return { escalated: false }
+        // moved the due, the step was finished, the dossier closed): the overdue rule (R9, R10) decides again.
+        const due = level === 'step' ? (dossier.current_step === step ? dossier.step_due_at : null) : judgedDue(dossier)
+        const overdue = level === 'step' ? isClockRunning(dossier) && hasPassed(due, now) : isOverdue(dossier, now)
+        if (!overdue || !due) return { escalated: false }
         await repo.update(dossier.id, level === 'step' ? { step_overdue: true } : { overdue: true })
         await repo.timeline(dossier.id, {
           kind: 'escalated',

@@ -1,4 +1,5 @@
 // dossier.request-payment: status 6 (financial obligation); asks the applicant to pay the fee by a date.
+import { Status } from '../domain/dossier/status.js'
 import { calendarAround } from '../dossiers/deadlines.js'
 import { instantAt, localDay } from '../domain/calendar/index.js'
 import { mailApplicant, paymentUrl } from '../dossiers/notify.js'
@@ -15,7 +16,12 @@ export function requestPaymentWorker(deps: WorkerDeps): JobTypeWorker {
         const paymentDueAt = new Date(
           instantAt(calendar.addWorkingDays(localDay(now.getTime()), deps.paymentWorkingDays ?? 5) + 1, 0) - 1000,
         )
-        await repo.update(dossier.id, { status: 6, paused: true, paused_since: now, payment_amount_vnd: amountVnd })
+        await repo.update(dossier.id, {
+          status: Status.waitingPayment,
+          paused: true,
+          paused_since: now,
+          payment_amount_vnd: amountVnd,
+        })
         await repo.timeline(dossier.id, {
           kind: 'payment_requested',
           at: now,

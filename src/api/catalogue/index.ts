@@ -6,6 +6,7 @@ import { requireAccess, type Permission } from '../../auth/access.js'
 import { CatalogueService } from '../../catalogue/service.js'
 import type { DefinitionProblem } from '../../catalogue/definition.js'
 import type { ProcedureFilter } from '../../catalogue/repository.js'
+import { unitLevelsFor } from '../../catalogue/receiving-units.js'
 import {
   agencyList,
   diffQuery,
@@ -149,12 +150,7 @@ export default async function catalogueRoutes(app: FastifyInstance): Promise<voi
     },
   )
 
-  // Which units receive a procedure: those of its agency level (the portal lets the applicant choose one).
-  const unitLevels: Record<string, string[]> = {
-    tinh: ['province', 'department'],
-    huyen: ['district'],
-    xa: ['commune'],
-  }
+  // Which units receive a procedure (src/catalogue/receiving-units.ts); the portal lets the applicant choose one.
   app.get(
     '/api/procedures/:slug/agencies',
     {
@@ -173,7 +169,8 @@ export default async function catalogueRoutes(app: FastifyInstance): Promise<voi
       if (detail.status !== 'published') throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', slug)
       const rows = (await app.db
         .knex('units')
-        .whereIn('level', unitLevels[detail.agencyLevel] ?? [])
+        .whereIn('level', unitLevelsFor(detail.agencyLevel))
+        .whereNotNull('agency_code')
         .orderBy('name')
         .select('id', 'name', 'name_en', 'agency_code')) as Array<{
         id: string

@@ -1,6 +1,7 @@
 // Printable forms of a dossier over HTTP, as HTML or PDF, for whoever may read the dossier: the receipt with the
 // appointment date (Mẫu 01), the supplement request (Mẫu 02), the refusal (Mẫu 03), the apology with the new date
 // (Mẫu 04) and the process control sheet (Mẫu 05) — each once the dossier has reached the point it records.
+import { Status } from '../../domain/dossier/status.js'
 import type { FastifyInstance } from 'fastify'
 import type { ProcedureDefinition } from '../../catalogue/definition.js'
 import { parseDuration } from '../../domain/deadlines/index.js'
@@ -79,7 +80,7 @@ export default async function printRoutes(app: FastifyInstance): Promise<void> {
         receipt: Boolean(d.code && d.acceptedAt),
         'control-sheet': Boolean(d.code && d.acceptedAt),
         'supplement-request': Boolean(supplementAsked),
-        refusal: d.status === 3 && Boolean(d.closeReason),
+        refusal: d.status === Status.refused && Boolean(d.closeReason),
         apology: Boolean(extended && d.acceptedAt),
       }
       if (!reached[form])

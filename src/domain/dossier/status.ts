@@ -1,4 +1,5 @@
-// The ten dossier statuses synchronised with the national portal, and which command may move a dossier from which status.
+// The ten dossier statuses synchronised with the national portal, which command may move a dossier from which status
+// to which, and when its clock runs: the one status machine commands, workers, sweeps and reports ask.
 export const dossierStatuses = {
   1: { key: 'submitted', vi: 'Mới đăng ký', en: 'Submitted, not yet received' },
   2: { key: 'received', vi: 'Được tiếp nhận', en: 'Received' },
@@ -19,12 +20,16 @@ export const statusByKey = Object.fromEntries(
   Object.entries(dossierStatuses).map(([n, s]) => [s.key, Number(n) as DossierStatus]),
 ) as Record<DossierStatusKey, DossierStatus>
 
+/** The statuses by name, for code that writes or compares one: `Status.processing`, never a bare 4. */
+export const Status = statusByKey
+
 export type DossierCommand =
   | 'submit'
   | 'receive'
   | 'requestSupplement'
   | 'submitSupplement'
   | 'refuse'
+  | 'refuseDuringProcessing'
   | 'handOff'
   | 'returnToPreviousStep'
   | 'suspendForPayment'
@@ -37,19 +42,32 @@ export type DossierCommand =
 
 const S = statusByKey
 
-/** From which statuses each command is allowed, and the status it leaves (undefined: unchanged). */
-export const transitions: Record<DossierCommand, { from: readonly DossierStatus[]; to?: DossierStatus }> = {
+export interface Transition {
+  from: readonly DossierStatus[]
+  /** The status the command leaves; undefined: unchanged. */
+  to?: DossierStatus
+  /** The status it leaves instead when the dossier has not been accepted yet (it goes back to the counter). */
+  toBeforeAcceptance?: DossierStatus
+}
+
+/** From which statuses each command is allowed, and the status it leaves. */
+export const transitions: Record<DossierCommand, Transition> = {
   submit: { from: [], to: S.submitted },
   // Supplement requested at reception (R6) keeps the dossier "submitted" from the law's point of view,
   // but it waits for the applicant; re-submission brings it back to the counter.
   receive: { from: [S.submitted, S.waitingSupplement], to: S.processing },
   requestSupplement: { from: [S.submitted, S.received, S.processing], to: S.waitingSupplement },
-  submitSupplement: { from: [S.waitingSupplement] },
+  // A supplement handed in goes on where it was asked: processing (R7) or, at reception (R6), back to the counter.
+  submitSupplement: { from: [S.waitingSupplement], to: S.processing, toBeforeAcceptance: S.submitted },
   refuse: { from: [S.submitted, S.waitingSupplement], to: S.refused },
+  // "Từ chối giải quyết": refused after acceptance, although the portal's status table only lists reception; it ends
+  // as "refused" with the reason. The process closes it (dossier.close), so the command itself leaves it unchanged.
+  refuseDuringProcessing: { from: [S.processing] },
   handOff: { from: [S.received, S.processing] },
   returnToPreviousStep: { from: [S.processing] },
   suspendForPayment: { from: [S.received, S.processing], to: S.waitingPayment },
-  resume: { from: [S.waitingPayment], to: S.processing },
+  // A fee asked before acceptance (household business) lets the dossier go back to acceptance.
+  resume: { from: [S.waitingPayment], to: S.processing, toBeforeAcceptance: S.submitted },
   extend: { from: [S.received, S.processing] },
   withdraw: { from: [S.submitted, S.received, S.processing, S.waitingSupplement, S.waitingPayment], to: S.withdrawn },
   stop: { from: [S.received, S.processing, S.waitingSupplement, S.waitingPayment], to: S.stopped },
@@ -59,6 +77,56 @@ export const transitions: Record<DossierCommand, { from: readonly DossierStatus[
 
 export const finalStatuses: readonly DossierStatus[] = [S.refused, S.withdrawn, S.stopped, S.returned]
 
+/** Refused, withdrawn, stopped or returned: nothing changes the dossier any more. */
+export function isFinal(status: DossierStatus): boolean {
+  return finalStatuses.includes(status)
+}
+
+/** Not final: what a unit's dossier list shows (the result waiting at the counter included). */
+export const openStatuses: readonly DossierStatus[] = (
+  Object.keys(dossierStatuses).map(Number) as DossierStatus[]
+).filter((s) => !isFinal(s))
+
+/** The result is at the counter or returned: the dossier was resolved (the statistics' "đã giải quyết"). */
+export function isResolved(status: DossierStatus | number): boolean {
+  return status === S.resolved || status === S.returned
+}
+
 export function canApply(command: DossierCommand, status: DossierStatus): boolean {
   return transitions[command].from.includes(status)
+}
+
+/** A command asked of a dossier whose status does not allow it. */
+export class IllegalTransition extends Error {
+  readonly code = 'MC_ERR_DOSSIER_STATE'
+  constructor(
+    readonly command: DossierCommand,
+    readonly from: DossierStatus,
+  ) {
+    super(`${command} is not allowed in status ${from}`)
+    this.name = 'IllegalTransition'
+  }
+}
+
+/**
+ * The status `command` leaves a dossier in `current` with; throws IllegalTransition when the command is not allowed
+ * there. `accepted`: whether the dossier was accepted (for the commands that go back to the counter before it).
+ */
+export function nextStatus(
+  command: DossierCommand,
+  current: DossierStatus,
+  opts: { accepted?: boolean } = {},
+): DossierStatus {
+  const rule = transitions[command]
+  if (!rule.from.includes(current)) throw new IllegalTransition(command, current)
+  if (opts.accepted === false && rule.toBeforeAcceptance !== undefined) return rule.toBeforeAcceptance
+  return rule.to ?? current
+}
+
+/** The statuses in which the legal time runs, unless the dossier is paused: accepted and being processed (R8, R10). */
+export const clockStatuses: readonly DossierStatus[] = [S.received, S.processing]
+
+/** R8, R10: the clock runs for an accepted dossier being processed and not waiting for the applicant. */
+export function isClockRunning(dossier: { status: DossierStatus | number; paused: boolean }): boolean {
+  return (clockStatuses as readonly number[]).includes(dossier.status) && !dossier.paused
 }

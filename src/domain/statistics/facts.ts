@@ -1,4 +1,5 @@
 // What the statistics need to know about one dossier, and how it stands in a period (R9, R10): the single place both reports judge from.
+import { isResolved } from '../dossier/status.js'
 import { type Day, type Instant, localDay, localTimeOfDay, MS_PER_MINUTE } from '../calendar/index.js'
 import type { Timeliness } from '../deadlines/index.js'
 import { type Period, periodEnd } from './period.js'
@@ -44,8 +45,9 @@ export function judge(at: Instant, due: NonNullable<DossierFacts['due']>): Timel
   return a < b ? 'early' : a === b ? 'on_time' : 'late'
 }
 
+/** The result reached the counter (status machine: resolved or returned). */
 export function isResolvedStatus(status: number): boolean {
-  return status === 9 || status === 10
+  return isResolved(status)
 }
 
 /**

@@ -1,0 +1,59 @@
+// Who may run a dossier command: a unit-scoped permission on the dossier's agency, or its applicant (or the counter
+// acting for them). A dossier the caller may not see answers like one that does not exist.
+import type { Knex } from 'knex'
+import { can, coversUnit, requireAccess } from '../../auth/access.js'
+import type { Principal } from '../../auth/principal.js'
+import { AppError } from '../../errors.js'
+import { dossierRepository } from '../repository.js'
+
+/** Checks a unit-scoped permission on the dossier's agency; the dossier's existence does not leak. */
+export async function requireUnit(
+  knex: Knex,
+  principal: Principal | undefined,
+  dossierId: string,
+  permission: 'task.work' | 'task.assign',
+): Promise<Principal> {
+  const dossier = await dossierRepository(knex).byId(dossierId)
+  if (!dossier) {
+    // Hidden like an existing dossier the caller may not touch: the same 404 either way.
+    await requireAccess(knex, {
+      principal,
+      permission,
+      hideExistence: true,
+      subject: { type: 'dossier', id: dossierId },
+    })
+    throw new AppError('MC_ERR_DOSSIER_NOT_FOUND')
+  }
+  // Someone who may read the dossier learns they may not do this (403); anyone else, that there is nothing here.
+  const mayRead =
+    principal !== undefined && can(principal, 'dossier.readUnit') && coversUnit(principal, dossier.unit_path)
+  return requireAccess(knex, {
+    principal,
+    permission,
+    unitPath: dossier.unit_path,
+    hideExistence: !mayRead,
+    subject: { type: 'dossier', id: dossierId },
+  })
+}
+
+/** The applicant themself, or an officer of the agency acting for them at the counter. */
+export async function requireApplicantOrCounter(
+  knex: Knex,
+  principal: Principal | undefined,
+  dossierId: string,
+): Promise<Principal> {
+  const dossier = await dossierRepository(knex).byId(dossierId)
+  if (principal && dossier && dossier.applicant_id === principal.userId)
+    return requireAccess(knex, { principal, permission: 'dossier.submit' })
+  if (principal && dossier && (principal.kind === 'officer' || principal.kind === 'supervisor')) {
+    return requireAccess(knex, {
+      principal,
+      permission: 'task.work',
+      unitPath: dossier.unit_path,
+      hideExistence: true,
+      subject: { type: 'dossier', id: dossierId },
+    })
+  }
+  if (!principal) throw new AppError('MC_ERR_UNAUTHENTICATED')
+  throw new AppError('MC_ERR_DOSSIER_NOT_FOUND')
+}

@@ -1,0 +1,47 @@
+// task.assign: a supervisor assigns (or reassigns) a task to an officer of their unit subtree who belongs to its group.
+import { AppError } from '../../errors.js'
+import { requireUnit } from './access.js'
+import { taskOrThrow } from './tasks.js'
+import type { TaskRow } from './types.js'
+import type { CommandHandler } from './registry.js'
+
+export const assign: CommandHandler<'task.assign'> = {
+  async execute({ principal, taskKey, assigneeId }, rt) {
+    const task = await taskOrThrow(rt.knex, taskKey)
+    // A task of a unit the caller may not see answers like a task key that does not exist.
+    const caller = await requireUnit(rt.knex, principal, task.dossier_id, 'task.assign').catch((err: unknown) => {
+      throw err instanceof AppError && err.code === 'MC_ERR_DOSSIER_NOT_FOUND'
+        ? new AppError('MC_ERR_TASK_NOT_FOUND')
+        : err
+    })
+    const assignee = /^[0-9a-f-]{36}$/i.test(assigneeId)
+      ? ((await rt
+          .knex('users as u')
+          .join('units as n', 'n.id', 'u.unit_id')
+          .where('u.id', assigneeId)
+          .first('u.id', 'u.groups', 'n.path', 'u.kind')) as
+          { id: string; groups: string[]; path: string; kind: string } | undefined)
+      : undefined
+    if (
+      !assignee ||
+      !assignee.path.startsWith(caller.unitPath ?? '\u0000') ||
+      !['officer', 'supervisor'].includes(assignee.kind)
+    )
+      throw new AppError('MC_ERR_VALIDATION', 'The assignee is not an officer of your unit')
+    if (!task.candidate_groups.some((g) => assignee.groups.includes(g)))
+      throw new AppError('MC_ERR_VALIDATION', 'The assignee is not in the task’s group')
+    await rt.onDossier('assign', task.dossier_id, async ({ trx, repo, dossier, engineCommand }) => {
+      const row = (await trx('tasks').where({ user_task_key: taskKey, state: 'CREATED' }).forUpdate().first()) as
+        TaskRow | undefined
+      if (!row) throw new AppError('MC_ERR_TASK_NOT_FOUND')
+      await trx('tasks').where({ user_task_key: taskKey }).update({ assignee: assignee.id })
+      await repo.update(dossier.id, { current_assignee: assignee.id })
+      await repo.audit(caller.userId, 'task.assign', dossier.id, {
+        task: taskKey,
+        assignee: assignee.id,
+        before: row.assignee,
+      })
+      await engineCommand({ kind: 'assignTask', payload: { userTaskKey: taskKey, assignee: assignee.id } })
+    })
+  },
+}

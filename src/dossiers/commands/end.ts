@@ -1,0 +1,47 @@
+// What withdrawal and stopping share: the open tasks cancelled, the final status with its reason, the applicant told,
+// and the process cancelled after commit.
+import type { Principal } from '../../auth/principal.js'
+import { mailApplicant } from '../notify.js'
+import { advance, type CommandRuntime } from './runner.js'
+import type { CommandResult } from './types.js'
+
+export function end(
+  rt: CommandRuntime,
+  command: 'withdraw' | 'stop',
+  caller: Principal,
+  dossierId: string,
+  reason: string | undefined,
+): Promise<CommandResult> {
+  return rt.onDossier(command, dossierId, async ({ trx, dossier, repo, now, engineCommand }) => {
+    const status = advance(command, dossier)
+    await trx('tasks')
+      .where({ dossier_id: dossier.id, state: 'CREATED' })
+      .update({ state: 'CANCELED', completed_at: now })
+    await repo.update(dossier.id, {
+      status,
+      close_reason: reason ?? null,
+      finished_at: now,
+      paused: false,
+      current_assignee: null,
+    })
+    await repo.timeline(dossier.id, {
+      kind: command === 'withdraw' ? 'withdrawn' : 'stopped',
+      at: now,
+      actor_id: caller.userId,
+      data: { reason: reason ?? null },
+    })
+    await repo.audit(caller.userId, `dossier.${command}`, dossier.id, {
+      reason: reason ?? null,
+      from: dossier.status,
+    })
+    await mailApplicant(trx, dossier, command === 'withdraw' ? 'withdrawn' : 'stopped', (base) =>
+      command === 'withdraw'
+        ? { name: 'withdrawal-confirmed', data: { ...base, withdrawnAt: now, ...(reason ? { reason } : {}) } }
+        : { name: 'dossier-stopped', data: { ...base, stoppedAt: now, reason: reason ?? '' } },
+    )
+    await engineCommand({
+      kind: 'cancelInstance',
+      payload: dossier.process_instance_key ? { processInstanceKey: dossier.process_instance_key } : {},
+    })
+  })
+}

@@ -1,0 +1,76 @@
+// dossier.submitSupplement: the applicant (or the counter for them) hands in what was asked; the process continues.
+import { validateForm } from '../../catalogue/form-validation.js'
+import { AppError } from '../../errors.js'
+import { dossierDeadline, dueColumns } from '../deadlines.js'
+import type { DossierRow } from '../repository.js'
+import { requireApplicantOrCounter } from './access.js'
+import { attach } from './attach.js'
+import { advance, MESSAGE_TTL_MS } from './runner.js'
+import type { CommandHandler } from './registry.js'
+
+export const submitSupplement: CommandHandler<'dossier.submitSupplement'> = {
+  async execute({ principal, dossierId, input }, rt) {
+    const caller = await requireApplicantOrCounter(rt.knex, principal, dossierId)
+    return rt.onDossier('submitSupplement', dossierId, async ({ trx, dossier, repo, now, engineCommand }) => {
+      // Asked during processing (R7) it goes on there; asked at reception (R6) it goes back to the counter.
+      const status = advance('submitSupplement', dossier, { accepted: dossier.supplement_stage === 'processing' })
+      const def = await repo.definitionOf(dossier)
+      if (input.formData) {
+        const version = (await trx('procedure_versions')
+          .where({ id: dossier.procedure_version_id })
+          .first('version')) as { version: number }
+        const form = validateForm(
+          `${def.slug}@${version.version}`,
+          def.form as unknown as Record<string, unknown>,
+          input.formData,
+        )
+        if (!form.ok) throw new AppError('MC_ERR_FORM_INVALID', undefined, { errors: form.errors })
+      }
+      await attach(trx, dossier.id, def, input.attachments ?? [], caller, {
+        name: dossier.applicant_name,
+        ...(dossier.applicant_id_number ? { idNumber: dossier.applicant_id_number } : {}),
+      })
+      const patch: Partial<Record<keyof DossierRow, unknown>> = {
+        paused: false,
+        paused_since: null,
+        supplement_due_at: null,
+        ...(input.formData ? { form_data: input.formData } : {}),
+      }
+      if (dossier.supplement_stage === 'processing') {
+        // R7: RESTART runs the full duration again from now; PAUSE moves the due by the working days paused.
+        const events = [...dossier.deadline_events, { type: 'supplementReceived' as const, at: now.toISOString() }]
+        const report = await dossierDeadline(
+          trx,
+          { accepted_at: dossier.accepted_at, deadline_events: events },
+          def,
+          now,
+        )
+        Object.assign(patch, {
+          status,
+          deadline_events: events,
+          ...dueColumns(report),
+          overdue: report.status === 'overdue',
+        })
+      } else {
+        patch.status = status
+      }
+      await repo.update(dossier.id, patch)
+      await repo.timeline(dossier.id, {
+        kind: 'supplement_received',
+        at: now,
+        actor_id: caller.userId,
+        data: { note: input.note ?? null, attachments: (input.attachments ?? []).map((a) => a.componentId) },
+      })
+      await repo.audit(caller.userId, 'dossier.submitSupplement', dossier.id, { stage: dossier.supplement_stage })
+      await engineCommand({
+        kind: 'publishMessage',
+        payload: {
+          name: 'dossier.supplement-received',
+          correlationKey: dossier.id,
+          messageId: `${dossier.id}:supplement:${dossier.version}`,
+          timeToLiveMs: MESSAGE_TTL_MS,
+        },
+      })
+    })
+  },
+}

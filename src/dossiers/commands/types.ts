@@ -1,0 +1,111 @@
+// What dossier commands take and give: their inputs, their result, and the name → input/result map the registry checks.
+import type { Knex } from 'knex'
+import type { Principal } from '../../auth/principal.js'
+import type { DossierStatus } from '../../domain/dossier/status.js'
+import type { Engine } from '../../engine/port.js'
+import type { EngineCommandRelay } from '../relay.js'
+
+export interface AttachmentInput {
+  componentId: string
+  /** A file accepted by AttachmentService.acceptUpload (uploaded by the caller). */
+  fileId?: string
+  /** Reuse the file of this component from one of the applicant's earlier dossiers. */
+  reuseFromDossierCode?: string
+}
+
+export interface ApplicantInput {
+  name: string
+  idNumber?: string
+  email?: string
+  phone?: string
+}
+
+export interface SubmitInput {
+  /** Procedure slug; the published version is used and kept for the dossier's life. */
+  procedure: string
+  /** The receiving agency (a unit whose level fits the procedure's agency level). */
+  agencyUnitId: string
+  formData: Record<string, unknown>
+  deliveryMethod: 'online' | 'counter' | 'post'
+  attachments?: AttachmentInput[]
+  /** A retried submission with the same key returns the first dossier. */
+  idempotencyKey: string
+}
+
+export interface CounterIntakeInput extends SubmitInput {
+  applicant: ApplicantInput
+}
+
+export interface DecisionInput {
+  /** The user task to complete; by default the dossier's open task the caller may work on. */
+  taskKey?: string
+  note?: string
+}
+
+export interface DossierServiceDeps {
+  knex: Knex
+  engine: Engine
+  relay?: EngineCommandRelay
+  clock?: () => Date
+  /** The portal's address (`http://host:port`), for links in mails. */
+  portalUrl?: string
+  /** Runs after a command commits, before its engine calls; a test throws here to simulate a crash. */
+  afterCommit?: (command: string, dossierId: string) => void | Promise<void>
+}
+
+/** What a command returns: the dossier id and its state right after the command. */
+export interface CommandResult {
+  dossierId: string
+  status: DossierStatus
+  code: string | null
+}
+
+export interface TaskRow {
+  user_task_key: string
+  dossier_id: string
+  process_instance_key: string
+  element_id: string
+  name: string
+  candidate_groups: string[]
+  /** The decisions the workflow routes after this task (its `decisions` header), when it names them. */
+  decisions: string[] | null
+  unit_path: string
+  assignee: string | null
+  due_at: Date | null
+  state: 'CREATED' | 'COMPLETED' | 'CANCELED'
+  created_at: Date
+  completed_at: Date | null
+}
+
+type Caller = Principal | undefined
+/** A command on one dossier: who asks, which dossier, what with. */
+type OnDossier<I> = { principal: Caller; dossierId: string; input: I }
+
+/** Every dossier command by name: what it takes and what it gives. */
+export interface DossierCommands {
+  'dossier.submit': { input: { principal: Caller; input: SubmitInput }; result: CommandResult }
+  'dossier.intake': { input: { principal: Caller; input: CounterIntakeInput }; result: CommandResult }
+  'dossier.receive': { input: OnDossier<DecisionInput>; result: CommandResult }
+  'dossier.requestSupplement': { input: OnDossier<DecisionInput & { missing: string[] }>; result: CommandResult }
+  'dossier.refuse': { input: OnDossier<DecisionInput & { reason: string }>; result: CommandResult }
+  'dossier.handOff': {
+    input: OnDossier<DecisionInput & { verificationNeeded?: boolean; consultationNeeded?: boolean }>
+    result: CommandResult
+  }
+  'dossier.returnToPreviousStep': { input: OnDossier<DecisionInput & { reason: string }>; result: CommandResult }
+  'dossier.returnResult': { input: OnDossier<DecisionInput>; result: CommandResult }
+  'task.claim': { input: { principal: Caller; taskKey: string }; result: void }
+  'task.unclaim': { input: { principal: Caller; taskKey: string }; result: void }
+  'task.assign': { input: { principal: Caller; taskKey: string; assigneeId: string }; result: void }
+  'dossier.submitSupplement': {
+    input: OnDossier<{ formData?: Record<string, unknown>; attachments?: AttachmentInput[]; note?: string }>
+    result: CommandResult
+  }
+  'dossier.withdraw': { input: OnDossier<{ reason?: string }>; result: CommandResult }
+  'dossier.stop': { input: OnDossier<{ reason: string }>; result: CommandResult }
+  'dossier.suspendForPayment': { input: OnDossier<{ amountVnd?: number; reason: string }>; result: CommandResult }
+  'dossier.resume': { input: OnDossier<{ note?: string }>; result: CommandResult }
+  'dossier.extend': { input: OnDossier<{ newDueDate: string; reason: string }>; result: CommandResult }
+}
+
+export type DossierCommandName = keyof DossierCommands
