@@ -1,12 +1,13 @@
 // The Fastify application factory: external plugins, then ours, then routes. The process entry is cli.ts.
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify'
+import fp from 'fastify-plugin'
 import helmet from '@fastify/helmet'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { Config } from './config.js'
-import type { Database } from './db/database.js'
-import type { Engine } from './engine/port.js'
+import type { Runtime } from './runtime.js'
+import runtimePlugin from './plugins/runtime.js'
 import problems, { asAppError, sendProblem } from './plugins/problems.js'
 import healthRoutes from './api/health/index.js'
 import authPlugin from './auth/plugin.js'
@@ -21,40 +22,37 @@ import publicRoutes from './api/public/index.js'
 import supervisionRoutes from './api/supervision/index.js'
 import web from './plugins/web.js'
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    config: Config
-    db: Database
-    engine: Engine
-  }
-}
-
-export interface AppDeps {
-  db: Database
-  engine: Engine
+export interface AppOptions {
   /** The built web app to serve (default web/dist). */
   webRoot?: string
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,128}$/
 
-export function loggerOptions(config: Pick<Config, 'logLevel' | 'logPretty'>): FastifyServerOptions['logger'] {
-  return {
-    level: config.logLevel,
-    redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken'],
-    ...(config.logPretty
-      ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
-      : {}),
-  }
-}
+/**
+ * Each route plugin with the plugins it needs: Fastify refuses to boot when one is missing. Route plugins stay
+ * encapsulated; the names are only for the dependency check.
+ */
+const routes: Array<[name: string, plugin: FastifyPluginAsync, dependencies: string[]]> = [
+  ['motcua-health-routes', healthRoutes, ['motcua-runtime', 'motcua-problems']],
+  ['motcua-auth-routes', authRoutes, ['motcua-runtime', 'motcua-auth']],
+  ['motcua-catalogue-routes', catalogueRoutes, ['motcua-runtime', 'motcua-auth']],
+  ['motcua-calendar-routes', calendarRoutes, ['motcua-runtime', 'motcua-auth']],
+  ['motcua-supervision-routes', supervisionRoutes, ['motcua-runtime', 'motcua-auth']],
+  ['motcua-registration-routes', registrationRoutes, ['motcua-runtime', 'motcua-auth']],
+  ['motcua-dossier-routes', dossierRoutes, ['motcua-runtime', 'motcua-auth']],
+  ['motcua-task-routes', taskRoutes, ['motcua-runtime', 'motcua-auth']],
+  ['motcua-public-routes', publicRoutes, ['motcua-runtime', 'motcua-auth']],
+]
 
 /**
- * Builds the app around an open database and engine. The caller owns their lifecycle: closing the
- * app drains in-flight requests but does not close the database or stop the engine.
+ * Builds the app around a runtime (src/runtime.ts), logging through the runtime's logger. The caller owns the
+ * runtime's lifecycle: closing the app drains in-flight requests but does not stop the runtime.
  */
-export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(config: Config, runtime: Runtime, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const logger: FastifyBaseLogger = runtime.logger
   const app = Fastify({
-    logger: loggerOptions(config),
+    loggerInstance: logger,
     // A caller's request id is kept so logs correlate across services; otherwise we mint one.
     genReqId: (req) => {
       const given = req.headers['x-request-id']
@@ -67,9 +65,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     frameworkErrors: (err, request, reply) => sendProblem(reply, request, asAppError(err)),
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },
   })
-  app.decorate('config', config)
-  app.decorate('db', deps.db)
-  app.decorate('engine', deps.engine)
+  await app.register(runtimePlugin, { config, runtime })
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
@@ -104,15 +100,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   })
   await app.register(problems)
   await app.register(authPlugin)
-  await app.register(healthRoutes)
-  await app.register(authRoutes)
-  await app.register(catalogueRoutes)
-  await app.register(calendarRoutes)
-  await app.register(supervisionRoutes)
-  await app.register(registrationRoutes)
-  await app.register(dossierRoutes)
-  await app.register(taskRoutes)
-  await app.register(publicRoutes)
-  await app.register(web, deps.webRoot ? { root: deps.webRoot } : {})
+  for (const [name, plugin, dependencies] of routes)
+    await app.register(fp(async (scope) => plugin(scope, {}), { name, dependencies, encapsulate: true }))
+  await app.register(web, opts.webRoot ? { root: opts.webRoot } : {})
   return app
 }

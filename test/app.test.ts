@@ -2,7 +2,7 @@ import t from 'tap'
 import { buildTestApp } from './helpers/app.js'
 
 // One app for the whole file: building one costs a database, migrations and an engine.
-const { app, config } = await buildTestApp(t)
+const { app, config, runtime } = await buildTestApp(t)
 import { buildApp } from '../src/app.js'
 import { knexFor } from '../src/db/database.js'
 
@@ -18,8 +18,8 @@ t.test('readiness turns 503 problem+json when the database is gone', async (t) =
   // A database nobody listens on: every query fails to connect.
   const gone = knexFor('postgres://postgres@127.0.0.1:1/none', 1)
   const broken = await buildApp(config, {
+    ...runtime,
     db: { knex: gone, embedded: false, url: '', close: () => gone.destroy() },
-    engine: app.engine,
   })
   t.teardown(async () => {
     await broken.close()

@@ -1,4 +1,4 @@
-// Builds the whole app on a fresh test database and the embedded engine; closes both when the test ends.
+// Builds the whole app on a fresh test database with the runtime the server uses (src/runtime.ts); stops both when the test ends.
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,18 +6,19 @@ import type { Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { loadConfig, type Config } from '../../src/config.js'
 import { buildApp } from '../../src/app.js'
-import { createEngine } from '../../src/engine/index.js'
-import { seedDemo, type DemoCredential } from '../../src/db/seed.js'
+import type { DemoCredential } from '../../src/db/seed.js'
 import { createTestDatabase } from './db.js'
 import type { Database } from '../../src/db/database.js'
-import { dossierJobTypes, startDossierRuntime, type DossierRuntime } from '../../src/dossiers/index.js'
+import { buildRuntime, type DossierServices, type Runtime } from '../../src/runtime.js'
 
 export interface TestApp {
   app: FastifyInstance
   db: Database
   config: Config
-  /** The dossier service and queries, with workers, relay and read model running on the embedded engine. */
-  dossiers: DossierRuntime
+  /** The runtime (services, workers, relay, read model) running on the embedded engine. */
+  runtime: Runtime
+  /** The dossier service and queries the routes use. */
+  dossiers: DossierServices
   demo: DemoCredential[]
   /** Logs in a demo account and returns its bearer header. */
   loginAs(username: string): Promise<{ authorization: string; refreshToken: string }>
@@ -27,20 +28,27 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}): P
   const dataDir = mkdtempSync(join(tmpdir(), 'motcua-app-'))
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env }, { isTTY: false })
   const db = await createTestDatabase(t)
-  const demo = await seedDemo(db.knex, dataDir)
-  const engine = await createEngine(config, db, { knownJobTypes: new Set(dossierJobTypes) })
-  await engine.start()
-  const dossiers = startDossierRuntime(db.knex, engine, { relayIntervalMs: 500, workerPollMs: 100 })
-  const app = await buildApp(config, { db, engine })
-  // Teardowns run in reverse: app first, then the engine, then (registered earlier) the database.
-  t.teardown(() => engine.stop())
-  t.teardown(() => dossiers.stop())
+  // Demo accounts but no procedures (a test publishes what it needs), and no outbox sender: tests read the outbox.
+  const runtime = await buildRuntime(config, {
+    db,
+    seedDemo: true,
+    publishProcedures: false,
+    outbox: false,
+    relayIntervalMs: 500,
+    workerPollMs: 100,
+  })
+  // Teardowns run in reverse: the app first, then the runtime, then (registered earlier) the database.
+  t.teardown(() => runtime.stop())
+  await runtime.start()
+  const app = await buildApp(config, runtime)
   t.teardown(() => app.close())
+  const demo = runtime.demoCredentials
   return {
     app,
     db,
     config,
-    dossiers,
+    runtime,
+    dossiers: runtime.dossiers,
     demo,
     async loginAs(username) {
       const password = demo.find((d) => d.username === username)?.password

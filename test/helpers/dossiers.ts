@@ -9,10 +9,30 @@ import type { Principal } from '../../src/auth/principal.js'
 import { seedProcedures } from '../../src/catalogue/service.js'
 import { seedCalendar } from '../../src/db/calendar-repository.js'
 import type { Database } from '../../src/db/database.js'
-import { seedDemo } from '../../src/db/seed.js'
-import { startDossierRuntime, type DossierRuntime, type DossierRuntimeOptions } from '../../src/dossiers/index.js'
+import { loadConfig } from '../../src/config.js'
+import type {
+  DossierQueries,
+  DossierService,
+  EngineCommandRelay,
+  ReadModelProjector,
+} from '../../src/dossiers/index.js'
 import { EmbeddedEngine } from '../../src/engine/embedded/index.js'
+import { buildRuntime, type RuntimeOptions } from '../../src/runtime.js'
 import { createTestDatabase } from './db.js'
+
+/** The parts of the runtime (src/runtime.ts) the dossier tests drive. */
+export interface DossierRuntime {
+  service: DossierService
+  queries: DossierQueries
+  relay: EngineCommandRelay
+  projector: ReadModelProjector
+  stop(): Promise<void>
+}
+
+export type DossierRuntimeOptions = Pick<
+  RuntimeOptions,
+  'clock' | 'portalUrl' | 'relayIntervalMs' | 'sweepIntervalMs' | 'workerPollMs' | 'afterCommit' | 'workerDeps'
+>
 
 export interface DossierWorld {
   db: Database
@@ -29,27 +49,38 @@ export async function createDossierWorld(
   t: Test,
   opts: DossierRuntimeOptions & { engineClock?: () => Date } = {},
 ): Promise<DossierWorld> {
+  const { engineClock, ...runtimeOpts } = opts
+  const dataDir = mkdtempSync(join(tmpdir(), 'motcua-dossiers-'))
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test' }, { isTTY: false })
   const db = await createTestDatabase(t)
   await seedCalendar(db.knex)
-  await seedDemo(db.knex, mkdtempSync(join(tmpdir(), 'motcua-dossiers-')))
   const engine = new EmbeddedEngine(db, {
     timerPollMs: 50,
     workerPollMs: 50,
-    ...(opts.engineClock ? { clock: opts.engineClock } : {}),
+    ...(engineClock ? { clock: engineClock } : {}),
   })
-  await engine.start()
-  const report = await seedProcedures(db.knex, engine)
-  if (report.failed.length > 0) throw new Error(`procedures failed to publish: ${JSON.stringify(report.failed)}`)
-  const runtime = startDossierRuntime(db.knex, engine, {
+  // The server's runtime over this database and engine, with short intervals; no outbox sender: tests read the outbox.
+  const built = await buildRuntime(config, {
+    db,
+    engine,
+    seedDemo: true,
+    publishProcedures: false,
+    outbox: false,
     relayIntervalMs: 200,
     sweepIntervalMs: 500,
     workerPollMs: 50,
-    ...opts,
+    ...runtimeOpts,
   })
-  t.teardown(async () => {
-    await runtime.stop()
-    await engine.stop()
-  })
+  t.teardown(() => built.stop())
+  await built.start()
+  const report = await seedProcedures(db.knex, engine)
+  if (report.failed.length > 0) throw new Error(`procedures failed to publish: ${JSON.stringify(report.failed)}`)
+  const runtime: DossierRuntime = {
+    ...built.dossiers,
+    relay: built.relay,
+    projector: built.projector,
+    stop: built.stop,
+  }
   const principals = new Map<string, Principal>()
   return {
     db,

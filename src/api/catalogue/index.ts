@@ -3,7 +3,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError } from '../../errors.js'
 import { requireAccess, type Permission } from '../../auth/access.js'
-import { CatalogueService } from '../../catalogue/service.js'
 import type { DefinitionProblem } from '../../catalogue/definition.js'
 import type { ProcedureFilter } from '../../catalogue/repository.js'
 import { unitLevelsFor } from '../../catalogue/receiving-units.js'
@@ -50,7 +49,7 @@ function invalid(problems: DefinitionProblem[]): AppError {
 }
 
 export default async function catalogueRoutes(app: FastifyInstance): Promise<void> {
-  const catalogue = new CatalogueService(app.db.knex, app.engine)
+  const catalogue = app.catalogue
   const allow = (request: FastifyRequest, permission: Permission, slug?: string) =>
     requireAccess(app.db.knex, {
       principal: request.principal,

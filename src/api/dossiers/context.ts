@@ -1,55 +1,15 @@
-// The services the dossier, task and public routes share, built once per app over its database and engine.
-import { createHmac } from 'node:crypto'
+// The dossier routes' access to the services the runtime built once (src/runtime.ts), and their multipart upload.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { AttachmentService } from '../../attachments/upload.js'
-import { createBlobStore } from '../../attachments/storage.js'
 import type { DossierComponent } from '../../catalogue/definition.js'
-import { DossierService } from '../../dossiers/commands.js'
-import { DossierPortal, componentLimits } from '../../dossiers/portal.js'
-import { PaymentService, SandboxPaymentProvider, type PaymentProvider } from '../../dossiers/payments.js'
-import { DossierQueries } from '../../dossiers/queries.js'
+import { componentLimits } from '../../dossiers/portal.js'
 import { AppError } from '../../errors.js'
 import type { StoredFile } from '../../attachments/upload.js'
+import type { DossierServices } from '../../runtime.js'
 
-export interface DossierContext {
-  service: DossierService
-  queries: DossierQueries
-  portal: DossierPortal
-  attachments: AttachmentService
-  payments: PaymentService
-  sandbox: SandboxPaymentProvider
-}
+export type DossierContext = DossierServices
 
-// Keyed by the database object, which every encapsulated context of one app shares.
-const contexts = new WeakMap<object, DossierContext>()
-
-export function dossierContext(app: FastifyInstance): DossierContext {
-  let ctx = contexts.get(app.db)
-  if (!ctx) {
-    const knex = app.db.knex
-    // The service's engine calls go through its relay right after commit; the runtime's periodic relay
-    // (started with the engine) retries whatever is left pending.
-    const service = new DossierService({ knex, engine: app.engine, portalUrl: app.config.publicBaseUrl })
-    const queries = new DossierQueries(knex, app.engine)
-    const sandbox = new SandboxPaymentProvider(
-      createHmac('sha256', app.config.jwtSecret).update('motcua.payments.sandbox').digest('hex'),
-    )
-    // The sandbox takes no money: offered everywhere but production, where only a real gateway may confirm a payment.
-    const providers = new Map<string, PaymentProvider>(
-      app.config.nodeEnv === 'production' ? [] : [[sandbox.name, sandbox]],
-    )
-    ctx = {
-      service,
-      queries,
-      sandbox,
-      portal: new DossierPortal(knex, service, queries),
-      attachments: new AttachmentService({ knex, store: createBlobStore(app.config) }),
-      payments: new PaymentService(knex, providers, service.relay),
-    }
-    contexts.set(app.db, ctx)
-  }
-  return ctx
-}
+/** The dossier services, as the runtime plugin decorated them (src/plugins/runtime.ts). */
+export const dossierContext = (app: FastifyInstance): DossierContext => app.dossiers
 
 /**
  * Streams the one "file" part of a multipart request into acceptUpload with the component's limits.

@@ -2,10 +2,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { formatDate, localDay } from '../../domain/calendar/index.js'
 import type { Period, PeriodInput } from '../../domain/statistics/index.js'
-import { DossierService } from '../../dossiers/commands.js'
 import { AppError } from '../../errors.js'
 import { toCsv, toXlsx } from '../../supervision/export-06a.js'
-import { SupervisionService } from '../../supervision/service.js'
 import { directoryRoutes } from './directory.js'
 import {
   assignBody,
@@ -57,9 +55,9 @@ const periodJson = (p: Period) => ({ from: formatDate(p.from), to: formatDate(p.
 
 export default async function supervisionRoutes(app: FastifyInstance): Promise<void> {
   const knex = app.db.knex
-  const supervision = new SupervisionService(knex)
+  const supervision = app.supervision
   // Reassignment is the lifecycle's own command (its checks, audit and engine call).
-  const dossiers = new DossierService({ knex, engine: app.engine })
+  const dossiers = app.dossiers.service
   directoryRoutes(app, supervision)
 
   async function scoped(request: FastifyRequest) {

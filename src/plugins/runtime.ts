@@ -1,0 +1,33 @@
+// Hands the runtime to the routes: decorates the instance with the configuration, database, engine and the services built once.
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import type { CatalogueService } from '../catalogue/service.js'
+import type { Config } from '../config.js'
+import type { Database } from '../db/database.js'
+import type { Engine } from '../engine/port.js'
+import type { DossierServices, Runtime } from '../runtime.js'
+import type { SupervisionService } from '../supervision/service.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+    db: Database
+    engine: Engine
+    /** The dossier service, queries, portal, attachments and payments. */
+    dossiers: DossierServices
+    catalogue: CatalogueService
+    supervision: SupervisionService
+  }
+}
+
+export default fp(
+  async function runtimePlugin(app: FastifyInstance, { config, runtime }: { config: Config; runtime: Runtime }) {
+    app.decorate('config', config)
+    app.decorate('db', runtime.db)
+    app.decorate('engine', runtime.engine)
+    app.decorate('dossiers', runtime.dossiers)
+    app.decorate('catalogue', runtime.catalogue)
+    app.decorate('supervision', runtime.supervision)
+  },
+  { name: 'motcua-runtime' },
+)

@@ -1,0 +1,210 @@
+// The composition root: builds motcua's runtime once (database, engine, services, workers, relay, projector, sweep, outbox).
+import { createHmac } from 'node:crypto'
+import { pino, type Logger, type LoggerOptions } from 'pino'
+import type { Config } from './config.js'
+import { createBlobStore } from './attachments/storage.js'
+import { AttachmentService } from './attachments/upload.js'
+import { CatalogueService, seedProcedures } from './catalogue/service.js'
+import { seedCalendar } from './db/calendar-repository.js'
+import { openDatabase, type Database } from './db/database.js'
+import { migrateLatest } from './db/migrate.js'
+import { seedDemo, type DemoCredential } from './db/seed.js'
+import { DossierService, type DossierServiceDeps } from './dossiers/commands.js'
+import { PaymentService, SandboxPaymentProvider, type PaymentProvider } from './dossiers/payments.js'
+import { DossierPortal } from './dossiers/portal.js'
+import { ReadModelProjector } from './dossiers/projector.js'
+import { DossierQueries } from './dossiers/queries.js'
+import { OverdueSweep } from './dossiers/read-model.js'
+import { EngineCommandRelay } from './dossiers/relay.js'
+import { createEngine } from './engine/index.js'
+import type { Engine } from './engine/port.js'
+import { createEmailOutboxSender } from './notifications/email.js'
+import type { OutboxSender } from './outbox/sender.js'
+import { SupervisionService } from './supervision/service.js'
+import { dossierJobTypes, startWorkers, type StartedWorkers, type WorkerDeps } from './workers/index.js'
+
+/** The services the dossier, task and public routes share. */
+export interface DossierServices {
+  service: DossierService
+  queries: DossierQueries
+  portal: DossierPortal
+  attachments: AttachmentService
+  payments: PaymentService
+  sandbox: SandboxPaymentProvider
+}
+
+export interface RuntimeOptions {
+  /**
+   * A database the caller opened and prepared (a test's own): the runtime neither migrates it, seeds its calendar,
+   * nor closes it. Without one the runtime opens config's database, migrates it and seeds the calendar.
+   */
+  db?: Database
+  /** An engine built by the caller (a test's, with its own clock and poll intervals); the runtime starts and stops it. */
+  engine?: Engine
+  /** The one business clock of the services, workers and sweep; tests pass a manual one. Default: the system clock. */
+  clock?: () => Date
+  /** Demo units and accounts. Default config.seedDemo. */
+  seedDemo?: boolean
+  /** Publish the reference procedures when the runtime starts. Default: seedDemo. */
+  publishProcedures?: boolean
+  /** Run the e-mail outbox sender. Default true; tests that read the outbox, or run their own sender, turn it off. */
+  outbox?: boolean
+  /** The portal's address for links in mails. Default config.publicBaseUrl. */
+  portalUrl?: string
+  relayIntervalMs?: number
+  sweepIntervalMs?: number
+  workerPollMs?: number
+  afterCommit?: DossierServiceDeps['afterCommit']
+  workerDeps?: Partial<Omit<WorkerDeps, 'knex' | 'engine'>>
+}
+
+export interface Runtime {
+  config: Config
+  db: Database
+  engine: Engine
+  /** The process's logger; the HTTP app logs through it too. */
+  logger: Logger
+  dossiers: DossierServices
+  catalogue: CatalogueService
+  supervision: SupervisionService
+  /** The one relay: commands run it right after commit, and it retries what a crash left pending. */
+  relay: EngineCommandRelay
+  projector: ReadModelProjector
+  sweep: OverdueSweep
+  outbox: OutboxSender | undefined
+  /** The job workers, once started. */
+  workers: StartedWorkers | undefined
+  demoCredentials: DemoCredential[]
+  /** Starts the engine, the read-model projector, the workers, the relay, the sweep, then the outbox sender. */
+  start(): Promise<void>
+  /** Stops in reverse (draining jobs and deliveries in flight), then closes the database if the runtime opened it. Idempotent. */
+  stop(): Promise<void>
+}
+
+export function loggerOptions(config: Pick<Config, 'logLevel' | 'logPretty'>): LoggerOptions {
+  return {
+    level: config.logLevel,
+    redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken'],
+    ...(config.logPretty
+      ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
+      : {}),
+  }
+}
+
+/** Builds the runtime over config's database (or the one given); nothing runs until start(). */
+export async function buildRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
+  const db = opts.db ?? (await openDatabase(config))
+  try {
+    if (!opts.db) {
+      await migrateLatest(db.knex)
+      await seedCalendar(db.knex)
+    }
+    const seed = opts.seedDemo ?? config.seedDemo
+    const demoCredentials = seed ? await seedDemo(db.knex, config.dataDir) : []
+    const engine = opts.engine ?? (await createEngine(config, db, { knownJobTypes: new Set(dossierJobTypes) }))
+    return assemble(config, opts, db, engine, demoCredentials)
+  } catch (err) {
+    if (!opts.db) await db.close().catch(() => undefined)
+    throw err
+  }
+}
+
+function assemble(
+  config: Config,
+  opts: RuntimeOptions,
+  db: Database,
+  engine: Engine,
+  demoCredentials: DemoCredential[],
+): Runtime {
+  const knex = db.knex
+  const logger = pino(loggerOptions(config))
+  const log = (message: string, err?: unknown) => logger.error({ err }, message)
+  const clock = opts.clock ?? (() => new Date())
+  const portalUrl = opts.portalUrl ?? config.publicBaseUrl
+
+  const relay = new EngineCommandRelay(knex, engine, {
+    log,
+    ...(opts.relayIntervalMs ? { intervalMs: opts.relayIntervalMs } : {}),
+  })
+  const projector = new ReadModelProjector(knex, engine, { log })
+  const sweep = new OverdueSweep(knex, {
+    clock,
+    log,
+    ...(opts.sweepIntervalMs ? { intervalMs: opts.sweepIntervalMs } : {}),
+  })
+  const service = new DossierService({
+    knex,
+    engine,
+    relay,
+    clock,
+    portalUrl,
+    ...(opts.afterCommit ? { afterCommit: opts.afterCommit } : {}),
+  })
+  const queries = new DossierQueries(knex, engine)
+  const sandbox = new SandboxPaymentProvider(
+    createHmac('sha256', config.jwtSecret).update('motcua.payments.sandbox').digest('hex'),
+  )
+  // The sandbox takes no money: offered everywhere but production, where only a real gateway may confirm a payment.
+  const providers = new Map<string, PaymentProvider>(config.nodeEnv === 'production' ? [] : [[sandbox.name, sandbox]])
+  const dossiers: DossierServices = {
+    service,
+    queries,
+    sandbox,
+    portal: new DossierPortal(knex, service, queries),
+    attachments: new AttachmentService({ knex, store: createBlobStore(config) }),
+    payments: new PaymentService(knex, providers, relay, clock),
+  }
+  const outbox = opts.outbox === false ? undefined : createEmailOutboxSender(config, knex, logger)
+  const publish = opts.publishProcedures ?? opts.seedDemo ?? config.seedDemo
+
+  let engineStarted = false
+  let stopping: Promise<void> | undefined
+  const runtime: Runtime = {
+    config,
+    db,
+    engine,
+    logger,
+    dossiers,
+    catalogue: new CatalogueService(knex, engine),
+    supervision: new SupervisionService(knex, clock),
+    relay,
+    projector,
+    sweep,
+    outbox,
+    workers: undefined,
+    demoCredentials,
+    async start() {
+      await engine.start()
+      engineStarted = true
+      // The projector catches up with the engine's event log; the relay first runs the engine calls a crash left pending.
+      projector.start()
+      runtime.workers = startWorkers(engine, {
+        knex,
+        clock,
+        log,
+        portalUrl,
+        ...(opts.workerPollMs ? { pollIntervalMs: opts.workerPollMs } : {}),
+        ...opts.workerDeps,
+      })
+      relay.start()
+      sweep.start()
+      if (publish) {
+        const report = await seedProcedures(knex, engine)
+        for (const failed of report.failed)
+          logger.error({ procedure: failed }, 'a reference procedure could not be published')
+      }
+      outbox?.start()
+    },
+    stop: () =>
+      (stopping ??= (async () => {
+        await sweep.stop()
+        await relay.stop()
+        await runtime.workers?.close() // drains the jobs in flight
+        await projector.stop()
+        if (engineStarted) await engine.stop()
+        await outbox?.stop() // finishes deliveries in flight
+        if (!opts.db) await db.close()
+      })()),
+  }
+  return runtime
+}
