@@ -1,4 +1,4 @@
-// The outbox repository: enqueue inside the caller's transaction, claim with a lease, record the outcome.
+// SQL of the outbox: enqueue inside the caller's transaction, claim with a lease, record the outcome, list for operators.
 import type { Knex } from 'knex'
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'dead'
@@ -166,18 +166,4 @@ export async function listByStatus(knex: Knex, status: OutboxStatus, limit = 100
 export async function getMessage(knex: Knex, id: string): Promise<OutboxMessage | undefined> {
   const row = (await knex('outbox_messages').where({ id }).first()) as Row | undefined
   return row && fromRow(row)
-}
-
-export interface BackoffOptions {
-  baseMs: number
-  maxMs: number
-}
-
-/**
- * Delay before retry number `attempt` (1 = after the first failure): exponential, capped, with
- * "equal jitter" (half fixed, half random) so senders that failed together do not retry together.
- */
-export function retryDelay(attempt: number, opts: BackoffOptions, random: () => number = Math.random): number {
-  const exp = Math.min(opts.maxMs, opts.baseMs * 2 ** Math.max(0, attempt - 1))
-  return Math.round(exp / 2 + (exp / 2) * random())
 }
