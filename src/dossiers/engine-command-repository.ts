@@ -1,4 +1,5 @@
 // SQL of the engine-command relay: claiming recorded engine calls by lease, recording their outcome, the dossier's instance.
+import type { DossierStatus } from '../domain/dossier/status.js'
 import type { Db, EngineCommand } from './repository.js'
 
 /** A recorded engine call as the relay claims it. */
@@ -49,9 +50,11 @@ export function engineCommandRepository(db: Db) {
     },
 
     /** The dossier's process instance key and status (undefined when there is no such dossier). */
-    async instanceOf(dossierId: string): Promise<{ process_instance_key: string | null; status: number } | undefined> {
+    async instanceOf(
+      dossierId: string,
+    ): Promise<{ process_instance_key: string | null; status: DossierStatus } | undefined> {
       return (await db('dossiers').where({ id: dossierId }).first('process_instance_key', 'status')) as
-        { process_instance_key: string | null; status: number } | undefined
+        { process_instance_key: string | null; status: DossierStatus } | undefined
     },
   }
 }
