@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import type { S3Client } from '@aws-sdk/client-s3'
 import type { S3Config } from '../config.js'
-import { blobKey, keyFor, removeQuietly, spool, type BlobStore, type StoredBlob } from './storage.js'
+import { blobKey, keyFor, removeQuietly, spool, type BlobStore, type StoredBlob } from './blob.js'
 
 type S3Module = typeof import('@aws-sdk/client-s3')
 

@@ -2,7 +2,8 @@
 import type { Readable } from 'node:stream'
 import type { Knex } from 'knex'
 import { AppError } from '../errors.js'
-import { removeQuietly, spool, SpoolLimitError, type BlobStore, type SpooledFile } from './storage.js'
+import { fileRepository, type FileRow } from './file-repository.js'
+import { removeQuietly, spool, SpoolLimitError, type BlobStore, type SpooledFile } from './blob.js'
 import { defaultZipLimits, labelOf, sniffFile, SuspiciousFileError, type ZipLimits } from './sniff.js'
 
 export interface UploadLimits {
@@ -33,17 +34,6 @@ export interface StoredFile {
   storageKey: string
   createdBy: string | null
   createdAt: Date
-}
-
-interface FileRow {
-  id: string
-  sha256: string
-  size: number | string
-  mime: string
-  original_name: string
-  storage_key: string
-  created_by: string | null
-  created_at: Date
 }
 
 const fromRow = (r: FileRow): StoredFile => ({
@@ -84,25 +74,22 @@ export class AttachmentService {
       await input.beforeStore?.()
       const blob = await this.deps.store.putFile(spooled.path, spooled)
       spooled = undefined // moved into the store
-      const [row] = (await this.deps
-        .knex('files')
-        .insert({
-          sha256: blob.sha256,
-          size: blob.size,
-          mime,
-          original_name: sanitizeFileName(input.declaredName),
-          storage_key: blob.key,
-          created_by: input.createdBy ?? null,
-        })
-        .returning('*')) as FileRow[]
-      return fromRow(row!)
+      const row = await fileRepository(this.deps.knex).insert({
+        sha256: blob.sha256,
+        size: blob.size,
+        mime,
+        originalName: sanitizeFileName(input.declaredName),
+        storageKey: blob.key,
+        createdBy: input.createdBy ?? null,
+      })
+      return fromRow(row)
     } finally {
       if (spooled) await removeQuietly(spooled.path)
     }
   }
 
   async get(id: string): Promise<StoredFile | undefined> {
-    const row = (await this.deps.knex('files').where({ id }).first()) as FileRow | undefined
+    const row = await fileRepository(this.deps.knex).byId(id)
     return row && fromRow(row)
   }
 

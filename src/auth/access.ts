@@ -2,6 +2,7 @@
 import type { Knex } from 'knex'
 import { AppError, type ProblemCode } from '../errors.js'
 import type { Principal, UserKind } from './principal.js'
+import { auditRepository } from '../db/audit-repository.js'
 
 export type Permission =
   | 'catalogue.read'
@@ -56,11 +57,11 @@ export async function requireAccess(knex: Knex, req: AccessRequest): Promise<Pri
   if (!principal) throw new AppError('MC_ERR_UNAUTHENTICATED')
   const allowed = can(principal, req.permission) && (req.unitPath === undefined || coversUnit(principal, req.unitPath))
   if (allowed) return principal
-  await knex('audit_events').insert({
-    actor_id: principal.userId,
+  await auditRepository(knex).record({
+    actorId: principal.userId,
     action: 'access.denied',
-    subject_type: req.subject?.type ?? 'permission',
-    subject_id: req.subject?.id ?? req.permission,
+    subjectType: req.subject?.type ?? 'permission',
+    subjectId: req.subject?.id ?? req.permission,
     data: { permission: req.permission, unitPath: req.unitPath ?? null },
   })
   throw new AppError(

@@ -4,6 +4,8 @@ import type { Knex } from 'knex'
 import { AppError } from '../errors.js'
 import { enqueueEmail } from '../notifications/email.js'
 import { hashPassword } from './passwords.js'
+import { accountRepository } from './repository.js'
+import { auditRepository } from '../db/audit-repository.js'
 
 export interface RegistrationInput {
   kind: 'citizen' | 'organisation' | 'enterprise'
@@ -62,31 +64,27 @@ export async function register(
   const token = randomBytes(32).toString('base64url')
   const expiresAt = new Date(now.getTime() + verificationHours * 3600_000)
   return knex.transaction(async (trx) => {
-    // Serialises registrations, so two racing for one name or number cannot both pass the check.
-    await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', ['motcua.register'])
-    const taken = await trx('users')
-      .where('username', username)
-      .orWhereRaw('lower(email) = ?', [email])
-      .modify((q) => {
-        if (input.kind === 'citizen') q.orWhere('id_number', input.idNumber!)
-        else q.orWhere('tax_code', input.taxCode!)
-      })
-      .first('id')
+    const accounts = accountRepository(trx)
+    await accounts.lockRegistrations()
+    const taken = await accounts.accountTaken({
+      username,
+      email,
+      kind: input.kind,
+      ...(input.idNumber !== undefined ? { idNumber: input.idNumber } : {}),
+      ...(input.taxCode !== undefined ? { taxCode: input.taxCode } : {}),
+    })
     if (taken) throw new AppError('MC_ERR_ACCOUNT_EXISTS')
-    const [row] = (await trx('users')
-      .insert({
-        username,
-        password_hash: passwordHash,
-        kind: input.kind,
-        full_name: input.fullName.trim(),
-        email,
-        phone: input.phone ?? null,
-        id_number: input.kind === 'citizen' ? input.idNumber : null,
-        tax_code: input.kind === 'citizen' ? null : input.taxCode,
-      })
-      .returning('id')) as Array<{ id: string }>
-    const userId = row!.id
-    await trx('email_verifications').insert({ token_hash: sha256(token), user_id: userId, expires_at: expiresAt })
+    const userId = await accounts.insertAccount({
+      username,
+      passwordHash,
+      kind: input.kind,
+      fullName: input.fullName.trim(),
+      email,
+      phone: input.phone ?? null,
+      idNumber: input.kind === 'citizen' ? input.idNumber! : null,
+      taxCode: input.kind === 'citizen' ? null : input.taxCode!,
+    })
+    await accounts.insertEmailVerification(sha256(token), userId, expiresAt)
     await enqueueEmail(trx, {
       eventId: `user:${userId}:verify:${sha256(token).slice(0, 16)}`,
       to: email,
@@ -95,11 +93,11 @@ export async function register(
         data: { recipientName: input.fullName.trim(), link: `${linkBase}?token=${token}`, expiresAt },
       },
     })
-    await trx('audit_events').insert({
-      actor_id: userId,
+    await auditRepository(trx).record({
+      actorId: userId,
       action: 'auth.register',
-      subject_type: 'user',
-      subject_id: userId,
+      subjectType: 'user',
+      subjectId: userId,
       data: JSON.stringify({ kind: input.kind }),
     })
     return { userId, username, verificationExpiresAt: expiresAt }
@@ -109,20 +107,16 @@ export async function register(
 /** Marks the account's e-mail verified; a token works once and until it expires. */
 export async function verifyEmail(knex: Knex, token: string, now = new Date()): Promise<{ userId: string }> {
   return knex.transaction(async (trx) => {
-    const row = (await trx('email_verifications')
-      .where({ token_hash: sha256(token) })
-      .forUpdate()
-      .first()) as { user_id: string; expires_at: Date; used_at: Date | null } | undefined
+    const accounts = accountRepository(trx)
+    const row = await accounts.emailVerificationForUpdate(sha256(token))
     if (!row || row.used_at || row.expires_at <= now) throw new AppError('MC_ERR_VERIFICATION_INVALID')
-    await trx('email_verifications')
-      .where({ token_hash: sha256(token) })
-      .update({ used_at: now })
-    await trx('users').where({ id: row.user_id }).update({ email_verified_at: now })
-    await trx('audit_events').insert({
-      actor_id: row.user_id,
+    await accounts.markVerificationUsed(sha256(token), now)
+    await accounts.markEmailVerified(row.user_id, now)
+    await auditRepository(trx).record({
+      actorId: row.user_id,
       action: 'auth.verifyEmail',
-      subject_type: 'user',
-      subject_id: row.user_id,
+      subjectType: 'user',
+      subjectId: row.user_id,
       data: '{}',
     })
     return { userId: row.user_id }

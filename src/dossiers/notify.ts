@@ -2,6 +2,7 @@
 import type { Knex } from 'knex'
 import { enqueueEmail } from '../notifications/email.js'
 import type { EmailTemplate } from '../notifications/templates.js'
+import { dossierJobRepository } from './job-repository.js'
 import type { DossierRow } from './repository.js'
 
 /** What every mail about a dossier names. */
@@ -21,12 +22,13 @@ export async function mailApplicant(
   build: (base: DossierMailBase) => EmailTemplate,
 ): Promise<void> {
   if (!dossier.applicant_email) return
-  const unit = (await trx('units').where({ id: dossier.agency_unit_id }).first('name')) as { name: string } | undefined
+  // A unit row that is not there leaves the agency's name empty rather than failing the command that mails.
+  const agency = (await dossierJobRepository(trx).agencyOf(dossier.agency_unit_id)) as { name: string } | undefined
   const base = {
     applicantName: dossier.applicant_name,
     dossierCode: dossier.code ?? dossier.id,
     procedureName: dossier.procedure_name,
-    agencyName: unit?.name ?? '',
+    agencyName: agency?.name ?? '',
   }
   await enqueueEmail(trx, {
     eventId: `dossier:${dossier.id}:${event}`,

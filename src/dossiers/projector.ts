@@ -21,7 +21,9 @@ import { randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
 import type { Engine, EngineEvent } from '../engine/port.js'
 import { Poller } from '../lib/poller.js'
+import { auditRepository } from '../db/audit-repository.js'
 import { applyEngineEvent } from './read-model.js'
+import { readModelCursorRepository } from './read-model-cursor-repository.js'
 
 interface DurableEventLog {
   readEvents(afterId: number, limit?: number): Promise<Array<{ id: number; events: EngineEvent[] }>>
@@ -65,6 +67,7 @@ export class ReadModelProjector {
   private readonly failures = new Map<number, number>()
   /** Missing record ids: when this process first saw each missing (its clock and the database's), and whether it was cleared. */
   private readonly gaps = new Map<number, { at: number; dbAt: string; cleared: boolean }>()
+  private readonly cursors: ReturnType<typeof readModelCursorRepository>
 
   constructor(
     private readonly knex: Knex,
@@ -73,6 +76,7 @@ export class ReadModelProjector {
   ) {
     this.name = opts.name ?? 'dossiers'
     this.batchSize = opts.batchSize ?? 200
+    this.cursors = readModelCursorRepository(knex)
     if (hasEventLog(engine)) {
       this.poller = new Poller<number>({
         // One process at a time advances the cursor: the lease on its row is the poller's lease.
@@ -156,9 +160,7 @@ export class ReadModelProjector {
       applied++
     }
     for (const id of this.gaps.keys()) if (id <= last) this.gaps.delete(id)
-    await this.knex('read_model_cursors')
-      .where({ name: this.name, locked_by: this.owner })
-      .update({ last_event_id: last, updated_at: this.knex.fn.now() })
+    await this.cursors.advance(this.name, this.owner, last)
     return { read: batch.length, applied, reread, complete: last === batch.at(-1)!.id }
   }
 
@@ -173,9 +175,9 @@ export class ReadModelProjector {
       expected = id + 1
     }
     if (fresh.length === 0) return
-    const { rows } = (await this.knex.raw('SELECT clock_timestamp()::text AS t')) as { rows: Array<{ t: string }> }
+    const dbAt = await this.cursors.clock()
     const at = Date.now()
-    for (const id of fresh) this.gaps.set(id, { at, dbAt: rows[0]!.t, cleared: false })
+    for (const id of fresh) this.gaps.set(id, { at, dbAt, cleared: false })
   }
 
   /**
@@ -197,11 +199,7 @@ export class ReadModelProjector {
     }
     const since = seen.map((g) => g.dbAt).sort()[0]
     if (!since) return 'wait'
-    const { rows } = (await this.knex.raw(
-      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL AND xact_start <= ?::timestamptz',
-      [since],
-    )) as { rows: Array<{ n: number }> }
-    if (rows[0]!.n > 0) return 'wait'
+    if ((await this.cursors.openTransactionsSince(since)) > 0) return 'wait'
     for (const g of seen) g.cleared = true
     return seen.length === ids.length ? 'reread' : 'wait'
   }
@@ -218,11 +216,11 @@ export class ReadModelProjector {
         // Skipped so the rest of the read model does not stall behind it, but recorded durably so an
         // operator sees it and can replay the record (readEvents(id - 1, 1)).
         this.opts.log?.(`read model: engine event record ${record.id} skipped after ${attempts} failed attempts`, err)
-        await this.knex('audit_events')
-          .insert({
+        await auditRepository(this.knex)
+          .record({
             action: 'readModel.eventSkipped',
-            subject_type: 'engine_event',
-            subject_id: String(record.id),
+            subjectType: 'engine_event',
+            subjectId: String(record.id),
             data: { projector: this.name, error: String((err as Error)?.message ?? err).slice(0, 500) },
           })
           .catch(() => undefined)
@@ -236,23 +234,12 @@ export class ReadModelProjector {
 
   /** Takes (or renews) the lease on the cursor row; returns the cursor, or undefined when another process holds it. */
   private async lease(): Promise<number | undefined> {
-    await this.knex('read_model_cursors').insert({ name: this.name }).onConflict('name').ignore()
-    const { rows } = (await this.knex.raw(
-      `UPDATE read_model_cursors
-          SET locked_by = ?, locked_until = now() + ? * interval '1 millisecond'
-        WHERE name = ? AND (locked_by IS NULL OR locked_by = ? OR locked_until < now())
-        RETURNING last_event_id`,
-      [this.owner, this.opts.leaseMs ?? 30_000, this.name, this.owner],
-    )) as { rows: Array<{ last_event_id: number | string }> }
-    return rows[0] ? Number(rows[0].last_event_id) : undefined
+    return this.cursors.lease(this.name, this.owner, this.opts.leaseMs ?? 30_000)
   }
 
   /** Gives up the lease on the cursor row, so another process may take over at once. */
   private async releaseLease(): Promise<void> {
-    await this.knex('read_model_cursors')
-      .where({ name: this.name, locked_by: this.owner })
-      .update({ locked_by: null, locked_until: null })
-      .catch(() => undefined)
+    await this.cursors.release(this.name, this.owner).catch(() => undefined)
   }
 
   /** Stops listening and polling; resolves when the run in flight has ended and the cursor lease is given up. */

@@ -1,17 +1,11 @@
 // Executes the engine calls recorded by dossier commands: right after commit, at start-up and periodically, each idempotently.
-import { isFinal, type DossierStatus } from '../domain/dossier/status.js'
+import { isFinal } from '../domain/dossier/status.js'
 import type { Knex } from 'knex'
 import { EngineError, type Engine } from '../engine/port.js'
 import { Poller } from '../lib/poller.js'
+import { engineCommandRepository, type CommandRow, type EngineCommandRepository } from './engine-command-repository.js'
+import { dossierJobRepository } from './job-repository.js'
 import type { EngineCommand } from './repository.js'
-
-interface CommandRow {
-  id: string | number
-  dossier_id: string
-  kind: EngineCommand['kind']
-  payload: Record<string, unknown>
-  attempts: number
-}
 
 export interface RelayOptions {
   /** How long a runner holds a claimed command before another may retry it. */
@@ -35,14 +29,18 @@ export class EngineCommandRelay {
   private readonly leaseMs: number
   private readonly maxAttempts: number
   private readonly poller: Poller
+  private readonly commands: EngineCommandRepository
+  private readonly dossierJobs: ReturnType<typeof dossierJobRepository>
 
   constructor(
-    private readonly knex: Knex,
+    knex: Knex,
     private readonly engine: Engine,
     private readonly opts: RelayOptions = {},
   ) {
     this.leaseMs = opts.leaseMs ?? 30_000
     this.maxAttempts = opts.maxAttempts ?? 20
+    this.commands = engineCommandRepository(knex)
+    this.dossierJobs = dossierJobRepository(knex)
     this.poller = new Poller({
       round: async () => (await this.runBatch()).claimed,
       intervalMs: opts.intervalMs ?? 5000,
@@ -80,37 +78,28 @@ export class EngineCommandRelay {
   }
 
   /** Claims by lease in one committed statement: no transaction stays open while the engine is called. */
+  // Commands of one dossier run in the order they were decided: the claim returns them by id.
   private async claim(ids?: string[]): Promise<CommandRow[]> {
-    const { rows } = (await this.knex.raw(
-      `UPDATE engine_commands SET locked_until = now() + (? || ' milliseconds')::interval, attempts = attempts + 1
-       WHERE id IN (
-         SELECT id FROM engine_commands
-         WHERE status = 'pending' AND (locked_until IS NULL OR locked_until < now()) ${ids ? 'AND id = ANY(?::bigint[])' : ''}
-         ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)
-       RETURNING id, dossier_id, kind, payload, attempts`,
-      ids ? [String(this.leaseMs), ids] : [String(this.leaseMs)],
-    )) as { rows: CommandRow[] }
-    // Commands of one dossier run in the order they were decided.
-    return rows.sort((a, b) => Number(a.id) - Number(b.id))
+    return this.commands.claim({
+      leaseMs: this.leaseMs,
+      limit: batchSize,
+      ...(ids ? { ids } : {}),
+    })
   }
 
   private async execute(row: CommandRow): Promise<boolean> {
     try {
       await this.call(row)
-      await this.knex('engine_commands')
-        .where({ id: row.id })
-        .update({ status: 'done', done_at: this.knex.fn.now(), last_error: null })
+      await this.commands.markDone(row.id)
       return true
     } catch (err) {
       const failed = row.attempts >= this.maxAttempts
-      await this.knex('engine_commands')
-        .where({ id: row.id })
-        // Back off: the lease doubles as the earliest next attempt.
-        .update({
-          status: failed ? 'failed' : 'pending',
-          last_error: String((err as Error)?.message ?? err).slice(0, 2000),
-          locked_until: this.knex.raw(`now() + interval '1 second' * ?`, [Math.min(300, 2 ** row.attempts)]),
-        })
+      // Back off: the lease doubles as the earliest next attempt.
+      await this.commands.markAttemptFailed(row.id, {
+        failed,
+        error: String((err as Error)?.message ?? err),
+        retryInSeconds: Math.min(300, 2 ** row.attempts),
+      })
       this.opts.log?.(`engine command ${row.id} (${row.kind}) failed`, err)
       return false
     }
@@ -123,26 +112,17 @@ export class EngineCommandRelay {
         // Guarded by the dossier's process_instance_key: an instance is created at most once per dossier.
         // (Should the process die between creating and storing the key, the first job of the new instance
         // adopts it; see workers/completeness-check.ts.)
-        const dossier = (await this.knex('dossiers')
-          .where({ id: row.dossier_id })
-          .first('process_instance_key', 'status')) as { process_instance_key: string | null; status: DossierStatus }
+        const dossier = (await this.commands.instanceOf(row.dossier_id))!
         if (dossier.process_instance_key || isFinal(dossier.status)) return
         const ref = await this.engine.createProcessInstance({
           bpmnProcessId: cmd.payload.bpmnProcessId,
           ...(cmd.payload.version !== undefined ? { version: cmd.payload.version } : {}),
           variables: cmd.payload.variables,
         })
-        const stored = await this.knex('dossiers')
-          .where({ id: row.dossier_id })
-          .whereNull('process_instance_key')
-          .update({ process_instance_key: ref.processInstanceKey })
-        if (stored === 0) {
-          const now = (await this.knex('dossiers').where({ id: row.dossier_id }).first('process_instance_key')) as {
-            process_instance_key: string | null
-          }
-          if (now.process_instance_key !== ref.processInstanceKey)
-            await this.engine.cancelProcessInstance(ref.processInstanceKey).catch(() => undefined)
-        }
+        // Another run stored an instance first: this one is surplus.
+        const kept = await this.dossierJobs.adoptInstance(row.dossier_id, ref.processInstanceKey)
+        if (kept !== ref.processInstanceKey)
+          await this.engine.cancelProcessInstance(ref.processInstanceKey).catch(() => undefined)
         return
       }
       case 'completeTask':
@@ -157,12 +137,7 @@ export class EngineCommandRelay {
         return
       case 'cancelInstance': {
         const key =
-          cmd.payload.processInstanceKey ??
-          (
-            (await this.knex('dossiers').where({ id: row.dossier_id }).first('process_instance_key')) as {
-              process_instance_key: string | null
-            }
-          ).process_instance_key
+          cmd.payload.processInstanceKey ?? (await this.commands.instanceOf(row.dossier_id))!.process_instance_key
         if (!key) return
         try {
           await this.engine.cancelProcessInstance(key)

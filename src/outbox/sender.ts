@@ -14,7 +14,8 @@ import { randomBytes } from 'node:crypto'
 import type { Knex } from 'knex'
 import type { BaseLogger } from 'pino'
 import { Poller } from '../lib/poller.js'
-import { claimDue, markFailed, markSent, retryDelay, type BackoffOptions, type OutboxMessage } from './outbox.js'
+import { retryDelay, type BackoffOptions } from './outbox.js'
+import { claimDue, markFailed, markSent, type OutboxMessage } from './repository.js'
 
 /** Delivers one outbox message of a channel. Throwing means "not delivered, retry later". */
 export interface OutboxTransport {

@@ -1,0 +1,181 @@
+// SQL of accounts: users as principals, failed-login counts, refresh-token families, registration and e-mail verification.
+import type { Knex } from 'knex'
+import type { UserKind } from './principal.js'
+
+type Db = Knex | Knex.Transaction
+
+/** A user as login and refresh read it, with the path of the user's unit. */
+export interface UserRow {
+  id: string
+  username: string
+  password_hash: string
+  kind: UserKind
+  full_name: string
+  unit_id: string | null
+  unit_path: string | null
+  groups: string[]
+  failed_logins: number
+  locked_until: Date | null
+}
+
+export interface RefreshTokenRow {
+  id: string
+  user_id: string
+  family_id: string
+  token_hash: string
+  expires_at: Date
+  revoked_at: Date | null
+  replaced_by: string | null
+}
+
+export interface EmailVerificationRow {
+  user_id: string
+  expires_at: Date
+  used_at: Date | null
+}
+
+/** A new self-registered account, unverified. */
+export interface NewAccount {
+  username: string
+  passwordHash: string
+  kind: 'citizen' | 'organisation' | 'enterprise'
+  fullName: string
+  email: string
+  phone: string | null
+  idNumber: string | null
+  taxCode: string | null
+}
+
+const selectUser = (db: Db) =>
+  db('users as u')
+    .leftJoin('units as n', 'n.id', 'u.unit_id')
+    .select(
+      'u.id',
+      'u.username',
+      'u.password_hash',
+      'u.kind',
+      'u.full_name',
+      'u.unit_id',
+      'n.path as unit_path',
+      'u.groups',
+      'u.failed_logins',
+      'u.locked_until',
+    )
+
+export function accountRepository(db: Db) {
+  return {
+    async userByUsername(username: string): Promise<UserRow | undefined> {
+      return (await selectUser(db).where('u.username', username).first()) as UserRow | undefined
+    },
+
+    async userById(id: string): Promise<UserRow | undefined> {
+      return (await selectUser(db).where('u.id', id).first()) as UserRow | undefined
+    },
+
+    /** Stores the count of failed logins in a row, and until when the account is locked (null: not locked). */
+    async recordFailedLogins(userId: string, failed: number, lockedUntil: Date | null): Promise<void> {
+      await db('users').where({ id: userId }).update({ failed_logins: failed, locked_until: lockedUntil })
+    },
+
+    async clearFailedLogins(userId: string): Promise<void> {
+      await db('users').where({ id: userId }).update({ failed_logins: 0, locked_until: null })
+    },
+
+    /** Stores a refresh token by its hash; returns the token's row id. */
+    async insertRefreshToken(token: {
+      userId: string
+      familyId: string
+      tokenHash: string
+      expiresAt: Date
+    }): Promise<string> {
+      const [row] = (await db('refresh_tokens')
+        .insert({
+          user_id: token.userId,
+          family_id: token.familyId,
+          token_hash: token.tokenHash,
+          expires_at: token.expiresAt,
+        })
+        .returning('id')) as Array<{ id: string }>
+      return row!.id
+    },
+
+    async refreshTokenByHash(tokenHash: string): Promise<RefreshTokenRow | undefined> {
+      return (await db('refresh_tokens').where({ token_hash: tokenHash }).first()) as RefreshTokenRow | undefined
+    },
+
+    /** The token row locked until the transaction ends, so two refreshes with one token cannot both rotate it. */
+    async refreshTokenByHashForUpdate(tokenHash: string): Promise<RefreshTokenRow | undefined> {
+      return (await db('refresh_tokens').where({ token_hash: tokenHash }).forUpdate().first()) as
+        RefreshTokenRow | undefined
+    },
+
+    /** Revokes every token of the family not revoked yet. */
+    async revokeFamily(familyId: string, now: Date): Promise<void> {
+      await db('refresh_tokens').where({ family_id: familyId }).whereNull('revoked_at').update({ revoked_at: now })
+    },
+
+    /** Revokes a token that was exchanged, naming the token that replaced it. */
+    async markRotated(id: string, replacedBy: string, now: Date): Promise<void> {
+      await db('refresh_tokens').where({ id }).update({ revoked_at: now, replaced_by: replacedBy })
+    },
+
+    /** Serialises registrations until the transaction ends, so two racing for one name or number cannot both pass. */
+    async lockRegistrations(): Promise<void> {
+      await db.raw('SELECT pg_advisory_xact_lock(hashtext(?))', ['motcua.register'])
+    },
+
+    /** Whether an account already holds the username, the e-mail (in any case) or the ID number / tax code. */
+    async accountTaken(account: {
+      username: string
+      email: string
+      kind: NewAccount['kind']
+      idNumber?: string
+      taxCode?: string
+    }): Promise<boolean> {
+      const taken = await db('users')
+        .where('username', account.username)
+        .orWhereRaw('lower(email) = ?', [account.email])
+        .modify((q) => {
+          if (account.kind === 'citizen') q.orWhere('id_number', account.idNumber!)
+          else q.orWhere('tax_code', account.taxCode!)
+        })
+        .first('id')
+      return Boolean(taken)
+    },
+
+    /** Creates the account; returns its id. */
+    async insertAccount(account: NewAccount): Promise<string> {
+      const [row] = (await db('users')
+        .insert({
+          username: account.username,
+          password_hash: account.passwordHash,
+          kind: account.kind,
+          full_name: account.fullName,
+          email: account.email,
+          phone: account.phone,
+          id_number: account.idNumber,
+          tax_code: account.taxCode,
+        })
+        .returning('id')) as Array<{ id: string }>
+      return row!.id
+    },
+
+    async insertEmailVerification(tokenHash: string, userId: string, expiresAt: Date): Promise<void> {
+      await db('email_verifications').insert({ token_hash: tokenHash, user_id: userId, expires_at: expiresAt })
+    },
+
+    /** The verification row locked until the transaction ends, so a link is used once. */
+    async emailVerificationForUpdate(tokenHash: string): Promise<EmailVerificationRow | undefined> {
+      return (await db('email_verifications').where({ token_hash: tokenHash }).forUpdate().first()) as
+        EmailVerificationRow | undefined
+    },
+
+    async markVerificationUsed(tokenHash: string, now: Date): Promise<void> {
+      await db('email_verifications').where({ token_hash: tokenHash }).update({ used_at: now })
+    },
+
+    async markEmailVerified(userId: string, now: Date): Promise<void> {
+      await db('users').where({ id: userId }).update({ email_verified_at: now })
+    },
+  }
+}
