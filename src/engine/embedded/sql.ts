@@ -34,9 +34,12 @@ export function inline(sql: string, values: readonly unknown[]): string {
   return out
 }
 
+/** Result rows as the pg driver returns them (untyped: each caller names the shape it reads). */
+export type Rows = any[] // eslint-disable-line @typescript-eslint/no-explicit-any
+
 /** The raw pg client behind a knex pool connection (simple-protocol multi-statement queries). */
 export interface RawConnection {
-  query(text: string): Promise<{ rows: any[] } | Array<{ rows: any[] }>> // eslint-disable-line @typescript-eslint/no-explicit-any
+  query(text: string): Promise<{ rows: Rows } | Array<{ rows: Rows }>>
 }
 
 export async function acquire(knex: Knex): Promise<RawConnection> {
@@ -48,7 +51,6 @@ export function release(knex: Knex, conn: RawConnection): void {
 }
 
 /** Rows of the last statement of a (possibly multi-statement) simple query. */
-export function lastRows(result: { rows: any[] } | Array<{ rows: any[] }>): any[] {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+export function lastRows(result: { rows: Rows } | Array<{ rows: Rows }>): Rows {
   return Array.isArray(result) ? result[result.length - 1]!.rows : result.rows
 }
