@@ -12,7 +12,7 @@ import {
 import { parseKey, type EngineCore } from './core.js'
 import type { JobNotifications } from './notifications.js'
 import type { JobRow } from './rows.js'
-import { inline, acquire, release } from './sql.js'
+import { inline, oneMessage } from './sql.js'
 import type { Inst, Step } from './step.js'
 import { EmbeddedJobWorker, type WorkerHost } from './worker.js'
 
@@ -79,19 +79,11 @@ export class Jobs implements WorkerHost {
           ) SELECT coalesce(json_agg(variables ORDER BY depth DESC), '[]') FROM chain) AS scope_variables
        FROM upd JOIN engine_process_instances pi ON pi.key = upd.process_instance_key`,
       [req.type, now, Math.floor(req.maxJobsToActivate), req.worker, deadline],
+      true,
     )
-    const conn = await acquire(this.core.knex)
-    let rows: unknown[]
-    try {
-      const result = await conn.query(`BEGIN; SET LOCAL synchronous_commit = off; ${query}; COMMIT`)
-      rows = (result as Array<{ rows: unknown[] }>)[2]!.rows
-    } catch (err) {
-      await conn.query('ROLLBACK').catch(() => undefined)
-      throw err
-    } finally {
-      release(this.core.knex, conn)
-    }
-    return (rows as Array<JobRow & { root_variables: Variables; scope_variables: Variables[] }>).map((r) => {
+    // SET LOCAL holds for the message's implicit transaction (sql.ts: oneMessage).
+    const [, rows] = await oneMessage(this.core.knex, ['SET LOCAL synchronous_commit = off', query])
+    return (rows! as Array<JobRow & { root_variables: Variables; scope_variables: Variables[] }>).map((r) => {
       let variables: Variables = { ...r.root_variables }
       for (const v of r.scope_variables) Object.assign(variables, v)
       if (req.fetchVariables) {

@@ -3,7 +3,7 @@
 import type { PublishMessageRequest, Variables } from '../port.js'
 import type { EngineCore } from './core.js'
 import type { SubRow } from './rows.js'
-import { acquire, inline, lastRows, release } from './sql.js'
+import { inline, oneMessage } from './sql.js'
 
 export class Messages {
   constructor(private readonly core: EngineCore) {}
@@ -16,14 +16,16 @@ export class Messages {
     // Phase 1, one message: under the lock that subscription openers take too, buffer the message
     // (unless a buffered one has its id) and read who waits for it.
     const newKey = await this.core.nextKey(this.core.knex)
-    const statements = [inline('SELECT pg_advisory_xact_lock(hashtext(?))', [`${req.name}\u001f${correlationKey}`])]
+    const statements = [
+      inline('SELECT pg_advisory_xact_lock(hashtext(?))', [`${req.name}\u001f${correlationKey}`], true),
+    ]
     if (ttl > 0 && req.messageId)
       statements.push(
-        inline('DELETE FROM engine_messages WHERE name = ? AND message_id = ? AND expires_at <= ?', [
-          req.name,
-          req.messageId,
-          now,
-        ]),
+        inline(
+          'DELETE FROM engine_messages WHERE name = ? AND message_id = ? AND expires_at <= ?',
+          [req.name, req.messageId, now],
+          true,
+        ),
       )
     const insert =
       ttl > 0
@@ -38,6 +40,7 @@ export class Messages {
               JSON.stringify(variables),
               new Date(now.getTime() + ttl),
             ],
+            true,
           )
         : 'SELECT NULL::bigint AS key WHERE false'
     // The correlations owed to the instances waiting now are recorded in the same transaction
@@ -81,21 +84,16 @@ export class Messages {
           req.name,
           req.messageId ?? null,
         ],
+        true,
       ),
     )
-    const conn = await acquire(this.core.knex)
-    let found: { inserted: number | null; existing: number | null; subs: number[]; starts: string[] }
-    try {
-      found = lastRows(
-        await conn
-          .query(`BEGIN; ${statements.join(';\n')}; COMMIT`)
-          .then((r) => (r as Array<{ rows: any[] }>).slice(0, -1)),
-      )[0] // eslint-disable-line @typescript-eslint/no-explicit-any
-    } catch (err) {
-      await conn.query('ROLLBACK').catch(() => undefined)
-      throw err
-    } finally {
-      release(this.core.knex, conn)
+    // One message, one implicit transaction: the lock is held until it commits (sql.ts: oneMessage).
+    const results = await oneMessage(this.core.knex, statements)
+    const found = results[results.length - 1]![0] as {
+      inserted: number | null
+      existing: number | null
+      subs: number[]
+      starts: string[]
     }
     const duplicate = ttl > 0 && req.messageId !== undefined && found.inserted == null && found.existing != null
     if (duplicate) return { messageKey: String(found.existing) }
