@@ -19,6 +19,7 @@ export async function createEngine(config: Config, db: Database, choice: EngineC
     })
   if (config.zeebeRestAddress) {
     const { createZeebeEngine } = await import('./zeebe/index.js')
+    const { EngineEventLog } = await import('./event-log.js')
     const o = config.zeebeOAuth
     return createZeebeEngine(
       {
@@ -35,7 +36,8 @@ export async function createEngine(config: Config, db: Database, choice: EngineC
           : { strategy: 'NONE' },
       },
       // Processes deployed to Zeebe are held to the embedded subset too, so they run on both engines.
-      { validators: [lint(true)] },
+      // Polled events go to the same durable log as the embedded engine's, for the read model.
+      { validators: [lint(true)], eventLog: new EngineEventLog(db.knex) },
     )
   }
   const { EmbeddedEngine } = await import('./embedded/index.js')

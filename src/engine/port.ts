@@ -249,6 +249,12 @@ export interface Engine {
 
   /** Engine events, delivered at least once, in order per process instance. Returns an unsubscribe. */
   onEvent(listener: EngineEventListener): () => void
+  /**
+   * The durable event log: records after `afterId`, oldest first, at most `limit`. A read model stores
+   * the last id it applied and reads on from it, so no event is lost to a crash. Ids increase but may
+   * have gaps, and a record may become visible after one with a higher id (commit order).
+   */
+  readEvents(afterId: number, limit?: number): Promise<Array<{ id: number; events: EngineEvent[] }>>
 }
 
 export type EngineErrorCode = 'NOT_FOUND' | 'INVALID_STATE' | 'CONFLICT' | 'INVALID_ARGUMENT' | 'UNAVAILABLE'

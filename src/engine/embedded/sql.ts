@@ -1,5 +1,6 @@
 // Round-trip savers for engine steps: statements with their values inlined as literals, so several can
-// travel in one simple-protocol message (BEGIN with the first read, the write with COMMIT).
+// travel in one simple-protocol message (BEGIN with the first read, the write with COMMIT; or a whole
+// transaction in one message through knex's public raw()).
 import type { Knex } from 'knex'
 
 type Literal = string | number | boolean | null | Date | readonly Literal[]
@@ -11,7 +12,12 @@ function dollarQuote(text: string): string {
   return `${tag}${text}${tag}`
 }
 
-export function literal(v: Literal): string {
+/**
+ * The SQL literal of a value. `noQuestionMarks`: text for knex.raw, which takes every `?` for a
+ * placeholder (even inside a literal, and a `\\?` escape loses its backslash), so a `?` in a string
+ * is spelt chr(63) — the literal is then a text expression, which every such string here is anyway.
+ */
+export function literal(v: Literal, noQuestionMarks = false): string {
   if (v === null || v === undefined) return 'NULL'
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw new Error(`not a finite number: ${v}`)
@@ -19,26 +25,40 @@ export function literal(v: Literal): string {
   }
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE'
   if (v instanceof Date) return dollarQuote(v.toISOString())
-  if (Array.isArray(v)) return v.length === 0 ? "'{}'" : `ARRAY[${v.map(literal).join(', ')}]`
-  return dollarQuote(String(v))
+  if (Array.isArray(v))
+    return v.length === 0 ? "'{}'" : `ARRAY[${v.map((x) => literal(x, noQuestionMarks)).join(', ')}]`
+  const text = String(v)
+  if (noQuestionMarks && text.includes('?')) return `(${text.split('?').map(dollarQuote).join(' || chr(63) || ')})`
+  return dollarQuote(text)
 }
 
-/** Replaces each `?` placeholder with the literal of its value. */
-export function inline(sql: string, values: readonly unknown[]): string {
+/** Replaces each `?` placeholder with the literal of its value (see literal for `noQuestionMarks`). */
+export function inline(sql: string, values: readonly unknown[], noQuestionMarks = false): string {
   let i = 0
   const out = sql.replace(/\?/g, () => {
     if (i >= values.length) throw new Error('more placeholders than values')
-    return literal(values[i++] as Literal)
+    return literal(values[i++] as Literal, noQuestionMarks)
   })
   if (i !== values.length) throw new Error('more values than placeholders')
   return out
 }
 
+/** Result rows as the pg driver returns them (untyped: each caller names the shape it reads). */
+export type Rows = any[] // eslint-disable-line @typescript-eslint/no-explicit-any
+
 /** The raw pg client behind a knex pool connection (simple-protocol multi-statement queries). */
 export interface RawConnection {
-  query(text: string): Promise<{ rows: any[] } | Array<{ rows: any[] }>> // eslint-disable-line @typescript-eslint/no-explicit-any
+  query(text: string): Promise<{ rows: Rows } | Array<{ rows: Rows }>>
 }
 
+// The one use of knex beyond its documented API, kept here: a step holds one pool connection across
+// its messages (BEGIN travels with the first read, COMMIT with the write), so it takes the connection
+// from knex's pool itself (Knex.Client acquireConnection/releaseConnection, declared in knex's types but
+// not documented). The documented way to hold a connection, knex.transaction(), always sends BEGIN as a
+// message of its own and COMMIT as another (knex/lib/dialects/postgres/execution/pg-transaction.js):
+// two more round trips per step. A transaction that fits in one message needs no held connection and
+// uses knex.raw (oneMessage below). The way out: knex 3.3's `connectionPool` option, with a pg.Pool that
+// src/db/database.ts creates and exposes, from which a step would take a client (pool.connect()).
 export async function acquire(knex: Knex): Promise<RawConnection> {
   return (await (knex.client as { acquireConnection(): Promise<RawConnection> }).acquireConnection()) as RawConnection
 }
@@ -48,7 +68,17 @@ export function release(knex: Knex, conn: RawConnection): void {
 }
 
 /** Rows of the last statement of a (possibly multi-statement) simple query. */
-export function lastRows(result: { rows: any[] } | Array<{ rows: any[] }>): any[] {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+export function lastRows(result: { rows: Rows } | Array<{ rows: Rows }>): Rows {
   return Array.isArray(result) ? result[result.length - 1]!.rows : result.rows
+}
+
+/**
+ * Runs statements (inlined with `noQuestionMarks`) as one simple-protocol message on a pool connection,
+ * through knex's public raw(): PostgreSQL runs the statements of one message as one implicit
+ * transaction — committed at the end, rolled back whole on an error, never left open on the connection.
+ * Returns each statement's rows.
+ */
+export async function oneMessage(knex: Knex, statements: string[]): Promise<Rows[]> {
+  const result = (await knex.raw(statements.join(';\n'))) as { rows: Rows } | Array<{ rows: Rows }>
+  return Array.isArray(result) ? result.map((r) => r.rows) : [result.rows]
 }

@@ -1,21 +1,11 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
-// One engine step: runs inside one transaction, locks the process instances it touches, interprets
-// BPMN over their rows in memory, then writes every change back in a single statement.
+// One engine step, the unit of work: runs inside one transaction, locks the process instances it
+// touches, moves their tokens over their rows in memory (element behaviour: elements/), then writes
+// every change back in a single statement (writer.ts).
 import type { Knex } from 'knex'
 import { EngineError, type EngineEvent, type Variables } from '../port.js'
-import {
-  ExpressionError,
-  addDuration,
-  applyMappings,
-  evalCondition,
-  evalList,
-  evalString,
-  evalValue,
-  scheduleTimer,
-  toDateOrUndefined,
-} from './feel.js'
+import { ExpressionError, addDuration, applyMappings } from './feel.js'
 import type { CompiledProcess, Element, Flow } from './model.js'
-import { acquire, inline, lastRows, release, type RawConnection } from './sql.js'
+import { acquire, inline, lastRows, release, type RawConnection, type Rows } from './sql.js'
 import {
   toIncident,
   toUserTask,
@@ -28,13 +18,18 @@ import {
   type TimerRow,
   type UtRow,
 } from './rows.js'
+import { StepWrites } from './writer.js'
+import { behaviourOf } from './elements/index.js'
+import { correlate, openScopeEvents, throwError, trigger } from './elements/events.js'
+import { arriveAtJoin, isJoin, tryJoins } from './elements/gateways.js'
+import { activateMultiInstance, completeMultiInstance, onInnerCompleted } from './elements/multi-instance.js'
 
-/** What a step needs from the engine that runs it. */
 /** Something that runs `?`-placeholder SQL: the knex pool, or the step's open transaction. */
 export interface Queryable {
-  raw(sql: string, bindings?: readonly any[]): PromiseLike<{ rows: any[] }>
+  raw(sql: string, bindings?: readonly any[]): PromiseLike<{ rows: Rows }> // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
+/** What a step needs from the engine that runs it. */
 export interface StepHost {
   readonly knex: Knex
   compiled(definitionKey: number, db: Queryable): Promise<CompiledProcess>
@@ -42,6 +37,7 @@ export interface StepHost {
   nextKey(db: Queryable): Promise<number>
 }
 
+/** A process instance loaded into the step: its rows and what the step changed in them. */
 export interface Inst {
   pi: PiRow
   proc: CompiledProcess
@@ -56,50 +52,18 @@ export interface Inst {
   events: EngineEvent[]
 }
 
-type Row = { key: number }
-
-class TableWrites<R extends Row> {
-  ins = new Map<number, R>()
-  upd = new Map<number, R>()
-  del = new Set<number>()
-  insert(r: R): void {
-    this.ins.set(r.key, r)
-  }
-  update(r: R): void {
-    if (this.ins.has(r.key)) this.ins.set(r.key, r)
-    else this.upd.set(r.key, r)
-  }
-  delete(key: number): void {
-    if (this.ins.delete(key)) return
-    this.upd.delete(key)
-    this.del.add(key)
-  }
-  /** Drops pending rows of an element instance whose rows are deleted in bulk. */
-  dropElement(eik: number): void {
-    for (const [k, r] of this.ins)
-      if ((r as Record<string, unknown>)['element_instance_key'] === eik) this.ins.delete(k)
-    for (const [k, r] of this.upd)
-      if ((r as Record<string, unknown>)['element_instance_key'] === eik) this.upd.delete(k)
-  }
-}
-
 const isoNow = (d: Date): string => d.toISOString()
 
 export class Step {
   readonly instances = new Map<number, Inst>()
   private agenda: Array<() => Promise<void>> = []
-  readonly jobs = new TableWrites<JobRow & Row>()
-  readonly timers = new TableWrites<TimerRow & Row>()
-  readonly subs = new TableWrites<SubRow & Row>()
-  readonly userTasks = new TableWrites<UtRow & Row>()
-  readonly incidents = new TableWrites<IncidentRow & Row>()
-  private jobsByElement = new Set<number>()
-  private timersByElement = new Set<number>()
-  private subsByElement = new Set<number>()
-  private subsByElementAndIds: Array<{ eik: number; ids: string[] }> = []
-  private messageCorrelations: Array<{ message_key: number; process_instance_key: number }> = []
-  private startLocks: Array<{ bpmn_process_id: string; correlation_key: string; process_instance_key: number }> = []
-  private releasedStartLocks = new Set<number>()
+  /** Every row change besides the instances' own, written by flush(). */
+  readonly writes = new StepWrites()
+  readonly jobs = this.writes.jobs
+  readonly timers = this.writes.timers
+  readonly subs = this.writes.subs
+  readonly userTasks = this.writes.userTasks
+  readonly incidents = this.writes.incidents
   /** Job types that became activatable now, and later (back-off), to wake local workers. */
   readonly wakeJobTypes = new Set<string>()
   readonly laterJobWakes: Array<{ type: string; at: Date }> = []
@@ -111,29 +75,23 @@ export class Step {
   ) {}
 
   private conn?: RawConnection
-  private failed = false
 
   /**
    * Runs a query in the step's transaction, opening it on first use (BEGIN travels with that first
    * query). A step that needs no read (creating an instance of a cached definition) never opens one:
    * its single write statement is atomic on its own.
    */
-  async sql(query: string, bindings: readonly unknown[] = []): Promise<{ rows: any[] }> {
+  async sql(query: string, bindings: readonly unknown[] = []): Promise<{ rows: Rows }> {
     const text = inline(query, bindings)
-    try {
-      if (!this.conn) {
-        this.conn = await acquire(this.host.knex)
-        return { rows: lastRows(await this.conn.query(`BEGIN; ${text}`)) }
-      }
-      return { rows: lastRows(await this.conn.query(text)) }
-    } catch (err) {
-      this.failed = true
-      throw err
+    if (!this.conn) {
+      this.conn = await acquire(this.host.knex)
+      return { rows: lastRows(await this.conn.query(`BEGIN; ${text}`)) }
     }
+    return { rows: lastRows(await this.conn.query(text)) }
   }
 
   /** Where the host may read from: the open transaction, else the pool (no transaction is open then). */
-  private get db(): Queryable {
+  get db(): Queryable {
     if (!this.conn) return this.host.knex
     return { raw: (q: string, b: readonly unknown[] = []) => this.sql(q, b) }
   }
@@ -162,7 +120,6 @@ export class Step {
   private release(): void {
     if (this.conn) release(this.host.knex, this.conn)
     this.conn = undefined
-    void this.failed
   }
 
   key(): Promise<number> {
@@ -196,7 +153,7 @@ export class Step {
        FROM engine_process_instances pi WHERE pi.key = ${keyExpr}`,
       [...(cached ? [] : keyBindings), ...(opts.extra?.bindings ?? []), ...keyBindings],
     )
-    const r = rows[0]
+    const r = rows[0] as (LoadedRow & { extra: unknown }) | undefined
     if (!r) return undefined
     this.extra = r.extra
     return this.adopt(r)
@@ -206,7 +163,7 @@ export class Step {
    * Locks and loads the instances of several jobs in one message (locks taken in key order), for a
    * batch of job completions in one step. Returns the job rows found (after the locks were granted).
    */
-  async loadJobs(jobKeys: number[]): Promise<Map<number, { inst: Inst; job: any }>> {
+  async loadJobs(jobKeys: number[]): Promise<Map<number, { inst: Inst; job: JobRow }>> {
     const { rows } = await this.sql(
       `SELECT pi.key FROM engine_process_instances pi JOIN engine_jobs j ON j.process_instance_key = pi.key
         WHERE j.key = ANY(?::bigint[]) ORDER BY pi.key FOR UPDATE OF pi;
@@ -217,26 +174,27 @@ export class Step {
        FROM engine_jobs j JOIN engine_process_instances pi ON pi.key = j.process_instance_key WHERE j.key = ANY(?::bigint[])`,
       [jobKeys, jobKeys],
     )
-    const out = new Map<number, { inst: Inst; job: any }>()
-    for (const r of rows) out.set(Number(r.job.key), { inst: await this.adopt(r), job: r.job })
+    const out = new Map<number, { inst: Inst; job: JobRow }>()
+    for (const r of rows as Array<LoadedRow & { job: JobRow }>)
+      out.set(Number(r.job.key), { inst: await this.adopt(r), job: r.job })
     return out
   }
 
-  private async adopt(r: any): Promise<Inst> {
-    const known = this.instances.get((r.pi as PiRow).key)
+  private async adopt(r: LoadedRow): Promise<Inst> {
+    const known = this.instances.get(r.pi.key)
     if (known) return known
-    const pi = r.pi as PiRow
+    const pi = r.pi
     const inst: Inst = {
       pi,
       proc: await this.host.compiled(pi.definition_key, this.db),
       isNew: false,
       piDirty: false,
-      els: new Map((r.els as EiRow[]).map((e) => [e.key, e])),
+      els: new Map(r.els.map((e) => [e.key, e])),
       newEls: new Set(),
       dirtyEls: new Set(),
       deletedEls: new Set(),
-      userTasks: new Map((r.uts as UtRow[]).map((u) => [u.key, u])),
-      incidents: r.incs as IncidentRow[],
+      userTasks: new Map(r.uts.map((u) => [u.key, u])),
+      incidents: r.incs,
       events: [],
     }
     this.instances.set(pi.key, inst)
@@ -254,11 +212,11 @@ export class Step {
 
   // ---------------------------------------------------------------- events and helpers
 
-  private emit(inst: Inst, e: EngineEvent): void {
+  emit(inst: Inst, e: EngineEvent): void {
     inst.events.push(e)
   }
 
-  private emitElement(
+  emitElement(
     inst: Inst,
     type: 'element.entered' | 'element.completed' | 'element.terminated',
     ei: Pick<EiRow, 'key' | 'element_id' | 'element_type'>,
@@ -280,27 +238,31 @@ export class Step {
     this.emitElement(inst, type, { key: pi.key, element_id: pi.bpmn_process_id, element_type: 'process' })
   }
 
-  private el(inst: Inst, id: string): Element {
+  emitUserTask(inst: Inst, type: 'userTask.assigned' | 'userTask.completed', ut: UtRow): void {
+    this.emit(inst, { type, at: this.now, processInstanceKey: String(inst.pi.key), userTask: toUserTask(ut) })
+  }
+
+  el(inst: Inst, id: string): Element {
     const el = inst.proc.elements.get(id)
     if (!el) throw new Error(`Element ${id} not in process ${inst.proc.bpmnProcessId}`)
     return el
   }
 
-  private dirty(inst: Inst, ei: EiRow): void {
+  dirty(inst: Inst, ei: EiRow): void {
     if (!inst.newEls.has(ei.key)) inst.dirtyEls.add(ei.key)
   }
 
-  private scopeData(inst: Inst, scopeKey: number): ScopeData {
+  scopeData(inst: Inst, scopeKey: number): ScopeData {
     if (scopeKey === inst.pi.key) return inst.pi.data
     return inst.els.get(scopeKey)!.data
   }
 
-  private touchScope(inst: Inst, scopeKey: number): void {
+  touchScope(inst: Inst, scopeKey: number): void {
     if (scopeKey === inst.pi.key) inst.piDirty = true
     else this.dirty(inst, inst.els.get(scopeKey)!)
   }
 
-  private children(inst: Inst, scopeKey: number): EiRow[] {
+  children(inst: Inst, scopeKey: number): EiRow[] {
     const out: EiRow[] = []
     for (const e of inst.els.values()) if (e.scope_key === scopeKey) out.push(e)
     return out
@@ -345,13 +307,13 @@ export class Step {
     }
   }
 
-  private setLocal(inst: Inst, ei: EiRow, vars: Variables | undefined): void {
+  setLocal(inst: Inst, ei: EiRow, vars: Variables | undefined): void {
     if (!vars || Object.keys(vars).length === 0) return
     ei.variables = { ...ei.variables, ...vars }
     this.dirty(inst, ei)
   }
 
-  private async createEi(inst: Inst, el: Element, scopeKey: number, elementType?: string): Promise<EiRow> {
+  async createEi(inst: Inst, el: Element, scopeKey: number, elementType?: string): Promise<EiRow> {
     const ei: EiRow = {
       key: await this.key(),
       process_instance_key: inst.pi.key,
@@ -368,7 +330,7 @@ export class Step {
     return ei
   }
 
-  private removeEi(inst: Inst, ei: EiRow): void {
+  removeEi(inst: Inst, ei: EiRow): void {
     inst.els.delete(ei.key)
     if (!inst.newEls.delete(ei.key)) {
       inst.dirtyEls.delete(ei.key)
@@ -376,8 +338,13 @@ export class Step {
     }
   }
 
+  /** Runs an operation after the current one, before the step ends. */
+  later(op: () => Promise<void>): void {
+    this.agenda.push(op)
+  }
+
   /** Schedules an element's activation after the current operation (as Zeebe writes follow-up commands). */
-  private enqueueActivate(inst: Inst, ei: EiRow, triggered?: Variables | null): void {
+  enqueueActivate(inst: Inst, ei: EiRow, triggered?: Variables | null): void {
     this.agenda.push(async () => {
       if (inst.els.get(ei.key) !== ei) return
       await this.activate(inst, ei, triggered ?? undefined, triggered !== undefined)
@@ -390,13 +357,9 @@ export class Step {
     while ((op = this.agenda.shift())) await op()
   }
 
-  private closeTriggers(ei: { key: number }): void {
-    this.jobsByElement.add(ei.key)
-    this.jobs.dropElement(ei.key)
-    this.timersByElement.add(ei.key)
-    this.timers.dropElement(ei.key)
-    this.subsByElement.add(ei.key)
-    this.subs.dropElement(ei.key)
+  /** Deletes the jobs, timers and subscriptions owned by an element instance (or the instance). */
+  closeTriggers(ei: { key: number }): void {
+    this.writes.closeTriggers(ei.key)
   }
 
   // ---------------------------------------------------------------- incidents
@@ -419,7 +382,7 @@ export class Step {
       state: 'ACTIVE',
       created_at: isoNow(this.now),
     }
-    this.incidents.insert(inc as IncidentRow & Row)
+    this.incidents.insert(inc)
     inst.incidents.push(inc)
     this.emit(inst, {
       type: 'incident.created',
@@ -437,7 +400,7 @@ export class Step {
 
   markResolved(inst: Inst, inc: IncidentRow): void {
     inc.state = 'RESOLVED'
-    this.incidents.update(inc as IncidentRow & Row)
+    this.incidents.update(inc)
     inst.incidents = inst.incidents.filter((i) => i !== inc)
     this.emit(inst, {
       type: 'incident.resolved',
@@ -452,6 +415,22 @@ export class Step {
     ei.data = { ...ei.data, failedPhase: phase }
     this.dirty(inst, ei)
     await this.raiseIncident(inst, ei, err.errorType, err.message)
+  }
+
+  /** Retries what failed on an element after its incident was resolved. */
+  async retryElement(inst: Inst, ei: EiRow): Promise<void> {
+    const phase = ei.data.failedPhase
+    if (phase === 'complete') {
+      const { failedPhase: _f, ...rest } = ei.data
+      ei.data = rest
+      this.dirty(inst, ei)
+      if (ei.element_type === 'multiInstanceBody') {
+        if (this.children(inst, ei.key).length === 0)
+          await completeMultiInstance(this, inst, ei, this.el(inst, ei.element_id))
+        return
+      }
+      await this.completeActivity(inst, ei)
+    } else this.enqueueActivate(inst, ei)
   }
 
   // ---------------------------------------------------------------- instance lifecycle
@@ -493,7 +472,7 @@ export class Step {
     }
     this.instances.set(pi.key, inst)
     this.emitProcess(inst, 'element.entered')
-    await this.openScopeEvents(inst, pi.key, root)
+    await openScopeEvents(this, inst, pi.key, root)
     const start = await this.createEi(inst, this.el(inst, startId), pi.key)
     this.enqueueActivate(inst, start)
     return inst
@@ -504,7 +483,7 @@ export class Step {
     inst.pi.state = 'COMPLETED'
     inst.pi.ended_at = isoNow(this.now)
     inst.piDirty = true
-    this.releasedStartLocks.add(inst.pi.key)
+    this.writes.releaseStartLock(inst.pi.key)
     this.emitProcess(inst, 'element.completed')
     this.emit(inst, {
       type: 'instance.completed',
@@ -531,7 +510,7 @@ export class Step {
     inst.pi.state = 'TERMINATED'
     inst.pi.ended_at = isoNow(this.now)
     inst.piDirty = true
-    this.releasedStartLocks.add(inst.pi.key)
+    this.writes.releaseStartLock(inst.pi.key)
     this.emitProcess(inst, 'element.terminated')
     this.emit(inst, {
       type: 'instance.terminated',
@@ -549,7 +528,7 @@ export class Step {
       if (ut.element_instance_key !== ei.key) continue
       ut.state = 'CANCELED'
       ut.completed_at = isoNow(this.now)
-      this.userTasks.update(ut as UtRow & Row)
+      this.userTasks.update(ut)
       inst.userTasks.delete(ut.key)
       this.emit(inst, {
         type: 'userTask.canceled',
@@ -569,6 +548,7 @@ export class Step {
 
   // ---------------------------------------------------------------- activation
 
+  /** A token enters an element: input mappings, then the element family's behaviour (elements/). */
   private async activate(inst: Inst, ei: EiRow, triggered: Variables | undefined, isTriggered: boolean): Promise<void> {
     const el = this.el(inst, ei.element_id)
     if (!ei.data.entered) {
@@ -581,266 +561,15 @@ export class Step {
     }
     this.dirty(inst, ei)
     try {
-      if (ei.element_type === 'multiInstanceBody') return await this.activateMultiInstance(inst, ei, el)
+      if (ei.element_type === 'multiInstanceBody') return await activateMultiInstance(this, inst, ei, el)
       if (el.inputs.length > 0) this.setLocal(inst, ei, applyMappings(el.inputs, this.visible(inst, ei.key)))
       ei.state = 'ACTIVATED'
+      // Entered because its event fired (a boundary event, a catch event after an event-based gateway).
       if (isTriggered) return await this.completeActivity(inst, ei, triggered)
-      const isActivity = !ei.data.inner
-      switch (el.kind) {
-        case 'startEvent':
-        case 'intermediateThrowEvent':
-        case 'passTask':
-        case 'boundaryEvent':
-          return await this.completeActivity(inst, ei)
-        case 'endEvent':
-          return await this.activateEndEvent(inst, ei, el)
-        case 'jobTask':
-          await this.createJob(inst, ei, el)
-          if (isActivity) await this.openBoundaries(inst, ei, el)
-          return
-        case 'userTask':
-          await this.createUserTask(inst, ei, el)
-          if (isActivity) await this.openBoundaries(inst, ei, el)
-          return
-        case 'scriptTask': {
-          const result = evalValue(el.script!.expression, this.visible(inst, ei.key))
-          return await this.completeActivity(inst, ei, { [el.script!.resultVariable]: result })
-        }
-        case 'receiveTask':
-          await this.openMessage(inst, ei, el, this.visible(inst, ei.key))
-          if (isActivity) await this.openBoundaries(inst, ei, el)
-          return
-        case 'intermediateCatchEvent':
-          if (el.event === 'timer') return await this.openTimer(inst, ei, el, this.visible(inst, ei.key))
-          return await this.openMessage(inst, ei, el, this.visible(inst, ei.key))
-        case 'exclusiveGateway':
-        case 'inclusiveGateway':
-          return await this.activateConditionalGateway(inst, ei, el)
-        case 'parallelGateway':
-          return await this.completeActivity(inst, ei)
-        case 'eventBasedGateway': {
-          const ctx = this.visible(inst, ei.key)
-          for (const id of el.eventTargetIds) {
-            const target = this.el(inst, id)
-            if (target.event === 'timer') await this.openTimer(inst, ei, target, ctx)
-            else await this.openMessage(inst, ei, target, ctx)
-          }
-          return
-        }
-        case 'subProcess':
-          if (isActivity) await this.openBoundaries(inst, ei, el)
-          await this.openScopeEvents(inst, ei.key, el)
-          this.enqueueActivate(inst, await this.createEi(inst, this.el(inst, el.noneStartId!), ei.key))
-          return
-        case 'eventSubProcess': {
-          await this.openScopeEvents(inst, ei.key, el)
-          // Its start event fired already: that is why the event sub-process was activated.
-          const start = await this.createEi(inst, this.el(inst, el.startEventId!), ei.key)
-          this.enqueueActivate(inst, start, ei.data.trigger ?? null)
-          return
-        }
-        case 'callActivity':
-          await this.activateCallActivity(inst, ei, el)
-          if (isActivity) await this.openBoundaries(inst, ei, el)
-          return
-        case 'process':
-          throw new Error('a process is not activated as an element')
-      }
+      await behaviourOf(el.kind).activate(this, inst, ei, el, !ei.data.inner)
     } catch (err) {
       await this.failElement(inst, ei, 'activate', err)
     }
-  }
-
-  private async activateEndEvent(inst: Inst, ei: EiRow, el: Element): Promise<void> {
-    if (el.event === 'error') {
-      const caught = await this.throwError(inst, ei, el.errorCode!, undefined)
-      if (!caught)
-        await this.raiseIncident(
-          inst,
-          ei,
-          'UNHANDLED_ERROR_EVENT',
-          `Expected to throw an error event with the code '${el.errorCode}', but it was not caught. No error events are available in the scope.`,
-        )
-      return
-    }
-    if (el.event === 'terminate') {
-      for (const sibling of this.children(inst, ei.scope_key)) if (sibling !== ei) await this.terminate(inst, sibling)
-      const data = this.scopeData(inst, ei.scope_key)
-      if (data.joins) {
-        delete data.joins
-        this.touchScope(inst, ei.scope_key)
-      }
-    }
-    await this.completeActivity(inst, ei)
-  }
-
-  private async createJob(inst: Inst, ei: EiRow, el: Element): Promise<void> {
-    const ctx = this.visible(inst, ei.key)
-    const type = evalString(el.jobType!, ctx, 'job type')
-    const retries = el.jobRetries ? Number(evalValue(el.jobRetries, ctx)) : 3
-    const job: JobRow = {
-      key: await this.key(),
-      type,
-      state: 'ACTIVATABLE',
-      due_at: isoNow(this.now),
-      retries: Number.isFinite(retries) ? retries : 3,
-      worker: null,
-      process_instance_key: inst.pi.key,
-      element_instance_key: ei.key,
-      element_id: el.id,
-      bpmn_process_id: inst.pi.bpmn_process_id,
-      definition_key: inst.pi.definition_key,
-      version: inst.pi.version,
-      custom_headers: el.headers,
-      error_message: null,
-      created_at: isoNow(this.now),
-    }
-    this.jobs.insert(job as JobRow & Row)
-    this.wakeJobTypes.add(type)
-  }
-
-  private async createUserTask(inst: Inst, ei: EiRow, el: Element): Promise<void> {
-    const ctx = this.visible(inst, ei.key)
-    const u = el.userTask ?? {}
-    const assignee = u.assignee ? evalValue(u.assignee, ctx) : null
-    const priority = u.priority ? Number(evalValue(u.priority, ctx)) : 50
-    const ut: UtRow = {
-      key: await this.key(),
-      name: el.name ?? el.id,
-      element_id: el.id,
-      element_instance_key: ei.key,
-      process_instance_key: inst.pi.key,
-      definition_key: inst.pi.definition_key,
-      bpmn_process_id: inst.pi.bpmn_process_id,
-      state: 'CREATED',
-      assignee: assignee == null || assignee === '' ? null : String(assignee),
-      candidate_groups: evalList(u.candidateGroups, ctx),
-      candidate_users: evalList(u.candidateUsers, ctx),
-      due_date: toDateOrUndefined(u.dueDate, ctx, 'due date')?.toISOString() ?? null,
-      follow_up_date: toDateOrUndefined(u.followUpDate, ctx, 'follow-up date')?.toISOString() ?? null,
-      form_key: u.formKey ?? null,
-      custom_headers: el.headers,
-      priority: Number.isFinite(priority) ? priority : 50,
-      created_at: isoNow(this.now),
-      completed_at: null,
-    }
-    this.userTasks.insert(ut as UtRow & Row)
-    inst.userTasks.set(ut.key, ut)
-    this.emit(inst, {
-      type: 'userTask.created',
-      at: this.now,
-      processInstanceKey: String(inst.pi.key),
-      userTask: toUserTask(ut),
-    })
-  }
-
-  private async activateConditionalGateway(inst: Inst, ei: EiRow, el: Element): Promise<void> {
-    const ctx = this.visible(inst, ei.key)
-    const candidates = el.outgoing.filter((f) => f.id !== el.defaultFlowId)
-    let taken: Flow[] = []
-    if (el.outgoing.length === 1 && !el.outgoing[0]!.condition) taken = [el.outgoing[0]!]
-    else {
-      for (const f of candidates) {
-        if (!f.condition || evalCondition(f.condition, ctx)) {
-          taken.push(f)
-          if (el.kind === 'exclusiveGateway') break
-        }
-      }
-      if (taken.length === 0 && el.defaultFlowId) taken = [el.outgoing.find((f) => f.id === el.defaultFlowId)!]
-    }
-    if (taken.length === 0 && el.outgoing.length > 0)
-      throw new ExpressionError(
-        `Expected at least one condition to evaluate to true, or to have a default flow`,
-        'CONDITION_ERROR',
-      )
-    this.closeTriggers(ei)
-    ei.state = 'COMPLETING'
-    this.removeEi(inst, ei)
-    this.emitElement(inst, 'element.completed', ei)
-    await this.takeFlows(inst, taken, ei.scope_key)
-  }
-
-  private async activateCallActivity(inst: Inst, ei: EiRow, el: Element): Promise<void> {
-    const ce = el.calledElement!
-    const ctx = this.visible(inst, ei.key)
-    const processId = evalString(ce.processId, ctx, 'called process id')
-    const def = await this.host.latestDefinition(processId, this.db)
-    if (!def)
-      throw new ExpressionError(
-        `Expected process with BPMN process id '${processId}' to be deployed, but not found.`,
-        'CALLED_ELEMENT_ERROR',
-      )
-    const vars = ce.propagateAllParentVariables ? ctx : { ...ei.variables }
-    const child = await this.createInstance(def.key, vars, { parent: { pik: inst.pi.key, eik: ei.key } })
-    ei.data = { ...ei.data, childKey: child.pi.key }
-    this.dirty(inst, ei)
-  }
-
-  private async activateMultiInstance(inst: Inst, body: EiRow, el: Element): Promise<void> {
-    const mi = el.multiInstance!
-    const ctx = this.visible(inst, body.key)
-    const items = evalValue(mi.inputCollection!, ctx)
-    if (!Array.isArray(items))
-      throw new ExpressionError(
-        `Expected result of the expression '${mi.inputCollection}' to be 'ARRAY', but was '${items === null ? 'NULL' : typeof items}'.`,
-      )
-    body.state = 'ACTIVATED'
-    body.data = { ...body.data, mi: { items, completed: 0, next: 0 } }
-    if (mi.outputCollection) body.variables = { ...body.variables, [mi.outputCollection]: items.map(() => null) }
-    this.dirty(inst, body)
-    await this.openBoundaries(inst, body, el)
-    if (items.length === 0) return await this.completeMultiInstance(inst, body, el)
-    const count = mi.sequential ? 1 : items.length
-    for (let i = 0; i < count; i++) await this.createInner(inst, body, el)
-  }
-
-  private async createInner(inst: Inst, body: EiRow, el: Element): Promise<void> {
-    const mi = body.data.mi!
-    const index = mi.next
-    mi.next++
-    this.dirty(inst, body)
-    const inner = await this.createEi(inst, el, body.key)
-    inner.data = { inner: true }
-    inner.variables = { loopCounter: index + 1 }
-    if (el.multiInstance!.inputElement) inner.variables[el.multiInstance!.inputElement] = mi.items[index] ?? null
-    this.enqueueActivate(inst, inner)
-  }
-
-  private async onInnerCompleted(inst: Inst, body: EiRow, el: Element, innerVisible: Variables): Promise<void> {
-    const mi = body.data.mi!
-    const spec = el.multiInstance!
-    if (spec.outputCollection && spec.outputElement) {
-      const index = Number(innerVisible['loopCounter']) - 1
-      const coll = [...((body.variables[spec.outputCollection] as unknown[]) ?? [])]
-      coll[index] = evalValue(spec.outputElement, innerVisible)
-      body.variables = { ...body.variables, [spec.outputCollection]: coll }
-    }
-    mi.completed++
-    this.dirty(inst, body)
-    if (spec.completionCondition) {
-      const active = this.children(inst, body.key).length
-      const ctx = {
-        ...this.visible(inst, body.key),
-        numberOfInstances: mi.items.length,
-        numberOfCompletedInstances: mi.completed,
-        numberOfActiveInstances: active,
-      }
-      if (evalCondition(spec.completionCondition, ctx)) {
-        for (const c of this.children(inst, body.key)) await this.terminate(inst, c)
-        return await this.completeMultiInstance(inst, body, el)
-      }
-    }
-    if (spec.sequential && mi.next < mi.items.length) return await this.createInner(inst, body, el)
-    if (mi.completed >= mi.items.length) await this.completeMultiInstance(inst, body, el)
-  }
-
-  private async completeMultiInstance(inst: Inst, body: EiRow, el: Element): Promise<void> {
-    const oc = el.multiInstance!.outputCollection
-    if (oc) this.propagate(inst, body.scope_key, { [oc]: body.variables[oc] })
-    this.closeTriggers(body)
-    this.removeEi(inst, body)
-    this.emitElement(inst, 'element.completed', body)
-    await this.leave(inst, el, body.scope_key)
   }
 
   // ---------------------------------------------------------------- completion and flow
@@ -873,7 +602,7 @@ export class Step {
     if (ei.data.inner) {
       const body = inst.els.get(ei.scope_key)!
       try {
-        return await this.onInnerCompleted(inst, body, el, innerVisible!)
+        return await onInnerCompleted(this, inst, body, el, innerVisible!)
       } catch (err) {
         return await this.failElement(inst, body, 'complete', err)
       }
@@ -881,73 +610,27 @@ export class Step {
     await this.leave(inst, el, ei.scope_key)
   }
 
-  private async leave(inst: Inst, el: Element, scopeKey: number): Promise<void> {
+  /** The token leaves an element: along its outgoing flows, or, with none, it ends in its scope. */
+  async leave(inst: Inst, el: Element, scopeKey: number): Promise<void> {
     if (el.outgoing.length > 0) await this.takeFlows(inst, el.outgoing, scopeKey)
     else await this.checkScope(inst, scopeKey)
   }
 
-  private async takeFlows(inst: Inst, flows: Flow[], scopeKey: number): Promise<void> {
+  async takeFlows(inst: Inst, flows: Flow[], scopeKey: number): Promise<void> {
     for (const flow of flows) {
       const target = this.el(inst, flow.targetId)
-      if ((target.kind === 'parallelGateway' || target.kind === 'inclusiveGateway') && target.incoming.length > 1) {
-        const data = this.scopeData(inst, scopeKey)
-        const joins = (data.joins ??= {})
-        const g = (joins[target.id] ??= {})
-        g[flow.id] = (g[flow.id] ?? 0) + 1
-        this.touchScope(inst, scopeKey)
-      } else {
+      if (isJoin(target)) arriveAtJoin(this, inst, scopeKey, target, flow)
+      else {
         const ei = await this.createEi(inst, target, scopeKey, target.multiInstance ? 'multiInstanceBody' : undefined)
         this.enqueueActivate(inst, ei)
       }
     }
-    await this.tryJoins(inst, scopeKey)
+    await tryJoins(this, inst, scopeKey)
   }
 
-  /** Fires joining gateways whose tokens are complete (parallel) or can get no more tokens (inclusive). */
-  private async tryJoins(inst: Inst, scopeKey: number): Promise<void> {
-    const data = this.scopeData(inst, scopeKey)
-    if (!data.joins) return
-    const joins = data.joins
-    for (const [gatewayId, tokens] of Object.entries(joins)) {
-      const gw = this.el(inst, gatewayId)
-      const missing = gw.incoming.filter((f) => !tokens[f])
-      let fire = missing.length === 0
-      if (!fire && gw.kind === 'inclusiveGateway' && Object.keys(tokens).length > 0)
-        fire = !this.canReach(inst, scopeKey, missing, gatewayId)
-      if (!fire) continue
-      for (const f of Object.keys(tokens)) if (--tokens[f]! <= 0) delete tokens[f]
-      if (Object.keys(tokens).length === 0) delete joins[gatewayId]
-      if (Object.keys(joins).length === 0) delete data.joins
-      this.touchScope(inst, scopeKey)
-      this.enqueueActivate(inst, await this.createEi(inst, gw, scopeKey))
-    }
-  }
-
-  /** Whether a token still active in the scope could arrive on one of the given flows. */
-  private canReach(inst: Inst, scopeKey: number, flowIds: string[], stopAt: string): boolean {
-    const wanted = new Set(flowIds)
-    const seen = new Set<string>()
-    const stack = this.children(inst, scopeKey).map((c) => c.element_id)
-    const joins = this.scopeData(inst, scopeKey).joins ?? {}
-    for (const [g, tokens] of Object.entries(joins)) if (g !== stopAt && Object.keys(tokens).length > 0) stack.push(g)
-    while (stack.length > 0) {
-      const id = stack.pop()!
-      if (seen.has(id)) continue
-      seen.add(id)
-      const el = inst.proc.elements.get(id)
-      if (!el) continue
-      const outs = [...el.outgoing]
-      for (const b of el.boundaryIds) outs.push(...this.el(inst, b).outgoing)
-      for (const f of outs) {
-        if (wanted.has(f.id)) return true
-        if (f.targetId !== stopAt) stack.push(f.targetId)
-      }
-    }
-    return false
-  }
-
+  /** A token ended in a scope: when none is left (and none waits at a join), the scope completes. */
   private async checkScope(inst: Inst, scopeKey: number): Promise<void> {
-    await this.tryJoins(inst, scopeKey)
+    await tryJoins(this, inst, scopeKey)
     if (this.children(inst, scopeKey).length > 0) return
     const data = this.scopeData(inst, scopeKey)
     if (data.joins && Object.keys(data.joins).length > 0) return // tokens wait at a join: the scope stays active
@@ -959,207 +642,17 @@ export class Step {
     if (scope) await this.completeActivity(inst, scope)
   }
 
-  // ---------------------------------------------------------------- events: timers, messages, errors
+  // ---------------------------------------------------------------- triggers from outside
 
-  private async openTimer(inst: Inst, owner: { key: number }, eventEl: Element, ctx: Variables): Promise<void> {
-    const s = scheduleTimer(eventEl.timer!, ctx, this.now)
-    const t: TimerRow = {
-      key: await this.key(),
-      due_at: s.dueAt.toISOString(),
-      process_instance_key: inst.pi.key,
-      element_instance_key: owner.key,
-      element_id: eventEl.id,
-      definition_key: inst.pi.definition_key,
-      repetitions: s.repetitions,
-      interval: s.interval ?? null,
-    }
-    this.timers.insert(t as TimerRow & Row)
-    this.timerDueHints.push(s.dueAt)
+  /** A message reached a subscription of a loaded instance. */
+  correlate(inst: Inst, sub: SubRow, vars: Variables): Promise<void> {
+    return correlate(this, inst, sub, vars)
   }
 
-  private async openMessage(inst: Inst, owner: { key: number }, eventEl: Element, ctx: Variables): Promise<void> {
-    const name = evalString(eventEl.message!.name, ctx, 'message name')
-    const correlationKey = evalString(eventEl.message!.correlationKey ?? '', ctx, 'correlation key')
-    const sub: SubRow = {
-      key: await this.key(),
-      message_name: name,
-      correlation_key: correlationKey,
-      process_instance_key: inst.pi.key,
-      element_instance_key: owner.key,
-      element_id: eventEl.id,
-      created_at: isoNow(this.now),
-    }
-    this.subs.insert(sub as SubRow & Row)
-    // Serialises with publishers of this name + key, so a message published meanwhile is not missed.
-    await this.sql('SELECT pg_advisory_xact_lock(hashtext(?))', [`${name}\u001f${correlationKey}`])
-    const { rows } = await this.sql(
-      `SELECT key, variables FROM engine_messages m
-        WHERE name = ? AND correlation_key = ? AND expires_at > ?
-          AND NOT EXISTS (SELECT 1 FROM engine_message_correlations c WHERE c.message_key = m.key AND c.process_instance_key = ?)
-        ORDER BY key LIMIT 1`,
-      [name, correlationKey, this.now, inst.pi.key],
-    )
-    const msg = rows[0] as { key: number; variables: Variables } | undefined
-    if (
-      msg &&
-      !this.messageCorrelations.some((c) => c.message_key === msg.key && c.process_instance_key === inst.pi.key)
-    ) {
-      this.messageCorrelations.push({ message_key: msg.key, process_instance_key: inst.pi.key })
-      this.agenda.push(() => this.correlate(inst, sub, msg.variables))
-    }
+  /** A BPMN error thrown from an element (a job's error); false when nothing catches it. */
+  throwError(inst: Inst, from: EiRow, code: string, vars: Variables | undefined): Promise<boolean> {
+    return throwError(this, inst, from, code, vars)
   }
-
-  /** Opens the timers and message subscriptions of an activity's boundary events. */
-  private async openBoundaries(inst: Inst, ei: EiRow, el: Element): Promise<void> {
-    if (el.boundaryIds.length === 0) return
-    const ctx = this.visible(inst, ei.key)
-    for (const id of el.boundaryIds) {
-      const b = this.el(inst, id)
-      if (b.event === 'timer') await this.openTimer(inst, ei, b, ctx)
-      else if (b.event === 'message') await this.openMessage(inst, ei, b, ctx)
-    }
-  }
-
-  /** Opens the timer/message start events of a scope's event sub-processes. */
-  private async openScopeEvents(inst: Inst, scopeKey: number, scopeEl: Element): Promise<void> {
-    if (scopeEl.eventSubProcessIds.length === 0) return
-    const ctx = this.visible(inst, scopeKey)
-    for (const espId of scopeEl.eventSubProcessIds) {
-      const start = this.el(inst, this.el(inst, espId).startEventId!)
-      if (start.event === 'timer') await this.openTimer(inst, { key: scopeKey }, start, ctx)
-      else if (start.event === 'message') await this.openMessage(inst, { key: scopeKey }, start, ctx)
-    }
-  }
-
-  /** A message or timer fired for an element that waits on it. */
-  async trigger(
-    inst: Inst,
-    ownerKey: number,
-    eventElementId: string,
-    vars: Variables | undefined,
-    closeOwnTrigger: () => void,
-  ): Promise<void> {
-    const eventEl = this.el(inst, eventElementId)
-    if (eventEl.kind === 'startEvent' && eventEl.scopeId && this.el(inst, eventEl.scopeId).kind === 'eventSubProcess') {
-      const esp = this.el(inst, eventEl.scopeId)
-      if (esp.interrupting) closeOwnTrigger()
-      return await this.triggerEventSubProcess(inst, ownerKey, esp, vars)
-    }
-    const owner = inst.els.get(ownerKey)
-    if (!owner) return closeOwnTrigger()
-    if (eventEl.kind === 'boundaryEvent') {
-      if (eventEl.interrupting) closeOwnTrigger()
-      return await this.triggerBoundary(inst, owner, eventEl, vars)
-    }
-    closeOwnTrigger()
-    if (owner.element_type === 'eventBasedGateway') {
-      this.closeTriggers(owner)
-      this.removeEi(inst, owner)
-      this.emitElement(inst, 'element.completed', owner)
-      const target = await this.createEi(inst, eventEl, owner.scope_key)
-      this.enqueueActivate(inst, target, vars ?? null)
-      return
-    }
-    await this.completeActivity(inst, owner, vars)
-  }
-
-  async correlate(inst: Inst, sub: SubRow, vars: Variables): Promise<void> {
-    await this.trigger(inst, sub.element_instance_key, sub.element_id, vars, () => this.subs.delete(sub.key))
-  }
-
-  private async triggerBoundary(
-    inst: Inst,
-    attached: EiRow,
-    boundary: Element,
-    vars: Variables | undefined,
-  ): Promise<void> {
-    if (boundary.interrupting) await this.terminate(inst, attached)
-    const be = await this.createEi(inst, boundary, attached.scope_key)
-    this.enqueueActivate(inst, be, vars ?? null)
-  }
-
-  private async triggerEventSubProcess(
-    inst: Inst,
-    scopeKey: number,
-    esp: Element,
-    vars: Variables | undefined,
-  ): Promise<void> {
-    const data = this.scopeData(inst, scopeKey)
-    if (data.interrupted) return
-    if (esp.interrupting) {
-      for (const c of this.children(inst, scopeKey)) await this.terminate(inst, c)
-      this.closeEventSubProcessStarts(inst, scopeKey)
-      data.interrupted = true
-      delete data.joins
-      this.touchScope(inst, scopeKey)
-    }
-    const ei = await this.createEi(inst, esp, scopeKey)
-    ei.data = { trigger: vars ?? {} }
-    this.enqueueActivate(inst, ei)
-  }
-
-  /** Closes the event sub-process start triggers of a scope (keeps its boundary events). */
-  private closeEventSubProcessStarts(inst: Inst, scopeKey: number): void {
-    const scopeEl =
-      scopeKey === inst.pi.key
-        ? this.el(inst, inst.proc.bpmnProcessId)
-        : this.el(inst, inst.els.get(scopeKey)!.element_id)
-    const ids = scopeEl.eventSubProcessIds.map((id) => this.el(inst, id).startEventId!)
-    this.subsByElementAndIds.push({ eik: scopeKey, ids })
-    for (const [k, r] of this.timers.ins)
-      if (r.element_instance_key === scopeKey && ids.includes(r.element_id)) this.timers.ins.delete(k)
-    for (const [k, r] of this.subs.ins)
-      if (r.element_instance_key === scopeKey && ids.includes(r.element_id)) this.subs.ins.delete(k)
-  }
-
-  /**
-   * Throws a BPMN error from an element: the nearest boundary event or error event sub-process with
-   * the code (or a catch-all) takes it, across call activities. False when nothing catches it.
-   */
-  async throwError(inst: Inst, from: EiRow, code: string, vars: Variables | undefined): Promise<boolean> {
-    let curInst = inst
-    let cur = from
-    for (;;) {
-      const el = this.el(curInst, cur.element_id)
-      // Boundary events hang on the activity (the multi-instance body, not its inner instances).
-      if (!cur.data.inner) {
-        const b = pickCatch(
-          el.boundaryIds.map((id) => this.el(curInst, id)).filter((x) => x.event === 'error'),
-          code,
-        )
-        if (b) {
-          await this.triggerBoundary(curInst, cur, b, vars)
-          return true
-        }
-      }
-      const scopeKey = cur.scope_key
-      const scopeEi = scopeKey === curInst.pi.key ? undefined : curInst.els.get(scopeKey)!
-      if (scopeEi?.element_type !== 'multiInstanceBody') {
-        const scopeEl = scopeEi ? this.el(curInst, scopeEi.element_id) : this.el(curInst, curInst.proc.bpmnProcessId)
-        const starts = scopeEl.eventSubProcessIds
-          .map((id) => this.el(curInst, this.el(curInst, id).startEventId!))
-          .filter((x) => x.event === 'error')
-        const start = pickCatch(starts, code)
-        if (start && !this.scopeData(curInst, scopeKey).interrupted) {
-          await this.triggerEventSubProcess(curInst, scopeKey, this.el(curInst, start.scopeId!), vars)
-          return true
-        }
-      }
-      if (scopeEi) {
-        cur = scopeEi
-        continue
-      }
-      // Uncaught in this instance: a called process hands the error to its call activity.
-      if (curInst.pi.parent_process_instance_key == null) return false
-      const parent = await this.load(curInst.pi.parent_process_instance_key)
-      const callEi = parent?.els.get(curInst.pi.parent_element_instance_key!)
-      if (!parent || !callEi) return false
-      curInst = parent
-      cur = callEi
-    }
-  }
-
-  // ---------------------------------------------------------------- timers and messages from outside
 
   async fireTimer(timer: TimerRow): Promise<void> {
     const dueAt = new Date(timer.due_at)
@@ -1171,7 +664,7 @@ export class Step {
         due_at: next.toISOString(),
         repetitions: timer.repetitions > 0 ? timer.repetitions - 1 : -1,
       }
-      this.timers.update(row as TimerRow & Row)
+      this.timers.update(row)
       this.timerDueHints.push(next)
       return true
     }
@@ -1190,154 +683,41 @@ export class Step {
     let kept = false
     if (!eventEl.interrupting && (eventEl.kind === 'boundaryEvent' || eventEl.kind === 'startEvent'))
       kept = reschedule()
-    await this.trigger(inst, timer.element_instance_key!, timer.element_id, undefined, () => {
+    await trigger(this, inst, timer.element_instance_key!, timer.element_id, undefined, () => {
       if (!kept) this.timers.delete(timer.key)
     })
     if (!kept) this.timers.delete(timer.key)
   }
 
   recordCorrelation(messageKey: number, pik: number): void {
-    this.messageCorrelations.push({ message_key: messageKey, process_instance_key: pik })
+    this.writes.recordCorrelation(messageKey, pik)
   }
 
   addStartLock(bpmnProcessId: string, correlationKey: string, pik: number): void {
-    this.startLocks.push({ bpmn_process_id: bpmnProcessId, correlation_key: correlationKey, process_instance_key: pik })
+    this.writes.addStartLock(bpmnProcessId, correlationKey, pik)
   }
 
   setVariablesLocal(inst: Inst, ei: EiRow, vars: Variables): void {
     this.setLocal(inst, ei, vars)
   }
 
-  emitUserTask(inst: Inst, type: 'userTask.assigned' | 'userTask.completed', ut: UtRow): void {
-    this.emit(inst, { type, at: this.now, processInstanceKey: String(inst.pi.key), userTask: toUserTask(ut) })
-  }
-
-  /** Retries what failed on an element after its incident was resolved. */
-  async retryElement(inst: Inst, ei: EiRow): Promise<void> {
-    const phase = ei.data.failedPhase
-    if (phase === 'complete') {
-      const { failedPhase: _f, ...rest } = ei.data
-      ei.data = rest
-      this.dirty(inst, ei)
-      if (ei.element_type === 'multiInstanceBody') {
-        if (this.children(inst, ei.key).length === 0)
-          await this.completeMultiInstance(inst, ei, this.el(inst, ei.element_id))
-        return
-      }
-      await this.completeActivity(inst, ei)
-    } else this.enqueueActivate(inst, ei)
-  }
-
   // ---------------------------------------------------------------- writing back
 
-  /** Writes every change of the step in one statement; returns the events written, per instance. */
+  /** Writes every change of the step in one statement and commits; returns the events written. */
   async flush(): Promise<EngineEvent[]> {
-    const parts: string[] = []
-    const bindings: unknown[] = []
-    let n = 0
-    const add = (sql: string, ...b: unknown[]): void => {
-      parts.push(`w${n++} AS (${sql})`)
-      bindings.push(...b)
-    }
-    const insertRows = (table: string, rows: object[]): void => {
-      if (rows.length === 0) return
-      const cols = Object.keys(rows[0]!).join(', ')
-      add(
-        `INSERT INTO ${table} (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::${table}, ?::jsonb)`,
-        JSON.stringify(rows),
-      )
-    }
-    const updateRows = (table: string, rows: object[]): void => {
-      if (rows.length === 0) return
-      const cols = Object.keys(rows[0]!).filter((c) => c !== 'key')
-      add(
-        `UPDATE ${table} t SET ${cols.map((c) => `${c} = x.${c}`).join(', ')} FROM jsonb_populate_recordset(NULL::${table}, ?::jsonb) x WHERE t.key = x.key`,
-        JSON.stringify(rows),
-      )
-    }
-    const deleteKeys = (table: string, column: string, keys: Iterable<number>): void => {
-      const arr = [...keys]
-      if (arr.length > 0) add(`DELETE FROM ${table} WHERE ${column} = ANY(?::bigint[])`, arr)
-    }
-
-    const newPis: PiRow[] = []
-    const updPis: PiRow[] = []
-    const newEls: EiRow[] = []
-    const updEls: Array<Pick<EiRow, 'key' | 'state' | 'variables' | 'data'>> = []
-    const delEls: number[] = []
-    const eventRows: Array<{ process_instance_key: number; events: EngineEvent[] }> = []
-    const allEvents: EngineEvent[] = []
-    for (const inst of this.instances.values()) {
-      if (inst.isNew) newPis.push(inst.pi)
-      else if (inst.piDirty) updPis.push(inst.pi)
-      for (const k of inst.newEls) newEls.push(inst.els.get(k)!)
-      for (const k of inst.dirtyEls) {
-        const e = inst.els.get(k)
-        if (e) updEls.push({ key: e.key, state: e.state, variables: e.variables, data: e.data })
-      }
-      delEls.push(...inst.deletedEls)
-      if (inst.events.length > 0) {
-        eventRows.push({ process_instance_key: inst.pi.key, events: inst.events })
-        allEvents.push(...inst.events)
-      }
-    }
-    insertRows('engine_process_instances', newPis)
-    updateRows(
-      'engine_process_instances',
-      updPis.map((p) => ({ key: p.key, state: p.state, variables: p.variables, data: p.data, ended_at: p.ended_at })),
-    )
-    insertRows('engine_element_instances', newEls)
-    updateRows('engine_element_instances', updEls)
-    deleteKeys('engine_element_instances', 'key', delEls)
-
-    deleteKeys('engine_jobs', 'element_instance_key', this.jobsByElement)
-    deleteKeys('engine_timers', 'element_instance_key', this.timersByElement)
-    deleteKeys('engine_message_subscriptions', 'element_instance_key', this.subsByElement)
-    for (const { eik, ids } of this.subsByElementAndIds) {
-      add(`DELETE FROM engine_timers WHERE element_instance_key = ? AND element_id = ANY(?::text[])`, eik, ids)
-      add(
-        `DELETE FROM engine_message_subscriptions WHERE element_instance_key = ? AND element_id = ANY(?::text[])`,
-        eik,
-        ids,
-      )
-    }
-    for (const [table, w] of [
-      ['engine_jobs', this.jobs],
-      ['engine_timers', this.timers],
-      ['engine_message_subscriptions', this.subs],
-      ['engine_user_tasks', this.userTasks],
-      ['engine_incidents', this.incidents],
-    ] as const) {
-      insertRows(table, [...w.ins.values()])
-      updateRows(table, [...w.upd.values()])
-      deleteKeys(table, 'key', w.del)
-    }
-    if (this.messageCorrelations.length > 0)
-      add(
-        `INSERT INTO engine_message_correlations SELECT * FROM jsonb_populate_recordset(NULL::engine_message_correlations, ?::jsonb) ON CONFLICT DO NOTHING`,
-        JSON.stringify(this.messageCorrelations),
-      )
-    if (this.startLocks.length > 0)
-      add(
-        `INSERT INTO engine_message_start_locks SELECT * FROM jsonb_populate_recordset(NULL::engine_message_start_locks, ?::jsonb) ON CONFLICT DO NOTHING`,
-        JSON.stringify(this.startLocks),
-      )
-    if (this.releasedStartLocks.size > 0) {
-      deleteKeys('engine_message_start_locks', 'process_instance_key', this.releasedStartLocks)
-      deleteKeys('engine_message_correlations', 'process_instance_key', this.releasedStartLocks)
-    }
-    insertRows('engine_events', eventRows)
-    if (parts.length === 0) {
-      await this.commit()
-      return allEvents
-    }
+    const { sql, bindings, events } = this.writes.statement(this.instances.values())
     // No NOTIFY here: a transaction that notifies takes a global lock through its commit, which would
     // serialise every step's fsync. The engine notifies other processes after the commit instead.
-    await this.write(`WITH ${parts.join(',\n')} SELECT 1`, bindings)
-    return allEvents
+    if (sql) await this.write(sql, bindings)
+    else await this.commit()
+    return events
   }
 }
 
-function pickCatch(candidates: Element[], code: string): Element | undefined {
-  return candidates.find((c) => c.errorCode === code) ?? candidates.find((c) => c.errorCode === undefined)
+/** One instance as load() reads it: its row, its active element instances, open user tasks and incidents. */
+interface LoadedRow {
+  pi: PiRow
+  els: EiRow[]
+  uts: UtRow[]
+  incs: IncidentRow[]
 }

@@ -11,6 +11,10 @@
 // Search reads Camunda's secondary storage, which lags the broker by seconds; each poll looks back
 // over `lagMs` and drops keys it already emitted, so events are at least once but may be late,
 // and order within an instance is only as good as the timestamps.
+// With a `log`, what each poll finds is appended to the durable event log (engine_events) before
+// listeners hear of it, and the watermark is stored, so a read model reads Zeebe's events the same way
+// as the embedded engine's, and a restart reads on from where the last poll got to.
+import type { EngineEventLog } from '../event-log.js'
 import type { EngineEvent, EngineEventListener } from '../port.js'
 import type { ZeebeClient } from './client.js'
 import { toIncident, toUserTask } from './mapping.js'
@@ -23,6 +27,10 @@ export interface EventPollerOptions {
   since?: Date
   now?: () => Date
   onError?: (err: unknown) => void
+  /** The durable log to append polled events to; polls then run with no listener too. */
+  log?: EngineEventLog
+  /** Names this poller's stored watermark (one per Zeebe cluster). Default 'zeebe'. */
+  logName?: string
 }
 
 const PAGE = 200
@@ -37,6 +45,7 @@ export class EventPoller {
   private readonly intervalMs: number
   private readonly lagMs: number
   private readonly now: () => Date
+  private readonly logName: string
 
   constructor(
     private readonly client: ZeebeClient,
@@ -46,6 +55,7 @@ export class EventPoller {
     this.lagMs = opts.lagMs ?? 30_000
     this.now = opts.now ?? (() => new Date())
     this.watermark = opts.since ?? this.now()
+    this.logName = opts.logName ?? 'zeebe'
   }
 
   subscribe(listener: EngineEventListener): () => void {
@@ -53,10 +63,12 @@ export class EventPoller {
     return () => this.listeners.delete(listener)
   }
 
-  start(): void {
+  async start(): Promise<void> {
     if (this.timer) return
+    const log = this.opts.log
+    if (log && !this.opts.since) this.watermark = (await log.watermark(this.logName)) ?? this.watermark
     this.timer = setInterval(() => {
-      if (this.running || this.listeners.size === 0) return
+      if (this.running || (this.listeners.size === 0 && !log)) return
       this.running = this.poll()
         .catch((err) => this.opts.onError?.(err))
         .finally(() => (this.running = undefined))
@@ -191,14 +203,19 @@ export class EventPoller {
     }
 
     events.sort((a, b) => a.event.at.getTime() - b.event.at.getTime())
-    for (const { key, event } of events) {
-      if (this.emitted.has(key)) continue
+    const fresh = events.filter((e) => !this.emitted.has(e.key))
+    // Durable first: a poll that fails here is repeated, and the log drops what it holds already.
+    await this.opts.log?.append(fresh)
+    for (const { key, event } of fresh) {
       for (const listener of this.listeners) await listener(event)
       this.emitted.set(key, event.at.getTime())
     }
     // After ten full pages of one stream, keep the watermark: the next poll reads on (the dedupe
     // drops what was already emitted) rather than skip what is still unread.
-    if (!full) this.watermark = pollStartedAt
+    if (!full) {
+      this.watermark = pollStartedAt
+      await this.opts.log?.saveWatermark(this.logName, pollStartedAt)
+    }
     // Keys older than the look-back window can never be returned again.
     const horizon = this.watermark.getTime() - this.lagMs - this.intervalMs
     for (const [key, at] of this.emitted) if (at < horizon) this.emitted.delete(key)

@@ -9,6 +9,7 @@ import {
   type DeployResource,
   type DeployResult,
   type Engine,
+  type EngineEvent,
   type EngineEventListener,
   type JobAcknowledgement,
   type JobActions,
@@ -22,6 +23,7 @@ import {
   type Variables,
   type WorkerOptions,
 } from '../port.js'
+import type { EngineEventLog } from '../event-log.js'
 import { validateBpmn } from '../validation/index.js'
 import { createZeebeClient, type ZeebeClient, type ZeebeConnectionOptions } from './client.js'
 import { call, callOrUndefined, toEngineError } from './errors.js'
@@ -44,6 +46,11 @@ export interface ZeebeEngineOptions {
    */
   readConsistencyMs?: number
   events?: EventPollerOptions
+  /**
+   * The durable event log (motcua's engine_events) that polled events are appended to, so readEvents
+   * works as on the embedded engine. Without it readEvents refuses (UNAVAILABLE).
+   */
+  eventLog?: EngineEventLog
   worker?: WorkerTuning
   onError?: (err: unknown, context: Record<string, unknown>) => void
 }
@@ -65,12 +72,13 @@ export class ZeebeEngine implements Engine {
     this.wait = { consistency: { waitUpToMs: opts.readConsistencyMs ?? 0 } }
     this.events = new EventPoller(opts.client, {
       onError: (err) => opts.onError?.(err, { during: 'event poll' }),
+      ...(opts.eventLog ? { log: opts.eventLog } : {}),
       ...opts.events,
     })
   }
 
   async start(): Promise<void> {
-    this.events.start()
+    await this.events.start()
   }
 
   async stop(): Promise<void> {
@@ -345,6 +353,12 @@ export class ZeebeEngine implements Engine {
   /** Polled, not pushed: see events.ts for which events Zeebe's search API can show and which it cannot. */
   onEvent(listener: EngineEventListener): () => void {
     return this.events.subscribe(listener)
+  }
+
+  /** The polled events as appended to the durable log (see events.ts: what polling can see). */
+  async readEvents(afterId: number, limit?: number): Promise<Array<{ id: number; events: EngineEvent[] }>> {
+    if (!this.opts.eventLog) throw new EngineError('UNAVAILABLE', 'This Zeebe engine keeps no event log')
+    return this.opts.eventLog.read(afterId, limit)
   }
 }
 

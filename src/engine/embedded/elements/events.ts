@@ -1,0 +1,233 @@
+// Events: start, end (none, error, terminate), intermediate catch and throw, boundary events, and what
+// they wait on — timers and message subscriptions — with the firing of those triggers and BPMN errors.
+import type { Variables } from '../../port.js'
+import { evalString, scheduleTimer } from '../feel.js'
+import type { Element } from '../model.js'
+import type { EiRow, SubRow, TimerRow } from '../rows.js'
+import type { Inst, Step } from '../step.js'
+import type { ElementBehaviours } from './behaviour.js'
+import { triggerEventSubProcess } from './subprocesses.js'
+
+/** Something that owns triggers: an element instance, or a scope (the instance itself for the root). */
+type Owner = { key: number }
+
+export async function openTimer(step: Step, inst: Inst, owner: Owner, eventEl: Element, ctx: Variables): Promise<void> {
+  const s = scheduleTimer(eventEl.timer!, ctx, step.now)
+  const t: TimerRow = {
+    key: await step.key(),
+    due_at: s.dueAt.toISOString(),
+    process_instance_key: inst.pi.key,
+    element_instance_key: owner.key,
+    element_id: eventEl.id,
+    definition_key: inst.pi.definition_key,
+    repetitions: s.repetitions,
+    interval: s.interval ?? null,
+  }
+  step.timers.insert(t)
+  step.timerDueHints.push(s.dueAt)
+}
+
+export async function openMessage(
+  step: Step,
+  inst: Inst,
+  owner: Owner,
+  eventEl: Element,
+  ctx: Variables,
+): Promise<void> {
+  const name = evalString(eventEl.message!.name, ctx, 'message name')
+  const correlationKey = evalString(eventEl.message!.correlationKey ?? '', ctx, 'correlation key')
+  const sub: SubRow = {
+    key: await step.key(),
+    message_name: name,
+    correlation_key: correlationKey,
+    process_instance_key: inst.pi.key,
+    element_instance_key: owner.key,
+    element_id: eventEl.id,
+    created_at: step.now.toISOString(),
+  }
+  step.subs.insert(sub)
+  // Serialises with publishers of this name + key, so a message published meanwhile is not missed.
+  await step.sql('SELECT pg_advisory_xact_lock(hashtext(?))', [`${name}\u001f${correlationKey}`])
+  const { rows } = await step.sql(
+    `SELECT key, variables FROM engine_messages m
+        WHERE name = ? AND correlation_key = ? AND expires_at > ?
+          AND NOT EXISTS (SELECT 1 FROM engine_message_correlations c WHERE c.message_key = m.key AND c.process_instance_key = ?)
+        ORDER BY key LIMIT 1`,
+    [name, correlationKey, step.now, inst.pi.key],
+  )
+  const msg = rows[0] as { key: number; variables: Variables } | undefined
+  if (msg && !step.writes.hasCorrelation(msg.key, inst.pi.key)) {
+    step.writes.recordCorrelation(msg.key, inst.pi.key)
+    step.later(() => correlate(step, inst, sub, msg.variables))
+  }
+}
+
+/** Opens the timers and message subscriptions of an activity's boundary events. */
+export async function openBoundaries(step: Step, inst: Inst, ei: EiRow, el: Element): Promise<void> {
+  if (el.boundaryIds.length === 0) return
+  const ctx = step.visible(inst, ei.key)
+  for (const id of el.boundaryIds) {
+    const b = step.el(inst, id)
+    if (b.event === 'timer') await openTimer(step, inst, ei, b, ctx)
+    else if (b.event === 'message') await openMessage(step, inst, ei, b, ctx)
+  }
+}
+
+/** Opens the timer/message start events of a scope's event sub-processes. */
+export async function openScopeEvents(step: Step, inst: Inst, scopeKey: number, scopeEl: Element): Promise<void> {
+  if (scopeEl.eventSubProcessIds.length === 0) return
+  const ctx = step.visible(inst, scopeKey)
+  for (const espId of scopeEl.eventSubProcessIds) {
+    const start = step.el(inst, step.el(inst, espId).startEventId!)
+    if (start.event === 'timer') await openTimer(step, inst, { key: scopeKey }, start, ctx)
+    else if (start.event === 'message') await openMessage(step, inst, { key: scopeKey }, start, ctx)
+  }
+}
+
+/** A message or timer fired for an element that waits on it. */
+export async function trigger(
+  step: Step,
+  inst: Inst,
+  ownerKey: number,
+  eventElementId: string,
+  vars: Variables | undefined,
+  closeOwnTrigger: () => void,
+): Promise<void> {
+  const eventEl = step.el(inst, eventElementId)
+  if (eventEl.kind === 'startEvent' && eventEl.scopeId && step.el(inst, eventEl.scopeId).kind === 'eventSubProcess') {
+    const esp = step.el(inst, eventEl.scopeId)
+    if (esp.interrupting) closeOwnTrigger()
+    return await triggerEventSubProcess(step, inst, ownerKey, esp, vars)
+  }
+  const owner = inst.els.get(ownerKey)
+  if (!owner) return closeOwnTrigger()
+  if (eventEl.kind === 'boundaryEvent') {
+    if (eventEl.interrupting) closeOwnTrigger()
+    return await triggerBoundary(step, inst, owner, eventEl, vars)
+  }
+  closeOwnTrigger()
+  if (owner.element_type === 'eventBasedGateway') {
+    step.closeTriggers(owner)
+    step.removeEi(inst, owner)
+    step.emitElement(inst, 'element.completed', owner)
+    const target = await step.createEi(inst, eventEl, owner.scope_key)
+    step.enqueueActivate(inst, target, vars ?? null)
+    return
+  }
+  await step.completeActivity(inst, owner, vars)
+}
+
+/** A message reached a subscription. */
+export async function correlate(step: Step, inst: Inst, sub: SubRow, vars: Variables): Promise<void> {
+  await trigger(step, inst, sub.element_instance_key, sub.element_id, vars, () => step.subs.delete(sub.key))
+}
+
+async function triggerBoundary(
+  step: Step,
+  inst: Inst,
+  attached: EiRow,
+  boundary: Element,
+  vars: Variables | undefined,
+): Promise<void> {
+  if (boundary.interrupting) await step.terminate(inst, attached)
+  const be = await step.createEi(inst, boundary, attached.scope_key)
+  step.enqueueActivate(inst, be, vars ?? null)
+}
+
+function pickCatch(candidates: Element[], code: string): Element | undefined {
+  return candidates.find((c) => c.errorCode === code) ?? candidates.find((c) => c.errorCode === undefined)
+}
+
+/**
+ * Throws a BPMN error from an element: the nearest boundary event or error event sub-process with
+ * the code (or a catch-all) takes it, across call activities. False when nothing catches it.
+ */
+export async function throwError(
+  step: Step,
+  inst: Inst,
+  from: EiRow,
+  code: string,
+  vars: Variables | undefined,
+): Promise<boolean> {
+  let curInst = inst
+  let cur = from
+  for (;;) {
+    const el = step.el(curInst, cur.element_id)
+    // Boundary events hang on the activity (the multi-instance body, not its inner instances).
+    if (!cur.data.inner) {
+      const b = pickCatch(
+        el.boundaryIds.map((id) => step.el(curInst, id)).filter((x) => x.event === 'error'),
+        code,
+      )
+      if (b) {
+        await triggerBoundary(step, curInst, cur, b, vars)
+        return true
+      }
+    }
+    const scopeKey = cur.scope_key
+    const scopeEi = scopeKey === curInst.pi.key ? undefined : curInst.els.get(scopeKey)!
+    if (scopeEi?.element_type !== 'multiInstanceBody') {
+      const scopeEl = scopeEi ? step.el(curInst, scopeEi.element_id) : step.el(curInst, curInst.proc.bpmnProcessId)
+      const starts = scopeEl.eventSubProcessIds
+        .map((id) => step.el(curInst, step.el(curInst, id).startEventId!))
+        .filter((x) => x.event === 'error')
+      const start = pickCatch(starts, code)
+      if (start && !step.scopeData(curInst, scopeKey).interrupted) {
+        await triggerEventSubProcess(step, curInst, scopeKey, step.el(curInst, start.scopeId!), vars)
+        return true
+      }
+    }
+    if (scopeEi) {
+      cur = scopeEi
+      continue
+    }
+    // Uncaught in this instance: a called process hands the error to its call activity.
+    if (curInst.pi.parent_process_instance_key == null) return false
+    const parent = await step.load(curInst.pi.parent_process_instance_key)
+    const callEi = parent?.els.get(curInst.pi.parent_element_instance_key!)
+    if (!parent || !callEi) return false
+    curInst = parent
+    cur = callEi
+  }
+}
+
+async function activateEndEvent(step: Step, inst: Inst, ei: EiRow, el: Element): Promise<void> {
+  if (el.event === 'error') {
+    const caught = await throwError(step, inst, ei, el.errorCode!, undefined)
+    if (!caught)
+      await step.raiseIncident(
+        inst,
+        ei,
+        'UNHANDLED_ERROR_EVENT',
+        `Expected to throw an error event with the code '${el.errorCode}', but it was not caught. No error events are available in the scope.`,
+      )
+    return
+  }
+  if (el.event === 'terminate') {
+    for (const sibling of step.children(inst, ei.scope_key)) if (sibling !== ei) await step.terminate(inst, sibling)
+    const data = step.scopeData(inst, ei.scope_key)
+    if (data.joins) {
+      delete data.joins
+      step.touchScope(inst, ei.scope_key)
+    }
+  }
+  await step.completeActivity(inst, ei)
+}
+
+const passThrough = { activate: (step: Step, inst: Inst, ei: EiRow) => step.completeActivity(inst, ei) }
+
+export const eventBehaviours: ElementBehaviours<
+  'startEvent' | 'endEvent' | 'intermediateCatchEvent' | 'intermediateThrowEvent' | 'boundaryEvent'
+> = {
+  startEvent: passThrough,
+  intermediateThrowEvent: passThrough,
+  // Activated once its trigger fired (the trigger's variables were merged on the way in).
+  boundaryEvent: passThrough,
+  endEvent: { activate: (step, inst, ei, el) => activateEndEvent(step, inst, ei, el) },
+  intermediateCatchEvent: {
+    async activate(step, inst, ei, el) {
+      if (el.event === 'timer') return await openTimer(step, inst, ei, el, step.visible(inst, ei.key))
+      return await openMessage(step, inst, ei, el, step.visible(inst, ei.key))
+    },
+  },
+}

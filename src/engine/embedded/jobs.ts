@@ -1,0 +1,262 @@
+// Jobs: activation (FOR UPDATE SKIP LOCKED, one message), the job workers, and answering jobs —
+// complete (batched per event-loop turn), fail (retries, back-off, incident) and BPMN errors.
+import {
+  EngineError,
+  type ActivateJobsRequest,
+  type ActivatedJob,
+  type JobHandler,
+  type JobWorker,
+  type Variables,
+  type WorkerOptions,
+} from '../port.js'
+import { parseKey, type EngineCore } from './core.js'
+import type { JobNotifications } from './notifications.js'
+import type { JobRow } from './rows.js'
+import { inline, oneMessage } from './sql.js'
+import type { Inst, Step } from './step.js'
+import { EmbeddedJobWorker, type WorkerHost } from './worker.js'
+
+class BatchFallback extends Error {}
+
+export class Jobs implements WorkerHost {
+  readonly workers = new Set<JobWorker>()
+
+  constructor(
+    private readonly core: EngineCore,
+    private readonly notifications: JobNotifications,
+  ) {}
+
+  log(message: string, err?: unknown): void {
+    this.core.log(message, err)
+  }
+
+  createWorker(opts: WorkerOptions, handler: JobHandler): JobWorker {
+    const worker = new EmbeddedJobWorker(
+      this,
+      {
+        type: opts.type,
+        worker: opts.worker ?? `motcua-${process.pid}`,
+        maxJobsToActivate: opts.maxJobsToActivate ?? 32,
+        timeoutMs: opts.timeoutMs ?? 60_000,
+        pollIntervalMs: opts.pollIntervalMs ?? this.core.opts.workerPollMs ?? 1000,
+        ...(opts.fetchVariables ? { fetchVariables: opts.fetchVariables } : {}),
+      },
+      handler,
+    )
+    this.workers.add(worker)
+    const close = worker.close.bind(worker)
+    worker.close = async () => {
+      await close()
+      this.workers.delete(worker)
+    }
+    return worker
+  }
+
+  /** Resolves when a job of the type was announced, or after ms (for workers). */
+  waitForJobs(type: string, ms: number, signal: { aborted: boolean; onAbort?: () => void }): Promise<void> {
+    return this.notifications.waitForJobs(type, ms, signal)
+  }
+
+  async activateJobs(req: ActivateJobsRequest): Promise<ActivatedJob[]> {
+    if (req.maxJobsToActivate <= 0) return []
+    const now = this.core.clock()
+    const deadline = new Date(now.getTime() + req.timeoutMs)
+    // Activation commits without waiting for the WAL flush: a crash can only forget an activation, and
+    // the job is then handed out again, which at-least-once delivery allows anyway. One message, one round trip.
+    const query = inline(
+      `WITH picked AS (
+         SELECT key FROM engine_jobs
+          WHERE type = ? AND state IN ('ACTIVATABLE', 'ACTIVATED') AND due_at <= ?
+          ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED
+       ), upd AS (
+         UPDATE engine_jobs j SET state = 'ACTIVATED', worker = ?, due_at = ? FROM picked WHERE j.key = picked.key RETURNING j.*
+       )
+       SELECT upd.*, pi.variables AS root_variables,
+         (WITH RECURSIVE chain AS (
+            SELECT e.scope_key, e.variables, 0 AS depth FROM engine_element_instances e WHERE e.key = upd.element_instance_key
+            UNION ALL
+            SELECT e.scope_key, e.variables, c.depth + 1 FROM engine_element_instances e JOIN chain c ON e.key = c.scope_key
+          ) SELECT coalesce(json_agg(variables ORDER BY depth DESC), '[]') FROM chain) AS scope_variables
+       FROM upd JOIN engine_process_instances pi ON pi.key = upd.process_instance_key`,
+      [req.type, now, Math.floor(req.maxJobsToActivate), req.worker, deadline],
+      true,
+    )
+    // SET LOCAL holds for the message's implicit transaction (sql.ts: oneMessage).
+    const [, rows] = await oneMessage(this.core.knex, ['SET LOCAL synchronous_commit = off', query])
+    return (rows! as Array<JobRow & { root_variables: Variables; scope_variables: Variables[] }>).map((r) => {
+      let variables: Variables = { ...r.root_variables }
+      for (const v of r.scope_variables) Object.assign(variables, v)
+      if (req.fetchVariables) {
+        const picked: Variables = {}
+        for (const name of req.fetchVariables) if (name in variables) picked[name] = variables[name]
+        variables = picked
+      }
+      return {
+        key: String(r.key),
+        type: r.type,
+        processInstanceKey: String(r.process_instance_key),
+        processDefinitionKey: String(r.definition_key),
+        bpmnProcessId: r.bpmn_process_id,
+        processDefinitionVersion: r.version,
+        elementId: r.element_id,
+        elementInstanceKey: String(r.element_instance_key),
+        customHeaders: r.custom_headers,
+        worker: req.worker,
+        retries: r.retries,
+        deadline,
+        variables,
+      }
+    })
+  }
+
+  /** Locks the job's instance and loads it with the job row, then runs fn. */
+  private jobStep(jobKey: string, fn: (step: Step, inst: Inst, job: JobRow) => Promise<void>): Promise<void> {
+    const key = parseKey(jobKey, 'Job')
+    return this.core.runStep(async (step) => {
+      const inst = await step.load(
+        {
+          lock: 'SELECT pi.key FROM engine_process_instances pi JOIN engine_jobs j ON j.process_instance_key = pi.key WHERE j.key = ? FOR UPDATE OF pi',
+          key: '(SELECT process_instance_key FROM engine_jobs WHERE key = ?)',
+          bindings: [key],
+        },
+        { extra: { sql: '(SELECT row_to_json(j) FROM engine_jobs j WHERE j.key = ?)', bindings: [key] } },
+      )
+      const job = step.extra as JobRow | null
+      if (!inst || !job) throw new EngineError('NOT_FOUND', `Job ${jobKey} not found`)
+      await fn(step, inst, job)
+    })
+  }
+
+  private completionBatch: Array<{
+    key: number
+    variables: Variables | undefined
+    resolve: () => void
+    reject: (err: unknown) => void
+  }> = []
+
+  /**
+   * Completions requested in the same event-loop turn (a worker's handlers for one activation batch)
+   * go in one step: one message locks and reads every instance, one writes and commits, so a batch
+   * costs two round trips and one WAL flush instead of two and one per job. If anything in the batch
+   * fails, each completion runs again on its own and gets its own answer.
+   */
+  async completeJob(jobKey: string, variables?: Variables): Promise<void> {
+    const key = parseKey(jobKey, 'Job')
+    return new Promise<void>((resolve, reject) => {
+      if (this.completionBatch.length === 0) setImmediate(() => void this.flushCompletions())
+      this.completionBatch.push({ key, variables, resolve, reject })
+    })
+  }
+
+  private async flushCompletions(): Promise<void> {
+    const all = this.completionBatch
+    this.completionBatch = []
+    for (let i = 0; i < all.length; i += 64) void this.completeBatch(all.slice(i, i + 64))
+  }
+
+  private async completeBatch(batch: typeof this.completionBatch): Promise<void> {
+    const keys = [...new Set(batch.map((c) => c.key))]
+    if (batch.length > 1 && keys.length === batch.length) {
+      try {
+        await this.core.runStep(async (step) => {
+          const loaded = await step.loadJobs(keys)
+          for (const c of batch) {
+            const hit = loaded.get(c.key)
+            if (!hit || hit.job.state === 'FAILED' || !hit.inst.els.has(hit.job.element_instance_key))
+              throw new BatchFallback()
+            await this.completeLoaded(step, hit.inst, hit.job as JobRow, c.variables)
+          }
+        })
+        for (const c of batch) c.resolve()
+        return
+      } catch (err) {
+        if (!(err instanceof BatchFallback) && !(err instanceof EngineError))
+          this.core.log('batched job completion failed; completing one by one', err)
+      }
+    }
+    await Promise.all(
+      batch.map((c) =>
+        this.completeOne(String(c.key), c.variables).then(
+          () => c.resolve(),
+          (err) => c.reject(err),
+        ),
+      ),
+    )
+  }
+
+  private async completeOne(jobKey: string, variables?: Variables): Promise<void> {
+    await this.jobStep(jobKey, async (step, inst, job) => {
+      if (job.state === 'FAILED')
+        throw new EngineError('INVALID_STATE', `Job ${jobKey} has an incident; resolve it first`)
+      await this.completeLoaded(step, inst, job, variables)
+    })
+  }
+
+  private async completeLoaded(step: Step, inst: Inst, job: JobRow, variables?: Variables): Promise<void> {
+    const ei = inst.els.get(job.element_instance_key)
+    step.jobs.delete(job.key)
+    if (!ei) return
+    await step.completeActivity(inst, ei, variables)
+  }
+
+  async failJob(
+    jobKey: string,
+    opts: { retries: number; retryBackOffMs?: number; errorMessage: string; variables?: Variables },
+  ): Promise<void> {
+    await this.jobStep(jobKey, async (step, inst, job) => {
+      if (job.state === 'FAILED') throw new EngineError('INVALID_STATE', `Job ${jobKey} has an incident already`)
+      const ei = inst.els.get(job.element_instance_key)
+      const backoff = Math.max(0, opts.retryBackOffMs ?? 0)
+      const updated: JobRow = {
+        ...job,
+        retries: Math.max(0, opts.retries),
+        worker: null,
+        error_message: opts.errorMessage,
+        state: opts.retries > 0 ? 'ACTIVATABLE' : 'FAILED',
+        due_at: new Date(step.now.getTime() + backoff).toISOString(),
+      }
+      step.jobs.update(updated as JobRow & { key: number })
+      if (ei && opts.variables) step.setVariablesLocal(inst, ei, opts.variables)
+      if (opts.retries > 0) {
+        if (backoff === 0) step.wakeJobTypes.add(job.type)
+        else step.laterJobWakes.push({ type: job.type, at: new Date(Date.now() + backoff) })
+      } else if (ei) {
+        await step.raiseIncident(inst, ei, 'JOB_NO_RETRIES', opts.errorMessage || 'No more retries left.', job.key)
+      }
+    })
+  }
+
+  async throwJobError(
+    jobKey: string,
+    opts: { errorCode: string; errorMessage?: string; variables?: Variables },
+  ): Promise<void> {
+    await this.jobStep(jobKey, async (step, inst, job) => {
+      if (job.state === 'FAILED')
+        throw new EngineError('INVALID_STATE', `Job ${jobKey} has an incident; resolve it first`)
+      const ei = inst.els.get(job.element_instance_key)
+      if (!ei) return
+      const caught = await step.throwError(inst, ei, opts.errorCode, opts.variables)
+      if (caught) {
+        step.jobs.delete(job.key)
+        return
+      }
+      step.jobs.update({ ...job, state: 'FAILED', worker: null, error_message: opts.errorMessage ?? null } as JobRow & {
+        key: number
+      })
+      await step.raiseIncident(
+        inst,
+        ei,
+        'UNHANDLED_ERROR_EVENT',
+        `Expected to throw an error event with the code '${opts.errorCode}'${opts.errorMessage ? ` with message '${opts.errorMessage}'` : ''}, but it was not caught. No error events are available in the scope.`,
+        job.key,
+      )
+    })
+  }
+
+  async updateJobRetries(jobKey: string, retries: number): Promise<void> {
+    if (!(retries >= 1)) throw new EngineError('INVALID_ARGUMENT', 'retries must be at least 1')
+    await this.jobStep(jobKey, async (step, _inst, job) => {
+      step.jobs.update({ ...job, retries } as JobRow & { key: number })
+    })
+  }
+}
