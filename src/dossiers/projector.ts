@@ -1,10 +1,11 @@
 // Feeds the read model from the engine's durable event log with a stored cursor, so no event is lost to a crash.
 //
-// The embedded engine writes its events in each step's transaction (engine_events). The projector reads
+// The embedded engine writes its events in each step's transaction (engine_events); the Zeebe adapter writes
+// what it polls to the same log (Engine.readEvents on both). The projector reads
 // on from the last id it applied, applies each event (idempotent upserts), then moves the cursor: a crash
 // in between re-applies a few events, never skips one. One process at a time advances the cursor (a
 // lease on its row), so events of one instance are applied in order. In-process notifications only
-// wake it sooner. An engine without a durable log (Zeebe: polled events) is subscribed to directly.
+// wake it sooner.
 //
 // Record ids come from a sequence, taken before commit: a record can become visible after one with a
 // higher id (two steps committing out of order). So the cursor never moves past a missing id until the
@@ -24,14 +25,6 @@ import { Poller } from '../lib/poller.js'
 import { auditRepository } from '../db/audit-repository.js'
 import { applyEngineEvent } from './read-model.js'
 import { readModelCursorRepository } from './read-model-cursor-repository.js'
-
-interface DurableEventLog {
-  readEvents(afterId: number, limit?: number): Promise<Array<{ id: number; events: EngineEvent[] }>>
-}
-
-function hasEventLog(engine: Engine): engine is Engine & DurableEventLog {
-  return typeof (engine as Partial<DurableEventLog>).readEvents === 'function'
-}
 
 export interface ProjectorOptions {
   name?: string
@@ -60,8 +53,7 @@ export class ReadModelProjector {
   private readonly name: string
   private readonly owner = randomUUID()
   private readonly batchSize: number
-  /** Only with a durable event log; an engine without one is subscribed to directly. */
-  private readonly poller?: Poller<number>
+  private readonly poller: Poller<number>
   private stopped = true
   private unsubscribe?: () => void
   private readonly failures = new Map<number, number>()
@@ -77,47 +69,30 @@ export class ReadModelProjector {
     this.name = opts.name ?? 'dossiers'
     this.batchSize = opts.batchSize ?? 200
     this.cursors = readModelCursorRepository(knex)
-    if (hasEventLog(engine)) {
-      this.poller = new Poller<number>({
-        // One process at a time advances the cursor: the lease on its row is the poller's lease.
-        lease: { acquire: () => this.lease(), release: () => this.releaseLease() },
-        round: (cursor) => this.round(cursor),
-        intervalMs: opts.pollIntervalMs ?? 1000,
-        batchSize: this.batchSize,
-        onError: (err) => this.opts.log?.('read model projector failed', err),
-      })
-    }
-  }
-
-  get durable(): boolean {
-    return hasEventLog(this.engine)
+    this.poller = new Poller<number>({
+      // One process at a time advances the cursor: the lease on its row is the poller's lease.
+      lease: { acquire: () => this.lease(), release: () => this.releaseLease() },
+      round: (cursor) => this.round(cursor),
+      intervalMs: opts.pollIntervalMs ?? 1000,
+      batchSize: this.batchSize,
+      onError: (err) => this.opts.log?.('read model projector failed', err),
+    })
   }
 
   start(): void {
     if (!this.stopped) return
     this.stopped = false
-    if (!hasEventLog(this.engine)) {
-      this.unsubscribe = this.engine.onEvent(async (event) => {
-        try {
-          await applyEngineEvent(this.knex, this.engine, event)
-        } catch (err) {
-          this.opts.log?.(`read model: ${event.type} failed`, err)
-        }
-      })
-      return
-    }
     this.unsubscribe = this.engine.onEvent(() => this.poke())
-    this.poller?.start() // catch up with what happened while no process was running
+    this.poller.start() // catch up with what happened while no process was running
   }
 
   /** Runs soon; if a run is in progress, runs once more after it. */
   poke(): void {
-    this.poller?.wake()
+    this.poller.wake()
   }
 
   /** Applies every event after the cursor; returns how many records were applied. For tests and start-up. */
   async catchUp(): Promise<number> {
-    if (!hasEventLog(this.engine)) return 0
     let applied = 0
     for (;;) {
       const cursor = await this.lease()
@@ -142,7 +117,6 @@ export class ReadModelProjector {
 
   /** Applies the records after the cursor, up to a gap or a failed record, and moves the cursor past them. */
   private async applyBatch(cursor: number): Promise<BatchOutcome> {
-    if (!hasEventLog(this.engine)) return { read: 0, applied: 0, reread: false, complete: true }
     const batch = await this.engine.readEvents(cursor, this.batchSize)
     if (batch.length === 0) return { read: 0, applied: 0, reread: false, complete: true }
     let applied = 0
@@ -246,6 +220,6 @@ export class ReadModelProjector {
   async stop(): Promise<void> {
     this.stopped = true
     this.unsubscribe?.()
-    await this.poller?.stop()
+    await this.poller.stop()
   }
 }
