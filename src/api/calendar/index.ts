@@ -1,6 +1,5 @@
 // The working-day calendar over HTTP: anyone reads a year and previews a deadline; administrators
 // add or remove holidays and make-up days and confirm provisional years, each change audited.
-import type { FastifyInstance } from 'fastify'
 import { AppError } from '../../errors.js'
 import { requireAccess } from '../../auth/access.js'
 import {
@@ -10,14 +9,9 @@ import {
   loadCalendarData,
   removeCalendarDay,
 } from '../../db/calendar-repository.js'
-import type { CalendarDayKind } from '../../domain/calendar/index.js'
 import { DomainError } from '../../domain/domain-error.js'
-import {
-  PreviewArgumentError,
-  previewDeadline,
-  readPreviewArgs,
-  type DeadlinePreviewArgs,
-} from '../../calendar/deadline-preview.js'
+import { PreviewArgumentError, previewDeadline, readPreviewArgs } from '../../calendar/deadline-preview.js'
+import type { RoutePlugin } from '../route-plugin.js'
 
 const problem = { $ref: 'Problem#' } as const
 const security = [{ bearerAuth: [] }]
@@ -125,7 +119,7 @@ const previewSchema = {
   ],
 } as const
 
-export default async function calendarRoutes(app: FastifyInstance): Promise<void> {
+const calendarRoutes: RoutePlugin = async (app) => {
   const knex = app.db.knex
   const administrator = (principal: Parameters<typeof requireAccess>[1]['principal'], subject: string) =>
     requireAccess(knex, { principal, permission: 'calendar.edit', subject: { type: 'calendar', id: subject } })
@@ -141,7 +135,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
       },
     },
     async (request) => {
-      const { year } = request.params as { year: number }
+      const { year } = request.params
       const data = await loadCalendarData(knex, year, year)
       return { year, provisional: data.provisionalYears.includes(year), version: data.version ?? null, days: data.days }
     },
@@ -182,7 +176,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
     },
     async (request) => {
       await administrator(request.principal, 'versions')
-      const versions = await listCalendarVersions(knex, (request.query as { limit: number }).limit)
+      const versions = await listCalendarVersions(knex, request.query.limit)
       return versions.map((v) => ({ ...v, createdAt: new Date(v.createdAt).toISOString() }))
     },
   )
@@ -205,7 +199,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
       },
     },
     async (request, reply) => {
-      const body = request.body as { date: string; kind: CalendarDayKind; name: string; reason: string }
+      const body = request.body
       const principal = await administrator(request.principal, body.date)
       const result = await addCalendarDay(
         knex,
@@ -229,11 +223,11 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
       },
     },
     async (request) => {
-      const { date: day } = request.params as { date: string }
+      const { date: day } = request.params
       const principal = await administrator(request.principal, day)
       return removeCalendarDay(knex, day, {
         actorId: principal.userId,
-        reason: (request.body as { reason: string }).reason,
+        reason: request.body.reason,
       })
     },
   )
@@ -251,11 +245,11 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
       },
     },
     async (request) => {
-      const { year } = request.params as { year: number }
+      const { year } = request.params
       const principal = await administrator(request.principal, String(year))
       return confirmCalendarYear(knex, year, {
         actorId: principal.userId,
-        reason: (request.body as { reason: string }).reason,
+        reason: request.body.reason,
       })
     },
   )
@@ -272,9 +266,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
       },
     },
     async (request) => {
-      const { makeupSaturdays, ...query } = request.query as Omit<DeadlinePreviewArgs, 'noMakeupSaturdays'> & {
-        makeupSaturdays: boolean
-      }
+      const { makeupSaturdays, ...query } = request.query
       let input
       try {
         input = readPreviewArgs({ ...query, noMakeupSaturdays: !makeupSaturdays }, Date.now(), (argument) => argument)
@@ -290,3 +282,5 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
     },
   )
 }
+
+export default calendarRoutes

@@ -1,13 +1,13 @@
 // Printable forms of a dossier over HTTP, as HTML or PDF, for whoever may read the dossier: the receipt with the
 // appointment date (Mẫu 01), the supplement request (Mẫu 02), the refusal (Mẫu 03), the apology with the new date
 // (Mẫu 04) and the process control sheet (Mẫu 05) — each once the dossier has reached the point it records.
-import type { FastifyInstance } from 'fastify'
 import type { ProcedureDefinition } from '../../catalogue/definition.js'
 import { parseDuration } from '../../domain/deadlines/index.js'
 import { AppError } from '../../errors.js'
 import { renderPrintable, type PrintableData, type PrintableForm, type PrintAgency } from '../../print/index.js'
 import { dossierContext } from './context.js'
 import { problem } from './schemas.js'
+import type { RoutePlugin } from '../route-plugin.js'
 
 const params = {
   type: 'object',
@@ -46,7 +46,7 @@ const deliveryText = {
   post: 'Qua dịch vụ bưu chính công ích',
 } as const
 
-export default async function printRoutes(app: FastifyInstance): Promise<void> {
+const printRoutes: RoutePlugin = async (app) => {
   const ctx = dossierContext(app)
   const knex = app.db.knex
 
@@ -70,8 +70,8 @@ export default async function printRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const { dossierId, form } = request.params as { dossierId: string; form: PrintableForm }
-      const { format } = request.query as { format: 'html' | 'pdf' }
+      const { dossierId, form } = request.params
+      const { format } = request.query
       const d = await ctx.queries.get(request.principal, dossierId)
       const supplementAsked = d.timeline.filter((e) => e.kind === 'supplement_requested').at(-1)
       const extended = d.timeline.filter((e) => e.kind === 'extended').at(-1)
@@ -191,3 +191,5 @@ export default async function printRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 }
+
+export default printRoutes

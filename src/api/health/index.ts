@@ -1,6 +1,6 @@
 // Liveness and readiness probes: ready means the database answers and the engine can take work.
-import type { FastifyInstance } from 'fastify'
 import { AppError } from '../../errors.js'
+import type { RoutePlugin } from '../route-plugin.js'
 
 const checksSchema = {
   type: 'object',
@@ -14,7 +14,7 @@ const checksSchema = {
   required: ['status'],
 } as const
 
-export default async function healthRoutes(app: FastifyInstance): Promise<void> {
+const healthRoutes: RoutePlugin = async (app) => {
   app.get(
     '/health/live',
     {
@@ -60,3 +60,5 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
     },
   )
 }
+
+export default healthRoutes

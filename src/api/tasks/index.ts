@@ -1,6 +1,5 @@
 // Officers' tasks over HTTP: the worklist of my units and groups, claim/unclaim, a supervisor's assignment, task detail
 // with its decision form, and completing a task with a decision validated against that form.
-import type { FastifyInstance } from 'fastify'
 import { requireAccess } from '../../auth/access.js'
 import type { Principal } from '../../auth/principal.js'
 import { AppError } from '../../errors.js'
@@ -8,7 +7,9 @@ import type { TaskRow } from '../../dossiers/commands.js'
 import { decisionFormFor, validateDecision } from '../../dossiers/decision-forms.js'
 import type { DossierStatus } from '../../domain/dossier/status.js'
 import { dossierContext } from '../dossiers/context.js'
+import { listFilter } from '../dossiers/list-filter.js'
 import { commandResult, dossierDetail, dossierSummary, problem } from '../dossiers/schemas.js'
+import type { RoutePlugin } from '../route-plugin.js'
 
 const security = [{ bearerAuth: [] }]
 const tags = ['tasks']
@@ -89,7 +90,7 @@ const completeBody = {
   description: 'the decision, validated against the task’s decisionForm',
 } as const
 
-export default async function taskRoutes(app: FastifyInstance): Promise<void> {
+const taskRoutes: RoutePlugin = async (app) => {
   const ctx = dossierContext(app)
   const knex = app.db.knex
 
@@ -118,23 +119,7 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: worklist, 400: problem, 401: problem, 403: problem },
       },
     },
-    async (request) => {
-      const q = request.query as {
-        procedure?: string
-        status?: DossierStatus
-        dueBefore?: string
-        overdue?: boolean
-        q?: string
-        mine?: boolean
-        limit: number
-        cursor?: string
-      }
-      const { dueBefore, ...rest } = q
-      return ctx.queries.worklist(request.principal, {
-        ...rest,
-        ...(dueBefore ? { dueBefore: new Date(dueBefore) } : {}),
-      })
-    },
+    async (request) => ctx.queries.worklist(request.principal, listFilter(request.query)),
   )
 
   app.get(
@@ -149,7 +134,7 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const row = await visibleTask(request.principal, (request.params as { taskKey: string }).taskKey)
+      const row = await visibleTask(request.principal, request.params.taskKey)
       const dossier = await ctx.queries.get(request.principal, row.dossier_id)
       return {
         taskKey: row.user_task_key,
@@ -177,7 +162,7 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { taskKey } = request.params as { taskKey: string }
+      const { taskKey } = request.params
       await visibleTask(request.principal, taskKey)
       await ctx.service.claim(request.principal, taskKey)
       return { taskKey, assignee: request.principal!.userId }
@@ -196,7 +181,7 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { taskKey } = request.params as { taskKey: string }
+      const { taskKey } = request.params
       await visibleTask(request.principal, taskKey)
       await ctx.service.unclaim(request.principal, taskKey)
       return { taskKey, assignee: null }
@@ -216,8 +201,8 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { taskKey } = request.params as { taskKey: string }
-      const { assigneeId } = request.body as { assigneeId: string }
+      const { taskKey } = request.params
+      const { assigneeId } = request.body
       await visibleTask(request.principal, taskKey)
       await ctx.service.assign(request.principal, taskKey, assigneeId)
       return { taskKey, assignee: assigneeId }
@@ -245,7 +230,7 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { taskKey } = request.params as { taskKey: string }
+      const { taskKey } = request.params
       const row = await visibleTask(request.principal, taskKey)
       if (row.state !== 'CREATED') {
         // The same officer retrying the same decision (the first answer was lost to a crash or a cut connection) is told
@@ -254,11 +239,7 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
           row.state === 'COMPLETED'
             ? (row as TaskRow & { outcome?: { decision?: string; by?: string } | null }).outcome
             : null
-        if (
-          taken &&
-          taken.by === request.principal?.userId &&
-          taken.decision === (request.body as { decision?: unknown } | null)?.decision
-        ) {
+        if (taken && taken.by === request.principal?.userId && taken.decision === request.body?.decision) {
           const d = (await knex('dossiers').where({ id: row.dossier_id }).first('id', 'status', 'code')) as {
             id: string
             status: DossierStatus
@@ -292,3 +273,5 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 }
+
+export default taskRoutes
