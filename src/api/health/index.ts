@@ -1,5 +1,6 @@
 // Liveness and readiness probes: ready means the database answers and the engine can take work.
 import { AppError } from '../../errors.js'
+import { readiness } from '../../health/readiness.js'
 import type { RoutePlugin } from '../route-plugin.js'
 
 const checksSchema = {
@@ -35,18 +36,7 @@ const healthRoutes: RoutePlugin = async (app) => {
       logLevel: 'warn',
     },
     async () => {
-      const checks: Record<string, string> = {}
-      try {
-        await app.db.knex.raw('select 1')
-        checks['database'] = 'ok'
-      } catch {
-        checks['database'] = 'unavailable'
-      }
-      try {
-        checks['engine'] = (await app.engine.ready()) ? 'ok' : 'unavailable'
-      } catch {
-        checks['engine'] = 'unavailable'
-      }
+      const checks = await readiness(app.db, app.engine)
       if (Object.values(checks).some((c) => c !== 'ok')) {
         throw new AppError(
           'MC_ERR_NOT_READY',
