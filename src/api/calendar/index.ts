@@ -1,16 +1,9 @@
 // The working-day calendar over HTTP: anyone reads a year and previews a deadline; administrators
 // add or remove holidays and make-up days and confirm provisional years, each change audited.
 import { AppError } from '../../errors.js'
-import { requireAccess } from '../../auth/access.js'
-import {
-  addCalendarDay,
-  confirmCalendarYear,
-  listCalendarVersions,
-  loadCalendarData,
-  removeCalendarDay,
-} from '../../db/calendar-repository.js'
+import { CalendarService } from '../../calendar/service.js'
 import { DomainError } from '../../domain/domain-error.js'
-import { PreviewArgumentError, previewDeadline, readPreviewArgs } from '../../calendar/deadline-preview.js'
+import { PreviewArgumentError, readPreviewArgs } from '../../calendar/deadline-preview.js'
 import type { RoutePlugin } from '../route-plugin.js'
 
 const problem = { $ref: 'Problem#' } as const
@@ -120,9 +113,7 @@ const previewSchema = {
 } as const
 
 const calendarRoutes: RoutePlugin = async (app) => {
-  const knex = app.db.knex
-  const administrator = (principal: Parameters<typeof requireAccess>[1]['principal'], subject: string) =>
-    requireAccess(knex, { principal, permission: 'calendar.edit', subject: { type: 'calendar', id: subject } })
+  const calendar = new CalendarService(app.db.knex)
 
   app.get(
     '/api/calendar/years/:year',
@@ -134,11 +125,7 @@ const calendarRoutes: RoutePlugin = async (app) => {
         response: { 200: yearSchema, 400: problem },
       },
     },
-    async (request) => {
-      const { year } = request.params
-      const data = await loadCalendarData(knex, year, year)
-      return { year, provisional: data.provisionalYears.includes(year), version: data.version ?? null, days: data.days }
-    },
+    async (request) => calendar.year(request.params.year),
   )
 
   app.get(
@@ -174,11 +161,7 @@ const calendarRoutes: RoutePlugin = async (app) => {
         },
       },
     },
-    async (request) => {
-      await administrator(request.principal, 'versions')
-      const versions = await listCalendarVersions(knex, request.query.limit)
-      return versions.map((v) => ({ ...v, createdAt: new Date(v.createdAt).toISOString() }))
-    },
+    async (request) => calendar.versions(request.principal, request.query.limit),
   )
 
   app.post(
@@ -198,16 +181,7 @@ const calendarRoutes: RoutePlugin = async (app) => {
         response: { 201: changed, 400: problem, 401: problem, 403: problem, 422: problem },
       },
     },
-    async (request, reply) => {
-      const body = request.body
-      const principal = await administrator(request.principal, body.date)
-      const result = await addCalendarDay(
-        knex,
-        { date: body.date, kind: body.kind, name: body.name },
-        { actorId: principal.userId, reason: body.reason },
-      )
-      return reply.code(201).send(result)
-    },
+    async (request, reply) => reply.code(201).send(await calendar.addDay(request.principal, request.body)),
   )
 
   app.delete(
@@ -222,14 +196,7 @@ const calendarRoutes: RoutePlugin = async (app) => {
         response: { 200: changed, 400: problem, 401: problem, 403: problem, 404: problem, 422: problem },
       },
     },
-    async (request) => {
-      const { date: day } = request.params
-      const principal = await administrator(request.principal, day)
-      return removeCalendarDay(knex, day, {
-        actorId: principal.userId,
-        reason: request.body.reason,
-      })
-    },
+    async (request) => calendar.removeDay(request.principal, request.params.date, request.body.reason),
   )
 
   app.post(
@@ -244,14 +211,7 @@ const calendarRoutes: RoutePlugin = async (app) => {
         response: { 200: changed, 400: problem, 401: problem, 403: problem, 422: problem },
       },
     },
-    async (request) => {
-      const { year } = request.params
-      const principal = await administrator(request.principal, String(year))
-      return confirmCalendarYear(knex, year, {
-        actorId: principal.userId,
-        reason: request.body.reason,
-      })
-    },
+    async (request) => calendar.confirmYear(request.principal, request.params.year, request.body.reason),
   )
 
   app.get(
@@ -278,7 +238,7 @@ const calendarRoutes: RoutePlugin = async (app) => {
           errors: [{ field: `querystring.${err.argument}`, message: err.message }],
         })
       }
-      return previewDeadline(knex, input)
+      return calendar.preview(input)
     },
   )
 }
