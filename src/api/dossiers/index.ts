@@ -313,10 +313,7 @@ const dossierRoutes: RoutePlugin = async (app) => {
         },
       },
     },
-    async (request) => {
-      const body = request.body
-      return ctx.service.submitSupplement(request.principal, request.params.dossierId, body)
-    },
+    async (request) => ctx.service.submitSupplement(request.principal, request.params.dossierId, request.body),
   )
 
   app.post(
@@ -503,9 +500,8 @@ const dossierRoutes: RoutePlugin = async (app) => {
     },
     async (request, reply) => {
       await requireAccess(knex, { principal: request.principal, permission: 'task.work' })
-      const body = request.body
       const result = await ctx.service.intakeAtCounter(request.principal, {
-        ...body,
+        ...request.body,
         idempotencyKey: request.headers['idempotency-key'],
       })
       return reply.code(201).send(result)
