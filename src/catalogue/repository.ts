@@ -116,7 +116,7 @@ export function catalogueRepository(db: Knex | Knex.Transaction) {
         ) as Promise<Array<{ slug: string; duration: string; fees: unknown[] }>>,
 
     /** The units at these levels, by name. */
-    unitsAtLevels: (levels: string[]) =>
+    unitsAtLevels: (levels: readonly string[]) =>
       db('units').whereIn('level', levels).orderBy('name').select('id', 'name', 'name_en', 'agency_code') as Promise<
         Array<{ id: string; name: string; name_en: string | null; agency_code: string | null }>
       >,

@@ -18,6 +18,7 @@ import {
 } from './definition.js'
 import { diffProcedureVersions, type ProcedureDiff } from './diff.js'
 import { forgetForm } from './form-validation.js'
+import { unitLevelsFor } from './receiving-units.js'
 import { catalogueRepository, type ProcedureFilter, type ProcedureRow, type VersionRow } from './repository.js'
 import { searchDocument } from './search-text.js'
 
@@ -143,13 +144,6 @@ export interface ReceivingUnit {
   name: string
   nameEn: string | null
   agencyCode: string | null
-}
-
-/** Which units receive a procedure: those of its agency level (the portal lets the applicant choose one). */
-export const receivingUnitLevels: Record<string, string[]> = {
-  tinh: ['province', 'department'],
-  huyen: ['district'],
-  xa: ['commune'],
 }
 
 export class CatalogueService {
@@ -348,7 +342,7 @@ export class CatalogueService {
   /** The units that receive a published procedure: those of its agency level. */
   async receivingUnits(slug: string): Promise<ReceivingUnit[]> {
     const detail = await this.getPublished(slug)
-    const rows = await catalogueRepository(this.knex).unitsAtLevels(receivingUnitLevels[detail.agencyLevel] ?? [])
+    const rows = await catalogueRepository(this.knex).unitsAtLevels(unitLevelsFor(detail.agencyLevel))
     return rows.map((u) => ({ unitId: u.id, name: u.name, nameEn: u.name_en, agencyCode: u.agency_code }))
   }
 
