@@ -21,6 +21,9 @@ import type { Engine } from './engine/port.js'
 import { createEmailOutboxSender } from './notifications/email.js'
 import type { OutboxSender } from './outbox/sender.js'
 import { SupervisionService } from './supervision/service.js'
+import { TaskDesk } from './tasks/service.js'
+import { DossierPrintouts } from './dossiers/printouts.js'
+import { CalendarService } from './calendar/service.js'
 import { dossierJobTypes, startWorkers, type StartedWorkers, type WorkerDeps } from './workers/index.js'
 
 /** The services the dossier, task and public routes share. */
@@ -31,6 +34,10 @@ export interface DossierServices {
   attachments: AttachmentService
   payments: PaymentService
   sandbox: SandboxPaymentProvider
+  /** The officers' task desk: visibility, claim, assign, complete. */
+  tasks: TaskDesk
+  /** The five printable forms of a dossier. */
+  printouts: DossierPrintouts
 }
 
 export interface RuntimeOptions {
@@ -67,6 +74,7 @@ export interface Runtime {
   dossiers: DossierServices
   catalogue: CatalogueService
   supervision: SupervisionService
+  calendar: CalendarService
   /** The one relay: commands run it right after commit, and it retries what a crash left pending. */
   relay: EngineCommandRelay
   projector: ReadModelProjector
@@ -153,6 +161,8 @@ function assemble(
     portal: new DossierPortal(knex, service, queries),
     attachments: new AttachmentService({ knex, store: createBlobStore(config) }),
     payments: new PaymentService(knex, providers, relay, clock),
+    tasks: new TaskDesk(knex, service, queries),
+    printouts: new DossierPrintouts(knex, queries),
   }
   const outbox = opts.outbox === false ? undefined : createEmailOutboxSender(config, knex, logger)
   const publish = opts.publishProcedures ?? opts.seedDemo ?? config.seedDemo
@@ -167,6 +177,7 @@ function assemble(
     dossiers,
     catalogue: new CatalogueService(knex, engine),
     supervision: new SupervisionService(knex, clock),
+    calendar: new CalendarService(knex),
     relay,
     projector,
     sweep,

@@ -102,6 +102,29 @@ export function catalogueRepository(db: Knex | Knex.Transaction) {
       })
     },
 
+    /** The published duration and fees of these procedures, in one query (a search page's hits). */
+    publishedTerms: (slugs: string[]) =>
+      db('procedures as p')
+        .join('procedure_versions as v', (j) =>
+          j.on('v.procedure_id', 'p.id').andOn('v.version', 'p.published_version'),
+        )
+        .whereIn('p.slug', slugs)
+        .select(
+          'p.slug',
+          db.raw(`v.definition->>'duration' AS duration`),
+          db.raw(`v.definition->'fees' AS fees`),
+        ) as Promise<Array<{ slug: string; duration: string; fees: unknown[] }>>,
+
+    /** The agencies at these levels (units with an agency code, which numbers their dossiers), by name. */
+    agenciesAtLevels: (levels: readonly string[]) =>
+      db('units')
+        .whereIn('level', levels)
+        .whereNotNull('agency_code')
+        .orderBy('name')
+        .select('id', 'name', 'name_en', 'agency_code') as Promise<
+        Array<{ id: string; name: string; name_en: string | null; agency_code: string | null }>
+      >,
+
     async list(filter: ProcedureFilter): Promise<{ items: ProcedureRow[]; total: number }> {
       const query = db<ProcedureRow>('procedures')
       if (!filter.includeUnpublished) query.whereNotNull('published_version')

@@ -18,6 +18,7 @@ import {
 } from './definition.js'
 import { diffProcedureVersions, type ProcedureDiff } from './diff.js'
 import { forgetForm } from './form-validation.js'
+import { unitLevelsFor } from './receiving-units.js'
 import { catalogueRepository, type ProcedureFilter, type ProcedureRow, type VersionRow } from './repository.js'
 import { searchDocument } from './search-text.js'
 
@@ -129,6 +130,20 @@ function catalogueColumns(def: ProcedureDefinition) {
     online_level: def.onlineLevel,
     search_text: searchDocument(def.code, def.name, def.nameEn, def.field, def.agency, def.slug.replace(/-/g, ' ')),
   }
+}
+
+/** A search hit with what a citizen compares in a list: the published duration and fees. */
+export interface ProcedureHit extends ProcedureSummary {
+  duration?: string
+  fees?: unknown[]
+}
+
+/** A unit that receives a procedure, for the applicant to choose. */
+export interface ReceivingUnit {
+  unitId: string
+  name: string
+  nameEn: string | null
+  agencyCode: string | null
 }
 
 export class CatalogueService {
@@ -306,6 +321,29 @@ export class CatalogueService {
   async search(filter: ProcedureFilter): Promise<{ items: ProcedureSummary[]; total: number }> {
     const { items, total } = await catalogueRepository(this.knex).list(filter)
     return { items: items.map(summary), total }
+  }
+
+  /** A search page whose hits carry their published duration and fees, read in one query. */
+  async searchWithTerms(filter: ProcedureFilter): Promise<{ items: ProcedureHit[]; total: number }> {
+    const { items, total } = await this.search(filter)
+    const terms =
+      items.length === 0 ? [] : await catalogueRepository(this.knex).publishedTerms(items.map((i) => i.slug))
+    const bySlug = new Map(terms.map((r) => [r.slug, { duration: r.duration, fees: r.fees }]))
+    return { items: items.map((i) => ({ ...i, ...bySlug.get(i.slug) })), total }
+  }
+
+  /** The published version only: a procedure that never published does not exist for the public. */
+  async getPublished(slug: string): Promise<ProcedureDetail> {
+    const detail = await this.get(slug)
+    if (detail.status !== 'published') throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', slug)
+    return detail
+  }
+
+  /** The units that receive a published procedure: those of its agency level. */
+  async receivingUnits(slug: string): Promise<ReceivingUnit[]> {
+    const detail = await this.getPublished(slug)
+    const rows = await catalogueRepository(this.knex).agenciesAtLevels(unitLevelsFor(detail.agencyLevel))
+    return rows.map((u) => ({ unitId: u.id, name: u.name, nameEn: u.name_en, agencyCode: u.agency_code }))
   }
 
   /** The published version (or a given one), with its components, steps and form. */

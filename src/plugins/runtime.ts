@@ -7,6 +7,7 @@ import type { Database } from '../db/database.js'
 import type { Engine } from '../engine/port.js'
 import type { DossierServices, Runtime } from '../runtime.js'
 import type { SupervisionService } from '../supervision/service.js'
+import type { CalendarService } from '../calendar/service.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -17,6 +18,7 @@ declare module 'fastify' {
     dossiers: DossierServices
     catalogue: CatalogueService
     supervision: SupervisionService
+    calendar: CalendarService
   }
 }
 
@@ -28,6 +30,7 @@ export default fp(
     app.decorate('dossiers', runtime.dossiers)
     app.decorate('catalogue', runtime.catalogue)
     app.decorate('supervision', runtime.supervision)
+    app.decorate('calendar', runtime.calendar)
   },
   { name: 'motcua-runtime' },
 )

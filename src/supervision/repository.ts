@@ -79,6 +79,10 @@ export class SupervisionRepository {
     return row?.path
   }
 
+  async unitName(unitId: string): Promise<string> {
+    return ((await this.knex('units').where({ id: unitId }).first('name')) as { name: string }).name
+  }
+
   /** Every accepted dossier of the subtree received by the period's end and not finished before its start. */
   async facts(q: FactsQuery): Promise<IndicatorFacts[]> {
     const portal = await this.portal()

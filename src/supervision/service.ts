@@ -24,6 +24,7 @@ import {
   resolvePeriod,
 } from '../domain/statistics/index.js'
 import { AppError } from '../errors.js'
+import { toCsv, toXlsx } from './export-06a.js'
 import { SupervisionRepository } from './repository.js'
 
 export interface Scope {
@@ -95,6 +96,13 @@ export class SupervisionService {
     } catch (err) {
       throw new AppError('MC_ERR_VALIDATION', (err as Error).message)
     }
+  }
+
+  /** Report 06a as the file an office files: CSV (UTF-8 with a BOM) or XLSX, titled with the unit's name. */
+  async report06aFile(scope: Scope, period: Period, format: 'csv' | 'xlsx'): Promise<string | Buffer> {
+    const report = await this.report06a(scope, period)
+    const ctx = { unitName: await this.repo.unitName(scope.unitId), madeAt: this.clock() }
+    return format === 'csv' ? toCsv(report, ctx) : toXlsx(report, ctx)
   }
 
   /** From the pre-aggregated counts; the same numbers as compute06a over the period's facts (test/supervision-counts.test.ts). */

@@ -1,7 +1,7 @@
 // Login, token refresh, logout and "who am I" for every kind of account.
-import type { FastifyInstance } from 'fastify'
 import { AppError } from '../../errors.js'
 import { login, logout, refresh, authSettings, type LoginResult } from '../../auth/service.js'
+import type { RoutePlugin } from '../route-plugin.js'
 
 const problem = { $ref: 'Problem#' }
 
@@ -39,7 +39,7 @@ const refreshBody = {
   additionalProperties: false,
 } as const
 
-export default async function authRoutes(app: FastifyInstance): Promise<void> {
+const authRoutes: RoutePlugin = async (app) => {
   app.addSchema(principalSchema)
   const session = (r: LoginResult) => ({
     accessToken: app.signAccessToken(r.principal),
@@ -70,7 +70,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const { username, password } = request.body as { username: string; password: string }
+      const { username, password } = request.body
       try {
         return session(await login(app.db.knex, username, password))
       } catch (err) {
@@ -92,7 +92,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: sessionSchema, 400: problem, 401: problem },
       },
     },
-    async (request) => session(await refresh(app.db.knex, (request.body as { refreshToken: string }).refreshToken)),
+    async (request) => session(await refresh(app.db.knex, request.body.refreshToken)),
   )
 
   app.post(
@@ -106,7 +106,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      await logout(app.db.knex, (request.body as { refreshToken: string }).refreshToken)
+      await logout(app.db.knex, request.body.refreshToken)
       return reply.code(204).send()
     },
   )
@@ -127,3 +127,5 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     },
   )
 }
+
+export default authRoutes

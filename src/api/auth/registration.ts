@@ -1,6 +1,6 @@
 // Registration of citizens, organisations and enterprises, and e-mail verification by the link mailed through the outbox.
-import type { FastifyInstance } from 'fastify'
-import { register, verifyEmail, type RegistrationInput } from '../../auth/registration.js'
+import { register, verifyEmail } from '../../auth/registration.js'
+import type { RoutePlugin } from '../route-plugin.js'
 
 const problem = { $ref: 'Problem#' }
 
@@ -36,7 +36,7 @@ const registered = {
   required: ['userId', 'username', 'emailVerified', 'verificationExpiresAt'],
 } as const
 
-export default async function registrationRoutes(app: FastifyInstance): Promise<void> {
+const registrationRoutes: RoutePlugin = async (app) => {
   // The link opens the portal's page, which posts the token back; the token is never logged or stored in clear.
   const linkBase = `${app.config.publicBaseUrl}/xac-thuc-email`
 
@@ -53,7 +53,7 @@ export default async function registrationRoutes(app: FastifyInstance): Promise<
       },
     },
     async (request, reply) => {
-      const r = await register(app.db.knex, request.body as RegistrationInput, linkBase)
+      const r = await register(app.db.knex, request.body, linkBase)
       return reply.code(201).send({
         userId: r.userId,
         username: r.username,
@@ -84,8 +84,10 @@ export default async function registrationRoutes(app: FastifyInstance): Promise<
       },
     },
     async (request) => {
-      await verifyEmail(app.db.knex, (request.body as { token: string }).token)
+      await verifyEmail(app.db.knex, request.body.token)
       return { emailVerified: true }
     },
   )
 }
+
+export default registrationRoutes

@@ -1,23 +1,9 @@
 // The working-day calendar over HTTP: anyone reads a year and previews a deadline; administrators
 // add or remove holidays and make-up days and confirm provisional years, each change audited.
-import type { FastifyInstance } from 'fastify'
 import { AppError } from '../../errors.js'
-import { requireAccess } from '../../auth/access.js'
-import {
-  addCalendarDay,
-  confirmCalendarYear,
-  listCalendarVersions,
-  loadCalendarData,
-  removeCalendarDay,
-} from '../../db/calendar-repository.js'
-import type { CalendarDayKind } from '../../domain/calendar/index.js'
 import { DomainError } from '../../domain/domain-error.js'
-import {
-  PreviewArgumentError,
-  previewDeadline,
-  readPreviewArgs,
-  type DeadlinePreviewArgs,
-} from '../../calendar/deadline-preview.js'
+import { PreviewArgumentError, readPreviewArgs } from '../../calendar/deadline-preview.js'
+import type { RoutePlugin } from '../route-plugin.js'
 
 const problem = { $ref: 'Problem#' } as const
 const security = [{ bearerAuth: [] }]
@@ -125,10 +111,8 @@ const previewSchema = {
   ],
 } as const
 
-export default async function calendarRoutes(app: FastifyInstance): Promise<void> {
-  const knex = app.db.knex
-  const administrator = (principal: Parameters<typeof requireAccess>[1]['principal'], subject: string) =>
-    requireAccess(knex, { principal, permission: 'calendar.edit', subject: { type: 'calendar', id: subject } })
+const calendarRoutes: RoutePlugin = async (app) => {
+  const calendar = app.calendar
 
   app.get(
     '/api/calendar/years/:year',
@@ -140,11 +124,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
         response: { 200: yearSchema, 400: problem },
       },
     },
-    async (request) => {
-      const { year } = request.params as { year: number }
-      const data = await loadCalendarData(knex, year, year)
-      return { year, provisional: data.provisionalYears.includes(year), version: data.version ?? null, days: data.days }
-    },
+    async (request) => calendar.year(request.params.year),
   )
 
   app.get(
@@ -180,11 +160,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
         },
       },
     },
-    async (request) => {
-      await administrator(request.principal, 'versions')
-      const versions = await listCalendarVersions(knex, (request.query as { limit: number }).limit)
-      return versions.map((v) => ({ ...v, createdAt: new Date(v.createdAt).toISOString() }))
-    },
+    async (request) => calendar.versions(request.principal, request.query.limit),
   )
 
   app.post(
@@ -204,16 +180,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
         response: { 201: changed, 400: problem, 401: problem, 403: problem, 422: problem },
       },
     },
-    async (request, reply) => {
-      const body = request.body as { date: string; kind: CalendarDayKind; name: string; reason: string }
-      const principal = await administrator(request.principal, body.date)
-      const result = await addCalendarDay(
-        knex,
-        { date: body.date, kind: body.kind, name: body.name },
-        { actorId: principal.userId, reason: body.reason },
-      )
-      return reply.code(201).send(result)
-    },
+    async (request, reply) => reply.code(201).send(await calendar.addDay(request.principal, request.body)),
   )
 
   app.delete(
@@ -228,14 +195,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
         response: { 200: changed, 400: problem, 401: problem, 403: problem, 404: problem, 422: problem },
       },
     },
-    async (request) => {
-      const { date: day } = request.params as { date: string }
-      const principal = await administrator(request.principal, day)
-      return removeCalendarDay(knex, day, {
-        actorId: principal.userId,
-        reason: (request.body as { reason: string }).reason,
-      })
-    },
+    async (request) => calendar.removeDay(request.principal, request.params.date, request.body.reason),
   )
 
   app.post(
@@ -250,14 +210,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
         response: { 200: changed, 400: problem, 401: problem, 403: problem, 422: problem },
       },
     },
-    async (request) => {
-      const { year } = request.params as { year: number }
-      const principal = await administrator(request.principal, String(year))
-      return confirmCalendarYear(knex, year, {
-        actorId: principal.userId,
-        reason: (request.body as { reason: string }).reason,
-      })
-    },
+    async (request) => calendar.confirmYear(request.principal, request.params.year, request.body.reason),
   )
 
   app.get(
@@ -272,9 +225,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
       },
     },
     async (request) => {
-      const { makeupSaturdays, ...query } = request.query as Omit<DeadlinePreviewArgs, 'noMakeupSaturdays'> & {
-        makeupSaturdays: boolean
-      }
+      const { makeupSaturdays, ...query } = request.query
       let input
       try {
         input = readPreviewArgs({ ...query, noMakeupSaturdays: !makeupSaturdays }, Date.now(), (argument) => argument)
@@ -286,7 +237,9 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
           errors: [{ field: `querystring.${err.argument}`, message: err.message }],
         })
       }
-      return previewDeadline(knex, input)
+      return calendar.preview(input)
     },
   )
 }
+
+export default calendarRoutes

@@ -1,11 +1,10 @@
 // The procedure catalogue over HTTP: anyone searches and reads published procedures; analysts draft,
 // validate, publish and compare versions (definition + BPMN).
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import { AppError } from '../../errors.js'
+import type { RoutePlugin } from '../route-plugin.js'
 import { requireAccess, type Permission } from '../../auth/access.js'
 import type { DefinitionProblem } from '../../catalogue/definition.js'
-import type { ProcedureFilter } from '../../catalogue/repository.js'
-import { unitLevelsFor } from '../../catalogue/receiving-units.js'
 import {
   agencyList,
   diffQuery,
@@ -28,11 +27,6 @@ import {
 const security = [{ bearerAuth: [] }]
 const tags = ['catalogue']
 
-interface VersionParams {
-  slug: string
-  version: number
-}
-
 /** Each problem with its path; BPMN problems (`bpmn:<id>`) also name the element for the modeler. */
 function problemList(problems: DefinitionProblem[]) {
   return problems.map((p) =>
@@ -48,7 +42,7 @@ function invalid(problems: DefinitionProblem[]): AppError {
   })
 }
 
-export default async function catalogueRoutes(app: FastifyInstance): Promise<void> {
+const catalogueRoutes: RoutePlugin = async (app) => {
   const catalogue = app.catalogue
   const allow = (request: FastifyRequest, permission: Permission, slug?: string) =>
     requireAccess(app.db.knex, {
@@ -78,39 +72,11 @@ export default async function catalogueRoutes(app: FastifyInstance): Promise<voi
       },
     },
     async (request) => {
-      const { includeDrafts, ...query } = request.query as ProcedureFilter & {
-        limit: number
-        offset: number
-        includeDrafts: boolean
-      }
+      const { includeDrafts, ...query } = request.query
       // A procedure that only has a draft is the analysts' business.
       if (includeDrafts) await allow(request, 'catalogue.edit')
-      const { items, total } = await catalogue.search({ ...query, includeUnpublished: includeDrafts })
-      // The published duration and fees of the page's hits, in one query.
-      const terms =
-        items.length === 0
-          ? []
-          : ((await app.db
-              .knex('procedures as p')
-              .join('procedure_versions as v', (j) =>
-                j.on('v.procedure_id', 'p.id').andOn('v.version', 'p.published_version'),
-              )
-              .whereIn(
-                'p.slug',
-                items.map((i) => i.slug),
-              )
-              .select(
-                'p.slug',
-                app.db.knex.raw(`v.definition->>'duration' AS duration`),
-                app.db.knex.raw(`v.definition->'fees' AS fees`),
-              )) as Array<{ slug: string; duration: string; fees: unknown[] }>)
-      const bySlug = new Map(terms.map((r) => [r.slug, { duration: r.duration, fees: r.fees }]))
-      return {
-        items: items.map((i) => ({ ...i, ...bySlug.get(i.slug) })),
-        total,
-        limit: query.limit,
-        offset: query.offset,
-      }
+      const { items, total } = await catalogue.searchWithTerms({ ...query, includeUnpublished: includeDrafts })
+      return { items, total, limit: query.limit, offset: query.offset }
     },
   )
 
@@ -126,11 +92,8 @@ export default async function catalogueRoutes(app: FastifyInstance): Promise<voi
       },
     },
     async (request) => {
-      const { slug } = request.params as { slug: string }
-      const detail = await catalogue.get(slug)
-      // Only the published version is public; a procedure that never published does not exist here.
-      if (detail.status !== 'published') throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', slug)
-      const { definition: d, ...meta } = detail
+      // Only the published version is public.
+      const { definition: d, ...meta } = await catalogue.getPublished(request.params.slug)
       return {
         ...meta,
         nameEn: d.nameEn,
@@ -163,21 +126,7 @@ export default async function catalogueRoutes(app: FastifyInstance): Promise<voi
       },
     },
     async (request) => {
-      const { slug } = request.params as { slug: string }
-      const detail = await catalogue.get(slug)
-      if (detail.status !== 'published') throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', slug)
-      const rows = (await app.db
-        .knex('units')
-        .whereIn('level', unitLevelsFor(detail.agencyLevel))
-        .whereNotNull('agency_code')
-        .orderBy('name')
-        .select('id', 'name', 'name_en', 'agency_code')) as Array<{
-        id: string
-        name: string
-        name_en: string | null
-        agency_code: string | null
-      }>
-      return { items: rows.map((u) => ({ unitId: u.id, name: u.name, nameEn: u.name_en, agencyCode: u.agency_code })) }
+      return { items: await catalogue.receivingUnits(request.params.slug) }
     },
   )
 
@@ -196,7 +145,7 @@ export default async function catalogueRoutes(app: FastifyInstance): Promise<voi
     },
     async (request, reply) => {
       const principal = await allow(request, 'catalogue.edit')
-      const { definition, bpmnXml } = request.body as { definition: unknown; bpmnXml: string }
+      const { definition, bpmnXml } = request.body
       const result = await catalogue.createDraft({ definition, bpmnXml, actorId: principal.userId })
       if (!result.ok) throw invalid(result.problems)
       return reply.code(201).send({ slug: result.slug, version: result.version, status: 'draft' })
@@ -221,7 +170,7 @@ export default async function catalogueRoutes(app: FastifyInstance): Promise<voi
       },
     },
     async (request) => {
-      const { slug } = request.params as { slug: string }
+      const { slug } = request.params
       await allow(request, 'catalogue.edit', slug)
       return catalogue.versions(slug)
     },
@@ -239,7 +188,7 @@ export default async function catalogueRoutes(app: FastifyInstance): Promise<voi
       },
     },
     async (request) => {
-      const { slug, version } = request.params as VersionParams
+      const { slug, version } = request.params
       await allow(request, 'catalogue.edit', slug)
       const { bpmnXml: _xml, ...detail } = await catalogue.version(slug, version)
       return detail
@@ -265,7 +214,7 @@ export default async function catalogueRoutes(app: FastifyInstance): Promise<voi
       },
     },
     async (request, reply) => {
-      const { slug, version } = request.params as VersionParams
+      const { slug, version } = request.params
       await allow(request, 'catalogue.edit', slug)
       const { bpmnXml } = await catalogue.version(slug, version)
       return reply.type('application/xml; charset=utf-8').send(bpmnXml)
@@ -293,10 +242,10 @@ export default async function catalogueRoutes(app: FastifyInstance): Promise<voi
       },
     },
     async (request) => {
-      const { slug, version } = request.params as VersionParams
+      const { slug, version } = request.params
       await allow(request, 'catalogue.edit', slug)
       await requireDraft(slug, version)
-      const result = await catalogue.updateDraft(slug, request.body as { definition?: unknown; bpmnXml?: string })
+      const result = await catalogue.updateDraft(slug, request.body)
       if (!result.ok) throw invalid(result.problems)
       return { slug, version: result.version, status: 'draft' }
     },
@@ -314,7 +263,7 @@ export default async function catalogueRoutes(app: FastifyInstance): Promise<voi
       },
     },
     async (request) => {
-      const { slug, version } = request.params as VersionParams
+      const { slug, version } = request.params
       await allow(request, 'catalogue.edit', slug)
       await requireDraft(slug, version)
       const errors = problemList(await catalogue.validateDraft(slug))
@@ -344,7 +293,7 @@ export default async function catalogueRoutes(app: FastifyInstance): Promise<voi
       },
     },
     async (request) => {
-      const { slug, version } = request.params as VersionParams
+      const { slug, version } = request.params
       const principal = await allow(request, 'catalogue.publish', slug)
       await requireDraft(slug, version)
       const result = await catalogue.publish(slug, principal.userId)
@@ -373,12 +322,14 @@ export default async function catalogueRoutes(app: FastifyInstance): Promise<voi
       },
     },
     async (request) => {
-      const { slug, version } = request.params as VersionParams
+      const { slug, version } = request.params
       await allow(request, 'catalogue.edit', slug)
-      const from = (request.query as { from?: number }).from ?? version - 1
+      const from = request.query.from ?? version - 1
       if (from < 1)
         throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', `${slug} version ${version} has no version before it`)
       return catalogue.diff(slug, from, version)
     },
   )
 }
+
+export default catalogueRoutes

@@ -24,9 +24,9 @@ export async function receiveUpload(
   if (!request.isMultipart())
     throw new AppError('MC_ERR_UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with a "file" part')
   const onePart = 'Send exactly one multipart part, a file named "file"'
-  const parts = request
-    .parts({ limits: { files: 1, fields: 0, parts: 1, fileSize: Math.round(component.maxSizeMb * 1024 * 1024) + 1 } })
-    [Symbol.asyncIterator]()
+  const fileSize = Math.round(component.maxSizeMb * 1024 * 1024) + 1
+  const multipart = request.parts({ limits: { files: 1, fields: 0, parts: 1, fileSize } })
+  const parts = multipart[Symbol.asyncIterator]()
   const first = await parts.next().catch(() => {
     throw new AppError('MC_ERR_VALIDATION', onePart)
   })

@@ -1,12 +1,10 @@
 // Dossiers over HTTP: the citizen's drafts, uploads, reuse, submission, supplements, withdrawal, payment and rating;
 // counter intake; dossier detail for its applicant and the officers of its unit subtree; attachment download.
-import type { FastifyInstance, FastifyReply } from 'fastify'
 import multipart from '@fastify/multipart'
 import { requireAccess } from '../../auth/access.js'
 import { AppError } from '../../errors.js'
-import type { AttachmentInput } from '../../dossiers/commands.js'
-import type { DossierStatus } from '../../domain/dossier/status.js'
 import { dossierContext, receiveUpload } from './context.js'
+import { listFilter } from './list-filter.js'
 import printRoutes from './print.js'
 import sandboxCheckout from './sandbox-checkout.js'
 import {
@@ -38,6 +36,7 @@ import {
   uploaded,
   withdrawBody,
 } from './schemas.js'
+import type { RoutePlugin } from '../route-plugin.js'
 
 const security = [{ bearerAuth: [] }]
 const tags = ['dossiers']
@@ -53,7 +52,7 @@ function contentDisposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`
 }
 
-export default async function dossierRoutes(app: FastifyInstance): Promise<void> {
+const dossierRoutes: RoutePlugin = async (app) => {
   // Limits per part are set per request from the component; these are the outer bounds.
   await app.register(multipart, { limits: { files: 1, fields: 0, parts: 1, fileSize: 100 * 1024 * 1024 } })
   const ctx = dossierContext(app)
@@ -80,12 +79,7 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
         response: { 201: draft, 400: problem, 401: problem, 403: problem, 404: problem, 422: problem },
       },
     },
-    async (request, reply) =>
-      reply
-        .code(201)
-        .send(
-          await ctx.portal.createDraft(request.principal, request.body as Parameters<typeof ctx.portal.createDraft>[1]),
-        ),
+    async (request, reply) => reply.code(201).send(await ctx.portal.createDraft(request.principal, request.body)),
   )
 
   app.get(
@@ -99,7 +93,7 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
         response: { 200: draft, 400: problem, 401: problem, 403: problem, 404: problem },
       },
     },
-    async (request) => ctx.portal.getDraft(request.principal, (request.params as { draftId: string }).draftId),
+    async (request) => ctx.portal.getDraft(request.principal, request.params.draftId),
   )
 
   app.patch(
@@ -114,12 +108,7 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
         response: { 200: draft, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem },
       },
     },
-    async (request) =>
-      ctx.portal.updateDraft(
-        request.principal,
-        (request.params as { draftId: string }).draftId,
-        request.body as Parameters<typeof ctx.portal.updateDraft>[2],
-      ),
+    async (request) => ctx.portal.updateDraft(request.principal, request.params.draftId, request.body),
   )
 
   app.post(
@@ -146,7 +135,7 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
       },
     },
     async (request, reply) => {
-      const { draftId, componentId } = request.params as { draftId: string; componentId: string }
+      const { draftId, componentId } = request.params
       const { draft: row, component } = await ctx.portal.draftComponent(request.principal, draftId, componentId)
       const file = await receiveUpload(ctx, request, component, row.owner_id)
       const updated = await ctx.portal.setDraftAttachment(row, { componentId, fileId: file.id })
@@ -174,13 +163,8 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
       },
     },
     async (request) => {
-      const { draftId, componentId } = request.params as { draftId: string; componentId: string }
-      return ctx.portal.reuseInDraft(
-        request.principal,
-        draftId,
-        componentId,
-        (request.body as { dossierCode: string }).dossierCode,
-      )
+      const { draftId, componentId } = request.params
+      return ctx.portal.reuseInDraft(request.principal, draftId, componentId, request.body.dossierCode)
     },
   )
 
@@ -205,10 +189,8 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
       },
     },
     async (request, reply) => {
-      const key = request.headers['idempotency-key'] as string
-      return reply
-        .code(201)
-        .send(await ctx.portal.submitDraft(request.principal, (request.params as { draftId: string }).draftId, key))
+      const key = request.headers['idempotency-key']
+      return reply.code(201).send(await ctx.portal.submitDraft(request.principal, request.params.draftId, key))
     },
   )
 
@@ -225,10 +207,7 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
         response: { 200: dossierList, 400: problem, 401: problem, 403: problem },
       },
     },
-    async (request) => {
-      const q = request.query as { status?: DossierStatus; limit: number; offset: number }
-      return { items: await ctx.queries.mine(request.principal, q) }
-    },
+    async (request) => ({ items: await ctx.queries.mine(request.principal, listFilter(request.query)) }),
   )
 
   app.get(
@@ -242,22 +221,7 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
         response: { 200: dossierList, 400: problem, 401: problem, 403: problem },
       },
     },
-    async (request) => {
-      const q = request.query as {
-        status?: DossierStatus
-        limit: number
-        offset: number
-        overdue?: boolean
-        dueBefore?: string
-      }
-      const { dueBefore, ...rest } = q
-      return {
-        items: await ctx.queries.unitDossiers(request.principal, {
-          ...rest,
-          ...(dueBefore ? { dueBefore: new Date(dueBefore) } : {}),
-        }),
-      }
-    },
+    async (request) => ({ items: await ctx.queries.unitDossiers(request.principal, listFilter(request.query)) }),
   )
 
   app.get(
@@ -271,7 +235,7 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
         response: { 200: dossierDetail, 400: problem, 401: problem, 404: problem },
       },
     },
-    async (request) => ctx.queries.get(request.principal, (request.params as { dossierId: string }).dossierId),
+    async (request) => ctx.queries.get(request.principal, request.params.dossierId),
   )
 
   app.get(
@@ -290,8 +254,8 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
         },
       },
     },
-    async (request, reply: FastifyReply) => {
-      const { dossierId, fileId } = request.params as { dossierId: string; fileId: string }
+    async (request, reply) => {
+      const { dossierId, fileId } = request.params
       const file = await ctx.portal.attachmentFile(request.principal, dossierId, fileId)
       const stream = await ctx.attachments.open({ storageKey: file.storage_key })
       return reply
@@ -320,7 +284,7 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
       },
     },
     async (request, reply) => {
-      const { dossierId, componentId } = request.params as { dossierId: string; componentId: string }
+      const { dossierId, componentId } = request.params
       const component = await ctx.portal.dossierComponent(request.principal, dossierId, componentId)
       const file = await receiveUpload(ctx, request, component, request.principal!.userId)
       return reply
@@ -349,14 +313,7 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
         },
       },
     },
-    async (request) => {
-      const body = request.body as {
-        formData?: Record<string, unknown>
-        attachments?: AttachmentInput[]
-        note?: string
-      }
-      return ctx.service.submitSupplement(request.principal, (request.params as { dossierId: string }).dossierId, body)
-    },
+    async (request) => ctx.service.submitSupplement(request.principal, request.params.dossierId, request.body),
   )
 
   app.post(
@@ -371,12 +328,7 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
         response: { 200: commandResult, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
       },
     },
-    async (request) =>
-      ctx.service.withdraw(
-        request.principal,
-        (request.params as { dossierId: string }).dossierId,
-        (request.body ?? {}) as { reason?: string },
-      ),
+    async (request) => ctx.service.withdraw(request.principal, request.params.dossierId, request.body ?? {}),
   )
 
   app.post(
@@ -392,13 +344,13 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
       },
     },
     async (request, reply) => {
-      const body = (request.body ?? {}) as { provider?: string; returnUrl?: string }
+      const body = request.body ?? {}
       return reply
         .code(201)
         .send(
           await ctx.payments.start(
             request.principal,
-            (request.params as { dossierId: string }).dossierId,
+            request.params.dossierId,
             body.provider ?? 'sandbox',
             body.returnUrl ?? '/ho-so',
           ),
@@ -418,11 +370,7 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
         response: { 200: payment, 400: problem, 404: problem, 429: problem },
       },
     },
-    async (request) =>
-      ctx.payments.confirm(
-        (request.params as { provider: string }).provider,
-        request.body as { reference: string; status: 'paid' | 'failed'; signature: string },
-      ),
+    async (request) => ctx.payments.confirm(request.params.provider, request.body),
   )
 
   app.post(
@@ -438,15 +386,7 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
       },
     },
     async (request, reply) =>
-      reply
-        .code(201)
-        .send(
-          await ctx.portal.rate(
-            request.principal,
-            (request.params as { dossierId: string }).dossierId,
-            request.body as { score: number; comment?: string },
-          ),
-        ),
+      reply.code(201).send(await ctx.portal.rate(request.principal, request.params.dossierId, request.body)),
   )
 
   // ------------------------------------------------------------------ the agency's commands on a dossier (officer)
@@ -466,7 +406,6 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
     409: problem,
     422: problem,
   }
-  const dossierIdOf = (request: { params: unknown }) => (request.params as { dossierId: string }).dossierId
 
   app.post(
     '/api/dossiers/:dossierId/suspend-for-payment',
@@ -488,12 +427,7 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
         response: officerResponses,
       },
     },
-    async (request) =>
-      ctx.service.suspendForPayment(
-        request.principal,
-        dossierIdOf(request),
-        request.body as { amountVnd?: number; reason: string },
-      ),
+    async (request) => ctx.service.suspendForPayment(request.principal, request.params.dossierId, request.body),
   )
 
   app.post(
@@ -512,8 +446,7 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
         response: officerResponses,
       },
     },
-    async (request) =>
-      ctx.service.resume(request.principal, dossierIdOf(request), (request.body ?? {}) as { note?: string }),
+    async (request) => ctx.service.resume(request.principal, request.params.dossierId, request.body ?? {}),
   )
 
   app.post(
@@ -533,12 +466,7 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
         response: officerResponses,
       },
     },
-    async (request) =>
-      ctx.service.extend(
-        request.principal,
-        dossierIdOf(request),
-        request.body as { newDueDate: string; reason: string },
-      ),
+    async (request) => ctx.service.extend(request.principal, request.params.dossierId, request.body),
   )
 
   app.post(
@@ -553,7 +481,7 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
         response: officerResponses,
       },
     },
-    async (request) => ctx.service.stop(request.principal, dossierIdOf(request), request.body as { reason: string }),
+    async (request) => ctx.service.stop(request.principal, request.params.dossierId, request.body),
   )
 
   // ------------------------------------------------------------------ counter intake (officer)
@@ -572,12 +500,13 @@ export default async function dossierRoutes(app: FastifyInstance): Promise<void>
     },
     async (request, reply) => {
       await requireAccess(knex, { principal: request.principal, permission: 'task.work' })
-      const body = request.body as Parameters<typeof ctx.service.intakeAtCounter>[1]
       const result = await ctx.service.intakeAtCounter(request.principal, {
-        ...body,
-        idempotencyKey: request.headers['idempotency-key'] as string,
+        ...request.body,
+        idempotencyKey: request.headers['idempotency-key'],
       })
       return reply.code(201).send(result)
     },
   )
 }
+
+export default dossierRoutes

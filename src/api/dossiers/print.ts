@@ -1,14 +1,7 @@
-// Printable forms of a dossier over HTTP, as HTML or PDF, for whoever may read the dossier: the receipt with the
-// appointment date (Mẫu 01), the supplement request (Mẫu 02), the refusal (Mẫu 03), the apology with the new date
-// (Mẫu 04) and the process control sheet (Mẫu 05) — each once the dossier has reached the point it records.
-import { Status } from '../../domain/dossier/status.js'
-import type { FastifyInstance } from 'fastify'
-import type { ProcedureDefinition } from '../../catalogue/definition.js'
-import { parseDuration } from '../../domain/deadlines/index.js'
-import { AppError } from '../../errors.js'
-import { renderPrintable, type PrintableData, type PrintableForm, type PrintAgency } from '../../print/index.js'
+// Printable forms of a dossier over HTTP, as HTML or PDF (src/dossiers/printouts.ts fills them): Mẫu 01–05.
 import { dossierContext } from './context.js'
 import { problem } from './schemas.js'
+import type { RoutePlugin } from '../route-plugin.js'
 
 const params = {
   type: 'object',
@@ -25,31 +18,8 @@ const query = {
   additionalProperties: false,
 } as const
 
-/** "05 ngày làm việc", as the receipt states the legal duration. */
-function durationText(text: string): string {
-  const d = parseDuration(text)
-  const two = (n: number) => String(n).padStart(2, '0')
-  switch (d.unit) {
-    case 'WD':
-      return `${two(d.days)} ngày làm việc`
-    case 'WH':
-      return `${two(d.hours)} giờ làm việc`
-    case 'CD':
-      return `${two(d.days)} ngày`
-    case 'SAME_DAY':
-      return 'Trong ngày'
-  }
-}
-
-const deliveryText = {
-  online: 'Trực tuyến (qua tài khoản trên Cổng dịch vụ công)',
-  counter: 'Bộ phận Tiếp nhận và Trả kết quả',
-  post: 'Qua dịch vụ bưu chính công ích',
-} as const
-
-export default async function printRoutes(app: FastifyInstance): Promise<void> {
-  const ctx = dossierContext(app)
-  const knex = app.db.knex
+const printRoutes: RoutePlugin = async (app) => {
+  const printouts = dossierContext(app).printouts
 
   app.get(
     '/api/dossiers/:dossierId/print/:form',
@@ -71,124 +41,18 @@ export default async function printRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const { dossierId, form } = request.params as { dossierId: string; form: PrintableForm }
-      const { format } = request.query as { format: 'html' | 'pdf' }
-      const d = await ctx.queries.get(request.principal, dossierId)
-      const supplementAsked = d.timeline.filter((e) => e.kind === 'supplement_requested').at(-1)
-      const extended = d.timeline.filter((e) => e.kind === 'extended').at(-1)
-      const reached: Record<PrintableForm, boolean> = {
-        receipt: Boolean(d.code && d.acceptedAt),
-        'control-sheet': Boolean(d.code && d.acceptedAt),
-        'supplement-request': Boolean(supplementAsked),
-        refusal: d.status === Status.refused && Boolean(d.closeReason),
-        apology: Boolean(extended && d.acceptedAt),
-      }
-      if (!reached[form])
-        throw new AppError('MC_ERR_DOSSIER_STATE', `The dossier has no ${form} to print (not reached)`)
-      const unit = (await knex('units as u')
-        .leftJoin('units as p', 'p.id', 'u.parent_id')
-        .where('u.id', d.agency.unitId)
-        .first('u.name', 'p.name as parent')) as { name: string; parent: string | null }
-      const version = (await knex('dossiers as x')
-        .join('procedure_versions as v', 'v.id', 'x.procedure_version_id')
-        .where('x.id', d.id)
-        .first('v.definition')) as { definition: ProcedureDefinition }
-      const userIds = [
-        ...new Set(
-          [...d.steps.flatMap((s) => [s.giver, s.receiverUser]), ...d.timeline.map((e) => e.actorId)].filter(
-            (x): x is string => Boolean(x),
-          ),
-        ),
-      ]
-      const names = new Map(
-        (await knex('users').whereIn('id', userIds).select('id', 'full_name')).map(
-          (u: { id: string; full_name: string }) => [u.id, u.full_name],
-        ),
-      )
-      const agency: PrintAgency = {
-        ...(unit.parent ? { parent: unit.parent.toUpperCase() } : {}),
-        name: unit.name.toUpperCase(),
-        place: unit.name.replace(/^UBND\s+/, ''),
-        unit: 'Bộ phận Tiếp nhận và Trả kết quả',
-      }
-      const common = {
-        // A supplement asked or a refusal at the counter comes before the code: the form carries the dossier's id.
-        dossierCode: d.code ?? d.id,
-        agency,
-        applicant: {
-          name: d.applicant.name,
-          ...(d.applicant.phone ? { phone: d.applicant.phone } : {}),
-          ...(d.applicant.email ? { email: d.applicant.email } : {}),
-        },
-        procedure: { code: d.procedure.code, name: d.procedure.name },
-      }
-      const receiver = d.steps.find((s) => s.stepId === 'Task_Receive')?.receiverUser
-      // Who signs a decision form: the officer who held the step it was taken at.
-      const handler = (s: (typeof d.steps)[number] | undefined) => ({
-        name: (s?.receiverUser && names.get(s.receiverUser)) ?? '',
-      })
-      const lastStep = d.steps.at(-1)
-      const data: { [F in PrintableForm]: () => PrintableData[F] } = {
-        receipt: () => ({
-          ...common,
-          components: version.definition.components.map((c) => ({
-            name: c.name,
-            form: c.form === 'copy' ? 'Bản sao' : c.form === 'present-original' ? 'Xuất trình bản chính' : 'Bản chính',
-            quantity: c.quantity,
-          })),
-          durationText: durationText(version.definition.duration),
-          acceptedAt: d.acceptedAt!,
-          appointmentAt: d.dueAt ?? d.acceptedAt!,
-          resultDelivery: deliveryText[d.deliveryMethod],
-          officer: { name: (receiver && names.get(receiver)) ?? '' },
-        }),
-        'supplement-request': () => {
-          const asked = (supplementAsked?.data ?? {}) as { missing?: string[]; note?: string | null }
-          return {
-            ...common,
-            issuedAt: supplementAsked!.at,
-            // The officer names components (by id) or writes free text: ids are printed as the components' names.
-            requests: (asked.missing?.length ? asked.missing : d.supplement.missing).map(
-              (m) => version.definition.components.find((c) => c.id === m)?.name ?? m,
-            ),
-            reason: asked.note ?? d.supplement.note ?? 'Hồ sơ chưa đầy đủ, hợp lệ theo quy định',
-            contact: { name: `${unit.name} — Bộ phận Tiếp nhận và Trả kết quả` },
-            officer: handler(d.steps.filter((s) => new Date(s.receivedAt) <= new Date(supplementAsked!.at)).at(-1)),
-          }
-        },
-        refusal: () => ({ ...common, reasons: [d.closeReason!], officer: handler(lastStep) }),
-        apology: () => {
-          const x = extended!.data as { originalDueDate?: string; newDueDate?: string; reason?: string }
-          return {
-            ...common,
-            issuedAt: extended!.at,
-            acceptedAt: d.acceptedAt!,
-            originalAppointmentAt: x.originalDueDate ?? d.originalDueDate ?? d.dueDate!,
-            newAppointmentAt: x.newDueDate ?? d.dueDate!,
-            reason: x.reason ?? d.extension?.reason ?? '',
-            signer: { name: (extended!.actorId && names.get(extended!.actorId)) ?? '' },
-          }
-        },
-        'control-sheet': () => ({
-          ...common,
-          resolvingUnit: unit.name,
-          handoffs: d.steps.map((s) => ({
-            from: (s.giver && names.get(s.giver)) ?? 'Bộ phận Tiếp nhận và Trả kết quả',
-            to: (s.receiverUser && names.get(s.receiverUser)) ?? s.receiverRole ?? s.stepName,
-            at: s.receivedAt,
-            ...(s.result ? { result: s.result } : {}),
-            note: s.outcome === 'returned' ? `${s.stepName} — trả lại bước trước: ${s.returnReason ?? ''}` : s.stepName,
-          })),
-        }),
-      }
-      const rendered = await renderPrintable(form, data[form]() as PrintableData[typeof form], format)
+      const { dossierId, form } = request.params
+      const { format } = request.query
+      const { body, dossierCode } = await printouts.render(request.principal, dossierId, form, format)
       reply.header('x-content-type-options', 'nosniff').header('cache-control', 'private, no-store')
       if (format === 'pdf')
         return reply
           .type('application/pdf')
-          .header('content-disposition', `inline; filename="${form}-${d.code}.pdf"`)
-          .send(rendered)
-      return reply.type('text/html; charset=utf-8').send(rendered)
+          .header('content-disposition', `inline; filename="${form}-${dossierCode}.pdf"`)
+          .send(body)
+      return reply.type('text/html; charset=utf-8').send(body)
     },
   )
 }
+
+export default printRoutes

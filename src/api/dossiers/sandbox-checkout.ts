@@ -1,14 +1,14 @@
 // The sandbox gateway's checkout page (never in production): shows the amount under the "no real money" label and
 // confirms or cancels through the same signed callback a real gateway would send.
-import type { FastifyInstance } from 'fastify'
 import { escapeHtml } from '../../print/index.js'
 import { dossierContext } from './context.js'
 import { problem } from './schemas.js'
+import type { RoutePlugin } from '../route-plugin.js'
 
 const reference = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Z0-9]+$' } as const
 const returnUrl = { type: 'string', maxLength: 500, pattern: '^/[^/\\\\]' } as const
 
-export default async function sandboxCheckout(app: FastifyInstance): Promise<void> {
+const sandboxCheckout: RoutePlugin = async (app) => {
   const ctx = dossierContext(app)
   // An HTML form posts url-encoded fields; only this route reads them.
   app.addContentTypeParser(
@@ -35,7 +35,7 @@ export default async function sandboxCheckout(app: FastifyInstance): Promise<voi
       },
     },
     async (request, reply) => {
-      const q = request.query as { reference: string; amountVnd?: number; returnUrl: string }
+      const q = request.query
       const amount = new Intl.NumberFormat('vi-VN').format(q.amountVnd ?? 0)
       const field = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`
       const form = (status: 'paid' | 'failed', label: string) =>
@@ -69,7 +69,7 @@ ${form('failed', 'Huỷ / Cancel')}
       },
     },
     async (request, reply) => {
-      const body = request.body as { reference: string; returnUrl: string; status: 'paid' | 'failed' }
+      const body = request.body
       // The "bank" signs its own answer and sends it through the gateway's callback path.
       const result = await ctx.payments.confirm('sandbox', {
         reference: body.reference,
@@ -81,3 +81,5 @@ ${form('failed', 'Huỷ / Cancel')}
     },
   )
 }
+
+export default sandboxCheckout

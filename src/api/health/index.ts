@@ -1,6 +1,7 @@
 // Liveness and readiness probes: ready means the database answers and the engine can take work.
-import type { FastifyInstance } from 'fastify'
 import { AppError } from '../../errors.js'
+import { readiness } from '../../health/readiness.js'
+import type { RoutePlugin } from '../route-plugin.js'
 
 const checksSchema = {
   type: 'object',
@@ -14,7 +15,7 @@ const checksSchema = {
   required: ['status'],
 } as const
 
-export default async function healthRoutes(app: FastifyInstance): Promise<void> {
+const healthRoutes: RoutePlugin = async (app) => {
   app.get(
     '/health/live',
     {
@@ -35,18 +36,7 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
       logLevel: 'warn',
     },
     async () => {
-      const checks: Record<string, string> = {}
-      try {
-        await app.db.knex.raw('select 1')
-        checks['database'] = 'ok'
-      } catch {
-        checks['database'] = 'unavailable'
-      }
-      try {
-        checks['engine'] = (await app.engine.ready()) ? 'ok' : 'unavailable'
-      } catch {
-        checks['engine'] = 'unavailable'
-      }
+      const checks = await readiness(app.db, app.engine)
       if (Object.values(checks).some((c) => c !== 'ok')) {
         throw new AppError(
           'MC_ERR_NOT_READY',
@@ -60,3 +50,5 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
     },
   )
 }
+
+export default healthRoutes

@@ -1,8 +1,8 @@
 // Look-ups the supervisor dashboard needs beside the statistics: units of my subtree, officers a task can be
 // reassigned to, and published procedures with their BPMN (the catalogue's own BPMN route is for analysts only).
-import type { FastifyInstance } from 'fastify'
 import { SupervisionDirectory } from '../../supervision/directory.js'
 import type { SupervisionService } from '../../supervision/service.js'
+import type { RouteApp } from '../route-plugin.js'
 import { problem } from './schemas.js'
 
 const security = [{ bearerAuth: [] }]
@@ -89,7 +89,7 @@ const processDiagram = {
   },
 } as const
 
-export function directoryRoutes(app: FastifyInstance, supervision: SupervisionService): void {
+export function directoryRoutes(app: RouteApp, supervision: SupervisionService): void {
   const directory = new SupervisionDirectory(app.db.knex)
 
   app.get(
@@ -119,7 +119,7 @@ export function directoryRoutes(app: FastifyInstance, supervision: SupervisionSe
       },
     },
     async (request) => {
-      const { taskKey } = request.query as { taskKey: string }
+      const { taskKey } = request.query
       return directory.candidates(await supervision.scope(request.principal), taskKey)
     },
   )
@@ -153,7 +153,7 @@ export function directoryRoutes(app: FastifyInstance, supervision: SupervisionSe
     },
     async (request) => {
       await supervision.scope(request.principal)
-      const { slug, version } = request.params as { slug: string; version: number }
+      const { slug, version } = request.params
       return directory.process(slug, version)
     },
   )

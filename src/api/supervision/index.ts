@@ -1,9 +1,9 @@
 // Supervision over HTTP for leaders (lãnh đạo) of a unit subtree: overdue/due-soon lists with reassignment, bottlenecks, Biểu II.06a (JSON/CSV/XLSX), Decision 766 indicators, the process heatmap; and public daily on-time figures.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FromSchema } from 'json-schema-to-ts'
+import type { Principal } from '../../auth/principal.js'
 import { formatDate, localDay } from '../../domain/calendar/index.js'
 import type { Period, PeriodInput } from '../../domain/statistics/index.js'
 import { AppError } from '../../errors.js'
-import { toCsv, toXlsx } from '../../supervision/export-06a.js'
 import { directoryRoutes } from './directory.js'
 import {
   assignBody,
@@ -20,20 +20,12 @@ import {
   problem,
   report06a,
 } from './schemas.js'
+import type { RoutePlugin } from '../route-plugin.js'
 
 const security = [{ bearerAuth: [] }]
 const tags = ['supervision']
 
-interface PeriodQuery {
-  unit?: string
-  month?: string
-  quarter?: string
-  year?: number
-  from?: string
-  to?: string
-  format: 'json' | 'csv' | 'xlsx'
-  procedure?: string
-}
+type PeriodQuery = FromSchema<typeof periodQuery>
 
 /** Exactly one way of naming the period. */
 function periodInput(q: PeriodQuery): PeriodInput {
@@ -53,15 +45,14 @@ function periodInput(q: PeriodQuery): PeriodInput {
 
 const periodJson = (p: Period) => ({ from: formatDate(p.from), to: formatDate(p.to), label: p.label })
 
-export default async function supervisionRoutes(app: FastifyInstance): Promise<void> {
-  const knex = app.db.knex
+const supervisionRoutes: RoutePlugin = async (app) => {
   const supervision = app.supervision
   // Reassignment is the lifecycle's own command (its checks, audit and engine call).
   const dossiers = app.dossiers.service
   directoryRoutes(app, supervision)
 
-  async function scoped(request: FastifyRequest) {
-    const q = request.query as PeriodQuery
+  async function scoped(request: { principal?: Principal | undefined; query: PeriodQuery }) {
+    const q = request.query
     const scope = await supervision.scope(request.principal, q.unit)
     return { q, scope }
   }
@@ -80,7 +71,7 @@ export default async function supervisionRoutes(app: FastifyInstance): Promise<v
       },
     },
     async (request) => {
-      const q = request.query as { unit?: string; dueSoonDays: number; limit: number; cursor?: string }
+      const q = request.query
       const scope = await supervision.scope(request.principal, q.unit)
       return supervision.overdue(scope, {
         dueSoonDays: q.dueSoonDays,
@@ -103,8 +94,8 @@ export default async function supervisionRoutes(app: FastifyInstance): Promise<v
       },
     },
     async (request, reply) => {
-      const { taskKey } = request.params as { taskKey: string }
-      const { assignee } = request.body as { assignee: string }
+      const { taskKey } = request.params
+      const { assignee } = request.body
       await dossiers.assign(request.principal, taskKey, assignee)
       return reply.code(204).send()
     },
@@ -141,22 +132,20 @@ export default async function supervisionRoutes(app: FastifyInstance): Promise<v
         response: { 200: report06a, 400: problem, 401: problem, 403: problem, 404: problem },
       },
     },
-    async (request, reply: FastifyReply) => {
+    async (request, reply) => {
       const { q, scope } = await scoped(request)
       const period = supervision.period(periodInput(q))
-      const report = await supervision.report06a(scope, period)
-      if (q.format === 'json')
+      if (q.format === 'json') {
+        const report = await supervision.report06a(scope, period)
         return { unit: scope.unitId, period: periodJson(period), rows: report.rows, total: report.total }
-      const unitName = ((await knex('units').where({ id: scope.unitId }).first('name')) as { name: string }).name
-      const ctx = { unitName, madeAt: new Date() }
+      }
+      const file = await supervision.report06aFile(scope, period, q.format)
       const name = `bieu-II.06a-${scope.unitId}-${formatDate(period.from)}-${formatDate(period.to)}`
       reply.header('content-disposition', `attachment; filename="${name}.${q.format}"`)
       // A serialiser for JSON must not touch the file bodies.
       reply.serializer((payload: unknown) => payload as string)
-      if (q.format === 'csv') return reply.type('text/csv; charset=utf-8').send(toCsv(report, ctx))
-      return reply
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .send(await toXlsx(report, ctx))
+      if (q.format === 'csv') return reply.type('text/csv; charset=utf-8').send(file)
+      return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(file)
     },
   )
 
@@ -192,7 +181,7 @@ export default async function supervisionRoutes(app: FastifyInstance): Promise<v
       },
     },
     async (request) => {
-      const q = request.query as { unit?: string; procedureVersionId: string }
+      const q = request.query
       const scope = await supervision.scope(request.principal, q.unit)
       return {
         procedureVersionId: q.procedureVersionId,
@@ -213,7 +202,7 @@ export default async function supervisionRoutes(app: FastifyInstance): Promise<v
       },
     },
     async (request, reply) => {
-      const { date } = request.query as { date: string }
+      const { date } = request.query
       // A past day no longer changes much; today's figures do.
       const past = date < formatDate(localDay(Date.now()))
       reply.header('cache-control', `public, max-age=${past ? 3600 : 300}`)
@@ -221,3 +210,5 @@ export default async function supervisionRoutes(app: FastifyInstance): Promise<v
     },
   )
 }
+
+export default supervisionRoutes

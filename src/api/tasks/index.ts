@@ -1,14 +1,9 @@
 // Officers' tasks over HTTP: the worklist of my units and groups, claim/unclaim, a supervisor's assignment, task detail
 // with its decision form, and completing a task with a decision validated against that form.
-import type { FastifyInstance } from 'fastify'
-import { requireAccess } from '../../auth/access.js'
-import type { Principal } from '../../auth/principal.js'
-import { AppError } from '../../errors.js'
-import type { TaskRow } from '../../dossiers/commands.js'
-import { decisionFormFor, validateDecision } from '../../dossiers/decision-forms.js'
-import type { DossierStatus } from '../../domain/dossier/status.js'
 import { dossierContext } from '../dossiers/context.js'
+import { listFilter } from '../dossiers/list-filter.js'
 import { commandResult, dossierDetail, dossierSummary, problem } from '../dossiers/schemas.js'
+import type { RoutePlugin } from '../route-plugin.js'
 
 const security = [{ bearerAuth: [] }]
 const tags = ['tasks']
@@ -89,23 +84,9 @@ const completeBody = {
   description: 'the decision, validated against the task’s decisionForm',
 } as const
 
-export default async function taskRoutes(app: FastifyInstance): Promise<void> {
+const taskRoutes: RoutePlugin = async (app) => {
   const ctx = dossierContext(app)
-  const knex = app.db.knex
-
-  /** The task, if the caller works in its unit subtree; another unit's task answers like one that does not exist. */
-  async function visibleTask(principal: Principal | undefined, taskKey: string): Promise<TaskRow> {
-    const row = (await knex('tasks').where({ user_task_key: taskKey }).first()) as TaskRow | undefined
-    await requireAccess(knex, {
-      principal,
-      permission: 'task.work',
-      ...(row ? { unitPath: row.unit_path } : {}),
-      hideExistence: true,
-      subject: { type: 'task', id: taskKey },
-    })
-    if (!row) throw new AppError('MC_ERR_TASK_NOT_FOUND')
-    return row
-  }
+  const desk = ctx.tasks
 
   app.get(
     '/api/tasks',
@@ -118,23 +99,7 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: worklist, 400: problem, 401: problem, 403: problem },
       },
     },
-    async (request) => {
-      const q = request.query as {
-        procedure?: string
-        status?: DossierStatus
-        dueBefore?: string
-        overdue?: boolean
-        q?: string
-        mine?: boolean
-        limit: number
-        cursor?: string
-      }
-      const { dueBefore, ...rest } = q
-      return ctx.queries.worklist(request.principal, {
-        ...rest,
-        ...(dueBefore ? { dueBefore: new Date(dueBefore) } : {}),
-      })
-    },
+    async (request) => ctx.queries.worklist(request.principal, listFilter(request.query)),
   )
 
   app.get(
@@ -148,21 +113,7 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: taskDetail, 400: problem, 401: problem, 403: problem, 404: problem },
       },
     },
-    async (request) => {
-      const row = await visibleTask(request.principal, (request.params as { taskKey: string }).taskKey)
-      const dossier = await ctx.queries.get(request.principal, row.dossier_id)
-      return {
-        taskKey: row.user_task_key,
-        name: row.name,
-        elementId: row.element_id,
-        state: row.state,
-        candidateGroups: row.candidate_groups,
-        assignee: row.assignee,
-        dueAt: row.due_at,
-        decisionForm: decisionFormFor(row.element_id, row.decisions),
-        dossier,
-      }
-    },
+    async (request) => desk.detail(request.principal, request.params.taskKey),
   )
 
   app.post(
@@ -176,12 +127,7 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: taskState, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
       },
     },
-    async (request) => {
-      const { taskKey } = request.params as { taskKey: string }
-      await visibleTask(request.principal, taskKey)
-      await ctx.service.claim(request.principal, taskKey)
-      return { taskKey, assignee: request.principal!.userId }
-    },
+    async (request) => desk.claim(request.principal, request.params.taskKey),
   )
 
   app.post(
@@ -195,12 +141,7 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: taskState, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
       },
     },
-    async (request) => {
-      const { taskKey } = request.params as { taskKey: string }
-      await visibleTask(request.principal, taskKey)
-      await ctx.service.unclaim(request.principal, taskKey)
-      return { taskKey, assignee: null }
-    },
+    async (request) => desk.unclaim(request.principal, request.params.taskKey),
   )
 
   app.post(
@@ -215,13 +156,7 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: taskState, 400: problem, 401: problem, 403: problem, 404: problem },
       },
     },
-    async (request) => {
-      const { taskKey } = request.params as { taskKey: string }
-      const { assigneeId } = request.body as { assigneeId: string }
-      await visibleTask(request.principal, taskKey)
-      await ctx.service.assign(request.principal, taskKey, assigneeId)
-      return { taskKey, assignee: assigneeId }
-    },
+    async (request) => desk.assign(request.principal, request.params.taskKey, request.body.assigneeId),
   )
 
   app.post(
@@ -244,51 +179,8 @@ export default async function taskRoutes(app: FastifyInstance): Promise<void> {
         },
       },
     },
-    async (request) => {
-      const { taskKey } = request.params as { taskKey: string }
-      const row = await visibleTask(request.principal, taskKey)
-      if (row.state !== 'CREATED') {
-        // The same officer retrying the same decision (the first answer was lost to a crash or a cut connection) is told
-        // it is done, with the dossier as it stands; nothing is done twice. Anyone or anything else finds no open task.
-        const taken =
-          row.state === 'COMPLETED'
-            ? (row as TaskRow & { outcome?: { decision?: string; by?: string } | null }).outcome
-            : null
-        if (
-          taken &&
-          taken.by === request.principal?.userId &&
-          taken.decision === (request.body as { decision?: unknown } | null)?.decision
-        ) {
-          const d = (await knex('dossiers').where({ id: row.dossier_id }).first('id', 'status', 'code')) as {
-            id: string
-            status: DossierStatus
-            code: string | null
-          }
-          return { dossierId: d.id, status: d.status, code: d.code }
-        }
-        throw new AppError('MC_ERR_TASK_NOT_FOUND', 'The task is no longer open')
-      }
-      const d = validateDecision(row.element_id, request.body, row.decisions)
-      const base = { taskKey, ...(d.note ? { note: d.note } : {}) }
-      const p = request.principal
-      switch (d.decision) {
-        case 'accept':
-          return ctx.service.receive(p, row.dossier_id, base)
-        case 'supplement':
-          return ctx.service.requestSupplement(p, row.dossier_id, { ...base, missing: d.missing! })
-        case 'refuse':
-          return ctx.service.refuse(p, row.dossier_id, { ...base, reason: d.reason! })
-        case 'approve':
-          return ctx.service.handOff(p, row.dossier_id, {
-            ...base,
-            ...(d.verificationNeeded !== undefined ? { verificationNeeded: d.verificationNeeded } : {}),
-            ...(d.consultationNeeded !== undefined ? { consultationNeeded: d.consultationNeeded } : {}),
-          })
-        case 'returnToPrevious':
-          return ctx.service.returnToPreviousStep(p, row.dossier_id, { ...base, reason: d.reason! })
-        case 'returned':
-          return ctx.service.returnResult(p, row.dossier_id, base)
-      }
-    },
+    async (request) => desk.complete(request.principal, request.params.taskKey, request.body),
   )
 }
+
+export default taskRoutes

@@ -1,0 +1,149 @@
+// The printable forms of a dossier, for whoever may read it: the receipt with the appointment date (Mẫu 01), the
+// supplement request (Mẫu 02), the refusal (Mẫu 03), the apology with the new date (Mẫu 04) and the process control
+// sheet (Mẫu 05) — each once the dossier has reached the point it records.
+import type { Knex } from 'knex'
+import type { Principal } from '../auth/principal.js'
+import { Status } from '../domain/dossier/status.js'
+import { parseDuration } from '../domain/deadlines/index.js'
+import { AppError } from '../errors.js'
+import { renderPrintable, type PrintableData, type PrintableForm, type PrintAgency } from '../print/index.js'
+import { printoutRepository } from './printout-repository.js'
+import type { DossierQueries } from './queries.js'
+
+/** "05 ngày làm việc", as the receipt states the legal duration. */
+function durationText(text: string): string {
+  const d = parseDuration(text)
+  const two = (n: number) => String(n).padStart(2, '0')
+  switch (d.unit) {
+    case 'WD':
+      return `${two(d.days)} ngày làm việc`
+    case 'WH':
+      return `${two(d.hours)} giờ làm việc`
+    case 'CD':
+      return `${two(d.days)} ngày`
+    case 'SAME_DAY':
+      return 'Trong ngày'
+  }
+}
+
+const deliveryText = {
+  online: 'Trực tuyến (qua tài khoản trên Cổng dịch vụ công)',
+  counter: 'Bộ phận Tiếp nhận và Trả kết quả',
+  post: 'Qua dịch vụ bưu chính công ích',
+} as const
+
+export class DossierPrintouts {
+  constructor(
+    private readonly knex: Knex,
+    private readonly queries: DossierQueries,
+  ) {}
+
+  /** The form filled from the dossier, as HTML or PDF; 409 before the dossier reached it. */
+  async render(
+    principal: Principal | undefined,
+    dossierId: string,
+    form: PrintableForm,
+    format: 'html' | 'pdf',
+  ): Promise<{ body: string | Buffer; dossierCode: string | null }> {
+    const d = await this.queries.get(principal, dossierId)
+    const supplementAsked = d.timeline.filter((e) => e.kind === 'supplement_requested').at(-1)
+    const extended = d.timeline.filter((e) => e.kind === 'extended').at(-1)
+    const reached: Record<PrintableForm, boolean> = {
+      receipt: Boolean(d.code && d.acceptedAt),
+      'control-sheet': Boolean(d.code && d.acceptedAt),
+      'supplement-request': Boolean(supplementAsked),
+      refusal: d.status === Status.refused && Boolean(d.closeReason),
+      apology: Boolean(extended && d.acceptedAt),
+    }
+    if (!reached[form]) throw new AppError('MC_ERR_DOSSIER_STATE', `The dossier has no ${form} to print (not reached)`)
+    const repo = printoutRepository(this.knex)
+    const unit = await repo.agency(d.agency.unitId)
+    const definition = await repo.definition(d.id)
+    const userIds = [
+      ...new Set(
+        [...d.steps.flatMap((s) => [s.giver, s.receiverUser]), ...d.timeline.map((e) => e.actorId)].filter(
+          (x): x is string => Boolean(x),
+        ),
+      ),
+    ]
+    const names = await repo.names(userIds)
+    const agency: PrintAgency = {
+      ...(unit.parent ? { parent: unit.parent.toUpperCase() } : {}),
+      name: unit.name.toUpperCase(),
+      place: unit.name.replace(/^UBND\s+/, ''),
+      unit: 'Bộ phận Tiếp nhận và Trả kết quả',
+    }
+    const common = {
+      // A supplement asked or a refusal at the counter comes before the code: the form carries the dossier's id.
+      dossierCode: d.code ?? d.id,
+      agency,
+      applicant: {
+        name: d.applicant.name,
+        ...(d.applicant.phone ? { phone: d.applicant.phone } : {}),
+        ...(d.applicant.email ? { email: d.applicant.email } : {}),
+      },
+      procedure: { code: d.procedure.code, name: d.procedure.name },
+    }
+    const receiver = d.steps.find((s) => s.stepId === 'Task_Receive')?.receiverUser
+    // Who signs a decision form: the officer who held the step it was taken at.
+    const handler = (s: (typeof d.steps)[number] | undefined) => ({
+      name: (s?.receiverUser && names.get(s.receiverUser)) ?? '',
+    })
+    const lastStep = d.steps.at(-1)
+    const data: { [F in PrintableForm]: () => PrintableData[F] } = {
+      receipt: () => ({
+        ...common,
+        components: definition.components.map((c) => ({
+          name: c.name,
+          form: c.form === 'copy' ? 'Bản sao' : c.form === 'present-original' ? 'Xuất trình bản chính' : 'Bản chính',
+          quantity: c.quantity,
+        })),
+        durationText: durationText(definition.duration),
+        acceptedAt: d.acceptedAt!,
+        appointmentAt: d.dueAt ?? d.acceptedAt!,
+        resultDelivery: deliveryText[d.deliveryMethod],
+        officer: { name: (receiver && names.get(receiver)) ?? '' },
+      }),
+      'supplement-request': () => {
+        const asked = (supplementAsked?.data ?? {}) as { missing?: string[]; note?: string | null }
+        return {
+          ...common,
+          issuedAt: supplementAsked!.at,
+          // The officer names components (by id) or writes free text: ids are printed as the components' names.
+          requests: (asked.missing?.length ? asked.missing : d.supplement.missing).map(
+            (m) => definition.components.find((c) => c.id === m)?.name ?? m,
+          ),
+          reason: asked.note ?? d.supplement.note ?? 'Hồ sơ chưa đầy đủ, hợp lệ theo quy định',
+          contact: { name: `${unit.name} — Bộ phận Tiếp nhận và Trả kết quả` },
+          officer: handler(d.steps.filter((s) => new Date(s.receivedAt) <= new Date(supplementAsked!.at)).at(-1)),
+        }
+      },
+      refusal: () => ({ ...common, reasons: [d.closeReason!], officer: handler(lastStep) }),
+      apology: () => {
+        const x = extended!.data as { originalDueDate?: string; newDueDate?: string; reason?: string }
+        return {
+          ...common,
+          issuedAt: extended!.at,
+          acceptedAt: d.acceptedAt!,
+          originalAppointmentAt: x.originalDueDate ?? d.originalDueDate ?? d.dueDate!,
+          newAppointmentAt: x.newDueDate ?? d.dueDate!,
+          reason: x.reason ?? d.extension?.reason ?? '',
+          signer: { name: (extended!.actorId && names.get(extended!.actorId)) ?? '' },
+        }
+      },
+      'control-sheet': () => ({
+        ...common,
+        resolvingUnit: unit.name,
+        handoffs: d.steps.map((s) => ({
+          from: (s.giver && names.get(s.giver)) ?? 'Bộ phận Tiếp nhận và Trả kết quả',
+          to: (s.receiverUser && names.get(s.receiverUser)) ?? s.receiverRole ?? s.stepName,
+          at: s.receivedAt,
+          ...(s.result ? { result: s.result } : {}),
+          note: s.outcome === 'returned' ? `${s.stepName} — trả lại bước trước: ${s.returnReason ?? ''}` : s.stepName,
+        })),
+      }),
+    }
+    const body = await renderPrintable(form, data[form]() as PrintableData[typeof form], format)
+    return { body, dossierCode: d.code }
+  }
+}

@@ -1,0 +1,102 @@
+// The officers' task desk: a task seen only by those who work in its unit subtree, claimed, assigned, and completed
+// with a decision validated against its form, each decision carried out by the dossier's own command.
+import type { Knex } from 'knex'
+import { requireAccess } from '../auth/access.js'
+import type { Principal } from '../auth/principal.js'
+import type { DossierService } from '../dossiers/commands.js'
+import { decisionFormFor, validateDecision } from '../dossiers/decision-forms.js'
+import type { DossierQueries } from '../dossiers/queries.js'
+import { AppError } from '../errors.js'
+import { taskRepository, type StoredTask } from './repository.js'
+
+export class TaskDesk {
+  constructor(
+    private readonly knex: Knex,
+    private readonly dossiers: DossierService,
+    private readonly queries: DossierQueries,
+  ) {}
+
+  /** The task, if the caller works in its unit subtree; another unit's task answers like one that does not exist. */
+  async visible(principal: Principal | undefined, taskKey: string): Promise<StoredTask> {
+    const row = await taskRepository(this.knex).byKey(taskKey)
+    await requireAccess(this.knex, {
+      principal,
+      permission: 'task.work',
+      ...(row ? { unitPath: row.unit_path } : {}),
+      hideExistence: true,
+      subject: { type: 'task', id: taskKey },
+    })
+    if (!row) throw new AppError('MC_ERR_TASK_NOT_FOUND')
+    return row
+  }
+
+  /** The task with its dossier and the form its decision must fit. */
+  async detail(principal: Principal | undefined, taskKey: string) {
+    const row = await this.visible(principal, taskKey)
+    const dossier = await this.queries.get(principal, row.dossier_id)
+    return {
+      taskKey: row.user_task_key,
+      name: row.name,
+      elementId: row.element_id,
+      state: row.state,
+      candidateGroups: row.candidate_groups,
+      assignee: row.assignee,
+      dueAt: row.due_at,
+      decisionForm: decisionFormFor(row.element_id, row.decisions),
+      dossier,
+    }
+  }
+
+  async claim(principal: Principal | undefined, taskKey: string): Promise<{ taskKey: string; assignee: string }> {
+    await this.visible(principal, taskKey)
+    await this.dossiers.claim(principal, taskKey)
+    return { taskKey, assignee: principal!.userId }
+  }
+
+  async unclaim(principal: Principal | undefined, taskKey: string): Promise<{ taskKey: string; assignee: null }> {
+    await this.visible(principal, taskKey)
+    await this.dossiers.unclaim(principal, taskKey)
+    return { taskKey, assignee: null }
+  }
+
+  async assign(principal: Principal | undefined, taskKey: string, assigneeId: string) {
+    await this.visible(principal, taskKey)
+    await this.dossiers.assign(principal, taskKey, assigneeId)
+    return { taskKey, assignee: assigneeId }
+  }
+
+  /** Completes the task with a decision that fits its decision form, through the dossier command it names. */
+  async complete(principal: Principal | undefined, taskKey: string, body: { decision?: unknown } | null) {
+    const row = await this.visible(principal, taskKey)
+    if (row.state !== 'CREATED') {
+      // The same officer retrying the same decision (the first answer was lost to a crash or a cut connection) is told
+      // it is done, with the dossier as it stands; nothing is done twice. Anyone or anything else finds no open task.
+      const taken = row.state === 'COMPLETED' ? row.outcome : null
+      if (taken && taken.by === principal?.userId && taken.decision === body?.decision) {
+        const d = await taskRepository(this.knex).dossierState(row.dossier_id)
+        return { dossierId: d.id, status: d.status, code: d.code }
+      }
+      throw new AppError('MC_ERR_TASK_NOT_FOUND', 'The task is no longer open')
+    }
+    const d = validateDecision(row.element_id, body, row.decisions)
+    const base = { taskKey, ...(d.note ? { note: d.note } : {}) }
+    switch (d.decision) {
+      case 'accept':
+        return this.dossiers.receive(principal, row.dossier_id, base)
+      case 'supplement':
+        return this.dossiers.requestSupplement(principal, row.dossier_id, { ...base, missing: d.missing! })
+      case 'refuse':
+        return this.dossiers.refuse(principal, row.dossier_id, { ...base, reason: d.reason! })
+      case 'approve':
+        return this.dossiers.handOff(principal, row.dossier_id, {
+          ...base,
+          ...(d.verificationNeeded !== undefined ? { verificationNeeded: d.verificationNeeded } : {}),
+          ...(d.consultationNeeded !== undefined ? { consultationNeeded: d.consultationNeeded } : {}),
+        })
+      case 'returnToPrevious':
+        return this.dossiers.returnToPreviousStep(principal, row.dossier_id, { ...base, reason: d.reason! })
+      case 'returned':
+        return this.dossiers.returnResult(principal, row.dossier_id, base)
+    }
+  }
+}
