@@ -1,8 +1,8 @@
 // The public lookup route: a dossier by its code and the applicant's ID number, without login (DossierQueries.lookup
 // answers a wrong ID and an unknown code alike, in the same time).
-import type { FastifyInstance } from 'fastify'
 import { dossierContext } from '../dossiers/context.js'
 import { problem } from '../dossiers/schemas.js'
+import type { RoutePlugin } from '../route-plugin.js'
 
 const lookupQuery = {
   type: 'object',
@@ -43,7 +43,7 @@ const lookupResult = {
   additionalProperties: false,
 } as const
 
-export default async function publicRoutes(app: FastifyInstance): Promise<void> {
+const publicRoutes: RoutePlugin = async (app) => {
   app.get(
     '/api/public/dossiers/lookup',
     {
@@ -58,8 +58,10 @@ export default async function publicRoutes(app: FastifyInstance): Promise<void> 
       },
     },
     async (request) => {
-      const { code, idNumber } = request.query as { code: string; idNumber: string }
+      const { code, idNumber } = request.query
       return dossierContext(app).queries.lookup(code, idNumber)
     },
   )
 }
+
+export default publicRoutes
