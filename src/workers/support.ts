@@ -3,7 +3,6 @@ import type { Knex } from 'knex'
 import type { Engine, Job, JobAcknowledgement, Variables } from '../engine/port.js'
 import { AppError } from '../errors.js'
 import { dossierRepository, type DossierRow } from '../dossiers/repository.js'
-import { asAppError } from '../dossiers/deadlines.js'
 
 export interface WorkerDeps {
   knex: Knex
@@ -62,13 +61,12 @@ export async function handleDossierJob(
     })
     return await job.complete(output)
   } catch (err) {
-    const e = asAppError(err)
-    deps.log?.(`job ${job.key} (${job.type}) on dossier ${dossierId} failed`, e)
-    const notFound = e instanceof AppError && e.code === 'MC_ERR_DOSSIER_NOT_FOUND'
+    deps.log?.(`job ${job.key} (${job.type}) on dossier ${dossierId} failed`, err)
+    const notFound = err instanceof AppError && err.code === 'MC_ERR_DOSSIER_NOT_FOUND'
     return job.fail({
       retries: notFound ? 0 : Math.max(0, job.retries - 1),
       retryBackOffMs: 2000,
-      errorMessage: String((e as Error)?.message ?? e),
+      errorMessage: String((err as Error)?.message ?? err),
     })
   }
 }
