@@ -21,7 +21,7 @@ const report = await seedProcedures(knex, app.engine)
 if (report.failed.length) throw new Error(JSON.stringify(report.failed))
 
 // Login is rate-limited (10 a minute): each account logs in once.
-const { as, call, upload } = apiClient(built)
+const { call, upload } = apiClient(built)
 
 const tables = [
   'dossiers',

@@ -9,7 +9,6 @@ import {
   manualClock,
   publishVariant,
   requiredUploads,
-  type DossierWorld,
 } from './helpers/dossiers.js'
 import { eventually } from './helpers/eventually.js'
 

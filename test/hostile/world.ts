@@ -118,7 +118,7 @@ export const excludedRoutes: Record<string, string> = {
  * '/*' answer its index.html. They take no input; which exist depends on the build.
  */
 export function isWebAppFile(key: string): boolean {
-  return key === 'GET /' || key === 'GET /*' || /^GET \/(?!api\/|health\/|docs)[A-Za-z0-9._\/-]+\.[a-z0-9]+$/.test(key)
+  return key === 'GET /' || key === 'GET /*' || /^GET \/(?!api\/|health\/|docs)[A-Za-z0-9._/-]+\.[a-z0-9]+$/.test(key)
 }
 
 export interface HostileWorld extends TestApp {
