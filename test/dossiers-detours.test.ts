@@ -296,12 +296,13 @@ t.test(
       (await dossier(dossierId)).overdue ? dossier(dossierId) : undefined,
     )
     t.equal(overdue.status, 4, 'non-interrupting: work goes on')
-    // The overdue sweep may flag the dossier before the timer's escalation job has run: wait for the escalation.
+    // The overdue sweep may flag the dossier before the timer's escalation job has run, and the step's timer may
+    // escalate before the dossier's: wait for the dossier-level escalation.
     const escalations = await eventually('escalated', async () => {
       const rows = (await w.db.knex('dossier_events').where({ dossier_id: dossierId, kind: 'escalated' })) as Array<{
         data: { level: string }
       }>
-      return rows.length ? rows : undefined
+      return rows.some((e) => e.data.level === 'dossier') ? rows : undefined
     })
     t.ok(
       escalations.some((e) => e.data.level === 'dossier'),
