@@ -73,7 +73,7 @@ const server = new ServerProcess({
   smtpUrl: peer.url,
   logFile: join(root, 'server.log'),
 })
-let exitCode = 1
+let exitCode: number
 const kills: Array<{ at: string; pid: number | undefined; readyAfterMs: number }> = []
 let pgRestart: { at: string; tookMs: number } | undefined
 try {

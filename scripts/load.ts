@@ -40,7 +40,7 @@ const server = new ServerProcess({
   smtpUrl: peer.url,
   logFile: join(dataDir, 'server.log'),
 })
-let exitCode = 1
+let exitCode: number
 try {
   log(`starting motcua on ${server.baseUrl} (database ${db.url}, log ${join(dataDir, 'server.log')})`)
   log(`ready after ${await server.start()} ms`)

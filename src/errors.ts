@@ -1,4 +1,8 @@
-// The catalogue of coded errors. A code is stable and documented; clients switch on the code.
+// The one catalogue of coded errors (status, title, vi/en messages) and the one mapping of thrown values onto it.
+import type { FastifyError } from 'fastify'
+import { DomainError } from './domain/domain-error.js'
+import { CalendarRangeError } from './domain/calendar/calendar.js'
+
 export interface ProblemDefinition {
   status: number
   title: string
@@ -306,15 +310,69 @@ export class AppError extends Error {
     /** Extra, non-sensitive detail: e.g. which field, which element. */
     readonly detail?: string,
     readonly extensions: Record<string, unknown> = {},
-    overrides: { vi?: string; en?: string } = {},
+    /** Messages of this occurrence instead of the catalogue's; `cause` keeps the original error for the log. */
+    overrides: { vi?: string; en?: string; cause?: unknown } = {},
   ) {
     const def: ProblemDefinition = problems[code]
-    super(overrides.en ?? def.en)
+    super(overrides.en ?? def.en, overrides.cause === undefined ? undefined : { cause: overrides.cause })
     this.name = 'AppError'
     this.status = def.status
     this.messages = { vi: overrides.vi ?? def.vi, en: overrides.en ?? def.en }
   }
   readonly messages: { vi: string; en: string }
+}
+
+// Fastify's own error codes and statuses, as the catalogue's codes.
+const byFastifyCode: Record<string, ProblemCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'MC_ERR_UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'MC_ERR_PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MC_ERR_BAD_JSON',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MC_ERR_BAD_JSON',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'MC_ERR_VALIDATION',
+  FST_ERR_BAD_URL: 'MC_ERR_VALIDATION',
+  FST_ERR_MAX_PARAM_LENGTH: 'MC_ERR_VALIDATION',
+  FST_ERR_ASYNC_CONSTRAINT: 'MC_ERR_VALIDATION',
+}
+
+const byStatus: Record<number, ProblemCode> = {
+  400: 'MC_ERR_VALIDATION',
+  401: 'MC_ERR_UNAUTHENTICATED',
+  403: 'MC_ERR_FORBIDDEN',
+  404: 'MC_ERR_NOT_FOUND',
+  405: 'MC_ERR_METHOD_NOT_ALLOWED',
+  409: 'MC_ERR_CONFLICT',
+  413: 'MC_ERR_PAYLOAD_TOO_LARGE',
+  415: 'MC_ERR_UNSUPPORTED_MEDIA_TYPE',
+  429: 'MC_ERR_RATE_LIMITED',
+}
+
+/**
+ * Any thrown value as an AppError. Domain rules keep their code, reason and bilingual messages (the catalogue gives
+ * the status); Fastify's errors map by code or status; anything else is MC_ERR_INTERNAL, the original kept as `cause`.
+ */
+export function asAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err
+  if (err instanceof DomainError && err.code in problems) {
+    return new AppError(err.code as ProblemCode, err.messages.en, { reason: err.reason }, err.messages)
+  }
+  if (err instanceof CalendarRangeError) {
+    return new AppError('MC_ERR_CALENDAR_RANGE', err.message, { fromYear: err.fromYear, toYear: err.toYear })
+  }
+  const fe = (err ?? {}) as Partial<FastifyError>
+  if (fe.validation) {
+    const errors = fe.validation.map((v) => ({
+      field: `${fe.validationContext ?? 'body'}${v.instancePath || ''}`.replace(/\//g, '.'),
+      keyword: v.keyword,
+      message: v.message,
+      params: v.params,
+    }))
+    return new AppError('MC_ERR_VALIDATION', fe.message, { errors })
+  }
+  const code =
+    (fe.code && byFastifyCode[fe.code]) || (fe.statusCode && fe.statusCode < 500 ? byStatus[fe.statusCode] : undefined)
+  if (code) return new AppError(code, fe.statusCode && fe.statusCode < 500 ? fe.message : undefined)
+  if (err instanceof SyntaxError && fe.statusCode === 400) return new AppError('MC_ERR_BAD_JSON')
+  return new AppError('MC_ERR_INTERNAL', undefined, {}, { cause: err })
 }
 
 export interface Problem {

@@ -11,6 +11,7 @@ import { buildTestApp } from './helpers/app.js'
 import { apiClient } from './helpers/api.js'
 import { birthForm } from './helpers/dossiers.js'
 import { makeDocx, makePdf } from './helpers/files.js'
+import { eventually } from './helpers/eventually.js'
 
 const built = await buildTestApp(t)
 const { app, db } = built
@@ -20,7 +21,7 @@ const report = await seedProcedures(knex, app.engine)
 if (report.failed.length) throw new Error(JSON.stringify(report.failed))
 
 // Login is rate-limited (10 a minute): each account logs in once.
-const { as, call, upload } = apiClient(built)
+const { call, upload } = apiClient(built)
 
 const tables = [
   'dossiers',
@@ -50,18 +51,8 @@ function blobs(): string[] {
     : []
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
-
 const openTask = (dossierId: string, elementId?: string) =>
-  until(`open task of ${dossierId}`, () =>
+  eventually(`open task of ${dossierId}`, () =>
     knex('tasks')
       .where({ dossier_id: dossierId, state: 'CREATED' })
       .modify((q) => void (elementId && q.andWhere({ element_id: elementId })))
@@ -233,7 +224,7 @@ t.test(
       note: 'đủ thành phần',
     })
     t.equal(accepted.statusCode, 200, accepted.body)
-    const code = await until(
+    const code = await eventually(
       'the code',
       async () => (await knex('dossiers').where({ id: dossierId }).first('code')).code as string | null,
     )
@@ -437,7 +428,10 @@ t.test(
       note: 'Bản chụp mờ',
     })
     t.equal(asked.statusCode, 200, asked.body)
-    await until('status 5', async () => (await knex('dossiers').where({ id: dossierId }).first('status')).status === 5)
+    await eventually(
+      'status 5',
+      async () => (await knex('dossiers').where({ id: dossierId }).first('status')).status === 5,
+    )
     const detail = (await call('GET', `/api/dossiers/${dossierId}`, 'congdan')).json()
     t.same(detail.supplement.missing, ['giay-chung-sinh'], 'the applicant sees what is missing')
     t.equal(
@@ -663,7 +657,10 @@ t.test('the result is returned and rated once (1–5 with a comment), by its app
     const res = await call('POST', `/api/tasks/${task.user_task_key}/complete`, who, body)
     t.equal(res.statusCode, 200, `${element}: ${res.body}`)
   }
-  await until('status 10', async () => (await knex('dossiers').where({ id: dossierId }).first('status')).status === 10)
+  await eventually(
+    'status 10',
+    async () => (await knex('dossiers').where({ id: dossierId }).first('status')).status === 10,
+  )
   t.equal(
     (await call('POST', `/api/dossiers/${dossierId}/rating`, 'doanhnghiep', { score: 1 })).statusCode,
     404,

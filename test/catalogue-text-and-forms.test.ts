@@ -57,7 +57,8 @@ t.test('form data is checked against the procedure form with messages naming the
   }
   t.same(validateForm('dang-ky-khai-sinh@test', def.form, valid), { ok: true })
 
-  const invalid = structuredClone(valid) as Record<string, any>
+  type Fields = Record<string, unknown>
+  const invalid = structuredClone(valid) as { treEm: Fields; me: Fields; nguoiYeuCau: Fields; quanHeVoiTreEm: string }
   delete invalid.treEm.hoTen
   invalid.treEm.ngaySinh = '01/03/2026'
   invalid.me.soDinhDanh = '12345'

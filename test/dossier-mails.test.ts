@@ -6,6 +6,7 @@ import { EMAIL_CHANNEL, smtpTransport } from '../src/notifications/email.js'
 import { OutboxSender } from '../src/outbox/sender.js'
 import { birthForm, createDossierWorld, householdForm, manualClock, requiredUploads } from './helpers/dossiers.js'
 import { startSmtpServer } from './helpers/smtp.js'
+import { eventually } from './helpers/eventually.js'
 
 const clock = manualClock('2026-03-02T09:00:00+07:00')
 const w = await createDossierWorld(t, {
@@ -20,11 +21,11 @@ const registrar = await w.as('tuphap-xa')
 const quiet = { info() {}, warn() {}, error() {} }
 
 const openTask = (dossierId: string, elementId: string) =>
-  w.until(`task ${elementId}`, () =>
+  eventually(`task ${elementId}`, () =>
     w.db.knex('tasks').where({ dossier_id: dossierId, element_id: elementId, state: 'CREATED' }).first(),
   )
 const inStatus = (id: string, wanted: number) =>
-  w.until(`status ${wanted}`, async () => (await w.db.knex('dossiers').where({ id }).first())?.status === wanted)
+  eventually(`status ${wanted}`, async () => (await w.db.knex('dossiers').where({ id }).first())?.status === wanted)
 
 /** Delivers what the outbox holds to a fresh SMTP server, twice over (the second round must send nothing). */
 async function deliver(t: Test) {
@@ -55,7 +56,7 @@ t.test('household business: the fee asked before acceptance, then the applicant 
   await openTask(dossierId, 'Task_Receive')
   await service.receive(counter, dossierId)
   await inStatus(dossierId, 6)
-  await w.until('the payment mail', () =>
+  await eventually('the payment mail', () =>
     w.db.knex('outbox_messages').whereRaw(`payload->>'template' = 'payment-requested'`).first(),
   )
   await service.withdraw(citizen, dossierId, { reason: 'Đổi địa điểm kinh doanh' })

@@ -9,8 +9,8 @@ import {
   manualClock,
   publishVariant,
   requiredUploads,
-  type DossierWorld,
 } from './helpers/dossiers.js'
+import { eventually } from './helpers/eventually.js'
 
 // Worked example 6 of deadlines.md: accepted Mon 2026-03-02 09:00.
 const clock = manualClock('2026-03-02T09:00:00+07:00')
@@ -54,7 +54,7 @@ async function submitBirth(
   })
 }
 const openTask = (dossierId: string, elementId: string) =>
-  w.until(`task ${elementId}`, () =>
+  eventually(`task ${elementId}`, () =>
     w.db.knex('tasks').where({ dossier_id: dossierId, element_id: elementId, state: 'CREATED' }).first(),
   )
 const dossier = (id: string) =>
@@ -68,7 +68,7 @@ const dossier = (id: string) =>
     .where({ id })
     .first()
 const inStatus = (id: string, wanted: number) =>
-  w.until(`status ${wanted}`, async () => ((await dossier(id))?.status === wanted ? dossier(id) : undefined))
+  eventually(`status ${wanted}`, async () => ((await dossier(id))?.status === wanted ? dossier(id) : undefined))
 async function acceptedBirth(procedure: string) {
   const { dossierId } = await submitBirth(procedure)
   await openTask(dossierId, 'Task_Receive')
@@ -147,7 +147,7 @@ for (const [policy, expectedDue] of [
       t.equal(resumed.due_date, expectedDue, `${policy.toUpperCase()} → ${expectedDue}`)
 
       // Then processing goes on at the same step, and a second supplement is refused (once only)
-      await w.until(
+      await eventually(
         'review again',
         async () =>
           (await w.db
@@ -221,7 +221,7 @@ t.test(
     t.match(await inStatus(dossierId, 6), { code: null, paused: true }, 'waiting for the fee')
     await service.resume(counter, dossierId, { note: 'Đã nộp lệ phí tại quầy' })
     // Accepted (status 2) then at once in processing (4): either may be what the poll sees.
-    const accepted = await w.until('accepted', async () => {
+    const accepted = await eventually('accepted', async () => {
       const d = await dossier(dossierId)
       return d && [2, 4].includes(d.status) ? d : undefined
     })
@@ -292,13 +292,13 @@ t.test(
 
     // When the engine's time passes the due (the timer loop polls the engine clock)
     clock.set('2026-03-03T08:30:00+07:00')
-    const overdue = await w.until('overdue', async () =>
+    const overdue = await eventually('overdue', async () =>
       (await dossier(dossierId)).overdue ? dossier(dossierId) : undefined,
     )
     t.equal(overdue.status, 4, 'non-interrupting: work goes on')
-    // The overdue sweep may flag the dossier before the timer's escalation job has run, and a step's escalation may
-    // come before the dossier's: wait for the dossier's escalation.
-    const escalations = await w.until('escalated', async () => {
+    // The overdue sweep may flag the dossier before the timer's escalation job has run, and the step's timer may
+    // escalate before the dossier's: wait for the dossier-level escalation.
+    const escalations = await eventually('escalated', async () => {
       const rows = (await w.db.knex('dossier_events').where({ dossier_id: dossierId, kind: 'escalated' })) as Array<{
         data: { level: string }
       }>
@@ -308,7 +308,7 @@ t.test(
       escalations.some((e) => e.data.level === 'dossier'),
       'the timer escalated the dossier',
     )
-    const mails = await w.until('mails', async () => {
+    const mails = await eventually('mails', async () => {
       const rows = (await w.db
         .knex('outbox_messages')
         .whereRaw(`payload->>'template' IN ('overdue-officer', 'overdue-supervisor')`)

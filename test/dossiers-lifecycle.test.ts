@@ -12,6 +12,7 @@ import {
   requiredUploads,
   type DossierWorld,
 } from './helpers/dossiers.js'
+import { eventually } from './helpers/eventually.js'
 
 // One world for the file (publishing the five procedures takes seconds); each test has its own dossiers.
 const w = await createDossierWorld(t)
@@ -21,12 +22,12 @@ async function uploads(w: DossierWorld, slug: string, owner: string) {
 }
 
 const openTask = (w: DossierWorld, dossierId: string, elementId: string) =>
-  w.until(`task ${elementId}`, () =>
+  eventually(`task ${elementId}`, () =>
     w.db.knex('tasks').where({ dossier_id: dossierId, element_id: elementId, state: 'CREATED' }).first(),
   )
 
 const status = (w: DossierWorld, id: string, wanted: number) =>
-  w.until(`status ${wanted}`, async () => {
+  eventually(`status ${wanted}`, async () => {
     const d = await w.db.knex('dossiers').where({ id }).first()
     return d?.status === wanted ? d : undefined
   })
@@ -79,7 +80,7 @@ t.test(
 
     // When the counter officer accepts it
     await service.receive(counter, submitted.dossierId)
-    const received = await w.until('code', async () => {
+    const received = await eventually('code', async () => {
       const d = await w.db
         .knex('dossiers')
         .select('*', w.db.knex.raw('due_date::text as due_date'))
@@ -128,7 +129,7 @@ t.test(
     await status(w, submitted.dossierId, 10)
 
     // The citizen sees the whole story: steps with their holders, deadlines and results
-    const detail = await w.until('instance finished', async () => {
+    const detail = await eventually('instance finished', async () => {
       const d = await queries.get(citizen, submitted.dossierId)
       return d.current.step === null ? d : undefined
     })
@@ -244,7 +245,7 @@ t.test(
     t.equal(returned.result, 'early', 'finished long before the 15 working days')
 
     // Then the control sheet lists each holding with its deadline from the step's share
-    const detail = await w.until('closed', async () => {
+    const detail = await eventually('closed', async () => {
       const d = await queries.get(counter, intake.dossierId)
       return d.steps.length === 6 && d.steps.every((s) => s.finishedAt) ? d : undefined
     })

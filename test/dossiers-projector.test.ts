@@ -2,6 +2,7 @@
 import t from 'tap'
 import { ReadModelProjector } from '../src/dossiers/projector.js'
 import { birthForm, createDossierWorld, requiredUploads } from './helpers/dossiers.js'
+import { eventually } from './helpers/eventually.js'
 
 t.test(
   'given the projector was down while the engine moved, when a projector starts, then the worklist catches up once',
@@ -24,12 +25,12 @@ t.test(
       attachments,
       idempotencyKey: 'projector-1',
     })
-    const dossier = await w.until(
+    const dossier = await eventually(
       'the instance exists',
       async () =>
         (await w.db.knex('dossiers').where({ id: dossierId }).first())?.process_instance_key as string | undefined,
     )
-    await w.until(
+    await eventually(
       'the engine opened the reception task',
       async () => (await w.engine.searchUserTasks({ processInstanceKey: dossier, state: 'CREATED' }))[0],
     )
@@ -77,12 +78,12 @@ t.test(
       attachments,
       idempotencyKey: 'projector-poison',
     })
-    const instanceKey = await w.until(
+    const instanceKey = await eventually(
       'the instance exists',
       async () =>
         (await w.db.knex('dossiers').where({ id: dossierId }).first())?.process_instance_key as string | undefined,
     )
-    await w.until(
+    await eventually(
       'the engine opened the reception task',
       async () => (await w.engine.searchUserTasks({ processInstanceKey: instanceKey, state: 'CREATED' }))[0],
     )

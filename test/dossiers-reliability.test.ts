@@ -7,6 +7,7 @@ import { receiveWorker } from '../src/workers/receive.js'
 import type { Job, JobAcknowledgement, Variables } from '../src/engine/port.js'
 import { dbKind } from './helpers/db.js'
 import { birthForm, createDossierWorld, requiredUploads } from './helpers/dossiers.js'
+import { eventually } from './helpers/eventually.js'
 
 let crash = false
 // The periodic relay is slowed right down so only the test decides when pending engine calls run.
@@ -56,7 +57,7 @@ t.test('a crash between the database write and the engine call loses nothing and
   t.equal(retried.dossierId, dossier.id, 'no second dossier')
   t.equal(await relay.runPending(), 1)
   t.equal(await relay.runPending(), 0, 'a second run has nothing left to do')
-  const reception = await w.until('reception task', () =>
+  const reception = await eventually('reception task', () =>
     tasksOf(dossier.id, 'Task_Receive').andWhere({ state: 'CREATED' }).first(),
   )
   t.equal((await tasksOf(dossier.id, 'Task_Receive')).length, 1, 'one instance, one reception task')
@@ -75,7 +76,7 @@ t.test('a crash between the database write and the engine call loses nothing and
   // When the relay runs, the task is completed once; running the same call again (a relay that died before
   // marking it done) changes nothing
   t.equal(await relay.runPending(), 1)
-  const received = await w.until('received', async () => {
+  const received = await eventually('received', async () => {
     const d = await w.db.knex('dossiers').where({ id: dossier.id }).first()
     return d.code ? d : undefined
   })
@@ -84,7 +85,7 @@ t.test('a crash between the database write and the engine call loses nothing and
     .where({ dossier_id: dossier.id, kind: 'completeTask' })
     .update({ status: 'pending', locked_until: null })
   t.equal(await relay.runPending(), 1, 'the repeated completion is taken as done')
-  await w.until('review task', () => tasksOf(dossier.id, 'Task_Review').first())
+  await eventually('review task', () => tasksOf(dossier.id, 'Task_Review').first())
   t.equal(
     (await w.db.knex('dossiers').where({ id: dossier.id }).first()).code,
     received.code,
@@ -95,7 +96,7 @@ t.test('a crash between the database write and the engine call loses nothing and
 
 t.test('a job delivered twice is answered twice with the same output and done once', async (t) => {
   const { dossierId } = await submit()
-  await w.until('reception task', () => tasksOf(dossierId, 'Task_Receive').first())
+  await eventually('reception task', () => tasksOf(dossierId, 'Task_Receive').first())
   const outputs: Variables[] = []
   const fakeJob = {
     key: '999000001',
@@ -143,7 +144,7 @@ t.test(
     // PGlite runs one query at a time, so there the race is a queue; the full 200 run on PostgreSQL.
     const N = dbKind === 'pglite' ? 40 : 200
     const submitted = await Promise.all(Array.from({ length: N }, () => submit()))
-    await w.until(
+    await eventually(
       'reception tasks',
       async () =>
         Number(
@@ -160,7 +161,7 @@ t.test(
       120_000,
     )
     await Promise.all(submitted.map((s) => service.receive(counter, s.dossierId)))
-    const codes = await w.until(
+    const codes = await eventually(
       'codes',
       async () => {
         const rows = (await w.db

@@ -8,8 +8,9 @@ import { seedProcedures } from '../src/catalogue/service.js'
 import { loadWorkingCalendar, seedCalendar } from '../src/db/calendar-repository.js'
 import { computeDeadline } from '../src/domain/deadlines/index.js'
 import { buildTestApp } from './helpers/app.js'
-import { apiClient, until } from './helpers/api.js'
+import { apiClient } from './helpers/api.js'
 import { birthForm, constructionForm, requiredUploads } from './helpers/dossiers.js'
+import { eventually } from './helpers/eventually.js'
 
 const built = await buildTestApp(t)
 const { app, db } = built
@@ -30,7 +31,7 @@ const principal = async (username: string) => {
 }
 /** The open task of a step, once the engine and the read model have created it. */
 const openTask = (dossierId: string, elementId: string) =>
-  until(`${elementId} of ${dossierId}`, () =>
+  eventually(`${elementId} of ${dossierId}`, () =>
     knex('tasks').where({ dossier_id: dossierId, element_id: elementId, state: 'CREATED' }).first(),
   )
 const complete = (who: string, taskKey: string, body: Record<string, unknown>) =>
@@ -73,7 +74,7 @@ async function accepted(procedure: string, formData: Record<string, unknown>, ke
     idempotencyKey: key,
   })
   await work('motcua-xa', dossierId, 'Task_Receive', { decision: 'accept' })
-  await until('status 2 or 4', async () =>
+  await eventually('status 2 or 4', async () =>
     [2, 4].includes((await knex('dossiers').where({ id: dossierId }).first('status')).status),
   )
   return dossierId
@@ -268,14 +269,14 @@ t.test(
       toStep: 'Task_SiteInspection',
       receiverUser: inspector,
     })
-    const signRow = await until('the signing step closed on the control sheet', () =>
+    const signRow = await eventually('the signing step closed on the control sheet', () =>
       knex('dossier_events')
         .where({ user_task_key: sign.user_task_key, kind: 'step' })
         .whereNotNull('finished_at')
         .first(),
     )
     t.match(signRow, { receiver_user: leader, data: { outcome: 'returned', reason, toStep: 'Task_SiteInspection' } })
-    const inspectionRow = await until('the step row of the new task', () =>
+    const inspectionRow = await eventually('the step row of the new task', () =>
       knex('dossier_events').where({ user_task_key: again.user_task_key, kind: 'step' }).first(),
     )
     t.equal(inspectionRow.giver, leader, 'the leader gave the dossier back')
@@ -358,7 +359,7 @@ t.test(
     await work('kinhte-xa', dossierId, 'Task_SiteInspection', { decision: 'approve', consultationNeeded: false })
     await work('lanhdao-xa', dossierId, 'Task_Sign', { decision: 'approve' })
     await work('motcua-xa', dossierId, 'Task_Return', { decision: 'returned' })
-    const done = await until('status 10', async () => {
+    const done = await eventually('status 10', async () => {
       const d = await knex('dossiers').where({ id: dossierId }).first('status', 'due_date')
       return d.status === 10 ? d : undefined
     })

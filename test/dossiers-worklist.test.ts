@@ -3,6 +3,7 @@
 import t from 'tap'
 import { sweepOverdue } from '../src/dossiers/index.js'
 import { birthForm, createDossierWorld, requiredUploads } from './helpers/dossiers.js'
+import { eventually } from './helpers/eventually.js'
 
 const w = await createDossierWorld(t)
 const { service, queries } = w.runtime
@@ -34,7 +35,7 @@ async function submitted(count: number) {
       ).dossierId,
     )
   }
-  await w.until(
+  await eventually(
     'reception tasks',
     async () =>
       Number(
@@ -51,7 +52,7 @@ t.test(
     const [id] = await submitted(1)
     const task = await w.db.knex('tasks').where({ dossier_id: id, state: 'CREATED' }).first()
     await service.claim(counter, task.user_task_key)
-    await w.until(
+    await eventually(
       'engine assignee',
       async () => (await w.engine.getUserTask(task.user_task_key))?.assignee === counter.userId,
     )
@@ -139,7 +140,7 @@ t.test('reading dossiers: the applicant’s own list and detail; other people’
 t.test('the overdue sweep flags open dossiers past their due date (R10), not paused ones', async (t) => {
   const [id] = await submitted(1)
   await service.receive(counter, id!)
-  await w.until('accepted', async () => (await w.db.knex('dossiers').where({ id }).first()).due_at)
+  await eventually('accepted', async () => (await w.db.knex('dossiers').where({ id }).first()).due_at)
   const due = (await w.db.knex('dossiers').where({ id }).first()).due_at as Date
   const flagged = async () => (await w.db.knex('dossiers').where({ id }).first()).overdue as boolean
   await sweepOverdue(w.db.knex, new Date(due.getTime() - 1000))

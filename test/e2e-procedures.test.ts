@@ -12,6 +12,7 @@ import { dossierContext } from '../src/api/dossiers/context.js'
 import { buildTestApp } from './helpers/app.js'
 import { birthForm, constructionForm, householdForm } from './helpers/dossiers.js'
 import { makePdf } from './helpers/files.js'
+import { eventually } from './helpers/eventually.js'
 
 const built = await buildTestApp(t)
 const { app, db } = built
@@ -63,16 +64,8 @@ async function upload(who: string, url: string, filename: string): Promise<Light
   })
 }
 
+/** The whole procedure runs through the workers and the engine: waits are longer than elsewhere. */
 const timeoutMs = 30_000
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>): Promise<T> {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
 
 interface Detail {
   id: string
@@ -103,10 +96,14 @@ async function diagnose(dossierId: string): Promise<string> {
   return JSON.stringify({ d, instance, tasks, events, commands })
 }
 const status = (dossierId: string, wanted: number) =>
-  until(`status ${wanted} of ${dossierId}`, async () => {
-    const d = await detail(dossierId)
-    return d.status === wanted ? d : undefined
-  }).catch(async (err) => {
+  eventually(
+    `status ${wanted} of ${dossierId}`,
+    async () => {
+      const d = await detail(dossierId)
+      return d.status === wanted ? d : undefined
+    },
+    timeoutMs,
+  ).catch(async (err) => {
     throw new Error(`${(err as Error).message}: ${await diagnose(dossierId)}`)
   })
 
@@ -118,11 +115,15 @@ interface WorkItem {
 }
 /** Waits until the task shows in the officer's worklist (the API, not the database) and returns it. */
 const inWorklist = (who: string, dossierId: string, elementId: string, procedure: string) =>
-  until(`${elementId} of ${dossierId} in the worklist of ${who}`, async () => {
-    const res = await call('GET', `/api/tasks?procedure=${procedure}&limit=200`, who)
-    if (res.statusCode !== 200) throw new Error(`worklist ${who}: ${res.statusCode} ${res.body}`)
-    return (res.json().items as WorkItem[]).find((i) => i.dossier.id === dossierId && i.elementId === elementId)
-  })
+  eventually(
+    `${elementId} of ${dossierId} in the worklist of ${who}`,
+    async () => {
+      const res = await call('GET', `/api/tasks?procedure=${procedure}&limit=200`, who)
+      if (res.statusCode !== 200) throw new Error(`worklist ${who}: ${res.statusCode} ${res.body}`)
+      return (res.json().items as WorkItem[]).find((i) => i.dossier.id === dossierId && i.elementId === elementId)
+    },
+    timeoutMs,
+  )
 
 const marriageForm = {
   nguoiYeuCau: {
@@ -286,10 +287,14 @@ async function driveToResult(t: Test, p: Procedure, dossierId: string) {
     })
     t.equal(paid.statusCode, 200, `paid: ${paid.body}`)
   }
-  const accepted = await until(`the code of ${dossierId}`, async () => {
-    const d = await detail(dossierId)
-    return d.code ? d : undefined
-  }).catch(async (err) => {
+  const accepted = await eventually(
+    `the code of ${dossierId}`,
+    async () => {
+      const d = await detail(dossierId)
+      return d.code ? d : undefined
+    },
+    timeoutMs,
+  ).catch(async (err) => {
     throw new Error(`${(err as Error).message}: ${await diagnose(dossierId)}`)
   })
   t.match(accepted.code, codePattern, `the code ${accepted.code} has the form <agency>-YYMMDD-XXXX`)

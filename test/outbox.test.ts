@@ -2,7 +2,7 @@
 import t from 'tap'
 import type { Knex } from 'knex'
 import { createTestDatabase, dbKind } from './helpers/db.js'
-import { startSmtpServer, waitFor } from './helpers/smtp.js'
+import { startSmtpServer } from './helpers/smtp.js'
 import { knexFor, type Database } from '../src/db/database.js'
 import { claimDue, enqueue, getMessage, listByStatus, retryDead, retryDelay } from '../src/outbox/outbox.js'
 import { OutboxSender, type OutboxSenderOptions } from '../src/outbox/sender.js'
@@ -15,6 +15,7 @@ import {
   smtpTransport,
 } from '../src/notifications/email.js'
 import type { EmailTemplate } from '../src/notifications/templates.js'
+import { eventually } from './helpers/eventually.js'
 
 const FROM = 'Một cửa <no-reply@motcua.test>'
 
@@ -124,7 +125,7 @@ t.test('given two senders racing on one database, then each message is received 
   const b = sender({ ...db, knex: otherKnex }, smtp.url, { batchSize: 3, workerId: 'B' })
   a.start()
   b.start()
-  await waitFor(() => smtp.received.length >= total, 30_000, 'all messages')
+  await eventually('all messages', () => smtp.received.length >= total, 30_000)
   await Promise.all([a.stop(), b.stop()])
   // Anything extra would have arrived by now: both senders have stopped.
   const ids = smtp.received.map((m) => m.messageId)
@@ -180,12 +181,12 @@ t.test(
     }
     t.equal(await scheduledGap(), 200, 'first retry 200 ms after the failure')
 
-    await waitFor(async () => (await s.runOnce()) > 0, 5_000, 'second attempt')
+    await eventually('second attempt', async () => (await s.runOnce()) > 0, 5_000)
     row = await getMessage(db.knex, id)
     t.equal(row?.status, 'failed')
     t.equal(await scheduledGap(), 400, 'second retry 400 ms after the failure')
 
-    await waitFor(async () => (await s.runOnce()) > 0, 5_000, 'third attempt')
+    await eventually('third attempt', async () => (await s.runOnce()) > 0, 5_000)
     row = await getMessage(db.knex, id)
     t.equal(row?.status, 'dead', 'after the last attempt it is dead')
     t.equal(row?.attempts, 3)
@@ -245,7 +246,7 @@ t.test('given a sender delivering when it is stopped, then stop waits for the de
   const { id } = await enqueueEmail(db.knex, { eventId: 'evt-7', to: 'a@example.vn', template: received('S-1') })
   const s = sender(db, smtp.url)
   s.start()
-  await waitFor(() => smtp.attempts > 0, 5_000, 'the relay to receive DATA')
+  await eventually('the relay to receive DATA', () => smtp.attempts > 0, 5_000)
   await s.stop()
   t.equal(smtp.received.length, 1)
   t.equal((await getMessage(db.knex, id))?.status, 'sent', 'recorded before stop resolved')

@@ -90,7 +90,7 @@ async function dossier(s: Spec): Promise<string> {
 
 // ---- Hộ tịch
 // D1 received in February, still open on 1 March (carried over), result 5 March after its due of 4 March: late.
-const d1 = await dossier({
+await dossier({
   proc: hoTich,
   code: 'D1',
   channel: 'counter',
@@ -122,7 +122,7 @@ const d3 = await dossier({
   finishedAt: '2026-03-12T10:00:00+07:00',
 })
 // D4 online, withdrawn by the applicant on 6 March: received, never resolved (column 14).
-const d4 = await dossier({
+await dossier({
   proc: hoTich,
   code: 'D4',
   channel: 'online',
@@ -132,7 +132,7 @@ const d4 = await dossier({
   finishedAt: '2026-03-06T15:00:00+07:00',
 })
 // D5 online, due 12 March but waiting for a supplement since: paused, so within time (R10).
-const d5 = await dossier({
+await dossier({
   proc: hoTich,
   code: 'D5',
   channel: 'online',

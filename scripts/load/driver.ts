@@ -163,6 +163,7 @@ class RequestFailed extends Error {
 
 interface Answer {
   status: number
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the server's JSON, which the driver reads field by field
   body: any
   afterUnknown: boolean
   headers: Headers
@@ -235,7 +236,7 @@ export class ApiClient {
       if (opts.json !== undefined) headers['content-type'] = 'application/json'
       const t0 = performance.now()
       let res: Response
-      let body: any
+      let body: Answer['body']
       try {
         res = await fetch(this.baseUrl + path, {
           method,
@@ -251,7 +252,9 @@ export class ApiClient {
         unknown = true
         this.retries++
         if (Date.now() > end)
-          throw new Error(`${method} ${path}: no answer for ${this.timeoutMs} ms (${(err as Error).message})`)
+          throw new Error(`${method} ${path}: no answer for ${this.timeoutMs} ms (${(err as Error).message})`, {
+            cause: err,
+          })
         await sleep(delay)
         delay = Math.min(2000, delay * 2)
         continue

@@ -2,6 +2,7 @@
 import type { Knex } from 'knex'
 import { currentCalendarVersion, loadWorkingCalendar } from '../db/calendar-repository.js'
 import type { WorkingCalendar } from '../domain/calendar/index.js'
+import { CalendarRangeError } from '../domain/calendar/calendar.js'
 import {
   computeDeadline,
   DeadlineError,
@@ -10,7 +11,7 @@ import {
   type ProcedureStep,
 } from '../domain/deadlines/index.js'
 import type { ProcedureDefinition } from '../catalogue/definition.js'
-import { AppError, type ProblemCode } from '../errors.js'
+import { AppError, asAppError } from '../errors.js'
 
 const calendars = new Map<string, WorkingCalendar>()
 
@@ -62,17 +63,10 @@ export async function dossierDeadline(
       now,
     })
   } catch (err) {
-    throw asAppError(err)
+    // A broken deadline rule reaches the command's caller as an AppError with its code and reason, like any refusal;
+    // anything else is a fault and goes up as it is.
+    throw err instanceof DeadlineError || err instanceof CalendarRangeError ? asAppError(err) : err
   }
-}
-
-/** Deadline and calendar errors keep their code, reason and messages on the way to the API. */
-export function asAppError(err: unknown): unknown {
-  if (err instanceof DeadlineError)
-    return new AppError(err.code as ProblemCode, err.reason, { reason: err.reason }, err.messages)
-  if ((err as { code?: string })?.code === 'MC_ERR_CALENDAR_RANGE')
-    return new AppError('MC_ERR_CALENDAR_RANGE', (err as Error).message)
-  return err
 }
 
 /** The due date and instant columns of a report. */

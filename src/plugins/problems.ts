@@ -1,59 +1,7 @@
 // Turns every error into RFC 9457 problem+json with a stable code; never leaks a 5xx message or stack.
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { AppError, problemSchema, problems as problemCatalogue, toProblem, type ProblemCode } from '../errors.js'
-import { DomainError } from '../domain/domain-error.js'
-import { CalendarRangeError } from '../domain/calendar/calendar.js'
-
-const byFastifyCode: Record<string, ProblemCode> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'MC_ERR_UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'MC_ERR_PAYLOAD_TOO_LARGE',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'MC_ERR_BAD_JSON',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'MC_ERR_BAD_JSON',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'MC_ERR_VALIDATION',
-  FST_ERR_BAD_URL: 'MC_ERR_VALIDATION',
-  FST_ERR_MAX_PARAM_LENGTH: 'MC_ERR_VALIDATION',
-  FST_ERR_ASYNC_CONSTRAINT: 'MC_ERR_VALIDATION',
-}
-
-const byStatus: Record<number, ProblemCode> = {
-  400: 'MC_ERR_VALIDATION',
-  401: 'MC_ERR_UNAUTHENTICATED',
-  403: 'MC_ERR_FORBIDDEN',
-  404: 'MC_ERR_NOT_FOUND',
-  405: 'MC_ERR_METHOD_NOT_ALLOWED',
-  409: 'MC_ERR_CONFLICT',
-  413: 'MC_ERR_PAYLOAD_TOO_LARGE',
-  415: 'MC_ERR_UNSUPPORTED_MEDIA_TYPE',
-  429: 'MC_ERR_RATE_LIMITED',
-}
-
-/** Maps any thrown value to an AppError; unknown errors become MC_ERR_INTERNAL. */
-export function asAppError(err: FastifyError | Error): AppError {
-  if (err instanceof AppError) return err
-  // Domain rules carry their own code and bilingual messages; the catalogue gives the status.
-  if (err instanceof DomainError && err.code in problemCatalogue) {
-    return new AppError(err.code as ProblemCode, err.messages.en, { reason: err.reason }, err.messages)
-  }
-  if (err instanceof CalendarRangeError) {
-    return new AppError('MC_ERR_CALENDAR_RANGE', err.message, { fromYear: err.fromYear, toYear: err.toYear })
-  }
-  const fe = err as FastifyError
-  if (fe.validation) {
-    const errors = fe.validation.map((v) => ({
-      field: `${fe.validationContext ?? 'body'}${v.instancePath || ''}`.replace(/\//g, '.'),
-      keyword: v.keyword,
-      message: v.message,
-      params: v.params,
-    }))
-    return new AppError('MC_ERR_VALIDATION', fe.message, { errors })
-  }
-  const code =
-    (fe.code && byFastifyCode[fe.code]) || (fe.statusCode && fe.statusCode < 500 ? byStatus[fe.statusCode] : undefined)
-  if (code) return new AppError(code, fe.statusCode && fe.statusCode < 500 ? fe.message : undefined)
-  if (err instanceof SyntaxError && fe.statusCode === 400) return new AppError('MC_ERR_BAD_JSON')
-  return new AppError('MC_ERR_INTERNAL')
-}
+import { AppError, asAppError, problemSchema, toProblem } from '../errors.js'
 
 /** Deepest nesting accepted in a request's input: forms and definitions stay far below it; PostgreSQL ran out of stack storing 5,000 levels of form data (a 500). */
 export const MAX_INPUT_DEPTH = 64

@@ -4,7 +4,6 @@ import type { Engine, Job, JobAcknowledgement, Variables } from '../engine/port.
 import { AppError } from '../errors.js'
 import { dossierJobRepository } from '../dossiers/job-repository.js'
 import { dossierRepository, type DossierRow } from '../dossiers/repository.js'
-import { asAppError } from '../dossiers/deadlines.js'
 
 export interface WorkerDeps {
   knex: Knex
@@ -58,13 +57,12 @@ export async function handleDossierJob(
     })
     return await job.complete(output)
   } catch (err) {
-    const e = asAppError(err)
-    deps.log?.(`job ${job.key} (${job.type}) on dossier ${dossierId} failed`, e)
-    const notFound = e instanceof AppError && e.code === 'MC_ERR_DOSSIER_NOT_FOUND'
+    deps.log?.(`job ${job.key} (${job.type}) on dossier ${dossierId} failed`, err)
+    const notFound = err instanceof AppError && err.code === 'MC_ERR_DOSSIER_NOT_FOUND'
     return job.fail({
       retries: notFound ? 0 : Math.max(0, job.retries - 1),
       retryBackOffMs: 2000,
-      errorMessage: String((e as Error)?.message ?? e),
+      errorMessage: String((err as Error)?.message ?? err),
     })
   }
 }

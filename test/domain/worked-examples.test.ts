@@ -1,4 +1,4 @@
-// The worked examples of shared/domain/deadlines.md, one test each: the specification of the deadline rules.
+// The worked examples of docs/legal-rules.md, one test each: the specification of the deadline rules.
 import t from 'tap'
 import { WorkingCalendar, bundledCalendarData, parseDate, formatDate } from '../../src/domain/calendar/index.js'
 import { computeDeadline, type DeadlineInput, type ProcedureStep } from '../../src/domain/deadlines/index.js'

@@ -5,10 +5,10 @@ import {
   activeIds,
   createContractEngine,
   deployFixtures,
-  eventually,
   instanceState,
   waitForState,
 } from './contract-engine.js'
+import { eventually } from '../helpers/eventually.js'
 
 t.test('a non-interrupting message boundary starts a side path and leaves the task running', async (t) => {
   const engine = await createContractEngine(t)
@@ -48,7 +48,9 @@ t.test('an event-based gateway takes whichever event comes first and closes the 
     bpmnProcessId: 'event-gateway',
     variables: { code: 'G1', wait: 'PT1H' },
   })
-  await eventually(async () => activeIds(await instanceState(engine, paid.processInstanceKey)).includes('gw'))
+  await eventually('the instance at the gateway', async () =>
+    activeIds(await instanceState(engine, paid.processInstanceKey)).includes('gw'),
+  )
   await engine.publishMessage({ name: 'paid', correlationKey: 'G1', variables: { receipt: 7 } })
   const done = await waitForState(engine, paid.processInstanceKey, 'COMPLETED')
   t.equal(done.variables['receipt'], 7)

@@ -1,13 +1,7 @@
 // Contract: cancelling an instance terminates every element, job, timer, subscription and user task.
 import t from 'tap'
-import {
-  activateOne,
-  createContractEngine,
-  deployFixtures,
-  eventually,
-  recordEvents,
-  waitForState,
-} from './contract-engine.js'
+import { activateOne, createContractEngine, deployFixtures, recordEvents, waitForState } from './contract-engine.js'
+import { eventually } from '../helpers/eventually.js'
 
 t.test('given a waiting instance, when it is cancelled, then all its work is gone and events say so', async (t) => {
   const engine = await createContractEngine(t)
@@ -29,7 +23,7 @@ t.test('given a waiting instance, when it is cancelled, then all its work is gon
   await engine.cancelProcessInstance(ut.processInstanceKey)
   const [task] = await engine.searchUserTasks({ processInstanceKey: ut.processInstanceKey })
   t.equal(task!.state, 'CANCELED')
-  await eventually(async () =>
+  await eventually('the instance.terminated event', async () =>
     events.some((e) => e.type === 'instance.terminated' && e.processInstanceKey === ut.processInstanceKey),
   )
   t.ok(events.some((e) => e.type === 'userTask.canceled'))

@@ -8,6 +8,7 @@ import { createTestDatabase, dbKind } from '../helpers/db.js'
 import { EmbeddedEngine, type EmbeddedEngineOptions } from '../../src/engine/embedded/index.js'
 import type { ActivatedJob, Engine, EngineEvent, ProcessInstanceView } from '../../src/engine/port.js'
 import { zeebeTargets } from '../zeebe/zeebe-target.js'
+import { eventually } from '../helpers/eventually.js'
 
 export interface ContractTarget {
   name: string
@@ -77,26 +78,11 @@ export async function deployFixtures(engine: Engine, ...names: string[]): Promis
   await engine.deploy(names.map(fixture))
 }
 
-/** Polls until the predicate holds (engines are asynchronous), failing after timeoutMs. */
-export async function eventually<T>(
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs = 10_000,
-  what = 'condition',
-): Promise<T> {
-  const until = Date.now() + timeoutMs
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
-
 export async function activateOne(engine: Engine, type: string, timeoutMs = 30_000): Promise<ActivatedJob> {
   return eventually(
+    `a ${type} job`,
     async () => (await engine.activateJobs({ type, worker: 'test', maxJobsToActivate: 1, timeoutMs }))[0],
     10_000,
-    `a ${type} job`,
   )
 }
 
@@ -113,12 +99,12 @@ export async function waitForState(
   timeoutMs = 10_000,
 ): Promise<ProcessInstanceView> {
   return eventually(
+    `instance ${key} to be ${state}`,
     async () => {
       const v = await engine.getProcessInstance(key)
       return v?.state === state ? v : undefined
     },
     timeoutMs,
-    `instance ${key} to be ${state}`,
   )
 }
 

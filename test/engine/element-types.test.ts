@@ -1,14 +1,8 @@
 // Contract: the remaining element types — script (FEEL and job), send and business-rule tasks as jobs,
 // none throw and manual tasks pass through, multi-instance completion condition, timer start events.
 import t from 'tap'
-import {
-  activateOne,
-  createContractEngine,
-  deployFixtures,
-  eventually,
-  instanceState,
-  waitForState,
-} from './contract-engine.js'
+import { activateOne, createContractEngine, deployFixtures, instanceState, waitForState } from './contract-engine.js'
+import { eventually } from '../helpers/eventually.js'
 
 t.test('a process through every task kind completes; the completion condition ends the vote early', async (t) => {
   const engine = await createContractEngine(t)
@@ -22,7 +16,7 @@ t.test('a process through every task kind completes; the completion condition en
   await engine.completeJob(send.key)
   await engine.completeJob((await activateOne(engine, 'decide-fee')).key)
   await engine.completeJob((await activateOne(engine, 'script-job')).key)
-  const votes = await eventually(async () => {
+  const votes = await eventually('three vote jobs', async () => {
     const j = await engine.activateJobs({ type: 'vote', worker: 't', maxJobsToActivate: 5, timeoutMs: 10_000 })
     return j.length === 3 ? j : undefined
   })
@@ -36,7 +30,7 @@ t.test('a process through every task kind completes; the completion condition en
 t.test('a timer start event with cycle R2/PT0.3S starts two instances', async (t) => {
   const engine = await createContractEngine(t)
   await deployFixtures(engine, 'timer-start.bpmn')
-  const jobs = await eventually(async () => {
+  const jobs = await eventually('the nightly jobs', async () => {
     const j = await engine.activateJobs({ type: 'nightly', worker: 't', maxJobsToActivate: 5, timeoutMs: 10_000 })
     return j.length ? j : undefined
   })

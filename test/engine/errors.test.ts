@@ -6,7 +6,6 @@ import {
   activeIds,
   createContractEngine,
   deployFixtures,
-  eventually,
   instanceState,
   waitForState,
 } from './contract-engine.js'

@@ -6,10 +6,10 @@ import {
   activeIds,
   createContractEngine,
   deployFixtures,
-  eventually,
   instanceState,
   waitForState,
 } from './contract-engine.js'
+import { eventually } from '../helpers/eventually.js'
 
 const later = () => new Date(Date.now() + 3_600_000).toISOString()
 
@@ -43,6 +43,7 @@ t.test('an interrupting message event sub-process cancels the main flow and ends
     variables: { code: 'Q2', deadline: later() },
   })
   await eventually(
+    'a user task',
     async () => (await engine.searchUserTasks({ processInstanceKey: ref.processInstanceKey })).length > 0,
   )
   await engine.publishMessage({ name: 'withdrawn', correlationKey: 'Q2' })

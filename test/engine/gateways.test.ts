@@ -5,10 +5,10 @@ import {
   activeIds,
   createContractEngine,
   deployFixtures,
-  eventually,
   instanceState,
   waitForState,
 } from './contract-engine.js'
+import { eventually } from '../helpers/eventually.js'
 
 t.test('exclusive gateway: the first true condition wins, otherwise the default flow', async (t) => {
   const engine = await createContractEngine(t)
@@ -48,7 +48,7 @@ t.test(
     const engine = await createContractEngine(t)
     await deployFixtures(engine, 'no-default.bpmn')
     const ref = await engine.createProcessInstance({ bpmnProcessId: 'no-default', variables: { ok: 'maybe' } })
-    const view = await eventually(async () => {
+    const view = await eventually('an incident', async () => {
       const v = await instanceState(engine, ref.processInstanceKey)
       return v.incidents.length ? v : undefined
     })

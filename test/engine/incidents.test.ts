@@ -4,11 +4,11 @@ import {
   activateOne,
   createContractEngine,
   deployFixtures,
-  eventually,
   instanceState,
   recordEvents,
   waitForState,
 } from './contract-engine.js'
+import { eventually } from '../helpers/eventually.js'
 
 t.test('a failed job with retries left is activatable again after its back-off', async (t) => {
   const engine = await createContractEngine(t)
@@ -54,7 +54,7 @@ t.test(
     t.equal(again.retries, 1)
     await engine.completeJob(again.key)
     await waitForState(engine, ref.processInstanceKey, 'COMPLETED')
-    await eventually(async () => events.some((e) => e.type === 'incident.resolved'))
+    await eventually('the incident.resolved event', async () => events.some((e) => e.type === 'incident.resolved'))
     t.ok(events.some((e) => e.type === 'incident.created'))
     await t.rejects(engine.resolveIncident(view.incidents[0]!.incidentKey), { code: 'NOT_FOUND' })
   },

@@ -1,7 +1,8 @@
 // Job completions requested together (one event-loop turn) share one step; each caller still gets its
 // own answer when some of them cannot complete.
 import t from 'tap'
-import { createEmbeddedEngine, deployFixtures, eventually, waitForState } from './contract-engine.js'
+import { createEmbeddedEngine, deployFixtures, waitForState } from './contract-engine.js'
+import { eventually } from '../helpers/eventually.js'
 
 t.test(
   'given jobs completed in one turn, when some cannot complete, then the others complete and each caller gets its own answer',
@@ -11,7 +12,7 @@ t.test(
     await Promise.all(
       [1, 2, 3, 4].map((i) => engine.createProcessInstance({ bpmnProcessId: 'one-task', variables: { i } })),
     )
-    const jobs = await eventually(async () => {
+    const jobs = await eventually('four work jobs', async () => {
       const got = await engine.activateJobs({ type: 'work', worker: 'test', maxJobsToActivate: 10, timeoutMs: 60_000 })
       return got.length === 4 ? got : undefined
     })
@@ -51,7 +52,7 @@ t.test('given many jobs completed in one turn, then all instances complete once'
   const jobs = await engine.activateJobs({ type: 'work', worker: 'test', maxJobsToActivate: n, timeoutMs: 60_000 })
   t.equal(jobs.length, n)
   await Promise.all(jobs.map((j) => engine.completeJob(j.key, { done: j.key })))
-  await eventually(async () => events.length >= n, 10_000, 'all completion events')
+  await eventually('all completion events', async () => events.length >= n, 10_000)
   t.equal(new Set(events).size, n, 'each instance completed once')
   t.equal(events.length, n)
 })

@@ -2,7 +2,8 @@
 // dies between buffering the message and correlating it: the next engine start finishes the job, once.
 import t from 'tap'
 import { EmbeddedEngine } from '../../src/engine/embedded/index.js'
-import { activeIds, eventually, fixture, freshEngineDatabase, instanceState } from './contract-engine.js'
+import { activeIds, fixture, freshEngineDatabase, instanceState } from './contract-engine.js'
+import { eventually } from '../helpers/eventually.js'
 
 for (const ttl of [60_000, 0]) {
   t.test(
@@ -52,9 +53,9 @@ for (const ttl of [60_000, 0]) {
       await second.start()
       t.teardown(() => second.stop())
       await eventually(
+        'instance at waitFee',
         async () => activeIds(await instanceState(second, ref.processInstanceKey)).includes('waitFee'),
         5000,
-        'instance at waitFee',
       )
       t.equal((await instanceState(second, ref.processInstanceKey)).variables['files'], 3, 'with the message variables')
       // More sweeps and a second engine change nothing.
@@ -93,9 +94,9 @@ t.test(
     await engine.deploy([fixture('message-catch.bpmn')])
     const a = await engine.createProcessInstance({ bpmnProcessId: 'message-catch', variables: { dossierCode: 'N1' } })
     await eventually(
+      'waiting',
       async () => activeIds(await instanceState(engine, a.processInstanceKey)).includes('waitSupplement'),
       5000,
-      'waiting',
     )
     await engine.publishMessage({
       name: 'supplement-received',
@@ -156,7 +157,7 @@ t.test(
     const second = new EmbeddedEngine(db, { timerPollMs: 50 })
     await second.start()
     t.teardown(() => second.stop())
-    await eventually(async () => (await count()) === 1, 5000, 'one started instance')
+    await eventually('one started instance', async () => (await count()) === 1, 5000)
     t.equal(await second.recoverMessages(0), 0, 'nothing left to recover')
     t.equal(await count(), 1, 'exactly one instance')
     const job = (await second.activateJobs({ type: 'intake', worker: 't', maxJobsToActivate: 5, timeoutMs: 10_000 }))[0]

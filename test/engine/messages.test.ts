@@ -5,13 +5,13 @@ import {
   activeIds,
   createContractEngine,
   deployFixtures,
-  eventually,
   instanceState,
   waitForState,
 } from './contract-engine.js'
+import { eventually } from '../helpers/eventually.js'
 
 const at = async (engine: Awaited<ReturnType<typeof createContractEngine>>, key: string, id: string) =>
-  eventually(async () => activeIds(await instanceState(engine, key)).includes(id), 5000, `instance at ${id}`)
+  eventually(`instance at ${id}`, async () => activeIds(await instanceState(engine, key)).includes(id), 5000)
 
 t.test(
   'given an instance waiting for a message, when it is published with its correlation key, then it moves on with the variables',
@@ -111,7 +111,7 @@ t.test('a message start event creates an instance, one active instance per corre
   await engine.publishMessage({ name: 'dossier-submitted', correlationKey: 'K1', variables: { code: 'K1' } })
   await engine.publishMessage({ name: 'dossier-submitted', correlationKey: 'K1', variables: { code: 'K1-again' } })
   await engine.publishMessage({ name: 'dossier-submitted', correlationKey: 'K2', variables: { code: 'K2' } })
-  const jobs = await eventually(async () => {
+  const jobs = await eventually('the intake jobs', async () => {
     const j = await engine.activateJobs({ type: 'intake', worker: 't', maxJobsToActivate: 10, timeoutMs: 10_000 })
     return j.length ? j : undefined
   })

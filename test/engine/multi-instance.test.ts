@@ -1,6 +1,7 @@
 // Contract: parallel and sequential multi-instance with input/output collections.
 import t from 'tap'
-import { createContractEngine, deployFixtures, eventually, waitForState } from './contract-engine.js'
+import { createContractEngine, deployFixtures, waitForState } from './contract-engine.js'
+import { eventually } from '../helpers/eventually.js'
 
 t.test('a parallel multi-instance task makes one job per item and collects outputs in item order', async (t) => {
   const engine = await createContractEngine(t)
@@ -9,7 +10,7 @@ t.test('a parallel multi-instance task makes one job per item and collects outpu
     bpmnProcessId: 'multi-instance',
     variables: { departments: ['tư pháp', 'tài chính', 'xây dựng'], reviewers: ['an', 'binh'] },
   })
-  const jobs = await eventually(async () => {
+  const jobs = await eventually('three notify jobs', async () => {
     const j = await engine.activateJobs({ type: 'notify', worker: 't', maxJobsToActivate: 10, timeoutMs: 10_000 })
     return j.length === 3 ? j : undefined
   })
@@ -22,7 +23,7 @@ t.test('a parallel multi-instance task makes one job per item and collects outpu
 
   // Sequential sub-process: one reviewer at a time, in order.
   for (const reviewer of ['an', 'binh']) {
-    const tasks = await eventually(async () => {
+    const tasks = await eventually('an open user task', async () => {
       const l = await engine.searchUserTasks({ processInstanceKey: ref.processInstanceKey, state: 'CREATED' })
       return l.length ? l : undefined
     })

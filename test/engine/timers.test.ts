@@ -6,10 +6,10 @@ import {
   createEmbeddedEngine,
   createContractEngine,
   deployFixtures,
-  eventually,
   instanceState,
   waitForState,
 } from './contract-engine.js'
+import { eventually } from '../helpers/eventually.js'
 
 t.test(
   'given a duration then a date timer from FEEL variables, the instance waits for both and completes',
@@ -22,7 +22,9 @@ t.test(
       bpmnProcessId: 'timer-catch',
       variables: { waitFor: 'PT0.3S', until },
     })
-    await eventually(async () => activeIds(await instanceState(engine, ref.processInstanceKey)).includes('wait'))
+    await eventually('the instance at the timer', async () =>
+      activeIds(await instanceState(engine, ref.processInstanceKey)).includes('wait'),
+    )
     await waitForState(engine, ref.processInstanceKey, 'COMPLETED', 10_000)
     t.ok(Date.now() - started >= 850, 'not before the date')
   },
@@ -32,7 +34,7 @@ t.test('a timer expression that is not a duration raises an incident on the time
   const engine = await createContractEngine(t)
   await deployFixtures(engine, 'timer-catch.bpmn')
   const ref = await engine.createProcessInstance({ bpmnProcessId: 'timer-catch', variables: { waitFor: 'tomorrow' } })
-  const view = await eventually(async () => {
+  const view = await eventually('an incident', async () => {
     const v = await instanceState(engine, ref.processInstanceKey)
     return v.incidents.length ? v : undefined
   })

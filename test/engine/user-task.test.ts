@@ -1,6 +1,7 @@
 // Contract: Zeebe user tasks — created with assignment and schedule, listed, assigned, completed, cancelled.
 import t from 'tap'
-import { createContractEngine, deployFixtures, eventually, recordEvents, waitForState } from './contract-engine.js'
+import { createContractEngine, deployFixtures, recordEvents, waitForState } from './contract-engine.js'
+import { eventually } from '../helpers/eventually.js'
 
 const due = '2031-05-02T10:00:00+07:00'
 
@@ -11,7 +12,7 @@ t.test('given a user task, then it is created with assignee, candidates, dates, 
     bpmnProcessId: 'user-task',
     variables: { officer: 'chi', reviewDueDate: due },
   })
-  const [task] = await eventually(async () => {
+  const [task] = await eventually('the user task', async () => {
     const l = await engine.searchUserTasks({ processInstanceKey: ref.processInstanceKey })
     return l.length ? l : undefined
   })
@@ -41,7 +42,7 @@ t.test(
       bpmnProcessId: 'user-task',
       variables: { officer: 'chi', reviewDueDate: due },
     })
-    const [task] = await eventually(async () => {
+    const [task] = await eventually('the user task', async () => {
       const l = await engine.searchUserTasks({ processInstanceKey: ref.processInstanceKey })
       return l.length ? l : undefined
     })
@@ -59,7 +60,7 @@ t.test(
     t.equal(after?.state, 'COMPLETED')
     t.ok(after?.completionDate)
     await t.rejects(engine.completeUserTask(key), { code: 'INVALID_STATE' })
-    await eventually(async () => events.some((e) => e.type === 'userTask.completed'))
+    await eventually('the userTask.completed event', async () => events.some((e) => e.type === 'userTask.completed'))
     t.same(
       events.filter((e) => e.type.startsWith('userTask.')).map((e) => e.type),
       ['userTask.created', 'userTask.assigned', 'userTask.assigned', 'userTask.assigned', 'userTask.completed'],

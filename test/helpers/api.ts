@@ -65,18 +65,3 @@ export function apiClient(built: Pick<TestApp, 'app' | 'loginAs'>): ApiClient {
     },
   }
 }
-
-/** Polls until fn returns a truthy value (the engine and the read model move asynchronously). */
-export async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined | null | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}

@@ -41,8 +41,6 @@ export interface DossierWorld {
   as(username: string): Promise<Principal>
   /** A stored file row owned by the user, to attach to a component. */
   file(ownerUsername: string): Promise<string>
-  /** Polls until fn returns a truthy value (the engine and read model move asynchronously). */
-  until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs?: number): Promise<T>
 }
 
 export async function createDossierWorld(
@@ -121,15 +119,6 @@ export async function createDossierWorld(
         })
         .returning('id')
       return (row as { id: string }).id
-    },
-    async until(what, fn, timeoutMs = 15_000) {
-      const end = Date.now() + timeoutMs
-      for (;;) {
-        const v = await fn()
-        if (v) return v
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-        await new Promise((r) => setTimeout(r, 25))
-      }
     },
   }
 }

@@ -55,16 +55,3 @@ export async function startSmtpServer(t: Test): Promise<TestSmtpServer> {
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
   return state
 }
-
-/** Polls `cond` until it holds, or fails after `timeoutMs`. */
-export async function waitFor(
-  cond: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-  what = 'condition',
-): Promise<void> {
-  const until = Date.now() + timeoutMs
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}

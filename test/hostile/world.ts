@@ -8,6 +8,7 @@ import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { apiClient, type ApiClient } from '../helpers/api.js'
 import { birthForm } from '../helpers/dossiers.js'
 import { makePdf } from '../helpers/files.js'
+import { eventually } from '../helpers/eventually.js'
 import type { LightMyRequestResponse } from 'fastify'
 import {
   acceptedHostileQueries,
@@ -117,7 +118,7 @@ export const excludedRoutes: Record<string, string> = {
  * '/*' answer its index.html. They take no input; which exist depends on the build.
  */
 export function isWebAppFile(key: string): boolean {
-  return key === 'GET /' || key === 'GET /*' || /^GET \/(?!api\/|health\/|docs)[A-Za-z0-9._\/-]+\.[a-z0-9]+$/.test(key)
+  return key === 'GET /' || key === 'GET /*' || /^GET \/(?!api\/|health\/|docs)[A-Za-z0-9._/-]+\.[a-z0-9]+$/.test(key)
 }
 
 export interface HostileWorld extends TestApp {
@@ -176,16 +177,12 @@ export async function hostileWorld(t: Test, opts: { dossier?: boolean } = {}): P
     })
     if (submitted.statusCode !== 201) throw new Error(`submit: ${submitted.body}`)
     dossierId = submitted.json().dossierId
-    const end = Date.now() + 30_000
-    for (;;) {
-      const task = await knex('tasks').where({ dossier_id: dossierId, state: 'CREATED' }).first('user_task_key')
-      if (task) {
-        taskKey = task.user_task_key
-        break
-      }
-      if (Date.now() > end) throw new Error('no reception task appeared')
-      await new Promise((r) => setTimeout(r, 100))
-    }
+    const task = await eventually(
+      'the reception task',
+      () => knex('tasks').where({ dossier_id: dossierId, state: 'CREATED' }).first('user_task_key'),
+      30_000,
+    )
+    taskKey = task.user_task_key
   }
   // Log in every caller before the fingerprints start: a login writes its refresh token.
   for (const who of new Set(

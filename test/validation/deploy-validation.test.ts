@@ -219,14 +219,6 @@ t.test('problems become the errors array of a 422 response, errors before warnin
 t.test(
   'by default the embedded engine subset is checked too, so a file deployable on Zeebe also runs embedded',
   async (t) => {
-    const loaded = await import('../../src/engine/embedded/subset.js').then(
-      () => true,
-      (err: Error) => err.message,
-    )
-    if (loaded !== true) {
-      t.comment(`skipped: the embedded subset module does not load yet (${loaded})`)
-      return
-    }
     t.same(
       await validate([fixture('valid.bpmn')], { knownJobTypes: known }),
       [],

@@ -3,10 +3,11 @@
 // once the result is returned; a withdrawal after its confirmation.
 import t from 'tap'
 import type { Page } from 'playwright-core'
-import { apiClient, until } from '../helpers/api.js'
+import { apiClient } from '../helpers/api.js'
 import { screenshot, startWebWorld } from '../helpers/browser.js'
 import { birthForm } from '../helpers/dossiers.js'
 import { makePng } from '../helpers/files.js'
+import { eventually } from '../helpers/eventually.js'
 
 // Many logins in one minute from one address: the login rate limit is not what this file tests.
 const world = await startWebWorld(t, { RATE_LIMIT_ALLOW: '127.0.0.1' })
@@ -38,7 +39,7 @@ async function submitted(): Promise<string> {
 
 /** Waits for the open task of a step and completes it as `who` (claim first). */
 async function complete(id: string, elementId: string, who: string, body: Record<string, unknown>): Promise<void> {
-  const taskKey = await until(
+  const taskKey = await eventually(
     `${elementId} of ${id}`,
     async () => (await detail(id)).openTasks.find((x) => x.elementId === elementId)?.taskKey,
     30_000,
@@ -49,7 +50,7 @@ async function complete(id: string, elementId: string, who: string, body: Record
 }
 
 const statusOf = async (id: string, status: number) =>
-  until(`status ${status} of ${id}`, async () => (await detail(id)).status === status, 30_000)
+  eventually(`status ${status} of ${id}`, async () => (await detail(id)).status === status, 30_000)
 
 async function openDossier(page: Page, id: string): Promise<void> {
   await page.goto(`${world.baseUrl}/ho-so-cua-toi/${id}`)
@@ -60,7 +61,7 @@ t.test(
   'the counter asks for a supplement on its task page; the citizen sees what is missing and hands it in',
   async (t) => {
     const id = await submitted()
-    const taskKey = await until(
+    const taskKey = await eventually(
       'the reception task',
       async () => (await detail(id)).openTasks.find((x) => x.elementId === 'Task_Receive')?.taskKey,
     )
@@ -94,7 +95,7 @@ t.test(
     await screenshot(page, 'citizen-supplement')
     await page.getByRole('button', { name: 'Nộp bổ sung' }).click()
     await page.getByRole('heading', { name: 'Cơ quan yêu cầu bổ sung hồ sơ' }).waitFor({ state: 'detached' })
-    await until('the supplement in the history', async () => {
+    await eventually('the supplement in the history', async () => {
       await page.getByRole('button', { name: 'Làm mới' }).click()
       return (await page.getByRole('listitem').filter({ hasText: 'Đã nộp bổ sung' }).count()) > 0
     })
@@ -105,7 +106,7 @@ t.test(
 t.test('the fee is paid through the sandbox gateway, which says it takes no real money', async (t) => {
   const id = await submitted()
   await complete(id, 'Task_Receive', 'motcua-xa', { decision: 'accept' })
-  await until('the code', async () => (await detail(id)).code)
+  await eventually('the code', async () => (await detail(id)).code)
   const suspended = await api.call('POST', `/api/dossiers/${id}/suspend-for-payment`, 'motcua-xa', {
     amountVnd: 8000,
     reason: 'Phí cấp bản sao Giấy khai sinh',

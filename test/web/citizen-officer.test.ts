@@ -5,11 +5,12 @@
 import t from 'tap'
 import type { Page } from 'playwright-core'
 import { hashPassword } from '../../src/auth/passwords.js'
-import { apiClient, until } from '../helpers/api.js'
+import { apiClient } from '../helpers/api.js'
 import { screenshot, startWebWorld } from '../helpers/browser.js'
 import { birthForm } from '../helpers/dossiers.js'
 import { makePng } from '../helpers/files.js'
 import { fillBirthForm } from './citizen-form-filling.js'
+import { eventually } from '../helpers/eventually.js'
 
 // Many logins in one minute from one address: the login rate limit is not what this file tests.
 const world = await startWebWorld(t, { RATE_LIMIT_ALLOW: '127.0.0.1' })
@@ -40,7 +41,7 @@ async function submittedBirthDossier(): Promise<{ dossierId: string; taskKey: st
     'idempotency-key': `test-${draft.id}`,
   })
   const dossierId = (sub.json() as { dossierId: string }).dossierId
-  const taskKey = await until('the reception task', async () => {
+  const taskKey = await eventually('the reception task', async () => {
     const d = (await api.call('GET', `/api/dossiers/${dossierId}`, 'motcua-xa')).json() as {
       openTasks?: Array<{ taskKey: string; elementId: string }>
     }
@@ -112,7 +113,7 @@ t.test(
     const dossierId = new URL(page.url()).searchParams.get('ho-so')!
 
     // The counter officer of the commune claims and accepts it.
-    const taskKey = await until('the reception task', async () => {
+    const taskKey = await eventually('the reception task', async () => {
       const d = (await api.call('GET', `/api/dossiers/${dossierId}`, 'motcua-xa')).json() as {
         openTasks?: Array<{ taskKey: string; elementId: string }>
       }
@@ -141,7 +142,7 @@ t.test(
     await officer.getByRole('button', { name: 'Xem: Tờ khai đăng ký khai sinh theo mẫu' }).click()
     const preview = officer.getByRole('img', { name: /to-khai/ })
     await preview.waitFor()
-    await until('the preview to load', async () =>
+    await eventually('the preview to load', async () =>
       preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0),
     )
     t.pass('the attached image previews in the page (the CSP lets blob: images in)')
@@ -153,7 +154,7 @@ t.test(
 
     // The citizen sees the code and the new status.
     await page.goto(`${world.baseUrl}/ho-so-cua-toi/${dossierId}`)
-    const code = await until(
+    const code = await eventually(
       'the code on the dossier page',
       async () => {
         await page.getByRole('button', { name: 'Làm mới' }).click()

@@ -1,10 +1,11 @@
 // The officer workspace in a real browser: a walk-in dossier entered at the counter lands in the worklist, the
 // worklist's text filter finds it, and a long worklist pages with "Xem thêm".
 import t from 'tap'
-import { apiClient, until } from '../helpers/api.js'
+import { apiClient } from '../helpers/api.js'
 import { screenshot, startWebWorld } from '../helpers/browser.js'
 import { birthForm } from '../helpers/dossiers.js'
 import { fillBirthForm } from './citizen-form-filling.js'
+import { eventually } from '../helpers/eventually.js'
 
 // Many logins in one minute from one address: the login rate limit is not what this file tests.
 const world = await startWebWorld(t, { RATE_LIMIT_ALLOW: '127.0.0.1' })
@@ -29,7 +30,7 @@ t.test('a walk-in dossier entered at the counter is in the worklist, found by th
   await page.getByRole('link', { name: 'Về danh sách công việc' }).click()
   await page.getByLabel('Mã hồ sơ hoặc tên người nộp').fill('Phạm Thị Quầy')
   const row = page.getByRole('row').filter({ hasText: 'Phạm Thị Quầy' })
-  await until(
+  await eventually(
     'the walk-in dossier in the worklist',
     async () => {
       await page.getByRole('button', { name: 'Lọc' }).click()
@@ -62,7 +63,7 @@ t.test('a long worklist comes in pages: "Xem thêm" adds the next one', async (t
   const tasks = async () =>
     ((await api.call('GET', '/api/tasks?q=L%C3%B4%20H%C3%A0ng&limit=200', 'motcua-xa')).json() as { items: unknown[] })
       .items.length
-  await until('26 reception tasks', async () => (await tasks()) === 26, 60_000)
+  await eventually('26 reception tasks', async () => (await tasks()) === 26, 60_000)
   const { page } = await world.newPage()
   await world.login(page, 'motcua-xa')
   await page.goto(`${world.baseUrl}/can-bo?q=${encodeURIComponent('Lô Hàng')}`)

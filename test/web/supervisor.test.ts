@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs'
 import t from 'tap'
 import type { Principal } from '../../src/auth/principal.js'
 import { seedCalendar } from '../../src/db/calendar-repository.js'
-import { until } from '../helpers/api.js'
 import { screenshot, startWebWorld } from '../helpers/browser.js'
 import { birthForm } from '../helpers/dossiers.js'
+import { eventually } from '../helpers/eventually.js'
 
 const world = await startWebWorld(t)
 const knex = world.db.knex
@@ -40,7 +40,7 @@ function monthBefore(month: string): string {
 }
 
 const openTask = (dossierId: string, elementId: string) =>
-  until(`${elementId} of ${dossierId}`, () =>
+  eventually(`${elementId} of ${dossierId}`, () =>
     knex('tasks').where({ dossier_id: dossierId, element_id: elementId, state: 'CREATED' }).first(),
   )
 
@@ -89,9 +89,7 @@ async function accepted(): Promise<{ id: string; code: string }> {
   const id = await submit('xac-nhan-tinh-trang-hon-nhan', marriageForm, ['to-khai', 'giay-to-tuy-than'])
   await service.receive(counter, id)
   await openTask(id, 'Task_Review')
-  const d = await until<{ code: string }>('the code', () =>
-    knex('dossiers').where({ id }).whereNotNull('code').first('code'),
-  )
+  const d = await eventually('the code', () => knex('dossiers').where({ id }).whereNotNull('code').first('code'))
   return { id, code: d.code }
 }
 
@@ -240,7 +238,7 @@ t.test(
       .getByRole('status')
       .filter({ hasText: `Đã giao hồ sơ ${m1.code} cho Vũ Văn Hải.` })
       .waitFor()
-    await until('the new holder in the list', async () => /Vũ Văn Hải/.test((await late.textContent()) ?? ''))
+    await eventually('the new holder in the list', async () => /Vũ Văn Hải/.test((await late.textContent()) ?? ''))
     const task = await knex('tasks')
       .where({ dossier_id: m1.id, element_id: 'Task_Review', state: 'CREATED' })
       .first('assignee')
@@ -368,7 +366,7 @@ t.test('trend charts draw with a text alternative and the table of their numbers
     new RegExp(`nhận 2, đúng hạn 1, quá hạn 1; [^;]*: nhận ${newThisMonth}, đúng hạn 0, quá hạn 0$`),
   )
   t.match(await page.getByTestId('chart-on-time').getAttribute('aria-label'), /: 50 %; /)
-  await until('the chart drawn', () => chart.evaluate((c: HTMLCanvasElement) => c.width > 0 && c.height > 0))
+  await eventually('the chart drawn', () => chart.evaluate((c: HTMLCanvasElement) => c.width > 0 && c.height > 0))
   t.ok(await page.getByTestId('chart-on-time').isVisible())
   await screenshot(page, 'supervisor-trends')
 })

@@ -7,11 +7,13 @@ import { ZeebeEngine, type ZeebeClient } from '../../src/engine/zeebe/index.js'
 import { EventPoller } from '../../src/engine/zeebe/events.js'
 
 type Calls = Array<[string, unknown]>
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each reply destructures the SDK request it fakes
+type Reply = (arg: any) => unknown
 
 /** A fake of the SDK client: records every call; answers come from `replies` or the defaults below. */
-function fakeClient(replies: Partial<Record<keyof ZeebeClient, (arg: any) => unknown>> = {}) {
+function fakeClient(replies: Partial<Record<keyof ZeebeClient, Reply>> = {}) {
   const calls: Calls = []
-  const defaults: Partial<Record<keyof ZeebeClient, (arg: any) => unknown>> = {
+  const defaults: Partial<Record<keyof ZeebeClient, Reply>> = {
     searchUserTasks: () => ({ items: [], page: { totalItems: 0 } }),
     searchIncidents: () => ({ items: [], page: { totalItems: 0 } }),
     searchProcessInstances: () => ({ items: [], page: { totalItems: 0 } }),
@@ -22,7 +24,7 @@ function fakeClient(replies: Partial<Record<keyof ZeebeClient, (arg: any) => unk
   const client = new Proxy({} as ZeebeClient, {
     get: (_, name: string) => async (arg: unknown) => {
       calls.push([name, arg])
-      const reply = (replies as any)[name] ?? (defaults as any)[name]
+      const reply = replies[name as keyof ZeebeClient] ?? defaults[name as keyof ZeebeClient]
       return reply ? reply(arg) : undefined
     },
   })

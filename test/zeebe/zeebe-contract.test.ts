@@ -4,11 +4,12 @@ import { join } from 'node:path'
 import t from 'tap'
 import { EngineError, type Engine } from '../../src/engine/port.js'
 import { ZEEBE_SKIP_MESSAGE, zeebeTargets } from './zeebe-target.js'
+import { eventually } from '../helpers/eventually.js'
 
 const targets = zeebeTargets()
 if (targets.length === 0) {
-  t.comment(ZEEBE_SKIP_MESSAGE)
-  t.pass(ZEEBE_SKIP_MESSAGE)
+  // Shown as skipped, not passed: a suite that never ran must not look green.
+  t.test('core engine behaviours against a real Zeebe', { skip: ZEEBE_SKIP_MESSAGE }, async () => {})
 }
 
 const oneTask = {
@@ -16,15 +17,8 @@ const oneTask = {
   content: readFileSync(join(import.meta.dirname, '../fixtures/bpmn/one-task.bpmn'), 'utf8'),
 }
 
-async function eventually<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs
-  for (;;) {
-    const v = await fn()
-    if (v !== undefined) return v
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 250))
-  }
-}
+/** A real broker answers over the network: wait longer and poll less often than the embedded engine. */
+const brokerTimeoutMs = 30_000
 
 for (const target of targets) {
   t.test(target.name, async (t) => {
@@ -40,26 +34,35 @@ for (const target of targets) {
     t.test('an instance waits at its service task until the job is completed, then completes', async (t) => {
       const ref = await engine.createProcessInstance({ bpmnProcessId: 'one-task', variables: { dossierId: 'HS-1' } })
       const job = await eventually(
+        'a work job',
         async () =>
           (await engine.activateJobs({ type: 'work', worker: 'contract', maxJobsToActivate: 1, timeoutMs: 30_000 }))[0],
-        'a work job',
+        brokerTimeoutMs,
+        250,
       )
       t.equal(job.processInstanceKey, ref.processInstanceKey)
       t.same(job.customHeaders, { kind: 'test' })
       await engine.completeJob(job.key, { done: true })
-      const view = await eventually(async () => {
-        const v = await engine.getProcessInstance(ref.processInstanceKey)
-        return v?.state === 'COMPLETED' ? v : undefined
-      }, 'the instance to complete')
+      const view = await eventually(
+        'the instance to complete',
+        async () => {
+          const v = await engine.getProcessInstance(ref.processInstanceKey)
+          return v?.state === 'COMPLETED' ? v : undefined
+        },
+        brokerTimeoutMs,
+        250,
+      )
       t.same(view.variables, { dossierId: 'HS-1', done: true })
     })
 
     t.test('completing a job twice is NOT_FOUND (Zeebe forgets completed jobs)', async (t) => {
       await engine.createProcessInstance({ bpmnProcessId: 'one-task' })
       const job = await eventually(
+        'a work job',
         async () =>
           (await engine.activateJobs({ type: 'work', worker: 'contract', maxJobsToActivate: 1, timeoutMs: 30_000 }))[0],
-        'a work job',
+        brokerTimeoutMs,
+        250,
       )
       await engine.completeJob(job.key)
       const error = await engine.completeJob(job.key).catch((e: unknown) => e)
@@ -70,14 +73,18 @@ for (const target of targets) {
     t.test('a job failed with no retries left raises an incident that can be resolved after new retries', async (t) => {
       const ref = await engine.createProcessInstance({ bpmnProcessId: 'one-task' })
       const job = await eventually(
+        'a work job',
         async () =>
           (await engine.activateJobs({ type: 'work', worker: 'contract', maxJobsToActivate: 1, timeoutMs: 30_000 }))[0],
-        'a work job',
+        brokerTimeoutMs,
+        250,
       )
       await engine.failJob(job.key, { retries: 0, errorMessage: 'smtp down' })
       const incident = await eventually(
-        async () => (await engine.getProcessInstance(ref.processInstanceKey))?.incidents[0],
         'an incident',
+        async () => (await engine.getProcessInstance(ref.processInstanceKey))?.incidents[0],
+        brokerTimeoutMs,
+        250,
       )
       t.equal(incident.errorMessage, 'smtp down')
       await engine.updateJobRetries(job.key, 1)

@@ -1,21 +1,15 @@
 // Rules for an administrator's change to the calendar: what may be added or removed, and why not.
+import { problems } from '../../errors.js'
 import { DomainError } from '../domain-error.js'
 import { formatDate, isWeekend, parseDate } from './civil-time.js'
 import type { CalendarDayKind } from './calendar.js'
 
-export const calendarChangeErrors = {
-  MC_ERR_CALENDAR_CHANGE_INVALID: { vi: 'Thay đổi lịch làm việc không hợp lệ', en: 'The calendar change is invalid' },
-  MC_ERR_CALENDAR_DAY_NOT_FOUND: {
-    vi: 'Không có ngày nghỉ hoặc ngày làm bù này',
-    en: 'No such holiday or make-up working day',
-  },
-} as const
-
-export type CalendarChangeErrorCode = keyof typeof calendarChangeErrors
+/** The codes a calendar change is refused with; their messages and statuses are in src/errors.ts. */
+export type CalendarChangeErrorCode = 'MC_ERR_CALENDAR_CHANGE_INVALID' | 'MC_ERR_CALENDAR_DAY_NOT_FOUND'
 
 export class CalendarChangeError extends DomainError<CalendarChangeErrorCode> {
   constructor(code: CalendarChangeErrorCode, reason: string, detail: { vi: string; en: string }) {
-    super(code, reason, calendarChangeErrors[code], detail, code === 'MC_ERR_CALENDAR_DAY_NOT_FOUND' ? 404 : 422)
+    super(code, reason, problems[code], detail)
     this.name = 'CalendarChangeError'
   }
 }

@@ -1,5 +1,5 @@
 // Computes a dossier's due date, step deadlines, status and result from its procedure's duration,
-// the settings and the dossier's events (rules R1–R11 of shared/domain/deadlines.md).
+// the settings and the dossier's events (rules R1–R11 of docs/legal-rules.md).
 //
 // Due dates have two precisions. Whole working days, calendar days and SAME_DAY give a civil date:
 // the period ends at the end of that day, and `due.at` is that day's last second

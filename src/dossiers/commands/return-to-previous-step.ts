@@ -21,7 +21,7 @@ export const returnToPreviousStep: CommandHandler<'dossier.returnToPreviousStep'
       'returnToPrevious',
       input,
       { returnReason: reason },
-      async ({ trx, dossier, repo, caller, task }) => {
+      async ({ trx, dossier, caller, task }) => {
         // The previous step is the one handled last before this one: the workflow routes back along the way it came.
         const previous = (await trx('tasks')
           .where({ dossier_id: dossier.id, state: 'COMPLETED' })

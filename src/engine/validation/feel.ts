@@ -1,5 +1,5 @@
 // FEEL lint of the expressions camunda-compat's `feel` rule never sees: those on messages, signals, errors, escalations.
-// @ts-ignore -- @bpmn-io/feel-lint ships no types; the one function used is typed below
+// @ts-expect-error -- @bpmn-io/feel-lint ships no types; the one function used is typed below
 import { lintExpression as untypedLintExpression } from '@bpmn-io/feel-lint'
 import type { DeployProblem } from '../port.js'
 import { traverse, type ModdleElement } from './xml.js'

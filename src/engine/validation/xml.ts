@@ -1,6 +1,5 @@
 // Reads an uploaded BPMN resource into a moddle tree safely: size, encoding and DTD checks before any parser sees it.
 import { createRequire } from 'node:module'
-// @ts-ignore -- bpmn-moddle types live under 'bpmn-moddle/types' only; we type the little we use below
 import { BpmnModdle } from 'bpmn-moddle'
 import zeebe from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' }
 import type { DeployProblem, DeployResource } from '../port.js'

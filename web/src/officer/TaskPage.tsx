@@ -34,6 +34,9 @@ const half = (title: unknown, lang: Lang) => {
   return lang === 'en' && en ? en : vi
 }
 
+// One empty list for every render, so the decision form is not rebuilt while the procedure loads.
+const noComponents: Component[] = []
+
 /** The decision form in the page's language; missing components are chosen from the procedure's list. */
 function decisionUi(
   form: Record<string, unknown>,
@@ -77,7 +80,7 @@ export function TaskPage() {
     [taskKey],
   )
   const task = loaded.data?.task
-  const components = loaded.data?.procedure?.components ?? []
+  const components = loaded.data?.procedure?.components ?? noComponents
   const decision = useMemo(
     () => (task ? decisionUi(task.decisionForm, components, lang) : undefined),
     [task, components, lang],
