@@ -98,6 +98,14 @@ export function dossierRepository(db: Db) {
     byIdempotencyKey: (owner: string, key: string): Promise<DossierRow | undefined> =>
       selectDossier(db).where({ idempotency_owner: owner, idempotency_key: key }).first(),
 
+    /** Adds a dossier; returns its id. */
+    async insert(columns: Partial<Record<keyof DossierRow, unknown>> & { form_data: Record<string, unknown> }) {
+      const [row] = (await db('dossiers')
+        .insert({ ...columns, form_data: JSON.stringify(columns.form_data) })
+        .returning('id')) as Array<{ id: string }>
+      return row!.id
+    },
+
     /** Locks the row for the rest of the transaction; 404 when there is none. */
     async lock(id: string): Promise<DossierRow> {
       const row = /^[0-9a-f-]{36}$/i.test(id)
@@ -133,6 +141,13 @@ export function dossierRepository(db: Db) {
 
     async timeline(dossierId: string, entry: Record<string, unknown>): Promise<void> {
       await db('dossier_events').insert({ dossier_id: dossierId, ...entry, data: JSON.stringify(entry['data'] ?? {}) })
+    },
+
+    /** Merges `data` into the timeline's step entry of a user task (the control-sheet row of that step). */
+    async mergeIntoStepEntry(userTaskKey: string, data: Record<string, unknown>): Promise<void> {
+      await db('dossier_events')
+        .where({ user_task_key: userTaskKey, kind: 'step' })
+        .update({ data: db.raw(`data || ?::jsonb`, [JSON.stringify(data)]) })
     },
 
     async audit(
