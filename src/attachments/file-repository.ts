@@ -41,5 +41,11 @@ export function fileRepository(db: Db) {
     async byId(id: string): Promise<FileRow | undefined> {
       return (await db('files').where({ id }).first()) as FileRow | undefined
     },
+
+    /** Who uploaded the file (null: the system), when there is such a file. */
+    async uploaderOf(id: string): Promise<Pick<FileRow, 'id' | 'created_by'> | undefined> {
+      return (await db('files').where({ id }).first('id', 'created_by')) as
+        Pick<FileRow, 'id' | 'created_by'> | undefined
+    },
   }
 }

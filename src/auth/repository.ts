@@ -46,6 +46,23 @@ export interface NewAccount {
   taxCode: string | null
 }
 
+/** The columns of a user a submission online copies into the dossier. */
+export interface ApplicantProfile {
+  full_name: string
+  id_number: string | null
+  tax_code: string | null
+  email: string | null
+  phone: string | null
+}
+
+/** A user as an assignment checks them: kind, groups and the path of their unit. */
+export interface Assignable {
+  id: string
+  groups: string[]
+  path: string
+  kind: string
+}
+
 const selectUser = (db: Db) =>
   db('users as u')
     .leftJoin('units as n', 'n.id', 'u.unit_id')
@@ -177,5 +194,28 @@ export function accountRepository(db: Db) {
     async markEmailVerified(userId: string, now: Date): Promise<void> {
       await db('users').where({ id: userId }).update({ email_verified_at: now })
     },
+
+    /** When the user proved their e-mail address (null: not yet); undefined when there is no such user. */
+    async emailVerifiedAt(userId: string): Promise<Date | null | undefined> {
+      const user = (await db('users').where({ id: userId }).first('email_verified_at')) as
+        { email_verified_at: Date | null } | undefined
+      return user?.email_verified_at
+    },
+
+    /** What a submission online takes from the applicant's own account: name, ID or tax number, how to reach them. */
+    applicantProfile: async (userId: string): Promise<ApplicantProfile> =>
+      (await db('users').where({ id: userId }).first()) as ApplicantProfile,
+
+    /** A user's name and e-mail address (someone a mail about a dossier goes to). */
+    contactOf: async (userId: string): Promise<{ full_name: string; email: string | null } | undefined> =>
+      (await db('users').where({ id: userId }).first('full_name', 'email')) as
+        { full_name: string; email: string | null } | undefined,
+
+    /** Who a task may be assigned to: the user's kind, groups and unit path. */
+    assignable: async (userId: string): Promise<Assignable | undefined> =>
+      (await db('users as u')
+        .join('units as n', 'n.id', 'u.unit_id')
+        .where('u.id', userId)
+        .first('u.id', 'u.groups', 'n.path', 'u.kind')) as Assignable | undefined,
   }
 }

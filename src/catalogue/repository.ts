@@ -115,6 +115,15 @@ export function catalogueRepository(db: Knex | Knex.Transaction) {
           db.raw(`v.definition->'fees' AS fees`),
         ) as Promise<Array<{ slug: string; duration: string; fees: unknown[] }>>,
 
+    /** A unit by id (a receiving agency: its path, level, agency code and name). */
+    unitById: (id: string) =>
+      db('units').where({ id }).first() as Promise<
+        { id: string; path: string; level: string; agency_code: string | null; name: string } | undefined
+      >,
+
+    /** Whether there is a unit with this id. */
+    hasUnit: async (id: string): Promise<boolean> => Boolean(await db('units').where({ id }).first('id')),
+
     /** The agencies at these levels (units with an agency code, which numbers their dossiers), by name. */
     agenciesAtLevels: (levels: readonly string[]) =>
       db('units')

@@ -7,6 +7,7 @@ import { requireAccess } from '../auth/access.js'
 import type { Principal } from '../auth/principal.js'
 import { AppError } from '../errors.js'
 import { resumeDossier } from './commands.js'
+import { paymentRepository } from './payment-repository.js'
 import { EngineCommandRelay } from './relay.js'
 import { dossierRepository, type DossierRow } from './repository.js'
 
@@ -99,16 +100,10 @@ export class PaymentService {
     const caller = await requireAccess(this.knex, { principal, permission: 'dossier.readOwn' })
     const provider = this.providers.get(providerName)
     if (!provider) throw new AppError('MC_ERR_VALIDATION', `No payment provider ${providerName}`)
-    const dossier = await dossierRepository(this.knex).byId(dossierId)
+    const dossiers = dossierRepository(this.knex)
+    const dossier = await dossiers.byId(dossierId)
     if (!dossier || dossier.applicant_id !== caller.userId) {
-      if (dossier)
-        await this.knex('audit_events').insert({
-          actor_id: caller.userId,
-          action: 'access.denied',
-          subject_type: 'dossier',
-          subject_id: dossier.id,
-          data: JSON.stringify({ pay: true }),
-        })
+      if (dossier) await dossiers.audit(caller.userId, 'access.denied', dossier.id, { pay: true })
       throw new AppError('MC_ERR_DOSSIER_NOT_FOUND')
     }
     if (dossier.status !== Status.waitingPayment) throw new AppError('MC_ERR_PAYMENT_NOT_DUE')
@@ -117,30 +112,20 @@ export class PaymentService {
     // click) is answered the same payment again, so the applicant can never be charged twice. The
     // dossier row is locked so two starts at once cannot both create one.
     const { row, reused } = await this.knex.transaction(async (trx) => {
-      await dossierRepository(trx).lock(dossier.id)
-      const open = (await trx('payments')
-        .where({ dossier_id: dossier.id, provider: provider.name, status: 'pending', amount_vnd: amountVnd })
-        .orderBy('created_at', 'desc')
-        .first('id', 'reference')) as { id: string; reference: string } | undefined
+      const locked = dossierRepository(trx)
+      const payments = paymentRepository(trx)
+      await locked.lock(dossier.id)
+      const open = await payments.openPayment(dossier.id, provider.name, amountVnd)
       if (open) return { row: open, reused: true }
       const reference = `MC${Date.now().toString(36).toUpperCase()}${randomBytes(4).toString('hex').toUpperCase()}`
-      const [created] = (await trx('payments')
-        .insert({
-          dossier_id: dossier.id,
-          provider: provider.name,
-          reference,
-          amount_vnd: amountVnd,
-          status: 'pending',
-        })
-        .returning(['id', 'reference'])) as Array<{ id: string; reference: string }>
-      await trx('audit_events').insert({
-        actor_id: caller.userId,
-        action: 'payment.start',
-        subject_type: 'dossier',
-        subject_id: dossier.id,
-        data: JSON.stringify({ reference, provider: provider.name, amountVnd }),
+      const created = await payments.insertPending({
+        dossierId: dossier.id,
+        provider: provider.name,
+        reference,
+        amountVnd,
       })
-      return { row: created!, reused: false }
+      await locked.audit(caller.userId, 'payment.start', dossier.id, { reference, provider: provider.name, amountVnd })
+      return { row: created, reused: false }
     })
     // Asked again for a reused payment: a gateway answers the same reference with the same payment.
     const { redirectUrl } = await provider.createPayment({
@@ -172,24 +157,12 @@ export class PaymentService {
     const verified = provider.verifyCallback(callback)
     const commandIds: string[] = []
     const payment = await this.knex.transaction(async (trx) => {
-      const p = (await trx('payments')
-        .where({ reference: verified.reference, provider: provider.name })
-        .forUpdate()
-        .first()) as
-        | {
-            id: string
-            dossier_id: string
-            reference: string
-            amount_vnd: string | number
-            status: 'pending' | 'paid' | 'failed'
-          }
-        | undefined
+      const payments = paymentRepository(trx)
+      const p = await payments.byReferenceForUpdate(verified.reference, provider.name)
       if (!p) throw new AppError('MC_ERR_NOT_FOUND', 'No such payment')
       if (p.status !== 'pending') return p
       const now = this.clock()
-      await trx('payments')
-        .where({ id: p.id })
-        .update({ status: verified.status, paid_at: verified.status === 'paid' ? now : null })
+      await payments.settle(p.id, verified.status, verified.status === 'paid' ? now : null)
       const repo = dossierRepository(trx)
       const dossier = await repo.lock(p.dossier_id)
       await repo.audit(null, verified.status === 'paid' ? 'payment.paid' : 'payment.failed', dossier.id, {

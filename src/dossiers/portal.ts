@@ -4,25 +4,19 @@ import { Status } from '../domain/dossier/status.js'
 import type { Knex } from 'knex'
 import { requireAccess } from '../auth/access.js'
 import type { Principal } from '../auth/principal.js'
+import { accountRepository } from '../auth/repository.js'
 import { catalogueRepository } from '../catalogue/repository.js'
 import type { DossierComponent, ProcedureDefinition } from '../catalogue/definition.js'
 import type { UploadLimits } from '../attachments/upload.js'
+import { auditRepository } from '../db/audit-repository.js'
 import { AppError } from '../errors.js'
+import { dossierAttachmentRepository, type AttachmentFile } from './attachment-repository.js'
 import type { AttachmentInput, CommandResult, DossierService } from './commands.js'
+import { portalRepository, type DraftRow } from './portal-repository.js'
 import type { DossierQueries } from './queries.js'
+import { dossierRepository } from './repository.js'
 
-export interface DraftRow {
-  id: string
-  owner_id: string
-  procedure_slug: string
-  agency_unit_id: string | null
-  form_data: Record<string, unknown>
-  delivery_method: 'online' | 'counter' | 'post' | null
-  attachments: AttachmentInput[]
-  submitted_dossier_id: string | null
-  created_at: Date
-  updated_at: Date
-}
+export type { DraftRow } from './portal-repository.js'
 
 export interface DraftView {
   id: string
@@ -74,16 +68,14 @@ export class DossierPortal {
     const caller = await requireAccess(this.knex, { principal, permission: 'dossier.submit' })
     await this.publishedDefinition(input.procedure)
     if (input.agencyUnitId) await this.unitExists(input.agencyUnitId)
-    const [row] = (await this.knex('dossier_drafts')
-      .insert({
-        owner_id: caller.userId,
-        procedure_slug: input.procedure,
-        agency_unit_id: input.agencyUnitId ?? null,
-        form_data: JSON.stringify(input.formData ?? {}),
-        delivery_method: input.deliveryMethod ?? null,
-      })
-      .returning('*')) as DraftRow[]
-    return view(row!)
+    const row = await portalRepository(this.knex).insertDraft({
+      ownerId: caller.userId,
+      procedureSlug: input.procedure,
+      agencyUnitId: input.agencyUnitId ?? null,
+      formData: input.formData ?? {},
+      deliveryMethod: input.deliveryMethod ?? null,
+    })
+    return view(row)
   }
 
   /** Autosave: the given fields replace the stored ones (the form data as a whole, as the browser holds it). */
@@ -103,16 +95,7 @@ export class DossierPortal {
           `deliveryMethod ${patch.deliveryMethod} is not offered for this procedure`,
         )
     }
-    const [row] = (await this.knex('dossier_drafts')
-      .where({ id: draft.id })
-      .update({
-        ...(patch.agencyUnitId !== undefined ? { agency_unit_id: patch.agencyUnitId } : {}),
-        ...(patch.formData !== undefined ? { form_data: JSON.stringify(patch.formData) } : {}),
-        ...(patch.deliveryMethod !== undefined ? { delivery_method: patch.deliveryMethod } : {}),
-        updated_at: this.knex.fn.now(),
-      })
-      .returning('*')) as DraftRow[]
-    return view(row!)
+    return view(await portalRepository(this.knex).updateDraft(draft.id, patch))
   }
 
   async getDraft(principal: Principal | undefined, draftId: string): Promise<DraftView> {
@@ -138,21 +121,13 @@ export class DossierPortal {
     componentId: string,
   ): Promise<DossierComponent> {
     await this.queries.get(principal, dossierId)
-    const row = (await this.knex('dossiers as d')
-      .join('procedure_versions as v', 'v.id', 'd.procedure_version_id')
-      .where('d.id', dossierId)
-      .first('v.definition')) as { definition: ProcedureDefinition }
-    return componentOf(row.definition, componentId)
+    return componentOf(await dossierRepository(this.knex).definitionById(dossierId), componentId)
   }
 
   /** Puts (or replaces) a component's document in the draft: an uploaded file or one reused from an earlier dossier. */
   async setDraftAttachment(draft: DraftRow, attachment: AttachmentInput): Promise<DraftView> {
     const others = draft.attachments.filter((a) => a.componentId !== attachment.componentId)
-    const [row] = (await this.knex('dossier_drafts')
-      .where({ id: draft.id })
-      .update({ attachments: JSON.stringify([...others, attachment]), updated_at: this.knex.fn.now() })
-      .returning('*')) as DraftRow[]
-    return view(row!)
+    return view(await portalRepository(this.knex).setDraftAttachments(draft.id, [...others, attachment]))
   }
 
   /**
@@ -167,21 +142,13 @@ export class DossierPortal {
   ): Promise<DraftView> {
     const { draft, component } = await this.draftComponent(principal, draftId, componentId)
     if (!component.reusable) throw new AppError('MC_ERR_ATTACHMENT_INVALID', `${componentId} cannot be reused`)
-    const earlier = (await this.knex('dossier_attachments as a')
-      .join('dossiers as d', 'd.id', 'a.dossier_id')
-      .where('d.code', dossierCode.trim().toUpperCase())
-      .andWhere('a.component_id', componentId)
-      .first('a.file_id', 'd.applicant_id', 'd.id')) as
-      { file_id: string; applicant_id: string | null; id: string } | undefined
+    const earlier = await dossierAttachmentRepository(this.knex).fileOfCode(
+      dossierCode.trim().toUpperCase(),
+      componentId,
+    )
     if (!earlier || earlier.applicant_id !== draft.owner_id) {
       if (earlier) {
-        await this.knex('audit_events').insert({
-          actor_id: draft.owner_id,
-          action: 'access.denied',
-          subject_type: 'dossier',
-          subject_id: earlier.id,
-          data: JSON.stringify({ reuse: componentId }),
-        })
+        await dossierRepository(this.knex).audit(draft.owner_id, 'access.denied', earlier.id, { reuse: componentId })
       }
       throw new AppError('MC_ERR_ATTACHMENT_INVALID', `No ${componentId} in your dossier ${dossierCode}`)
     }
@@ -195,9 +162,7 @@ export class DossierPortal {
   async submitDraft(principal: Principal | undefined, draftId: string, idempotencyKey: string): Promise<CommandResult> {
     const draft = await this.ownDraft(principal, draftId)
     if (draft.submitted_dossier_id) {
-      const d = (await this.knex('dossiers')
-        .where({ id: draft.submitted_dossier_id })
-        .first('id', 'status', 'code')) as { id: string; status: CommandResult['status']; code: string | null }
+      const d = (await dossierRepository(this.knex).stateOf(draft.submitted_dossier_id))!
       return { dossierId: d.id, status: d.status, code: d.code }
     }
     await this.requireVerifiedEmail(draft.owner_id)
@@ -219,46 +184,32 @@ export class DossierPortal {
       })
     // The first key to reach the draft is the draft's for good: two submissions racing with different keys (two tabs)
     // then ask the service with the same key, and it creates one dossier.
-    const [claimed] = (await this.knex('dossier_drafts')
-      .where({ id: draft.id })
-      .update({ submission_key: this.knex.raw('coalesce(submission_key, ?)', [idempotencyKey]) })
-      .returning('submission_key')) as Array<{ submission_key: string }>
+    const drafts = portalRepository(this.knex)
+    const submissionKey = await drafts.claimSubmissionKey(draft.id, idempotencyKey)
     const result = await this.service.submit(principal, {
       procedure: draft.procedure_slug,
       agencyUnitId: draft.agency_unit_id,
       formData: draft.form_data,
       deliveryMethod: draft.delivery_method,
       attachments: draft.attachments,
-      idempotencyKey: claimed!.submission_key,
+      idempotencyKey: submissionKey,
     })
-    await this.knex('dossier_drafts')
-      .where({ id: draft.id })
-      .update({ submitted_dossier_id: result.dossierId, updated_at: this.knex.fn.now() })
+    await drafts.markDraftSubmitted(draft.id, result.dossierId)
     return result
   }
 
   /** Unverified accounts may log in and prepare drafts, but not submit. */
   async requireVerifiedEmail(userId: string): Promise<void> {
-    const user = (await this.knex('users').where({ id: userId }).first('email_verified_at')) as
-      { email_verified_at: Date | null } | undefined
-    if (!user?.email_verified_at) throw new AppError('MC_ERR_EMAIL_NOT_VERIFIED')
+    if (!(await accountRepository(this.knex).emailVerifiedAt(userId))) throw new AppError('MC_ERR_EMAIL_NOT_VERIFIED')
   }
 
   // ------------------------------------------------------------------ downloads and ratings
 
   /** The file of one of the dossier's attachments, when the caller may read the dossier (owner or officer of the unit). */
-  async attachmentFile(
-    principal: Principal | undefined,
-    dossierId: string,
-    fileId: string,
-  ): Promise<{ id: string; mime: string; original_name: string; storage_key: string; size: string | number }> {
+  async attachmentFile(principal: Principal | undefined, dossierId: string, fileId: string): Promise<AttachmentFile> {
     await this.queries.get(principal, dossierId)
     const file = uuidPattern.test(fileId)
-      ? ((await this.knex('dossier_attachments as a')
-          .join('files as f', 'f.id', 'a.file_id')
-          .where({ 'a.dossier_id': dossierId, 'a.file_id': fileId })
-          .first('f.id', 'f.mime', 'f.original_name', 'f.storage_key', 'f.size')) as
-          { id: string; mime: string; original_name: string; storage_key: string; size: string | number } | undefined)
+      ? await dossierAttachmentRepository(this.knex).fileIn(dossierId, fileId)
       : undefined
     if (!file) throw new AppError('MC_ERR_NOT_FOUND', 'No such attachment in this dossier')
     return file
@@ -271,36 +222,22 @@ export class DossierPortal {
     input: { score: number; comment?: string },
   ): Promise<{ dossierId: string; score: number; comment: string | null; createdAt: Date }> {
     const caller = await requireAccess(this.knex, { principal, permission: 'dossier.readOwn' })
-    const d = uuidPattern.test(dossierId)
-      ? ((await this.knex('dossiers').where({ id: dossierId }).first('id', 'applicant_id', 'status')) as
-          { id: string; applicant_id: string | null; status: number } | undefined)
-      : undefined
+    const dossiers = dossierRepository(this.knex)
+    const d = uuidPattern.test(dossierId) ? await dossiers.applicantAndStatus(dossierId) : undefined
     if (!d || d.applicant_id !== caller.userId) {
-      if (d)
-        await this.knex('audit_events').insert({
-          actor_id: caller.userId,
-          action: 'access.denied',
-          subject_type: 'dossier',
-          subject_id: d.id,
-          data: JSON.stringify({ rate: true }),
-        })
+      if (d) await dossiers.audit(caller.userId, 'access.denied', d.id, { rate: true })
       throw new AppError('MC_ERR_DOSSIER_NOT_FOUND')
     }
     if (d.status !== Status.returned)
       throw new AppError('MC_ERR_DOSSIER_STATE', 'A dossier can be rated once its result has been returned')
-    const [row] = (await this.knex('dossier_ratings')
-      .insert({ dossier_id: d.id, user_id: caller.userId, score: input.score, comment: input.comment ?? null })
-      .onConflict('dossier_id')
-      .ignore()
-      .returning('*')) as Array<{ dossier_id: string; score: number; comment: string | null; created_at: Date }>
-    if (!row) throw new AppError('MC_ERR_ALREADY_RATED')
-    await this.knex('audit_events').insert({
-      actor_id: caller.userId,
-      action: 'dossier.rate',
-      subject_type: 'dossier',
-      subject_id: d.id,
-      data: JSON.stringify({ score: input.score }),
+    const row = await portalRepository(this.knex).insertRating({
+      dossierId: d.id,
+      userId: caller.userId,
+      score: input.score,
+      comment: input.comment ?? null,
     })
+    if (!row) throw new AppError('MC_ERR_ALREADY_RATED')
+    await dossiers.audit(caller.userId, 'dossier.rate', d.id, { score: input.score })
     return { dossierId: row.dossier_id, score: row.score, comment: row.comment, createdAt: row.created_at }
   }
 
@@ -308,16 +245,14 @@ export class DossierPortal {
 
   private async ownDraft(principal: Principal | undefined, draftId: string): Promise<DraftRow> {
     const caller = await requireAccess(this.knex, { principal, permission: 'dossier.submit' })
-    const draft = uuidPattern.test(draftId)
-      ? ((await this.knex('dossier_drafts').where({ id: draftId }).first()) as DraftRow | undefined)
-      : undefined
+    const draft = uuidPattern.test(draftId) ? await portalRepository(this.knex).draftById(draftId) : undefined
     if (!draft || draft.owner_id !== caller.userId) {
       if (draft)
-        await this.knex('audit_events').insert({
-          actor_id: caller.userId,
+        await auditRepository(this.knex).record({
+          actorId: caller.userId,
           action: 'access.denied',
-          subject_type: 'draft',
-          subject_id: draft.id,
+          subjectType: 'draft',
+          subjectId: draft.id,
           data: '{}',
         })
       throw new AppError('MC_ERR_DRAFT_NOT_FOUND')
@@ -336,7 +271,7 @@ export class DossierPortal {
   }
 
   private async unitExists(unitId: string): Promise<void> {
-    if (!(await this.knex('units').where({ id: unitId }).first('id')))
+    if (!(await catalogueRepository(this.knex).hasUnit(unitId)))
       throw new AppError('MC_ERR_AGENCY_INVALID', `No unit ${unitId}`)
   }
 }

@@ -98,6 +98,35 @@ export function dossierRepository(db: Db) {
     byIdempotencyKey: (owner: string, key: string): Promise<DossierRow | undefined> =>
       selectDossier(db).where({ idempotency_owner: owner, idempotency_key: key }).first(),
 
+    /** The dossier's id, status and code (what a command answers), without the rest of the row. */
+    stateOf: async (id: string): Promise<{ id: string; status: DossierStatus; code: string | null } | undefined> =>
+      (await db('dossiers').where({ id }).first('id', 'status', 'code')) as
+        { id: string; status: DossierStatus; code: string | null } | undefined,
+
+    /** The dossier's applicant and status, without the rest of the row. */
+    applicantAndStatus: async (
+      id: string,
+    ): Promise<{ id: string; applicant_id: string | null; status: DossierStatus } | undefined> =>
+      (await db('dossiers').where({ id }).first('id', 'applicant_id', 'status')) as
+        { id: string; applicant_id: string | null; status: DossierStatus } | undefined,
+
+    /** The definition of the procedure version the dossier was filed under, by the dossier's id. */
+    definitionById: async (dossierId: string): Promise<ProcedureDefinition> =>
+      (
+        (await db('dossiers as d')
+          .join('procedure_versions as v', 'v.id', 'd.procedure_version_id')
+          .where('d.id', dossierId)
+          .first('v.definition')) as { definition: ProcedureDefinition }
+      ).definition,
+
+    /** Adds a dossier; returns its id. */
+    async insert(columns: Partial<Record<keyof DossierRow, unknown>> & { form_data: Record<string, unknown> }) {
+      const [row] = (await db('dossiers')
+        .insert({ ...columns, form_data: JSON.stringify(columns.form_data) })
+        .returning('id')) as Array<{ id: string }>
+      return row!.id
+    },
+
     /** Locks the row for the rest of the transaction; 404 when there is none. */
     async lock(id: string): Promise<DossierRow> {
       const row = /^[0-9a-f-]{36}$/i.test(id)
@@ -133,6 +162,13 @@ export function dossierRepository(db: Db) {
 
     async timeline(dossierId: string, entry: Record<string, unknown>): Promise<void> {
       await db('dossier_events').insert({ dossier_id: dossierId, ...entry, data: JSON.stringify(entry['data'] ?? {}) })
+    },
+
+    /** Merges `data` into the timeline's step entry of a user task (the control-sheet row of that step). */
+    async mergeIntoStepEntry(userTaskKey: string, data: Record<string, unknown>): Promise<void> {
+      await db('dossier_events')
+        .where({ user_task_key: userTaskKey, kind: 'step' })
+        .update({ data: db.raw(`data || ?::jsonb`, [JSON.stringify(data)]) })
     },
 
     async audit(

@@ -1,8 +1,9 @@
 // task.assign: a supervisor assigns (or reassigns) a task to an officer of their unit subtree who belongs to its group.
 import { AppError } from '../../errors.js'
+import { accountRepository } from '../../auth/repository.js'
+import { dossierTaskRepository } from '../task-repository.js'
 import { requireUnit } from './access.js'
 import { taskOrThrow } from './tasks.js'
-import type { TaskRow } from './types.js'
 import type { CommandHandler } from './registry.js'
 
 export const assign: CommandHandler<'task.assign'> = {
@@ -15,12 +16,7 @@ export const assign: CommandHandler<'task.assign'> = {
         : err
     })
     const assignee = /^[0-9a-f-]{36}$/i.test(assigneeId)
-      ? ((await rt
-          .knex('users as u')
-          .join('units as n', 'n.id', 'u.unit_id')
-          .where('u.id', assigneeId)
-          .first('u.id', 'u.groups', 'n.path', 'u.kind')) as
-          { id: string; groups: string[]; path: string; kind: string } | undefined)
+      ? await accountRepository(rt.knex).assignable(assigneeId)
       : undefined
     if (
       !assignee ||
@@ -31,10 +27,10 @@ export const assign: CommandHandler<'task.assign'> = {
     if (!task.candidate_groups.some((g) => assignee.groups.includes(g)))
       throw new AppError('MC_ERR_VALIDATION', 'The assignee is not in the task’s group')
     await rt.onDossier('assign', task.dossier_id, async ({ trx, repo, dossier, engineCommand }) => {
-      const row = (await trx('tasks').where({ user_task_key: taskKey, state: 'CREATED' }).forUpdate().first()) as
-        TaskRow | undefined
+      const tasks = dossierTaskRepository(trx)
+      const row = await tasks.openByKeyForUpdate(taskKey)
       if (!row) throw new AppError('MC_ERR_TASK_NOT_FOUND')
-      await trx('tasks').where({ user_task_key: taskKey }).update({ assignee: assignee.id })
+      await tasks.setAssignee(taskKey, assignee.id)
       await repo.update(dossier.id, { current_assignee: assignee.id })
       await repo.audit(caller.userId, 'task.assign', dossier.id, {
         task: taskKey,

@@ -17,7 +17,7 @@ export async function agency(
   knex: Knex,
   unitId: string,
 ): Promise<{ id: string; path: string; level: string; agency_code: string | null; name: string }> {
-  const unit = await knex('units').where({ id: unitId }).first()
+  const unit = await catalogueRepository(knex).unitById(unitId)
   if (!unit) throw new AppError('MC_ERR_AGENCY_INVALID', `No unit ${unitId}`)
   return unit
 }
@@ -58,40 +58,37 @@ export async function create(
   let dossier: DossierRow
   try {
     ;({ dossier, commandId } = await rt.knex.transaction(async (trx) => {
-      const tx = dossierRepository(trx)
-      const [row] = (await trx('dossiers')
-        .insert({
-          procedure_id: procedure.id,
-          procedure_version_id: version.id,
-          procedure_code: def.code,
-          procedure_slug: def.slug,
-          procedure_name: def.name,
-          agency_unit_id: unit.id,
-          unit_path: unit.path,
-          applicant_id: channel === 'online' ? caller.userId : null,
-          applicant_name: applicant.name,
-          applicant_id_number: applicant.idNumber ?? null,
-          applicant_email: applicant.email ?? null,
-          applicant_phone: applicant.phone ?? null,
-          submitted_by: caller.userId,
-          channel,
-          delivery_method: input.deliveryMethod,
-          form_data: JSON.stringify(input.formData),
-          status: transitions.submit.to,
-          submitted_at: now,
-          idempotency_owner: caller.userId,
-          idempotency_key: input.idempotencyKey,
-        })
-        .returning('id')) as Array<{ id: string }>
-      const id = row!.id
+      const dossiers = dossierRepository(trx)
+      const id = await dossiers.insert({
+        procedure_id: procedure.id,
+        procedure_version_id: version.id,
+        procedure_code: def.code,
+        procedure_slug: def.slug,
+        procedure_name: def.name,
+        agency_unit_id: unit.id,
+        unit_path: unit.path,
+        applicant_id: channel === 'online' ? caller.userId : null,
+        applicant_name: applicant.name,
+        applicant_id_number: applicant.idNumber ?? null,
+        applicant_email: applicant.email ?? null,
+        applicant_phone: applicant.phone ?? null,
+        submitted_by: caller.userId,
+        channel,
+        delivery_method: input.deliveryMethod,
+        form_data: input.formData,
+        status: transitions.submit.to,
+        submitted_at: now,
+        idempotency_owner: caller.userId,
+        idempotency_key: input.idempotencyKey,
+      })
       await attach(trx, id, def, input.attachments ?? [], caller, applicant)
-      await tx.timeline(id, { kind: 'submitted', at: now, actor_id: caller.userId, data: { channel } })
-      await tx.audit(caller.userId, channel === 'online' ? 'dossier.submit' : 'dossier.intake', id, {
+      await dossiers.timeline(id, { kind: 'submitted', at: now, actor_id: caller.userId, data: { channel } })
+      await dossiers.audit(caller.userId, channel === 'online' ? 'dossier.submit' : 'dossier.intake', id, {
         procedure: def.slug,
         version: version.version,
         agency: unit.id,
       })
-      const commandId = await tx.engineCommand(id, {
+      const commandId = await dossiers.engineCommand(id, {
         kind: 'createInstance',
         payload: {
           bpmnProcessId: def.workflow.bpmnProcessId,
@@ -105,7 +102,7 @@ export async function create(
           },
         },
       })
-      return { dossier: (await tx.byId(id))!, commandId }
+      return { dossier: (await dossiers.byId(id))!, commandId }
     }))
   } catch (err) {
     // Two retries of one submission racing: the loser returns the winner's dossier.

@@ -5,6 +5,7 @@ import type { DossierCommand } from '../../domain/dossier/status.js'
 import { AppError } from '../../errors.js'
 import { decisionsOf, type Decision } from '../decision-forms.js'
 import type { DossierRow } from '../repository.js'
+import { dossierTaskRepository } from '../task-repository.js'
 import { requireUnit } from './access.js'
 import { advance, type CommandRuntime, type TxContext } from './runner.js'
 import { openTaskFor } from './tasks.js'
@@ -37,13 +38,11 @@ export async function decide(
     advance(command === 'refuse' && !reception ? 'refuseDuringProcessing' : command, dossier, { as: command })
     if (decision === 'supplement' && !reception && dossier.supplement_count >= 1)
       throw new AppError('MC_ERR_SUPPLEMENT_ALREADY_REQUESTED')
-    await trx('tasks')
-      .where({ user_task_key: task.user_task_key })
-      .update({
-        state: 'COMPLETED',
-        completed_at: now,
-        outcome: JSON.stringify({ decision, by: caller.userId, note: input.note ?? null }),
-      })
+    await dossierTaskRepository(trx).complete(task.user_task_key, now, {
+      decision,
+      by: caller.userId,
+      note: input.note ?? null,
+    })
     const patch: Partial<Record<keyof DossierRow, unknown>> = { current_assignee: null }
     if (command === 'refuse') patch.close_reason = input.note ?? variables['refusalReason']
     if (decision === 'supplement')

@@ -2,6 +2,7 @@
 // and the process cancelled after commit.
 import type { Principal } from '../../auth/principal.js'
 import { mailApplicant } from '../notify.js'
+import { dossierTaskRepository } from '../task-repository.js'
 import { advance, type CommandRuntime } from './runner.js'
 import type { CommandResult } from './types.js'
 
@@ -14,9 +15,7 @@ export function end(
 ): Promise<CommandResult> {
   return rt.onDossier(command, dossierId, async ({ trx, dossier, repo, now, engineCommand }) => {
     const status = advance(command, dossier)
-    await trx('tasks')
-      .where({ dossier_id: dossier.id, state: 'CREATED' })
-      .update({ state: 'CANCELED', completed_at: now })
+    await dossierTaskRepository(trx).cancelOpen(dossier.id, now)
     await repo.update(dossier.id, {
       status,
       close_reason: reason ?? null,

@@ -3,10 +3,11 @@
 // the previous step, and its group), time, step result "returned" and the reason — goes into the timeline and the
 // step's control-sheet row; the receiver is told by mail. The workflow routes the decision back through the previous
 // step's hand-off, whose step deadline restarts; the dossier's due stays.
+import { accountRepository } from '../../auth/repository.js'
 import { AppError } from '../../errors.js'
 import { enqueueEmail } from '../../notifications/email.js'
+import { dossierTaskRepository } from '../task-repository.js'
 import { decide } from './decide.js'
-import type { TaskRow } from './types.js'
 import type { CommandHandler } from './registry.js'
 
 export const returnToPreviousStep: CommandHandler<'dossier.returnToPreviousStep'> = {
@@ -21,32 +22,15 @@ export const returnToPreviousStep: CommandHandler<'dossier.returnToPreviousStep'
       'returnToPrevious',
       input,
       { returnReason: reason },
-      async ({ trx, dossier, caller, task }) => {
+      async ({ trx, dossier, repo, caller, task }) => {
         // The previous step is the one handled last before this one: the workflow routes back along the way it came.
-        const previous = (await trx('tasks')
-          .where({ dossier_id: dossier.id, state: 'COMPLETED' })
-          .whereNot({ element_id: task.element_id })
-          .orderBy('completed_at', 'desc')
-          .first('element_id', 'name', 'candidate_groups', 'assignee', 'outcome')) as
-          | (Pick<TaskRow, 'element_id' | 'name' | 'candidate_groups' | 'assignee'> & {
-              outcome: { by?: string } | null
-            })
-          | undefined
+        const previous = await dossierTaskRepository(trx).previousStep(dossier.id, task.element_id)
         if (!previous)
           throw new AppError('MC_ERR_DECISION_INVALID', `${task.element_id} has no previous step to return to`)
         const receiverUser = previous.outcome?.by ?? previous.assignee
         const receiverRole = previous.candidate_groups[0] ?? null
-        await trx('dossier_events')
-          .where({ user_task_key: task.user_task_key, kind: 'step' })
-          .update({
-            data: trx.raw(`data || ?::jsonb`, [
-              JSON.stringify({ outcome: 'returned', reason, toStep: previous.element_id }),
-            ]),
-          })
-        const receiver = receiverUser
-          ? ((await trx('users').where({ id: receiverUser }).first('full_name', 'email')) as
-              { full_name: string; email: string | null } | undefined)
-          : undefined
+        await repo.mergeIntoStepEntry(task.user_task_key, { outcome: 'returned', reason, toStep: previous.element_id })
+        const receiver = receiverUser ? await accountRepository(trx).contactOf(receiverUser) : undefined
         if (receiver?.email) {
           await enqueueEmail(trx, {
             eventId: `dossier:${dossier.id}:returned:${task.user_task_key}`,

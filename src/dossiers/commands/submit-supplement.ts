@@ -2,6 +2,7 @@
 import { validateForm } from '../../catalogue/form-validation.js'
 import { AppError } from '../../errors.js'
 import { dossierDeadline, dueColumns } from '../deadlines.js'
+import { dossierJobRepository } from '../job-repository.js'
 import type { DossierRow } from '../repository.js'
 import { requireApplicantOrCounter } from './access.js'
 import { attach } from './attach.js'
@@ -16,11 +17,9 @@ export const submitSupplement: CommandHandler<'dossier.submitSupplement'> = {
       const status = advance('submitSupplement', dossier, { accepted: dossier.supplement_stage === 'processing' })
       const def = await repo.definitionOf(dossier)
       if (input.formData) {
-        const version = (await trx('procedure_versions')
-          .where({ id: dossier.procedure_version_id })
-          .first('version')) as { version: number }
+        const version = await dossierJobRepository(trx).procedureVersionNumber(dossier.procedure_version_id)
         const form = validateForm(
-          `${def.slug}@${version.version}`,
+          `${def.slug}@${version}`,
           def.form as unknown as Record<string, unknown>,
           input.formData,
         )

@@ -60,22 +60,7 @@ export interface CommandResult {
   code: string | null
 }
 
-export interface TaskRow {
-  user_task_key: string
-  dossier_id: string
-  process_instance_key: string
-  element_id: string
-  name: string
-  candidate_groups: string[]
-  /** The decisions the workflow routes after this task (its `decisions` header), when it names them. */
-  decisions: string[] | null
-  unit_path: string
-  assignee: string | null
-  due_at: Date | null
-  state: 'CREATED' | 'COMPLETED' | 'CANCELED'
-  created_at: Date
-  completed_at: Date | null
-}
+export type { TaskRow } from '../task-repository.js'
 
 type Caller = Principal | undefined
 /** A command on one dossier: who asks, which dossier, what with. */

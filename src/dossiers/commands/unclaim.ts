@@ -1,8 +1,8 @@
 // task.unclaim: a claimed task goes back to its group (by its holder, or a supervisor of the unit).
 import { AppError } from '../../errors.js'
+import { dossierTaskRepository } from '../task-repository.js'
 import { requireUnit } from './access.js'
 import { taskOrThrow } from './tasks.js'
-import type { TaskRow } from './types.js'
 import type { CommandHandler } from './registry.js'
 
 export const unclaim: CommandHandler<'task.unclaim'> = {
@@ -10,12 +10,12 @@ export const unclaim: CommandHandler<'task.unclaim'> = {
     const task = await taskOrThrow(rt.knex, taskKey)
     const caller = await requireUnit(rt.knex, principal, task.dossier_id, 'task.work')
     await rt.onDossier('unclaim', task.dossier_id, async ({ trx, repo, dossier, engineCommand }) => {
-      const row = (await trx('tasks').where({ user_task_key: taskKey, state: 'CREATED' }).forUpdate().first()) as
-        TaskRow | undefined
+      const tasks = dossierTaskRepository(trx)
+      const row = await tasks.openByKeyForUpdate(taskKey)
       if (!row) throw new AppError('MC_ERR_TASK_NOT_FOUND')
       if (row.assignee && row.assignee !== caller.userId && caller.kind !== 'supervisor')
         throw new AppError('MC_ERR_TASK_CLAIMED')
-      await trx('tasks').where({ user_task_key: taskKey }).update({ assignee: null })
+      await tasks.setAssignee(taskKey, null)
       await repo.update(dossier.id, { current_assignee: null })
       await repo.audit(caller.userId, 'task.unclaim', dossier.id, { task: taskKey })
       await engineCommand({ kind: 'assignTask', payload: { userTaskKey: taskKey, assignee: null } })
