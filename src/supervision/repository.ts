@@ -1,4 +1,4 @@
-// The SQL behind supervision: facts for the reports, overdue lists, step bottlenecks and the process heatmap, always within a unit subtree.
+// The SQL behind supervision: facts for the reports, overdue lists, step bottlenecks and the process heatmap, always within a unit subtree; and the dashboard directory (units, officers, published procedures).
 import type { Knex } from 'knex'
 import {
   type Instant,
