@@ -4,6 +4,8 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Knex } from 'knex'
 import { hashPassword } from '../auth/passwords.js'
+import { auditRepository } from './audit-repository.js'
+import { seedRepository, type SeedUser } from './seed-repository.js'
 
 export interface DemoUnit {
   id: string
@@ -194,57 +196,48 @@ export interface DemoCredential {
  */
 export async function seedDemo(knex: Knex, dataDir: string): Promise<DemoCredential[]> {
   const credentialsFile = join(dataDir, 'demo-credentials.json')
-  const existing = (
-    await knex('users')
-      .whereIn(
-        'username',
-        demoUsers.map((u) => u.username),
-      )
-      .select('username')
-  ).map((r) => r.username as string)
+  const existing = await seedRepository(knex).existingUsernames(demoUsers.map((u) => u.username))
   if (existing.length === demoUsers.length && existsSync(credentialsFile)) {
     return JSON.parse(readFileSync(credentialsFile, 'utf8')) as DemoCredential[]
   }
   const credentials: DemoCredential[] = []
-  const rows: Record<string, unknown>[] = []
+  const users: SeedUser[] = []
   for (const user of demoUsers) {
     if (existing.includes(user.username)) continue
     const password = `Demo-${randomBytes(6).toString('base64url')}`
     credentials.push({ username: user.username, kind: user.kind, password })
-    rows.push({
+    users.push({
       username: user.username,
-      password_hash: await hashPassword(password),
+      passwordHash: await hashPassword(password),
       kind: user.kind,
-      full_name: user.fullName,
+      fullName: user.fullName,
       email: user.email,
-      id_number: user.idNumber ?? null,
-      tax_code: user.taxCode ?? null,
-      unit_id: user.unitId ?? null,
+      idNumber: user.idNumber ?? null,
+      taxCode: user.taxCode ?? null,
+      unitId: user.unitId ?? null,
       groups: user.groups ?? [],
-      email_verified_at: new Date(),
+      emailVerifiedAt: new Date(),
     })
   }
   await knex.transaction(async (trx) => {
+    const seed = seedRepository(trx)
     for (const unit of demoUnits) {
-      await trx('units')
-        .insert({
-          id: unit.id,
-          parent_id: unit.parentId ?? null,
-          name: unit.name,
-          name_en: unit.nameEn,
-          level: unit.level,
-          agency_code: unit.agencyCode,
-          path: unitPath(unit),
-        })
-        .onConflict('id')
-        .ignore()
+      await seed.addUnit({
+        id: unit.id,
+        parentId: unit.parentId ?? null,
+        name: unit.name,
+        nameEn: unit.nameEn,
+        level: unit.level,
+        agencyCode: unit.agencyCode,
+        path: unitPath(unit),
+      })
     }
-    if (rows.length) await trx('users').insert(rows)
-    await trx('audit_events').insert({
+    if (users.length) await seed.addUsers(users)
+    await auditRepository(trx).record({
       action: 'demo.seeded',
-      subject_type: 'system',
-      subject_id: 'demo',
-      data: { users: rows.map((r) => r.username) },
+      subjectType: 'system',
+      subjectId: 'demo',
+      data: { users: users.map((u) => u.username) },
     })
   })
   mkdirSync(dataDir, { recursive: true })

@@ -3,10 +3,13 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Knex } from 'knex'
 import { can, requireAccess } from '../auth/access.js'
 import type { Principal } from '../auth/principal.js'
-import { dossierStatuses, openStatuses, type DossierStatus } from '../domain/dossier/status.js'
+import { dossierStatuses, type DossierStatus } from '../domain/dossier/status.js'
 import type { Engine } from '../engine/port.js'
 import { AppError } from '../errors.js'
-import { dossierRepository, type DossierRow } from './repository.js'
+import { dossierViewRepository, FAR, type SummaryRow } from './dossier-view-repository.js'
+import { dossierRepository } from './repository.js'
+
+export { lookupStatement } from './dossier-view-repository.js'
 
 export interface StepControlRow {
   stepId: string
@@ -129,21 +132,7 @@ export interface WorklistItem {
 
 const label = (s: DossierStatus) => ({ vi: dossierStatuses[s].vi, en: dossierStatuses[s].en })
 
-/** The dossier columns `summary` reads (due_date is read as text). */
-const summaryColumns = [
-  'id',
-  'code',
-  'status',
-  'procedure_name',
-  'applicant_name',
-  'submitted_at',
-  'due_at',
-  'overdue',
-  'current_step_name',
-  'current_unit_role',
-] as const
-
-function summary(d: Pick<DossierRow, (typeof summaryColumns)[number] | 'due_date'>): DossierSummary {
+function summary(d: SummaryRow): DossierSummary {
   return {
     id: d.id,
     code: d.code,
@@ -161,7 +150,6 @@ function summary(d: Pick<DossierRow, (typeof summaryColumns)[number] | 'due_date
 }
 
 // Cursor over (due, key): tasks without a due come last.
-const FAR = '9999-12-31T00:00:00Z'
 const encodeCursor = (due: Date | null, key: string) =>
   Buffer.from(JSON.stringify([due ? due.toISOString() : FAR, key])).toString('base64url')
 function decodeCursor(cursor: string): [string, string] {
@@ -189,37 +177,17 @@ const digest = (s: string) => createHash('sha256').update(s).digest()
 // Compared against when no dossier has the code, so both paths hash and compare the same bytes.
 const decoy = digest(randomBytes(16).toString('hex'))
 
-interface LookupRow {
-  code: string
-  status: DossierStatus
-  procedure_name: string
-  current_step_name: string | null
-  due_date: string | null
-  applicant_id_number: string | null
-  agency: string
-  /** False when the row is the decoy's. */
-  hit: boolean
-}
-
-/** The lookup's one query: the dossier with `code` and its agency, or when there is none the decoy's (scripts/bench-api.ts explains it). */
-export function lookupStatement(knex: Knex, code: string, decoyCode: string): Knex.Raw {
-  return knex.raw(
-    `WITH probe AS MATERIALIZED (SELECT (SELECT c.code FROM dossiers c WHERE c.code = ?) AS hit, (SELECT c.code FROM dossiers c WHERE c.code = ?) AS decoy)
-     SELECT d.code, d.status, d.procedure_name, d.current_step_name, d.due_date::text AS due_date, d.applicant_id_number, u.name AS agency,
-            probe.hit IS NOT NULL AS hit
-       FROM probe JOIN dossiers d ON d.code = coalesce(probe.hit, probe.decoy) JOIN units u ON u.id = d.agency_unit_id`,
-    [code, decoyCode],
-  )
-}
-
 export class DossierQueries {
   /** The code of the dossier the public lookup reads when no dossier has the code asked for. */
   private decoyCode: string | undefined
+  private readonly views: ReturnType<typeof dossierViewRepository>
 
   constructor(
     private readonly knex: Knex,
     private readonly engine?: Engine,
-  ) {}
+  ) {
+    this.views = dossierViewRepository(knex)
+  }
 
   /** The applicant's own dossier, or one of a unit the officer covers; others are "not found". */
   async get(principal: Principal | undefined, dossierId: string): Promise<DossierDetail> {
@@ -238,34 +206,20 @@ export class DossierQueries {
     }
     const staff = !own
     const [unit, assignee, attachments, events, tasks] = await Promise.all([
-      this.knex('units').where({ id: d.agency_unit_id }).first('name') as Promise<{ name: string }>,
-      d.current_assignee
-        ? (this.knex('users').where({ id: d.current_assignee }).first('id', 'full_name') as Promise<
-            { id: string; full_name: string } | undefined
-          >)
-        : Promise.resolve(undefined),
-      this.knex('dossier_attachments')
-        .where({ dossier_id: d.id })
-        .orderBy('id')
-        .select('component_id', 'file_id', 'reused_from_dossier_code'),
-      this.knex('dossier_events').where({ dossier_id: d.id }).orderBy('id').select('*'),
-      this.knex('tasks').where({ dossier_id: d.id, state: 'CREATED' }).orderBy('created_at').select('*'),
+      this.views.unitName(d.agency_unit_id),
+      d.current_assignee ? this.views.user(d.current_assignee) : Promise.resolve(undefined),
+      this.views.attachments(d.id),
+      this.views.events(d.id),
+      this.views.openTasks(d.id),
     ])
-    const stepEvents = events.filter((e: { kind: string }) => e.kind === 'step') as Array<Record<string, unknown>>
+    const stepEvents = events.filter((e) => e.kind === 'step')
     const staffIds = [
       ...new Set(
         stepEvents.flatMap((e) => [e['giver'], e['receiver_user']]).filter((v): v is string => typeof v === 'string'),
       ),
     ]
     const staffNames = new Map(
-      staffIds.length
-        ? (
-            (await this.knex('users').whereIn('id', staffIds).select('id', 'full_name')) as Array<{
-              id: string
-              full_name: string
-            }>
-          ).map((u) => [u.id, u.full_name])
-        : [],
+      staffIds.length ? (await this.views.userNames(staffIds)).map((u) => [u.id, u.full_name]) : [],
     )
     const detail: DossierDetail = {
       id: d.id,
@@ -310,13 +264,11 @@ export class DossierQueries {
       },
       result: { no: d.result_no, issuedAt: d.result_issued_at, timeliness: d.result, finishedAt: d.finished_at },
       closeReason: d.close_reason,
-      attachments: attachments.map(
-        (a: { component_id: string; file_id: string; reused_from_dossier_code: string | null }) => ({
-          componentId: a.component_id,
-          fileId: a.file_id,
-          reusedFromDossierCode: a.reused_from_dossier_code,
-        }),
-      ),
+      attachments: attachments.map((a) => ({
+        componentId: a.component_id,
+        fileId: a.file_id,
+        reusedFromDossierCode: a.reused_from_dossier_code,
+      })),
       steps: stepEvents.map((e) => {
         const data = (e['data'] ?? {}) as { outcome?: string; reason?: string }
         return {
@@ -336,15 +288,15 @@ export class DossierQueries {
         }
       }),
       timeline: events
-        .filter((e: { kind: string }) => e.kind !== 'step')
-        .map((e: Record<string, unknown>) => ({
+        .filter((e) => e.kind !== 'step')
+        .map((e) => ({
           kind: e['kind'] as string,
           at: e['at'] as Date,
           actorId: e['actor_id'] as string | null,
           stepId: e['step_id'] as string | null,
           data: e['data'] as Record<string, unknown>,
         })),
-      openTasks: tasks.map((t: Record<string, unknown>) => ({
+      openTasks: tasks.map((t) => ({
         taskKey: t['user_task_key'] as string,
         elementId: t['element_id'] as string,
         name: t['name'] as string,
@@ -372,129 +324,27 @@ export class DossierQueries {
     opts: { status?: DossierStatus; limit?: number; offset?: number } = {},
   ): Promise<DossierSummary[]> {
     const caller = await requireAccess(this.knex, { principal, permission: 'dossier.readOwn' })
-    const q = this.knex('dossiers')
-      .select('*', this.knex.raw('due_date::text AS due_date'))
-      .where({ applicant_id: caller.userId })
-      .orderBy('created_at', 'desc')
-      .limit(Math.min(opts.limit ?? 50, 200))
-      .offset(opts.offset ?? 0)
-    if (opts.status) q.andWhere({ status: opts.status })
-    return ((await q) as DossierRow[]).map(summary)
+    const rows = await this.views.ofApplicant(caller.userId, {
+      status: opts.status,
+      limit: Math.min(opts.limit ?? 50, 200),
+      offset: opts.offset ?? 0,
+    })
+    return rows.map(summary)
   }
 
-  /**
-   * Tasks of the officer's unit subtree and groups (or claimed by them), sorted by due, with a cursor.
-   *
-   * Read per (unit path, candidate groups) pair of open tasks, each in index order and cut at the page size, then merged:
-   * a subtree holds a few such pairs, so the first page costs a few short index scans instead of sorting every open task
-   * of the subtree (docs/benchmarks.md, API). Tasks claimed by the caller outside their groups come from a second branch.
-   */
+  /** Tasks of the officer's unit subtree and groups (or claimed by them), sorted by due, with a cursor (the query: dossierViewRepository.worklist). */
   async worklist(
     principal: Principal | undefined,
     filter: WorklistFilter = {},
   ): Promise<{ items: WorklistItem[]; nextCursor: string | null }> {
     const caller = await requireAccess(this.knex, { principal, permission: 'task.work' })
     const limit = Math.min(filter.limit ?? 50, 200)
-    const prefix = `${(caller.unitPath ?? '\u0000').replace(/[\\%_]/g, '\\$&')}%`
-    const dueKey = `coalesce(t.due_at, '${FAR}'::timestamptz)`
-    const cursor = filter.cursor ? decodeCursor(filter.cursor) : undefined
-    // The same filters on both branches; those on the dossier are checked before the cut, so each branch stops at limit + 1 matches.
-    const branch = () => {
-      const q = this.knex('tasks as t')
-        .where('t.state', 'CREATED')
-        .select(
-          't.user_task_key',
-          't.dossier_id',
-          't.name as task_name',
-          't.element_id',
-          't.candidate_groups',
-          't.assignee',
-          't.due_at as task_due_at',
-          't.created_at as task_created_at',
-          this.knex.raw(`${dueKey} AS sort_due`),
-        )
-        .orderByRaw(`${dueKey}, t.user_task_key`)
-        .limit(limit + 1)
-      if (filter.dueBefore) q.andWhere('t.due_at', '<', filter.dueBefore)
-      if (cursor) q.andWhereRaw(`(${dueKey}, t.user_task_key) > (?::timestamptz, ?)`, cursor)
-      const onDossier = filter.procedure || filter.status || filter.overdue !== undefined || filter.q
-      if (onDossier) {
-        q.join('dossiers as d', 'd.id', 't.dossier_id')
-        if (filter.procedure)
-          q.andWhere((w) =>
-            w.where('d.procedure_slug', filter.procedure!).orWhere('d.procedure_code', filter.procedure!),
-          )
-        if (filter.status) q.andWhere('d.status', filter.status)
-        if (filter.overdue !== undefined)
-          q.andWhere((w) =>
-            filter.overdue
-              ? w.where('d.overdue', true).orWhere('d.step_overdue', true)
-              : w.where('d.overdue', false).andWhere('d.step_overdue', false),
-          )
-        if (filter.q) {
-          const like = `%${filter.q.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`
-          q.andWhere((w) =>
-            w.whereRaw('lower(d.code) LIKE ?', [like]).orWhereRaw('lower(d.applicant_name) LIKE ?', [like]),
-          )
-        }
-      }
-      return q
-    }
-    const inSubtree = () => branch().andWhereRaw('t.unit_path COLLATE "C" LIKE ?', [prefix])
-    // Claimed by the caller outside their groups (the pairs below hold the rest).
-    const claimedElsewhere = inSubtree()
-      .andWhere('t.assignee', caller.userId)
-      .andWhereRaw('NOT (t.candidate_groups && ?::text[])', [caller.groups])
-    const branches = filter.mine
-      ? this.knex.raw('?', [inSubtree().andWhere('t.assignee', caller.userId)])
-      : filter.q
-        ? // A text search matches few tasks: one pass over the subtree with a hash join beats a scan per pair that finds nothing.
-          this.knex.raw('?', [
-            inSubtree().andWhere((w) =>
-              w.whereRaw('t.candidate_groups && ?::text[]', [caller.groups]).orWhere('t.assignee', caller.userId),
-            ),
-          ])
-        : this.knex.raw(
-            // The distinct (path, groups) pairs of open tasks under the prefix, found by stepping through the index.
-            `WITH RECURSIVE pairs AS (
-               (SELECT t.unit_path COLLATE "C" AS p, t.candidate_groups AS g FROM tasks t
-                 WHERE t.state = 'CREATED' AND t.unit_path COLLATE "C" LIKE ? ORDER BY 1, 2 LIMIT 1)
-               UNION ALL
-               SELECT n.p, n.g FROM pairs, LATERAL (
-                 SELECT t.unit_path COLLATE "C" AS p, t.candidate_groups AS g FROM tasks t
-                  WHERE t.state = 'CREATED' AND t.unit_path COLLATE "C" LIKE ? AND (t.unit_path COLLATE "C", t.candidate_groups) > (pairs.p, pairs.g)
-                  ORDER BY 1, 2 LIMIT 1) n
-             )
-             SELECT x.* FROM pairs, LATERAL ? x WHERE pairs.g && ?::text[]
-             UNION ALL ?`,
-            [
-              prefix,
-              prefix,
-              branch().andWhereRaw('t.unit_path COLLATE "C" = pairs.p AND t.candidate_groups = pairs.g'),
-              caller.groups,
-              claimedElsewhere,
-            ],
-          )
-    const { rows } = (await this.knex.raw(
-      // Only what a summary shows: parsing every column of 51 dossiers (timestamps, JSON) was most of the route's CPU.
-      `SELECT w.user_task_key, w.task_name, w.element_id, w.candidate_groups, w.assignee, w.task_due_at, w.task_created_at,
-              ${summaryColumns.map((c) => `d.${c}`).join(', ')}, d.due_date::text AS due_date
-         FROM (?) w JOIN dossiers d ON d.id = w.dossier_id
-        ORDER BY w.sort_due, w.user_task_key LIMIT ?`,
-      [branches, limit + 1],
-    )) as {
-      rows: Array<
-        Parameters<typeof summary>[0] & {
-          user_task_key: string
-          task_name: string
-          element_id: string
-          candidate_groups: string[]
-          assignee: string | null
-          task_due_at: Date | null
-          task_created_at: Date
-        }
-      >
-    }
+    const { cursor, ...rest } = filter
+    const rows = await this.views.worklist(caller, {
+      ...rest,
+      limit,
+      ...(cursor ? { after: decodeCursor(cursor) } : {}),
+    })
     const page = rows.slice(0, limit)
     const last = page[page.length - 1]
     return {
@@ -518,17 +368,14 @@ export class DossierQueries {
     filter: { overdue?: boolean; dueBefore?: Date; status?: DossierStatus; limit?: number; offset?: number } = {},
   ): Promise<DossierSummary[]> {
     const caller = await requireAccess(this.knex, { principal, permission: 'dossier.readUnit' })
-    const q = this.knex('dossiers')
-      .select('*', this.knex.raw('due_date::text AS due_date'))
-      .where('unit_path', 'like', `${(caller.unitPath ?? '\u0000').replace(/[\\%_]/g, '\\$&')}%`)
-      .orderByRaw('due_at NULLS LAST, id')
-      .limit(Math.min(filter.limit ?? 50, 200))
-      .offset(filter.offset ?? 0)
-    if (filter.status) q.andWhere({ status: filter.status })
-    else q.whereIn('status', openStatuses)
-    if (filter.overdue !== undefined) q.andWhere({ overdue: filter.overdue })
-    if (filter.dueBefore) q.andWhere('due_at', '<', filter.dueBefore)
-    return ((await q) as DossierRow[]).map(summary)
+    const rows = await this.views.ofUnitSubtree(caller.unitPath, {
+      overdue: filter.overdue,
+      dueBefore: filter.dueBefore,
+      status: filter.status,
+      limit: Math.min(filter.limit ?? 50, 200),
+      offset: filter.offset ?? 0,
+    })
+    return rows.map(summary)
   }
 
   /**
@@ -539,11 +386,8 @@ export class DossierQueries {
    * every time (the CTE is materialised, so neither probe is skipped), and either way one row comes back.
    */
   async lookup(code: string, idNumber: string): Promise<PublicLookup> {
-    this.decoyCode ??=
-      ((await this.knex('dossiers').whereNotNull('code').first('code')) as { code: string } | undefined)?.code ?? ''
-    const { rows } = (await lookupStatement(this.knex, code.trim().toUpperCase(), this.decoyCode)) as {
-      rows: Array<LookupRow>
-    }
+    this.decoyCode ??= (await this.views.anyCode()) ?? ''
+    const rows = await this.views.lookup(code.trim().toUpperCase(), this.decoyCode)
     // The decoy dossier is gone (or there was none yet): pick another next time.
     if (rows.length === 0) this.decoyCode = undefined
     const read = rows[0]

@@ -1,8 +1,8 @@
 // Keeps the read model in step with the engine: the tasks table, the dossier's current step/unit/holder and its step timeline; and the periodic overdue sweep (R10).
 import type { Knex } from 'knex'
-import { overdueSql } from '../domain/dossier/overdue.js'
 import type { Engine, EngineEvent, UserTask } from '../engine/port.js'
 import { Poller } from '../lib/poller.js'
+import { readModelRepository } from './read-model-repository.js'
 import { dossierRepository, type DossierRow } from './repository.js'
 
 async function dossierOf(knex: Knex, engine: Engine, processInstanceKey: string): Promise<DossierRow | undefined> {
@@ -14,12 +14,7 @@ async function dossierOf(knex: Knex, engine: Engine, processInstanceKey: string)
   const id = view?.variables['dossierId']
   if (typeof id !== 'string') return undefined
   const dossier = await repo.byId(id)
-  if (dossier && !dossier.process_instance_key) {
-    await knex('dossiers')
-      .where({ id })
-      .whereNull('process_instance_key')
-      .update({ process_instance_key: processInstanceKey })
-  }
+  if (dossier && !dossier.process_instance_key) await readModelRepository(knex).adoptInstance(id, processInstanceKey)
   return dossier && (!dossier.process_instance_key || dossier.process_instance_key === processInstanceKey)
     ? dossier
     : undefined
@@ -39,68 +34,29 @@ export async function applyEngineEvent(knex: Knex, engine: Engine, event: Engine
     const ut: UserTask = event.userTask
     const dossier = await dossierOf(knex, engine, event.processInstanceKey)
     if (!dossier) return
+    const readModel = readModelRepository(knex)
     switch (event.type) {
       case 'userTask.created': {
         // The officer who completed the previous task hands the dossier over.
-        const previous = (await knex('tasks')
-          .where({ dossier_id: dossier.id })
-          .whereNot({ user_task_key: ut.userTaskKey })
-          .whereNotNull('completed_at')
-          .orderBy('completed_at', 'desc')
-          .first('outcome', 'assignee')) as { outcome: { by?: string } | null; assignee: string | null } | undefined
-        // One transaction: the worklist and the dossier's current holder change together.
-        await knex.transaction(async (trx) => {
-          const inserted = await trx('tasks')
-            .insert({
-              user_task_key: ut.userTaskKey,
-              dossier_id: dossier.id,
-              process_instance_key: event.processInstanceKey,
-              element_id: ut.elementId,
-              name: ut.name,
-              candidate_groups: ut.candidateGroups,
-              unit_path: dossier.unit_path,
-              assignee: ut.assignee ?? null,
-              due_at: ut.dueDate ?? null,
-              // The decisions the workflow routes after this step (decision-forms.ts).
-              decisions: ut.customHeaders['decisions']
-                ? ut.customHeaders['decisions']
-                    .split(',')
-                    .map((d) => d.trim())
-                    .filter(Boolean)
-                : null,
-              state: 'CREATED',
-              created_at: ut.creationDate,
-            })
-            .onConflict('user_task_key')
-            .ignore()
-            .returning('user_task_key')
-          if (inserted.length === 0) return
-          await trx.raw(
-            `INSERT INTO dossier_events (dossier_id, kind, at, step_id, step_name, user_task_key, giver, receiver_unit_path, receiver_role, step_due_at, data)
-           VALUES (?, 'step', ?, ?, ?, ?, ?, ?, ?, ?, '{}') ON CONFLICT (user_task_key) WHERE kind = 'step' DO NOTHING`,
-            [
-              dossier.id,
-              ut.creationDate,
-              ut.elementId,
-              ut.name,
-              ut.userTaskKey,
-              previous?.outcome?.by ?? previous?.assignee ?? null,
-              dossier.unit_path,
-              ut.candidateGroups[0] ?? null,
-              ut.dueDate ?? null,
-            ],
-          )
-          await trx('dossiers')
-            .where({ id: dossier.id })
-            .update({
-              current_step: ut.elementId,
-              current_step_name: ut.name,
-              current_unit_role: ut.candidateGroups[0] ?? null,
-              current_assignee: ut.assignee ?? null,
-              holder_since: ut.creationDate,
-              ...(ut.dueDate ? { step_due_at: ut.dueDate } : {}),
-              updated_at: trx.fn.now(),
-            })
+        const previous = await readModel.lastCompletedTask(dossier.id, ut.userTaskKey)
+        await readModel.openStep({
+          userTaskKey: ut.userTaskKey,
+          dossierId: dossier.id,
+          processInstanceKey: event.processInstanceKey,
+          elementId: ut.elementId,
+          name: ut.name,
+          candidateGroups: ut.candidateGroups,
+          unitPath: dossier.unit_path,
+          assignee: ut.assignee ?? null,
+          dueAt: ut.dueDate ?? null,
+          decisions: ut.customHeaders['decisions']
+            ? ut.customHeaders['decisions']
+                .split(',')
+                .map((d) => d.trim())
+                .filter(Boolean)
+            : null,
+          createdAt: ut.creationDate,
+          giver: previous?.outcome?.by ?? previous?.assignee ?? null,
         })
         return
       }
@@ -113,35 +69,20 @@ export async function applyEngineEvent(knex: Knex, engine: Engine, event: Engine
       case 'userTask.canceled': {
         const at = ut.completionDate ?? event.at
         const state = event.type === 'userTask.completed' ? 'COMPLETED' : 'CANCELED'
-        await knex('tasks')
-          .where({ user_task_key: ut.userTaskKey, state: 'CREATED' })
-          .update({ state, completed_at: at })
-        const task = (await knex('tasks')
-          .where({ user_task_key: ut.userTaskKey })
-          .first('outcome', 'assignee', 'due_at')) as
-          { outcome: { by?: string } | null; assignee: string | null; due_at: Date | null } | undefined
-        await knex('dossier_events')
-          .where({ user_task_key: ut.userTaskKey, kind: 'step' })
-          .whereNull('finished_at')
-          .update({
-            finished_at: at,
-            receiver_user: task?.outcome?.by ?? task?.assignee ?? null,
-            step_result: state === 'COMPLETED' ? judge(at, task?.due_at ?? null) : null,
-          })
+        await readModel.closeTask(ut.userTaskKey, state, at)
+        const task = await readModel.task(ut.userTaskKey)
+        await readModel.finishStep(ut.userTaskKey, {
+          at,
+          receiverUser: task?.outcome?.by ?? task?.assignee ?? null,
+          result: state === 'COMPLETED' ? judge(at, task?.due_at ?? null) : null,
+        })
         return
       }
     }
     return
   }
   if (event.type === 'instance.completed' || event.type === 'instance.terminated') {
-    await knex('dossiers').where({ process_instance_key: event.processInstanceKey }).update({
-      current_step: null,
-      current_step_name: null,
-      current_unit_role: null,
-      current_assignee: null,
-      holder_since: null,
-      updated_at: knex.fn.now(),
-    })
+    await readModelRepository(knex).clearHolder(event.processInstanceKey)
   }
 }
 
@@ -162,11 +103,7 @@ export function subscribeReadModel(
 
 /** R10: flags the dossiers that became overdue (src/domain/dossier/overdue.ts) as such. Returns how many were flagged. */
 export async function sweepOverdue(knex: Knex, now: Date): Promise<number> {
-  const overdue = overdueSql(undefined, now)
-  return knex('dossiers')
-    .whereRaw(overdue.sql, overdue.bindings)
-    .andWhere('overdue', false)
-    .update({ overdue: true, updated_at: knex.fn.now() })
+  return readModelRepository(knex).flagOverdue(now)
 }
 
 /** Runs sweepOverdue every intervalMs (default one minute), one run at a time. */

@@ -2,37 +2,22 @@
 // reassigned to, and the published procedures with the BPMN diagram the heatmap is drawn on.
 import type { Knex } from 'knex'
 import { AppError } from '../errors.js'
+import { SupervisionRepository } from './repository.js'
+import type { Candidate, SubtreeUnit } from './repository.js'
 import type { Scope } from './service.js'
 
-export interface SubtreeUnit {
-  id: string
-  name: string
-  nameEn: string | null
-  path: string
-  level: string
-}
-
-export interface Candidate {
-  userId: string
-  username: string
-  fullName: string
-  unitId: string
-  unitName: string
-  groups: string[]
-}
-
-/** A LIKE pattern for a materialised unit path and everything below it. */
-const below = (unitPath: string) => unitPath.replace(/[\\%_]/g, (c) => `\\${c}`) + '%'
+export type { Candidate, SubtreeUnit } from './repository.js'
 
 export class SupervisionDirectory {
-  constructor(private readonly knex: Knex) {}
+  private readonly repo: SupervisionRepository
+
+  constructor(knex: Knex) {
+    this.repo = new SupervisionRepository(knex)
+  }
 
   /** The scope's unit and every unit below it, in tree order. */
-  async units(scope: Scope): Promise<SubtreeUnit[]> {
-    return (await this.knex('units')
-      .whereRaw('path LIKE ?', [below(scope.unitPath)])
-      .orderBy('path')
-      .select('id', 'name', 'name_en as nameEn', 'path', 'level')) as SubtreeUnit[]
+  units(scope: Scope): Promise<SubtreeUnit[]> {
+    return this.repo.subtreeUnits(scope.unitPath)
   }
 
   /**
@@ -43,28 +28,10 @@ export class SupervisionDirectory {
     scope: Scope,
     taskKey: string,
   ): Promise<{ taskKey: string; candidateGroups: string[]; assignee: string | null; officers: Candidate[] }> {
-    const task = (await this.knex('tasks')
-      .where({ user_task_key: taskKey, state: 'CREATED' })
-      .first('candidate_groups', 'unit_path', 'assignee')) as
-      { candidate_groups: string[]; unit_path: string; assignee: string | null } | undefined
+    const task = await this.repo.openTask(taskKey)
     if (!task || !task.unit_path.startsWith(scope.unitPath)) throw new AppError('MC_ERR_TASK_NOT_FOUND')
     const officers =
-      task.candidate_groups.length === 0
-        ? []
-        : ((await this.knex('users as u')
-            .join('units as n', 'n.id', 'u.unit_id')
-            .whereIn('u.kind', ['officer', 'supervisor'])
-            .whereRaw('n.path LIKE ?', [below(scope.unitPath)])
-            .whereRaw('u.groups && ?::text[]', [task.candidate_groups])
-            .orderBy('u.full_name')
-            .select(
-              'u.id as userId',
-              'u.username',
-              'u.full_name as fullName',
-              'n.id as unitId',
-              'n.name as unitName',
-              'u.groups',
-            )) as Candidate[])
+      task.candidate_groups.length === 0 ? [] : await this.repo.officersInGroups(scope.unitPath, task.candidate_groups)
     return { taskKey, candidateGroups: task.candidate_groups, assignee: task.assignee, officers }
   }
 
@@ -72,26 +39,7 @@ export class SupervisionDirectory {
   async processes(): Promise<
     { slug: string; code: string; name: string; field: string; publishedVersion: number | null; versions: number[] }[]
   > {
-    const rows = (await this.knex('procedures as p')
-      .join('procedure_versions as v', 'v.procedure_id', 'p.id')
-      .where('v.status', 'published')
-      .groupBy('p.id')
-      .orderBy('p.name')
-      .select(
-        'p.slug',
-        'p.code',
-        'p.name',
-        'p.field',
-        'p.published_version',
-        this.knex.raw('array_agg(v.version ORDER BY v.version DESC) AS versions'),
-      )) as {
-      slug: string
-      code: string
-      name: string
-      field: string
-      published_version: number | null
-      versions: number[]
-    }[]
+    const rows = await this.repo.publishedProcedures()
     return rows.map((r) => ({
       slug: r.slug,
       code: r.code,
@@ -104,11 +52,7 @@ export class SupervisionDirectory {
 
   /** One published version's diagram and the id the heatmap is keyed by. */
   async process(slug: string, version: number) {
-    const row = (await this.knex('procedures as p')
-      .join('procedure_versions as v', 'v.procedure_id', 'p.id')
-      .where({ 'p.slug': slug, 'v.version': version, 'v.status': 'published' })
-      .first('v.id', 'p.slug', 'p.code', 'p.name', 'v.version', 'v.bpmn_xml')) as
-      { id: string; slug: string; code: string; name: string; version: number; bpmn_xml: string } | undefined
+    const row = await this.repo.publishedVersion(slug, version)
     if (!row) throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', `${slug} version ${version}`)
     return {
       procedureVersionId: row.id,

@@ -1,4 +1,4 @@
-// The SQL behind supervision: facts for the reports, overdue lists, step bottlenecks and the process heatmap, always within a unit subtree.
+// The SQL behind supervision: facts for the reports, overdue lists, step bottlenecks and the process heatmap, always within a unit subtree; and the dashboard directory (units, officers, published procedures).
 import type { Knex } from 'knex'
 import {
   type Instant,
@@ -57,6 +57,45 @@ export interface OverdueRow {
   due_date: string | null
   original_due_date: string | null
   judged_due_at: Date
+}
+
+/** A unit of a subtree, as the dashboard lists it. */
+export interface SubtreeUnit {
+  id: string
+  name: string
+  nameEn: string | null
+  path: string
+  level: string
+}
+
+/** An officer a task may be assigned to. */
+export interface Candidate {
+  userId: string
+  username: string
+  fullName: string
+  unitId: string
+  unitName: string
+  groups: string[]
+}
+
+/** A procedure with at least one published version. */
+export interface PublishedProcedureRow {
+  slug: string
+  code: string
+  name: string
+  field: string
+  published_version: number | null
+  versions: number[]
+}
+
+/** A published version of a procedure, with its diagram. */
+export interface PublishedVersionRow {
+  id: string
+  slug: string
+  code: string
+  name: string
+  version: number
+  bpmn_xml: string
 }
 
 export class SupervisionRepository {
@@ -294,5 +333,66 @@ export class SupervisionRepository {
       [procedureVersionId, subtree(unitPath)],
     )
     return rows as Record<string, unknown>[]
+  }
+
+  /** The unit at `unitPath` and every unit below it, in tree order. */
+  async subtreeUnits(unitPath: string): Promise<SubtreeUnit[]> {
+    return (await this.knex('units')
+      .whereRaw('path LIKE ?', [subtree(unitPath)])
+      .orderBy('path')
+      .select('id', 'name', 'name_en as nameEn', 'path', 'level')) as SubtreeUnit[]
+  }
+
+  /** An open task's candidate groups, unit path and assignee. */
+  async openTask(
+    taskKey: string,
+  ): Promise<{ candidate_groups: string[]; unit_path: string; assignee: string | null } | undefined> {
+    return (await this.knex('tasks')
+      .where({ user_task_key: taskKey, state: 'CREATED' })
+      .first('candidate_groups', 'unit_path', 'assignee')) as
+      { candidate_groups: string[]; unit_path: string; assignee: string | null } | undefined
+  }
+
+  /** Officers and supervisors of the subtree at `unitPath` in one of `groups`, by name. */
+  async officersInGroups(unitPath: string, groups: string[]): Promise<Candidate[]> {
+    return (await this.knex('users as u')
+      .join('units as n', 'n.id', 'u.unit_id')
+      .whereIn('u.kind', ['officer', 'supervisor'])
+      .whereRaw('n.path LIKE ?', [subtree(unitPath)])
+      .whereRaw('u.groups && ?::text[]', [groups])
+      .orderBy('u.full_name')
+      .select(
+        'u.id as userId',
+        'u.username',
+        'u.full_name as fullName',
+        'n.id as unitId',
+        'n.name as unitName',
+        'u.groups',
+      )) as Candidate[]
+  }
+
+  /** Every procedure with at least one published version, by name, with those versions newest first. */
+  async publishedProcedures(): Promise<PublishedProcedureRow[]> {
+    return (await this.knex('procedures as p')
+      .join('procedure_versions as v', 'v.procedure_id', 'p.id')
+      .where('v.status', 'published')
+      .groupBy('p.id')
+      .orderBy('p.name')
+      .select(
+        'p.slug',
+        'p.code',
+        'p.name',
+        'p.field',
+        'p.published_version',
+        this.knex.raw('array_agg(v.version ORDER BY v.version DESC) AS versions'),
+      )) as PublishedProcedureRow[]
+  }
+
+  /** One published version of the procedure `slug`, with its diagram. */
+  async publishedVersion(slug: string, version: number): Promise<PublishedVersionRow | undefined> {
+    return (await this.knex('procedures as p')
+      .join('procedure_versions as v', 'v.procedure_id', 'p.id')
+      .where({ 'p.slug': slug, 'v.version': version, 'v.status': 'published' })
+      .first('v.id', 'p.slug', 'p.code', 'p.name', 'v.version', 'v.bpmn_xml')) as PublishedVersionRow | undefined
   }
 }
