@@ -1,7 +1,6 @@
-// SQL the printable forms read beside the dossier detail: the agency and its parent, the procedure version's
-// definition, and the names of the officers who signed.
+// SQL the printable forms read beside the dossier detail: the agency and its parent, and the names of the officers
+// who signed (the procedure's definition comes from the dossier repository).
 import type { Knex } from 'knex'
-import type { ProcedureDefinition } from '../catalogue/definition.js'
 
 export function printoutRepository(db: Knex) {
   return {
@@ -14,15 +13,6 @@ export function printoutRepository(db: Knex) {
         name: string
         parent: string | null
       }>,
-
-    /** The definition of the procedure version the dossier was filed under. */
-    definition: async (dossierId: string): Promise<ProcedureDefinition> =>
-      (
-        (await db('dossiers as x')
-          .join('procedure_versions as v', 'v.id', 'x.procedure_version_id')
-          .where('x.id', dossierId)
-          .first('v.definition')) as { definition: ProcedureDefinition }
-      ).definition,
 
     /** Full names by user id. */
     names: async (userIds: string[]): Promise<Map<string, string>> =>

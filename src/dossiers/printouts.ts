@@ -7,6 +7,7 @@ import { Status } from '../domain/dossier/status.js'
 import { parseDuration } from '../domain/deadlines/index.js'
 import { AppError } from '../errors.js'
 import { renderPrintable, type PrintableData, type PrintableForm, type PrintAgency } from '../print/index.js'
+import { dossierRepository } from './repository.js'
 import { printoutRepository } from './printout-repository.js'
 import type { DossierQueries } from './queries.js'
 
@@ -58,7 +59,7 @@ export class DossierPrintouts {
     if (!reached[form]) throw new AppError('MC_ERR_DOSSIER_STATE', `The dossier has no ${form} to print (not reached)`)
     const repo = printoutRepository(this.knex)
     const unit = await repo.agency(d.agency.unitId)
-    const definition = await repo.definition(d.id)
+    const definition = await dossierRepository(this.knex).definitionById(d.id)
     const userIds = [
       ...new Set(
         [...d.steps.flatMap((s) => [s.giver, s.receiverUser]), ...d.timeline.map((e) => e.actorId)].filter(

@@ -7,7 +7,11 @@ import type { DossierService } from '../dossiers/commands.js'
 import { decisionFormFor, validateDecision } from '../dossiers/decision-forms.js'
 import type { DossierQueries } from '../dossiers/queries.js'
 import { AppError } from '../errors.js'
-import { taskRepository, type StoredTask } from './repository.js'
+import { dossierRepository } from '../dossiers/repository.js'
+import { dossierTaskRepository, type TaskRow } from '../dossiers/task-repository.js'
+
+/** A task as read here: the row, with the outcome a completed task recorded. */
+export type StoredTask = TaskRow & { outcome?: { decision?: string; by?: string } | null }
 
 export class TaskDesk {
   constructor(
@@ -18,7 +22,7 @@ export class TaskDesk {
 
   /** The task, if the caller works in its unit subtree; another unit's task answers like one that does not exist. */
   async visible(principal: Principal | undefined, taskKey: string): Promise<StoredTask> {
-    const row = await taskRepository(this.knex).byKey(taskKey)
+    const row = (await dossierTaskRepository(this.knex).byKey(taskKey)) as StoredTask | undefined
     await requireAccess(this.knex, {
       principal,
       permission: 'task.work',
@@ -73,7 +77,7 @@ export class TaskDesk {
       // it is done, with the dossier as it stands; nothing is done twice. Anyone or anything else finds no open task.
       const taken = row.state === 'COMPLETED' ? row.outcome : null
       if (taken && taken.by === principal?.userId && taken.decision === body?.decision) {
-        const d = await taskRepository(this.knex).dossierState(row.dossier_id)
+        const d = (await dossierRepository(this.knex).stateOf(row.dossier_id))!
         return { dossierId: d.id, status: d.status, code: d.code }
       }
       throw new AppError('MC_ERR_TASK_NOT_FOUND', 'The task is no longer open')
