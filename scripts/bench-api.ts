@@ -50,8 +50,8 @@ try {
   await bench.measure('public lookup, wrong ID', () => ({ path: lookup(next().code, '999999999999') }), 404)
   await bench.measure('public lookup, unknown code', () => ({ path: lookup(unknownCode(i++), '001090000001') }), 404)
 
-  // Does the answer time tell a wrong ID from an unknown code? One request at a time, interleaved (the order alternating),
-  // so load on the machine affects both alike.
+  // Does the answer time tell a wrong ID from an unknown code? One request at a time, interleaved (the order
+  // alternating), so load on the machine affects both alike.
   const timed = async (path: string) => {
     const t0 = performance.now()
     await (await fetch(bench.base + path)).arrayBuffer()
@@ -79,7 +79,8 @@ try {
   console.log(
     `lookup timing, sequential and interleaved (${samples} each):\n  wrong ID     ${stat(wrongMs)}\n  unknown code ${stat(unknownMs)}`,
   )
-  // How large a difference of medians chance alone gives on these samples: the pooled times split at random, 1000 times.
+  // How large a difference of medians chance alone gives on these samples: the pooled times split at random, 1000
+  // times.
   const pooled = [...wrongMs, ...unknownMs]
   const chance: number[] = []
   for (let r = 0; r < 1000; r++) {

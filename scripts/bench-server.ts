@@ -1,5 +1,5 @@
-// What the HTTP benchmarks share: start `motcua start` on 127.0.0.1 against a seeded database (rate limits waived for the
-// loopback client), log in, and measure one kind of request with autocannon (p50/p95/p99 and req/s), then stop it.
+// What the HTTP benchmarks share: start `motcua start` on 127.0.0.1 against a seeded database (rate limits waived for
+// the loopback client), log in, and measure one kind of request with autocannon (p50/p95/p99 and req/s), then stop it.
 import { spawn } from 'node:child_process'
 import type { EventEmitter } from 'node:events'
 import { readFileSync } from 'node:fs'
@@ -20,7 +20,10 @@ export interface BenchServer {
   stop(): Promise<void>
 }
 
-/** The database and data directory seed-volume.ts filled (DATABASE_URL, DATA_DIR), and BENCH_PORT, BENCH_SECONDS, BENCH_CONNECTIONS. */
+/**
+ * The database and data directory seed-volume.ts filled (DATABASE_URL, DATA_DIR), and BENCH_PORT, BENCH_SECONDS,
+ * BENCH_CONNECTIONS.
+ */
 export function benchEnvironment(defaultPort: number): {
   url: string
   dataDir: string

@@ -103,7 +103,8 @@ try {
   db.knex.on('query', (q: { sql: string; bindings: unknown[] }) => captured.push(q))
   await service.overdue(scope, { dueSoonDays: 1, limit: 50 })
   await explain(db.knex, 'overdue list, province, first page', captured.pop()!)
-  // A past year is seen at its last millisecond: the counts alone. A year in progress is seen now: also that day's minute dues.
+  // A past year is seen at its last millisecond: the counts alone. A year in progress is seen now: also that day's
+  // minute dues.
   await service.report06a(scope, period)
   await explain(db.knex, `06a counts, province, year ${year}`, captured.pop()!)
   await service.report06a(scope, service.period({ year: year + 1 }))

@@ -1,12 +1,12 @@
-// Chaos run: the load of scripts/load.ts against a motcua child process that is killed with SIGKILL at random moments and
-// restarted, on a throw-away PostgreSQL cluster (fsync on) that is restarted once during the run; then the same check:
-// nothing lost, nothing stuck, nothing done twice, no e-mail twice at the SMTP peer, every due date right.
-// Run as root (PostgreSQL runs as the postgres OS user through runuser):
-//   npx tsx scripts/chaos.ts --dossiers 5000 --concurrency 24 --kills 6   (npm run chaos -- …)
-// Options: --citizens 20, --port 3941, --pg-port 55432, --pg-bin /usr/lib/postgresql/15/bin, --kill-min-s 45, --kill-max-s 150,
-// --settle-seconds 480 (longer than the outbox lease of 5 min: a mail claimed by a killed process waits for it), --keep,
-// --max-minutes M (after M minutes, or on SIGUSR2, no new dossier is started; those under way finish and are checked),
-// --pg-restart-mode fast|immediate (immediate: as a crash, recovered from the WAL).
+// Chaos run: the load of scripts/load.ts against a motcua child process that is killed with SIGKILL at random moments
+// and restarted, on a throw-away PostgreSQL cluster (fsync on) that is restarted once during the run; then the same
+// check: nothing lost, nothing stuck, nothing done twice, no e-mail twice at the SMTP peer, every due date right. Run
+// as root (PostgreSQL runs as the postgres OS user through runuser):
+//   npx tsx scripts/chaos.ts --dossiers 5000 --concurrency 24 --kills 6   (npm run chaos -- …) Options: --citizens 20,
+//   --port 3941, --pg-port 55432, --pg-bin /usr/lib/postgresql/15/bin, --kill-min-s 45, --kill-max-s 150,
+//   --settle-seconds 480 (longer than the outbox lease of 5 min: a mail claimed by a killed process waits for it),
+//   --keep, --max-minutes M (after M minutes, or on SIGUSR2, no new dossier is started; those under way finish and are
+//   checked), --pg-restart-mode fast|immediate (immediate: as a crash, recovered from the WAL).
 import { execFileSync } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'

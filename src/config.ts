@@ -25,7 +25,10 @@ export interface Config {
   smtpUrl?: string
   /** From address of outgoing e-mail, e.g. `"Một cửa" <motcua@example.gov.vn>`. */
   mailFrom: string
-  /** Where citizens reach the portal, for links in e-mails (no trailing slash), e.g. `https://dichvucong.example.gov.vn`. */
+  /**
+   * Where citizens reach the portal, for links in e-mails (no trailing slash), e.g.
+   * `https://dichvucong.example.gov.vn`.
+   */
   publicBaseUrl: string
   /** Directory of uploaded files (content-addressed blobs); with S3 storage, only where uploads are spooled. */
   filesDir: string

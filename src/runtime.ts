@@ -1,4 +1,5 @@
-// The composition root: builds motcua's runtime once (database, engine, services, workers, relay, projector, sweep, outbox).
+// The composition root: builds motcua's runtime once (database, engine, services, workers, relay, projector, sweep,
+// outbox).
 import { createHmac } from 'node:crypto'
 import { pino, type Logger, type LoggerOptions } from 'pino'
 import type { Config } from './config.js'
@@ -46,7 +47,9 @@ export interface RuntimeOptions {
    * nor closes it. Without one the runtime opens config's database, migrates it and seeds the calendar.
    */
   db?: Database
-  /** An engine built by the caller (a test's, with its own clock and poll intervals); the runtime starts and stops it. */
+  /**
+   * An engine built by the caller (a test's, with its own clock and poll intervals); the runtime starts and stops it.
+   */
   engine?: Engine
   /** The one business clock of the services, workers and sweep; tests pass a manual one. Default: the system clock. */
   clock?: () => Date
@@ -85,7 +88,10 @@ export interface Runtime {
   demoCredentials: DemoCredential[]
   /** Starts the engine, the read-model projector, the workers, the relay, the sweep, then the outbox sender. */
   start(): Promise<void>
-  /** Stops in reverse (draining jobs and deliveries in flight), then closes the database if the runtime opened it. Idempotent. */
+  /**
+   * Stops in reverse (draining jobs and deliveries in flight), then closes the database if the runtime opened it.
+   * Idempotent.
+   */
   stop(): Promise<void>
 }
 
@@ -187,7 +193,8 @@ function assemble(
     async start() {
       await engine.start()
       engineStarted = true
-      // The projector catches up with the engine's event log; the relay first runs the engine calls a crash left pending.
+      // The projector catches up with the engine's event log; the relay first runs the engine calls a crash left
+      // pending.
       projector.start()
       runtime.workers = startWorkers(engine, {
         knex,

@@ -1,4 +1,5 @@
-// Starts motcua: the runtime (database, migrations, demo data, engine and workers), then the HTTP server; stops them in reverse.
+// Starts motcua: the runtime (database, migrations, demo data, engine and workers), then the HTTP server; stops them in
+// reverse.
 import type { FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'

@@ -1,5 +1,6 @@
-// Catalogue API for the modeler: a step whose user task no longer has the step's unit role as candidate group is refused at publish
-// with the task's element id beside the definition path, so the modeler can point at the task; analysts list procedures that only have a draft.
+// Catalogue API for the modeler: a step whose user task no longer has the step's unit role as candidate group is
+// refused at publish with the task's element id beside the definition path, so the modeler can point at the task;
+// analysts list procedures that only have a draft.
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { seedProcedures } from '../src/catalogue/service.js'

@@ -1,6 +1,6 @@
-// Specification of the dossier API by role: what a citizen, an enterprise, an officer of the agency, an officer of another
-// unit, a supervisor and the public can and cannot reach — drafts, uploads, reuse, idempotent submission, worklist,
-// decisions, downloads, payment, rating, registration and the public lookup; bad input changes nothing.
+// Specification of the dossier API by role: what a citizen, an enterprise, an officer of the agency, an officer of
+// another unit, a supervisor and the public can and cannot reach — drafts, uploads, reuse, idempotent submission,
+// worklist, decisions, downloads, payment, rating, registration and the public lookup; bad input changes nothing.
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
@@ -329,7 +329,8 @@ t.test('printing: the receipt and the control sheet as HTML or PDF, for those wh
     409,
     'no apology before an extension',
   )
-  // An extension recorded on the timeline (the extension itself, R9, is tested with a manual clock in dossiers-detours).
+  // An extension recorded on the timeline (the extension itself, R9, is tested with a manual clock in
+  // dossiers-detours).
   const officerId = ((await knex('users').where({ username: 'motcua-xa' }).first('id')) as { id: string }).id
   const [event] = await knex('dossier_events')
     .insert({
@@ -723,7 +724,8 @@ t.test(
       'status',
       'statusLabel',
     ])
-    // Whether their timing differs is measured, interleaved and against chance, by scripts/bench-api.ts (docs/benchmarks.md).
+    // Whether their timing differs is measured, interleaved and against chance, by scripts/bench-api.ts
+    // (docs/benchmarks.md).
     const wrongId = await call('GET', `/api/public/dossiers/lookup?code=${code}&idNumber=001090000002`)
     const noCode = await call('GET', `/api/public/dossiers/lookup?code=X99.20.30-010101-0001&idNumber=001090000001`)
     t.equal(wrongId.statusCode, 404)

@@ -1,4 +1,5 @@
-// Accepting uploads: the bytes decide the type, the size limit holds while streaming, ZIP bombs are refused, blobs are stored once.
+// Accepting uploads: the bytes decide the type, the size limit holds while streaming, ZIP bombs are refused, blobs are
+// stored once.
 import t, { type Test } from 'tap'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readdirSync, existsSync } from 'node:fs'

@@ -1,4 +1,5 @@
-// Specification: RATE_LIMIT_ALLOW lists client addresses exempt from rate limits; anything else in it is refused at boot.
+// Specification: RATE_LIMIT_ALLOW lists client addresses exempt from rate limits; anything else in it is refused at
+// boot.
 import t from 'tap'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -273,7 +273,8 @@ async function driveToResult(t: Test, p: Procedure, dossierId: string) {
   await work(t, 'motcua-xa', reception, { decision: 'accept', note: 'đủ thành phần' })
 
   if (p.feeBeforeReception) {
-    // The household-business workflow asks for the fee once the counter accepts (status 6); the receipt follows payment.
+    // The household-business workflow asks for the fee once the counter accepts (status 6); the receipt follows
+    // payment.
     await status(dossierId, 6)
     const started = await call('POST', `/api/dossiers/${dossierId}/payments`, 'congdan', {})
     t.equal(started.statusCode, 201, `payment started: ${started.body}`)

@@ -1,5 +1,6 @@
-// The load script's driver and checker (scripts/load/) on a handful of dossiers against a test app over HTTP, with a real
-// SMTP peer: every path passes the check, and the check fails when a discrepancy is planted in what the server stored.
+// The load script's driver and checker (scripts/load/) on a handful of dossiers against a test app over HTTP, with a
+// real SMTP peer: every path passes the check, and the check fails when a discrepancy is planted in what the server
+// stored.
 import t from 'tap'
 import { seedProcedures } from '../src/catalogue/service.js'
 import { seedCalendar } from '../src/db/calendar-repository.js'

@@ -1,4 +1,5 @@
-// The outbox sends each e-mail once: against a real SMTP server, with racing senders, crashes, and a relay that refuses.
+// The outbox sends each e-mail once: against a real SMTP server, with racing senders, crashes, and a relay that
+// refuses.
 import t from 'tap'
 import type { Knex } from 'knex'
 import { createTestDatabase, dbKind } from './helpers/db.js'

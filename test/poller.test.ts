@@ -1,4 +1,5 @@
-// Specification of the one background loop (src/lib/poller.ts): rounds on an interval, batches, wake-ups, back-off, lease and stop; time is driven by hand.
+// Specification of the one background loop (src/lib/poller.ts): rounds on an interval, batches, wake-ups, back-off,
+// lease and stop; time is driven by hand.
 import t from 'tap'
 import { Poller, backoffMs, type PollerTimers } from '../src/lib/poller.js'
 

@@ -1,6 +1,7 @@
-// Specification: Biểu II.06a from the pre-aggregated counts (migration 0801) equals compute06a over each dossier's facts,
-// for every period and clock tried, on dossiers made to cover each case (day and minute dues, extensions, pauses,
-// finishes before the receipt day, refusals after acceptance) and then changed and deleted so the trigger must follow.
+// Specification: Biểu II.06a from the pre-aggregated counts (migration 0801) equals compute06a over each dossier's
+// facts, for every period and clock tried, on dossiers made to cover each case (day and minute dues, extensions,
+// pauses, finishes before the receipt day, refusals after acceptance) and then changed and deleted so the trigger must
+// follow.
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import { formatDate, localDay, MS_PER_DAY, MS_PER_MINUTE, parseDate, instantAt } from '../src/domain/calendar/index.js'

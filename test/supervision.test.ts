@@ -1,4 +1,5 @@
-// Supervision specified on a hand-built read model (March 2026 at xã Bình Minh): Biểu II.06a, Decision 766, overdue list, bottlenecks, heatmap, exports, roles.
+// Supervision specified on a hand-built read model (March 2026 at xã Bình Minh): Biểu II.06a, Decision 766, overdue
+// list, bottlenecks, heatmap, exports, roles.
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import ExcelJS from 'exceljs'
@@ -299,9 +300,9 @@ t.test('Biểu II.06a for March 2026 over huyện Demo', async (t) => {
 })
 
 t.test('a from–to period starting 6 March carries over what was open on 5 March', async (t) => {
-  // D1 finished 5 March: outside. Carried over: D2, D3, D4, D5 (received 2–5 March) and D9 = 5. New: D10, D11 online, D8 counter.
-  // Resolved: D2 early (6 March), D3 late, D10 on time. In progress: D5, D9 within; D8, D11 overdue. D4 withdrawn 6 March.
-  // 8 = 5 + 2 + 1 = 3 + 4 + 1.
+  // D1 finished 5 March: outside. Carried over: D2, D3, D4, D5 (received 2–5 March) and D9 = 5. New: D10, D11 online,
+  // D8 counter. Resolved: D2 early (6 March), D3 late, D10 on time. In progress: D5, D9 within; D8, D11 overdue. D4
+  // withdrawn 6 March. 8 = 5 + 2 + 1 = 3 + 4 + 1.
   const res = await get(`/api/supervision/reports/06a?from=2026-03-06&to=2026-03-31`)
   t.same(pick(res.json().total), [8, 2, 1, 5, 3, 1, 1, 1, 4, 2, 2, 1])
 })

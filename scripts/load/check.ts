@@ -1,7 +1,7 @@
-// The load check: reads what the server stored (dossiers, audit, timeline, outbox, codes) and what the SMTP peer received,
-// and compares each dossier with what its path must have produced: final state, every command audited once and in
-// order, each hand-off once, each expected mail once in the outbox and once at the peer, and the due date recomputed
-// here from the timeline with the working calendar.
+// The load check: reads what the server stored (dossiers, audit, timeline, outbox, codes) and what the SMTP peer
+// received, and compares each dossier with what its path must have produced: final state, every command audited once
+// and in order, each hand-off once, each expected mail once in the outbox and once at the peer, and the due date
+// recomputed here from the timeline with the working calendar.
 import { readFile } from 'node:fs/promises'
 import type { Knex } from 'knex'
 import { loadWorkingCalendar } from '../../src/db/calendar-repository.js'
@@ -308,7 +308,8 @@ export async function checkLoad(
   }
   count('codes', codes.length)
 
-  // Outbox and SMTP peer: every message sent, each received exactly once; nothing received that the outbox does not know.
+  // Outbox and SMTP peer: every message sent, each received exactly once; nothing received that the outbox does not
+  // know.
   const unsent = outbox.filter((m) => m.status !== 'sent')
   for (const m of unsent) problem('mail not sent', `${m.id} (${m.dedup_key}) is ${m.status}`)
   count('outbox messages', outbox.length)

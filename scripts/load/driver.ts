@@ -7,7 +7,10 @@ import { birthForm, constructionForm, householdForm } from '../../test/helpers/d
 export type LoadPath =
   'returned' | 'online' | 'supplement-reception' | 'supplement-processing' | 'refuse-reception' | 'refuse-processing'
 
-/** Four in ten returned at the counter, two in ten returned online, one in ten on each detour; the first six take every path. */
+/**
+ * Four in ten returned at the counter, two in ten returned online, one in ten on each detour; the first six take every
+ * path.
+ */
 export const pathMix: LoadPath[] = [
   'returned',
   'supplement-reception',
@@ -117,7 +120,10 @@ export interface DossierRun {
   dossierId?: string
   finished: boolean
   error?: string
-  /** Requests answered in a way that only makes sense after an earlier attempt took effect (a retry after an unknown outcome). */
+  /**
+   * Requests answered in a way that only makes sense after an earlier attempt took effect (a retry after an unknown
+   * outcome).
+   */
   retriedAfterUnknown: number
 }
 
@@ -177,7 +183,10 @@ const routeOf = (method: string, path: string) =>
     .replace(/\/\d+(?=\/|$)/g, '/:key')
     .replace(/\/attachments\/[^/]+$/, '/attachments/:component')}`
 
-/** HTTP with sessions per account and retries: no answer, 5xx and 429 are retried (same request, same keys) until the wait timeout. */
+/**
+ * HTTP with sessions per account and retries: no answer, 5xx and 429 are retried (same request, same keys) until the
+ * wait timeout.
+ */
 export class ApiClient {
   readonly latencies = new Map<string, number[]>()
   requests = 0
@@ -339,7 +348,10 @@ function hash(s: string): number {
   return h
 }
 
-/** Drives `opts.dossiers` dossiers, `opts.concurrency` at a time; never throws for one dossier's failure (it is recorded). */
+/**
+ * Drives `opts.dossiers` dossiers, `opts.concurrency` at a time; never throws for one dossier's failure (it is
+ * recorded).
+ */
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const timeout = opts.waitTimeoutMs ?? 10 * 60_000
   const api = new ApiClient(opts.baseUrl, new Map(Object.entries(opts.passwords)), timeout)

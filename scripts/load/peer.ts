@@ -1,5 +1,5 @@
-// The SMTP peer of load and chaos runs: a real SMTP server (smtp-server) that counts what it accepts by outbox id and keeps
-// the verification links mailed to new accounts.
+// The SMTP peer of load and chaos runs: a real SMTP server (smtp-server) that counts what it accepts by outbox id and
+// keeps the verification links mailed to new accounts.
 import type { AddressInfo } from 'node:net'
 import { SMTPServer } from 'smtp-server'
 import { simpleParser } from 'mailparser'

@@ -1,7 +1,8 @@
-// What every blob store shares: the store interface, content-addressed keys, and spooling a stream to a hashed temporary file.
+// What every blob store shares: the store interface, content-addressed keys, and spooling a stream to a hashed
+// temporary file.
 //
-// Blobs are content-addressed (key = SHA-256 of the bytes), so storing the same document twice —
-// a citizen reusing a document in a second dossier — costs nothing, and a key never changes meaning.
+// Blobs are content-addressed (key = SHA-256 of the bytes), so storing the same document twice — a citizen reusing a
+// document in a second dossier — costs nothing, and a key never changes meaning.
 import { createHash, randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, open, unlink } from 'node:fs/promises'

@@ -66,7 +66,10 @@ export class LocalDiskStore implements BlobStore {
   }
 }
 
-/** The store configured for this process: the S3 bucket when S3_BUCKET is set (spooling under FILES_DIR), else local disk under FILES_DIR. */
+/**
+ * The store configured for this process: the S3 bucket when S3_BUCKET is set (spooling under FILES_DIR), else local
+ * disk under FILES_DIR.
+ */
 export function createBlobStore(config: { filesDir: string; s3?: S3Config }): BlobStore {
   return config.s3 ? new S3Store(config.s3, join(config.filesDir, '.tmp')) : new LocalDiskStore(config.filesDir)
 }

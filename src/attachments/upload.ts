@@ -1,4 +1,5 @@
-// Accepting an upload: size enforced while streaming, type sniffed from the bytes, ZIP bombs refused, stored once by SHA-256.
+// Accepting an upload: size enforced while streaming, type sniffed from the bytes, ZIP bombs refused, stored once by
+// SHA-256.
 import type { Readable } from 'node:stream'
 import type { Knex } from 'knex'
 import { AppError } from '../errors.js'
@@ -21,7 +22,10 @@ export interface AcceptUploadInput {
   declaredType?: string
   limits: UploadLimits
   createdBy?: string
-  /** Last word before the file is stored, once its bytes are read and checked (e.g. "no second part followed"): throwing stores nothing. */
+  /**
+   * Last word before the file is stored, once its bytes are read and checked (e.g. "no second part followed"): throwing
+   * stores nothing.
+   */
   beforeStore?: () => Promise<void>
 }
 

@@ -1,4 +1,5 @@
-// Self-registration of citizens, organisations and enterprises, and e-mail verification by a link whose token is stored hashed.
+// Self-registration of citizens, organisations and enterprises, and e-mail verification by a link whose token is stored
+// hashed.
 import { createHash, randomBytes } from 'node:crypto'
 import type { Knex } from 'knex'
 import { AppError } from '../errors.js'

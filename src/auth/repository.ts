@@ -1,4 +1,5 @@
-// SQL of accounts: users as principals, failed-login counts, refresh-token families, registration and e-mail verification.
+// SQL of accounts: users as principals, failed-login counts, refresh-token families, registration and e-mail
+// verification.
 import type { Knex } from 'knex'
 import type { UserKind } from './principal.js'
 

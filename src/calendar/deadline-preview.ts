@@ -1,4 +1,5 @@
-// A deadline computed on the calendar in the database, from text inputs: shared by `motcua deadline` and GET /api/calendar/deadline.
+// A deadline computed on the calendar in the database, from text inputs: shared by `motcua deadline` and GET
+// /api/calendar/deadline.
 import type { Knex } from 'knex'
 import { loadWorkingCalendar } from '../db/calendar-repository.js'
 import { localDay, parseClock, parseInstant, parseOfficeWindows, ymdOfDay } from '../domain/calendar/index.js'

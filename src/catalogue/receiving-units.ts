@@ -2,7 +2,10 @@
 // numbers the dossier). The one rule behind accepting a submission and listing the agencies an applicant may choose.
 import type { AgencyLevel } from './definition.js'
 
-/** The unit levels (units.level) that receive a procedure of each agency level; a district's offices include its one-stop counter. */
+/**
+ * The unit levels (units.level) that receive a procedure of each agency level; a district's offices include its
+ * one-stop counter.
+ */
 export const receivingUnitLevels: Record<AgencyLevel, readonly string[]> = {
   xa: ['commune'],
   huyen: ['district', 'office'],

@@ -1,4 +1,5 @@
-// SQL of the dossier views: a dossier's detail rows, the applicant's list, the officer's worklist, a unit's dossiers and the public lookup's one query.
+// SQL of the dossier views: a dossier's detail rows, the applicant's list, the officer's worklist, a unit's dossiers
+// and the public lookup's one query.
 import type { Knex } from 'knex'
 import { openStatuses, type DossierStatus } from '../domain/dossier/status.js'
 import type { DossierRow } from './repository.js'
@@ -67,7 +68,10 @@ export interface LookupRow {
   hit: boolean
 }
 
-/** The lookup's one query: the dossier with `code` and its agency, or when there is none the decoy's (scripts/bench-api.ts explains it). */
+/**
+ * The lookup's one query: the dossier with `code` and its agency, or when there is none the decoy's
+ * (scripts/bench-api.ts explains it).
+ */
 export function lookupStatement(knex: Knex, code: string, decoyCode: string): Knex.Raw {
   return knex.raw(
     `WITH probe AS MATERIALIZED (SELECT (SELECT c.code FROM dossiers c WHERE c.code = ?) AS hit, (SELECT c.code FROM dossiers c WHERE c.code = ?) AS decoy)
@@ -148,7 +152,8 @@ export function dossierViewRepository(knex: Knex) {
       const prefix = below(caller.unitPath)
       const dueKey = `coalesce(t.due_at, '${FAR}'::timestamptz)`
       const cursor = filter.after
-      // The same filters on both branches; those on the dossier are checked before the cut, so each branch stops at limit + 1 matches.
+      // The same filters on both branches; those on the dossier are checked before the cut, so each branch stops at
+      // limit + 1 matches.
       const branch = () => {
         const q = knex('tasks as t')
           .where('t.state', 'CREATED')
@@ -226,7 +231,8 @@ export function dossierViewRepository(knex: Knex) {
               ],
             )
       const { rows } = (await knex.raw(
-        // Only what a summary shows: parsing every column of 51 dossiers (timestamps, JSON) was most of the route's CPU.
+        // Only what a summary shows: parsing every column of 51 dossiers (timestamps, JSON) was most of the route's
+        // CPU.
         `SELECT w.user_task_key, w.task_name, w.element_id, w.candidate_groups, w.assignee, w.task_due_at, w.task_created_at,
               ${summaryColumns.map((c) => `d.${c}`).join(', ')}, d.due_date::text AS due_date
          FROM (?) w JOIN dossiers d ON d.id = w.dossier_id
@@ -236,7 +242,10 @@ export function dossierViewRepository(knex: Knex) {
       return rows
     },
 
-    /** Dossiers of a unit subtree by due date: the open ones, or those with `status`; optionally overdue or due before a date. */
+    /**
+     * Dossiers of a unit subtree by due date: the open ones, or those with `status`; optionally overdue or due before a
+     * date.
+     */
     async ofUnitSubtree(
       unitPath: string | null | undefined,
       filter: {
@@ -265,7 +274,10 @@ export function dossierViewRepository(knex: Knex) {
       return ((await knex('dossiers').whereNotNull('code').first('code')) as { code: string } | undefined)?.code
     },
 
-    /** The public lookup's one query (lookupStatement): one row, the dossier's or the decoy's; none when the decoy is gone. */
+    /**
+     * The public lookup's one query (lookupStatement): one row, the dossier's or the decoy's; none when the decoy is
+     * gone.
+     */
     async lookup(code: string, decoyCode: string): Promise<LookupRow[]> {
       const { rows } = (await lookupStatement(knex, code, decoyCode)) as { rows: LookupRow[] }
       return rows

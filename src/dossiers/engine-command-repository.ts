@@ -1,4 +1,5 @@
-// SQL of the engine-command relay: claiming recorded engine calls by lease, recording their outcome, the dossier's instance.
+// SQL of the engine-command relay: claiming recorded engine calls by lease, recording their outcome, the dossier's
+// instance.
 import type { DossierStatus } from '../domain/dossier/status.js'
 import type { Db, EngineCommand } from './repository.js'
 
@@ -35,7 +36,10 @@ export function engineCommandRepository(db: Db) {
       await db('engine_commands').where({ id }).update({ status: 'done', done_at: db.fn.now(), last_error: null })
     },
 
-    /** Records a failed attempt: pending again after `retryInSeconds` (the lease doubles as the earliest retry), or failed. */
+    /**
+     * Records a failed attempt: pending again after `retryInSeconds` (the lease doubles as the earliest retry), or
+     * failed.
+     */
     async markAttemptFailed(
       id: CommandRow['id'],
       outcome: { failed: boolean; error: string; retryInSeconds: number },

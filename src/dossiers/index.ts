@@ -1,4 +1,5 @@
-// The dossier module's public surface. The runtime that keeps it going (workers, relay, read model, sweep) is composed in src/runtime.ts.
+// The dossier module's public surface. The runtime that keeps it going (workers, relay, read model, sweep) is composed
+// in src/runtime.ts.
 
 export { DossierService } from './commands.js'
 export type {

@@ -1,4 +1,5 @@
-// SQL the dossier job workers need besides the dossier repository: jobs done (once per job key), instance adoption, lookups, who hears about a late dossier.
+// SQL the dossier job workers need besides the dossier repository: jobs done (once per job key), instance adoption,
+// lookups, who hears about a late dossier.
 import type { Knex } from 'knex'
 import type { Variables } from '../engine/port.js'
 import type { Db, DossierRow } from './repository.js'

@@ -14,7 +14,10 @@ export interface DossierMailBase {
   agencyName: string
 }
 
-/** Enqueues `build(base)` for the applicant in the caller's transaction; `event` names the change (`stopped`, `payment:3`). */
+/**
+ * Enqueues `build(base)` for the applicant in the caller's transaction; `event` names the change (`stopped`,
+ * `payment:3`).
+ */
 export async function mailApplicant(
   trx: Knex.Transaction,
   dossier: DossierRow,

@@ -25,7 +25,9 @@ export interface PaymentCallback {
   signature: string
 }
 
-/** What a payment gateway must offer: a redirect to pay, and a callback whose signature proves it came from the gateway. */
+/**
+ * What a payment gateway must offer: a redirect to pay, and a callback whose signature proves it came from the gateway.
+ */
 export interface PaymentProvider {
   readonly name: string
   /** Shown to payers; a sandbox says plainly that no real money moves. */

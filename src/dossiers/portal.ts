@@ -114,7 +114,10 @@ export class DossierPortal {
     return { draft, component: componentOf(def, componentId) }
   }
 
-  /** The component of a submitted dossier (for a supplement upload); the caller must be its applicant or an officer of the unit. */
+  /**
+   * The component of a submitted dossier (for a supplement upload); the caller must be its applicant or an officer of
+   * the unit.
+   */
   async dossierComponent(
     principal: Principal | undefined,
     dossierId: string,
@@ -205,7 +208,9 @@ export class DossierPortal {
 
   // ------------------------------------------------------------------ downloads and ratings
 
-  /** The file of one of the dossier's attachments, when the caller may read the dossier (owner or officer of the unit). */
+  /**
+   * The file of one of the dossier's attachments, when the caller may read the dossier (owner or officer of the unit).
+   */
   async attachmentFile(principal: Principal | undefined, dossierId: string, fileId: string): Promise<AttachmentFile> {
     await this.queries.get(principal, dossierId)
     const file = uuidPattern.test(fileId)

@@ -57,7 +57,10 @@ export class ReadModelProjector {
   private stopped = true
   private unsubscribe?: () => void
   private readonly failures = new Map<number, number>()
-  /** Missing record ids: when this process first saw each missing (its clock and the database's), and whether it was cleared. */
+  /**
+   * Missing record ids: when this process first saw each missing (its clock and the database's), and whether it was
+   * cleared.
+   */
   private readonly gaps = new Map<number, { at: number; dbAt: string; cleared: boolean }>()
   private readonly cursors: ReturnType<typeof readModelCursorRepository>
 

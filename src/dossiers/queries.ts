@@ -1,4 +1,5 @@
-// Reading dossiers: detail with timeline, the applicant's list, the officer's worklist, a unit's dossiers, and the public lookup.
+// Reading dossiers: detail with timeline, the applicant's list, the officer's worklist, a unit's dossiers, and the
+// public lookup.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Knex } from 'knex'
 import { can, requireAccess } from '../auth/access.js'
@@ -332,7 +333,10 @@ export class DossierQueries {
     return rows.map(summary)
   }
 
-  /** Tasks of the officer's unit subtree and groups (or claimed by them), sorted by due, with a cursor (the query: dossierViewRepository.worklist). */
+  /**
+   * Tasks of the officer's unit subtree and groups (or claimed by them), sorted by due, with a cursor (the query:
+   * dossierViewRepository.worklist).
+   */
   async worklist(
     principal: Principal | undefined,
     filter: WorklistFilter = {},
@@ -362,7 +366,10 @@ export class DossierQueries {
     }
   }
 
-  /** A supervisor's (or officer's) dossiers of the unit subtree: open ones by due date, optionally only overdue or due before a date. */
+  /**
+   * A supervisor's (or officer's) dossiers of the unit subtree: open ones by due date, optionally only overdue or due
+   * before a date.
+   */
   async unitDossiers(
     principal: Principal | undefined,
     filter: { overdue?: boolean; dueBefore?: Date; status?: DossierStatus; limit?: number; offset?: number } = {},

@@ -1,4 +1,5 @@
-// SQL of the read model the projector writes: the tasks table, the dossier's current step/unit/holder, its step timeline (dossier_events), and the overdue flag.
+// SQL of the read model the projector writes: the tasks table, the dossier's current step/unit/holder, its step
+// timeline (dossier_events), and the overdue flag.
 import type { Knex } from 'knex'
 import { overdueSql } from '../domain/dossier/overdue.js'
 

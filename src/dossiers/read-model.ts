@@ -1,4 +1,5 @@
-// Keeps the read model in step with the engine: the tasks table, the dossier's current step/unit/holder and its step timeline; and the periodic overdue sweep (R10).
+// Keeps the read model in step with the engine: the tasks table, the dossier's current step/unit/holder and its step
+// timeline; and the periodic overdue sweep (R10).
 import type { Knex } from 'knex'
 import type { Engine, EngineEvent, UserTask } from '../engine/port.js'
 import { Poller } from '../lib/poller.js'
@@ -101,7 +102,9 @@ export function subscribeReadModel(
   })
 }
 
-/** R10: flags the dossiers that became overdue (src/domain/dossier/overdue.ts) as such. Returns how many were flagged. */
+/**
+ * R10: flags the dossiers that became overdue (src/domain/dossier/overdue.ts) as such. Returns how many were flagged.
+ */
 export async function sweepOverdue(knex: Knex, now: Date): Promise<number> {
   return readModelRepository(knex).flagOverdue(now)
 }

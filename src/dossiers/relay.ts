@@ -1,4 +1,5 @@
-// Executes the engine calls recorded by dossier commands: right after commit, at start-up and periodically, each idempotently.
+// Executes the engine calls recorded by dossier commands: right after commit, at start-up and periodically, each
+// idempotently.
 import { isFinal } from '../domain/dossier/status.js'
 import type { Knex } from 'knex'
 import { EngineError, type Engine } from '../engine/port.js'

@@ -1,14 +1,16 @@
-// The one background loop: runs a round on an interval, with an optional lease, batches, back-off after failures, wake-ups and a stop that waits.
+// The one background loop: runs a round on an interval, with an optional lease, batches, back-off after failures,
+// wake-ups and a stop that waits.
 //
-// Shaped like pg-boss's Worker (fetch, handle, back off, stop), so the outbox sender, the engine-command relay,
-// the read-model projector and the overdue sweep differ only in what one round does. Rounds never overlap: a
-// wake-up (or a start) during a round asks for one more round right after it. The timer is unref'd, so a
-// poller alone never keeps the process alive; stop() waits for the round in flight, so whoever stops it may
-// close the database next.
+// Shaped like pg-boss's Worker (fetch, handle, back off, stop), so the outbox sender, the engine-command relay, the
+// read-model projector and the overdue sweep differ only in what one round does. Rounds never overlap: a wake-up (or a
+// start) during a round asks for one more round right after it. The timer is unref'd, so a poller alone never keeps the
+// process alive; stop() waits for the round in flight, so whoever stops it may close the database next.
 
 /** Exclusive right to run rounds, held by one process at a time (e.g. a lease on a cursor row). */
 export interface PollerLease<T> {
-  /** Takes or renews the lease and returns what the round needs (a cursor…); undefined while another process holds it. */
+  /**
+   * Takes or renews the lease and returns what the round needs (a cursor…); undefined while another process holds it.
+   */
   acquire(): Promise<T | undefined>
   /** Gives the lease up; stop() calls it after the last round. */
   release(): Promise<void>

@@ -1,4 +1,5 @@
-// E-mail notifications: enqueue a rendered template in the outbox, and the transports that deliver it (SMTP or the log).
+// E-mail notifications: enqueue a rendered template in the outbox, and the transports that deliver it (SMTP or the
+// log).
 import type { Knex } from 'knex'
 import nodemailer from 'nodemailer'
 import type { BaseLogger } from 'pino'

@@ -1,4 +1,5 @@
-// SQL of the outbox: enqueue inside the caller's transaction, claim with a lease, record the outcome, list for operators.
+// SQL of the outbox: enqueue inside the caller's transaction, claim with a lease, record the outcome, list for
+// operators.
 import type { Knex } from 'knex'
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'dead'

@@ -3,7 +3,10 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, asAppError, problemSchema, toProblem } from '../errors.js'
 
-/** Deepest nesting accepted in a request's input: forms and definitions stay far below it; PostgreSQL ran out of stack storing 5,000 levels of form data (a 500). */
+/**
+ * Deepest nesting accepted in a request's input: forms and definitions stay far below it; PostgreSQL ran out of stack
+ * storing 5,000 levels of form data (a 500).
+ */
 export const MAX_INPUT_DEPTH = 64
 
 /**

@@ -1,4 +1,5 @@
-// Hands the runtime to the routes: decorates the instance with the configuration, database, engine and the services built once.
+// Hands the runtime to the routes: decorates the instance with the configuration, database, engine and the services
+// built once.
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { CatalogueService } from '../catalogue/service.js'

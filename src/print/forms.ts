@@ -1,4 +1,5 @@
-// The printable one-stop forms of Thông tư 01/2018/TT-VPCP (Mẫu 01–05) as a layout model that the HTML and PDF renderers share.
+// The printable one-stop forms of Thông tư 01/2018/TT-VPCP (Mẫu 01–05) as a layout model that the HTML and PDF
+// renderers share.
 import { formatInstant, toInstant } from '../domain/calendar/index.js'
 
 export type PrintableForm = 'receipt' | 'supplement-request' | 'refusal' | 'apology' | 'control-sheet'

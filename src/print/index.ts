@@ -1,4 +1,5 @@
-// Printable one-stop forms (Thông tư 01/2018/TT-VPCP): typed data in, HTML or PDF out. Pure: no database, no clock unless a date is left out.
+// Printable one-stop forms (Thông tư 01/2018/TT-VPCP): typed data in, HTML or PDF out. Pure: no database, no clock
+// unless a date is left out.
 import {
   apologyDocument,
   controlSheetDocument,

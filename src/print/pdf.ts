@@ -1,4 +1,5 @@
-// Renders a printable form as PDF with pdfkit and the DejaVu Serif TTF (full Vietnamese glyphs, embedded with a ToUnicode map so the text can be copied and searched).
+// Renders a printable form as PDF with pdfkit and the DejaVu Serif TTF (full Vietnamese glyphs, embedded with a
+// ToUnicode map so the text can be copied and searched).
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import PDFDocument from 'pdfkit'

@@ -1,4 +1,5 @@
-// Biểu II.06a/VPCP/KSTT as files: CSV (UTF-8 with BOM, so Excel shows Vietnamese) and XLSX, with the form's title and header rows.
+// Biểu II.06a/VPCP/KSTT as files: CSV (UTF-8 with BOM, so Excel shows Vietnamese) and XLSX, with the form's title and
+// header rows.
 import ExcelJS from 'exceljs'
 import { type Counts06a, type Report06a, countKeys } from '../domain/statistics/index.js'
 

@@ -1,4 +1,5 @@
-// The SQL behind supervision: facts for the reports, overdue lists, step bottlenecks and the process heatmap, always within a unit subtree; and the dashboard directory (units, officers, published procedures).
+// The SQL behind supervision: facts for the reports, overdue lists, step bottlenecks and the process heatmap, always
+// within a unit subtree; and the dashboard directory (units, officers, published procedures).
 import type { Knex } from 'knex'
 import {
   type Instant,
@@ -179,7 +180,8 @@ export class SupervisionRepository {
    */
   async reportCounts(q: CountsQuery): Promise<Map<string, Counts06a>> {
     const seenDay = localDay(q.seenAt)
-    // Seen in a day's last minute (a past period is seen at its end): every instant due of that day, before 23:59, is late.
+    // Seen in a day's last minute (a past period is seen at its end): every instant due of that day, before 23:59, is
+    // late.
     const lastMinute = localTimeOfDay(q.seenAt) >= (23 * 60 + 59) * MS_PER_MINUTE
     const period = { prefix: subtree(q.unitPath), from: q.from, to: q.to, seenDay: formatDate(seenDay), lastMinute }
     const grouped = (alias: string) =>
@@ -291,7 +293,10 @@ export class SupervisionRepository {
     return rows as OverdueRow[]
   }
 
-  /** Per procedure, step and receiving unit: waiting now, and over steps finished in [start, end): median/p90 hours and share late (R11). */
+  /**
+   * Per procedure, step and receiving unit: waiting now, and over steps finished in [start, end): median/p90 hours and
+   * share late (R11).
+   */
   async bottlenecks(unitPath: string, start: Instant, end: Instant, procedureCode?: string) {
     const inPeriod = 'e.finished_at >= :start AND e.finished_at < :end'
     const { rows } = await this.knex.raw(

@@ -105,7 +105,10 @@ export class SupervisionService {
     return format === 'csv' ? toCsv(report, ctx) : toXlsx(report, ctx)
   }
 
-  /** From the pre-aggregated counts; the same numbers as compute06a over the period's facts (test/supervision-counts.test.ts). */
+  /**
+   * From the pre-aggregated counts; the same numbers as compute06a over the period's facts
+   * (test/supervision-counts.test.ts).
+   */
   async report06a(scope: Scope, period: Period, groupBy: 'field' | 'unit' = 'field'): Promise<Report06a> {
     const seenAt = Math.min(periodEnd(period) - 1, this.clock().getTime())
     const counts = await this.repo.reportCounts({
@@ -200,7 +203,10 @@ export class SupervisionService {
     }))
   }
 
-  /** Public per-agency figures for one day (no personal data): received, resolved, early/on time/late, within the whole tree. */
+  /**
+   * Public per-agency figures for one day (no personal data): received, resolved, early/on time/late, within the whole
+   * tree.
+   */
   async publicDaily(date: string) {
     const report = await this.report06a({ unitId: '', unitPath: '/' }, this.period({ from: date, to: date }), 'unit')
     return {

@@ -1,4 +1,5 @@
-// dossier.close: the final status (10 returned, 3 refused, 8 stopped), its audit event and the applicant's notification.
+// dossier.close: the final status (10 returned, 3 refused, 8 stopped), its audit event and the applicant's
+// notification.
 import { mailApplicant } from '../dossiers/notify.js'
 import { isFinal, Status, type DossierStatus } from '../domain/dossier/status.js'
 import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'

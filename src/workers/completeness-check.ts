@@ -1,4 +1,5 @@
-// dossier.completeness-check: checks the form against its schema and the required components automatically; informs the counter officer, never decides.
+// dossier.completeness-check: checks the form against its schema and the required components automatically; informs the
+// counter officer, never decides.
 import { validateForm } from '../catalogue/form-validation.js'
 import { dossierJobRepository } from '../dossiers/job-repository.js'
 import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'

@@ -1,4 +1,5 @@
-// dossier.escalate: marks the step or the dossier overdue and notifies its officer and the unit's supervisors (work goes on).
+// dossier.escalate: marks the step or the dossier overdue and notifies its officer and the unit's supervisors (work
+// goes on).
 import { hasPassed, isOverdue, judgedDue } from '../domain/dossier/overdue.js'
 import { isClockRunning } from '../domain/dossier/status.js'
 import { enqueueEmail } from '../notifications/email.js'

@@ -1,4 +1,5 @@
-// dossier.handoff: records the hand-off to the step's unit; the step deadline is the time received + the step's share (R11).
+// dossier.handoff: records the hand-off to the step's unit; the step deadline is the time received + the step's share
+// (R11).
 import { Status } from '../domain/dossier/status.js'
 import { dossierDeadline } from '../dossiers/deadlines.js'
 import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'

@@ -1,4 +1,5 @@
-// Starts one job worker per BPMN job type of workflows/README.md; the set of types goes to createEngine as knownJobTypes.
+// Starts one job worker per BPMN job type of workflows/README.md; the set of types goes to createEngine as
+// knownJobTypes.
 import type { JobWorker } from '../engine/port.js'
 import { closeWorker } from './close.js'
 import { completenessCheckWorker } from './completeness-check.js'

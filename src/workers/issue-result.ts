@@ -1,4 +1,5 @@
-// dossier.issue-result: numbers the signed result, which is now at the counter (status 9), and judges the dossier early/on time/late (R10).
+// dossier.issue-result: numbers the signed result, which is now at the counter (status 9), and judges the dossier
+// early/on time/late (R10).
 import { Status } from '../domain/dossier/status.js'
 import { enqueueEmail } from '../notifications/email.js'
 import { dossierDeadline } from '../dossiers/deadlines.js'

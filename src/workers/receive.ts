@@ -1,4 +1,5 @@
-// dossier.receive: records acceptance (status 2), assigns the dossier code, computes the appointment date and issues the receipt.
+// dossier.receive: records acceptance (status 2), assigns the dossier code, computes the appointment date and issues
+// the receipt.
 import { Status } from '../domain/dossier/status.js'
 import { enqueueEmail } from '../notifications/email.js'
 import { dossierDeadline, dueColumns } from '../dossiers/deadlines.js'

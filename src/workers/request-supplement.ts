@@ -1,4 +1,5 @@
-// dossier.request-supplement: status 5; at reception no clock runs (R6), during processing the clock stops (R7, once); the request goes out through the outbox.
+// dossier.request-supplement: status 5; at reception no clock runs (R6), during processing the clock stops (R7, once);
+// the request goes out through the outbox.
 import { Status } from '../domain/dossier/status.js'
 import { enqueueEmail } from '../notifications/email.js'
 import { calendarAround, dossierDeadline } from '../dossiers/deadlines.js'

@@ -1,4 +1,5 @@
-// dossier.resume: after a supplement during processing, hands the process the due recomputed by the procedure's policy (RESTART or PAUSE, R7).
+// dossier.resume: after a supplement during processing, hands the process the due recomputed by the procedure's policy
+// (RESTART or PAUSE, R7).
 import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'
 
 export function resumeWorker(deps: WorkerDeps): JobTypeWorker {

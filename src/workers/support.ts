@@ -1,4 +1,5 @@
-// What every dossier job worker shares: its dependencies, and running a job exactly once per job key on a locked dossier.
+// What every dossier job worker shares: its dependencies, and running a job exactly once per job key on a locked
+// dossier.
 import type { Knex } from 'knex'
 import type { Engine, Job, JobAcknowledgement, Variables } from '../engine/port.js'
 import { AppError } from '../errors.js'

@@ -1,4 +1,5 @@
-// Calling the API in tests as a demo account: one login per account per file (login is rate-limited), JSON calls and multipart uploads.
+// Calling the API in tests as a demo account: one login per account per file (login is rate-limited), JSON calls and
+// multipart uploads.
 import type { LightMyRequestResponse } from 'fastify'
 import type { TestApp } from './app.js'
 

@@ -1,4 +1,5 @@
-// Builds the whole app on a fresh test database with the runtime the server uses (src/runtime.ts); stops both when the test ends.
+// Builds the whole app on a fresh test database with the runtime the server uses (src/runtime.ts); stops both when the
+// test ends.
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -1,4 +1,5 @@
-// A real S3-protocol server in-process for tests: s3rver (a Koa app speaking the S3 REST API, objects on a temp dir) on 127.0.0.1.
+// A real S3-protocol server in-process for tests: s3rver (a Koa app speaking the S3 REST API, objects on a temp dir) on
+// 127.0.0.1.
 import { mkdtempSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'

@@ -93,7 +93,10 @@ interface OpenApiOperation {
   requestBody?: { content: Record<string, { schema?: Record<string, unknown> }> }
 }
 
-/** "METHOD /path" of every route in the router tree, rebuilt from printRoutes' indented lines (grouped when one node stands for several). */
+/**
+ * "METHOD /path" of every route in the router tree, rebuilt from printRoutes' indented lines (grouped when one node
+ * stands for several).
+ */
 function routerKeys(app: FastifyInstance): string[][] {
   const keys: string[][] = []
   const stack: Array<{ depth: number; prefix: string }> = []
@@ -133,7 +136,10 @@ export function urlOf(route: Route, params: Record<string, string>): string {
   return route.path.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => encodeSegment(params[name] ?? ''))
 }
 
-/** Percent-encodes a path segment; a lone surrogate (which UTF-8 cannot carry) goes as the bytes of one, which is not UTF-8. */
+/**
+ * Percent-encodes a path segment; a lone surrogate (which UTF-8 cannot carry) goes as the bytes of one, which is not
+ * UTF-8.
+ */
 function encodeSegment(value: string): string {
   try {
     return encodeURIComponent(value)
@@ -200,7 +206,10 @@ export function diff(a: Record<string, string>, b: Record<string, string>): stri
 
 // ------------------------------------------------------------------ what a refusal looks like
 
-/** Why the answer is not a well-formed refusal, or undefined when it is one: 4xx, problem+json, a catalogued code, vi and en. */
+/**
+ * Why the answer is not a well-formed refusal, or undefined when it is one: 4xx, problem+json, a catalogued code, vi
+ * and en.
+ */
 export function refusalProblem(res: LightMyRequestResponse): string | undefined {
   if (res.statusCode < 400 || res.statusCode >= 500) return `status ${res.statusCode}: ${res.body.slice(0, 300)}`
   return problemShape(res)
@@ -321,7 +330,8 @@ export type Check = (value: unknown) => boolean
 export function checker(schema: Record<string, unknown>): Check | undefined {
   try {
     const validate = ajv.compile(structuredClone(schema))
-    // As the app does (src/plugins/problems.ts): a number coerced to Infinity, or nesting too deep, is refused after validation.
+    // As the app does (src/plugins/problems.ts): a number coerced to Infinity, or nesting too deep, is refused after
+    // validation.
     return (value) => {
       const data = structuredClone(value)
       return validate(data) && unsafeInputAt(data, '') === undefined
@@ -489,8 +499,9 @@ export function refusedRequests(route: Route, ctx: RouteContext): fc.Arbitrary<H
         })),
       )
     }
-    // Bytes that are not the declared type, JSON nested 10,000 levels, over the 1 MB limit, or a type the route does not read.
-    // A route without a body schema ignores a well-formed body of any shape, so it only gets the malformed ones.
+    // Bytes that are not the declared type, JSON nested 10,000 levels, over the 1 MB limit, or a type the route does
+    // not read. A route without a body schema ignores a well-formed body of any shape, so it only gets the malformed
+    // ones.
     const raw = fc
       .constantFrom(
         { why: 'malformed JSON', type: 'application/json', payload: '{"a":' },

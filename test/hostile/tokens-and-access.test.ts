@@ -104,7 +104,10 @@ const validBodies: Record<string, unknown> = {
   'PUT /api/procedures/:slug/versions/:version': { bpmnXml: '<x/>' },
 }
 const citizens = new Set(['congdan', 'doanhnghiep'])
-/** Who must be turned away from a route: another applicant from a citizen's own things; citizens, other units and other roles from staff routes. */
+/**
+ * Who must be turned away from a route: another applicant from a citizen's own things; citizens, other units and other
+ * roles from staff routes.
+ */
 function intrudersOf(key: string, as: string, route: { path: string }): string[] {
   const ownsResource = /:(draftId|dossierId|fileId|taskKey)/.test(route.path)
   if (citizens.has(as)) return ownsResource ? ['doanhnghiep', 'canbo'] : []
@@ -155,7 +158,8 @@ t.test(
       dossierId: '7d0a3a4e-0000-4000-8000-000000000002',
       taskKey: '2251799813999999',
     }
-    // Another applicant on a citizen's draft or dossier; an officer of a sibling unit and a citizen on this unit's dossier and task.
+    // Another applicant on a citizen's draft or dossier; an officer of a sibling unit and a citizen on this unit's
+    // dossier and task.
     const intrudersFor = (caller: string) => (citizens.has(caller) ? ['doanhnghiep'] : ['canbo', 'doanhnghiep'])
     for (const route of w.routes) {
       const caller = routeCallers[route.key]?.as

@@ -83,7 +83,8 @@ t.test(
     )
     t.equal(await page.getByRole('tab', { name: 'Quy trình BPMN' }).getAttribute('aria-selected'), 'true')
 
-    // A service task, clicked on the diagram, loses its job type: the in-editor lint names the element, as deploy would.
+    // A service task, clicked on the diagram, loses its job type: the in-editor lint names the element, as deploy
+    // would.
     await page.locator('.djs-element[data-element-id="Task_CompletenessCheck"]').first().click()
     await propertiesShow(page, 'Task_CompletenessCheck')
     t.equal(await page.locator('#bio-properties-panel-taskDefinitionType').inputValue(), 'dossier.completeness-check')
@@ -236,7 +237,8 @@ t.test('the dossier form editor: schema and metadata side by side, the preview f
   t.equal(await schema.getAttribute('aria-invalid'), 'true')
   t.ok(await fieldTitled('Nhãn mới của trường').first().isVisible())
 
-  // Saving refuses invalid JSON; fixed, the draft saves (Ctrl+S from the text) and the change is the form field's label.
+  // Saving refuses invalid JSON; fixed, the draft saves (Ctrl+S from the text) and the change is the form field's
+  // label.
   await page.getByRole('button', { name: 'Lưu bản nháp' }).click()
   await page.getByRole('alert').filter({ hasText: 'không phải JSON hợp lệ' }).waitFor()
   await schema.fill(before.replace(`"vi": "${label}"`, '"vi": "Nhãn mới của trường"'))

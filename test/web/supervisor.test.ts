@@ -84,7 +84,10 @@ const marriageForm = {
   tinhTrangHonNhan: 'chua-ket-hon',
   mucDichSuDung: 'Đăng ký kết hôn',
 }
-/** A marriage-status dossier the counter has accepted: it waits at Task_Review (group tu-phap-ho-tich), due in 3 working days. */
+/**
+ * A marriage-status dossier the counter has accepted: it waits at Task_Review (group tu-phap-ho-tich), due in 3 working
+ * days.
+ */
 async function accepted(): Promise<{ id: string; code: string }> {
   const id = await submit('xac-nhan-tinh-trang-hon-nhan', marriageForm, ['to-khai', 'giay-to-tuy-than'])
   await service.receive(counter, id)

@@ -1,4 +1,5 @@
-// Specification of the Zeebe adapter against a fake SDK client: the REST requests each port call sends, and how answers and errors map back.
+// Specification of the Zeebe adapter against a fake SDK client: the REST requests each port call sends, and how answers
+// and errors map back.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'

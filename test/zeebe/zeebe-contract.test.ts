@@ -1,4 +1,5 @@
-// Core engine behaviours against a real Zeebe (Camunda 8.8) when ZEEBE_REST_ADDRESS is set; skipped with a clear message otherwise.
+// Core engine behaviours against a real Zeebe (Camunda 8.8) when ZEEBE_REST_ADDRESS is set; skipped with a clear
+// message otherwise.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'

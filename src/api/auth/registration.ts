@@ -1,4 +1,5 @@
-// Registration of citizens, organisations and enterprises, and e-mail verification by the link mailed through the outbox.
+// Registration of citizens, organisations and enterprises, and e-mail verification by the link mailed through the
+// outbox.
 import { register, verifyEmail } from '../../auth/registration.js'
 import type { RoutePlugin } from '../route-plugin.js'
 

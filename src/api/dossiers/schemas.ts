@@ -1,4 +1,5 @@
-// JSON schemas of the dossier API (citizen portal, counter intake, officers' dossier detail); OpenAPI is generated from them.
+// JSON schemas of the dossier API (citizen portal, counter intake, officers' dossier detail); OpenAPI is generated from
+// them.
 export const problem = { $ref: 'Problem#' } as const
 
 const uuid = { type: 'string', format: 'uuid' } as const

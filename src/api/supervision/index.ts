@@ -1,4 +1,6 @@
-// Supervision over HTTP for leaders (lãnh đạo) of a unit subtree: overdue/due-soon lists with reassignment, bottlenecks, Biểu II.06a (JSON/CSV/XLSX), Decision 766 indicators, the process heatmap; and public daily on-time figures.
+// Supervision over HTTP for leaders (lãnh đạo) of a unit subtree: overdue/due-soon lists with reassignment,
+// bottlenecks, Biểu II.06a (JSON/CSV/XLSX), Decision 766 indicators, the process heatmap; and public daily on-time
+// figures.
 import type { FromSchema } from 'json-schema-to-ts'
 import type { Principal } from '../../auth/principal.js'
 import { formatDate, localDay } from '../../domain/calendar/index.js'

@@ -1,4 +1,5 @@
-// JSON schemas of the supervision API: scope and period queries, overdue lists, reports, indicators, bottlenecks, heatmap.
+// JSON schemas of the supervision API: scope and period queries, overdue lists, reports, indicators, bottlenecks,
+// heatmap.
 import { countKeys } from '../../domain/statistics/index.js'
 
 export const problem = { $ref: 'Problem#' } as const

@@ -1,4 +1,5 @@
-// What the statistics need to know about one dossier, and how it stands in a period (R9, R10): the single place both reports judge from.
+// What the statistics need to know about one dossier, and how it stands in a period (R9, R10): the single place both
+// reports judge from.
 import { isResolved } from '../dossier/status.js'
 import { type Day, type Instant, localDay, localTimeOfDay, MS_PER_MINUTE } from '../calendar/index.js'
 import type { Timeliness } from '../deadlines/index.js'
@@ -30,7 +31,9 @@ export type Standing =
   | { kind: 'closed' }
   | { kind: 'inProgress'; overdue: boolean }
 
-/** A day due ends at the end of its date; deadlines store it as 23:59:59, which is how we tell it from an instant due. */
+/**
+ * A day due ends at the end of its date; deadlines store it as 23:59:59, which is how we tell it from an instant due.
+ */
 export function dueFromColumns(dueDay: Day | null, dueAt: Instant | null): DossierFacts['due'] {
   if (dueDay === null && dueAt === null) return null
   if (dueAt === null) return { day: dueDay!, at: null }
@@ -64,7 +67,8 @@ export function standingIn(d: DossierFacts, period: Period, now: Instant): Stand
     if (!isResolvedStatus(d.status)) return { kind: 'closed' }
     return { kind: 'resolved', result: d.due ? judge(d.finishedAt, d.due) : 'on_time' }
   }
-  // Open at the end of the period. A pause is known only as it is now, so it counts only while the dossier is still open.
+  // Open at the end of the period. A pause is known only as it is now, so it counts only while the dossier is still
+  // open.
   const seenAt = Math.min(periodEnd(period) - 1, now)
   const paused = d.paused && d.finishedAt === null
   const overdue = !paused && d.due !== null && judge(seenAt, d.due) === 'late'

@@ -1,9 +1,13 @@
-// Biểu II.06a/VPCP/KSTT: received, resolved and in-progress dossiers per field (lĩnh vực) for a period — the 13 columns and motcua's 14th.
+// Biểu II.06a/VPCP/KSTT: received, resolved and in-progress dossiers per field (lĩnh vực) for a period — the 13 columns
+// and motcua's 14th.
 import type { Instant } from '../calendar/index.js'
 import { type DossierFacts, carriedOver, standingIn } from './facts.js'
 import type { Period } from './period.js'
 
-/** Columns 3–13 of the form, plus `closed` (refused after acceptance, withdrawn, stopped), which the form has no column for. */
+/**
+ * Columns 3–13 of the form, plus `closed` (refused after acceptance, withdrawn, stopped), which the form has no column
+ * for.
+ */
 export interface Counts06a {
   receivedTotal: number
   receivedOnline: number
@@ -84,7 +88,10 @@ export function compute06a(dossiers: Iterable<DossierFacts>, period: Period, now
   return report06aFromCounts(byField, period)
 }
 
-/** The report from counts already made per field (by compute06a, or pre-aggregated): rows in Vietnamese field order, and their total. */
+/**
+ * The report from counts already made per field (by compute06a, or pre-aggregated): rows in Vietnamese field order, and
+ * their total.
+ */
 export function report06aFromCounts(byField: ReadonlyMap<string, Counts06a>, period: Period): Report06a {
   const total = zeroCounts()
   for (const c of byField.values()) for (const k of countKeys) total[k] += c[k]

@@ -126,7 +126,9 @@ export class EngineCore implements StepHost {
     this.commitListeners.push(listener)
   }
 
-  /** Runs fn as one step in one transaction, retried on deadlock/serialisation failure; delivers events after commit. */
+  /**
+   * Runs fn as one step in one transaction, retried on deadlock/serialisation failure; delivers events after commit.
+   */
   async runStep<T>(fn: (step: Step) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const step = new Step(this, this.clock())

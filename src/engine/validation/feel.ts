@@ -1,4 +1,5 @@
-// FEEL lint of the expressions camunda-compat's `feel` rule never sees: those on messages, signals, errors, escalations.
+// FEEL lint of the expressions camunda-compat's `feel` rule never sees: those on messages, signals, errors,
+// escalations.
 // @ts-expect-error -- @bpmn-io/feel-lint ships no types; the one function used is typed below
 import { lintExpression as untypedLintExpression } from '@bpmn-io/feel-lint'
 import type { DeployProblem } from '../port.js'
@@ -72,9 +73,15 @@ export function lintRootExpressions(resourceName: string, definitions: ModdleEle
   return problems
 }
 
-/** Deepest bracket nesting accepted in a FEEL expression: deeper ones exhausted the FEEL linters' stack (and would the evaluator's). */
+/**
+ * Deepest bracket nesting accepted in a FEEL expression: deeper ones exhausted the FEEL linters' stack (and would the
+ * evaluator's).
+ */
 export const MAX_FEEL_DEPTH = 64
-/** Most elements a literal range may hold: `for x in 1..1000000000` would allocate until the process dies, on every instance. */
+/**
+ * Most elements a literal range may hold: `for x in 1..1000000000` would allocate until the process dies, on every
+ * instance.
+ */
 export const MAX_FEEL_RANGE = 100_000
 
 /**

@@ -56,8 +56,9 @@ export async function lintDefinitions(resourceName: string, definitions: ModdleE
         ...(report.id ? { elementId: report.id } : {}),
         rule,
         message: report.category === 'rule-error' ? `Lint rule failed: ${report.message}` : report.message,
-        // 'info' and a crashed rule do not block a deployment; they are still shown. A rule that ran out of stack
-        // did so on this resource's nesting (a FEEL expression 20,000 parentheses deep): nothing checked it, so it may not deploy.
+        // 'info' and a crashed rule do not block a deployment; they are still shown. A rule that ran out of stack did
+        // so on this resource's nesting (a FEEL expression 20,000 parentheses deep): nothing checked it, so it may not
+        // deploy.
         severity:
           report.category === 'error' || (report.category === 'rule-error' && /call stack/i.test(report.message))
             ? 'error'

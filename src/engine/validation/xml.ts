@@ -99,7 +99,9 @@ function decode(resource: DeployResource, maxBytes: number): { text: string } | 
   return { text }
 }
 
-/** How deep elements nest, counted over the tags (comments, CDATA and processing instructions left out) without parsing. */
+/**
+ * How deep elements nest, counted over the tags (comments, CDATA and processing instructions left out) without parsing.
+ */
 export function elementDepth(text: string): number {
   const tags =
     /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<(\/?)[A-Za-z_][\w:.-]*(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(\/?)>/g

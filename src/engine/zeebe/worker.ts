@@ -1,4 +1,5 @@
-// A polling job worker over REST job activation: asks only for free capacity, backs off after failures, drains on close.
+// A polling job worker over REST job activation: asks only for free capacity, backs off after failures, drains on
+// close.
 import type {
   ActivateJobsRequest,
   ActivatedJob,
