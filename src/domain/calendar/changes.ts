@@ -1,5 +1,5 @@
 // Rules for an administrator's change to the calendar: what may be added or removed, and why not.
-import { problems } from '../../errors.js'
+import { problems } from '../../problem-catalogue.js'
 import { DomainError } from '../domain-error.js'
 import { formatDate, isWeekend, parseDate } from './civil-time.js'
 import type { CalendarDayKind } from './calendar.js'

@@ -1,5 +1,5 @@
 // Coded errors of the deadline rules; their codes and messages are in the one catalogue, src/errors.ts.
-import { problems } from '../../errors.js'
+import { problems } from '../../problem-catalogue.js'
 import { DomainError } from '../domain-error.js'
 
 /** The codes a deadline rule refuses with; their messages and statuses are in src/errors.ts. */
