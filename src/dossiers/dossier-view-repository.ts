@@ -32,13 +32,19 @@ export interface WorklistCaller {
   groups: string[]
 }
 
-export interface WorklistQuery {
+/** What a worklist may be narrowed by (the API's filter and the query read the same fields). */
+export interface WorklistCriteria {
   procedure?: string
   status?: DossierStatus
   dueBefore?: Date
   overdue?: boolean
+  /** Dossier code or applicant name (case-insensitive substring). */
   q?: string
+  /** Only tasks I have claimed. */
   mine?: boolean
+}
+
+export interface WorklistQuery extends WorklistCriteria {
   /** The page size: limit + 1 rows are read, so the caller knows whether there is a next page. */
   limit: number
   /** Read on after this (sort due, task key). */

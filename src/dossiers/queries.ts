@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal.js'
 import { dossierStatuses, type DossierStatus } from '../domain/dossier/status.js'
 import type { Engine } from '../engine/port.js'
 import { AppError } from '../errors.js'
-import { dossierViewRepository, FAR, type SummaryRow } from './dossier-view-repository.js'
+import { dossierViewRepository, FAR, type SummaryRow, type WorklistCriteria } from './dossier-view-repository.js'
 import { dossierRepository } from './repository.js'
 
 export { lookupStatement } from './dossier-view-repository.js'
@@ -107,15 +107,7 @@ export interface DossierSummary {
   currentUnitRole: string | null
 }
 
-export interface WorklistFilter {
-  procedure?: string
-  status?: DossierStatus
-  dueBefore?: Date
-  overdue?: boolean
-  /** Dossier code or applicant name (case-insensitive substring). */
-  q?: string
-  /** Only tasks I have claimed. */
-  mine?: boolean
+export interface WorklistFilter extends WorklistCriteria {
   limit?: number
   cursor?: string
 }
