@@ -45,6 +45,24 @@ t.test('the status machine decides the status a command leaves', async (t) => {
   t.equal(nextStatus('refuseDuringProcessing', S.processing), S.processing, 'the process closes it as refused')
   t.throws(() => nextStatus('refuseDuringProcessing', S.received), IllegalTransition)
   t.throws(() => nextStatus('returnResult', S.processing), { code: 'MC_ERR_DOSSIER_STATE' })
+  t.equal(nextStatus('receive', S.submitted), S.received, 'an accepted dossier is received, its processing not started')
+})
+
+t.test('the process jobs move the status through the same machine', async (t) => {
+  t.equal(nextStatus('recordAcceptance', S.submitted), S.received, 'the receive job records acceptance')
+  t.equal(nextStatus('startStep', S.received), S.processing, 'the first hand-off starts processing')
+  t.equal(nextStatus('startStep', S.processing), S.processing, 'later hand-offs leave it')
+  t.equal(nextStatus('askForSupplement', S.submitted), S.waitingSupplement, 'at reception (R6)')
+  t.equal(nextStatus('askForSupplement', S.processing), S.waitingSupplement, 'during processing (R7)')
+  t.equal(nextStatus('askForPayment', S.submitted), S.waitingPayment, 'a fee before acceptance')
+  t.equal(nextStatus('issueResult', S.processing), S.resolved)
+  t.equal(nextStatus('closeReturned', S.resolved), S.returned)
+  t.equal(nextStatus('closeRefused', S.submitted), S.refused, 'refused at reception')
+  t.equal(nextStatus('closeRefused', S.processing), S.refused, 'refused during processing')
+  t.equal(nextStatus('closeStopped', S.waitingSupplement), S.stopped, 'the supplement period expired')
+  t.throws(() => nextStatus('recordAcceptance', S.withdrawn), IllegalTransition, 'a withdrawn dossier is not accepted')
+  t.throws(() => nextStatus('issueResult', S.waitingSupplement), IllegalTransition, 'no result while waiting')
+  t.throws(() => nextStatus('closeReturned', S.processing), IllegalTransition, 'returned only once resolved')
 })
 
 t.test('the clock runs for an accepted dossier being processed and not waiting for the applicant', async (t) => {

@@ -1,14 +1,15 @@
 // dossier.close: the final status (10 returned, 3 refused, 8 stopped), its audit event and the applicant's
 // notification.
 import { mailApplicant } from '../dossiers/notify.js'
-import { isFinal, Status, type DossierStatus } from '../domain/dossier/status.js'
+import { isFinal, nextStatus, Status, type DossierJobStep } from '../domain/dossier/status.js'
 import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'
 
-const finalStatus: Record<string, DossierStatus> = {
-  returned: Status.returned,
-  refused: Status.refused,
-  'refused-at-reception': Status.refused,
-  stopped: Status.stopped,
+/** The close job's `outcome` header → the step of the status machine; anything else stops the dossier. */
+const closeStep: Record<string, DossierJobStep> = {
+  returned: 'closeReturned',
+  refused: 'closeRefused',
+  'refused-at-reception': 'closeRefused',
+  stopped: 'closeStopped',
 }
 
 export function closeWorker(deps: WorkerDeps): JobTypeWorker {
@@ -16,9 +17,9 @@ export function closeWorker(deps: WorkerDeps): JobTypeWorker {
     handler: (job) =>
       handleDossierJob(deps, job, async ({ trx, dossier, repo, now }) => {
         const outcome = job.customHeaders['outcome'] ?? 'returned'
-        const status = finalStatus[outcome] ?? Status.stopped
         // Withdrawn or stopped by a command meanwhile: that status stands.
         if (isFinal(dossier.status)) return { outcome, status: dossier.status }
+        const status = nextStatus(closeStep[outcome] ?? 'closeStopped', dossier.status)
         const reason =
           outcome === 'stopped' && !dossier.close_reason
             ? 'Hết hạn bổ sung hoặc nộp phí / the supplement or payment period expired'

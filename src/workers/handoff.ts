@@ -1,6 +1,6 @@
 // dossier.handoff: records the hand-off to the step's unit; the step deadline is the time received + the step's share
 // (R11).
-import { Status } from '../domain/dossier/status.js'
+import { nextStatus } from '../domain/dossier/status.js'
 import { dossierDeadline } from '../dossiers/deadlines.js'
 import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'
 
@@ -23,7 +23,7 @@ export function handoffWorker(deps: WorkerDeps): JobTypeWorker {
         // A step outside the approved internal procedure, or with no share, is due with the dossier.
         const stepDueAt = step ? report.steps[report.steps.length - 1]!.deadline : report.due.at
         await repo.update(dossier.id, {
-          status: dossier.status === Status.received ? Status.processing : dossier.status,
+          status: nextStatus('startStep', dossier.status),
           deadline_events: events,
           step_due_at: new Date(stepDueAt),
           step_overdue: false,

@@ -1,6 +1,6 @@
 // dossier.issue-result: numbers the signed result, which is now at the counter (status 9), and judges the dossier
 // early/on time/late (R10).
-import { Status } from '../domain/dossier/status.js'
+import { nextStatus } from '../domain/dossier/status.js'
 import { enqueueEmail } from '../notifications/email.js'
 import { dossierDeadline } from '../dossiers/deadlines.js'
 import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'
@@ -19,7 +19,7 @@ export function issueResultWorker(deps: WorkerDeps): JobTypeWorker {
         )
         const resultNo = `${dossier.code}/KQ`
         await repo.update(dossier.id, {
-          status: Status.resolved,
+          status: nextStatus('issueResult', dossier.status),
           deadline_events: events,
           result_no: resultNo,
           result_issued_at: now,

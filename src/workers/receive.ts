@@ -1,6 +1,6 @@
 // dossier.receive: records acceptance (status 2), assigns the dossier code, computes the appointment date and issues
 // the receipt.
-import { Status } from '../domain/dossier/status.js'
+import { nextStatus } from '../domain/dossier/status.js'
 import { enqueueEmail } from '../notifications/email.js'
 import { dossierDeadline, dueColumns } from '../dossiers/deadlines.js'
 import { dossierJobRepository } from '../dossiers/job-repository.js'
@@ -19,7 +19,7 @@ export function receiveWorker(deps: WorkerDeps): JobTypeWorker {
         const code = dossier.code ?? (await nextDossierCode(trx, unit.agency_code, report.receiptDate))
         await repo.update(dossier.id, {
           code,
-          status: Status.received,
+          status: nextStatus('recordAcceptance', dossier.status),
           accepted_at: now,
           receipt_date: report.receiptDate,
           deadline_events: [],

@@ -1,5 +1,5 @@
 // dossier.request-payment: status 6 (financial obligation); asks the applicant to pay the fee by a date.
-import { Status } from '../domain/dossier/status.js'
+import { nextStatus } from '../domain/dossier/status.js'
 import { calendarAround } from '../dossiers/deadlines.js'
 import { instantAt, localDay } from '../domain/calendar/index.js'
 import { mailApplicant, paymentUrl } from '../dossiers/notify.js'
@@ -17,7 +17,7 @@ export function requestPaymentWorker(deps: WorkerDeps): JobTypeWorker {
           instantAt(calendar.addWorkingDays(localDay(now.getTime()), deps.paymentWorkingDays ?? 5) + 1, 0) - 1000,
         )
         await repo.update(dossier.id, {
-          status: Status.waitingPayment,
+          status: nextStatus('askForPayment', dossier.status),
           paused: true,
           paused_since: now,
           payment_amount_vnd: amountVnd,

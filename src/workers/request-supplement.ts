@@ -1,6 +1,6 @@
 // dossier.request-supplement: status 5; at reception no clock runs (R6), during processing the clock stops (R7, once);
 // the request goes out through the outbox.
-import { Status } from '../domain/dossier/status.js'
+import { nextStatus } from '../domain/dossier/status.js'
 import { enqueueEmail } from '../notifications/email.js'
 import { calendarAround, dossierDeadline } from '../dossiers/deadlines.js'
 import { formatDate, localDay, instantAt } from '../domain/calendar/index.js'
@@ -24,7 +24,7 @@ export function requestSupplementWorker(deps: WorkerDeps): JobTypeWorker {
         const lastDay = calendar.addWorkingDays(localDay(now.getTime()), deps.supplementWorkingDays ?? 10)
         const supplementDueAt = new Date(instantAt(lastDay + 1, 0) - 1000)
         await repo.update(dossier.id, {
-          status: Status.waitingSupplement,
+          status: nextStatus('askForSupplement', dossier.status),
           paused: true,
           paused_since: now,
           supplement_stage: stage,

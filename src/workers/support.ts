@@ -3,6 +3,7 @@
 import type { Knex } from 'knex'
 import type { Engine, Job, JobAcknowledgement, Variables } from '../engine/port.js'
 import { AppError } from '../errors.js'
+import { IllegalTransition } from '../domain/dossier/status.js'
 import { dossierJobRepository } from '../dossiers/job-repository.js'
 import { dossierRepository, type DossierRow } from '../dossiers/repository.js'
 
@@ -59,9 +60,11 @@ export async function handleDossierJob(
     return await job.complete(output)
   } catch (err) {
     deps.log?.(`job ${job.key} (${job.type}) on dossier ${dossierId} failed`, err)
-    const notFound = err instanceof AppError && err.code === 'MC_ERR_DOSSIER_NOT_FOUND'
+    // No retry helps a dossier that is gone or a status the job may not move from: an incident at once.
+    const hopeless =
+      (err instanceof AppError && err.code === 'MC_ERR_DOSSIER_NOT_FOUND') || err instanceof IllegalTransition
     return job.fail({
-      retries: notFound ? 0 : Math.max(0, job.retries - 1),
+      retries: hopeless ? 0 : Math.max(0, job.retries - 1),
       retryBackOffMs: 2000,
       errorMessage: String((err as Error)?.message ?? err),
     })

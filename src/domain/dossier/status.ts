@@ -40,6 +40,24 @@ export type DossierCommand =
   | 'resolve'
   | 'returnResult'
 
+/**
+ * What the process's own jobs do to the status (the `dossier.*` job workers): an officer's decision is routed by the
+ * workflow, and the job that follows writes its effect — acceptance is recorded by the receive job, the result
+ * numbered by the issue-result job, the dossier closed by the close job.
+ */
+export type DossierJobStep =
+  | 'recordAcceptance'
+  | 'startStep'
+  | 'askForSupplement'
+  | 'askForPayment'
+  | 'issueResult'
+  | 'closeReturned'
+  | 'closeRefused'
+  | 'closeStopped'
+
+/** Every move the status machine knows: the people's commands and the process's jobs. */
+export type DossierTransition = DossierCommand | DossierJobStep
+
 const S = statusByKey
 
 export interface Transition {
@@ -50,12 +68,16 @@ export interface Transition {
   toBeforeAcceptance?: DossierStatus
 }
 
-/** From which statuses each command is allowed, and the status it leaves. */
-export const transitions: Record<DossierCommand, Transition> = {
+/**
+ * From which statuses each command is allowed, and the status it leaves. A decision on a user task (receive,
+ * requestSupplement, resolve, refuse) is checked here when the officer makes it; its `to` is the status the job that
+ * follows writes (the job steps below).
+ */
+export const transitions: Record<DossierTransition, Transition> = {
   submit: { from: [], to: S.submitted },
   // Supplement requested at reception (R6) keeps the dossier "submitted" from the law's point of view,
   // but it waits for the applicant; re-submission brings it back to the counter.
-  receive: { from: [S.submitted, S.waitingSupplement], to: S.processing },
+  receive: { from: [S.submitted, S.waitingSupplement], to: S.received },
   requestSupplement: { from: [S.submitted, S.received, S.processing], to: S.waitingSupplement },
   // A supplement handed in goes on where it was asked: processing (R7) or, at reception (R6), back to the counter.
   submitSupplement: { from: [S.waitingSupplement], to: S.processing, toBeforeAcceptance: S.submitted },
@@ -73,6 +95,22 @@ export const transitions: Record<DossierCommand, Transition> = {
   stop: { from: [S.received, S.processing, S.waitingSupplement, S.waitingPayment], to: S.stopped },
   resolve: { from: [S.received, S.processing], to: S.resolved },
   returnResult: { from: [S.resolved], to: S.returned },
+
+  // The process's jobs.
+  // dossier.receive: the accepted dossier gets its code and appointment date (R1, R6).
+  recordAcceptance: { from: [S.submitted], to: S.received },
+  // dossier.handoff: the first hand-off after acceptance starts processing; later ones leave the status.
+  startStep: { from: [S.received, S.processing], to: S.processing },
+  // dossier.request-supplement: at reception (R6) or once during processing (R7).
+  askForSupplement: { from: [S.submitted, S.received, S.processing], to: S.waitingSupplement },
+  // dossier.request-payment: a fee asked before acceptance (household business) or during processing.
+  askForPayment: { from: [S.submitted, S.received, S.processing], to: S.waitingPayment },
+  // dossier.issue-result: the signed result is at the counter.
+  issueResult: { from: [S.received, S.processing], to: S.resolved },
+  // dossier.close, by the outcome the process names.
+  closeReturned: { from: [S.resolved], to: S.returned },
+  closeRefused: { from: [S.submitted, S.waitingSupplement, S.received, S.processing], to: S.refused },
+  closeStopped: { from: [S.submitted, S.received, S.processing, S.waitingSupplement, S.waitingPayment], to: S.stopped },
 }
 
 export const finalStatuses: readonly DossierStatus[] = [S.refused, S.withdrawn, S.stopped, S.returned]
@@ -92,7 +130,7 @@ export function isResolved(status: DossierStatus | number): boolean {
   return status === S.resolved || status === S.returned
 }
 
-export function canApply(command: DossierCommand, status: DossierStatus): boolean {
+export function canApply(command: DossierTransition, status: DossierStatus): boolean {
   return transitions[command].from.includes(status)
 }
 
@@ -100,7 +138,7 @@ export function canApply(command: DossierCommand, status: DossierStatus): boolea
 export class IllegalTransition extends Error {
   readonly code = 'MC_ERR_DOSSIER_STATE'
   constructor(
-    readonly command: DossierCommand,
+    readonly command: DossierTransition,
     readonly from: DossierStatus,
   ) {
     super(`${command} is not allowed in status ${from}`)
@@ -113,7 +151,7 @@ export class IllegalTransition extends Error {
  * there. `accepted`: whether the dossier was accepted (for the commands that go back to the counter before it).
  */
 export function nextStatus(
-  command: DossierCommand,
+  command: DossierTransition,
   current: DossierStatus,
   opts: { accepted?: boolean } = {},
 ): DossierStatus {
