@@ -4,7 +4,7 @@ import { buildTestApp } from './helpers/app.js'
 // One app for the whole file: building one costs a database, migrations and an engine.
 const { app, config, runtime } = await buildTestApp(t)
 import { buildApp } from '../src/app.js'
-import { knexFor } from '../src/db/database.js'
+import { pooledKnex } from '../src/db/database.js'
 
 t.test('health: live and ready answer 200 with the database and engine checked', async (t) => {
   const live = await app.inject('/health/live')
@@ -16,10 +16,10 @@ t.test('health: live and ready answer 200 with the database and engine checked',
 
 t.test('readiness turns 503 problem+json when the database is gone', async (t) => {
   // A database nobody listens on: every query fails to connect.
-  const gone = knexFor('postgres://postgres@127.0.0.1:1/none', 1)
+  const { knex: gone, pool } = pooledKnex('postgres://postgres@127.0.0.1:1/none', 1)
   const broken = await buildApp(config, {
     ...runtime,
-    db: { knex: gone, embedded: false, url: '', close: () => gone.destroy() },
+    db: { knex: gone, pool, embedded: false, url: '', close: () => gone.destroy() },
   })
   t.teardown(async () => {
     await broken.close()

@@ -14,8 +14,21 @@ pg.types.setTypeParser(20, (v) => {
   return Number.isSafeInteger(n) ? n : v
 })
 
+/** A pool connection held across several messages (the embedded engine's step); `release()` returns it. */
+export interface HeldConnection {
+  query(text: string): Promise<unknown>
+  release(): void
+}
+
+/** Where a connection to hold comes from: the same pool knex draws from, so the pool's size bounds both. */
+export interface ConnectionSource {
+  connect(): Promise<HeldConnection>
+}
+
 export interface Database {
   knex: Knex
+  /** The pool behind `knex`, for code that must hold one connection across messages. */
+  pool: ConnectionSource
   /** True when running on embedded PGlite: one connection, no second connection inside a transaction. */
   embedded: boolean
   /** Connection string usable by another client (tests, LISTEN). */
@@ -39,9 +52,35 @@ export function knexFor(url: string, poolMax: number): Knex {
   })
 }
 
+/**
+ * A pg.Pool and a knex over it (knex's `connectionPool` option): knex builds queries and runs transactions on the
+ * pool, and the embedded engine takes a connection from the same pool to hold across a step's messages.
+ */
+export function pooledKnex(url: string, poolMax: number): { knex: Knex; pool: pg.Pool } {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolMax,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 30_000,
+  })
+  // A connection that breaks while checked out (server restart, network) emits 'error' with no listener of the
+  // pool's own: the query in flight fails by itself, and pg-pool discards the connection when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined))
+  // An idle connection the server ends (restart, DROP DATABASE … FORCE) is removed by the pool, which then emits
+  // 'error' on itself: without a listener that would end the process.
+  pool.on('error', () => undefined)
+  const knex = knexFactory({ client: 'pg', connectionPool: pool })
+  return { knex, pool }
+}
+
+async function closePooled(knex: Knex, pool: pg.Pool): Promise<void> {
+  await knex.destroy()
+  await pool.end()
+}
+
 export async function openServerDatabase(url: string, poolMax = 10): Promise<Database> {
-  const knex = knexFor(url, poolMax)
-  return { knex, embedded: false, url, close: () => knex.destroy() }
+  const { knex, pool } = pooledKnex(url, poolMax)
+  return { knex, pool, embedded: false, url, close: () => closePooled(knex, pool) }
 }
 
 export async function openEmbeddedDatabase(opts: EmbeddedOptions): Promise<Database> {
@@ -53,16 +92,17 @@ export async function openEmbeddedDatabase(opts: EmbeddedOptions): Promise<Datab
     const url = `postgres://postgres@${server.getServerConn()}/postgres`
     // Pool of exactly 1: PGlite runs one query at a time, and a second connection used while a
     // transaction is open on another would hang.
-    const knex = knexFor(url, 1)
+    const { knex, pool } = pooledKnex(url, 1)
     let closed = false
     return {
       knex,
+      pool,
       embedded: true,
       url,
       async close() {
         if (closed) return
         closed = true
-        await knex.destroy()
+        await closePooled(knex, pool)
         await server.stop()
         await pglite.close()
         lock?.release()

@@ -1,7 +1,7 @@
 // What every part of the embedded engine shares: the database, the clock, process definitions
 // (compiled once, cached by key), engine keys, and running a step with what follows its commit.
 import type { Knex } from 'knex'
-import type { Database } from '../../db/database.js'
+import type { ConnectionSource, Database } from '../../db/database.js'
 import { EngineError, type DeployProblem, type DeployResource, type EngineEvent } from '../port.js'
 import { compileProcess, executableProcesses, parseBpmn, type CompiledProcess, type ModdleElement } from './model.js'
 import { Step, type Queryable, type StepHost } from './step.js'
@@ -41,6 +41,7 @@ export type CommitListener = (step: Step, events: EngineEvent[]) => void
 
 export class EngineCore implements StepHost {
   readonly knex: Knex
+  readonly pool: ConnectionSource
   readonly clock: () => Date
   readonly log: (message: string, err?: unknown) => void
   /** Several processes may share the database (a server, not PGlite): they are told of new jobs. */
@@ -57,6 +58,7 @@ export class EngineCore implements StepHost {
     readonly opts: EmbeddedEngineOptions = {},
   ) {
     this.knex = db.knex
+    this.pool = db.pool
     this.notifies = !db.embedded
     this.clock = opts.clock ?? (() => new Date())
     this.log = opts.log ?? ((m, e) => console.error(`[engine] ${m}`, e ?? ''))

@@ -2,6 +2,7 @@
 // travel in one simple-protocol message (BEGIN with the first read, the write with COMMIT; or a whole
 // transaction in one message through knex's public raw()).
 import type { Knex } from 'knex'
+import type { ConnectionSource } from '../../db/database.js'
 
 type Literal = string | number | boolean | null | Date | readonly Literal[]
 
@@ -46,25 +47,19 @@ export function inline(sql: string, values: readonly unknown[], noQuestionMarks 
 /** Result rows as the pg driver returns them (untyped: each caller names the shape it reads). */
 export type Rows = any[] // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** The raw pg client behind a knex pool connection (simple-protocol multi-statement queries). */
+/**
+ * A connection a step holds across its messages (BEGIN travels with the first read, COMMIT with the write): the
+ * documented way to hold one through knex, knex.transaction(), sends BEGIN and COMMIT as messages of their own
+ * (knex/lib/dialects/postgres/execution/pg-transaction.js), two more round trips per step. So the step takes a client
+ * from the pg.Pool knex itself runs on (src/db/database.ts) and sends simple-protocol multi-statement queries.
+ */
 export interface RawConnection {
   query(text: string): Promise<{ rows: Rows } | Array<{ rows: Rows }>>
+  release(): void
 }
 
-// The one use of knex beyond its documented API, kept here: a step holds one pool connection across
-// its messages (BEGIN travels with the first read, COMMIT with the write), so it takes the connection
-// from knex's pool itself (Knex.Client acquireConnection/releaseConnection, declared in knex's types but
-// not documented). The documented way to hold a connection, knex.transaction(), always sends BEGIN as a
-// message of its own and COMMIT as another (knex/lib/dialects/postgres/execution/pg-transaction.js):
-// two more round trips per step. A transaction that fits in one message needs no held connection and
-// uses knex.raw (oneMessage below). The way out: knex 3.3's `connectionPool` option, with a pg.Pool that
-// src/db/database.ts creates and exposes, from which a step would take a client (pool.connect()).
-export async function acquire(knex: Knex): Promise<RawConnection> {
-  return (await (knex.client as { acquireConnection(): Promise<RawConnection> }).acquireConnection()) as RawConnection
-}
-
-export function release(knex: Knex, conn: RawConnection): void {
-  ;(knex.client as { releaseConnection(c: RawConnection): void }).releaseConnection(conn)
+export async function acquire(pool: ConnectionSource): Promise<RawConnection> {
+  return (await pool.connect()) as RawConnection
 }
 
 /** Rows of the last statement of a (possibly multi-statement) simple query. */

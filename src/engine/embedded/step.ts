@@ -2,10 +2,11 @@
 // touches, moves their tokens over their rows in memory (element behaviour: elements/), then writes
 // every change back in a single statement (writer.ts).
 import type { Knex } from 'knex'
+import type { ConnectionSource } from '../../db/database.js'
 import { EngineError, type EngineEvent, type Variables } from '../port.js'
 import { ExpressionError, addDuration, applyMappings } from './feel.js'
 import type { CompiledProcess, Element, Flow } from './model.js'
-import { acquire, inline, lastRows, release, type RawConnection, type Rows } from './sql.js'
+import { acquire, inline, lastRows, type RawConnection, type Rows } from './sql.js'
 import {
   toIncident,
   toUserTask,
@@ -32,6 +33,8 @@ export interface Queryable {
 /** What a step needs from the engine that runs it. */
 export interface StepHost {
   readonly knex: Knex
+  /** The pool knex runs on: a step holds one of its connections across its messages. */
+  readonly pool: ConnectionSource
   compiled(definitionKey: number, db: Queryable): Promise<CompiledProcess>
   latestDefinition(bpmnProcessId: string, db: Queryable): Promise<{ key: number; version: number } | undefined>
   nextKey(db: Queryable): Promise<number>
@@ -84,7 +87,7 @@ export class Step {
   async sql(query: string, bindings: readonly unknown[] = []): Promise<{ rows: Rows }> {
     const text = inline(query, bindings)
     if (!this.conn) {
-      this.conn = await acquire(this.host.knex)
+      this.conn = await acquire(this.host.pool)
       return { rows: lastRows(await this.conn.query(`BEGIN; ${text}`)) }
     }
     return { rows: lastRows(await this.conn.query(text)) }
@@ -118,7 +121,7 @@ export class Step {
   }
 
   private release(): void {
-    if (this.conn) release(this.host.knex, this.conn)
+    this.conn?.release()
     this.conn = undefined
   }
 
