@@ -203,3 +203,41 @@ t.test(
     await poller.stop()
   },
 )
+
+t.test('given a round that names its own wait, then that wait replaces the interval', async (t) => {
+  const clock = manualTimers()
+  const answers = [{ waitMs: 0 }, { waitMs: 0 }, { waitMs: 7 }]
+  let rounds = 0
+  const poller = new Poller({
+    intervalMs: 100,
+    timers: clock.timers,
+    round: async () => (rounds++, answers.shift() ?? { waitMs: 100 }),
+  })
+  poller.start()
+  await settle()
+  t.equal(rounds, 3, 'two rounds asked for the next at once (a job worker that found jobs)')
+  t.same(clock.waits, [7], 'then the wait the round asked for')
+  await poller.stop()
+})
+
+t.test('given failures and a first back-off shorter than the interval, then the waits start from it', async (t) => {
+  const clock = manualTimers()
+  let failing = 3
+  const poller = new Poller({
+    intervalMs: 10_000,
+    minBackoffMs: 200,
+    maxBackoffMs: 500,
+    timers: clock.timers,
+    round: async () => {
+      if (failing-- > 0) throw new Error('gateway unavailable')
+    },
+  })
+  poller.start()
+  for (let i = 0; i < 3; i++) {
+    await settle()
+    clock.fire()
+  }
+  await settle()
+  t.same(clock.waits, [200, 400, 500, 10_000], 'a long poll interval does not slow the retries after a failure')
+  await poller.stop()
+})

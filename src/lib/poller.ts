@@ -2,7 +2,7 @@
 // wake-ups and a stop that waits.
 //
 // Shaped like pg-boss's Worker (fetch, handle, back off, stop), so the outbox sender, the engine-command relay, the
-// read-model projector and the overdue sweep differ only in what one round does. Rounds never overlap: a wake-up (or a
+// read-model projector, the overdue sweep and both engines' job workers differ only in what one round does. Rounds never overlap: a wake-up (or a
 // start) during a round asks for one more round right after it. The timer is unref'd, so a poller alone never keeps the
 // process alive; stop() waits for the round in flight, so whoever stops it may close the database next.
 
@@ -23,14 +23,19 @@ export interface PollerTimers {
 }
 
 export interface PollerOptions<T> {
-  /** One round. Returns how many items it handled, if it works in batches. */
-  round: (lease: T) => Promise<number | void>
+  /**
+   * One round. Returns how many items it handled, if it works in batches; or how long to wait before the next round,
+   * when the round itself knows better than the interval (`{ waitMs: 0 }`: at once).
+   */
+  round: (lease: T) => Promise<number | void | { waitMs: number }>
   /** Wait between rounds when the last one found less than a full batch. */
   intervalMs: number
   /** A round that handled this many items ran a full batch: more may be waiting, so the next runs at once. */
   batchSize?: number
   lease?: PollerLease<T>
-  /** After failures the wait doubles from intervalMs up to this. Default: the larger of intervalMs and 30 s. */
+  /** The wait after a first failure; it doubles per further failure. Default: intervalMs. */
+  minBackoffMs?: number
+  /** The longest wait after failures. Default: the larger of intervalMs and 30 s. */
   maxBackoffMs?: number
   /** Told about each failed round (and a failed release); the poller goes on after a back-off. */
   onError?: (err: unknown) => void
@@ -99,17 +104,19 @@ export class Poller<T = void> {
   /** One round under the lease; returns how long to wait before the next. */
   private async once(): Promise<number> {
     try {
-      let handled: number | void = 0
+      let handled: number | void | { waitMs: number } = 0
       const lease = this.opts.lease ? await this.opts.lease.acquire() : (undefined as T)
       // Another process holds the lease: try again after the interval.
       if (!this.opts.lease || lease !== undefined) handled = await this.opts.round(lease as T)
       this.failures = 0
+      if (typeof handled === 'object') return handled.waitMs
       const full = this.opts.batchSize !== undefined && typeof handled === 'number' && handled >= this.opts.batchSize
       return full ? 0 : this.opts.intervalMs
     } catch (err) {
       this.failures++
       this.opts.onError?.(err)
-      return backoffMs(this.failures, this.opts.intervalMs, this.opts.maxBackoffMs)
+      const { intervalMs, minBackoffMs, maxBackoffMs } = this.opts
+      return backoffMs(this.failures, minBackoffMs ?? intervalMs, maxBackoffMs ?? Math.max(intervalMs, 30_000))
     }
   }
 
@@ -120,8 +127,8 @@ export class Poller<T = void> {
   }
 }
 
-/** The wait after the n-th failure in a row: the interval, doubled per further failure, capped. */
-export function backoffMs(failures: number, intervalMs: number, maxBackoffMs?: number): number {
-  const cap = maxBackoffMs ?? Math.max(intervalMs, 30_000)
-  return Math.min(intervalMs * 2 ** Math.max(0, failures - 1), Math.max(cap, intervalMs))
+/** The wait after the n-th failure in a row: the first wait, doubled per further failure, capped. */
+export function backoffMs(failures: number, firstMs: number, maxBackoffMs?: number): number {
+  const cap = maxBackoffMs ?? Math.max(firstMs, 30_000)
+  return Math.min(firstMs * 2 ** Math.max(0, failures - 1), Math.max(cap, firstMs))
 }

@@ -20,7 +20,7 @@ if (!testServerUrl) {
 
   t.test(
     'given 2,000 instances and a worker process killed 5 times, then all complete exactly once',
-    { timeout: 150_000 },
+    { timeout: 480_000 },
     async (t) => {
       const db = await createTestDatabase(t)
       await db.knex.raw(
@@ -68,7 +68,8 @@ if (!testServerUrl) {
         )
       }
       startChild()
-      const until = Date.now() + 100_000
+      // Waits for the work, not for a time: the bound is only there so that a stuck run ends (a busy CI machine took 90 s).
+      const until = Date.now() + 360_000
       while ((await completed()) < total && Date.now() < until) await new Promise((r) => setTimeout(r, 250))
       child!.kill('SIGKILL')
       t.comment(`all completed at ${elapsed()}`)

@@ -4,6 +4,7 @@ import {
   EngineError,
   type ActivateJobsRequest,
   type ActivatedJob,
+  type JobAcknowledgement,
   type JobHandler,
   type JobWorker,
   type Variables,
@@ -14,11 +15,11 @@ import type { JobNotifications } from './notifications.js'
 import type { JobRow } from './rows.js'
 import { inline, oneMessage } from './sql.js'
 import type { Inst, Step } from './step.js'
-import { EmbeddedJobWorker, type WorkerHost } from './worker.js'
+import { startJobLoop } from '../job-worker.js'
 
 class BatchFallback extends Error {}
 
-export class Jobs implements WorkerHost {
+export class Jobs {
   readonly workers = new Set<JobWorker>()
 
   constructor(
@@ -31,30 +32,50 @@ export class Jobs implements WorkerHost {
   }
 
   createWorker(opts: WorkerOptions, handler: JobHandler): JobWorker {
-    const worker = new EmbeddedJobWorker(
-      this,
+    const worker = opts.worker ?? `motcua-${process.pid}`
+    const ack = Object.freeze({}) as JobAcknowledgement
+    const loop = startJobLoop(
       {
-        type: opts.type,
-        worker: opts.worker ?? `motcua-${process.pid}`,
-        maxJobsToActivate: opts.maxJobsToActivate ?? 32,
-        timeoutMs: opts.timeoutMs ?? 60_000,
+        activate: (max) =>
+          this.activateJobs({
+            type: opts.type,
+            worker,
+            maxJobsToActivate: max,
+            timeoutMs: opts.timeoutMs ?? 60_000,
+            ...(opts.fetchVariables ? { fetchVariables: opts.fetchVariables } : {}),
+          }),
+        actions: (job) => ({
+          complete: async (variables) => (await this.completeJob(job.key, variables), ack),
+          fail: async (o) => (await this.failJob(job.key, o), ack),
+          error: async (o) => (await this.throwJobError(job.key, o), ack),
+        }),
+        onError: (err, { jobKey }) =>
+          this.core.log(
+            jobKey
+              ? `job ${jobKey} (${opts.type}): the handler failed`
+              : `job worker ${worker} (${opts.type}): activation failed`,
+            err,
+          ),
+        // Woken at once by a commit that created jobs of the type, here or in another process (LISTEN).
+        subscribe: (wake) => this.notifications.subscribe(opts.type, wake),
+      },
+      {
+        capacity: opts.maxJobsToActivate ?? 32,
         pollIntervalMs: opts.pollIntervalMs ?? this.core.opts.workerPollMs ?? 1000,
-        ...(opts.fetchVariables ? { fetchVariables: opts.fetchVariables } : {}),
+        // A database outage is not hammered: 200 ms doubling to 10 s.
+        minBackoffMs: 200,
+        maxBackoffMs: 10_000,
       },
       handler,
     )
-    this.workers.add(worker)
-    const close = worker.close.bind(worker)
-    worker.close = async () => {
-      await close()
-      this.workers.delete(worker)
+    const tracked: JobWorker = {
+      close: async () => {
+        await loop.close()
+        this.workers.delete(tracked)
+      },
     }
-    return worker
-  }
-
-  /** Resolves when a job of the type was announced, or after ms (for workers). */
-  waitForJobs(type: string, ms: number, signal: { aborted: boolean; onAbort?: () => void }): Promise<void> {
-    return this.notifications.waitForJobs(type, ms, signal)
+    this.workers.add(tracked)
+    return tracked
   }
 
   async activateJobs(req: ActivateJobsRequest): Promise<ActivatedJob[]> {

@@ -20,22 +20,15 @@ export class JobNotifications {
     })
   }
 
-  /** Resolves when a job of the type was announced, or after ms (for workers). */
-  waitForJobs(type: string, ms: number, signal: { aborted: boolean; onAbort?: () => void }): Promise<void> {
-    if (signal.aborted) return Promise.resolve()
-    return new Promise((resolve) => {
-      let set = this.jobWaiters.get(type)
-      if (!set) this.jobWaiters.set(type, (set = new Set()))
-      const done = (): void => {
-        clearTimeout(timer)
-        set!.delete(done)
-        signal.onAbort = undefined
-        resolve()
-      }
-      const timer = setTimeout(done, ms)
-      set.add(done)
-      signal.onAbort = done
-    })
+  /** Calls `listener` whenever a job of the type is announced (for workers); returns the unsubscribe. */
+  subscribe(type: string, listener: () => void): () => void {
+    let set = this.jobWaiters.get(type)
+    if (!set) this.jobWaiters.set(type, (set = new Set()))
+    set.add(listener)
+    return () => {
+      set.delete(listener)
+      if (set.size === 0 && this.jobWaiters.get(type) === set) this.jobWaiters.delete(type)
+    }
   }
 
   wake(type: string): void {
