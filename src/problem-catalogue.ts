@@ -296,6 +296,13 @@ export const problems = {
     vi: 'Lỗi hệ thống, vui lòng thử lại sau',
     en: 'Internal error, please try again later',
   },
+  // Identity (issue #15, sec-identity)
+  MC_ERR_IDENTITY_CONFLICT: {
+    status: 409,
+    title: 'Identity conflict',
+    vi: 'Số định danh đang gắn với một tài khoản đã được xác minh khác; cần lãnh đạo xem xét',
+    en: 'The ID number belongs to another verified account; a supervisor must look into it',
+  },
 } as const satisfies Record<string, ProblemDefinition>
 
 export type ProblemCode = keyof typeof problems

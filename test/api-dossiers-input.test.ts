@@ -71,8 +71,9 @@ t.test(
       url: '/api/auth/register',
       payload: { ...base, password: 'Hoa-sen-2026!' },
     })
-    t.equal(ok.statusCode, 201, ok.body)
+    t.equal(ok.statusCode, 202, ok.body)
     t.equal(ok.json().emailVerified, false)
+    t.equal(ok.json().status, 'check-email', 'the answer says: check your e-mail')
     const mail = await knex('outbox_messages')
       .whereRaw(`payload->>'template' = 'verify-email'`)
       .andWhereRaw(`payload->>'to' = ?`, ['mai@example.invalid'])
@@ -91,7 +92,14 @@ t.test(
       url: '/api/auth/register',
       payload: { ...base, username: 'mai2', email: 'mai2@example.invalid', password: 'Hoa-sen-2026!' },
     })
-    t.equal(dup.statusCode, 409, 'one account per CCCD')
+    // One account per CCCD, but the answer does not say the number is taken (that told anyone whether a CCCD has an
+    // account): the same answer, an account without the number, and the truth by mail (test/hostile/identity.test.ts).
+    t.equal(dup.statusCode, 202, 'the same answer whether or not the CCCD is taken')
+    t.same(
+      await knex('users').where({ username: 'mai2' }).first('id_number'),
+      { id_number: null },
+      'one account per CCCD: the number stays with its holder',
+    )
     t.equal(
       (
         await app.inject({

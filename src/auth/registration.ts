@@ -1,12 +1,13 @@
 // Self-registration of citizens, organisations and enterprises, and e-mail verification by a link whose token is stored
 // hashed.
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
 import { AppError } from '../errors.js'
 import { enqueueEmail } from '../notifications/email.js'
 import { hashPassword } from './passwords.js'
 import { accountRepository } from './repository.js'
 import { auditRepository } from '../db/audit-repository.js'
+import type { IdentityNoticeReason } from '../notifications/templates.js'
 
 export interface RegistrationInput {
   kind: 'citizen' | 'organisation' | 'enterprise'
@@ -35,18 +36,33 @@ export function passwordProblems(password: string, username: string): string[] {
   return problems
 }
 
+/** What sign-up answers, the same whatever the username, e-mail or number already belong to. */
+export interface RegistrationAnswer {
+  username: string
+  verificationExpiresAt: Date
+}
+
 /**
  * Creates the account unverified and mails the verification link through the outbox, in one transaction.
  * `linkBase` is the portal page that posts the token back to /api/auth/verify-email.
+ *
+ * The answer never says whether the username, the e-mail or the ID number is taken (that told anyone whether a CCCD
+ * has an account); the mail says it, to the address's owner:
+ * - the e-mail belongs to an account: no account; its owner is told someone tried;
+ * - the username is taken: no account; the registrant is told by mail to choose another (an oracle only for the
+ *   mailbox's owner, one mail per try, rate-limited like sign-up);
+ * - the ID number / tax code is held by another account: the account is made WITHOUT the number (a typed number
+ *   proves nothing); the registrant is told to prove it at a counter, the holder that someone tried.
  */
 export async function register(
   knex: Knex,
   input: RegistrationInput,
   linkBase: string,
   now = new Date(),
-): Promise<{ userId: string; username: string; verificationExpiresAt: Date }> {
+): Promise<RegistrationAnswer> {
   const username = input.username.trim().toLowerCase()
   const email = input.email.trim().toLowerCase()
+  const fullName = input.fullName.trim()
   if (input.kind === 'citizen' && !/^\d{12}$/.test(input.idNumber ?? ''))
     throw new AppError('MC_ERR_VALIDATION', 'idNumber: a CCCD has 12 digits', {
       errors: [{ field: 'body.idNumber', message: 'must be 12 digits' }],
@@ -61,29 +77,59 @@ export async function register(
       errors: weak.map((message) => ({ field: 'body.password', message })),
     })
 
+  // Hashed whatever happens next, so a taken name or number does not answer faster.
   const passwordHash = await hashPassword(input.password)
   const token = randomBytes(32).toString('base64url')
   const expiresAt = new Date(now.getTime() + verificationHours * 3600_000)
+  const answer = { username, verificationExpiresAt: expiresAt }
+  const attempt = randomUUID()
   return knex.transaction(async (trx) => {
     const accounts = accountRepository(trx)
+    const audit = auditRepository(trx)
     await accounts.lockRegistrations()
-    const taken = await accounts.accountTaken({
+    const found = await accounts.registrationConflicts({
       username,
       email,
       kind: input.kind,
       ...(input.idNumber !== undefined ? { idNumber: input.idNumber } : {}),
       ...(input.taxCode !== undefined ? { taxCode: input.taxCode } : {}),
     })
-    if (taken) throw new AppError('MC_ERR_ACCOUNT_EXISTS')
+    const notice = (to: string, recipientName: string, reason: IdentityNoticeReason) =>
+      enqueueEmail(trx, {
+        eventId: `register:${attempt}:${reason}`,
+        to,
+        template: { name: 'identity-notice', data: { recipientName, reason, username } },
+      })
+    if (found.emailOwner) {
+      await notice(email, found.emailOwner.full_name, 'email-taken')
+      await audit.record({
+        action: 'auth.register.refused',
+        subjectType: 'user',
+        subjectId: found.emailOwner.id,
+        data: { reason: 'email-taken' },
+      })
+      return answer
+    }
+    if (found.usernameTaken) {
+      await notice(email, fullName, 'username-taken')
+      await audit.record({
+        action: 'auth.register.refused',
+        subjectType: 'username',
+        subjectId: username,
+        data: { reason: 'username-taken' },
+      })
+      return answer
+    }
+    const holder = found.numberHolder
     const userId = await accounts.insertAccount({
       username,
       passwordHash,
       kind: input.kind,
-      fullName: input.fullName.trim(),
+      fullName,
       email,
       phone: input.phone ?? null,
-      idNumber: input.kind === 'citizen' ? input.idNumber! : null,
-      taxCode: input.kind === 'citizen' ? null : input.taxCode!,
+      idNumber: input.kind === 'citizen' && !holder ? input.idNumber! : null,
+      taxCode: input.kind !== 'citizen' && !holder ? input.taxCode! : null,
     })
     await accounts.insertEmailVerification(sha256(token), userId, expiresAt)
     await enqueueEmail(trx, {
@@ -91,17 +137,21 @@ export async function register(
       to: email,
       template: {
         name: 'verify-email',
-        data: { recipientName: input.fullName.trim(), link: `${linkBase}?token=${token}`, expiresAt },
+        data: { recipientName: fullName, link: `${linkBase}?token=${token}`, expiresAt },
       },
     })
-    await auditRepository(trx).record({
+    if (holder) {
+      await notice(email, fullName, 'number-held')
+      if (holder.email) await notice(holder.email, holder.full_name, 'number-taken')
+    }
+    await audit.record({
       actorId: userId,
       action: 'auth.register',
       subjectType: 'user',
       subjectId: userId,
-      data: JSON.stringify({ kind: input.kind }),
+      data: JSON.stringify({ kind: input.kind, ...(holder ? { numberHeldBy: holder.id } : {}) }),
     })
-    return { userId, username, verificationExpiresAt: expiresAt }
+    return answer
   })
 }
 

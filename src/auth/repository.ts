@@ -47,6 +47,36 @@ export interface NewAccount {
   taxCode: string | null
 }
 
+/** How an account's identity was established (migrations/0910_identity_assurance.ts). */
+export type IdentityAssurance = 'self_declared' | 'identity_provider' | 'counter'
+
+/** Someone a registration notice goes to. */
+export interface AccountContact {
+  id: string
+  full_name: string
+  email: string | null
+  identity_assurance: IdentityAssurance
+}
+
+/** An account's identity as the counter's check reads it. */
+export interface IdentityRow extends AccountContact {
+  username: string
+  kind: UserKind
+  id_number: string | null
+  identity_verified_at: Date | null
+}
+
+const identityColumns = [
+  'id',
+  'username',
+  'kind',
+  'full_name',
+  'email',
+  'id_number',
+  'identity_assurance',
+  'identity_verified_at',
+]
+
 /** The columns of a user a submission online copies into the dossier. */
 export interface ApplicantProfile {
   full_name: string
@@ -142,23 +172,71 @@ export function accountRepository(db: Db) {
       await db.raw('SELECT pg_advisory_xact_lock(hashtext(?))', ['motcua.register'])
     },
 
-    /** Whether an account already holds the username, the e-mail (in any case) or the ID number / tax code. */
-    async accountTaken(account: {
+    /**
+     * Who already holds what a registration asks for: the username, the e-mail (in any case), the ID number (citizens)
+     * or tax code (others). Sign-up answers the same whatever this finds and tells the truth by mail.
+     */
+    async registrationConflicts(account: {
       username: string
       email: string
       kind: NewAccount['kind']
       idNumber?: string
       taxCode?: string
-    }): Promise<boolean> {
-      const taken = await db('users')
-        .where('username', account.username)
-        .orWhereRaw('lower(email) = ?', [account.email])
-        .modify((q) => {
-          if (account.kind === 'citizen') q.orWhere('id_number', account.idNumber!)
-          else q.orWhere('tax_code', account.taxCode!)
-        })
-        .first('id')
-      return Boolean(taken)
+    }): Promise<{ usernameTaken: boolean; emailOwner?: AccountContact; numberHolder?: AccountContact }> {
+      const contact = ['id', 'full_name', 'email', 'identity_assurance']
+      const username = await db('users').where('username', account.username).first('id')
+      const emailOwner = (await db('users').whereRaw('lower(email) = ?', [account.email]).first(contact)) as
+        AccountContact | undefined
+      const number = account.kind === 'citizen' ? account.idNumber : account.taxCode
+      const numberHolder = number
+        ? ((await db('users')
+            .where(account.kind === 'citizen' ? 'id_number' : 'tax_code', number)
+            .first(contact)) as AccountContact | undefined)
+        : undefined
+      return {
+        usernameTaken: Boolean(username),
+        ...(emailOwner ? { emailOwner } : {}),
+        ...(numberHolder ? { numberHolder } : {}),
+      }
+    },
+
+    /** A citizen account as the counter's identity check reads it, locked until the transaction ends. */
+    async identityByUsernameForUpdate(username: string): Promise<IdentityRow | undefined> {
+      return (await db('users').where({ username }).forUpdate().first(identityColumns)) as IdentityRow | undefined
+    },
+
+    /** The account holding this CCCD (at most one), locked until the transaction ends. */
+    async holderOfIdNumberForUpdate(idNumber: string): Promise<IdentityRow | undefined> {
+      return (await db('users').where({ id_number: idNumber }).forUpdate().first(identityColumns)) as
+        IdentityRow | undefined
+    },
+
+    /** The account's CCCD when the system established it (identity provider or counter); undefined when only typed. */
+    async verifiedIdNumber(userId: string): Promise<string | undefined> {
+      const row = (await db('users')
+        .where({ id: userId })
+        .whereNot('identity_assurance', 'self_declared')
+        .whereNotNull('id_number')
+        .first('id_number')) as { id_number: string } | undefined
+      return row?.id_number
+    },
+
+    /** Records how the account's identity was established, with its CCCD. */
+    async setIdentity(
+      userId: string,
+      identity: { idNumber: string; assurance: IdentityAssurance; at: Date; by: string },
+    ): Promise<void> {
+      await db('users').where({ id: userId }).update({
+        id_number: identity.idNumber,
+        identity_assurance: identity.assurance,
+        identity_verified_at: identity.at,
+        identity_verified_by: identity.by,
+      })
+    },
+
+    /** Takes the CCCD away from a self-declared account (its owner proved it is theirs elsewhere). */
+    async clearIdNumber(userId: string): Promise<void> {
+      await db('users').where({ id: userId }).update({ id_number: null })
     },
 
     /** Creates the account; returns its id. */

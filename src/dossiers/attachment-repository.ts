@@ -2,6 +2,13 @@
 // and the file of one attachment for download.
 import type { Db } from './repository.js'
 
+/** Who may take a document from an earlier dossier, as the system knows them. */
+export type ReuseRight =
+  /** An applicant: their account, and their CCCD only when verified (identity provider or counter). */
+  | { kind: 'applicant'; userId: string; verifiedIdNumber?: string | undefined }
+  /** An officer at the counter: their unit subtree, for the applicant whose card they hold. */
+  | { kind: 'counter'; unitPath: string | undefined; idNumber: string | undefined }
+
 /** A stored file as a download serves it. */
 export interface AttachmentFile {
   id: string
@@ -24,21 +31,31 @@ export function dossierAttachmentRepository(db: Db) {
     },
 
     /**
-     * The file of a component in the dossier with this code, when the dossier is the applicant's: theirs by account,
-     * or (when given) by ID number.
+     * The file of a component in the dossier with this code, when the caller has a right to it the system established
+     * (never a typed ID number): an applicant, for dossiers their account submitted or, once their identity is verified,
+     * dossiers under their verified CCCD; the counter, for dossiers of its own unit subtree with the applicant's ID
+     * number. Anything else is undefined, exactly like a code that does not exist.
      */
     reusableFile: async (
       dossierCode: string,
       componentId: string,
-      applicant: { userId: string; idNumber?: string | undefined },
+      right: ReuseRight,
     ): Promise<{ file_id: string } | undefined> =>
       (await db('dossier_attachments as a')
         .join('dossiers as d', 'd.id', 'a.dossier_id')
         .where('d.code', dossierCode)
         .andWhere('a.component_id', componentId)
         .andWhere((q) => {
-          q.where('d.applicant_id', applicant.userId)
-          if (applicant.idNumber) q.orWhere('d.applicant_id_number', applicant.idNumber)
+          if (right.kind === 'applicant') {
+            q.where('d.applicant_id', right.userId)
+            if (right.verifiedIdNumber) q.orWhere('d.applicant_id_number', right.verifiedIdNumber)
+          } else if (right.unitPath && right.idNumber) {
+            // The unit subtree by path prefix (as coversUnit), compared without LIKE so no character is a wildcard.
+            q.whereRaw('left(d.unit_path, length(?)) = ?', [right.unitPath, right.unitPath]).andWhere(
+              'd.applicant_id_number',
+              right.idNumber,
+            )
+          } else q.whereRaw('false')
         })
         .first('a.file_id')) as { file_id: string } | undefined,
 

@@ -10,7 +10,7 @@ import type { DossierComponent, ProcedureDefinition } from '../catalogue/definit
 import type { UploadLimits } from '../attachments/upload.js'
 import { auditRepository } from '../db/audit-repository.js'
 import { AppError } from '../errors.js'
-import { dossierAttachmentRepository, type AttachmentFile } from './attachment-repository.js'
+import { dossierAttachmentRepository, type AttachmentFile, type ReuseRight } from './attachment-repository.js'
 import type { AttachmentInput, CommandResult, DossierService } from './commands.js'
 import { portalRepository, type DraftRow } from './portal-repository.js'
 import type { DossierQueries } from './queries.js'
@@ -134,8 +134,9 @@ export class DossierPortal {
   }
 
   /**
-   * Reuse a document of one of my earlier dossiers, by that dossier's code: no re-upload. Someone else's
-   * dossier answers exactly like a code that does not exist (and the attempt is audited).
+   * Reuse a document of one of my earlier dossiers, by that dossier's code: no re-upload. Mine means submitted by my
+   * account, or (once my identity is verified) under my verified CCCD. Someone else's dossier answers exactly like a
+   * code that does not exist (and the attempt is audited).
    */
   async reuseInDraft(
     principal: Principal | undefined,
@@ -145,11 +146,16 @@ export class DossierPortal {
   ): Promise<DraftView> {
     const { draft, component } = await this.draftComponent(principal, draftId, componentId)
     if (!component.reusable) throw new AppError('MC_ERR_ATTACHMENT_INVALID', `${componentId} cannot be reused`)
-    const earlier = await dossierAttachmentRepository(this.knex).fileOfCode(
-      dossierCode.trim().toUpperCase(),
-      componentId,
-    )
-    if (!earlier || earlier.applicant_id !== draft.owner_id) {
+    const code = dossierCode.trim().toUpperCase()
+    const attachments = dossierAttachmentRepository(this.knex)
+    // The draft's owner, by account or by a CCCD the system verified; never the number typed at sign-up.
+    const right: ReuseRight = {
+      kind: 'applicant',
+      userId: draft.owner_id,
+      verifiedIdNumber: await accountRepository(this.knex).verifiedIdNumber(draft.owner_id),
+    }
+    if (!(await attachments.reusableFile(code, componentId, right))) {
+      const earlier = await attachments.fileOfCode(code, componentId)
       if (earlier) {
         await dossierRepository(this.knex).audit(draft.owner_id, 'access.denied', earlier.id, { reuse: componentId })
       }

@@ -16,6 +16,15 @@ export interface OverdueDossier {
   heldBy?: string
 }
 
+/**
+ * Why an identity notice is mailed: sign-up answers the same whatever is taken and tells the truth by mail instead.
+ * `email-taken` to the address's owner; `username-taken` to the registrant; `number-taken` to the account holding the
+ * ID number someone registered with; `number-held` to the registrant whose account was made without that number;
+ * `number-reclaimed` to the self-declared account whose number moved to the owner verified at a counter.
+ */
+export type IdentityNoticeReason =
+  'email-taken' | 'username-taken' | 'number-taken' | 'number-held' | 'number-reclaimed'
+
 export type EmailTemplate =
   | {
       name: 'dossier-received'
@@ -73,6 +82,7 @@ export type EmailTemplate =
       data: { recipientName: string; unitName: string; dossiers: OverdueDossier[]; dashboardUrl?: string }
     }
   | { name: 'verify-email'; data: { recipientName: string; link: string; expiresAt: Date } }
+  | { name: 'identity-notice'; data: { recipientName: string; reason: IdentityNoticeReason; username?: string } }
   | {
       name: 'payment-requested'
       data: {
@@ -347,6 +357,41 @@ function compose(t: EmailTemplate): { subject: string; blocks: Block[] } {
             p: `Dossier ${d.dossierCode} was sent back to you from "${d.fromStep}" for "${d.toStep}" again; the reason is given above. The dossier's due date is unchanged.`,
           },
         ],
+      }
+    }
+    case 'identity-notice': {
+      const d = t.data
+      const text: Record<IdentityNoticeReason, { subject: string; vi: string; en: string }> = {
+        'email-taken': {
+          subject: 'Có người đăng ký tài khoản bằng địa chỉ thư điện tử của Ông/Bà',
+          vi: 'Vừa có yêu cầu đăng ký tài khoản mới bằng địa chỉ thư điện tử này, địa chỉ đã thuộc một tài khoản. Không có tài khoản mới nào được tạo. Nếu đó là Ông/Bà, hãy đăng nhập bằng tài khoản hiện có; nếu không, xin bỏ qua thư này.',
+          en: 'Someone asked to register a new account with this e-mail address, which already belongs to an account. No account was created. If it was you, log in with your existing account; otherwise ignore this message.',
+        },
+        'username-taken': {
+          subject: 'Tên đăng nhập đã có người dùng',
+          vi: `Tên đăng nhập "${d.username ?? ''}" đã có người dùng nên tài khoản chưa được tạo. Xin đăng ký lại với tên đăng nhập khác.`,
+          en: `The username "${d.username ?? ''}" is taken, so no account was created. Please register again with another username.`,
+        },
+        'number-taken': {
+          subject: 'Có người đăng ký tài khoản bằng số định danh của Ông/Bà',
+          vi: 'Vừa có yêu cầu đăng ký tài khoản mới với số định danh (CCCD / mã số thuế) đang gắn với tài khoản của Ông/Bà. Số này không được gắn vào tài khoản mới. Nếu số định danh không phải của Ông/Bà, người chủ thật có thể đến Bộ phận Một cửa xuất trình giấy tờ để nhận lại số.',
+          en: 'Someone asked to register a new account with the ID number (CCCD / tax code) held by your account. The number was not given to the new account. If the number is not yours, its real owner may show their card at a one-stop counter to take it back.',
+        },
+        'number-held': {
+          subject: 'Số định danh chưa được gắn vào tài khoản',
+          vi: 'Tài khoản của Ông/Bà đã được tạo (xem thư xác nhận địa chỉ thư điện tử), nhưng số định danh (CCCD / mã số thuế) đã khai đang gắn với một tài khoản khác nên chưa được gắn vào tài khoản này. Nếu đó là số của Ông/Bà, xin mang CCCD đến Bộ phận Một cửa: cán bộ xác minh và chuyển số về tài khoản của Ông/Bà.',
+          en: 'Your account was created (see the e-mail confirmation message), but the ID number (CCCD / tax code) you gave is held by another account, so it was not attached to yours. If it is yours, bring your card to a one-stop counter: the officer verifies it and moves the number to your account.',
+        },
+        'number-reclaimed': {
+          subject: 'Số định danh đã được gỡ khỏi tài khoản',
+          vi: 'Chủ sở hữu số định danh (CCCD) đang gắn với tài khoản của Ông/Bà đã được xác minh trực tiếp tại Bộ phận Một cửa; số này đã được chuyển về tài khoản của người đó và gỡ khỏi tài khoản của Ông/Bà.',
+          en: 'The owner of the ID number (CCCD) held by your account was verified in person at a one-stop counter; the number moved to their account and was removed from yours.',
+        },
+      }
+      const m = text[d.reason]
+      return {
+        subject: m.subject,
+        blocks: [{ p: `Kính gửi ${d.recipientName},` }, { p: m.vi }, signature, { english: true }, { p: m.en }],
       }
     }
     case 'verify-email': {

@@ -35,6 +35,7 @@ export const routeCallers: Record<string, { area: Area; as: string | null }> = {
   'GET /api/auth/me': { area: 'auth-public', as: 'congdan' },
   'POST /api/auth/register': { area: 'auth-public', as: null },
   'POST /api/auth/verify-email': { area: 'auth-public', as: null },
+  'POST /api/auth/identity/counter-verifications': { area: 'auth-public', as: 'motcua-xa' },
   'GET /api/public/dossiers/lookup': { area: 'auth-public', as: null },
   'GET /api/calendar/years/:year': { area: 'auth-public', as: null },
   'GET /api/calendar/versions': { area: 'auth-public', as: 'quantri' },

@@ -1,11 +1,33 @@
 // Links a dossier's attachments: files the caller uploaded, or files reused from the applicant's earlier dossiers.
+import type { Knex } from 'knex'
 import type { Principal } from '../../auth/principal.js'
 import { fileRepository } from '../../attachments/file-repository.js'
 import type { ProcedureDefinition } from '../../catalogue/definition.js'
 import { AppError } from '../../errors.js'
-import { dossierAttachmentRepository } from '../attachment-repository.js'
+import { accountRepository } from '../../auth/repository.js'
+import { isStaff } from '../../auth/principal.js'
+import { dossierAttachmentRepository, type ReuseRight } from '../attachment-repository.js'
 import type { Trx } from './runner.js'
 import type { AttachmentInput, ApplicantInput } from './types.js'
+
+/**
+ * What the caller may reuse, from what the system established, never from a number someone typed: staff act at the
+ * counter of their unit subtree (for the applicant whose card they hold); an applicant has the dossiers of their account
+ * and, once their identity is verified, those under their verified CCCD. The number on the dossier (copied from a
+ * self-declared account or typed at sign-up) counts for nothing.
+ */
+export async function reuseRightOf(
+  db: Trx | Knex,
+  caller: Principal,
+  applicant: Pick<ApplicantInput, 'idNumber'>,
+): Promise<ReuseRight> {
+  if (isStaff(caller)) return { kind: 'counter', unitPath: caller.unitPath, idNumber: applicant.idNumber }
+  return {
+    kind: 'applicant',
+    userId: caller.userId,
+    verifiedIdNumber: await accountRepository(db).verifiedIdNumber(caller.userId),
+  }
+}
 
 /** Links uploaded files (the caller's own) or reused ones (from the applicant's earlier dossiers) to components. */
 export async function attach(
@@ -17,6 +39,7 @@ export async function attach(
   applicant: ApplicantInput,
 ): Promise<void> {
   const rows = dossierAttachmentRepository(trx)
+  let right: ReuseRight | undefined
   for (const a of attachments) {
     const component = def.components.find((c) => c.id === a.componentId)
     if (!component) throw new AppError('MC_ERR_ATTACHMENT_INVALID', `No component ${a.componentId}`)
@@ -24,10 +47,8 @@ export async function attach(
     let reusedFrom: string | null = null
     if (a.reuseFromDossierCode) {
       if (!component.reusable) throw new AppError('MC_ERR_ATTACHMENT_INVALID', `${a.componentId} cannot be reused`)
-      const earlier = await rows.reusableFile(a.reuseFromDossierCode, a.componentId, {
-        userId: caller.userId,
-        idNumber: applicant.idNumber,
-      })
+      right ??= await reuseRightOf(trx, caller, applicant)
+      const earlier = await rows.reusableFile(a.reuseFromDossierCode, a.componentId, right)
       if (!earlier)
         throw new AppError('MC_ERR_ATTACHMENT_INVALID', `No ${a.componentId} in dossier ${a.reuseFromDossierCode}`)
       fileId = earlier.file_id

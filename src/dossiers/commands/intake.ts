@@ -1,4 +1,6 @@
-// dossier.intake: an officer enters a dossier handed in at the counter of their agency.
+// dossier.intake: an officer enters a dossier handed in at the counter of their agency. Documents reused from earlier
+// dossiers come only from the officer's unit subtree, for the ID number on the applicant's card (attach.ts); a code of
+// another unit, a wrong ID number and a code that does not exist answer the same.
 import { requireAccess } from '../../auth/access.js'
 import { agency, create } from './create.js'
 import type { CommandHandler } from './registry.js'

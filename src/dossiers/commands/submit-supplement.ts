@@ -25,6 +25,8 @@ export const submitSupplement: CommandHandler<'dossier.submitSupplement'> = {
         )
         if (!form.ok) throw new AppError('MC_ERR_FORM_INVALID', undefined, { errors: form.errors })
       }
+      // The dossier's ID number serves only the counter (within its unit subtree); the applicant reuses by account or
+      // by their verified CCCD, never by the number on the dossier (which a self-declared account may have typed).
       await attach(trx, dossier.id, def, input.attachments ?? [], caller, {
         name: dossier.applicant_name,
         ...(dossier.applicant_id_number ? { idNumber: dossier.applicant_id_number } : {}),
