@@ -594,6 +594,8 @@ t.test(
         reference: started.json().reference,
         returnUrl: '/ho-so',
         status: 'failed',
+        // The payer's checkout token, as the page's form carries it.
+        checkoutToken: new URL(started.json().redirectUrl, 'http://x').searchParams.get('checkoutToken')!,
       }).toString(),
     })
     t.equal(cancel.statusCode, 303)

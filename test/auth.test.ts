@@ -2,7 +2,7 @@ import t from 'tap'
 import { buildTestApp } from './helpers/app.js'
 
 // One app for the whole file: building one costs a database, migrations and an engine.
-const { app, db, loginAs } = await buildTestApp(t)
+const { app, db, demo, loginAs } = await buildTestApp(t)
 
 t.test('given a demo officer, login returns tokens and /me tells who it is', async (t) => {
   const { authorization } = await loginAs('canbo')
@@ -11,22 +11,37 @@ t.test('given a demo officer, login returns tokens and /me tells who it is', asy
   t.match(me.json(), { username: 'canbo', kind: 'officer', unitId: 'huyen-demo-mot-cua', groups: ['mot-cua'] })
 })
 
-t.test('a wrong password is refused without saying whether the user exists, and locks after 5 tries', async (t) => {
-  const attempt = (username: string) =>
-    app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'wrong-password' } })
-  const unknown = await attempt('nobody')
-  const known = await attempt('doanhnghiep')
-  t.equal(unknown.statusCode, 401)
-  t.equal(known.statusCode, 401)
-  t.equal(unknown.json().code, known.json().code, 'same answer for an unknown user')
-  for (let i = 0; i < 4; i++) await attempt('doanhnghiep')
-  const locked = await attempt('doanhnghiep')
-  t.equal(locked.statusCode, 429)
-  t.equal(locked.json().code, 'MC_ERR_LOGIN_LOCKED')
-  t.ok(Number(locked.headers['retry-after']) > 0)
-  const audits = await db.knex('audit_events').where({ action: 'auth.loginFailed' }).count({ n: '*' })
-  t.equal(Number(audits[0]?.['n']), 5, 'each failure is audited')
-})
+t.test(
+  'a wrong password is refused without saying whether the user exists; 5 failures throttle that address',
+  async (t) => {
+    const attempt = (username: string, remoteAddress = '10.9.0.1') =>
+      app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username, password: 'wrong-password' },
+        remoteAddress,
+      })
+    const unknown = await attempt('nobody', '10.9.0.2')
+    const known = await attempt('doanhnghiep')
+    t.equal(unknown.statusCode, 401)
+    t.equal(known.statusCode, 401)
+    t.equal(unknown.json().code, known.json().code, 'same answer for an unknown user')
+    for (let i = 0; i < 4; i++) await attempt('doanhnghiep')
+    const locked = await attempt('doanhnghiep')
+    t.equal(locked.statusCode, 429)
+    t.equal(locked.json().code, 'MC_ERR_LOGIN_LOCKED')
+    t.ok(Number(locked.headers['retry-after']) > 0)
+    const audits = await db.knex('audit_events').where({ action: 'auth.loginFailed' }).count({ n: '*' })
+    t.equal(Number(audits[0]?.['n']), 6, 'each failure is audited, for an unknown name too')
+    const elsewhere = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'doanhnghiep', password: demo.find((d) => d.username === 'doanhnghiep')!.password },
+      remoteAddress: '10.9.0.3',
+    })
+    t.equal(elsewhere.statusCode, 200, 'the owner logs in from another address')
+  },
+)
 
 t.test('refresh tokens rotate; reusing an old one revokes the session; logout revokes', async (t) => {
   const { refreshToken: first } = await loginAs('congdan')

@@ -57,6 +57,22 @@ export async function requireAccess(knex: Knex, req: AccessRequest): Promise<Pri
   if (!principal) throw new AppError('MC_ERR_UNAUTHENTICATED')
   const allowed = can(principal, req.permission) && (req.unitPath === undefined || coversUnit(principal, req.unitPath))
   if (allowed) return principal
+  await recordDenial(knex, principal, req)
+  throw new AppError(
+    req.hideExistence ? (notFoundOf[req.subject?.type ?? ''] ?? 'MC_ERR_NOT_FOUND') : 'MC_ERR_FORBIDDEN',
+  )
+}
+
+/**
+ * Writes `access.denied` to the audit log. Also for a subject that does not exist where existence must not leak (a
+ * task key or dossier id outside the caller's reach, or nowhere): the same write either way, so the time of the answer
+ * does not tell them apart.
+ */
+export async function recordDenial(
+  knex: Knex,
+  principal: Principal,
+  req: Pick<AccessRequest, 'permission' | 'unitPath' | 'subject'>,
+): Promise<void> {
   await auditRepository(knex).record({
     actorId: principal.userId,
     action: 'access.denied',
@@ -64,9 +80,6 @@ export async function requireAccess(knex: Knex, req: AccessRequest): Promise<Pri
     subjectId: req.subject?.id ?? req.permission,
     data: { permission: req.permission, unitPath: req.unitPath ?? null },
   })
-  throw new AppError(
-    req.hideExistence ? (notFoundOf[req.subject?.type ?? ''] ?? 'MC_ERR_NOT_FOUND') : 'MC_ERR_FORBIDDEN',
-  )
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Knex } from 'knex'
 import { AppError } from '../errors.js'
 import { enqueueEmail } from '../notifications/email.js'
 import { hashPassword } from './passwords.js'
+import { passwordStrength } from './password-strength.js'
 import { accountRepository } from './repository.js'
 import { auditRepository } from '../db/audit-repository.js'
 import type { IdentityNoticeReason } from '../notifications/templates.js'
@@ -26,13 +27,26 @@ export const verificationHours = 48
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex')
 
-/** ≥ 10 characters, at least two classes (lower, upper, digit, other), and not the username in any case. */
-export function passwordProblems(password: string, username: string): string[] {
+/**
+ * ≥ 10 characters, at least two classes (lower, upper, digit, other), not the username in any case, and not guessable:
+ * a zxcvbn score of at least 3 against common passwords and the account's own data (`userData`: name, e-mail, ID
+ * number, tax code, phone). Each problem is Vietnamese then English.
+ */
+export function passwordProblems(
+  password: string,
+  username: string,
+  userData: ReadonlyArray<string | null | undefined> = [],
+): string[] {
   const problems: string[] = []
-  if ([...password].length < 10) problems.push('at least 10 characters')
+  if ([...password].length < 10) problems.push('ít nhất 10 ký tự / at least 10 characters')
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((r) => r.test(password)).length
-  if (classes < 2) problems.push('more than one kind of character')
-  if (password.toLowerCase().includes(username.toLowerCase())) problems.push('must not contain the username')
+  if (classes < 2) problems.push('nhiều loại ký tự / more than one kind of character')
+  if (password.toLowerCase().includes(username.toLowerCase()))
+    problems.push('không được chứa tên đăng nhập / must not contain the username')
+  if (!problems.length) {
+    const strength = passwordStrength(password, [username, ...userData])
+    if (strength.weak) problems.push(strength.message!)
+  }
   return problems
 }
 
@@ -71,7 +85,13 @@ export async function register(
     throw new AppError('MC_ERR_VALIDATION', 'taxCode: 10 digits, or 10-3 for a branch', {
       errors: [{ field: 'body.taxCode', message: 'must be 10 digits or 10-3 digits' }],
     })
-  const weak = passwordProblems(input.password, username)
+  const weak = passwordProblems(input.password, username, [
+    input.fullName,
+    email,
+    input.idNumber,
+    input.taxCode,
+    input.phone,
+  ])
   if (weak.length)
     throw new AppError('MC_ERR_PASSWORD_WEAK', weak.join('; '), {
       errors: weak.map((message) => ({ field: 'body.password', message })),

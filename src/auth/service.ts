@@ -1,17 +1,34 @@
-// Login, refresh-token rotation and logout; lock-out after repeated failures.
+// Login, refresh-token rotation and logout; failed logins throttled per (account, address) pair, never locked.
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { Knex } from 'knex'
 import { AppError } from '../errors.js'
 import { hashPassword, verifyPassword } from './passwords.js'
 import type { Principal } from './principal.js'
 import { accountRepository, type UserRow } from './repository.js'
+import { loginThrottleRepository } from './throttle-repository.js'
 import { auditRepository } from '../db/audit-repository.js'
 
 export const authSettings = {
   accessTokenSeconds: 15 * 60,
   refreshTokenDays: 30,
-  maxFailedLogins: 5,
-  lockMinutes: 15,
+  /**
+   * Failed logins of one account from one client address: from this many on, that pair is refused for
+   * `pairBlockSeconds` × 2^(failures − pairMaxFailures), at most `pairMaxBlockSeconds`. Nobody else is affected.
+   */
+  pairMaxFailures: 5,
+  pairBlockSeconds: 60,
+  pairMaxBlockSeconds: 3600,
+  /** A pair's count starts again after this long without a failure. */
+  pairWindowSeconds: 24 * 3600,
+  /**
+   * Failed logins of one account from all addresses within `accountWindowSeconds`: from this many on, each login to
+   * that account (right password or not, known account or not) waits `accountDelayMs` per failure beyond it, at most
+   * `accountMaxDelayMs`. It only slows down: the owner can always log in.
+   */
+  accountSlowAfter: 50,
+  accountWindowSeconds: 3600,
+  accountDelayMs: 100,
+  accountMaxDelayMs: 2000,
 }
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex')
@@ -59,32 +76,78 @@ export interface LoginResult extends IssuedRefreshToken {
   fullName: string
 }
 
-export async function login(knex: Knex, username: string, password: string, now = new Date()): Promise<LoginResult> {
-  const user = await accountRepository(knex).userByUsername(username.trim().toLowerCase())
-  if (user?.locked_until && user.locked_until > now) {
-    throw new AppError('MC_ERR_LOGIN_LOCKED', undefined, {
-      retryAfterSeconds: Math.ceil((user.locked_until.getTime() - now.getTime()) / 1000),
-    })
+const throttleKey = (...parts: string[]): string => sha256(parts.join('\n'))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Logs in. Whether the account exists changes nothing in the answer or its time: an unknown name is verified against
+ * a dummy hash, counted and throttled like a known one, and audited by the same statement. A (name, address) pair
+ * that failed `pairMaxFailures` times is refused (429, Retry-After) with exponential back-off; the name from another
+ * address is not. Many failures on one name from everywhere slow its logins down, never lock them.
+ */
+export async function login(
+  knex: Knex,
+  username: string,
+  password: string,
+  address = 'unknown',
+  now = new Date(),
+): Promise<LoginResult> {
+  const name = username.trim().toLowerCase()
+  const pairKey = throttleKey('pair', name, address)
+  const accountKey = throttleKey('account', name)
+  const throttle = loginThrottleRepository(knex)
+  const rows = await throttle.rows([pairKey, accountKey])
+  const pair = rows.find((r) => r.key === pairKey)
+  if (pair?.blocked_until && pair.blocked_until > now) {
+    const retryAfterSeconds = Math.ceil((pair.blocked_until.getTime() - now.getTime()) / 1000)
+    throw new AppError(
+      'MC_ERR_LOGIN_LOCKED',
+      undefined,
+      { retryAfterSeconds },
+      {
+        vi: 'Đăng nhập sai nhiều lần từ địa chỉ này, vui lòng thử lại sau ít phút',
+        en: 'Too many failed logins from this address; please try again in a few minutes',
+      },
+    )
   }
+  const account = rows.find((r) => r.key === accountKey)
+  const accountWindowStart = new Date(now.getTime() - authSettings.accountWindowSeconds * 1000)
+  if (account && account.last_failure_at >= accountWindowStart && account.failures >= authSettings.accountSlowAfter) {
+    const beyond = account.failures - authSettings.accountSlowAfter + 1
+    await sleep(Math.min(beyond * authSettings.accountDelayMs, authSettings.accountMaxDelayMs))
+  }
+
+  const user = await accountRepository(knex).userByUsername(name)
   const ok = await verifyPassword(user?.password_hash ?? (await getDummyHash()), password)
   if (!user || !ok) {
-    if (user) {
-      const failed = user.failed_logins + 1
-      const lockedUntil =
-        failed >= authSettings.maxFailedLogins ? new Date(now.getTime() + authSettings.lockMinutes * 60_000) : null
-      await accountRepository(knex).recordFailedLogins(user.id, failed, lockedUntil)
-      await auditRepository(knex).record({
-        actorId: user.id,
-        action: 'auth.loginFailed',
-        subjectType: 'user',
-        subjectId: user.id,
-        data: { failed },
-      })
+    const failed = await throttle.addFailure(
+      pairKey,
+      'pair',
+      now,
+      new Date(now.getTime() - authSettings.pairWindowSeconds * 1000),
+    )
+    await throttle.addFailure(accountKey, 'account', now, accountWindowStart)
+    if (failed >= authSettings.pairMaxFailures) {
+      const seconds = Math.min(
+        authSettings.pairBlockSeconds * 2 ** Math.min(failed - authSettings.pairMaxFailures, 30),
+        authSettings.pairMaxBlockSeconds,
+      )
+      await throttle.block(pairKey, new Date(now.getTime() + seconds * 1000))
     }
+    // The same statement whether the account exists (its id) or not (the name typed), so the time does not tell.
+    await auditRepository(knex).record({
+      ...(user ? { actorId: user.id } : {}),
+      action: 'auth.loginFailed',
+      subjectType: user ? 'user' : 'username',
+      subjectId: user ? user.id : name.slice(0, 100),
+      data: { failed, address },
+    })
+    // Now and then, counts nobody has added to for a day are forgotten.
+    if (Math.random() < 0.01) await throttle.purge(new Date(now.getTime() - 86_400_000), now)
     throw new AppError('MC_ERR_LOGIN_FAILED')
   }
   return knex.transaction(async (trx) => {
-    await accountRepository(trx).clearFailedLogins(user.id)
+    await loginThrottleRepository(trx).clear(pairKey)
     const issued = await issueRefreshToken(trx, user.id, randomUUID(), now)
     await auditRepository(trx).record({
       actorId: user.id,

@@ -6,6 +6,7 @@ import type { Knex } from 'knex'
 import { requireAccess } from '../auth/access.js'
 import type { Principal } from '../auth/principal.js'
 import { AppError } from '../errors.js'
+import { requireSafeReturnUrl } from '../lib/safe-return-url.js'
 import { resumeDossier } from './commands.js'
 import { paymentRepository } from './payment-repository.js'
 import { EngineCommandRelay } from './relay.js'
@@ -15,8 +16,10 @@ export interface CreatePaymentInput {
   reference: string
   amountVnd: number
   description: string
-  /** Where the gateway sends the payer back. */
+  /** Where the gateway sends the payer back: a path on the portal's own origin (checked by `safeReturnUrl`). */
   returnUrl: string
+  /** The account paying (the dossier's applicant); the sandbox binds its checkout to them. */
+  payerId: string
 }
 
 export interface PaymentCallback {
@@ -38,6 +41,9 @@ export interface PaymentProvider {
   verifyCallback(callback: PaymentCallback): { reference: string; status: 'paid' | 'failed' }
 }
 
+/** How long a sandbox checkout page may confirm its payment. */
+export const checkoutTokenSeconds = 30 * 60
+
 /** The sandbox gateway: the redirect leads to a confirmation step; callbacks are HMAC-signed with its own secret. */
 export class SandboxPaymentProvider implements PaymentProvider {
   readonly name = 'sandbox'
@@ -50,6 +56,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
       reference: input.reference,
       amountVnd: String(input.amountVnd),
       returnUrl: input.returnUrl,
+      checkoutToken: this.checkoutToken(input.reference, input.payerId, new Date()),
     })
     return { redirectUrl: `/api/payments/sandbox/checkout?${query}`, providerReference: input.reference }
   }
@@ -57,6 +64,31 @@ export class SandboxPaymentProvider implements PaymentProvider {
   /** What the sandbox "bank" signs; a test or the sandbox checkout page uses it to confirm. */
   sign(reference: string, status: 'paid' | 'failed'): string {
     return createHmac('sha256', this.secret).update(`${reference}|${status}`).digest('hex')
+  }
+
+  /**
+   * A short-lived token that lets the checkout page confirm this payment for this payer only: the payer's id, when it
+   * expires, and an HMAC of both with the reference. The page is reached by a plain browser navigation (no bearer
+   * header), so the token is what proves the confirmation comes from the payer's own session.
+   */
+  checkoutToken(reference: string, payerId: string, now: Date): string {
+    const expires = Math.floor(now.getTime() / 1000) + checkoutTokenSeconds
+    return `${payerId}.${expires}.${this.checkoutMac(reference, payerId, expires)}`
+  }
+
+  /** The payer the token was issued to, or undefined when it is forged, for another payment, or expired. */
+  verifyCheckoutToken(token: string, reference: string, now: Date): string | undefined {
+    const m = /^([0-9a-f-]{36})\.(\d{1,12})\.([0-9a-f]{64})$/.exec(token)
+    if (!m) return undefined
+    const [, payerId, expires, mac] = m as unknown as [string, string, string, string]
+    const expected = Buffer.from(this.checkoutMac(reference, payerId, Number(expires)), 'hex')
+    if (!timingSafeEqual(expected, Buffer.from(mac, 'hex'))) return undefined
+    if (Number(expires) * 1000 <= now.getTime()) return undefined
+    return payerId
+  }
+
+  private checkoutMac(reference: string, payerId: string, expires: number): string {
+    return createHmac('sha256', this.secret).update(`checkout|${reference}|${payerId}|${expires}`).digest('hex')
   }
 
   verifyCallback(callback: PaymentCallback): { reference: string; status: 'paid' | 'failed' } {
@@ -100,6 +132,7 @@ export class PaymentService {
     returnUrl: string,
   ): Promise<PaymentView> {
     const caller = await requireAccess(this.knex, { principal, permission: 'dossier.readOwn' })
+    const backTo = requireSafeReturnUrl(returnUrl, () => returnUrlRefused('body.returnUrl'))
     const provider = this.providers.get(providerName)
     if (!provider) throw new AppError('MC_ERR_VALIDATION', `No payment provider ${providerName}`)
     const dossiers = dossierRepository(this.knex)
@@ -134,7 +167,8 @@ export class PaymentService {
       reference: row.reference,
       amountVnd,
       description: `Phí hồ sơ ${dossier.code ?? dossier.id}`,
-      returnUrl,
+      returnUrl: backTo,
+      payerId: caller.userId,
     })
     return {
       paymentId: row.id,
@@ -153,7 +187,11 @@ export class PaymentService {
    * The gateway's signed callback. A paid payment resumes the dossier in one transaction (timeline, audit,
    * the engine message through the relay); the same callback again changes nothing.
    */
-  async confirm(providerName: string, callback: PaymentCallback): Promise<PaymentView> {
+  async confirm(
+    providerName: string,
+    callback: PaymentCallback,
+    options: { payerId?: string } = {},
+  ): Promise<PaymentView> {
     const provider = this.providers.get(providerName)
     if (!provider) throw new AppError('MC_ERR_NOT_FOUND', `No payment provider ${providerName}`)
     const verified = provider.verifyCallback(callback)
@@ -162,6 +200,12 @@ export class PaymentService {
       const payments = paymentRepository(trx)
       const p = await payments.byReferenceForUpdate(verified.reference, provider.name)
       if (!p) throw new AppError('MC_ERR_NOT_FOUND', 'No such payment')
+      // Confirmed by the payer's checkout (not the gateway's own callback): only the dossier's applicant may, and
+      // anyone else finds no such payment.
+      if (options.payerId !== undefined) {
+        const owner = await dossierRepository(trx).byId(p.dossier_id)
+        if (owner?.applicant_id !== options.payerId) throw new AppError('MC_ERR_NOT_FOUND', 'No such payment')
+      }
       if (p.status !== 'pending') return p
       const now = this.clock()
       await payments.settle(p.id, verified.status, verified.status === 'paid' ? now : null)
@@ -201,4 +245,16 @@ export class PaymentService {
     await repo.timeline(dossier.id, { kind: 'paid', at: now, data: { reference } })
     return ids
   }
+}
+
+/** The 400 a return URL that could lead off the portal answers. */
+export function returnUrlRefused(field: string): AppError {
+  return new AppError('MC_ERR_VALIDATION', `${field}: must be a path on this portal`, {
+    errors: [
+      {
+        field,
+        message: 'phải là một trang của cổng này / must be a path on this portal (no other site, scheme or backslash)',
+      },
+    ],
+  })
 }

@@ -26,6 +26,16 @@ export type PreviousStep = Pick<TaskRow, 'element_id' | 'name' | 'candidate_grou
 
 export function dossierTaskRepository(db: Db) {
   return {
+    /**
+     * The task with this key if it lies in the unit subtree at `unitPath` (null: none). A task of another unit and a
+     * key that does not exist run the same statement and both return nothing, so the time does not tell them apart.
+     */
+    visibleByKey: async (taskKey: string, unitPath: string | null): Promise<TaskRow | undefined> =>
+      (await db('tasks')
+        .where({ user_task_key: taskKey })
+        .whereRaw('starts_with(unit_path, ?::text)', [unitPath])
+        .first()) as TaskRow | undefined,
+
     /** The task with this key, open or not. */
     byKey: async (taskKey: string): Promise<TaskRow | undefined> =>
       (await db('tasks').where({ user_task_key: taskKey }).first()) as TaskRow | undefined,

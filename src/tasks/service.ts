@@ -1,14 +1,14 @@
 // The officers' task desk: a task seen only by those who work in its unit subtree, claimed, assigned, and completed
 // with a decision validated against its form, each decision carried out by the dossier's own command.
 import type { Knex } from 'knex'
-import { requireAccess } from '../auth/access.js'
 import type { Principal } from '../auth/principal.js'
 import type { DossierService } from '../dossiers/commands.js'
 import { decisionFormFor, validateDecision } from '../dossiers/decision-forms.js'
 import type { DossierQueries } from '../dossiers/queries.js'
 import { AppError } from '../errors.js'
 import { dossierRepository } from '../dossiers/repository.js'
-import { dossierTaskRepository, type TaskRow } from '../dossiers/task-repository.js'
+import { visibleTask } from '../dossiers/commands/tasks.js'
+import type { TaskRow } from '../dossiers/task-repository.js'
 
 /** A task as read here: the row, with the outcome a completed task recorded. */
 export type StoredTask = TaskRow & { outcome?: { decision?: string; by?: string } | null }
@@ -22,16 +22,7 @@ export class TaskDesk {
 
   /** The task, if the caller works in its unit subtree; another unit's task answers like one that does not exist. */
   async visible(principal: Principal | undefined, taskKey: string): Promise<StoredTask> {
-    const row = (await dossierTaskRepository(this.knex).byKey(taskKey)) as StoredTask | undefined
-    await requireAccess(this.knex, {
-      principal,
-      permission: 'task.work',
-      ...(row ? { unitPath: row.unit_path } : {}),
-      hideExistence: true,
-      subject: { type: 'task', id: taskKey },
-    })
-    if (!row) throw new AppError('MC_ERR_TASK_NOT_FOUND')
-    return row
+    return (await visibleTask(this.knex, principal, taskKey)) as StoredTask
   }
 
   /** The task with its dossier and the form its decision must fit. */

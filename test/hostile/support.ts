@@ -153,10 +153,12 @@ function encodeSegment(value: string): string {
 /**
  * Tables whose rows may change while a request is refused, and why:
  * - audit_events: a denied access is written to the audit log on purpose (src/auth/access.ts).
+ * - login_throttle: a failed login is counted on purpose (src/auth/service.ts), for unknown names too.
  * Rate-limit counters live in memory (@fastify/rate-limit's default store), not in a table.
  */
 export const fingerprintExclusions: Record<string, string> = {
   audit_events: 'denials are audited on purpose (requireAccess writes access.denied)',
+  login_throttle: 'failed logins are counted on purpose, per (name, address) and per name (src/auth/service.ts)',
 }
 
 /** Columns left out of a table's fingerprint, and why. */

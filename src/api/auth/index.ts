@@ -72,7 +72,7 @@ const authRoutes: RoutePlugin = async (app) => {
     async (request, reply) => {
       const { username, password } = request.body
       try {
-        return session(await login(app.db.knex, username, password))
+        return session(await login(app.db.knex, username, password, request.ip))
       } catch (err) {
         if (err instanceof AppError && err.code === 'MC_ERR_LOGIN_LOCKED')
           reply.header('retry-after', String(err.extensions['retryAfterSeconds']))

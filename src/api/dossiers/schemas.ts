@@ -246,7 +246,8 @@ export const paymentStartBody = {
   type: 'object',
   properties: {
     provider: { type: 'string', enum: ['sandbox'], default: 'sandbox' },
-    returnUrl: { type: 'string', maxLength: 500, pattern: '^/[^/]', default: '/ho-so' },
+    // The shape only; `safeReturnUrl` (src/lib/safe-return-url.ts) decides whether it stays on this portal.
+    returnUrl: { type: 'string', maxLength: 500, pattern: '^/[^/\\\\]', default: '/ho-so' },
   },
   additionalProperties: false,
 } as const

@@ -1,7 +1,7 @@
 // Who may run a dossier command: a unit-scoped permission on the dossier's agency, or its applicant (or the counter
 // acting for them). A dossier the caller may not see answers like one that does not exist.
 import type { Knex } from 'knex'
-import { can, coversUnit, requireAccess } from '../../auth/access.js'
+import { can, coversUnit, recordDenial, requireAccess } from '../../auth/access.js'
 import type { Principal } from '../../auth/principal.js'
 import { AppError } from '../../errors.js'
 import { dossierRepository } from '../repository.js'
@@ -15,13 +15,11 @@ export async function requireUnit(
 ): Promise<Principal> {
   const dossier = await dossierRepository(knex).byId(dossierId)
   if (!dossier) {
-    // Hidden like an existing dossier the caller may not touch: the same 404 either way.
-    await requireAccess(knex, {
-      principal,
-      permission,
-      hideExistence: true,
-      subject: { type: 'dossier', id: dossierId },
-    })
+    // Hidden like an existing dossier the caller may not touch: the same 404 either way, and the same audit write, so
+    // the time does not tell either.
+    const subject = { type: 'dossier', id: dossierId }
+    const caller = await requireAccess(knex, { principal, permission, hideExistence: true, subject })
+    await recordDenial(knex, caller, { permission, subject })
     throw new AppError('MC_ERR_DOSSIER_NOT_FOUND')
   }
   // Someone who may read the dossier learns they may not do this (403); anyone else, that there is nothing here.

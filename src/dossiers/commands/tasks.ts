@@ -1,4 +1,6 @@
 // The user tasks a dossier command acts on: the open one the caller may work on, or one by its key.
+import type { Knex } from 'knex'
+import { recordDenial, requireAccess } from '../../auth/access.js'
 import type { Principal } from '../../auth/principal.js'
 import { AppError } from '../../errors.js'
 import type { Db } from '../repository.js'
@@ -18,4 +20,18 @@ export async function taskOrThrow(db: Db, taskKey: string): Promise<TaskRow> {
   const task = await dossierTaskRepository(db).byKey(taskKey)
   if (!task) throw new AppError('MC_ERR_TASK_NOT_FOUND')
   return task
+}
+
+/**
+ * The task with this key if the caller works in its unit subtree. A task of another unit and a key that does not exist
+ * cost the same (one statement that finds nothing, then the same audit write) and answer the same 404
+ * MC_ERR_TASK_NOT_FOUND, so neither the answer nor its time tells which task keys (sequential numbers) exist.
+ */
+export async function visibleTask(knex: Knex, principal: Principal | undefined, taskKey: string): Promise<TaskRow> {
+  const subject = { type: 'task', id: taskKey }
+  const caller = await requireAccess(knex, { principal, permission: 'task.work', hideExistence: true, subject })
+  const task = await dossierTaskRepository(knex).visibleByKey(taskKey, caller.unitPath ?? null)
+  if (task) return task
+  await recordDenial(knex, caller, { permission: 'task.work', subject })
+  throw new AppError('MC_ERR_TASK_NOT_FOUND')
 }
