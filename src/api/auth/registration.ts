@@ -17,7 +17,8 @@ const registerBody = {
       type: 'string',
       minLength: 10,
       maxLength: 200,
-      description: '≥ 10 characters, not all of one kind, not containing the username',
+      description:
+        "≥ 10 characters, not all of one kind, not containing the username, and not guessable (a zxcvbn score of 3 or more against common passwords and the account's own data)",
     },
     phone: { type: 'string', pattern: '^[0-9+ ]{6,20}$' },
     idNumber: { type: 'string', pattern: '^\\d{12}$', description: 'CCCD, 12 digits (citizens)' },
