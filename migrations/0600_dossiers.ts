@@ -1,4 +1,5 @@
-// Dossiers and their read model: the dossier row, its timeline, gap-free code counters, officers' tasks, attachments, and pending engine calls.
+// Dossiers and their read model: the dossier row, its timeline, gap-free code counters, officers' tasks, attachments,
+// and pending engine calls.
 import type { Knex } from 'knex'
 
 export async function up(knex: Knex): Promise<void> {

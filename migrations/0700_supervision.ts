@@ -1,4 +1,5 @@
-// Indexes for supervision: the overdue list, the report facts of a unit subtree and period, and open steps for bottlenecks.
+// Indexes for supervision: the overdue list, the report facts of a unit subtree and period, and open steps for
+// bottlenecks.
 import type { Knex } from 'knex'
 
 export async function up(knex: Knex): Promise<void> {

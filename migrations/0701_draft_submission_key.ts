@@ -1,4 +1,5 @@
-// A draft remembers the Idempotency-Key of its first submission, so later submissions of it (another tab, another key) reuse it.
+// A draft remembers the Idempotency-Key of its first submission, so later submissions of it (another tab, another key)
+// reuse it.
 import type { Knex } from 'knex'
 
 export async function up(knex: Knex): Promise<void> {

@@ -1,5 +1,6 @@
-// Pre-aggregated report facts (issue #8): accepted dossiers counted per unit, procedure, channel, receipt day, finish day and
-// outcome, kept by a trigger in the transaction of every change to a dossier; and the overdue list's index read per unit path.
+// Pre-aggregated report facts (issue #8): accepted dossiers counted per unit, procedure, channel, receipt day, finish
+// day and outcome, kept by a trigger in the transaction of every change to a dossier; and the overdue list's index read
+// per unit path.
 import type { Knex } from 'knex'
 
 /**

@@ -1,4 +1,5 @@
-// A task remembers the decisions its workflow routes (the user task's `decisions` header), so its decision form offers only those.
+// A task remembers the decisions its workflow routes (the user task's `decisions` header), so its decision form offers
+// only those.
 import type { Knex } from 'knex'
 
 export async function up(knex: Knex): Promise<void> {

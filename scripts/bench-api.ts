@@ -3,8 +3,8 @@
 // wrong ID number, unknown code), whether the lookup's timing tells a wrong ID number from an unknown code, then
 // EXPLAIN (ANALYZE, BUFFERS) of both queries. Seed the volume first with scripts/seed-volume.ts.
 // Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua_bench DATA_DIR=/tmp/motcua-bench npm run bench:api
-//      (starts `motcua start` on BENCH_PORT, default 3917, with RATE_LIMIT_ALLOW=127.0.0.1; BENCH_SECONDS, BENCH_CONNECTIONS,
-//      BENCH_TIMING_SAMPLES: lookups of each kind in the timing comparison, default 1000)
+//      (starts `motcua start` on BENCH_PORT, default 3917, with RATE_LIMIT_ALLOW=127.0.0.1; BENCH_SECONDS,
+// BENCH_CONNECTIONS,      BENCH_TIMING_SAMPLES: lookups of each kind in the timing comparison, default 1000)
 import { openServerDatabase } from '../src/db/database.js'
 import { lookupStatement } from '../src/dossiers/queries.js'
 import { DossierQueries } from '../src/dossiers/queries.js'

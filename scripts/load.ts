@@ -1,8 +1,9 @@
-// Load run: starts motcua (on a fresh database of a PostgreSQL server) with a real SMTP peer, drives many dossiers through
-// the HTTP API with simulated citizens and officers, then checks every dossier, its audit trail, its mails and its due date.
+// Load run: starts motcua (on a fresh database of a PostgreSQL server) with a real SMTP peer, drives many dossiers
+// through the HTTP API with simulated citizens and officers, then checks every dossier, its audit trail, its mails and
+// its due date.
 // Run: npx tsx scripts/load.ts --dossiers 500 --concurrency 16   (npm run load -- …)
-// Options: --citizens N (20), --database-url postgres://…/postgres (an admin URL; default ADMIN_DATABASE_URL or the local
-// server), --port 3931, --keep (leave the database), --settle-seconds 120.
+// Options: --citizens N (20), --database-url postgres://…/postgres (an admin URL; default ADMIN_DATABASE_URL or the
+// local server), --port 3931, --keep (leave the database), --settle-seconds 120.
 import { mkdtempSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'

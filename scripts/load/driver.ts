@@ -169,7 +169,8 @@ class RequestFailed extends Error {
 
 interface Answer {
   status: number
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the server's JSON, which the driver reads field by field
+  // The server's JSON, which the driver reads field by field.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any
   afterUnknown: boolean
   headers: Headers

@@ -5,7 +5,9 @@ import { createRequire } from 'node:module'
 type Core = typeof import('@zxcvbn-ts/core')
 type Common = typeof import('@zxcvbn-ts/language-common')
 
-/** The lowest zxcvbn score (0–4) a password must reach: 3 is "safely unguessable" against an online/slow-hash attack. */
+/**
+ * The lowest zxcvbn score (0–4) a password must reach: 3 is "safely unguessable" against an online or slow-hash attack.
+ */
 export const minimumScore = 3
 
 /**

@@ -3,8 +3,8 @@ import type { ProblemDefinition } from '../problem-catalogue.js'
 
 /**
  * A domain rule was broken. `code` is stable (clients switch on it), `reason` names the rule,
- * `messages` say it to people: the catalogue entry `base` (src/problem-catalogue.ts) followed by this occurrence's detail.
- * HTTP callers map it to a problem+json response with the catalogue's status.
+ * `messages` say it to people: the catalogue entry `base` (src/problem-catalogue.ts) followed by this occurrence's
+ * detail. HTTP callers map it to a problem+json response with the catalogue's status.
  */
 export class DomainError<Code extends string = string> extends Error {
   readonly messages: { vi: string; en: string }

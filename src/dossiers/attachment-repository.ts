@@ -32,9 +32,9 @@ export function dossierAttachmentRepository(db: Db) {
 
     /**
      * The file of a component in the dossier with this code, when the caller has a right to it the system established
-     * (never a typed ID number): an applicant, for dossiers their account submitted or, once their identity is verified,
-     * dossiers under their verified CCCD; the counter, for dossiers of its own unit subtree with the applicant's ID
-     * number. Anything else is undefined, exactly like a code that does not exist.
+     * (never a typed ID number): an applicant, for dossiers their account submitted or, once their identity is
+     * verified, dossiers under their verified CCCD; the counter, for dossiers of its own unit subtree with the
+     * applicant's ID number. Anything else is undefined, exactly like a code that does not exist.
      */
     reusableFile: async (
       dossierCode: string,

@@ -149,9 +149,10 @@ export function dossierViewRepository(knex: Knex) {
      * Open tasks of the caller's unit subtree and groups (or claimed by them), sorted by due then key: up to
      * limit + 1 rows, each with its dossier's summary columns.
      *
-     * Read per (unit path, candidate groups) pair of open tasks, each in index order and cut at the page size, then merged:
-     * a subtree holds a few such pairs, so the first page costs a few short index scans instead of sorting every open task
-     * of the subtree (docs/benchmarks.md, API). Tasks claimed by the caller outside their groups come from a second branch.
+     * Read per (unit path, candidate groups) pair of open tasks, each in index order and cut at the page size, then
+     * merged: a subtree holds a few such pairs, so the first page costs a few short index scans instead of sorting
+     * every open task of the subtree (docs/benchmarks.md, API). Tasks claimed by the caller outside their groups come
+     * from a second branch.
      */
     async worklist(caller: WorklistCaller, filter: WorklistQuery): Promise<WorklistRow[]> {
       const limit = filter.limit
@@ -209,7 +210,8 @@ export function dossierViewRepository(knex: Knex) {
       const branches = filter.mine
         ? knex.raw('?', [inSubtree().andWhere('t.assignee', caller.userId)])
         : filter.q
-          ? // A text search matches few tasks: one pass over the subtree with a hash join beats a scan per pair that finds nothing.
+          ? // A text search matches few tasks: one pass over the subtree with a hash join beats a scan per pair that
+            // finds nothing.
             knex.raw('?', [
               inSubtree().andWhere((w) =>
                 w.whereRaw('t.candidate_groups && ?::text[]', [caller.groups]).orWhere('t.assignee', caller.userId),

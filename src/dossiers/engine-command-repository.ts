@@ -16,7 +16,8 @@ export function engineCommandRepository(db: Db) {
   return {
     /**
      * Claims up to `limit` pending commands (of the given ids, if any) whose lease is free, in one committed statement,
-     * counting the attempt; SKIP LOCKED lets several relays claim side by side. Returned in the order they were decided.
+     * counting the attempt; SKIP LOCKED lets several relays claim side by side. Returned in the order they were
+     * decided.
      */
     async claim(opts: { leaseMs: number; limit: number; ids?: string[] }): Promise<CommandRow[]> {
       const { ids } = opts

@@ -2,9 +2,10 @@
 // wake-ups and a stop that waits.
 //
 // Shaped like pg-boss's Worker (fetch, handle, back off, stop), so the outbox sender, the engine-command relay, the
-// read-model projector, the overdue sweep and both engines' job workers differ only in what one round does. Rounds never overlap: a wake-up (or a
-// start) during a round asks for one more round right after it. The timer is unref'd, so a poller alone never keeps the
-// process alive; stop() waits for the round in flight, so whoever stops it may close the database next.
+// read-model projector, the overdue sweep and both engines' job workers differ only in what one round does. Rounds
+// never overlap: a wake-up (or a start) during a round asks for one more round right after it. The timer is unref'd, so
+// a poller alone never keeps the process alive; stop() waits for the round in flight, so whoever stops it may close the
+// database next.
 
 /** Exclusive right to run rounds, held by one process at a time (e.g. a lease on a cursor row). */
 export interface PollerLease<T> {

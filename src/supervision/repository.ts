@@ -175,8 +175,8 @@ export class SupervisionRepository {
   /**
    * The columns of Biểu II.06a per field (or unit) from the pre-aggregated counts (migration 0801), judged as
    * `standingIn` judges each dossier: the same numbers as compute06a over `facts`, without reading the dossiers.
-   * In progress and overdue: by the day a dossier becomes overdue; on the day it is seen, an instant due (to the minute)
-   * is settled from the dossiers themselves (a day's dues, found by index).
+   * In progress and overdue: by the day a dossier becomes overdue; on the day it is seen, an instant due (to the
+   * minute) is settled from the dossiers themselves (a day's dues, found by index).
    */
   async reportCounts(q: CountsQuery): Promise<Map<string, Counts06a>> {
     const seenDay = localDay(q.seenAt)

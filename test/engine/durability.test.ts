@@ -68,7 +68,8 @@ if (!testServerUrl) {
         )
       }
       startChild()
-      // Waits for the work, not for a time: the bound is only there so that a stuck run ends (a busy CI machine took 90 s).
+      // Waits for the work, not for a time: the bound is only there so that a stuck run ends (a busy CI machine took 90
+      // s).
       const until = Date.now() + 360_000
       while ((await completed()) < total && Date.now() < until) await new Promise((r) => setTimeout(r, 250))
       child!.kill('SIGKILL')

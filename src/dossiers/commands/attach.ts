@@ -12,9 +12,9 @@ import type { AttachmentInput, ApplicantInput } from './types.js'
 
 /**
  * What the caller may reuse, from what the system established, never from a number someone typed: staff act at the
- * counter of their unit subtree (for the applicant whose card they hold); an applicant has the dossiers of their account
- * and, once their identity is verified, those under their verified CCCD. The number on the dossier (copied from a
- * self-declared account or typed at sign-up) counts for nothing.
+ * counter of their unit subtree (for the applicant whose card they hold); an applicant has the dossiers of their
+ * account and, once their identity is verified, those under their verified CCCD. The number on the dossier (copied from
+ * a self-declared account or typed at sign-up) counts for nothing.
  */
 export async function reuseRightOf(
   db: Trx | Knex,

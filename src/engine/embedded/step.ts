@@ -27,7 +27,8 @@ import { activateMultiInstance, completeMultiInstance, onInnerCompleted } from '
 
 /** Something that runs `?`-placeholder SQL: the knex pool, or the step's open transaction. */
 export interface Queryable {
-  raw(sql: string, bindings?: readonly any[]): PromiseLike<{ rows: Rows }> // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  raw(sql: string, bindings?: readonly any[]): PromiseLike<{ rows: Rows }>
 }
 
 /** What a step needs from the engine that runs it. */

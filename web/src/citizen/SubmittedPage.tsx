@@ -1,4 +1,5 @@
-// /nop-ho-so/:draftId/da-nop: the confirmation after submitting — what happens next, and that the code comes at reception.
+// /nop-ho-so/:draftId/da-nop: the confirmation after submitting — what happens next, and that the code comes at
+// reception.
 import { Link, useSearchParams } from 'react-router'
 import { api } from '../api.js'
 import { useLang } from '../i18n.js'

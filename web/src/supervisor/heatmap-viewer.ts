@@ -1,5 +1,6 @@
 // The BPMN diagram with the heatmap drawn on it: a colour class per element for its mean dwell time (5 buckets,
-// canvas markers) and a count badge overlay for its open tasks. Loaded with import() so only this page pays for bpmn-js.
+// canvas markers) and a count badge overlay for its open tasks. Loaded with import() so only this page pays for
+// bpmn-js.
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer'
 import type Canvas from 'diagram-js/lib/core/Canvas'
 import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry'
