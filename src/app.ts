@@ -1,5 +1,7 @@
 // The Fastify application factory: external plugins, then ours, then routes. The process entry is cli.ts.
 import { randomUUID } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createRequire } from 'node:module'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
 import helmet from '@fastify/helmet'
@@ -29,6 +31,25 @@ export interface AppOptions {
 }
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,128}$/
+
+/**
+ * helmet's default policy, plus blob: images and frames: the officer previews a dossier's attachment (fetched with the
+ * bearer token) in the page from a blob URL. Scripts stay 'self' only.
+ */
+const helmetOptions = {
+  contentSecurityPolicy: {
+    directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'frame-src': ["'self'", 'blob:'] },
+  },
+}
+
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void
+/**
+ * The same headers for answers Fastify gives before routing (frameworkErrors), where no onRequest hook runs, so
+ * @fastify/helmet's never does: the helmet @fastify/helmet itself uses, with the same options.
+ */
+const securityHeaders: Middleware = (
+  createRequire(createRequire(import.meta.url).resolve('@fastify/helmet'))('helmet') as (o: object) => Middleware
+)(helmetOptions)
 
 /**
  * Each route plugin with the plugins it needs: Fastify refuses to boot when one is missing. Route plugins stay
@@ -63,7 +84,12 @@ export async function buildApp(config: Config, runtime: Runtime, opts: AppOption
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     // What Fastify refuses before routing (an undecodable path, a parameter over maxParamLength) is a problem too.
-    frameworkErrors: (err, request, reply) => sendProblem(reply, request, asAppError(err)),
+    // Helmet's headers and the request id are set here: no hook runs for these answers.
+    frameworkErrors: (err, request, reply) => {
+      securityHeaders(request.raw, reply.raw, () => undefined)
+      reply.header('x-request-id', request.id)
+      return sendProblem(reply, request, asAppError(err))
+    },
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },
   })
   await app.register(runtimePlugin, { config, runtime })
@@ -71,14 +97,7 @@ export async function buildApp(config: Config, runtime: Runtime, opts: AppOption
     reply.header('x-request-id', request.id)
   })
 
-  // helmet's default policy, plus blob: images and frames: the officer previews a dossier's attachment (fetched with
-  // the bearer token) in the page from a blob URL. Scripts stay 'self' only.
-  await app.register(helmet, {
-    global: true,
-    contentSecurityPolicy: {
-      directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'frame-src': ["'self'", 'blob:'] },
-    },
-  })
+  await app.register(helmet, { global: true, ...helmetOptions })
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -296,12 +296,25 @@ export const problems = {
     vi: 'Lỗi hệ thống, vui lòng thử lại sau',
     en: 'Internal error, please try again later',
   },
-  // Identity (issue #15, sec-identity)
+  // Identity
   MC_ERR_IDENTITY_CONFLICT: {
     status: 409,
     title: 'Identity conflict',
     vi: 'Số định danh đang gắn với một tài khoản đã được xác minh khác; cần lãnh đạo xem xét',
     en: 'The ID number belongs to another verified account; a supervisor must look into it',
+  },
+  // Input refused at the edge of the API
+  MC_ERR_INPUT_CHARACTERS: {
+    status: 400,
+    title: 'Invalid characters',
+    vi: 'Dữ liệu gửi lên chứa ký tự không hợp lệ (ký tự điều khiển hoặc ký tự Unicode không hoàn chỉnh)',
+    en: 'The request contains invalid characters (control characters or ill-formed Unicode)',
+  },
+  MC_ERR_FILE_NAME_TOO_LONG: {
+    status: 400,
+    title: 'File name too long',
+    vi: 'Tên tệp quá dài (tối đa 1.000 ký tự); hãy đổi tên tệp ngắn hơn rồi tải lên lại',
+    en: 'The file name is too long (at most 1,000 characters); rename the file and upload it again',
   },
 } as const satisfies Record<string, ProblemDefinition>
 

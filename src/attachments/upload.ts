@@ -63,6 +63,7 @@ export class AttachmentService {
     const { limits } = input
     let spooled: SpooledFile | undefined
     try {
+      checkFileNameLength(input.declaredName)
       spooled = await spool(input.stream, this.deps.store.tmpDir, limits.maxBytes).catch((err: unknown) => {
         if (err instanceof SpoolLimitError) throw tooLarge(limits.maxBytes)
         throw err
@@ -103,26 +104,56 @@ export class AttachmentService {
   }
 }
 
+/** The longest file name accepted, in characters (UTF-16 code units): longer is refused, not shortened. */
+export const MAX_FILE_NAME_LENGTH = 1000
+/** The longest name kept for display, in bytes of UTF-8 (the extension kept). */
+const MAX_STORED_NAME_BYTES = 200
+
+/**
+ * Refuses a declared file name longer than MAX_FILE_NAME_LENGTH before anything else looks at it: no file system
+ * names anything that long, and cleaning a huge name is work an attacker chooses (a 30,000-character name once took
+ * 28 s of CPU, blocking every other request).
+ */
+export function checkFileNameLength(name: string): void {
+  if (name.length > MAX_FILE_NAME_LENGTH)
+    throw new AppError('MC_ERR_FILE_NAME_TOO_LONG', `${name.length} characters; at most ${MAX_FILE_NAME_LENGTH}`, {
+      maxLength: MAX_FILE_NAME_LENGTH,
+    })
+}
+
 /**
  * Keeps what a person would recognise (Vietnamese letters included) and drops what could do harm
- * elsewhere: directories, control characters, characters Windows forbids, leading dots, excess length.
+ * elsewhere: directories, control characters, characters Windows forbids, leading dots, excess length. Linear in the
+ * name's length, and bounded: only the first MAX_FILE_NAME_LENGTH characters are read (acceptUpload refuses longer).
  */
 export function sanitizeFileName(name: string): string {
-  const base = name.normalize('NFC').split(/[/\\]/).pop() ?? ''
-  let clean = base
+  const base = name.slice(0, MAX_FILE_NAME_LENGTH).normalize('NFC').split(/[/\\]/).pop() ?? ''
+  const clean = base
     // Bidirectional controls too: "gnp\u202e.exe.pdf" would display as "gnpfdp.exe." and hide its real extension.
     .replace(/[\u0000-\u001f\u007f<>:"|?*\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    // A lone surrogate (half of a pair, cut or forged) is not a character and has no UTF-8 form.
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/^\.+/, '')
-  // At most 200 bytes of UTF-8, keeping the extension.
-  while (Buffer.byteLength(clean) > 200) {
-    const dot = clean.lastIndexOf('.')
-    const ext = dot > 0 && clean.length - dot <= 10 ? clean.slice(dot) : ''
-    const stem = clean.slice(0, clean.length - ext.length)
-    clean = Array.from(stem).slice(0, -1).join('') + ext
+  return truncateUtf8(clean, MAX_STORED_NAME_BYTES) || 'tep-dinh-kem'
+}
+
+/** At most maxBytes of UTF-8, whole code points only, keeping a short extension: one pass over the name. */
+function truncateUtf8(name: string, maxBytes: number): string {
+  if (Buffer.byteLength(name) <= maxBytes) return name
+  const dot = name.lastIndexOf('.')
+  const ext = dot > 0 && name.length - dot <= 10 ? name.slice(dot) : ''
+  const budget = maxBytes - Buffer.byteLength(ext)
+  let stem = ''
+  let bytes = 0
+  for (const ch of name.slice(0, name.length - ext.length)) {
+    const size = Buffer.byteLength(ch)
+    if (bytes + size > budget) break
+    stem += ch
+    bytes += size
   }
-  return clean || 'tep-dinh-kem'
+  return stem.trimEnd() + ext
 }
 
 const megabytes = (n: number): string => `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`

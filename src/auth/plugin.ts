@@ -31,12 +31,23 @@ declare module '@fastify/jwt' {
   }
 }
 
+/** Who issues access tokens, and for whom (the `iss` and `aud` claims every token must carry). */
+export const ACCESS_TOKEN_ISSUER = 'motcua'
+export const ACCESS_TOKEN_AUDIENCE = 'motcua-api'
+
 export default fp(
   async function auth(app: FastifyInstance) {
     await app.register(jwt, {
       secret: app.config.jwtSecret,
-      sign: { expiresIn: authSettings.accessTokenSeconds, iss: 'motcua' },
-      verify: { allowedIss: 'motcua', algorithms: ['HS256'] },
+      sign: { expiresIn: authSettings.accessTokenSeconds, iss: ACCESS_TOKEN_ISSUER, aud: ACCESS_TOKEN_AUDIENCE },
+      // A token must say when it expires, when and by whom it was issued and for whom: one signed with the real secret
+      // but without exp would otherwise be valid forever (fast-jwt checks exp only when it is present).
+      verify: {
+        allowedIss: ACCESS_TOKEN_ISSUER,
+        allowedAud: ACCESS_TOKEN_AUDIENCE,
+        requiredClaims: ['exp', 'iat', 'iss', 'aud'],
+        algorithms: ['HS256'],
+      },
     })
     app.decorateRequest('principal', undefined)
     app.decorate('signAccessToken', (p: Principal) =>

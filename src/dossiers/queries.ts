@@ -145,10 +145,30 @@ function summary(d: SummaryRow): DossierSummary {
 // Cursor over (due, key): tasks without a due come last.
 const encodeCursor = (due: Date | null, key: string) =>
   Buffer.from(JSON.stringify([due ? due.toISOString() : FAR, key])).toString('base64url')
+/** The two halves of a cursor as encodeCursor writes them: an ISO instant (toISOString) and a task key. */
+const cursorInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z$/
+const cursorKey = /^[A-Za-z0-9:_-]{1,100}$/
+/**
+ * Reads a cursor strictly: only what encodeCursor writes passes, so nothing the client made up (a date that is not a
+ * date, a key with a NUL byte) reaches PostgreSQL (22P02/22021 were 500s).
+ */
 function decodeCursor(cursor: string): [string, string] {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown
-    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string') return [v[0], v[1]]
+    if (
+      Array.isArray(v) &&
+      v.length === 2 &&
+      typeof v[0] === 'string' &&
+      typeof v[1] === 'string' &&
+      cursorInstant.test(v[0]) &&
+      v[0] >= '1970' && // no year 0000, which PostgreSQL refuses
+      Number.isFinite(Date.parse(v[0])) &&
+      cursorKey.test(v[1])
+    ) {
+      // A calendar date that does not exist (2026-02-30) parses in JavaScript but not in PostgreSQL: round-trip it.
+      const instant = new Date(v[0]).toISOString()
+      if (instant === v[0] || instant === v[0].replace(/Z$/, '.000Z')) return [v[0], v[1]]
+    }
   } catch {
     // fall through
   }

@@ -217,8 +217,32 @@ export function refusalProblem(res: LightMyRequestResponse): string | undefined 
   return problemShape(res)
 }
 
-/** Why a 4xx/5xx body is not our problem+json, or undefined. */
+/**
+ * The headers every answer carries (helmet's, set for every route and for what Fastify refuses before routing), with
+ * the value each must have when it matters.
+ */
+export const securityHeaders: Record<string, RegExp> = {
+  'content-security-policy': /default-src 'self'/,
+  'x-content-type-options': /^nosniff$/,
+  'x-frame-options': /^SAMEORIGIN$/,
+  'strict-transport-security': /max-age=\d+/,
+  'referrer-policy': /^no-referrer$/,
+  'cross-origin-opener-policy': /^same-origin$/,
+  'x-request-id': /./,
+}
+
+/** Which security header an answer lacks (or carries wrong), or undefined. */
+export function missingSecurityHeaders(res: LightMyRequestResponse): string | undefined {
+  const wrong = Object.entries(securityHeaders)
+    .filter(([name, pattern]) => !pattern.test(String(res.headers[name] ?? '')))
+    .map(([name]) => name)
+  return wrong.length ? `security headers missing or wrong (status ${res.statusCode}): ${wrong.join(', ')}` : undefined
+}
+
+/** Why a 4xx/5xx body is not our problem+json with the security headers, or undefined. */
 export function problemShape(res: LightMyRequestResponse): string | undefined {
+  const headers = missingSecurityHeaders(res)
+  if (headers) return headers
   const type = String(res.headers['content-type'] ?? '')
   if (!type.startsWith('application/problem+json'))
     return `content-type ${type} (status ${res.statusCode}): ${res.body.slice(0, 200)}`
@@ -293,12 +317,54 @@ export const hostileStrings: string[] = [
   '{}',
   'Đăng ký khai sinh',
   'x'.repeat(10_000),
+  // Control characters (all refused in paths and queries; in a body only tab and line breaks are free text).
+  '\u0001',
+  'a\u0007b',
+  '\u001b[31mred',
+  'a\u007fb',
+  'line\nbreak',
+  'tab\there',
+  '\r',
+  // Lone surrogates, high and low, alone, leading and trailing.
+  '\udbff',
+  'a\udc00',
+  '\ud83d x',
+  // Very long strings.
+  'đ'.repeat(100_000),
+  'a'.repeat(1_000) + '\u0000',
+  // Nested quantifiers: exponential backtracking for a backtracking regex engine (as a pattern a field or a search
+  // might carry).
+  '^(a+)+$',
+  '(a|aa)+$',
+  '([a-zA-Z]+)*$',
+  '(.*a){25}',
+  '^(\\w+\\s?)*$',
+  'a'.repeat(40) + '!',
 ]
+
+/** The control characters generated into strings: C0, DEL. */
+const controlCharacter = fc.integer({ min: 0, max: 0x20 }).map((c) => String.fromCharCode(c === 0x20 ? 0x7f : c))
+/** A lone surrogate, high or low. */
+const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c))
+/** Text with a control character or a lone surrogate somewhere in it. */
+const illFormedText: fc.Arbitrary<string> = fc
+  .tuple(fc.string({ maxLength: 20 }), fc.oneof(controlCharacter, loneSurrogate), fc.string({ maxLength: 20 }))
+  .map(([a, bad, b]) => a + bad + b)
+/** A pattern with a nested quantifier (catastrophic backtracking), generated. */
+const nestedQuantifier: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.constantFrom('a', '\\w', '[a-z]', '.', '\\d'),
+    fc.constantFrom('+', '*', '{1,}'),
+    fc.constantFrom('+', '*', '{2,}'),
+  )
+  .map(([atom, inner, outer]) => `^(${atom}${inner})${outer}$`)
 
 /** Strings, including the hostile ones, arbitrary Unicode (lone surrogates too) and a 1 MB one now and then. */
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...hostileStrings) },
   { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
+  { weight: 2, arbitrary: illFormedText },
+  { weight: 1, arbitrary: nestedQuantifier },
   { weight: 1, arbitrary: fc.constant('x'.repeat(MB)) },
 )
 
@@ -328,15 +394,21 @@ ajv.addKeyword({ keyword: 'example' })
 
 export type Check = (value: unknown) => boolean
 
-/** A validator for the route part; undefined when the schema cannot be compiled here (then validity is unknown). */
-export function checker(schema: Record<string, unknown>): Check | undefined {
+/**
+ * A validator for the route part (`part`: 'params', 'querystring' or 'body', as the app names them); undefined when the
+ * schema cannot be compiled here (then validity is unknown).
+ */
+export function checker(
+  schema: Record<string, unknown>,
+  part: 'params' | 'querystring' | 'body' = 'params',
+): Check | undefined {
   try {
     const validate = ajv.compile(structuredClone(schema))
-    // As the app does (src/plugins/problems.ts): a number coerced to Infinity, or nesting too deep, is refused after
-    // validation.
+    // As the app does (src/plugins/problems.ts): a number coerced to Infinity, nesting too deep, a control character
+    // or a lone surrogate is refused after validation.
     return (value) => {
       const data = structuredClone(value)
-      return validate(data) && unsafeInputAt(data, '') === undefined
+      return validate(data) && unsafeInputAt(data, part) === undefined
     }
   } catch {
     return undefined
@@ -375,14 +447,27 @@ export interface HostileRequest {
   payload?: string | Buffer
 }
 
-function queryString(query: Record<string, unknown>): string {
-  const usp = new URLSearchParams()
+/**
+ * A query string; a lone surrogate (which URLSearchParams would silently turn into U+FFFD) goes as the bytes of one,
+ * which are not UTF-8, so the server sees what an attacker can send.
+ */
+export function queryString(query: Record<string, unknown>): string {
+  const pairs: string[] = []
+  const add = (k: string, v: unknown) =>
+    pairs.push(`${encodeQueryPart(k)}=${encodeQueryPart(typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))}`)
   for (const [k, v] of Object.entries(query)) {
-    if (Array.isArray(v)) for (const item of v) usp.append(k, typeof item === 'string' ? item : JSON.stringify(item))
-    else usp.append(k, typeof v === 'string' ? v : JSON.stringify(v))
+    if (Array.isArray(v)) for (const item of v) add(k, item)
+    else add(k, v)
   }
-  const s = usp.toString()
-  return s ? `?${s}` : ''
+  return pairs.length ? `?${pairs.join('&')}` : ''
+}
+
+const loneSurrogates = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+function encodeQueryPart(value: string): string {
+  return value
+    .split(loneSurrogates)
+    .map((piece) => new URLSearchParams([['', piece]]).toString().slice(1))
+    .join('%ED%A0%80')
 }
 
 /**
@@ -429,7 +514,7 @@ export function refusedRequests(route: Route, ctx: RouteContext): fc.Arbitrary<H
 
   // A query string the schema refuses: a wrong value for a known key, or a key it does not know.
   const querySchema = objectSchema(route.params, 'query')
-  const queryCheck = checker({ ...querySchema, additionalProperties: false })
+  const queryCheck = checker({ ...querySchema, additionalProperties: false }, 'querystring')
   const queryKeys = route.params.filter((p) => p.in === 'query').map((p) => p.name)
   const hostileQuery = fc
     .record({
@@ -478,7 +563,7 @@ export function refusedRequests(route: Route, ctx: RouteContext): fc.Arbitrary<H
   if (sendsBody) {
     if (route.body) {
       // A body its schema refuses: wrong top-level types, a field of the wrong type, an unknown or prototype key.
-      const bodyCheck = checker(route.body.schema)
+      const bodyCheck = checker(route.body.schema, 'body')
       const props = Object.keys((route.body.schema['properties'] as Record<string, unknown> | undefined) ?? {})
       const keys = fc.oneof(
         props.length ? fc.constantFrom(...props) : fc.constant('x'),
@@ -547,7 +632,7 @@ export function refusedRequests(route: Route, ctx: RouteContext): fc.Arbitrary<H
  * free-text filters, cursors and keys, huge numbers): the route may answer or refuse, but never fail, and a read changes nothing.
  */
 export function acceptedHostileQueries(route: Route, ctx: RouteContext): fc.Arbitrary<HostileRequest> | undefined {
-  const checkQuery = checker({ ...objectSchema(route.params, 'query'), additionalProperties: false })
+  const checkQuery = checker({ ...objectSchema(route.params, 'query'), additionalProperties: false }, 'querystring')
   const checkPath = checker(objectSchema(route.params, 'path'))
   if (!checkQuery || !checkPath || route.method !== 'GET') return undefined
   const candidates = route.params.flatMap((p) => {

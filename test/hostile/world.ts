@@ -14,6 +14,7 @@ import {
   acceptedHostileQueries,
   assertAllRefused,
   ignoredInput,
+  missingSecurityHeaders,
   problemShape,
   refusedRequests,
   routesOf,
@@ -252,13 +253,13 @@ export async function hostileWorld(t: Test, opts: { dossier?: boolean } = {}): P
   }
 }
 
-/** Any answer but a failure: below 500, and a problem when it refuses. */
+/** Any answer but a failure: below 500, a problem when it refuses, and the security headers either way. */
 const neverFails = (res: LightMyRequestResponse) =>
   res.statusCode >= 500
     ? `status ${res.statusCode}: ${res.body.slice(0, 300)}`
     : res.statusCode >= 400
       ? problemShape(res)
-      : undefined
+      : missingSecurityHeaders(res)
 
 /** The routes of one area, each attacked with requests it must refuse. */
 export async function attackArea(t: Test, w: HostileWorld, area: Area): Promise<void> {
