@@ -7,11 +7,13 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ErrorObject } from 'ajv'
 import { parseBpmn } from './bpmn-read.js'
+import { linearPatternProblem } from './form-rules.js'
 import { formSchemaProblem, type Localized } from './form-validation.js'
 
 const require = createRequire(import.meta.url)
 const Ajv2020 = require('ajv/dist/2020').default as typeof import('ajv/dist/2020.js').default
 const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default
+const safeRegex = require('safe-regex2') as (re: string, opts?: { limit?: number }) => boolean
 
 export const formsDir = fileURLToPath(new URL('../../forms/', import.meta.url))
 export const workflowsDir = fileURLToPath(new URL('../../workflows/', import.meta.url))
@@ -285,7 +287,78 @@ function checkForm(form: FormSchema): DefinitionProblem[] {
   if (compileProblem)
     problems.push({ path: '/form', message: `The form is not a valid JSON Schema: ${compileProblem}` })
   walkForm(form as SchemaNode, '/form', problems)
+  problems.push(...patternProblems(form))
   return problems
+}
+
+// Keywords whose value is a map of names to subschemas, and those whose value is data, not schema.
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'])
+const DATA_KEYWORDS = new Set(['enum', 'const', 'default', 'examples', 'x-ui'])
+
+/**
+ * Every `pattern` (and `patternProperties` key) of the form must be valid ECMAScript, compile on the linear-time
+ * engine the form is validated with (no backreferences or lookarounds), and be judged safe by safe-regex2 (no nested
+ * repetition such as `^(a+)+$`, which stalls a backtracking engine for seconds on 32 characters). Each problem names
+ * the field in Vietnamese and English.
+ */
+export function patternProblems(form: unknown): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = []
+  const check = (pattern: string, path: string, field: Localized): void => {
+    const refusal = patternRefusal(pattern)
+    if (refusal)
+      problems.push({
+        path,
+        message: `Trường "${field.vi}": mẫu kiểm tra (pattern) ${JSON.stringify(pattern)} ${refusal.vi} / Field "${field.en ?? field.vi}": the pattern ${JSON.stringify(pattern)} ${refusal.en}`,
+      })
+  }
+  const visit = (node: unknown, path: string, field: Localized): void => {
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => visit(item, `${path}/${i}`, field))
+      return
+    }
+    if (!node || typeof node !== 'object') return
+    const schema = node as Record<string, unknown>
+    const label = (schema['x-ui'] as { label?: Localized } | undefined)?.label
+    const name = label ?? (typeof schema['title'] === 'string' ? { vi: schema['title'] } : field)
+    for (const [key, value] of Object.entries(schema)) {
+      const at = `${path}/${pointerKey(key)}`
+      if (DATA_KEYWORDS.has(key)) continue
+      if (key === 'pattern' && typeof value === 'string') check(value, at, name)
+      else if (SCHEMA_MAPS.has(key) && value && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [child, sub] of Object.entries(value)) {
+          if (key === 'patternProperties') check(child, `${at}/${pointerKey(child)}`, name)
+          visit(sub, `${at}/${pointerKey(child)}`, key === 'properties' ? { vi: child } : name)
+        }
+      } else visit(value, at, name)
+    }
+  }
+  visit(form, '/form', { vi: 'biểu mẫu', en: 'form' })
+  return problems
+}
+
+const pointerKey = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1')
+
+function patternRefusal(pattern: string): { vi: string; en: string } | undefined {
+  try {
+    new RegExp(pattern, 'u')
+  } catch (err) {
+    return {
+      vi: `không phải biểu thức chính quy hợp lệ`,
+      en: `is not a valid regular expression: ${(err as Error).message}`,
+    }
+  }
+  const unsupported = linearPatternProblem(pattern)
+  if (unsupported)
+    return {
+      vi: 'dùng cú pháp không được hỗ trợ (tham chiếu ngược, nhìn trước/nhìn sau…)',
+      en: `uses syntax the linear-time engine does not support (backreferences, lookarounds…): ${unsupported}`,
+    }
+  if (!safeRegex(pattern))
+    return {
+      vi: 'không an toàn: lặp lồng nhau có thể làm treo máy chủ; hãy viết lại không lồng các phép lặp',
+      en: 'is unsafe: nested repetition can stall the server; rewrite it without repetition inside repetition',
+    }
+  return undefined
 }
 
 function walkForm(node: SchemaNode, path: string, problems: DefinitionProblem[]): void {

@@ -1,6 +1,8 @@
 // The pure rules of dossier forms, shared by the server's form validation and the web app's dossier form (no ajv, no
-// Node): the custom formats `cccd` and `phone-vn`, and the Vietnamese and English message of each failed keyword, so
-// the browser and the server judge and word the same mistake the same way.
+// Node): the custom formats `cccd` and `phone-vn`, the linear-time engine form patterns run on, and the Vietnamese and
+// English message of each failed keyword, so the browser and the server judge and word the same mistake the same way.
+import { RE2JS } from 're2js'
+
 /**
  * Province codes that open a CCCD / personal identification number (số định danh cá nhân): the 63
  * provincial codes of the national list of administrative units as used by Thông tư 07/2016/TT-BCA
@@ -187,4 +189,50 @@ const messages: Record<string, MessageFn> = {
 /** The message for one failed keyword; an unknown keyword gets a generic message (the validator's own in English). */
 export function formErrorMessage(keyword: string, params: Params, fallbackEn?: string): { vi: string; en: string } {
   return messages[keyword]?.(params) ?? { vi: 'Giá trị không hợp lệ', en: fallbackEn ?? 'Invalid value' }
+}
+
+/** A `pattern` of a form, compiled for a linear-time engine: what ajv (`code.regExp`) and the browser call. */
+export interface LinearPattern {
+  test(value: string): boolean
+  /** ajv caches compiled patterns by this text, so it names the pattern. */
+  toString(): string
+}
+
+const linearPatterns = new Map<string, LinearPattern>()
+
+/**
+ * Why a form's pattern cannot run on the linear-time engine (re2js: no backreferences, no lookarounds), or undefined
+ * when it can. JSON Schema patterns are ECMAScript; re2js translates their escapes (`\u00e0`, named groups).
+ */
+export function linearPatternProblem(pattern: string): string | undefined {
+  try {
+    RE2JS.compile(RE2JS.translateRegExp(pattern))
+    return undefined
+  } catch (err) {
+    return (err as Error).message
+  }
+}
+
+/**
+ * The form's pattern on re2js, whose matching time is linear in the value's length whatever the pattern, so a
+ * pattern like `^(a+)+$` cannot stall the server or the page (a backtracking RegExp takes seconds on 32 characters).
+ * Publication refuses patterns re2js cannot compile; one stored before that check fails closed: no value matches it.
+ */
+export function linearPattern(pattern: string): LinearPattern {
+  let compiled = linearPatterns.get(pattern)
+  if (!compiled) {
+    let re: RE2JS | undefined
+    try {
+      re = RE2JS.compile(RE2JS.translateRegExp(pattern))
+    } catch {
+      re = undefined
+    }
+    const name = `/${pattern}/re2`
+    compiled = re
+      ? { test: (value) => re.test(value), toString: () => name }
+      : { test: () => false, toString: () => name }
+    if (linearPatterns.size >= 1000) linearPatterns.clear()
+    linearPatterns.set(pattern, compiled)
+  }
+  return compiled
 }

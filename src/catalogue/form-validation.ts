@@ -2,7 +2,7 @@
 // and English messages that name the field by its label, and compiles each form once per version.
 import { createRequire } from 'node:module'
 import type { ErrorObject, ValidateFunction } from 'ajv'
-import { formErrorMessage, isCccd, isPhoneVn } from './form-rules.js'
+import { formErrorMessage, isCccd, isPhoneVn, linearPattern } from './form-rules.js'
 
 export { CCCD_PROVINCE_CODES, isCccd, isPhoneVn } from './form-rules.js'
 
@@ -34,8 +34,22 @@ export interface FormValidator {
   validate(data: unknown): FormValidationResult
 }
 
+/**
+ * ajv's RegExp engine for forms (`code.regExp`): every `pattern` and `patternProperties` key runs on re2js, in time
+ * linear in the value, including patterns of versions stored before publication refused unsafe ones.
+ */
+const linearRegExp = Object.assign((pattern: string, _flags: string) => linearPattern(pattern), {
+  code: 'linearPattern',
+})
+
 function createFormAjv(): Ajv {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true })
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+    code: { regExp: linearRegExp },
+  })
   addFormats(ajv, ['date', 'date-time', 'email', 'uri'])
   ajv.addFormat('cccd', { type: 'string', validate: isCccd })
   ajv.addFormat('phone-vn', { type: 'string', validate: isPhoneVn })

@@ -1,6 +1,9 @@
 // FEEL evaluation (feelin) and timer arithmetic for the embedded engine: expressions start with `=`,
-// anything else is a static value; results are normalised to JSON values.
-import { evaluate } from 'feelin'
+// anything else is a static value; results are normalised to JSON values. Expressions that can loop over their input
+// (for/some/every, filters, ranges, function definitions, regular expressions, sorting) run in a worker thread under a
+// time and memory budget, so a hostile condition becomes an incident instead of stalling the event loop.
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads'
+import { evaluate, parseExpression } from 'feelin'
 import type { Variables } from '../port.js'
 import type { Mapping, TimerDef } from './model.js'
 
@@ -29,11 +32,228 @@ export function isExpression(text: string | undefined): boolean {
 export function evalValue(text: string, context: Variables): unknown {
   if (!isExpression(text)) return text
   const expr = text.trimStart().slice(1)
+  if (mayLoop(expr)) return evalBudgeted(expr, context)
   try {
     return toJson(evaluate(expr, context).value)
   } catch (err) {
     throw new ExpressionError(`failed to evaluate expression '${expr}': ${(err as Error).message}`)
   }
+}
+
+// ---------------------------------------------------------------- the budget
+
+/**
+ * The budget of one FEEL evaluation that may loop: its time in milliseconds (`FEEL_BUDGET_MS`, default 200) and the
+ * worker's heap (`FEEL_BUDGET_HEAP_MB`, default 128). Changed by tests; read at each evaluation.
+ */
+export const feelBudget = {
+  timeMs: positive(process.env['FEEL_BUDGET_MS'], 200),
+  heapMb: positive(process.env['FEEL_BUDGET_HEAP_MB'], 128),
+  /** How long the first evaluation waits for a new worker to load feelin (not counted in timeMs). */
+  startMs: 10_000,
+}
+
+function positive(text: string | undefined, fallback: number): number {
+  const n = Number(text)
+  return Number.isFinite(n) && n > 0 ? n : fallback
+}
+
+/** Nodes whose evaluation repeats over lists, ranges or recursion: their cost grows with the data, not the text. */
+const LOOPING = new Set([
+  'ForExpression',
+  'QuantifiedExpression',
+  'FilterExpression',
+  'FunctionDefinition',
+  'IterationContext',
+  'Interval',
+])
+
+/**
+ * Built-in functions whose cost is at most linear in their arguments. Anything else (`matches`, `replace` and `split`
+ * take regular expressions that can backtrack; `sort`, `distinct values`, `union` … are superlinear; unknown names may
+ * be context functions) runs under the budget.
+ */
+const LINEAR_FUNCTIONS = new Set(
+  [
+    'not',
+    'is defined',
+    'get or else',
+    'number',
+    'string',
+    'date',
+    'time',
+    'date and time',
+    'duration',
+    'years and months duration',
+    'now',
+    'today',
+    'substring',
+    'string length',
+    'upper case',
+    'lower case',
+    'substring before',
+    'substring after',
+    'contains',
+    'starts with',
+    'ends with',
+    'string join',
+    'list contains',
+    'count',
+    'min',
+    'max',
+    'sum',
+    'mean',
+    'all',
+    'any',
+    'sublist',
+    'append',
+    'concatenate',
+    'insert before',
+    'remove',
+    'reverse',
+    'index of',
+    'flatten',
+    'is empty',
+    'decimal',
+    'floor',
+    'ceiling',
+    'abs',
+    'round up',
+    'round down',
+    'round half up',
+    'round half down',
+    'modulo',
+    'odd',
+    'even',
+    'day of year',
+    'day of week',
+    'month of year',
+    'week of year',
+    'get value',
+    'get entries',
+    'context put',
+  ].map((name) => name.replace(/\s+/g, ' ')),
+)
+
+const classified = new Map<string, boolean>()
+
+/** Whether an expression may cost more than linear time in its input, so it must run under the budget. */
+export function mayLoop(expr: string): boolean {
+  let loops = classified.get(expr)
+  if (loops === undefined) {
+    loops = classify(expr)
+    if (classified.size >= 10_000) classified.clear()
+    classified.set(expr, loops)
+  }
+  return loops
+}
+
+function classify(expr: string): boolean {
+  let loops = false
+  try {
+    parseExpression(expr, {}, undefined).iterate({
+      enter(node) {
+        if (loops) return false
+        if (LOOPING.has(node.name)) loops = true
+        else if (node.name === 'FunctionInvocation') {
+          const callee = node.node.firstChild
+          const name = callee?.name === 'VariableName' ? expr.slice(callee.from, callee.to).replace(/\s+/g, ' ') : ''
+          if (!LINEAR_FUNCTIONS.has(name)) loops = true
+        }
+        return undefined
+      },
+    })
+  } catch {
+    // Not parsed without its context (names with spaces): evaluated under the budget, which parses it with one.
+    return true
+  }
+  return loops
+}
+
+// The worker: plain JavaScript (no TypeScript loader needed) importing feelin by its resolved URL; it answers on a
+// MessagePort and raises a shared flag that the engine's thread waits on with Atomics.wait, up to the budget.
+const workerSource = (feelinUrl: string) => `
+import { workerData } from 'node:worker_threads'
+const { evaluate } = await import(${JSON.stringify(feelinUrl)})
+const { port, state } = workerData
+const flags = new Int32Array(state)
+const toJson = (v) =>
+  v === undefined || typeof v === 'function' ? null : v === null || typeof v !== 'object' ? v : JSON.parse(JSON.stringify(v))
+port.on('message', ({ id, expr, context }) => {
+  let reply
+  try {
+    reply = { id, ok: true, value: toJson(evaluate(expr, context).value) }
+  } catch (err) {
+    reply = { id, ok: false, message: String(err && err.message) }
+  }
+  port.postMessage(reply)
+  Atomics.store(flags, 0, 1)
+  Atomics.notify(flags, 0)
+})
+Atomics.store(flags, 1, 1)
+Atomics.notify(flags, 1)
+`
+
+interface FeelWorker {
+  worker: Worker
+  port: MessagePort
+  flags: Int32Array
+}
+
+let current: FeelWorker | undefined
+let nextId = 0
+
+function startWorker(): FeelWorker {
+  const state = new SharedArrayBuffer(8)
+  const { port1, port2 } = new MessageChannel()
+  const source = workerSource(import.meta.resolve('feelin'))
+  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), {
+    workerData: { port: port2, state },
+    transferList: [port2],
+    execArgv: [],
+    env: {},
+    resourceLimits: { maxOldGenerationSizeMb: feelBudget.heapMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
+  })
+  worker.unref()
+  port1.unref()
+  // A worker that runs out of memory exits; the evaluation waiting on it then runs out of time.
+  worker.on('error', () => undefined)
+  return { worker, port: port1, flags: new Int32Array(state) }
+}
+
+function stopWorker(w: FeelWorker): void {
+  if (current === w) current = undefined
+  w.port.close()
+  void w.worker.terminate()
+}
+
+/** Evaluates in the worker, blocking this thread at most the budget; over it the worker is stopped and replaced. */
+function evalBudgeted(expr: string, context: Variables): unknown {
+  const w = (current ??= startWorker())
+  if (Atomics.load(w.flags, 1) === 0 && Atomics.wait(w.flags, 1, 0, feelBudget.startMs) === 'timed-out') {
+    stopWorker(w)
+    throw new ExpressionError(`failed to evaluate expression '${expr}': the FEEL evaluator did not start`)
+  }
+  const id = ++nextId
+  Atomics.store(w.flags, 0, 0)
+  try {
+    w.port.postMessage({ id, expr, context })
+  } catch (err) {
+    throw new ExpressionError(`failed to evaluate expression '${expr}': ${(err as Error).message}`)
+  }
+  const waited = Atomics.wait(w.flags, 0, 0, feelBudget.timeMs)
+  const reply = waited === 'timed-out' ? undefined : receiveMessageOnPort(w.port)?.message
+  const answer = reply as { id: number; ok: boolean; value?: unknown; message?: string } | undefined
+  if (!answer || answer.id !== id) {
+    stopWorker(w)
+    // Started again at once, so the next evaluation finds it ready.
+    current = startWorker()
+    throw new ExpressionError(
+      `failed to evaluate expression '${expr}': over its budget of ${feelBudget.timeMs} ms or ${feelBudget.heapMb} MB (stopped)`,
+    )
+  }
+  if (!answer.ok) throw new ExpressionError(`failed to evaluate expression '${expr}': ${answer.message}`)
+  return answer.value
 }
 
 export function evalCondition(text: string, context: Variables): boolean {

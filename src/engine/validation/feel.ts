@@ -2,6 +2,7 @@
 // escalations.
 // @ts-expect-error -- @bpmn-io/feel-lint ships no types; the one function used is typed below
 import { lintExpression as untypedLintExpression } from '@bpmn-io/feel-lint'
+import { parseExpression } from 'feelin'
 import type { DeployProblem } from '../port.js'
 import { traverse, type ModdleElement } from './xml.js'
 
@@ -107,6 +108,9 @@ export function feelBudgetProblems(resourceName: string, definitions: ModdleElem
           rule: 'motcua/feel-depth',
           message: `A FEEL expression of <${property}> nests brackets ${deepest} deep; the limit is ${MAX_FEEL_DEPTH}`,
         })
+      if (deepest <= MAX_FEEL_DEPTH)
+        for (const problem of loopProblems(value.trimStart().slice(1)))
+          problems.push({ ...where, ...problem, message: `${problem.message} in <${property}>` })
       for (const m of value.matchAll(/(-?\d+)\s*\.\.\s*(-?\d+)/g)) {
         const span = Math.abs(Number(m[2]) - Number(m[1])) + 1
         if (span > MAX_FEEL_RANGE)
@@ -118,5 +122,59 @@ export function feelBudgetProblems(resourceName: string, definitions: ModdleElem
       }
     }
   })
+  return problems
+}
+
+/**
+ * Deepest nesting of iterations accepted (`for`, `some`, `every`; each `x in …` of one `for` counts, as they iterate
+ * their cartesian product): three nested loops over a 2,000-character note are 8·10⁹ steps.
+ */
+export const MAX_FEEL_LOOP_DEPTH = 2
+
+/**
+ * Loops whose cost grows as a power of the input: nested deeper than MAX_FEEL_LOOP_DEPTH (`motcua/feel-loop-depth`),
+ * or a range with a bound that is not a number literal inside another loop (`for i in 1..n return for j in
+ * 1..string length(note)`, `motcua/feel-loop-range`). The evaluator's budget stops the rest at run time; these are
+ * refused at deploy so that an analyst learns it before any instance runs.
+ */
+export function loopProblems(expr: string): Array<{ rule: string; message: string }> {
+  let tree
+  try {
+    tree = parseExpression(expr, {}, undefined)
+  } catch {
+    return [] // not FEEL: the linters say so
+  }
+  const problems: Array<{ rule: string; message: string }> = []
+  let depth = 0
+  let deepest = 0
+  let variableRange: string | undefined
+  // Per open loop, how many iteration variables it has bound so far.
+  const open: number[] = []
+  tree.iterate({
+    enter(node) {
+      if (node.name === 'ForExpression' || node.name === 'QuantifiedExpression') open.push(0)
+      else if (node.name === 'IterationContext' && depth >= 1 && !variableRange) {
+        const range = node.node.getChild('..')
+        const bounds = [range?.prevSibling, range?.nextSibling]
+        if (range && bounds.some((b) => b?.name !== 'NumericLiteral')) variableRange = expr.slice(node.from, node.to)
+      }
+    },
+    leave(node) {
+      if (node.name === 'InExpression' && open.length > 0) {
+        open[open.length - 1]!++
+        deepest = Math.max(deepest, ++depth)
+      } else if (node.name === 'ForExpression' || node.name === 'QuantifiedExpression') depth -= open.pop() ?? 0
+    },
+  })
+  if (deepest > MAX_FEEL_LOOP_DEPTH)
+    problems.push({
+      rule: 'motcua/feel-loop-depth',
+      message: `A FEEL expression nests loops ${deepest} deep (for/some/every); the limit is ${MAX_FEEL_LOOP_DEPTH}`,
+    })
+  if (variableRange !== undefined)
+    problems.push({
+      rule: 'motcua/feel-loop-range',
+      message: `A FEEL expression iterates over the range ${variableRange}, whose bound is not a number, inside another loop`,
+    })
   return problems
 }

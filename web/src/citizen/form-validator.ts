@@ -1,7 +1,7 @@
 // An rjsf validator that interprets JSON Schema instead of compiling it. The server's Content-Security-Policy
 // (helmet: script-src 'self', no 'unsafe-eval') forbids the functions ajv generates, so @rjsf/validator-ajv8 fails in
 // the page with "Error compiling schema". This walks the keywords the dossier and decision forms use (types, required,
-// properties, items, enum/const, lengths, patterns, formats incl. cccd and phone-vn, bounds, allOf/anyOf/oneOf/not,
+// properties, items, enum/const, lengths, patterns (on re2js, as the server), formats incl. cccd and phone-vn, bounds, allOf/anyOf/oneOf/not,
 // if/then/else, local $ref) and reports each failure with ajv's keyword and params, so the messages of
 // src/catalogue/form-rules.ts word it exactly as the server does.
 import {
@@ -13,7 +13,7 @@ import {
   type ValidatorType,
   type ErrorTransformer,
 } from '@rjsf/utils'
-import { formErrorMessage, isCccd, isPhoneVn } from '../../../src/catalogue/form-rules.js'
+import { formErrorMessage, isCccd, isPhoneVn, linearPattern } from '../../../src/catalogue/form-rules.js'
 
 type Json = unknown
 type Schema = Record<string, unknown>
@@ -115,7 +115,8 @@ function check(schema: Schema | boolean | undefined, data: Json, root: Schema, p
     const length = [...data].length
     if (typeof s['minLength'] === 'number' && length < s['minLength']) fail('minLength', { limit: s['minLength'] })
     if (typeof s['maxLength'] === 'number' && length > s['maxLength']) fail('maxLength', { limit: s['maxLength'] })
-    if (typeof s['pattern'] === 'string' && !new RegExp(s['pattern'], 'u').test(data))
+    // On re2js, like the server: linear in the value's length, so a pattern like ^(a+)+$ cannot freeze the page.
+    if (typeof s['pattern'] === 'string' && !linearPattern(s['pattern']).test(data))
       fail('pattern', { pattern: s['pattern'] })
     const format = typeof s['format'] === 'string' ? formats[s['format']] : undefined
     if (format && !format(data)) fail('format', { format: s['format'] })
