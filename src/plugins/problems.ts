@@ -74,9 +74,9 @@ export function unsafeInputAt(value: unknown, path: string): UnsafeInput | undef
 }
 
 /**
- * A query string whose percent-encoding is not UTF-8 (`?q=%ED%A0%80`, the bytes of a lone surrogate; `?q=%FF`): Fastify's
- * parser keeps such a value as its literal text, so the route would search for "%ED%A0%80"; refused like a path that
- * does not decode (FST_ERR_BAD_URL).
+ * A query string whose percent-encoding is not UTF-8 (`?q=%ED%A0%80`, the bytes of a lone surrogate; `?q=%FF`):
+ * Fastify's parser keeps such a value as its literal text, so the route would search for "%ED%A0%80"; refused like a
+ * path that does not decode (FST_ERR_BAD_URL).
  */
 export function illFormedQueryAt(url: string): UnsafeInput | undefined {
   const start = url.indexOf('?')

@@ -629,7 +629,8 @@ export function refusedRequests(route: Route, ctx: RouteContext): fc.Arbitrary<H
 
 /**
  * Hostile text the route's query or path schema accepts (injection strings, Unicode tricks, prototype words in
- * free-text filters, cursors and keys, huge numbers): the route may answer or refuse, but never fail, and a read changes nothing.
+ * free-text filters, cursors and keys, huge numbers): the route may answer or refuse, but never fail, and a read
+ * changes nothing.
  */
 export function acceptedHostileQueries(route: Route, ctx: RouteContext): fc.Arbitrary<HostileRequest> | undefined {
   const checkQuery = checker({ ...objectSchema(route.params, 'query'), additionalProperties: false }, 'querystring')

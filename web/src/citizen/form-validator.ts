@@ -1,9 +1,9 @@
 // An rjsf validator that interprets JSON Schema instead of compiling it. The server's Content-Security-Policy
 // (helmet: script-src 'self', no 'unsafe-eval') forbids the functions ajv generates, so @rjsf/validator-ajv8 fails in
 // the page with "Error compiling schema". This walks the keywords the dossier and decision forms use (types, required,
-// properties, items, enum/const, lengths, patterns (on re2js, as the server), formats incl. cccd and phone-vn, bounds, allOf/anyOf/oneOf/not,
-// if/then/else, local $ref) and reports each failure with ajv's keyword and params, so the messages of
-// src/catalogue/form-rules.ts word it exactly as the server does.
+// properties, items, enum/const, lengths, patterns (on re2js, as the server), formats incl. cccd and phone-vn, bounds,
+// allOf/anyOf/oneOf/not, if/then/else, local $ref) and reports each failure with ajv's keyword and params, so the
+// messages of src/catalogue/form-rules.ts word it exactly as the server does.
 import {
   toErrorSchema,
   type RJSFSchema,
