@@ -496,10 +496,13 @@ async function driveDossier(api: ApiClient, run: DossierRun, p: LoadProcedure, t
   if (p.fee) {
     await status(6)
     const payment = await api.call('POST', `/api/dossiers/${id}/payments`, { who: citizen, json: {}, expect: [201] })
+    // The checkout page's form carries the token issued to the payer in the redirect URL, as a browser would post it.
+    const checkoutToken = new URL(payment.body.redirectUrl as string, 'http://portal').searchParams.get('checkoutToken')
     const form = new URLSearchParams({
       reference: payment.body.reference as string,
       returnUrl: '/ho-so',
       status: 'paid',
+      ...(checkoutToken ? { checkoutToken } : {}),
     })
     await api.call('POST', '/api/payments/sandbox/checkout', { form, expect: [303] })
   }

@@ -1,4 +1,6 @@
 // Builds real files for upload tests in memory: a PDF, a PNG, ZIP containers (DOCX, and ones that lie or explode).
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { crc32, deflateRawSync, deflateSync } from 'node:zlib'
 
 /** A one-page PDF with a correct cross-reference table. */
@@ -110,4 +112,14 @@ export function makeDocx(
     { name: '_rels/.rels', data: Buffer.from('<Relationships/>') },
     { name: 'word/document.xml', data: document },
   ])
+}
+
+/** Every file under `dir` (recursively), sorted; none when it does not exist: to see that nothing was stored. */
+export function filesUnder(dir: string): string[] {
+  return existsSync(dir)
+    ? readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath, e.name))
+        .sort()
+    : []
 }

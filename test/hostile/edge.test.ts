@@ -4,12 +4,10 @@
 // decodes strictly; an access token must carry exp, iat, iss and aud; and every answer, including what Fastify refuses
 // before routing, carries the security headers. None of the refusals changes the database.
 import { createHmac } from 'node:crypto'
-import { existsSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
 import { multipartFile } from '../helpers/api.js'
-import { makePdf } from '../helpers/files.js'
+import { makePdf, filesUnder } from '../helpers/files.js'
 import { diff, fingerprint, missingSecurityHeaders, problemShape, queryString } from './support.js'
 import { hostileWorld } from './world.js'
 
@@ -17,15 +15,7 @@ const w = await hostileWorld(t)
 const { app } = w
 const knex = w.db.knex
 
-function blobs(): string[] {
-  const dir = w.config.filesDir
-  return existsSync(dir)
-    ? readdirSync(dir, { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile())
-        .map((e) => join(e.parentPath, e.name))
-        .sort()
-    : []
-}
+const blobs = (): string[] => filesUnder(w.config.filesDir)
 
 /** A problem with this status and code, well formed, with the security headers. */
 function isProblem(t: Test, res: LightMyRequestResponse, status: number, code: string, what: string): void {

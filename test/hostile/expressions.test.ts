@@ -229,7 +229,6 @@ t.test('FEEL loops nested too deep, or over data-sized ranges inside a loop, are
       rule: 'motcua/feel-loop-range',
     },
   }
-  const before = await fingerprint(knex)
   for (const [what, c] of Object.entries(refused)) {
     const err = await app.engine.deploy([{ name: 'loops.bpmn', content: gatewayProcess('loops', c.condition) }]).then(
       () => undefined,
@@ -241,7 +240,12 @@ t.test('FEEL loops nested too deep, or over data-sized ranges inside a loop, are
       `${what}: ${c.rule} on the flow`,
     )
   }
-  t.same(diff(before, await fingerprint(knex)), [], 'nothing deployed')
+  // Dossiers of earlier tests may still be moving meanwhile, so the engine's definitions are what is compared.
+  t.same(
+    await knex('engine_process_definitions').where({ bpmn_process_id: 'loops' }).pluck('key'),
+    [],
+    'nothing deployed',
+  )
 })
 
 t.test('a hostile FEEL condition becomes an incident within its budget; /health/live keeps answering', async (t) => {

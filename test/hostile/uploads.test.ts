@@ -2,11 +2,9 @@
 // SVG or ZIP-bomb bytes, polyglots, zero bytes, over the component's size, two files, stray fields, broken multipart —
 // are refused with a problem that says why, and nothing is stored on disk or in the database; a polyglot that really
 // starts as an accepted type is stored as that type, whatever the client declared.
-import { existsSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
 import t from 'tap'
 import { multipartFile } from '../helpers/api.js'
-import { makeDocx, makePdf, makePng, makeZip } from '../helpers/files.js'
+import { makeDocx, makePdf, makePng, makeZip, filesUnder } from '../helpers/files.js'
 import { diff, fingerprint, problemShape } from './support.js'
 import { hostileWorld } from './world.js'
 
@@ -17,15 +15,7 @@ const citizen = await w.api.as('congdan')
 /** to-khai accepts PDF, JPEG and PNG up to 10 MB. */
 const url = `/api/dossiers/drafts/${w.draftId}/attachments/to-khai`
 
-function blobs(): string[] {
-  const dir = w.config.filesDir
-  return existsSync(dir)
-    ? readdirSync(dir, { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile())
-        .map((e) => join(e.parentPath, e.name))
-        .sort()
-    : []
-}
+const blobs = (): string[] => filesUnder(w.config.filesDir)
 
 async function send(payload: Buffer, contentType: string) {
   return app.inject({ method: 'POST', url, headers: { ...citizen, 'content-type': contentType }, payload })
