@@ -203,6 +203,45 @@ t.test("another unit's task and a task key that does not exist: the same answer,
   t.equal(own.statusCode, 200, 'the officer of the unit still sees the task')
 })
 
+t.test("a supervisor's reassignment: another unit's task and a missing key run the same statements", async (t) => {
+  const foreign = w.taskKey
+  const missing = String(Number(foreign) + 1_000_000)
+  // A supervisor of the sibling commune (the demo seats none there): the principal its token would carry.
+  const sibling = await knex('units').where({ id: 'xa-binh-minh' }).first('id', 'path')
+  const me = await knex('users').where({ username: 'lanhdao-xa' }).first('id')
+  const principal = {
+    userId: me.id as string,
+    username: 'lanhdao-binh-minh',
+    kind: 'supervisor' as const,
+    unitId: sibling.id as string,
+    unitPath: sibling.path as string,
+    groups: ['lanh-dao'],
+  }
+  const service = dossierContext(w.app).service
+  const probe = async (taskKey: string) => {
+    const sql: string[] = []
+    const listen = (q: { sql: string }) => {
+      if (/"(tasks|audit_events|dossiers|users)"/.test(q.sql)) sql.push(q.sql)
+    }
+    knex.on('query', listen)
+    try {
+      const err = await service.assign(principal, taskKey, me.id as string).then(
+        () => undefined,
+        (e: unknown) => e as { code?: string },
+      )
+      return { code: err?.code, sql }
+    } finally {
+      knex.removeListener('query', listen)
+    }
+  }
+  const a = await probe(foreign)
+  const b = await probe(missing)
+  t.equal(a.code, 'MC_ERR_TASK_NOT_FOUND', "another unit's task: not found")
+  t.equal(b.code, 'MC_ERR_TASK_NOT_FOUND', 'a missing key: not found')
+  t.ok(a.sql.length > 0, `the statements were seen (${a.sql.length})`)
+  t.same(a.sql, b.sql, 'the same statements')
+})
+
 t.test('return URLs lead back to this portal only', async (t) => {
   const refused = [
     '//evil.example/x',

@@ -2,18 +2,15 @@
 import { AppError } from '../../errors.js'
 import { accountRepository } from '../../auth/repository.js'
 import { dossierTaskRepository } from '../task-repository.js'
-import { requireUnit } from './access.js'
-import { taskOrThrow } from './tasks.js'
+import { visibleTaskFor } from './tasks.js'
 import type { CommandHandler } from './registry.js'
 
 export const assign: CommandHandler<'task.assign'> = {
   async execute({ principal, taskKey, assigneeId }, rt) {
-    const task = await taskOrThrow(rt.knex, taskKey)
-    // A task of a unit the caller may not see answers like a task key that does not exist.
-    const caller = await requireUnit(rt.knex, principal, task.dossier_id, 'task.assign').catch((err: unknown) => {
-      throw err instanceof AppError && err.code === 'MC_ERR_DOSSIER_NOT_FOUND'
-        ? new AppError('MC_ERR_TASK_NOT_FOUND')
-        : err
+    // A task of a unit the caller may not see and a task key that does not exist run the same statements and answer
+    // the same 404 (task keys are sequential).
+    const { task, caller } = await visibleTaskFor(rt.knex, principal, taskKey, 'task.assign', {
+      forbidOpenly: true,
     })
     const assignee = /^[0-9a-f-]{36}$/i.test(assigneeId)
       ? await accountRepository(rt.knex).assignable(assigneeId)

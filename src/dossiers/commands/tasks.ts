@@ -1,6 +1,6 @@
 // The user tasks a dossier command acts on: the open one the caller may work on, or one by its key.
 import type { Knex } from 'knex'
-import { recordDenial, requireAccess } from '../../auth/access.js'
+import { recordDenial, requireAccess, type Permission } from '../../auth/access.js'
 import type { Principal } from '../../auth/principal.js'
 import { AppError } from '../../errors.js'
 import type { Db } from '../repository.js'
@@ -28,10 +28,25 @@ export async function taskOrThrow(db: Db, taskKey: string): Promise<TaskRow> {
  * MC_ERR_TASK_NOT_FOUND, so neither the answer nor its time tells which task keys (sequential numbers) exist.
  */
 export async function visibleTask(knex: Knex, principal: Principal | undefined, taskKey: string): Promise<TaskRow> {
+  return (await visibleTaskFor(knex, principal, taskKey, 'task.work')).task
+}
+
+/**
+ * visibleTask for a permission (a supervisor's `task.assign`), with the caller it was checked for. `forbidOpenly`: an
+ * account without the permission is told so (403) rather than "not found"; it is decided before any lookup, so it
+ * says nothing about the key either.
+ */
+export async function visibleTaskFor(
+  knex: Knex,
+  principal: Principal | undefined,
+  taskKey: string,
+  permission: Permission,
+  opts: { forbidOpenly?: boolean } = {},
+): Promise<{ task: TaskRow; caller: Principal }> {
   const subject = { type: 'task', id: taskKey }
-  const caller = await requireAccess(knex, { principal, permission: 'task.work', hideExistence: true, subject })
+  const caller = await requireAccess(knex, { principal, permission, hideExistence: !opts.forbidOpenly, subject })
   const task = await dossierTaskRepository(knex).visibleByKey(taskKey, caller.unitPath ?? null)
-  if (task) return task
-  await recordDenial(knex, caller, { permission: 'task.work', subject })
+  if (task) return { task, caller }
+  await recordDenial(knex, caller, { permission, subject })
   throw new AppError('MC_ERR_TASK_NOT_FOUND')
 }
