@@ -513,8 +513,12 @@ t.test('reassigning from the overdue list goes through the lifecycle’s assign 
       headers,
       payload: { assignee: canbo },
     })
-  // canbo works at the district counter, not xã Bình Minh: the lifecycle hides the dossier from non-readers (404).
-  t.equal((await post(officer)).statusCode, 404, 'an officer outside the unit may not reassign')
+  // canbo has no task.assign: told so openly (403), decided before any lookup.
+  t.equal((await post(officer)).statusCode, 403, 'an officer without the permission may not reassign')
+  // lanhdao-xa leads xã An Bình: a task of xã Bình Minh answers like a missing key (404).
+  const otherLeader = await app.loginAs('lanhdao-xa')
+  t.equal((await post(otherLeader)).statusCode, 404, 'a supervisor of another commune may not reassign')
+  t.equal((await knex('tasks').where({ user_task_key: 't-reassign' }).first('assignee')).assignee, null)
   const res = await post(lanhdao)
   t.equal(res.statusCode, 204, res.body)
   t.equal((await knex('tasks').where({ user_task_key: 't-reassign' }).first('assignee')).assignee, canbo)
