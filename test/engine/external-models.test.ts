@@ -192,7 +192,7 @@ async function drive(t: Test, model: ExternalModel): Promise<Run> {
         const n = answered.get(type) ?? 0
         answered.set(type, n + 1)
         const { error, ...variables } = answers[Math.min(n, answers.length - 1)] ?? {}
-        if (error) await engine.throwJobError(job.key, { errorCode: error })
+        if (error) await engine.throwJobError(job.key, { errorCode: error, variables })
         else await engine.completeJob(job.key, variables)
         moved = true
       }
