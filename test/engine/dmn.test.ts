@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { DeployValidationError, type Engine, type ProcessInstanceView } from '../../src/engine/port.js'
+import { validateBpmn } from '../../src/engine/validation/index.js'
 import { eventually } from '../helpers/eventually.js'
 import { activateOne, contractTargets, waitForState } from './contract-engine.js'
 
@@ -196,8 +197,15 @@ for (const target of contractTargets) {
     })
 
     t.test('lệ phí cấp bản sao: fee by channel and number of copies (multiple outputs, output mapping)', async (t) => {
+      // The model passes the deploy validation of the API too (lint, camunda-compat 8.8, FEEL lint, job types).
+      const resources = [dmn('le-phi-ban-sao.dmn'), dmn('le-phi-ban-sao.bpmn')]
+      const problems = await validateBpmn(resources, {
+        knownJobTypes: new Set(['thu-le-phi']),
+        jobTypeSeverity: 'error',
+      })
+      t.same(problems, [])
       const engine = await target.create(t)
-      await engine.deploy([dmn('le-phi-ban-sao.dmn'), dmn('le-phi-ban-sao.bpmn')])
+      await engine.deploy(resources)
       const cases: Array<[string, number, number]> = [
         ['online', 3, 12_000],
         ['counter', 3, 24_000],
