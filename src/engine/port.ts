@@ -19,9 +19,24 @@ export interface DeployedProcess {
   duplicate: boolean
 }
 
+/** A DMN decision deployed from a .dmn resource (one decision requirements graph per resource). */
+export interface DeployedDecision {
+  decisionId: string
+  decisionKey: string
+  version: number
+  versionTag?: string
+  decisionRequirementsId: string
+  decisionRequirementsKey: string
+  resourceName: string
+  /** True when the resource was identical to the latest version, so no new version was made. */
+  duplicate: boolean
+}
+
 export interface DeployResult {
   deploymentKey: string
   processes: DeployedProcess[]
+  /** Decisions of the .dmn resources deployed with the processes (none when there were none). */
+  decisions?: DeployedDecision[]
 }
 
 /** One problem found while validating a resource for deployment. */

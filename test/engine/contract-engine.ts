@@ -34,6 +34,8 @@ const engineTables = [
   'engine_element_instances',
   'engine_process_instances',
   'engine_process_definitions',
+  'engine_decisions',
+  'engine_decision_requirements',
   'engine_deployments',
 ]
 

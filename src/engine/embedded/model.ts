@@ -88,6 +88,13 @@ export interface Element {
     priority?: string
   }
   script?: { expression: string; resultVariable: string }
+  /** Business rule task evaluating a DMN decision (zeebe:calledDecision) instead of creating a job. */
+  calledDecision?: {
+    decisionId: string
+    resultVariable: string
+    bindingType: 'latest' | 'deployment' | 'versionTag'
+    versionTag?: string
+  }
   calledElement?: { processId: string; propagateAllChildVariables: boolean; propagateAllParentVariables: boolean }
   multiInstance?: {
     sequential: boolean
@@ -307,6 +314,16 @@ export function compileProcess(proc: ModdleElement): CompiledProcess {
       if (kind === 'scriptTask') {
         const sc = ext(fe, 'zeebe:Script')
         el.script = { expression: String(sc.expression ?? ''), resultVariable: String(sc.resultVariable ?? '') }
+      }
+      const cd = fe.$type === 'bpmn:BusinessRuleTask' ? ext(fe, 'zeebe:CalledDecision') : undefined
+      if (cd) {
+        const binding = String(cd.bindingType ?? 'latest')
+        el.calledDecision = {
+          decisionId: String(cd.decisionId ?? ''),
+          resultVariable: String(cd.resultVariable ?? ''),
+          bindingType: binding === 'deployment' || binding === 'versionTag' ? binding : 'latest',
+          ...(cd.versionTag ? { versionTag: String(cd.versionTag) } : {}),
+        }
       }
       if (kind === 'callActivity') {
         const ce = ext(fe, 'zeebe:CalledElement')

@@ -101,12 +101,14 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
       }
 
       if (jobTaskTypes.has(type)) {
-        if (type === 'bpmn:BusinessRuleTask' && ext(el, 'zeebe:CalledDecision'))
-          report(
-            el.id,
-            `Business rule task "${el.id}" calls a DMN decision; the embedded engine only runs it as a job (zeebe:taskDefinition).`,
-          )
-        else if (type === 'bpmn:ScriptTask' && ext(el, 'zeebe:Script')) {
+        const calledDecision = type === 'bpmn:BusinessRuleTask' ? ext(el, 'zeebe:CalledDecision') : undefined
+        if (calledDecision) {
+          // Both attributes are required by Zeebe (business rule tasks, "Defining a called decision").
+          if (!calledDecision.decisionId || !calledDecision.resultVariable)
+            report(el.id, `Business rule task "${el.id}" needs a zeebe:calledDecision decisionId and resultVariable.`)
+          if (calledDecision.bindingType === 'versionTag' && !calledDecision.versionTag)
+            report(el.id, `Business rule task "${el.id}" binds its decision by version tag but names no versionTag.`)
+        } else if (type === 'bpmn:ScriptTask' && ext(el, 'zeebe:Script')) {
           if (!ext(el, 'zeebe:Script').resultVariable) report(el.id, `Script task "${el.id}" needs a resultVariable.`)
         } else if (!ext(el, 'zeebe:TaskDefinition')?.type)
           report(el.id, `${short(type)} "${el.id}" needs a zeebe:taskDefinition with a type.`)

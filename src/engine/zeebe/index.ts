@@ -139,6 +139,23 @@ export class ZeebeEngine implements Engine {
           // after its deployment's key, so a definition older than this deployment is a duplicate.
           duplicate: BigInt(p.processDefinitionKey) < BigInt(deploymentKey),
         })),
+      // Zeebe deploys .dmn resources natively; their decisions are reported like processes.
+      decisions: result.deployments
+        .flatMap((d) => (d.decisionDefinition ? [d.decisionDefinition] : []))
+        .map((dd) => {
+          const drg = result.deployments.find(
+            (d) => d.decisionRequirements?.decisionRequirementsKey === dd.decisionRequirementsKey,
+          )?.decisionRequirements
+          return {
+            decisionId: String(dd.decisionDefinitionId),
+            decisionKey: String(dd.decisionDefinitionKey),
+            version: Number(dd.version),
+            decisionRequirementsId: String(dd.decisionRequirementsId),
+            decisionRequirementsKey: String(dd.decisionRequirementsKey),
+            resourceName: drg?.resourceName ?? '',
+            duplicate: BigInt(String(dd.decisionDefinitionKey)) < BigInt(deploymentKey),
+          }
+        }),
     }
   }
 

@@ -5,6 +5,7 @@ import type { Element } from '../model.js'
 import { toUserTask, type EiRow, type JobRow, type UtRow } from '../rows.js'
 import type { Inst, Step } from '../step.js'
 import type { ElementBehaviours } from './behaviour.js'
+import { evaluateCalledDecision } from '../dmn/called-decision.js'
 import { openBoundaries, openMessage } from './events.js'
 
 async function createJob(step: Step, inst: Inst, ei: EiRow, el: Element): Promise<void> {
@@ -71,6 +72,8 @@ async function createUserTask(step: Step, inst: Inst, ei: EiRow, el: Element): P
 export const taskBehaviours: ElementBehaviours<'jobTask' | 'userTask' | 'scriptTask' | 'receiveTask' | 'passTask'> = {
   jobTask: {
     async activate(step, inst, ei, el, isActivity) {
+      // A business rule task calling a DMN decision is evaluated in the engine, like a script task.
+      if (el.calledDecision) return step.completeActivity(inst, ei, await evaluateCalledDecision(step, inst, ei, el))
       await createJob(step, inst, ei, el)
       if (isActivity) await openBoundaries(step, inst, ei, el)
     },
