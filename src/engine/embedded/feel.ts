@@ -294,6 +294,19 @@ export function evalString(text: string, context: Variables, what: string): stri
   )
 }
 
+/**
+ * A whole number: a static value is read as one (job retries `3`), an expression must give one; anything else is an
+ * incident, as in Zeebe, rather than a job with no retries.
+ */
+export function evalInteger(text: string, context: Variables, what: string): number {
+  const v = evalValue(text, context)
+  const n = typeof v === 'string' && !isExpression(text) ? Number(v.trim()) : v
+  if (typeof n === 'number' && Number.isInteger(n)) return n
+  throw new ExpressionError(
+    `Expected result of the expression '${text.replace(/^\s*=/, '')}' for ${what} to be 'NUMBER', but was '${JSON.stringify(v)}'.`,
+  )
+}
+
 /** A comma-separated list or a FEEL list of strings (candidate groups/users). */
 export function evalList(text: string | undefined, context: Variables): string[] {
   if (!text) return []
@@ -333,7 +346,9 @@ export function applyMappings(mappings: Mapping[], context: Variables, base: Var
   const result: Variables = {}
   const ctx = { ...context }
   for (const m of mappings) {
-    const value = isExpression(m.source) ? evalValue(m.source, ctx) : evalValue(`=${m.source}`, ctx)
+    // A source without `=` is a static value (Zeebe: https://docs.camunda.io/docs/components/concepts/expressions/);
+    // Zeebe refuses it at deploy for an output mapping (feel-static.ts), so here it is an input's text.
+    const value = evalValue(m.source, ctx)
     const root = m.target.split('.')[0]!
     if (m.target.includes('.') && !(root in result) && root in base) result[root] = base[root]
     setPath(result, m.target, value)
