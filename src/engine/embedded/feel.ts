@@ -35,7 +35,7 @@ export function evalValue(text: string, context: Variables): unknown {
   const expr = text.trimStart().slice(1)
   if (mayLoop(expr)) return evalBudgeted(expr, context)
   try {
-    return toJson(evaluate(expr, withCamundaBuiltins(context)).value)
+    return toJson(evaluate(expr, withCamundaBuiltins(context, expr)).value)
   } catch (err) {
     throw new ExpressionError(`failed to evaluate expression '${expr}': ${(err as Error).message}`)
   }
@@ -202,7 +202,7 @@ const toJson = (v) =>
 port.on('message', ({ id, expr, context }) => {
   let reply
   try {
-    reply = { id, ok: true, value: toJson(evaluate(expr, withCamundaBuiltins(context)).value) }
+    reply = { id, ok: true, value: toJson(evaluate(expr, withCamundaBuiltins(context, expr)).value) }
   } catch (err) {
     reply = { id, ok: false, message: String(err && err.message) }
   }
