@@ -5,6 +5,7 @@
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads'
 import { evaluate, parseExpression } from 'feelin'
 import type { Variables } from '../port.js'
+import { camundaBuiltins, withCamundaBuiltins } from './feel-builtins.js'
 import type { Mapping, TimerDef } from './model.js'
 
 /** An expression that cannot be evaluated: the element gets an incident of this type. */
@@ -34,7 +35,7 @@ export function evalValue(text: string, context: Variables): unknown {
   const expr = text.trimStart().slice(1)
   if (mayLoop(expr)) return evalBudgeted(expr, context)
   try {
-    return toJson(evaluate(expr, context).value)
+    return toJson(evaluate(expr, withCamundaBuiltins(context, expr)).value)
   } catch (err) {
     throw new ExpressionError(`failed to evaluate expression '${expr}': ${(err as Error).message}`)
   }
@@ -132,6 +133,22 @@ const LINEAR_FUNCTIONS = new Set(
     'get value',
     'get entries',
     'context put',
+    // Camunda's extensions (feel-builtins.js); `extract` takes a regular expression, so it is not here.
+    'assert',
+    'duplicate values',
+    'partition',
+    'random number',
+    'trim',
+    'uuid',
+    'to base64',
+    'is blank',
+    'last day of month',
+    'fromAi',
+    'round up',
+    'round down',
+    'round half up',
+    'round half down',
+    'years and months duration',
   ].map((name) => name.replace(/\s+/g, ' ')),
 )
 
@@ -151,7 +168,8 @@ export function mayLoop(expr: string): boolean {
 function classify(expr: string): boolean {
   let loops = false
   try {
-    parseExpression(expr, {}, undefined).iterate({
+    // The built-ins' names, so that multi-word ones (`get or else`, `last day of month`) parse as names.
+    parseExpression(expr, camundaBuiltins, undefined).iterate({
       enter(node) {
         if (loops) return false
         if (LOOPING.has(node.name)) loops = true
@@ -170,11 +188,13 @@ function classify(expr: string): boolean {
   return loops
 }
 
-// The worker: plain JavaScript (no TypeScript loader needed) importing feelin by its resolved URL; it answers on a
-// MessagePort and raises a shared flag that the engine's thread waits on with Atomics.wait, up to the budget.
-const workerSource = (feelinUrl: string) => `
+// The worker: plain JavaScript (no TypeScript loader needed) importing feelin and Camunda's built-ins
+// (feel-builtins.js) by their resolved URLs; it answers on a MessagePort and raises a shared flag that the engine's
+// thread waits on with Atomics.wait, up to the budget.
+const workerSource = (feelinUrl: string, builtinsUrl: string) => `
 import { workerData } from 'node:worker_threads'
 const { evaluate } = await import(${JSON.stringify(feelinUrl)})
+const { withCamundaBuiltins } = await import(${JSON.stringify(builtinsUrl)})
 const { port, state } = workerData
 const flags = new Int32Array(state)
 const toJson = (v) =>
@@ -182,7 +202,7 @@ const toJson = (v) =>
 port.on('message', ({ id, expr, context }) => {
   let reply
   try {
-    reply = { id, ok: true, value: toJson(evaluate(expr, context).value) }
+    reply = { id, ok: true, value: toJson(evaluate(expr, withCamundaBuiltins(context, expr)).value) }
   } catch (err) {
     reply = { id, ok: false, message: String(err && err.message) }
   }
@@ -206,7 +226,7 @@ let nextId = 0
 function startWorker(): FeelWorker {
   const state = new SharedArrayBuffer(8)
   const { port1, port2 } = new MessageChannel()
-  const source = workerSource(import.meta.resolve('feelin'))
+  const source = workerSource(import.meta.resolve('feelin'), new URL('./feel-builtins.js', import.meta.url).href)
   const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), {
     workerData: { port: port2, state },
     transferList: [port2],
@@ -228,7 +248,7 @@ function stopWorker(w: FeelWorker): void {
 }
 
 /** Evaluates in the worker, blocking this thread at most the budget; over it the worker is stopped and replaced. */
-function evalBudgeted(expr: string, context: Variables): unknown {
+export function evalBudgeted(expr: string, context: Variables): unknown {
   const w = (current ??= startWorker())
   if (Atomics.load(w.flags, 1) === 0 && Atomics.wait(w.flags, 1, 0, feelBudget.startMs) === 'timed-out') {
     stopWorker(w)
@@ -274,6 +294,19 @@ export function evalString(text: string, context: Variables, what: string): stri
   )
 }
 
+/**
+ * A whole number: a static value is read as one (job retries `3`), an expression must give one; anything else is an
+ * incident, as in Zeebe, rather than a job with no retries.
+ */
+export function evalInteger(text: string, context: Variables, what: string): number {
+  const v = evalValue(text, context)
+  const n = typeof v === 'string' && !isExpression(text) ? Number(v.trim()) : v
+  if (typeof n === 'number' && Number.isInteger(n)) return n
+  throw new ExpressionError(
+    `Expected result of the expression '${text.replace(/^\s*=/, '')}' for ${what} to be 'NUMBER', but was '${JSON.stringify(v)}'.`,
+  )
+}
+
 /** A comma-separated list or a FEEL list of strings (candidate groups/users). */
 export function evalList(text: string | undefined, context: Variables): string[] {
   if (!text) return []
@@ -313,7 +346,9 @@ export function applyMappings(mappings: Mapping[], context: Variables, base: Var
   const result: Variables = {}
   const ctx = { ...context }
   for (const m of mappings) {
-    const value = isExpression(m.source) ? evalValue(m.source, ctx) : evalValue(`=${m.source}`, ctx)
+    // A source without `=` is a static value (Zeebe: https://docs.camunda.io/docs/components/concepts/expressions/);
+    // Zeebe refuses it at deploy for an output mapping (feel-static.ts), so here it is an input's text.
+    const value = evalValue(m.source, ctx)
     const root = m.target.split('.')[0]!
     if (m.target.includes('.') && !(root in result) && root in base) result[root] = base[root]
     setPath(result, m.target, value)

@@ -2,6 +2,7 @@
 // never silently ignored. Exported for the deploy-validation module.
 import type { DeployProblem } from '../port.js'
 import { eventDefinitionOf, executableProcesses, type ModdleElement } from './model.js'
+import { staticValueProblems } from './feel-static.js'
 
 const rule = 'embedded-engine-subset'
 
@@ -176,5 +177,7 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
     if (starts.length === 0) report(p.id, `Process "${p.id}" has no start event.`)
     walk(p, 'process')
   }
+  // Static values where Zeebe needs an expression (feel-static.ts).
+  problems.push(...staticValueProblems(definitions, resourceName))
   return problems
 }

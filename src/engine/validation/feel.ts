@@ -4,6 +4,7 @@
 import { lintExpression as untypedLintExpression } from '@bpmn-io/feel-lint'
 import { parseExpression } from 'feelin'
 import type { DeployProblem } from '../port.js'
+import { camundaBuiltinNames } from '../embedded/feel-builtins.js'
 import { traverse, type ModdleElement } from './xml.js'
 
 interface FeelLintError {
@@ -13,7 +14,15 @@ interface FeelLintError {
   type: string
   message: string
 }
-const lintExpression = untypedLintExpression as (expression: string) => FeelLintError[]
+const lintFeel = untypedLintExpression as (
+  expression: string,
+  options: { builtins: Array<{ name: string }> },
+) => FeelLintError[]
+// Camunda's built-ins by name: without them `get or else(x, 1)` is a syntax error (`or` is a keyword), although the
+// engine evaluates it (and so does Zeebe).
+const builtins = camundaBuiltinNames.map((name) => ({ name }))
+const lintExpression = (expression: string): FeelLintError[] => lintFeel(expression, { builtins })
+const builtinContext = Object.fromEntries(camundaBuiltinNames.map((name) => [name, null]))
 
 const REFERENCES = ['messageRef', 'signalRef', 'errorRef', 'escalationRef'] as const
 
@@ -140,7 +149,7 @@ export const MAX_FEEL_LOOP_DEPTH = 2
 export function loopProblems(expr: string): Array<{ rule: string; message: string }> {
   let tree
   try {
-    tree = parseExpression(expr, {}, undefined)
+    tree = parseExpression(expr, builtinContext, undefined)
   } catch {
     return [] // not FEEL: the linters say so
   }

@@ -193,13 +193,15 @@ export async function throwError(
 
 async function activateEndEvent(step: Step, inst: Inst, ei: EiRow, el: Element): Promise<void> {
   if (el.event === 'error') {
-    const caught = await throwError(step, inst, ei, el.errorCode!, undefined)
+    // A thrown error's code may be an expression (Zeebe 8.2+); a catching event's code is static.
+    const code = evalString(el.errorCode!, step.visible(inst, ei.key), 'error code')
+    const caught = await throwError(step, inst, ei, code, undefined)
     if (!caught)
       await step.raiseIncident(
         inst,
         ei,
         'UNHANDLED_ERROR_EVENT',
-        `Expected to throw an error event with the code '${el.errorCode}', but it was not caught. No error events are available in the scope.`,
+        `Expected to throw an error event with the code '${code}', but it was not caught. No error events are available in the scope.`,
       )
     return
   }

@@ -1,6 +1,6 @@
 // Tasks: service-like tasks become jobs, user tasks become user-task rows, script tasks are evaluated
 // in the engine, receive tasks wait for a message, undefined/manual tasks pass through.
-import { evalList, evalString, evalValue, toDateOrUndefined } from '../feel.js'
+import { evalInteger, evalList, evalString, evalValue, toDateOrUndefined } from '../feel.js'
 import type { Element } from '../model.js'
 import { toUserTask, type EiRow, type JobRow, type UtRow } from '../rows.js'
 import type { Inst, Step } from '../step.js'
@@ -11,14 +11,14 @@ import { openBoundaries, openMessage } from './events.js'
 async function createJob(step: Step, inst: Inst, ei: EiRow, el: Element): Promise<void> {
   const ctx = step.visible(inst, ei.key)
   const type = evalString(el.jobType!, ctx, 'job type')
-  const retries = el.jobRetries ? Number(evalValue(el.jobRetries, ctx)) : 3
+  const retries = el.jobRetries ? evalInteger(el.jobRetries, ctx, 'job retries') : 3
   const now = step.now.toISOString()
   const job: JobRow = {
     key: await step.key(),
     type,
     state: 'ACTIVATABLE',
     due_at: now,
-    retries: Number.isFinite(retries) ? retries : 3,
+    retries,
     worker: null,
     process_instance_key: inst.pi.key,
     element_instance_key: ei.key,
