@@ -76,3 +76,28 @@ t.test('an escalation boundary on a task is refused at deploy (sub-processes and
     ['onEsc'],
   )
 })
+
+t.test(
+  'two escalation catch events with one code on an activity, or a catch code expression, are refused',
+  async (t) => {
+    const engine = await createContractEngine(t)
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="http://motcua.test">
+  <bpmn:escalation id="eA" escalationCode="A" />
+  <bpmn:escalation id="eExpr" escalationCode="=code" />
+  <bpmn:process id="esc-dup" isExecutable="true">
+    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="sub" />
+    <bpmn:subProcess id="sub"><bpmn:startEvent id="s" /></bpmn:subProcess>
+    <bpmn:boundaryEvent id="first" attachedToRef="sub"><bpmn:escalationEventDefinition escalationRef="eA" /></bpmn:boundaryEvent>
+    <bpmn:boundaryEvent id="second" attachedToRef="sub" cancelActivity="false"><bpmn:escalationEventDefinition escalationRef="eA" /></bpmn:boundaryEvent>
+    <bpmn:boundaryEvent id="byExpr" attachedToRef="sub"><bpmn:escalationEventDefinition escalationRef="eExpr" /></bpmn:boundaryEvent>
+  </bpmn:process>
+</bpmn:definitions>`
+    const err = await engine.deploy([{ name: 'esc-dup.bpmn', content: xml }]).catch((e) => e)
+    t.type(err, DeployValidationError)
+    const problems = (err as DeployValidationError).problems
+    t.same(problems.map((p) => p.elementId).sort(), ['byExpr', 'second'])
+    t.match(problems.find((p) => p.elementId === 'second')!.message, /code "A"/)
+  },
+)
