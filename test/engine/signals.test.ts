@@ -9,6 +9,7 @@ import {
   createContractEngine,
   deployFixtures,
   instanceState,
+  recordEvents,
   waitForState,
 } from './contract-engine.js'
 import { eventually } from '../helpers/eventually.js'
@@ -90,4 +91,22 @@ t.test('a signal throw event broadcasts with its input mappings; a signal end ev
   t.equal(done.variables['note'], 'đã duyệt', 'the throw event input mapping travelled with the signal')
   const started = await activateOne(engine, 'on-signal')
   t.equal(started.bpmnProcessId, 'signal-start')
+})
+
+t.test('after an event-based gateway, a signal catch event wins the race against a timer', async (t) => {
+  const engine = await createContractEngine(t)
+  await deployFixtures(engine, 'signal-gateway.bpmn')
+  const events = recordEvents(engine)
+  const ref = await engine.createProcessInstance({ bpmnProcessId: 'signal-gateway' })
+  await eventually('the instance at the gateway', async () =>
+    activeIds(await instanceState(engine, ref.processInstanceKey)).includes('gw'),
+  )
+  await engine.broadcastSignal({ signalName: 'xong' })
+  await waitForState(engine, ref.processInstanceKey, 'COMPLETED')
+  const completed = await eventually('the end event', () =>
+    events.filter((e) => e.type === 'element.completed' && e.processInstanceKey === ref.processInstanceKey),
+  )
+  const ids = completed.map((e) => (e as { elementId: string }).elementId)
+  t.ok(ids.includes('endSignal'))
+  t.notOk(ids.includes('onTimeout'), 'the timer branch was not taken')
 })
