@@ -172,6 +172,12 @@ export interface PublishMessageRequest {
   messageId?: string
 }
 
+export interface BroadcastSignalRequest {
+  /** The signal name: every signal catch event and signal start event with this name is triggered. */
+  signalName: string
+  variables?: Variables
+}
+
 export type UserTaskState = 'CREATED' | 'COMPLETED' | 'CANCELED'
 
 export interface UserTask {
@@ -255,6 +261,8 @@ export interface Engine {
   resolveIncident(incidentKey: string): Promise<void>
 
   publishMessage(req: PublishMessageRequest): Promise<{ messageKey: string }>
+  /** Broadcasts a signal to every waiting signal event and signal start event of its name (not buffered). */
+  broadcastSignal(req: BroadcastSignalRequest): Promise<{ signalKey: string }>
 
   searchUserTasks(filter: UserTaskFilter): Promise<UserTask[]>
   getUserTask(userTaskKey: string): Promise<UserTask | undefined>

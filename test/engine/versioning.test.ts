@@ -46,7 +46,7 @@ t.test('a file outside the supported subset is rejected with each element id and
   const err = await engine.deploy([fixture('unsupported.bpmn'), fixture('one-task.bpmn')]).catch((e) => e)
   t.type(err, DeployValidationError)
   const ids = (err as DeployValidationError).problems.map((p) => p.elementId).sort()
-  t.same(ids, ['complex', 'noType', 'oldUser', 'waitSignal'])
+  t.same(ids, ['complex', 'noType', 'oldUser', 'waitCondition'])
   for (const p of (err as DeployValidationError).problems) {
     t.equal(p.resourceName, 'unsupported.bpmn')
     t.equal(p.severity, 'error')

@@ -367,6 +367,15 @@ t.test('publishMessage passes TTL and message id and returns the message key', a
   ])
 })
 
+t.test('broadcastSignal sends the signal name and variables and returns the signal key', async (t) => {
+  const { client, calls } = fakeClient({ broadcastSignal: () => ({ signalKey: '80', tenantId: '<default>' }) })
+  const engine = new ZeebeEngine({ client })
+  t.same(await engine.broadcastSignal({ signalName: 'luat-thay-doi', variables: { from: '2027-01-01' } }), {
+    signalKey: '80',
+  })
+  t.same(calls, [['broadcastSignal', { signalName: 'luat-thay-doi', variables: { from: '2027-01-01' } }]])
+})
+
 t.test('user tasks: search filters, get (404 → undefined), assign, unassign, complete', async (t) => {
   const task = {
     userTaskKey: '80',

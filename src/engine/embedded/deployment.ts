@@ -11,9 +11,10 @@ import {
   type DeployedProcess,
 } from '../port.js'
 import type { EngineCore } from './core.js'
+import { scheduleTimerDef } from './cron.js'
 import { parseDmn, type DecisionGraph } from './dmn/model.js'
-import { scheduleTimer } from './feel.js'
 import { compileProcess, executableProcesses, parseBpmn, type ModdleElement } from './model.js'
+import { signalSubscriptionName } from './signals.js'
 import type { Queryable } from './step.js'
 import { checkSupportedSubset } from './subset.js'
 
@@ -135,9 +136,16 @@ export class Deployments {
               [el.message!.name, id, key, sid],
             )
           }
+          for (const sid of compiled.signalStartIds) {
+            const el = compiled.elements.get(sid)!
+            await trx.raw(
+              'INSERT INTO engine_message_start_subscriptions (message_name, bpmn_process_id, definition_key, element_id) VALUES (?, ?, ?, ?)',
+              [signalSubscriptionName(el.signal!.name), id, key, sid],
+            )
+          }
           for (const sid of compiled.timerStartIds) {
             const el = compiled.elements.get(sid)!
-            const s = scheduleTimer(el.timer!, {}, this.core.clock())
+            const s = scheduleTimerDef(el.timer!, {}, this.core.clock())
             await trx.raw(
               'INSERT INTO engine_timers (key, due_at, process_instance_key, element_instance_key, element_id, definition_key, repetitions, interval) VALUES (?, ?, NULL, NULL, ?, ?, ?, ?)',
               [await this.core.nextKey(trx), s.dueAt, sid, key, s.repetitions, s.interval ?? null],

@@ -5,6 +5,7 @@ import type { Database } from '../../db/database.js'
 import type {
   ActivateJobsRequest,
   ActivatedJob,
+  BroadcastSignalRequest,
   CreateInstanceRequest,
   DeployResource,
   DeployResult,
@@ -29,6 +30,7 @@ import { Instances } from './instances.js'
 import { Jobs } from './jobs.js'
 import { Messages } from './messages.js'
 import { JobNotifications } from './notifications.js'
+import { Signals } from './signals.js'
 import { Timers } from './timers.js'
 import { UserTasks } from './user-tasks.js'
 
@@ -45,6 +47,7 @@ export class EmbeddedEngine implements Engine {
   private readonly jobs: Jobs
   private readonly incidents: Incidents
   private readonly messages: Messages
+  private readonly signals: Signals
   private readonly userTasks: UserTasks
   private started = false
 
@@ -53,6 +56,7 @@ export class EmbeddedEngine implements Engine {
     // Each part that reacts to a commit registers itself with the core: wake-ups, timers, events.
     this.notifications = new JobNotifications(this.core)
     this.messages = new Messages(this.core)
+    this.signals = new Signals(this.core)
     this.timers = new Timers(this.core, this.messages)
     this.events = new EventLog(this.core)
     this.deployments = new Deployments(this.core, (at) => this.timers.scheduleTimerWake(at))
@@ -145,6 +149,10 @@ export class EmbeddedEngine implements Engine {
 
   publishMessage(req: PublishMessageRequest): Promise<{ messageKey: string }> {
     return this.messages.publishMessage(req)
+  }
+
+  broadcastSignal(req: BroadcastSignalRequest): Promise<{ signalKey: string }> {
+    return this.signals.broadcastSignal(req)
   }
 
   searchUserTasks(filter: UserTaskFilter): Promise<UserTask[]> {

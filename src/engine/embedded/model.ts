@@ -35,7 +35,7 @@ export type ElementKind =
   | 'eventSubProcess'
   | 'callActivity'
 
-export type EventKind = 'none' | 'message' | 'timer' | 'error' | 'terminate'
+export type EventKind = 'none' | 'message' | 'timer' | 'error' | 'terminate' | 'signal' | 'escalation' | 'link'
 
 export interface Mapping {
   source: string
@@ -70,6 +70,12 @@ export interface Element {
   timer?: TimerDef
   /** Error code thrown (end event) or caught (undefined = catch all). */
   errorCode?: string
+  /** Signal name (static or `=expression`). */
+  signal?: { name: string }
+  /** Escalation code thrown (static or `=expression`) or caught (undefined = catch all). */
+  escalationCode?: string
+  /** Link event name: a link throw event continues at the link catch event of that name in its scope. */
+  linkName?: string
   interrupting: boolean
   attachedToId?: string
   boundaryIds: string[]
@@ -122,6 +128,7 @@ export interface CompiledProcess {
   flows: Map<string, Flow>
   messageStartIds: string[]
   timerStartIds: string[]
+  signalStartIds: string[]
 }
 
 function ext(el: ModdleElement, type: string): ModdleElement | undefined {
@@ -151,6 +158,12 @@ export function eventDefinitionOf(el: ModdleElement): {
       return { kind: 'error', def }
     case 'bpmn:TerminateEventDefinition':
       return { kind: 'terminate', def }
+    case 'bpmn:SignalEventDefinition':
+      return { kind: 'signal', def }
+    case 'bpmn:EscalationEventDefinition':
+      return { kind: 'escalation', def }
+    case 'bpmn:LinkEventDefinition':
+      return { kind: 'link', def }
     default:
       return { kind: 'unsupported', def, type: String(def.$type).replace(/^bpmn:/, '') }
   }
@@ -227,6 +240,7 @@ export function compileProcess(proc: ModdleElement): CompiledProcess {
     flows,
     messageStartIds: [],
     timerStartIds: [],
+    signalStartIds: [],
   }
 
   const base = (id: string, bpmnType: string, kind: ElementKind, scopeId: string | null): Element => ({
@@ -274,7 +288,16 @@ export function compileProcess(proc: ModdleElement): CompiledProcess {
       } else if (ed.kind === 'error') {
         const code = ed.def.errorRef?.errorCode
         if (code != null && code !== '') el.errorCode = String(code)
+      } else if (ed.kind === 'signal') {
+        el.signal = { name: String(ed.def.signalRef?.name ?? '') }
+      } else if (ed.kind === 'escalation') {
+        const code = ed.def.escalationRef?.escalationCode
+        if (code != null && code !== '') el.escalationCode = String(code)
+      } else if (ed.kind === 'link') {
+        el.linkName = String(ed.def.name ?? '')
       }
+      // Message throw and end events are job-based in Zeebe, like send tasks (zeebe:taskDefinition).
+      if (ed.kind === 'message' && (kind === 'intermediateThrowEvent' || kind === 'endEvent')) el.kind = 'jobTask'
       if (kind === 'receiveTask' && fe.messageRef) {
         el.message = {
           name: String(fe.messageRef.name ?? ''),
@@ -357,6 +380,7 @@ export function compileProcess(proc: ModdleElement): CompiledProcess {
         else if (el.event === 'none') scope.noneStartId = fe.id
         else if (scope.kind === 'process' && el.event === 'message') compiled.messageStartIds.push(fe.id)
         else if (scope.kind === 'process' && el.event === 'timer') compiled.timerStartIds.push(fe.id)
+        else if (scope.kind === 'process' && el.event === 'signal') compiled.signalStartIds.push(fe.id)
       }
     }
   }
@@ -365,6 +389,18 @@ export function compileProcess(proc: ModdleElement): CompiledProcess {
   for (const flow of flows.values()) {
     elements.get(flow.sourceId)?.outgoing.push(flow)
     elements.get(flow.targetId)?.incoming.push(flow.id)
+  }
+  // A link throw event leads to the link catch event of its name in its scope (subset.ts checks there is one).
+  for (const el of elements.values()) {
+    if (el.kind !== 'intermediateThrowEvent' || el.event !== 'link') continue
+    const target = [...elements.values()].find(
+      (c) =>
+        c.kind === 'intermediateCatchEvent' &&
+        c.event === 'link' &&
+        c.scopeId === el.scopeId &&
+        c.linkName === el.linkName,
+    )
+    if (target) el.outgoing.push({ id: `${el.id}->${target.id}`, sourceId: el.id, targetId: target.id })
   }
   for (const el of elements.values()) {
     if (el.kind === 'boundaryEvent' && el.attachedToId) elements.get(el.attachedToId)?.boundaryIds.push(el.id)

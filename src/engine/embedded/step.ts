@@ -4,7 +4,8 @@
 import type { Knex } from 'knex'
 import type { ConnectionSource } from '../../db/database.js'
 import { EngineError, type EngineEvent, type Variables } from '../port.js'
-import { ExpressionError, addDuration, applyMappings } from './feel.js'
+import { ExpressionError, applyMappings } from './feel.js'
+import { nextCycleDue } from './cron.js'
 import type { CompiledProcess, Element, Flow } from './model.js'
 import { acquire, inline, lastRows, type RawConnection, type Rows } from './sql.js'
 import {
@@ -662,7 +663,7 @@ export class Step {
     const dueAt = new Date(timer.due_at)
     const reschedule = (): boolean => {
       if (timer.repetitions === 0 || !timer.interval) return false
-      const next = addDuration(dueAt, timer.interval)
+      const next = nextCycleDue(dueAt, timer.interval)
       const row = {
         ...timer,
         due_at: next.toISOString(),

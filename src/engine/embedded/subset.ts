@@ -1,6 +1,8 @@
 // The BPMN subset the embedded engine executes: anything outside it is reported per element at deploy,
 // never silently ignored. Exported for the deploy-validation module.
 import type { DeployProblem } from '../port.js'
+import { cronFields, isCronCycle } from './cron.js'
+import { ExpressionError } from './feel.js'
 import { eventDefinitionOf, executableProcesses, type ModdleElement } from './model.js'
 import { staticValueProblems } from './feel-static.js'
 
@@ -42,6 +44,19 @@ function short(type: string): string {
   return String(type).replace(/^bpmn:/, '')
 }
 
+// Constructs Zeebe 8.8 executes that the embedded engine does not, named as a modeler names them.
+const constructNames: Record<string, string> = {
+  AdHocSubProcess: 'An ad-hoc sub-process',
+  CompensateEventDefinition: 'A compensation event',
+  ConditionalEventDefinition: 'A conditional event',
+  CancelEventDefinition: 'A cancel event',
+  Transaction: 'A transaction sub-process',
+}
+
+function construct(type: string): string {
+  return constructNames[short(type)] ?? short(type)
+}
+
 /** Lists every element of the definitions the embedded engine cannot execute, with the reason. */
 export function checkSupportedSubset(definitions: ModdleElement, resourceName = ''): DeployProblem[] {
   const problems: DeployProblem[] = []
@@ -57,15 +72,67 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
       report(el.id, `Message "${msg.name}" used by "${el.id}" needs a zeebe:subscription correlationKey.`)
   }
 
+  // Zeebe: a link throw event needs exactly one link catch event of its name in the same scope.
+  const checkLinks = (container: ModdleElement): void => {
+    const links = (kind: string): ModdleElement[] =>
+      (container.flowElements ?? []).filter(
+        (f: ModdleElement) => f.$type === kind && eventDefinitionOf(f).kind === 'link',
+      )
+    const catchNames = new Map<string, number>()
+    for (const c of links('bpmn:IntermediateCatchEvent')) {
+      const name = String(eventDefinitionOf(c).def.name ?? '')
+      catchNames.set(name, (catchNames.get(name) ?? 0) + 1)
+      if (catchNames.get(name) === 2) report(c.id, `More than one link catch event is named "${name}" in this scope.`)
+    }
+    for (const t of links('bpmn:IntermediateThrowEvent')) {
+      const name = String(eventDefinitionOf(t).def.name ?? '')
+      if (name && !catchNames.has(name))
+        report(t.id, `Link throw event "${t.id}" has no link catch event named "${name}" in its scope.`)
+    }
+  }
+
+  // Zeebe: at most one escalation catch event per code, and one catch-all, for each activity and each scope.
+  const checkEscalationCatches = (events: ModdleElement[], where: string): void => {
+    const seen = new Set<string>()
+    for (const e of events) {
+      const ed = eventDefinitionOf(e)
+      if (ed.kind !== 'escalation') continue
+      const code = String(ed.def.escalationRef?.escalationCode ?? '')
+      if (seen.has(code))
+        report(
+          e.id,
+          code
+            ? `More than one escalation catch event with the code "${code}" on ${where}.`
+            : `More than one catch-all escalation event on ${where}.`,
+        )
+      seen.add(code)
+    }
+  }
+
   const walk = (container: ModdleElement, scopeKind: 'process' | 'subProcess' | 'eventSubProcess'): void => {
+    checkLinks(container)
+    const flowElements: ModdleElement[] = container.flowElements ?? []
+    checkEscalationCatches(
+      flowElements
+        .filter((f) => f.$type === 'bpmn:SubProcess' && f.triggeredByEvent)
+        .flatMap((f) => (f.flowElements ?? []).filter((s: ModdleElement) => s.$type === 'bpmn:StartEvent')),
+      `the event sub-processes of "${container.id}"`,
+    )
+    for (const activity of flowElements)
+      checkEscalationCatches(
+        flowElements.filter((b) => b.$type === 'bpmn:BoundaryEvent' && b.attachedToRef === activity),
+        `"${activity.id}"`,
+      )
     for (const el of container.flowElements ?? []) {
       const type = el.$type as string
       if (inert.has(type)) continue
       if (!known.has(type)) {
-        report(el.id, `${short(type)} is not supported by the embedded engine.`)
+        report(el.id, `${construct(type)} ("${el.id}") is not supported by the embedded engine.`)
         continue
       }
       if (type === 'bpmn:SequenceFlow') continue
+      if (el.isForCompensation)
+        report(el.id, `A compensation handler ("${el.id}") is not supported by the embedded engine.`)
       if (ext(el, 'zeebe:ExecutionListeners'))
         report(el.id, `Execution listeners on "${el.id}" are not supported by the embedded engine.`)
       if (ext(el, 'zeebe:TaskListeners'))
@@ -73,19 +140,19 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
 
       const ed = eventDefinitionOf(el)
       if (ed.kind === 'unsupported') {
-        report(el.id, `${ed.type} on ${short(type)} "${el.id}" is not supported by the embedded engine.`)
+        report(el.id, `${construct(ed.type!)} (${short(type)} "${el.id}") is not supported by the embedded engine.`)
       } else {
         const allowed: Record<string, string[]> = {
           'bpmn:StartEvent':
             scopeKind === 'process'
-              ? ['none', 'message', 'timer']
+              ? ['none', 'message', 'timer', 'signal']
               : scopeKind === 'eventSubProcess'
-                ? ['message', 'timer', 'error']
+                ? ['message', 'timer', 'error', 'signal', 'escalation']
                 : ['none'],
-          'bpmn:EndEvent': ['none', 'error', 'terminate'],
-          'bpmn:IntermediateCatchEvent': ['message', 'timer'],
-          'bpmn:IntermediateThrowEvent': ['none'],
-          'bpmn:BoundaryEvent': ['message', 'timer', 'error'],
+          'bpmn:EndEvent': ['none', 'error', 'terminate', 'signal', 'escalation', 'message'],
+          'bpmn:IntermediateCatchEvent': ['message', 'timer', 'signal', 'link'],
+          'bpmn:IntermediateThrowEvent': ['none', 'signal', 'escalation', 'link', 'message'],
+          'bpmn:BoundaryEvent': ['message', 'timer', 'error', 'signal', 'escalation'],
         }
         const ok = allowed[type]
         if (ok && !ok.includes(ed.kind))
@@ -93,8 +160,35 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
             el.id,
             `A ${ed.kind} ${short(type)} ("${el.id}") is not supported here by the embedded engine; allowed: ${ok.join(', ')}.`,
           )
-        if (ed.kind === 'message')
+        const throwing = type === 'bpmn:IntermediateThrowEvent' || type === 'bpmn:EndEvent'
+        if (ed.kind === 'message' && throwing) {
+          // Job-based in Zeebe, like a send task.
+          if (!ext(el, 'zeebe:TaskDefinition')?.type)
+            report(el.id, `Message ${short(type)} "${el.id}" needs a zeebe:taskDefinition with a type (a job).`)
+        } else if (ed.kind === 'message')
           checkMessage(el, ed.def.messageRef, type !== 'bpmn:StartEvent' || scopeKind === 'eventSubProcess')
+        if (ed.kind === 'signal' && !ed.def.signalRef?.name)
+          report(el.id, `Signal event "${el.id}" needs a signal with a name.`)
+        if (ed.kind === 'escalation' && throwing && !ed.def.escalationRef?.escalationCode)
+          report(el.id, `Escalation throw event "${el.id}" needs an escalation with an escalationCode.`)
+        if (ed.kind === 'escalation' && type === 'bpmn:BoundaryEvent') {
+          const host = el.attachedToRef?.$type
+          if (host !== 'bpmn:SubProcess' && host !== 'bpmn:CallActivity')
+            report(el.id, `Escalation boundary event "${el.id}" must be attached to a sub-process or call activity.`)
+        }
+        if (ed.kind === 'escalation' && !throwing && String(ed.def.escalationRef?.escalationCode ?? '').startsWith('='))
+          report(el.id, `Escalation catch event "${el.id}" must have a static escalationCode (not an expression).`)
+        if (ed.kind === 'link' && !ed.def.name) report(el.id, `Link event "${el.id}" needs a link name.`)
+        if (ed.kind === 'timer' && ed.def.timeCycle?.body != null) {
+          const cycle = String(ed.def.timeCycle.body).trim()
+          if (!cycle.startsWith('=') && isCronCycle(cycle))
+            try {
+              cronFields(cycle)
+            } catch (err) {
+              if (!(err instanceof ExpressionError)) throw err
+              report(el.id, `Timer "${el.id}": ${err.message}`)
+            }
+        }
         if (ed.kind === 'timer' && !ed.def.timeDuration && !ed.def.timeDate && !ed.def.timeCycle)
           report(el.id, `Timer "${el.id}" has no timeDuration, timeDate or timeCycle.`)
         if (ed.kind === 'error' && type === 'bpmn:EndEvent' && !ed.def.errorRef?.errorCode)
@@ -149,11 +243,11 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
           const tk = eventDefinitionOf(target).kind
           if (!(
             target.$type === 'bpmn:ReceiveTask' ||
-            (target.$type === 'bpmn:IntermediateCatchEvent' && (tk === 'message' || tk === 'timer'))
+            (target.$type === 'bpmn:IntermediateCatchEvent' && (tk === 'message' || tk === 'timer' || tk === 'signal'))
           ))
             report(
               target.id,
-              `"${target.id}" follows event-based gateway "${el.id}" but is not a message/timer catch event or receive task.`,
+              `"${target.id}" follows event-based gateway "${el.id}" but is not a message/timer/signal catch event or receive task.`,
             )
         }
       }

@@ -18,6 +18,7 @@ type Used =
   | 'updateJob'
   | 'resolveIncident'
   | 'publishMessage'
+  | 'broadcastSignal'
   | 'searchUserTasks'
   | 'getUserTask'
   | 'assignUserTask'

@@ -17,6 +17,7 @@ import {
   type JobWorker,
   type ProcessInstanceRef,
   type ProcessInstanceView,
+  type BroadcastSignalRequest,
   type PublishMessageRequest,
   type UserTask,
   type UserTaskFilter,
@@ -313,6 +314,17 @@ export class ZeebeEngine implements Engine {
     )
     if (!published.messageKey) throw new EngineError('UNAVAILABLE', 'Zeebe publishMessage returned no message key')
     return { messageKey: published.messageKey }
+  }
+
+  async broadcastSignal(req: BroadcastSignalRequest): Promise<{ signalKey: string }> {
+    const sent = await call('broadcastSignal', () =>
+      this.client.broadcastSignal({
+        signalName: req.signalName,
+        ...(req.variables ? { variables: req.variables } : {}),
+      }),
+    )
+    if (!sent.signalKey) throw new EngineError('UNAVAILABLE', 'Zeebe broadcastSignal returned no signal key')
+    return { signalKey: sent.signalKey }
   }
 
   async searchUserTasks(filter: UserTaskFilter): Promise<UserTask[]> {

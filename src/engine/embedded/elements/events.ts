@@ -1,18 +1,21 @@
 // Events: start, end (none, error, terminate), intermediate catch and throw, boundary events, and what
 // they wait on — timers and message subscriptions — with the firing of those triggers and BPMN errors.
 import type { Variables } from '../../port.js'
-import { evalString, scheduleTimer } from '../feel.js'
+import { scheduleTimerDef } from '../cron.js'
+import { throwEscalation } from '../escalations.js'
+import { evalString } from '../feel.js'
 import type { Element } from '../model.js'
 import type { EiRow, SubRow, TimerRow } from '../rows.js'
 import type { Inst, Step } from '../step.js'
 import type { ElementBehaviours } from './behaviour.js'
+import { broadcastInStep, openSignal } from '../signals.js'
 import { triggerEventSubProcess } from './subprocesses.js'
 
 /** Something that owns triggers: an element instance, or a scope (the instance itself for the root). */
 type Owner = { key: number }
 
 export async function openTimer(step: Step, inst: Inst, owner: Owner, eventEl: Element, ctx: Variables): Promise<void> {
-  const s = scheduleTimer(eventEl.timer!, ctx, step.now)
+  const s = scheduleTimerDef(eventEl.timer!, ctx, step.now)
   const t: TimerRow = {
     key: await step.key(),
     due_at: s.dueAt.toISOString(),
@@ -70,6 +73,7 @@ export async function openBoundaries(step: Step, inst: Inst, ei: EiRow, el: Elem
     const b = step.el(inst, id)
     if (b.event === 'timer') await openTimer(step, inst, ei, b, ctx)
     else if (b.event === 'message') await openMessage(step, inst, ei, b, ctx)
+    else if (b.event === 'signal') await openSignal(step, inst, ei, b, ctx)
   }
 }
 
@@ -81,6 +85,7 @@ export async function openScopeEvents(step: Step, inst: Inst, scopeKey: number, 
     const start = step.el(inst, step.el(inst, espId).startEventId!)
     if (start.event === 'timer') await openTimer(step, inst, { key: scopeKey }, start, ctx)
     else if (start.event === 'message') await openMessage(step, inst, { key: scopeKey }, start, ctx)
+    else if (start.event === 'signal') await openSignal(step, inst, { key: scopeKey }, start, ctx)
   }
 }
 
@@ -122,7 +127,7 @@ export async function correlate(step: Step, inst: Inst, sub: SubRow, vars: Varia
   await trigger(step, inst, sub.element_instance_key, sub.element_id, vars, () => step.subs.delete(sub.key))
 }
 
-async function triggerBoundary(
+export async function triggerBoundary(
   step: Step,
   inst: Inst,
   attached: EiRow,
@@ -205,6 +210,10 @@ async function activateEndEvent(step: Step, inst: Inst, ei: EiRow, el: Element):
       )
     return
   }
+  if (el.event === 'signal' || el.event === 'escalation') {
+    if (await throwFrom(step, inst, ei, el)) await step.completeActivity(inst, ei)
+    return
+  }
   if (el.event === 'terminate') {
     for (const sibling of step.children(inst, ei.scope_key)) if (sibling !== ei) await step.terminate(inst, sibling)
     const data = step.scopeData(inst, ei.scope_key)
@@ -216,19 +225,40 @@ async function activateEndEvent(step: Step, inst: Inst, ei: EiRow, el: Element):
   await step.completeActivity(inst, ei)
 }
 
+/**
+ * What a throw event (intermediate or end) does before its token moves on: broadcast its signal (with its
+ * input mappings' variables, its local scope) or throw its escalation. False when that ended the event
+ * (an interrupting catch in its own instance).
+ */
+async function throwFrom(step: Step, inst: Inst, ei: EiRow, el: Element): Promise<boolean> {
+  const ctx = step.visible(inst, ei.key)
+  if (el.event === 'signal') await broadcastInStep(step, evalString(el.signal!.name, ctx, 'signal name'), ei.variables)
+  else if (el.event === 'escalation')
+    await throwEscalation(step, inst, ei, evalString(el.escalationCode!, ctx, 'escalation code'))
+  return inst.els.get(ei.key) === ei && inst.pi.state === 'ACTIVE'
+}
+
 const passThrough = { activate: (step: Step, inst: Inst, ei: EiRow) => step.completeActivity(inst, ei) }
 
 export const eventBehaviours: ElementBehaviours<
   'startEvent' | 'endEvent' | 'intermediateCatchEvent' | 'intermediateThrowEvent' | 'boundaryEvent'
 > = {
   startEvent: passThrough,
-  intermediateThrowEvent: passThrough,
+  // A link throw event's outgoing flow leads to its link catch event (model.ts).
+  intermediateThrowEvent: {
+    async activate(step, inst, ei, el) {
+      if (await throwFrom(step, inst, ei, el)) await step.completeActivity(inst, ei)
+    },
+  },
   // Activated once its trigger fired (the trigger's variables were merged on the way in).
   boundaryEvent: passThrough,
   endEvent: { activate: (step, inst, ei, el) => activateEndEvent(step, inst, ei, el) },
   intermediateCatchEvent: {
     async activate(step, inst, ei, el) {
       if (el.event === 'timer') return await openTimer(step, inst, ei, el, step.visible(inst, ei.key))
+      if (el.event === 'signal') return await openSignal(step, inst, ei, el, step.visible(inst, ei.key))
+      // Entered from its link throw event: it passes the token on.
+      if (el.event === 'link') return await step.completeActivity(inst, ei)
       return await openMessage(step, inst, ei, el, step.visible(inst, ei.key))
     },
   },

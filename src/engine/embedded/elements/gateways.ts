@@ -6,6 +6,7 @@ import type { EiRow } from '../rows.js'
 import type { Inst, Step } from '../step.js'
 import type { ElementBehaviours } from './behaviour.js'
 import { openMessage, openTimer } from './events.js'
+import { openSignal } from '../signals.js'
 
 async function activateConditionalGateway(step: Step, inst: Inst, ei: EiRow, el: Element): Promise<void> {
   const ctx = step.visible(inst, ei.key)
@@ -106,6 +107,7 @@ export const gatewayBehaviours: ElementBehaviours<
       for (const id of el.eventTargetIds) {
         const target = step.el(inst, id)
         if (target.event === 'timer') await openTimer(step, inst, ei, target, ctx)
+        else if (target.event === 'signal') await openSignal(step, inst, ei, target, ctx)
         else await openMessage(step, inst, ei, target, ctx)
       }
     },
