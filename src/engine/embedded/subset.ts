@@ -41,6 +41,35 @@ function short(type: string): string {
   return String(type).replace(/^bpmn:/, '')
 }
 
+/** A BPMN type in plain words: bpmn:IntermediateThrowEvent → "intermediate throw event". */
+function words(type: string): string {
+  return short(type)
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+}
+
+/** "a" or "an" before a phrase. */
+function withArticle(phrase: string): string {
+  return `${/^[aeiou]/i.test(phrase) ? 'an' : 'a'} ${phrase}`
+}
+
+/** How a refusal of a construct the embedded engine does not execute reads, whatever the construct. */
+function unsupported(elementId: string | undefined, construct: string, hint = ''): string {
+  return `Element "${elementId ?? '?'}": ${construct} is not supported by the embedded engine${hint ? `; ${hint}` : ''}.`
+}
+
+/** An event definition type in plain words: SignalEventDefinition → "signal", Compensate… → "compensation". */
+function eventWords(definitionType: string): string {
+  const kind = definitionType.replace(/EventDefinition$/, '')
+  return kind === 'Compensate' ? 'compensation' : words(kind)
+}
+
+const scopeWords = {
+  process: 'in a process',
+  subProcess: 'in an embedded sub-process',
+  eventSubProcess: 'in an event sub-process',
+}
+
 /** Lists every element of the definitions the embedded engine cannot execute, with the reason. */
 export function checkSupportedSubset(definitions: ModdleElement, resourceName = ''): DeployProblem[] {
   const problems: DeployProblem[] = []
@@ -61,7 +90,7 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
       const type = el.$type as string
       if (inert.has(type)) continue
       if (!known.has(type)) {
-        report(el.id, `${short(type)} is not supported by the embedded engine.`)
+        report(el.id, unsupported(el.id, withArticle(words(type))))
         continue
       }
       if (type === 'bpmn:SequenceFlow') continue
@@ -72,7 +101,15 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
 
       const ed = eventDefinitionOf(el)
       if (ed.kind === 'unsupported') {
-        report(el.id, `${ed.type} on ${short(type)} "${el.id}" is not supported by the embedded engine.`)
+        report(
+          el.id,
+          unsupported(
+            el.id,
+            ed.def
+              ? withArticle(`${eventWords(String(ed.type))} ${words(type)}`)
+              : `${withArticle(words(type))} with ${String(ed.type)}`,
+          ),
+        )
       } else {
         const allowed: Record<string, string[]> = {
           'bpmn:StartEvent':
@@ -87,16 +124,20 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
           'bpmn:BoundaryEvent': ['message', 'timer', 'error'],
         }
         const ok = allowed[type]
-        if (ok && !ok.includes(ed.kind))
+        const where = type === 'bpmn:StartEvent' ? ` ${scopeWords[scopeKind]}` : ''
+        // What a construct needs is said only of constructs that run: a refused message end event does not also
+        // "need a message with a name".
+        const refused = ok !== undefined && !ok.includes(ed.kind)
+        if (refused)
           report(
             el.id,
-            `A ${ed.kind} ${short(type)} ("${el.id}") is not supported here by the embedded engine; allowed: ${ok.join(', ')}.`,
+            unsupported(el.id, withArticle(`${ed.kind} ${words(type)}${where}`), `supported here: ${ok.join(', ')}`),
           )
-        if (ed.kind === 'message')
+        if (!refused && ed.kind === 'message')
           checkMessage(el, ed.def.messageRef, type !== 'bpmn:StartEvent' || scopeKind === 'eventSubProcess')
-        if (ed.kind === 'timer' && !ed.def.timeDuration && !ed.def.timeDate && !ed.def.timeCycle)
+        if (!refused && ed.kind === 'timer' && !ed.def.timeDuration && !ed.def.timeDate && !ed.def.timeCycle)
           report(el.id, `Timer "${el.id}" has no timeDuration, timeDate or timeCycle.`)
-        if (ed.kind === 'error' && type === 'bpmn:EndEvent' && !ed.def.errorRef?.errorCode)
+        if (!refused && ed.kind === 'error' && type === 'bpmn:EndEvent' && !ed.def.errorRef?.errorCode)
           report(el.id, `Error end event "${el.id}" needs an error with an errorCode.`)
       }
 
@@ -112,10 +153,7 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
           report(el.id, `${short(type)} "${el.id}" needs a zeebe:taskDefinition with a type.`)
       }
       if (type === 'bpmn:UserTask' && !ext(el, 'zeebe:UserTask'))
-        report(
-          el.id,
-          `User task "${el.id}" must be a Zeebe user task (<zeebe:userTask/>); job-based user tasks are not supported.`,
-        )
+        report(el.id, unsupported(el.id, 'a job-based user task (no <zeebe:userTask/>)', 'make it a Zeebe user task'))
       if (type === 'bpmn:ReceiveTask') checkMessage(el, el.messageRef, true)
       if (type === 'bpmn:CallActivity' && !ext(el, 'zeebe:CalledElement')?.processId)
         report(el.id, `Call activity "${el.id}" needs a zeebe:calledElement processId.`)
@@ -125,7 +163,10 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
       const lc = el.loopCharacteristics
       if (lc) {
         if (lc.$type !== 'bpmn:MultiInstanceLoopCharacteristics')
-          report(el.id, `${short(lc.$type)} on "${el.id}" is not supported; use multi-instance.`)
+          report(
+            el.id,
+            unsupported(el.id, `a ${words(lc.$type).replace(/ characteristics$/, '')}`, 'use multi-instance'),
+          )
         else if (!ext(lc, 'zeebe:LoopCharacteristics')?.inputCollection)
           report(el.id, `Multi-instance "${el.id}" needs a zeebe:loopCharacteristics inputCollection.`)
       }
@@ -144,13 +185,21 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
         for (const f of el.outgoing ?? []) {
           const target = f.targetRef
           const tk = eventDefinitionOf(target).kind
-          if (!(
-            target.$type === 'bpmn:ReceiveTask' ||
-            (target.$type === 'bpmn:IntermediateCatchEvent' && (tk === 'message' || tk === 'timer'))
-          ))
+          if (target.$type === 'bpmn:IntermediateCatchEvent' && tk !== 'message' && tk !== 'timer') {
+            // An intermediate catch event is what an event-based gateway needs; this kind is not executed here.
+            const kind = tk === 'unsupported' ? eventWords(String(eventDefinitionOf(target).type)) : tk
             report(
               target.id,
-              `"${target.id}" follows event-based gateway "${el.id}" but is not a message/timer catch event or receive task.`,
+              unsupported(
+                target.id,
+                `${withArticle(`${kind} intermediate catch event`)} after event-based gateway "${el.id}"`,
+                'supported after it: message and timer intermediate catch events, receive tasks',
+              ),
+            )
+          } else if (!(target.$type === 'bpmn:ReceiveTask' || target.$type === 'bpmn:IntermediateCatchEvent'))
+            report(
+              target.id,
+              `"${target.id}" follows event-based gateway "${el.id}" but is not an intermediate catch event or receive task.`,
             )
         }
       }
