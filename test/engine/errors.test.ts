@@ -9,6 +9,7 @@ import {
   instanceState,
   waitForState,
 } from './contract-engine.js'
+import { eventually } from '../helpers/eventually.js'
 
 t.test(
   'a job error with a code caught by the task boundary takes the boundary flow, with the error variables',
@@ -66,4 +67,56 @@ t.test('an uncaught job error raises an incident; after resolving, the job can b
   t.equal(again.key, job.key)
   await engine.completeJob(again.key)
   await waitForState(engine, ref.processInstanceKey, 'COMPLETED')
+})
+
+// Zeebe's incident for an uncaught error lists the codes of the error catch events in scope, each hosting element's
+// codes in descending order, innermost first (CatchEventAnalyzer; the text is Zeebe's, see
+// https://docs.camunda.io/docs/components/modeler/bpmn/error-events/#unhandled-errors).
+t.test('an uncaught job error: the incident lists the error codes of every catch event in scope', async (t) => {
+  const engine = await createContractEngine(t)
+  await deployFixtures(engine, 'uncaught-error-codes.bpmn')
+  const ref = await engine.createProcessInstance({ bpmnProcessId: 'uncaught-error-codes' })
+  const job = await activateOne(engine, 'uncaught-codes')
+  await engine.throwJobError(job.key, { errorCode: 'NOPE', errorMessage: 'không có' })
+  const view = await instanceState(engine, ref.processInstanceKey)
+  t.equal(view.incidents.length, 1)
+  t.equal(view.incidents[0]!.errorType, 'UNHANDLED_ERROR_EVENT')
+  t.equal(
+    view.incidents[0]!.errorMessage,
+    "Expected to throw an error event with the code 'NOPE' with message 'không có', but it was not caught. " +
+      'Available error events are [B2, B1, A_SUB, P_ERR]',
+  )
+})
+
+t.test('an uncaught error end event: the incident lists the catch events of the enclosing scopes', async (t) => {
+  const engine = await createContractEngine(t)
+  await deployFixtures(engine, 'uncaught-error-codes.bpmn')
+  const ref = await engine.createProcessInstance({
+    bpmnProcessId: 'uncaught-error-codes',
+    variables: { throwFromEnd: true },
+  })
+  const view = await eventually('the incident', async () => {
+    const state = await instanceState(engine, ref.processInstanceKey)
+    return state.incidents.length > 0 ? state : undefined
+  })
+  t.equal(view.incidents.length, 1)
+  t.equal(view.incidents[0]!.errorType, 'UNHANDLED_ERROR_EVENT')
+  t.equal(
+    view.incidents[0]!.errorMessage,
+    "Expected to throw an error event with the code 'END_X', but it was not caught. " +
+      'Available error events are [A_SUB, P_ERR]',
+  )
+})
+
+t.test('an uncaught error with no catch event in scope says so, in Zeebe words', async (t) => {
+  const engine = await createContractEngine(t)
+  await deployFixtures(engine, 'uncaught-error.bpmn')
+  const ref = await engine.createProcessInstance({ bpmnProcessId: 'uncaught-error' })
+  await engine.throwJobError((await activateOne(engine, 'lonely')).key, { errorCode: 'NOPE' })
+  const view = await instanceState(engine, ref.processInstanceKey)
+  t.equal(
+    view.incidents[0]!.errorMessage,
+    "Expected to throw an error event with the code 'NOPE', but it was not caught. " +
+      'No error events are available in the scope.',
+  )
 })

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import t from 'tap'
 import webLint from '../../web/src/analyst/bpmnlint-config.js'
-import { lintConfig, lintDefinitions } from '../../src/engine/validation/lint.js'
+import { lintConfig, lintDefinitions, ruleFailedMessage } from '../../src/engine/validation/lint.js'
 import { parseResource, type ModdleElement } from '../../src/engine/validation/xml.js'
 import { workflowsDir } from '../../src/catalogue/definition.js'
 
@@ -29,8 +29,8 @@ async function webReports(name: string, definitions: ModdleElement) {
       reports.map((r) => ({
         elementId: r.id,
         rule,
-        message: r.category === 'rule-error' ? `Lint rule failed: ${r.message}` : r.message,
-        severity: r.category === 'error' ? 'error' : 'warning',
+        message: r.category === 'rule-error' ? ruleFailedMessage(rule, r.message) : r.message,
+        severity: r.category === 'error' || r.category === 'rule-error' ? 'error' : 'warning',
       })),
     )
     .map((r) => JSON.stringify(r))

@@ -15,6 +15,7 @@ import type { JobNotifications } from './notifications.js'
 import type { JobRow } from './rows.js'
 import { inline, oneMessage } from './sql.js'
 import type { Inst, Step } from './step.js'
+import { uncaughtErrorMessage, type ConsideredCatchEvents } from './elements/events.js'
 import { startJobLoop } from '../job-worker.js'
 
 class BatchFallback extends Error {}
@@ -256,7 +257,8 @@ export class Jobs {
         throw new EngineError('INVALID_STATE', `Job ${jobKey} has an incident; resolve it first`)
       const ei = inst.els.get(job.element_instance_key)
       if (!ei) return
-      const caught = await step.throwError(inst, ei, opts.errorCode, opts.variables)
+      const considered: ConsideredCatchEvents = new Map()
+      const caught = await step.throwError(inst, ei, opts.errorCode, opts.variables, considered)
       if (caught) {
         step.jobs.delete(job.key)
         return
@@ -268,7 +270,7 @@ export class Jobs {
         inst,
         ei,
         'UNHANDLED_ERROR_EVENT',
-        `Expected to throw an error event with the code '${opts.errorCode}'${opts.errorMessage ? ` with message '${opts.errorMessage}'` : ''}, but it was not caught. No error events are available in the scope.`,
+        uncaughtErrorMessage(opts.errorCode, opts.errorMessage, considered),
         job.key,
       )
     })

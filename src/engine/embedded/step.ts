@@ -22,7 +22,7 @@ import {
 } from './rows.js'
 import { StepWrites } from './writer.js'
 import { behaviourOf } from './elements/index.js'
-import { correlate, openScopeEvents, throwError, trigger } from './elements/events.js'
+import { correlate, openScopeEvents, throwError, trigger, type ConsideredCatchEvents } from './elements/events.js'
 import { arriveAtJoin, isJoin, tryJoins } from './elements/gateways.js'
 import { activateMultiInstance, completeMultiInstance, onInnerCompleted } from './elements/multi-instance.js'
 
@@ -655,8 +655,14 @@ export class Step {
   }
 
   /** A BPMN error thrown from an element (a job's error); false when nothing catches it. */
-  throwError(inst: Inst, from: EiRow, code: string, vars: Variables | undefined): Promise<boolean> {
-    return throwError(this, inst, from, code, vars)
+  throwError(
+    inst: Inst,
+    from: EiRow,
+    code: string,
+    vars: Variables | undefined,
+    considered?: ConsideredCatchEvents,
+  ): Promise<boolean> {
+    return throwError(this, inst, from, code, vars, considered)
   }
 
   async fireTimer(timer: TimerRow): Promise<void> {

@@ -46,15 +46,40 @@ function short(type: string): string {
 
 // Constructs Zeebe 8.8 executes that the embedded engine does not, named as a modeler names them.
 const constructNames: Record<string, string> = {
-  AdHocSubProcess: 'An ad-hoc sub-process',
-  CompensateEventDefinition: 'A compensation event',
-  ConditionalEventDefinition: 'A conditional event',
-  CancelEventDefinition: 'A cancel event',
-  Transaction: 'A transaction sub-process',
+  AdHocSubProcess: 'an ad-hoc sub-process',
+  CompensateEventDefinition: 'a compensation event',
+  ConditionalEventDefinition: 'a conditional event',
+  CancelEventDefinition: 'a cancel event',
+  Transaction: 'a transaction sub-process',
 }
 
-function construct(type: string): string {
-  return constructNames[short(type)] ?? short(type)
+/** A BPMN type in plain words: bpmn:IntermediateThrowEvent → "intermediate throw event". */
+function words(type: string): string {
+  return short(type)
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+}
+
+/** "a" or "an" before a phrase. */
+function withArticle(phrase: string): string {
+  return `${/^[aeiou]/i.test(phrase) ? 'an' : 'a'} ${phrase}`
+}
+
+/** How a refusal of a construct the embedded engine does not execute reads, whatever the construct. */
+function unsupported(elementId: string | undefined, construct: string, hint = ''): string {
+  return `Element "${elementId ?? '?'}": ${construct} is not supported by the embedded engine${hint ? `; ${hint}` : ''}.`
+}
+
+/** An event definition type in plain words: SignalEventDefinition → "signal", Compensate… → "compensation". */
+function eventWords(definitionType: string): string {
+  const kind = definitionType.replace(/EventDefinition$/, '')
+  return kind === 'Compensate' ? 'compensation' : words(kind)
+}
+
+const scopeWords = {
+  process: 'in a process',
+  subProcess: 'in an embedded sub-process',
+  eventSubProcess: 'in an event sub-process',
 }
 
 /** Lists every element of the definitions the embedded engine cannot execute, with the reason. */
@@ -127,12 +152,11 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
       const type = el.$type as string
       if (inert.has(type)) continue
       if (!known.has(type)) {
-        report(el.id, `${construct(type)} ("${el.id}") is not supported by the embedded engine.`)
+        report(el.id, unsupported(el.id, constructNames[short(type)] ?? withArticle(words(type))))
         continue
       }
       if (type === 'bpmn:SequenceFlow') continue
-      if (el.isForCompensation)
-        report(el.id, `A compensation handler ("${el.id}") is not supported by the embedded engine.`)
+      if (el.isForCompensation) report(el.id, unsupported(el.id, 'a compensation handler'))
       if (ext(el, 'zeebe:ExecutionListeners'))
         report(el.id, `Execution listeners on "${el.id}" are not supported by the embedded engine.`)
       if (ext(el, 'zeebe:TaskListeners'))
@@ -140,7 +164,15 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
 
       const ed = eventDefinitionOf(el)
       if (ed.kind === 'unsupported') {
-        report(el.id, `${construct(ed.type!)} (${short(type)} "${el.id}") is not supported by the embedded engine.`)
+        report(
+          el.id,
+          unsupported(
+            el.id,
+            ed.def
+              ? (constructNames[short(String(ed.type))] ?? withArticle(`${eventWords(String(ed.type))} ${words(type)}`))
+              : `${withArticle(words(type))} with ${String(ed.type)}`,
+          ),
+        )
       } else {
         const allowed: Record<string, string[]> = {
           'bpmn:StartEvent':
@@ -155,31 +187,42 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
           'bpmn:BoundaryEvent': ['message', 'timer', 'error', 'signal', 'escalation'],
         }
         const ok = allowed[type]
-        if (ok && !ok.includes(ed.kind))
+        const where = type === 'bpmn:StartEvent' ? ` ${scopeWords[scopeKind]}` : ''
+        // What a construct needs is said only of constructs that run: a refused message end event does not also
+        // "need a message with a name".
+        const refused = ok !== undefined && !ok.includes(ed.kind)
+        if (refused)
           report(
             el.id,
-            `A ${ed.kind} ${short(type)} ("${el.id}") is not supported here by the embedded engine; allowed: ${ok.join(', ')}.`,
+            unsupported(el.id, withArticle(`${ed.kind} ${words(type)}${where}`), `supported here: ${ok.join(', ')}`),
           )
         const throwing = type === 'bpmn:IntermediateThrowEvent' || type === 'bpmn:EndEvent'
-        if (ed.kind === 'message' && throwing) {
+        if (refused) {
+          // What a construct needs is said only of constructs that run.
+        } else if (ed.kind === 'message' && throwing) {
           // Job-based in Zeebe, like a send task.
           if (!ext(el, 'zeebe:TaskDefinition')?.type)
             report(el.id, `Message ${short(type)} "${el.id}" needs a zeebe:taskDefinition with a type (a job).`)
         } else if (ed.kind === 'message')
           checkMessage(el, ed.def.messageRef, type !== 'bpmn:StartEvent' || scopeKind === 'eventSubProcess')
-        if (ed.kind === 'signal' && !ed.def.signalRef?.name)
+        if (!refused && ed.kind === 'signal' && !ed.def.signalRef?.name)
           report(el.id, `Signal event "${el.id}" needs a signal with a name.`)
-        if (ed.kind === 'escalation' && throwing && !ed.def.escalationRef?.escalationCode)
+        if (!refused && ed.kind === 'escalation' && throwing && !ed.def.escalationRef?.escalationCode)
           report(el.id, `Escalation throw event "${el.id}" needs an escalation with an escalationCode.`)
-        if (ed.kind === 'escalation' && type === 'bpmn:BoundaryEvent') {
+        if (!refused && ed.kind === 'escalation' && type === 'bpmn:BoundaryEvent') {
           const host = el.attachedToRef?.$type
           if (host !== 'bpmn:SubProcess' && host !== 'bpmn:CallActivity')
             report(el.id, `Escalation boundary event "${el.id}" must be attached to a sub-process or call activity.`)
         }
-        if (ed.kind === 'escalation' && !throwing && String(ed.def.escalationRef?.escalationCode ?? '').startsWith('='))
+        if (
+          !refused &&
+          ed.kind === 'escalation' &&
+          !throwing &&
+          String(ed.def.escalationRef?.escalationCode ?? '').startsWith('=')
+        )
           report(el.id, `Escalation catch event "${el.id}" must have a static escalationCode (not an expression).`)
-        if (ed.kind === 'link' && !ed.def.name) report(el.id, `Link event "${el.id}" needs a link name.`)
-        if (ed.kind === 'timer' && ed.def.timeCycle?.body != null) {
+        if (!refused && ed.kind === 'link' && !ed.def.name) report(el.id, `Link event "${el.id}" needs a link name.`)
+        if (!refused && ed.kind === 'timer' && ed.def.timeCycle?.body != null) {
           const cycle = String(ed.def.timeCycle.body).trim()
           if (!cycle.startsWith('=') && isCronCycle(cycle))
             try {
@@ -189,9 +232,9 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
               report(el.id, `Timer "${el.id}": ${err.message}`)
             }
         }
-        if (ed.kind === 'timer' && !ed.def.timeDuration && !ed.def.timeDate && !ed.def.timeCycle)
+        if (!refused && ed.kind === 'timer' && !ed.def.timeDuration && !ed.def.timeDate && !ed.def.timeCycle)
           report(el.id, `Timer "${el.id}" has no timeDuration, timeDate or timeCycle.`)
-        if (ed.kind === 'error' && type === 'bpmn:EndEvent' && !ed.def.errorRef?.errorCode)
+        if (!refused && ed.kind === 'error' && type === 'bpmn:EndEvent' && !ed.def.errorRef?.errorCode)
           report(el.id, `Error end event "${el.id}" needs an error with an errorCode.`)
       }
 
@@ -209,10 +252,7 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
           report(el.id, `${short(type)} "${el.id}" needs a zeebe:taskDefinition with a type.`)
       }
       if (type === 'bpmn:UserTask' && !ext(el, 'zeebe:UserTask'))
-        report(
-          el.id,
-          `User task "${el.id}" must be a Zeebe user task (<zeebe:userTask/>); job-based user tasks are not supported.`,
-        )
+        report(el.id, unsupported(el.id, 'a job-based user task (no <zeebe:userTask/>)', 'make it a Zeebe user task'))
       if (type === 'bpmn:ReceiveTask') checkMessage(el, el.messageRef, true)
       if (type === 'bpmn:CallActivity' && !ext(el, 'zeebe:CalledElement')?.processId)
         report(el.id, `Call activity "${el.id}" needs a zeebe:calledElement processId.`)
@@ -222,7 +262,10 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
       const lc = el.loopCharacteristics
       if (lc) {
         if (lc.$type !== 'bpmn:MultiInstanceLoopCharacteristics')
-          report(el.id, `${short(lc.$type)} on "${el.id}" is not supported; use multi-instance.`)
+          report(
+            el.id,
+            unsupported(el.id, `a ${words(lc.$type).replace(/ characteristics$/, '')}`, 'use multi-instance'),
+          )
         else if (!ext(lc, 'zeebe:LoopCharacteristics')?.inputCollection)
           report(el.id, `Multi-instance "${el.id}" needs a zeebe:loopCharacteristics inputCollection.`)
       }
@@ -241,13 +284,21 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
         for (const f of el.outgoing ?? []) {
           const target = f.targetRef
           const tk = eventDefinitionOf(target).kind
-          if (!(
-            target.$type === 'bpmn:ReceiveTask' ||
-            (target.$type === 'bpmn:IntermediateCatchEvent' && (tk === 'message' || tk === 'timer' || tk === 'signal'))
-          ))
+          if (target.$type === 'bpmn:IntermediateCatchEvent' && tk !== 'message' && tk !== 'timer' && tk !== 'signal') {
+            // An intermediate catch event is what an event-based gateway needs; this kind is not executed here.
+            const kind = tk === 'unsupported' ? eventWords(String(eventDefinitionOf(target).type)) : tk
             report(
               target.id,
-              `"${target.id}" follows event-based gateway "${el.id}" but is not a message/timer/signal catch event or receive task.`,
+              unsupported(
+                target.id,
+                `${withArticle(`${kind} intermediate catch event`)} after event-based gateway "${el.id}"`,
+                'supported after it: message, timer and signal intermediate catch events, receive tasks',
+              ),
+            )
+          } else if (!(target.$type === 'bpmn:ReceiveTask' || target.$type === 'bpmn:IntermediateCatchEvent'))
+            report(
+              target.id,
+              `"${target.id}" follows event-based gateway "${el.id}" but is not an intermediate catch event or receive task.`,
             )
         }
       }

@@ -32,7 +32,10 @@ const moddle = new (
     fromXML(
       xml: string,
       type?: string,
-    ): Promise<{ rootElement: ModdleElement; warnings: Array<Error & { element?: { id?: string } }> }>
+    ): Promise<{
+      rootElement: ModdleElement
+      warnings: Array<Error & { element?: ModdleElement; property?: string; value?: unknown }>
+    }>
   }
 )({ zeebe })
 
@@ -164,12 +167,74 @@ export async function parseResource(
       problems: [problem(name, 'motcua/xml-parse', `Resource is not a readable BPMN document: ${message}`)],
     }
   }
-  const problems: DeployProblem[] = parsed.warnings.map((warning) => ({
-    resourceName: name,
-    ...(warning.element?.id ? { elementId: warning.element.id } : {}),
-    rule: 'motcua/xml-import',
-    message: warning.message.split('\n')[0]!,
-    severity: 'warning' as const,
-  }))
-  return { ok: true, definitions: parsed.rootElement, problems }
+  const definitions = parsed.rootElement
+  const unresolved = new Map<ModdleElement, string>()
+  for (const warning of parsed.warnings) {
+    if (warning.element && warning.property === 'bpmndi:bpmnElement' && typeof warning.value === 'string')
+      unresolved.set(warning.element as ModdleElement, warning.value)
+  }
+  const dropped = dropBrokenDiagramElements(name, definitions, unresolved)
+  const problems: DeployProblem[] = parsed.warnings
+    // A dropped diagram element's unresolved reference is said once, by dropBrokenDiagramElements.
+    .filter((warning) => !warning.element || !dropped.elements.has(warning.element))
+    .map((warning) => ({
+      resourceName: name,
+      ...(warning.element?.id ? { elementId: warning.element.id } : {}),
+      rule: 'motcua/xml-import',
+      message: warning.message.split('\n')[0]!,
+      severity: 'warning' as const,
+    }))
+  return { ok: true, definitions, problems: [...problems, ...dropped.problems] }
+}
+
+const DIAGRAM_ELEMENTS = ['bpmndi:BPMNPlane', 'bpmndi:BPMNShape', 'bpmndi:BPMNEdge']
+
+/**
+ * Removes the diagram interchange (DI) elements whose bpmnElement is missing or points at no element of the resource,
+ * so the lint rules see the semantic model: a plane pointing at a process id that does not exist made every
+ * camunda-compat rule throw, and nothing was checked. Zeebe executes the semantic model and ignores the diagram, so
+ * a broken diagram is a warning naming the element, not a refusal.
+ */
+function dropBrokenDiagramElements(
+  resourceName: string,
+  definitions: ModdleElement,
+  unresolved: Map<ModdleElement, string>,
+): { elements: Set<ModdleElement>; problems: DeployProblem[] } {
+  const elements = new Set<ModdleElement>()
+  const problems: DeployProblem[] = []
+  const diagrams = (definitions.get('diagrams') as ModdleElement[] | undefined) ?? []
+  const broken = (el: ModdleElement | undefined): boolean => !el || !el.get('bpmnElement')
+  const drop = (el: ModdleElement): void => {
+    elements.add(el)
+    const type = el.$type.replace(/^bpmndi:/, '')
+    const target = unresolved.get(el)
+    problems.push({
+      resourceName,
+      ...(el.id ? { elementId: el.id } : {}),
+      rule: 'motcua/diagram-reference',
+      message: target
+        ? `Diagram element "${el.id ?? '?'}" (${type}) points at "${target}", which is not an element of this ` +
+          'resource; it is left out of the checks and the diagram may not display'
+        : `Diagram element "${el.id ?? '?'}" (${type}) names no BPMN element; it is left out of the checks`,
+      severity: 'warning',
+    })
+  }
+  for (const diagram of [...diagrams]) {
+    const plane = diagram.get('plane') as ModdleElement | undefined
+    if (broken(plane)) {
+      // The plane holds every shape of the diagram: without a valid plane the whole diagram goes.
+      if (plane) drop(plane)
+      else drop(diagram)
+      diagrams.splice(diagrams.indexOf(diagram), 1)
+      continue
+    }
+    const planeElements = (plane!.get('planeElement') as ModdleElement[] | undefined) ?? []
+    for (const el of [...planeElements]) {
+      if (DIAGRAM_ELEMENTS.includes(el.$type) && broken(el)) {
+        drop(el)
+        planeElements.splice(planeElements.indexOf(el), 1)
+      }
+    }
+  }
+  return { elements, problems }
 }

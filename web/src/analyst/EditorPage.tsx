@@ -153,8 +153,10 @@ function Editor({
     () => problems.filter((p): p is DefinitionProblem & { elementId: string } => !!p.elementId),
     [problems],
   )
-  const lintErrors = lint?.filter((i) => i.category === 'error') ?? []
-  const lintWarnings = lint?.filter((i) => i.category !== 'error') ?? []
+  // A rule that threw checked nothing: the server refuses that as an error (src/engine/validation/lint.ts).
+  const blocks = (i: LintIssue) => i.category === 'error' || i.category === 'rule-error'
+  const lintErrors = lint?.filter(blocks) ?? []
+  const lintWarnings = lint?.filter((i) => !blocks(i)) ?? []
   const labels = useMemo(
     () => ({
       canvas: tr('Sơ đồ quy trình BPMN', 'BPMN process diagram'),
@@ -355,14 +357,8 @@ function Editor({
         {lint && lint.length > 0 && (
           <ul>
             {[...lintErrors, ...lintWarnings].map((issue, i) => (
-              <li
-                key={i}
-                data-testid="lint-issue"
-                className={issue.category === 'error' ? 'lint-error' : 'lint-warning'}
-              >
-                <span className="badge">
-                  {issue.category === 'error' ? tr('Lỗi', 'Error') : tr('Cảnh báo', 'Warning')}
-                </span>{' '}
+              <li key={i} data-testid="lint-issue" className={blocks(issue) ? 'lint-error' : 'lint-warning'}>
+                <span className="badge">{blocks(issue) ? tr('Lỗi', 'Error') : tr('Cảnh báo', 'Warning')}</span>{' '}
                 <button type="button" className="link-button" onClick={() => focusElement(issue.elementId)}>
                   {elementLabel(issue.elementId)}
                 </button>

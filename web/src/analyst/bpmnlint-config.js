@@ -84,6 +84,18 @@ import compat_zeebeUserTask from 'bpmnlint-plugin-camunda-compat/rules/camunda-c
 export const config = {
   extends: ['bpmnlint:recommended', 'plugin:camunda-compat/camunda-cloud-8-8'],
   rules: {
+    // As on the server (STYLE_RULES in lint.ts): rules about how the diagram reads warn, since Zeebe runs such models.
+    'label-required': 'warn',
+    'no-bpmndi': 'warn',
+    'end-event-required': 'warn',
+    'no-implicit-split': 'warn',
+    'no-implicit-end': 'warn',
+    'no-gateway-join-fork': 'warn',
+    'fake-join': 'warn',
+    'no-overlapping-elements': 'warn',
+    'superfluous-gateway': 'warn',
+    'superfluous-label': 'warn',
+    'superfluous-termination': 'warn',
     // As on the server: a job-based user task would wait for a worker nothing runs.
     'camunda-compat/zeebe-user-task': 'error',
   },

@@ -144,8 +144,43 @@ function pickCatch(candidates: Element[], code: string): Element | undefined {
 }
 
 /**
+ * The error codes of the catch events a thrown error passed without matching, grouped by the element instance that
+ * hosts them (innermost first), for the incident of an uncaught error.
+ */
+export type ConsideredCatchEvents = Map<string, string[]>
+
+function consider(considered: ConsideredCatchEvents | undefined, host: string, events: Element[]): void {
+  if (!considered) return
+  const codes = considered.get(host) ?? []
+  for (const e of events) if (e.errorCode !== undefined) codes.push(e.errorCode)
+  considered.set(host, codes)
+}
+
+/**
+ * Zeebe's incident text for an error nothing caught, listing the codes of the error catch events in scope: each
+ * hosting element instance's codes in descending order, innermost first (Zeebe's CatchEventAnalyzer), e.g.
+ * `Expected to throw an error event with the code 'x' with message 'm', but it was not caught. Available error
+ * events are [b, a]` (https://docs.camunda.io/docs/components/modeler/bpmn/error-events/#unhandled-errors).
+ */
+export function uncaughtErrorMessage(
+  code: string,
+  errorMessage: string | undefined,
+  considered: ConsideredCatchEvents,
+) {
+  const available = [...considered.values()].flatMap((codes) => [...codes].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)))
+  return (
+    `Expected to throw an error event with the code '${code}'${errorMessage ? ` with message '${errorMessage}'` : ''}` +
+    ', but it was not caught.' +
+    (available.length === 0
+      ? ' No error events are available in the scope.'
+      : ` Available error events are [${available.join(', ')}]`)
+  )
+}
+
+/**
  * Throws a BPMN error from an element: the nearest boundary event or error event sub-process with
- * the code (or a catch-all) takes it, across call activities. False when nothing catches it.
+ * the code (or a catch-all) takes it, across call activities. False when nothing catches it; `considered` then holds
+ * the codes of the catch events it passed (uncaughtErrorMessage).
  */
 export async function throwError(
   step: Step,
@@ -153,6 +188,7 @@ export async function throwError(
   from: EiRow,
   code: string,
   vars: Variables | undefined,
+  considered?: ConsideredCatchEvents,
 ): Promise<boolean> {
   let curInst = inst
   let cur = from
@@ -160,14 +196,13 @@ export async function throwError(
     const el = step.el(curInst, cur.element_id)
     // Boundary events hang on the activity (the multi-instance body, not its inner instances).
     if (!cur.data.inner) {
-      const b = pickCatch(
-        el.boundaryIds.map((id) => step.el(curInst, id)).filter((x) => x.event === 'error'),
-        code,
-      )
+      const boundaries = el.boundaryIds.map((id) => step.el(curInst, id)).filter((x) => x.event === 'error')
+      const b = pickCatch(boundaries, code)
       if (b) {
         await triggerBoundary(step, curInst, cur, b, vars)
         return true
       }
+      consider(considered, `${curInst.pi.key}:${cur.key}`, boundaries)
     }
     const scopeKey = cur.scope_key
     const scopeEi = scopeKey === curInst.pi.key ? undefined : curInst.els.get(scopeKey)!
@@ -181,6 +216,7 @@ export async function throwError(
         await triggerEventSubProcess(step, curInst, scopeKey, step.el(curInst, start.scopeId!), vars)
         return true
       }
+      consider(considered, `${curInst.pi.key}:${scopeKey}`, starts)
     }
     if (scopeEi) {
       cur = scopeEi
@@ -200,14 +236,10 @@ async function activateEndEvent(step: Step, inst: Inst, ei: EiRow, el: Element):
   if (el.event === 'error') {
     // A thrown error's code may be an expression (Zeebe 8.2+); a catching event's code is static.
     const code = evalString(el.errorCode!, step.visible(inst, ei.key), 'error code')
-    const caught = await throwError(step, inst, ei, code, undefined)
+    const considered: ConsideredCatchEvents = new Map()
+    const caught = await throwError(step, inst, ei, code, undefined, considered)
     if (!caught)
-      await step.raiseIncident(
-        inst,
-        ei,
-        'UNHANDLED_ERROR_EVENT',
-        `Expected to throw an error event with the code '${code}', but it was not caught. No error events are available in the scope.`,
-      )
+      await step.raiseIncident(inst, ei, 'UNHANDLED_ERROR_EVENT', uncaughtErrorMessage(code, undefined, considered))
     return
   }
   if (el.event === 'signal' || el.event === 'escalation') {
