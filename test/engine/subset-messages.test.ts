@@ -79,16 +79,26 @@ t.test('an event kind not allowed where it stands: where, and what is supported 
 })
 
 t.test('a refused event is not also told to meet the requirements of one that runs', async (t) => {
-  // A message end event without a message: before, it was refused twice, the second time for "needing a
-  // zeebe:subscription correlationKey", which a message end event never has.
-  const problems = await refusals('<bpmn:endEvent id="sent"><bpmn:messageEventDefinition /></bpmn:endEvent>')
-  const onSent = problems.filter((p) => p.elementId === 'sent')
-  t.ok(onSent.length > 0, 'the end event is reported')
+  // A message start event inside an embedded sub-process (Zeebe allows only a none start event there) without a
+  // message: it is refused for where it stands, not also for "needing a message with a name".
+  const problems = await refusals(
+    '<bpmn:subProcess id="sub"><bpmn:startEvent id="inner"><bpmn:messageEventDefinition /></bpmn:startEvent></bpmn:subProcess>',
+  )
+  const onInner = problems.filter((p) => p.elementId === 'inner')
+  t.ok(onInner.length > 0, 'the start event is reported')
   t.notOk(
-    onSent.some((p) => /needs|correlationKey|name/.test(p.message)),
+    onInner.some((p) => /needs|correlationKey|name/.test(p.message)),
     'no invented requirement',
   )
-  t.ok(onSent.every((p) => /^Element "sent": .* is not supported by the embedded engine/.test(p.message)))
+  t.ok(onInner.every((p) => /^Element "inner": .* is not supported by the embedded engine/.test(p.message)))
+})
+
+t.test('a message end event runs as a job (Zeebe): it needs a job type, never a correlation key', async (t) => {
+  const problems = await refusals('<bpmn:endEvent id="sent"><bpmn:messageEventDefinition /></bpmn:endEvent>')
+  t.same(
+    problems.filter((p) => p.elementId === 'sent').map((p) => p.message),
+    ['Message EndEvent "sent" needs a zeebe:taskDefinition with a type (a job).'],
+  )
 })
 
 t.test('a job-based user task: refused as unsupported, with what to use instead', async (t) => {
@@ -134,7 +144,7 @@ t.test('after an event-based gateway: an unsupported catch event is unsupported,
         elementId: 'cond',
         message:
           'Element "cond": a conditional intermediate catch event after event-based gateway "g" is not supported by ' +
-          'the embedded engine; supported after it: message and timer intermediate catch events, receive tasks.',
+          'the embedded engine; supported after it: message, timer and signal intermediate catch events, receive tasks.',
       },
       {
         elementId: 'task',

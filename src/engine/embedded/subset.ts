@@ -47,9 +47,6 @@ function short(type: string): string {
 // Constructs Zeebe 8.8 executes that the embedded engine does not, named as a modeler names them.
 const constructNames: Record<string, string> = {
   AdHocSubProcess: 'an ad-hoc sub-process',
-  CompensateEventDefinition: 'a compensation event',
-  ConditionalEventDefinition: 'a conditional event',
-  CancelEventDefinition: 'a cancel event',
   Transaction: 'a transaction sub-process',
 }
 
