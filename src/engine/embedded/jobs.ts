@@ -15,6 +15,7 @@ import type { JobNotifications } from './notifications.js'
 import type { JobRow } from './rows.js'
 import { inline, oneMessage } from './sql.js'
 import type { Inst, Step } from './step.js'
+import { completeUserTaskOfJob } from './user-tasks.js'
 import { startJobLoop } from '../job-worker.js'
 
 class BatchFallback extends Error {}
@@ -217,6 +218,7 @@ export class Jobs {
     const ei = inst.els.get(job.element_instance_key)
     step.jobs.delete(job.key)
     if (!ei) return
+    completeUserTaskOfJob(step, inst, Number(job.key))
     await step.completeActivity(inst, ei, variables)
   }
 

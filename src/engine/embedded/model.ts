@@ -86,6 +86,8 @@ export interface Element {
     followUpDate?: string
     formKey?: string
     priority?: string
+    /** No <zeebe:userTask/>: Zeebe's job worker implementation, a job of type io.camunda.zeebe:userTask. */
+    jobBased?: boolean
   }
   script?: { expression: string; resultVariable: string }
   calledElement?: { processId: string; propagateAllChildVariables: boolean; propagateAllParentVariables: boolean }
@@ -303,6 +305,7 @@ export function compileProcess(proc: ModdleElement): CompiledProcess {
           formKey: f?.formKey ?? f?.formId ?? f?.externalReference,
           priority: p?.priority,
         }
+        if (!ext(fe, 'zeebe:UserTask')) el.userTask.jobBased = true
       }
       if (kind === 'scriptTask') {
         const sc = ext(fe, 'zeebe:Script')

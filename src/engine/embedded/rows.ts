@@ -104,6 +104,8 @@ export interface UtRow {
   priority: number
   created_at: string | Date
   completed_at: string | Date | null
+  /** The io.camunda.zeebe:userTask job of a job-based user task; null for a Zeebe user task. */
+  job_key: number | null
 }
 
 export interface IncidentRow {
@@ -143,6 +145,7 @@ export function toUserTask(r: UtRow): UserTask {
   if (r.form_key != null) t.formKey = r.form_key
   const done = optDate(r.completed_at)
   if (done) t.completionDate = done
+  if (r.job_key != null) t.jobKey = String(r.job_key)
   return t
 }
 

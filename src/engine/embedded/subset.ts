@@ -111,11 +111,6 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
         } else if (!ext(el, 'zeebe:TaskDefinition')?.type)
           report(el.id, `${short(type)} "${el.id}" needs a zeebe:taskDefinition with a type.`)
       }
-      if (type === 'bpmn:UserTask' && !ext(el, 'zeebe:UserTask'))
-        report(
-          el.id,
-          `User task "${el.id}" must be a Zeebe user task (<zeebe:userTask/>); job-based user tasks are not supported.`,
-        )
       if (type === 'bpmn:ReceiveTask') checkMessage(el, el.messageRef, true)
       if (type === 'bpmn:CallActivity' && !ext(el, 'zeebe:CalledElement')?.processId)
         report(el.id, `Call activity "${el.id}" needs a zeebe:calledElement processId.`)
