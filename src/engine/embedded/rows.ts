@@ -1,5 +1,6 @@
 // Row shapes of the engine tables and their conversion to the port's types.
 import type { Incident, UserTask, Variables } from '../port.js'
+import type { ListenerProgress } from './listeners.js'
 
 export interface PiRow {
   key: number
@@ -32,6 +33,8 @@ export interface EiData extends ScopeData {
   entered?: boolean
   /** Event sub-process: the variables of the event that started it. */
   trigger?: Variables
+  /** Waiting for an execution listener's job (listeners.ts). */
+  listener?: ListenerProgress
 }
 
 export interface EiRow {
