@@ -199,6 +199,12 @@ export interface UserTask {
   priority: number
   creationDate: Date
   completionDate?: Date
+  /**
+   * Set for a job-based user task (a bpmn:userTask without <zeebe:userTask/>): Zeebe runs it as a job of type
+   * `io.camunda.zeebe:userTask`, and this is that job. The task completes when the job does, or when it is completed
+   * through completeUserTask (which then ends the job). Absent for Camunda (Zeebe) user tasks.
+   */
+  jobKey?: string
 }
 
 export interface UserTaskFilter {

@@ -101,16 +101,12 @@ t.test('a message end event runs as a job (Zeebe): it needs a job type, never a 
   )
 })
 
-t.test('a job-based user task: refused as unsupported, with what to use instead', async (t) => {
-  t.same(await refusals('<bpmn:userTask id="oldUser" />'), [
-    {
-      elementId: 'oldUser',
-      message:
-        'Element "oldUser": a job-based user task (no <zeebe:userTask/>) is not supported by the embedded engine; ' +
-        'make it a Zeebe user task.',
-    },
-  ])
-})
+t.test(
+  'a job-based user task runs (a job of type io.camunda.zeebe:userTask, as in Zeebe 8.8): nothing refused',
+  async (t) => {
+    t.same(await refusals('<bpmn:userTask id="oldUser" />'), [])
+  },
+)
 
 t.test('a standard loop: refused as unsupported, with what to use instead', async (t) => {
   t.same(

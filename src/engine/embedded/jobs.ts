@@ -16,6 +16,8 @@ import type { JobRow } from './rows.js'
 import { inline, oneMessage } from './sql.js'
 import type { Inst, Step } from './step.js'
 import { uncaughtErrorMessage, type ConsideredCatchEvents } from './elements/events.js'
+import { completeUserTaskOfJob } from './user-tasks.js'
+import { isListenerJob } from './listeners.js'
 import { startJobLoop } from '../job-worker.js'
 
 class BatchFallback extends Error {}
@@ -218,6 +220,8 @@ export class Jobs {
     const ei = inst.els.get(job.element_instance_key)
     step.jobs.delete(job.key)
     if (!ei) return
+    if (isListenerJob(ei, job.key)) return await step.listenerDone(inst, ei, variables)
+    completeUserTaskOfJob(step, inst, Number(job.key))
     await step.completeActivity(inst, ei, variables)
   }
 
@@ -257,6 +261,12 @@ export class Jobs {
         throw new EngineError('INVALID_STATE', `Job ${jobKey} has an incident; resolve it first`)
       const ei = inst.els.get(job.element_instance_key)
       if (!ei) return
+      // https://docs.camunda.io/docs/components/concepts/execution-listeners/#limitations
+      if (isListenerJob(ei, job.key))
+        throw new EngineError(
+          'INVALID_STATE',
+          `Job ${jobKey} is an execution listener's job: throwing a BPMN error from it is not supported; complete or fail it`,
+        )
       const considered: ConsideredCatchEvents = new Map()
       const caught = await step.throwError(inst, ei, opts.errorCode, opts.variables, considered)
       if (caught) {

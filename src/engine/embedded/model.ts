@@ -54,6 +54,13 @@ export interface TimerDef {
   expression: string
 }
 
+/** A zeebe:executionListener: a job of `type` (static value or expression) with `retries` (default 3). */
+export interface ExecutionListener {
+  type: string
+  retries?: string
+  headers: Record<string, string>
+}
+
 export interface Element {
   id: string
   name?: string
@@ -92,6 +99,8 @@ export interface Element {
     followUpDate?: string
     formKey?: string
     priority?: string
+    /** No <zeebe:userTask/>: Zeebe's job worker implementation, a job of type io.camunda.zeebe:userTask. */
+    jobBased?: boolean
   }
   script?: { expression: string; resultVariable: string }
   /** Business rule task evaluating a DMN decision (zeebe:calledDecision) instead of creating a job. */
@@ -117,6 +126,8 @@ export interface Element {
   startEventId?: string
   /** Event-based gateway: the catch events (or receive tasks) after it. */
   eventTargetIds: string[]
+  /** zeebe:executionListeners by event type, in model order. */
+  executionListeners?: { start: ExecutionListener[]; end: ExecutionListener[] }
 }
 
 export interface CompiledProcess {
@@ -222,6 +233,23 @@ function kindOf(el: ModdleElement): ElementKind | undefined {
   }
 }
 
+/** The element's zeebe:executionListeners, split by event type (the subset check refuses other event types). */
+export function executionListenersOf(
+  fe: ModdleElement,
+): { start: ExecutionListener[]; end: ExecutionListener[] } | undefined {
+  const all: ModdleElement[] = ext(fe, 'zeebe:ExecutionListeners')?.listeners ?? []
+  if (all.length === 0) return undefined
+  const compile = (l: ModdleElement): ExecutionListener => {
+    const headers: Record<string, string> = {}
+    for (const h of l.headers?.values ?? []) headers[String(h.key)] = String(h.value ?? '')
+    return { type: String(l.type ?? ''), ...(l.retries ? { retries: String(l.retries) } : {}), headers }
+  }
+  return {
+    start: all.filter((l) => l.eventType === 'start').map(compile),
+    end: all.filter((l) => l.eventType === 'end').map(compile),
+  }
+}
+
 /** Executable processes of a definitions element. */
 export function executableProcesses(definitions: ModdleElement): ModdleElement[] {
   return (definitions.rootElements ?? []).filter(
@@ -316,6 +344,8 @@ export function compileProcess(proc: ModdleElement): CompiledProcess {
         el.jobRetries = td.retries
       }
       for (const h of ext(fe, 'zeebe:TaskHeaders')?.values ?? []) el.headers[String(h.key)] = String(h.value ?? '')
+      const listeners = executionListenersOf(fe)
+      if (listeners) el.executionListeners = listeners
       const io = ext(fe, 'zeebe:IoMapping')
       el.inputs = mappings(io?.inputParameters)
       el.outputs = mappings(io?.outputParameters)
@@ -333,6 +363,7 @@ export function compileProcess(proc: ModdleElement): CompiledProcess {
           formKey: f?.formKey ?? f?.formId ?? f?.externalReference,
           priority: p?.priority,
         }
+        if (!ext(fe, 'zeebe:UserTask')) el.userTask.jobBased = true
       }
       if (kind === 'scriptTask') {
         const sc = ext(fe, 'zeebe:Script')

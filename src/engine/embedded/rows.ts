@@ -1,5 +1,6 @@
 // Row shapes of the engine tables and their conversion to the port's types.
 import type { Incident, UserTask, Variables } from '../port.js'
+import type { ListenerProgress } from './listeners.js'
 
 export interface PiRow {
   key: number
@@ -32,6 +33,8 @@ export interface EiData extends ScopeData {
   entered?: boolean
   /** Event sub-process: the variables of the event that started it. */
   trigger?: Variables
+  /** Waiting for an execution listener's job (listeners.ts). */
+  listener?: ListenerProgress
 }
 
 export interface EiRow {
@@ -104,6 +107,8 @@ export interface UtRow {
   priority: number
   created_at: string | Date
   completed_at: string | Date | null
+  /** The io.camunda.zeebe:userTask job of a job-based user task; null for a Zeebe user task. */
+  job_key: number | null
 }
 
 export interface IncidentRow {
@@ -143,6 +148,7 @@ export function toUserTask(r: UtRow): UserTask {
   if (r.form_key != null) t.formKey = r.form_key
   const done = optDate(r.completed_at)
   if (done) t.completionDate = done
+  if (r.job_key != null) t.jobKey = String(r.job_key)
   return t
 }
 

@@ -25,6 +25,7 @@ import { behaviourOf } from './elements/index.js'
 import { correlate, openScopeEvents, throwError, trigger, type ConsideredCatchEvents } from './elements/events.js'
 import { arriveAtJoin, isJoin, tryJoins } from './elements/gateways.js'
 import { activateMultiInstance, completeMultiInstance, onInnerCompleted } from './elements/multi-instance.js'
+import { listenersOf, openListenerJob } from './listeners.js'
 
 /** Something that runs `?`-placeholder SQL: the knex pool, or the step's open transaction. */
 export interface Queryable {
@@ -568,13 +569,52 @@ export class Step {
     try {
       if (ei.element_type === 'multiInstanceBody') return await activateMultiInstance(this, inst, ei, el)
       if (el.inputs.length > 0) this.setLocal(inst, ei, applyMappings(el.inputs, this.visible(inst, ei.key)))
-      ei.state = 'ACTIVATED'
-      // Entered because its event fired (a boundary event, a catch event after an event-based gateway).
-      if (isTriggered) return await this.completeActivity(inst, ei, triggered)
-      await behaviourOf(el.kind).activate(this, inst, ei, el, !ei.data.inner)
+      // Start execution listeners run first, one job each; the last one's completion carries on (listenerDone).
+      if (listenersOf(el, 'start').length > 0)
+        return await openListenerJob(this, inst, ei, el, 'start', 0, isTriggered ? (triggered ?? {}) : undefined)
+      await this.runBehaviour(inst, ei, el, triggered, isTriggered)
     } catch (err) {
       await this.failElement(inst, ei, 'activate', err)
     }
+  }
+
+  private async runBehaviour(
+    inst: Inst,
+    ei: EiRow,
+    el: Element,
+    triggered: Variables | undefined,
+    isTriggered: boolean,
+  ): Promise<void> {
+    ei.state = 'ACTIVATED'
+    // Entered because its event fired (a boundary event, a catch event after an event-based gateway).
+    if (isTriggered) return await this.completeActivity(inst, ei, triggered)
+    await behaviourOf(el.kind).activate(this, inst, ei, el, !ei.data.inner)
+  }
+
+  /**
+   * The job of an element's execution listener completed: its variables are set (start: the element's locals; end:
+   * propagated from the element's scope, like output mappings), then the next listener's job opens, or the element
+   * goes on (start: its behaviour; end: it is left).
+   */
+  async listenerDone(inst: Inst, ei: EiRow, vars: Variables | undefined): Promise<void> {
+    const el = this.el(inst, ei.element_id)
+    const progress = ei.data.listener!
+    const { eventType } = progress
+    const phase = eventType === 'start' ? 'activate' : 'complete'
+    if (eventType === 'start') this.setLocal(inst, ei, vars)
+    else this.propagate(inst, ei.scope_key, vars)
+    const { listener: _l, ...rest } = ei.data
+    ei.data = rest
+    this.dirty(inst, ei)
+    try {
+      if (progress.index + 1 < listenersOf(el, eventType).length)
+        return await openListenerJob(this, inst, ei, el, eventType, progress.index + 1, progress.triggered)
+      if (eventType === 'start')
+        return await this.runBehaviour(inst, ei, el, progress.triggered, progress.triggered !== undefined)
+    } catch (err) {
+      return await this.failElement(inst, ei, phase, err)
+    }
+    await this.leaveCompleted(inst, ei, el, ei.data.inner ? this.visible(inst, ei.key) : undefined)
   }
 
   // ---------------------------------------------------------------- completion and flow
@@ -596,9 +636,19 @@ export class Step {
         this.propagate(inst, ei.scope_key, out)
       }
       if (ei.data.inner) innerVisible = this.visible(inst, ei.key)
+      // End execution listeners run after the output mappings, before the element is left (listenerDone).
+      if (listenersOf(el, 'end').length > 0) {
+        ei.state = 'COMPLETING'
+        return await openListenerJob(this, inst, ei, el, 'end', 0)
+      }
     } catch (err) {
       return await this.failElement(inst, ei, 'complete', err)
     }
+    await this.leaveCompleted(inst, ei, el, innerVisible)
+  }
+
+  /** The element completed (and its end listeners ran): it closes and the token moves on. */
+  private async leaveCompleted(inst: Inst, ei: EiRow, el: Element, innerVisible: Variables | undefined): Promise<void> {
     this.closeTriggers(ei)
     for (const ut of inst.userTasks.values()) if (ut.element_instance_key === ei.key) inst.userTasks.delete(ut.key)
     this.resolveIncidentsOf(inst, ei.key)

@@ -79,6 +79,49 @@ const scopeWords = {
   eventSubProcess: 'in an event sub-process',
 }
 
+const gateways = new Set([
+  'bpmn:ExclusiveGateway',
+  'bpmn:InclusiveGateway',
+  'bpmn:ParallelGateway',
+  'bpmn:EventBasedGateway',
+])
+
+/**
+ * Execution listeners as Zeebe 8.8 runs them (listeners.ts); what it does not run is refused, as Zeebe's deployment
+ * does: https://docs.camunda.io/docs/components/concepts/execution-listeners/#limitations
+ */
+function checkExecutionListeners(el: ModdleElement, report: (id: string, message: string) => void): void {
+  const listeners: ModdleElement[] = ext(el, 'zeebe:ExecutionListeners')?.listeners ?? []
+  if (listeners.length === 0) return
+  const type = el.$type as string
+  const what = `${short(type)} "${el.id}"`
+  if (el.loopCharacteristics)
+    report(el.id, `Execution listeners on multi-instance ${what} are not supported by the embedded engine yet.`)
+  const seen = new Set<string>()
+  for (const l of listeners) {
+    const eventType = String(l.eventType ?? '')
+    if (eventType !== 'start' && eventType !== 'end') {
+      report(el.id, `Execution listener event type "${eventType}" on ${what} is not supported; use start or end.`)
+      continue
+    }
+    if (!l.type) report(el.id, `An execution listener (${eventType}) on ${what} has no job type.`)
+    const key = `${eventType}\n${l.type}`
+    if (seen.has(key))
+      report(el.id, `${what} has two ${eventType} execution listeners of type "${l.type}"; each must be unique.`)
+    seen.add(key)
+    const event = eventDefinitionOf(el).kind
+    const unsupported =
+      eventType === 'start'
+        ? type === 'bpmn:StartEvent' || type === 'bpmn:BoundaryEvent'
+        : gateways.has(type) || (type === 'bpmn:EndEvent' && event === 'error')
+    if (unsupported)
+      report(
+        el.id,
+        `Zeebe does not run ${eventType} execution listeners on ${event === 'error' ? 'an error ' : ''}${what}.`,
+      )
+  }
+}
+
 /** Lists every element of the definitions the embedded engine cannot execute, with the reason. */
 export function checkSupportedSubset(definitions: ModdleElement, resourceName = ''): DeployProblem[] {
   const problems: DeployProblem[] = []
@@ -154,10 +197,12 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
       }
       if (type === 'bpmn:SequenceFlow') continue
       if (el.isForCompensation) report(el.id, unsupported(el.id, 'a compensation handler'))
-      if (ext(el, 'zeebe:ExecutionListeners'))
-        report(el.id, `Execution listeners on "${el.id}" are not supported by the embedded engine.`)
+      checkExecutionListeners(el, report)
       if (ext(el, 'zeebe:TaskListeners'))
-        report(el.id, `Task listeners on "${el.id}" are not supported by the embedded engine.`)
+        report(
+          el.id,
+          `User task listeners (zeebe:taskListeners) on "${el.id}" are not supported by the embedded engine yet.`,
+        )
 
       const ed = eventDefinitionOf(el)
       if (ed.kind === 'unsupported') {
@@ -248,8 +293,6 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
         } else if (!ext(el, 'zeebe:TaskDefinition')?.type)
           report(el.id, `${short(type)} "${el.id}" needs a zeebe:taskDefinition with a type.`)
       }
-      if (type === 'bpmn:UserTask' && !ext(el, 'zeebe:UserTask'))
-        report(el.id, unsupported(el.id, 'a job-based user task (no <zeebe:userTask/>)', 'make it a Zeebe user task'))
       if (type === 'bpmn:ReceiveTask') checkMessage(el, el.messageRef, true)
       if (type === 'bpmn:CallActivity' && !ext(el, 'zeebe:CalledElement')?.processId)
         report(el.id, `Call activity "${el.id}" needs a zeebe:calledElement processId.`)
@@ -313,6 +356,8 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
     }
   }
   for (const p of processes) {
+    if (ext(p, 'zeebe:ExecutionListeners'))
+      report(p.id, `Execution listeners on process "${p.id}" are not supported by the embedded engine yet.`)
     const starts = (p.flowElements ?? []).filter((f: ModdleElement) => f.$type === 'bpmn:StartEvent')
     if (starts.filter((s: ModdleElement) => (s.eventDefinitions ?? []).length === 0).length > 1)
       report(p.id, `Process "${p.id}" has more than one none start event.`)

@@ -58,14 +58,25 @@ export class UserTasks {
     })
   }
 
+  /** Completing a job-based user task here ends its job too (completeActivity closes the element's jobs). */
   async completeUserTask(userTaskKey: string, variables?: Variables): Promise<void> {
     await this.userTaskStep(userTaskKey, async (step, inst, ut) => {
-      ut.state = 'COMPLETED'
-      ut.completed_at = step.now.toISOString()
-      step.userTasks.update(ut as UtRow & { key: number })
-      step.emitUserTask(inst, 'userTask.completed', ut)
+      markCompleted(step, inst, ut)
       const ei = inst.els.get(ut.element_instance_key)
       if (ei) await step.completeActivity(inst, ei, variables)
     })
   }
+}
+
+function markCompleted(step: Step, inst: Inst, ut: UtRow): void {
+  ut.state = 'COMPLETED'
+  ut.completed_at = step.now.toISOString()
+  step.userTasks.update(ut as UtRow & { key: number })
+  step.emitUserTask(inst, 'userTask.completed', ut)
+}
+
+/** A job-based user task's job was completed by a job worker: the task it backs is completed with it. */
+export function completeUserTaskOfJob(step: Step, inst: Inst, jobKey: number): void {
+  for (const ut of inst.userTasks.values())
+    if (ut.job_key != null && Number(ut.job_key) === jobKey) markCompleted(step, inst, ut)
 }

@@ -34,6 +34,10 @@ async function createJob(step: Step, inst: Inst, ei: EiRow, el: Element): Promis
   step.wakeJobTypes.add(type)
 }
 
+/** Zeebe's job type for a job-based user task, and the headers it writes the task's properties to. */
+export const USER_TASK_JOB_TYPE = 'io.camunda.zeebe:userTask'
+const header = (name: string): string => `io.camunda.zeebe:${name}`
+
 async function createUserTask(step: Step, inst: Inst, ei: EiRow, el: Element): Promise<void> {
   const ctx = step.visible(inst, ei.key)
   const u = el.userTask ?? {}
@@ -58,7 +62,9 @@ async function createUserTask(step: Step, inst: Inst, ei: EiRow, el: Element): P
     priority: Number.isFinite(priority) ? priority : 50,
     created_at: step.now.toISOString(),
     completed_at: null,
+    job_key: null,
   }
+  if (u.jobBased) ut.job_key = await createUserTaskJob(step, inst, ei, el, ut)
   step.userTasks.insert(ut)
   inst.userTasks.set(ut.key, ut)
   step.emit(inst, {
@@ -67,6 +73,44 @@ async function createUserTask(step: Step, inst: Inst, ei: EiRow, el: Element): P
     processInstanceKey: String(inst.pi.key),
     userTask: toUserTask(ut),
   })
+}
+
+/**
+ * A user task without <zeebe:userTask/> is, in Zeebe, a job of type io.camunda.zeebe:userTask with one retry, its
+ * assignment, schedule and form key written to custom headers (candidate lists as JSON arrays), next to the task's own
+ * headers (https://docs.camunda.io/docs/components/modeler/bpmn/user-tasks/#job-worker-implementation). The embedded
+ * engine creates that job, so a job worker can take it as on Zeebe, and also lists the task (linked by job_key) so
+ * motcua's worklist shows it like any user task.
+ */
+async function createUserTaskJob(step: Step, inst: Inst, ei: EiRow, el: Element, ut: UtRow): Promise<number> {
+  const headers: Record<string, string> = { ...el.headers }
+  if (ut.assignee != null) headers[header('assignee')] = ut.assignee
+  if (el.userTask?.candidateGroups) headers[header('candidateGroups')] = JSON.stringify(ut.candidate_groups)
+  if (el.userTask?.candidateUsers) headers[header('candidateUsers')] = JSON.stringify(ut.candidate_users)
+  if (ut.due_date != null) headers[header('dueDate')] = String(ut.due_date)
+  if (ut.follow_up_date != null) headers[header('followUpDate')] = String(ut.follow_up_date)
+  if (ut.form_key != null) headers[header('formKey')] = ut.form_key
+  const now = step.now.toISOString()
+  const job: JobRow = {
+    key: await step.key(),
+    type: USER_TASK_JOB_TYPE,
+    state: 'ACTIVATABLE',
+    due_at: now,
+    retries: 1,
+    worker: null,
+    process_instance_key: inst.pi.key,
+    element_instance_key: ei.key,
+    element_id: el.id,
+    bpmn_process_id: inst.pi.bpmn_process_id,
+    definition_key: inst.pi.definition_key,
+    version: inst.pi.version,
+    custom_headers: headers,
+    error_message: null,
+    created_at: now,
+  }
+  step.jobs.insert(job)
+  step.wakeJobTypes.add(USER_TASK_JOB_TYPE)
+  return job.key
 }
 
 export const taskBehaviours: ElementBehaviours<'jobTask' | 'userTask' | 'scriptTask' | 'receiveTask' | 'passTask'> = {
