@@ -1,5 +1,5 @@
-// Reads a data file of the official list of provinces and communes (reference-data/administrative-units/*.json) and checks it:
-// a malformed file is refused whole, with every problem, before anything is written.
+// Reads a data file of the official list of provinces and communes (reference-data/administrative-units/*.json) and
+// checks it: a malformed file is refused whole, with every problem, before anything is written.
 import type { AdminDivision } from './levels.js'
 import { communeCodePattern, provinceCodePattern } from './levels.js'
 
