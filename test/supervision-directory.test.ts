@@ -6,7 +6,7 @@ import { buildTestApp } from './helpers/app.js'
 
 const app = await buildTestApp(t)
 const knex = app.db.knex
-const PATH = '/tinh-demo/huyen-demo/xa-an-binh/'
+const PATH = '/tinh-demo/xa-an-binh/'
 
 const [proc] = await knex('procedures')
   .insert({
@@ -72,15 +72,15 @@ const lanhdao = await app.loginAs('lanhdao')
 const get = (url: string, headers: Record<string, string> = lanhdao) => app.app.inject({ method: 'GET', url, headers })
 
 t.test(
-  'units: the district leader sees huyện Demo and every unit below it, the commune leader only the commune',
+  'units: the province leader sees tỉnh Demo and every unit below it, the commune leader only the commune',
   async (t) => {
     const res = await get('/api/supervision/units')
     t.equal(res.statusCode, 200, res.body)
     t.same(
       res.json().items.map((u: { id: string }) => u.id),
-      ['huyen-demo', 'huyen-demo-mot-cua', 'huyen-demo-qldt', 'xa-an-binh', 'xa-binh-minh'],
+      ['tinh-demo', 'bhxh-tinh', 'cong-an-tinh', 'so-xay-dung', 'tinh-demo-hcc', 'xa-an-binh', 'xa-binh-minh'],
     )
-    t.match(res.json().items[3], { id: 'xa-an-binh', name: 'UBND xã An Bình', path: PATH, level: 'commune' })
+    t.match(res.json().items[5], { id: 'xa-an-binh', name: 'UBND xã An Bình', path: PATH, level: 'commune' })
     const xa = await get('/api/supervision/units', await app.loginAs('lanhdao-xa'))
     t.same(
       xa.json().items.map((u: { id: string }) => u.id),
@@ -95,10 +95,10 @@ t.test('officers: those of my subtree in the task’s group, whom the assign com
   t.match(res.json(), { taskKey: 'task-review', candidateGroups: ['tu-phap-ho-tich'], assignee: null })
   t.same(
     res.json().officers.map((o: { username: string }) => o.username),
-    ['tuphap-xa'],
-    'not the counter, not the leaders: they are not in tu-phap-ho-tich',
+    ['motcua-bm', 'tuphap-xa'],
+    'the province leader’s subtree holds both communes’ registrars; not the counters, not the leaders',
   )
-  const officer = res.json().officers[0]
+  const officer = res.json().officers.find((o: { username: string }) => o.username === 'tuphap-xa')
   t.match(officer, { fullName: 'Vũ Văn Hải', unitId: 'xa-an-binh', unitName: 'UBND xã An Bình' })
   const assigned = await app.app.inject({
     method: 'POST',
@@ -122,7 +122,7 @@ t.test('officers: an unknown task, or one outside my subtree, is not found', asy
     process_instance_key: '1',
     element_id: 'Task_Review',
     name: 'Thẩm định',
-    unit_path: '/tinh-demo/huyen-demo/xa-binh-minh/',
+    unit_path: '/tinh-demo/xa-binh-minh/',
     candidate_groups: ['tu-phap-ho-tich'],
     state: 'CREATED',
     created_at: '2026-03-02T09:00:00+07:00',
@@ -132,7 +132,7 @@ t.test('officers: an unknown task, or one outside my subtree, is not found', asy
     404,
     'xã An Bình’s leader does not see xã Bình Minh’s task',
   )
-  t.equal((await get('/api/supervision/officers?taskKey=task-other')).statusCode, 200, 'the district leader does')
+  t.equal((await get('/api/supervision/officers?taskKey=task-other')).statusCode, 200, 'the province leader does')
 })
 
 t.test('processes: published versions only, with the BPMN and the id the heatmap takes', async (t) => {

@@ -152,6 +152,7 @@ export function checkProcedureDefinition(json: unknown, opts: LoadOptions = {}):
       message: `The file is named ${opts.fileName} but the slug is "${def.slug}"; name it ${def.slug}.json`,
     })
   }
+  problems.push(...agencyLevelProblems(def))
   problems.push(...duplicateIds(def.components, '/components', 'component'))
   problems.push(...duplicateIds(def.steps, '/steps', 'step'))
   problems.push(...checkShares(def))
@@ -208,6 +209,23 @@ function metaProblems(errors: ErrorObject[]): DefinitionProblem[] {
     problems.push({ path, message })
   }
   return problems
+}
+
+/**
+ * Districts were abolished on 1 July 2025 (two-level local government): a procedure drafted or published from now on
+ * is handled at the province or the commune. Procedures already published at district level stay as history.
+ */
+function agencyLevelProblems(def: ProcedureDefinition): DefinitionProblem[] {
+  if (def.agencyLevel !== 'huyen') return []
+  return [
+    {
+      path: '/agencyLevel',
+      message:
+        'Cấp huyện đã chấm dứt hoạt động từ 01/7/2025: thủ tục mới chỉ được thực hiện ở cấp tỉnh ("tinh") hoặc cấp xã' +
+        ' ("xa") / District-level government was abolished on 1 July 2025: a new procedure is handled at province' +
+        ' ("tinh") or commune ("xa") level',
+    },
+  ]
 }
 
 function duplicateIds(items: Array<{ id: string }>, base: string, what: string): DefinitionProblem[] {
