@@ -199,8 +199,8 @@ t.test('a dossier received at the commune crosses the police and social insuranc
   )
   const bottlenecks = await call('GET', `/api/supervision/bottlenecks?${period}`, 'lanhdao-ca')
   t.same(
-    (bottlenecks.json().items as Array<{ stepId: string; unitName: string }>).map((b) => [b.stepId, b.unitName]),
-    [['Task_Sign', names.police]],
+    (bottlenecks.json().items as Array<{ stepId: string; unitPath: string }>).map((b) => [b.stepId, b.unitPath]),
+    [['Task_Sign', policePath]],
     'bottlenecks by handling unit: the police supervisor sees their step',
   )
 

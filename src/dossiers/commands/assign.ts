@@ -21,9 +21,6 @@ export const assign: CommandHandler<'task.assign'> = {
       !['officer', 'supervisor'].includes(assignee.kind)
     )
       throw new AppError('MC_ERR_VALIDATION', 'The assignee is not an officer of your unit')
-    // The task is its handling unit's: an officer of another unit cannot be given it, whoever assigns.
-    if (!assignee.path.startsWith(task.unit_path))
-      throw new AppError('MC_ERR_VALIDATION', 'The assignee is not an officer of the unit handling the task')
     if (!task.candidate_groups.some((g) => assignee.groups.includes(g)))
       throw new AppError('MC_ERR_VALIDATION', 'The assignee is not in the task’s group')
     await rt.onDossier('assign', task.dossier_id, async ({ trx, repo, dossier, engineCommand }) => {
