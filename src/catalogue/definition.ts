@@ -6,7 +6,8 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ErrorObject } from 'ajv'
-import { parseBpmn } from './bpmn-read.js'
+import { agencyCodesOf, handlingRuleOf } from '../dossiers/handling-unit.js'
+import { parseBpmn, type ProcessSummary } from './bpmn-read.js'
 import { linearPatternProblem } from './form-rules.js'
 import { formSchemaProblem, type Localized } from './form-validation.js'
 
@@ -450,7 +451,31 @@ export async function crossCheckBpmn(def: ProcedureDefinition, xml: string): Pro
       })
     }
   })
+  problems.push(...handlingRuleProblems(process))
   return problems
+}
+
+/** Each user task's handling-unit rule (its `unit` header) must read (workflows/README.md, "Who handles a step"). */
+function handlingRuleProblems(process: ProcessSummary): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = []
+  for (const [id, task] of process.userTasks) {
+    const read = handlingRuleOf(task.headers)
+    if ('problem' in read)
+      problems.push({ path: `bpmn:${id}`, elementId: id, message: `User task "${id}": unit ${read.problem}` })
+  }
+  return problems
+}
+
+/** The agency codes the user tasks' handling-unit rules name, each with its task (checked against the units). */
+export async function agencyCodesNamed(xml: string): Promise<Array<{ elementId: string; code: string }>> {
+  const parsed = await parseBpmn(xml)
+  if (!parsed.ok) return []
+  return parsed.processes.flatMap((p) =>
+    [...p.userTasks].flatMap(([elementId, task]) => {
+      const read = handlingRuleOf(task.headers)
+      return 'rule' in read ? agencyCodesOf(read.rule).map((code) => ({ elementId, code })) : []
+    }),
+  )
 }
 
 /**

@@ -93,6 +93,7 @@ export const routeCallers: Record<string, { area: Area; as: string | null }> = {
   'GET /api/supervision/overdue': { area: 'tasks-supervision', as: 'lanhdao-xa' },
   'POST /api/supervision/tasks/:taskKey/assign': { area: 'tasks-supervision', as: 'lanhdao-xa' },
   'GET /api/supervision/bottlenecks': { area: 'tasks-supervision', as: 'lanhdao-xa' },
+  'GET /api/supervision/handling-units': { area: 'tasks-supervision', as: 'lanhdao-xa' },
   'GET /api/supervision/reports/06a': { area: 'tasks-supervision', as: 'lanhdao-xa' },
   'GET /api/supervision/indicators': { area: 'tasks-supervision', as: 'lanhdao-xa' },
   'GET /api/supervision/heatmap': { area: 'tasks-supervision', as: 'lanhdao-xa' },

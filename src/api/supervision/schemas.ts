@@ -157,6 +157,33 @@ export const bottleneckList = {
   },
 } as const
 
+/** Per handling unit (liên thông): steps handled, on time, late, open and open past their step deadline. */
+export const handlingUnitList = {
+  type: 'object',
+  properties: {
+    period: { type: 'object', additionalProperties: true },
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          unitId: nullableText,
+          unitName: nullableText,
+          agencyCode: nullableText,
+          unitPath: { type: 'string' },
+          stepsHandled: { type: 'integer' },
+          onTime: { type: 'integer' },
+          late: { type: 'integer' },
+          onTimeShare: { type: ['number', 'null'] },
+          open: { type: 'integer' },
+          openOverdue: { type: 'integer' },
+          dossiersFromElsewhere: { type: 'integer' },
+        },
+      },
+    },
+  },
+} as const
+
 export const heatmapQuery = {
   type: 'object',
   properties: { unit, procedureVersionId: { type: 'string', format: 'uuid' } },
