@@ -174,7 +174,7 @@ t.test('a dossier received at the commune crosses the police and social insuranc
     expected,
     'the receiving agency sees the same route',
   )
-  t.equal(staff.find((s) => s.stepId === 'Task_Sign')!.officer?.name, 'Lê Công An', '…with the officers’ names')
+  t.equal(staff.find((s) => s.stepId === 'Task_Sign')!.officer?.name, 'Trịnh Văn Minh', '…with the officers’ names')
 
   const perUnit = await call('GET', `/api/supervision/handling-units?${period}`, 'lanhdao-tinh')
   t.equal(perUnit.statusCode, 200, perUnit.body)

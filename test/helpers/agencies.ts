@@ -34,8 +34,14 @@ export interface TestOfficer {
 }
 
 export const officers: TestOfficer[] = [
-  { username: 'congan', kind: 'officer', unitId: 'cong-an-tinh', groups: ['cong-an-cu-tru'], fullName: 'Lê Công An' },
-  { username: 'bhxh', kind: 'officer', unitId: 'bhxh-tinh', groups: ['bhxh-the-bhyt'], fullName: 'Phạm Bảo Hiểm' },
+  {
+    username: 'congan',
+    kind: 'officer',
+    unitId: 'cong-an-tinh',
+    groups: ['cong-an-cu-tru'],
+    fullName: 'Trịnh Văn Minh',
+  },
+  { username: 'bhxh', kind: 'officer', unitId: 'bhxh-tinh', groups: ['bhxh-the-bhyt'], fullName: 'Lý Thị Ngọc' },
   {
     username: 'lanhdao-tinh',
     kind: 'supervisor',
