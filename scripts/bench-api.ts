@@ -24,7 +24,7 @@ try {
     .limit(2000)
     .select('code', 'applicant_id_number')) as Array<{ code: string; applicant_id_number: string }>
   const open = await db.knex.raw(
-    `SELECT count(*) AS n FROM tasks t WHERE t.state = 'CREATED' AND t.unit_path LIKE '/tinh-demo/huyen-demo/xa-an-binh/%' AND t.candidate_groups && ARRAY['mot-cua']`,
+    `SELECT count(*) AS n FROM tasks t WHERE t.state = 'CREATED' AND t.unit_path LIKE '/tinh-demo/xa-an-binh/%' AND t.candidate_groups && ARRAY['mot-cua']`,
   )
   console.log(
     `volume: ${(await db.knex('dossiers').count({ n: '*' }).first())!.n} dossiers, ${(await db.knex('tasks').where({ state: 'CREATED' }).count({ n: '*' }).first())!.n} open tasks; motcua-xa's worklist holds ${open.rows[0].n}`,
@@ -33,7 +33,7 @@ try {
   let i = 0
   const next = () => sample[i++ % sample.length]!
   const lookup = (code: string, idNumber: string) => `/api/public/dossiers/lookup?code=${code}&idNumber=${idNumber}`
-  const unknownCode = (k: number) => `X99.20.30-991231-${String(k).padStart(7, '0')}`
+  const unknownCode = (k: number) => `X99.30-991231-${String(k).padStart(7, '0')}`
   await bench.measure(
     'worklist, first page (GET /api/tasks?limit=50)',
     () => ({ path: '/api/tasks?limit=50', headers: { authorization } }),

@@ -22,6 +22,7 @@ import registrationRoutes from './api/auth/registration.js'
 import dossierRoutes from './api/dossiers/index.js'
 import taskRoutes from './api/tasks/index.js'
 import publicRoutes from './api/public/index.js'
+import addressRoutes from './api/public/addresses.js'
 import supervisionRoutes from './api/supervision/index.js'
 import web from './plugins/web.js'
 
@@ -65,6 +66,7 @@ const routes: Array<[name: string, plugin: FastifyPluginAsync, dependencies: str
   ['motcua-dossier-routes', dossierRoutes, ['motcua-runtime', 'motcua-auth']],
   ['motcua-task-routes', taskRoutes, ['motcua-runtime', 'motcua-auth']],
   ['motcua-public-routes', publicRoutes, ['motcua-runtime', 'motcua-auth']],
+  ['motcua-address-routes', addressRoutes, ['motcua-runtime', 'motcua-problems']],
 ]
 
 /**

@@ -1,4 +1,4 @@
-// The motcua command line: `motcua start`, `motcua migrate`, `motcua deadline`, `motcua help`.
+// The motcua command line: `motcua start`, `motcua migrate`, `motcua deadline`, `motcua units`, `motcua help`.
 import { ConfigError, loadConfig } from './config.js'
 import { DataDirLockedError } from './db/lock.js'
 import { openDatabase } from './db/database.js'
@@ -12,6 +12,7 @@ Commands:
   start       start the server (embedded PostgreSQL and engine unless DATABASE_URL / ZEEBE_REST_ADDRESS are set)
   migrate     apply pending database migrations and exit
   deadline    compute an appointment date: motcua deadline --accepted <ISO time> --duration 5WD
+  units       load the official list of provinces and communes: motcua units import <file> [--dry-run]
   help        show this help
 
 Configuration comes from the environment; see README.md.`
@@ -70,6 +71,12 @@ const commands: Record<string, Command> = {
     const { runDeadlineCommand } = await import('./cli/deadline.js')
     const config = loadConfig()
     return runDeadlineCommand(argv, { openDb: () => openDatabase(config) })
+  },
+
+  async units(argv) {
+    const { runUnitsCommand } = await import('./cli/units.js')
+    const config = loadConfig()
+    return runUnitsCommand(argv, { openDb: () => openDatabase(config) })
   },
 
   async help() {

@@ -316,6 +316,12 @@ export const problems = {
     vi: 'Tên tệp quá dài (tối đa 1.000 ký tự); hãy đổi tên tệp ngắn hơn rồi tải lên lại',
     en: 'The file name is too long (at most 1,000 characters); rename the file and upload it again',
   },
+  MC_ERR_PROVINCE_NOT_FOUND: {
+    status: 404,
+    title: 'Province not found',
+    vi: 'Không có tỉnh/thành phố với mã này trong danh mục đơn vị hành chính',
+    en: 'No province with this code in the list of administrative units',
+  },
 } as const satisfies Record<string, ProblemDefinition>
 
 export type ProblemCode = keyof typeof problems

@@ -5,10 +5,10 @@ import type { Principal } from '../src/auth/principal.js'
 
 const officer: Principal = {
   userId: '00000000-0000-4000-8000-000000000001',
-  username: 'canbo',
+  username: 'motcua-xa',
   kind: 'officer',
-  unitId: 'huyen-demo',
-  unitPath: '/tinh-demo/huyen-demo/',
+  unitId: 'xa-an-binh',
+  unitPath: '/tinh-demo/xa-an-binh/',
   groups: ['mot-cua'],
 }
 const citizen: Principal = {
@@ -32,14 +32,14 @@ t.test('unit-scoped data: an officer reaches their unit subtree only, and a deni
     await requireAccess(db.knex, {
       principal: officer,
       permission: 'task.work',
-      unitPath: '/tinh-demo/huyen-demo/xa-an-binh/',
+      unitPath: '/tinh-demo/xa-an-binh/van-phong/',
     }),
     officer,
   )
   const denied = requireAccess(db.knex, {
     principal: officer,
     permission: 'task.work',
-    unitPath: '/tinh-demo/huyen-khac/',
+    unitPath: '/tinh-demo/xa-binh-minh/',
     subject: { type: 'task', id: '42' },
   })
   await t.rejects(denied, { name: 'AppError', code: 'MC_ERR_FORBIDDEN' })

@@ -16,7 +16,7 @@ t.test('a commune procedure is received by the communes, anyone may ask', async 
   t.same(items.map((u) => u.unitId).sort(), ['xa-an-binh', 'xa-binh-minh'])
   t.match(
     items.find((u) => u.unitId === 'xa-an-binh'),
-    { name: 'UBND xã An Bình', nameEn: String, agencyCode: 'X99.20.30' },
+    { name: 'UBND xã An Bình', nameEn: String, agencyCode: 'X99.30' },
   )
 })
 

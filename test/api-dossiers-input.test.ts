@@ -577,7 +577,7 @@ t.test('the public lookup is rate-limited', async (t) => {
       (
         await app.inject({
           method: 'GET',
-          url: '/api/public/dossiers/lookup?code=X99.20.30-010101-0001&idNumber=001090000001',
+          url: '/api/public/dossiers/lookup?code=X99.30-010101-0001&idNumber=001090000001',
         })
       ).statusCode,
     )

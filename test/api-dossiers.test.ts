@@ -258,7 +258,7 @@ t.test(
     t.equal(
       (await call('GET', `/api/dossiers/${dossierId}`, 'canbo')).statusCode,
       404,
-      'the district counter does not cover the commune',
+      'the provincial service centre’s counter does not cover the commune',
     )
     t.ok(
       Number(
@@ -274,7 +274,7 @@ t.test(
     t.equal(
       (await call('GET', `/api/dossiers/${dossierId}`, 'lanhdao')).statusCode,
       200,
-      'the district supervisor (subtree)',
+      'the province supervisor (subtree)',
     )
     t.equal((await call('GET', `/api/dossiers/${dossierId}`)).statusCode, 401, 'nobody without login')
     t.equal(
@@ -285,13 +285,13 @@ t.test(
     const unitList = await call('GET', '/api/dossiers?limit=200', 'lanhdao')
     t.ok(
       unitList.json().items.some((d: { id: string }) => d.id === dossierId),
-      'in the district supervisor’s open dossiers',
+      'in the province supervisor’s open dossiers',
     )
     t.notOk(
       (await call('GET', '/api/dossiers?limit=200', 'canbo'))
         .json()
         .items.some((d: { id: string }) => d.id === dossierId),
-      'not in the district counter’s',
+      'not in the provincial service centre counter’s',
     )
   },
 )
@@ -367,7 +367,7 @@ t.test('the worklist and tasks: my unit and groups only; another unit’s task i
   const other = await call('GET', '/api/tasks?limit=200', 'canbo')
   t.notOk(
     other.json().items.some((i: { taskKey: string }) => i.taskKey === task.user_task_key),
-    'the district counter does not',
+    'the provincial service centre’s counter does not',
   )
   t.equal((await call('GET', `/api/tasks/${task.user_task_key}`, 'canbo')).statusCode, 404)
   t.equal((await call('POST', `/api/tasks/${task.user_task_key}/claim`, 'canbo')).statusCode, 404)
@@ -504,7 +504,7 @@ t.test('reuse: a document of my own earlier dossier by its code, not someone els
     'POST',
     `/api/dossiers/drafts/${theirs}/attachments/giay-to-tuy-than/reuse`,
     'doanhnghiep',
-    { dossierCode: 'X99.20.30-261123-9999' },
+    { dossierCode: 'X99.30-261123-9999' },
   )
   t.same(nothing.json().message, stolen.json().message, 'answered like a code that does not exist')
 })
@@ -703,7 +703,7 @@ t.test('counter intake: an officer enters a walk-in dossier for an applicant; no
   t.equal(
     (await call('POST', '/api/counter/dossiers', 'canbo', body, { 'idempotency-key': 'counter-0002' })).statusCode,
     403,
-    'the district counter does not receive for the commune',
+    'the provincial service centre’s counter does not receive for the commune',
   )
   t.equal(
     (await call('POST', '/api/counter/dossiers', 'congdan', body, { 'idempotency-key': 'counter-0003' })).statusCode,
@@ -729,7 +729,7 @@ t.test(
     // Whether their timing differs is measured, interleaved and against chance, by scripts/bench-api.ts
     // (docs/benchmarks.md).
     const wrongId = await call('GET', `/api/public/dossiers/lookup?code=${code}&idNumber=001090000002`)
-    const noCode = await call('GET', `/api/public/dossiers/lookup?code=X99.20.30-010101-0001&idNumber=001090000001`)
+    const noCode = await call('GET', `/api/public/dossiers/lookup?code=X99.30-010101-0001&idNumber=001090000001`)
     t.equal(wrongId.statusCode, 404)
     t.equal(noCode.statusCode, 404)
     const strip = (r: LightMyRequestResponse) => ({ ...r.json(), instance: undefined })

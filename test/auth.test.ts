@@ -8,7 +8,7 @@ t.test('given a demo officer, login returns tokens and /me tells who it is', asy
   const { authorization } = await loginAs('canbo')
   const me = await app.inject({ url: '/api/auth/me', headers: { authorization } })
   t.equal(me.statusCode, 200)
-  t.match(me.json(), { username: 'canbo', kind: 'officer', unitId: 'huyen-demo-mot-cua', groups: ['mot-cua'] })
+  t.match(me.json(), { username: 'canbo', kind: 'officer', unitId: 'tinh-demo-hcc', groups: ['mot-cua'] })
 })
 
 t.test(

@@ -54,7 +54,11 @@ t.test(
       username: string
       password: string
     }>
-    t.equal(demo.length, 11, 'one account per role kind, and officers for every unit role of the commune')
+    t.equal(
+      demo.length,
+      15,
+      'one account per role kind, officers for every unit role of the commune and the partner agencies',
+    )
 
     const second = run(['start'], env)
     t.equal(await second.exited, 1, 'a second process on the same data directory exits')

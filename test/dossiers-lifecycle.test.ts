@@ -97,7 +97,7 @@ t.test(
       now: received.accepted_at,
     })
     t.match(parseDossierCode(received.code), {
-      agencyCode: 'X99.20.30',
+      agencyCode: 'X99.30',
       receiptDate: expected.receiptDate,
       sequence: 1,
     })

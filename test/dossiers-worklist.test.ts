@@ -109,7 +109,11 @@ t.test('the worklist: my units and groups, by due, filtered, paged by cursor', a
     'another group sees none of them',
   )
   const canbo = await w.as('canbo')
-  t.same((await queries.worklist(canbo)).items, [], 'the district counter does not cover the commune')
+  t.same(
+    (await queries.worklist(canbo)).items,
+    [],
+    'the provincial service centre’s counter does not cover the commune',
+  )
   const byName = await queries.worklist(counter, { q: 'nguyễn văn an', procedure: 'dang-ky-khai-sinh', status: 1 })
   t.ok(byName.items.length >= 5, 'text filter on the applicant’s name')
   t.same((await queries.worklist(counter, { q: 'không có ai' })).items, [])

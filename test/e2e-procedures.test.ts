@@ -268,7 +268,7 @@ async function driveToResult(t: Test, p: Procedure, dossierId: string) {
   t.equal(
     (await call('GET', `/api/tasks/${reception.taskKey}`, 'canbo')).statusCode,
     404,
-    'not the district counter’s task',
+    'not the provincial service centre counter’s task',
   )
   await work(t, 'motcua-xa', reception, { decision: 'accept', note: 'đủ thành phần' })
 

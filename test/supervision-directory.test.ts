@@ -6,7 +6,7 @@ import { buildTestApp } from './helpers/app.js'
 
 const app = await buildTestApp(t)
 const knex = app.db.knex
-const PATH = '/tinh-demo/huyen-demo/xa-an-binh/'
+const PATH = '/tinh-demo/xa-an-binh/'
 
 const [proc] = await knex('procedures')
   .insert({
@@ -72,15 +72,15 @@ const lanhdao = await app.loginAs('lanhdao')
 const get = (url: string, headers: Record<string, string> = lanhdao) => app.app.inject({ method: 'GET', url, headers })
 
 t.test(
-  'units: the district leader sees huyện Demo and every unit below it, the commune leader only the commune',
+  'units: the province leader sees tỉnh Demo and every unit below it, the commune leader only the commune',
   async (t) => {
     const res = await get('/api/supervision/units')
     t.equal(res.statusCode, 200, res.body)
     t.same(
       res.json().items.map((u: { id: string }) => u.id),
-      ['huyen-demo', 'huyen-demo-mot-cua', 'huyen-demo-qldt', 'xa-an-binh', 'xa-binh-minh'],
+      ['tinh-demo', 'bhxh-tinh', 'cong-an-tinh', 'so-xay-dung', 'tinh-demo-hcc', 'xa-an-binh', 'xa-binh-minh'],
     )
-    t.match(res.json().items[3], { id: 'xa-an-binh', name: 'UBND xã An Bình', path: PATH, level: 'commune' })
+    t.match(res.json().items[5], { id: 'xa-an-binh', name: 'UBND xã An Bình', path: PATH, level: 'commune' })
     const xa = await get('/api/supervision/units', await app.loginAs('lanhdao-xa'))
     t.same(
       xa.json().items.map((u: { id: string }) => u.id),
@@ -122,7 +122,7 @@ t.test('officers: an unknown task, or one outside my subtree, is not found', asy
     process_instance_key: '1',
     element_id: 'Task_Review',
     name: 'Thẩm định',
-    unit_path: '/tinh-demo/huyen-demo/xa-binh-minh/',
+    unit_path: '/tinh-demo/xa-binh-minh/',
     candidate_groups: ['tu-phap-ho-tich'],
     state: 'CREATED',
     created_at: '2026-03-02T09:00:00+07:00',
@@ -132,7 +132,7 @@ t.test('officers: an unknown task, or one outside my subtree, is not found', asy
     404,
     'xã An Bình’s leader does not see xã Bình Minh’s task',
   )
-  t.equal((await get('/api/supervision/officers?taskKey=task-other')).statusCode, 200, 'the district leader does')
+  t.equal((await get('/api/supervision/officers?taskKey=task-other')).statusCode, 200, 'the province leader does')
 })
 
 t.test('processes: published versions only, with the BPMN and the id the heatmap takes', async (t) => {

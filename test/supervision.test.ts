@@ -8,7 +8,7 @@ import { buildTestApp } from './helpers/app.js'
 const app = await buildTestApp(t)
 const knex = app.db.knex
 const UNIT = 'xa-binh-minh'
-const PATH = '/tinh-demo/huyen-demo/xa-binh-minh/'
+const PATH = '/tinh-demo/xa-binh-minh/'
 
 // Two procedures, one per field (lĩnh vực).
 async function procedure(code: string, field: string) {
@@ -204,7 +204,7 @@ const d11 = await dossier({
 })
 // D12 refused at reception: never accepted, so never received.
 await dossier({ proc: xayDung, code: 'D12', channel: 'online', status: 3, finishedAt: '2026-03-10T10:00:00+07:00' })
-// D13 belongs to Sở Xây dựng, outside huyện Demo's subtree.
+// D13 belongs to Sở Xây dựng, outside xã Bình Minh's subtree.
 await dossier({
   proc: xayDung,
   code: 'D13',
@@ -242,7 +242,8 @@ for (const [dossierId, score] of [
 ] as const)
   await knex('dossier_ratings').insert({ dossier_id: dossierId, user_id: citizen, score })
 
-const lanhdao = await app.loginAs('lanhdao')
+// The leader of xã Bình Minh: Sở Xây dựng (D13) is outside the subtree.
+const lanhdao = await app.loginAs('lanhdao-bm')
 const get = (url: string, headers = lanhdao) => app.app.inject({ method: 'GET', url, headers })
 
 const columns = [
@@ -270,7 +271,7 @@ const hoTichRow = [5, 3, 1, 1, 3, 1, 0, 2, 1, 1, 0, 1]
 const xayDungRow = [4, 2, 1, 1, 1, 0, 1, 0, 3, 1, 2, 0]
 const totalRow = [9, 5, 2, 2, 4, 1, 1, 2, 4, 2, 2, 1]
 
-t.test('Biểu II.06a for March 2026 over huyện Demo', async (t) => {
+t.test('Biểu II.06a for March 2026 over xã Bình Minh', async (t) => {
   const res = await get(`/api/supervision/reports/06a?month=2026-03`)
   t.equal(res.statusCode, 200, res.body)
   const body = res.json()
@@ -504,16 +505,16 @@ t.test('reassigning from the overdue list goes through the lifecycle’s assign 
     candidate_groups: ['mot-cua'],
     created_at: '2026-03-02T08:00:00+07:00',
   })
-  const officer = await app.loginAs('canbo')
-  const canbo = (await knex('users').where({ username: 'canbo' }).first('id')).id as string
+  const officer = await app.loginAs('motcua-bm')
+  const assignee = (await knex('users').where({ username: 'motcua-bm' }).first('id')).id as string
   const post = (headers: { authorization: string }) =>
     app.app.inject({
       method: 'POST',
       url: '/api/supervision/tasks/t-reassign/assign',
       headers,
-      payload: { assignee: canbo },
+      payload: { assignee },
     })
-  // canbo has no task.assign: told so openly (403), decided before any lookup.
+  // motcua-bm has no task.assign: told so openly (403), decided before any lookup.
   t.equal((await post(officer)).statusCode, 403, 'an officer without the permission may not reassign')
   // lanhdao-xa leads xã An Bình: a task of xã Bình Minh answers like a missing key (404).
   const otherLeader = await app.loginAs('lanhdao-xa')
@@ -521,5 +522,5 @@ t.test('reassigning from the overdue list goes through the lifecycle’s assign 
   t.equal((await knex('tasks').where({ user_task_key: 't-reassign' }).first('assignee')).assignee, null)
   const res = await post(lanhdao)
   t.equal(res.statusCode, 204, res.body)
-  t.equal((await knex('tasks').where({ user_task_key: 't-reassign' }).first('assignee')).assignee, canbo)
+  t.equal((await knex('tasks').where({ user_task_key: 't-reassign' }).first('assignee')).assignee, assignee)
 })

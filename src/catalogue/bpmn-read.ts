@@ -1,5 +1,5 @@
 // Reads the parts of a BPMN file the catalogue cross-checks against: processes and their user
-// tasks with candidate groups. Full deploy validation is src/engine/validation's job, not this one's.
+// tasks with candidate groups and task headers. Full deploy validation is src/engine/validation's job, not this one's.
 import { BpmnModdle } from 'bpmn-moddle'
 import zeebe from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' }
 
@@ -18,7 +18,10 @@ export interface ProcessSummary {
   id: string
   executable: boolean
   /** User tasks anywhere in the process (sub-processes included), by element id. */
-  userTasks: Map<string, { name?: string; candidateGroups: string[]; dueDate?: string }>
+  userTasks: Map<
+    string,
+    { name?: string; candidateGroups: string[]; dueDate?: string; headers: Record<string, string> }
+  >
 }
 
 export type ParsedBpmn = { ok: true; processes: ProcessSummary[] } | { ok: false; message: string }
@@ -56,7 +59,12 @@ function collectUserTasks(container: ModdleElement, into: ProcessSummary['userTa
               .filter(Boolean)
           : []
       const dueDate = typeof schedule?.['dueDate'] === 'string' ? schedule['dueDate'] : undefined
+      // zeebe:taskHeaders: the step's handling unit is one (src/dossiers/handling-unit.ts).
+      const headers: Record<string, string> = {}
+      for (const h of (ext.find((v) => v.$type === 'zeebe:TaskHeaders')?.['values'] as ModdleElement[]) ?? [])
+        if (typeof h['key'] === 'string' && typeof h['value'] === 'string') headers[h['key']] = h['value']
       into.set(el.id, {
+        headers,
         ...(typeof el['name'] === 'string' ? { name: el['name'] } : {}),
         candidateGroups: groups,
         ...(dueDate ? { dueDate } : {}),

@@ -6,7 +6,8 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ErrorObject } from 'ajv'
-import { parseBpmn } from './bpmn-read.js'
+import { agencyCodesOf, handlingRuleOf } from '../dossiers/handling-unit.js'
+import { parseBpmn, type ProcessSummary } from './bpmn-read.js'
 import { linearPatternProblem } from './form-rules.js'
 import { formSchemaProblem, type Localized } from './form-validation.js'
 
@@ -152,6 +153,7 @@ export function checkProcedureDefinition(json: unknown, opts: LoadOptions = {}):
       message: `The file is named ${opts.fileName} but the slug is "${def.slug}"; name it ${def.slug}.json`,
     })
   }
+  problems.push(...agencyLevelProblems(def))
   problems.push(...duplicateIds(def.components, '/components', 'component'))
   problems.push(...duplicateIds(def.steps, '/steps', 'step'))
   problems.push(...checkShares(def))
@@ -208,6 +210,23 @@ function metaProblems(errors: ErrorObject[]): DefinitionProblem[] {
     problems.push({ path, message })
   }
   return problems
+}
+
+/**
+ * Districts were abolished on 1 July 2025 (two-level local government): a procedure drafted or published from now on
+ * is handled at the province or the commune. Procedures already published at district level stay as history.
+ */
+function agencyLevelProblems(def: ProcedureDefinition): DefinitionProblem[] {
+  if (def.agencyLevel !== 'huyen') return []
+  return [
+    {
+      path: '/agencyLevel',
+      message:
+        'Cấp huyện đã chấm dứt hoạt động từ 01/7/2025: thủ tục mới chỉ được thực hiện ở cấp tỉnh ("tinh") hoặc cấp xã' +
+        ' ("xa") / District-level government was abolished on 1 July 2025: a new procedure is handled at province' +
+        ' ("tinh") or commune ("xa") level',
+    },
+  ]
 }
 
 function duplicateIds(items: Array<{ id: string }>, base: string, what: string): DefinitionProblem[] {
@@ -432,7 +451,31 @@ export async function crossCheckBpmn(def: ProcedureDefinition, xml: string): Pro
       })
     }
   })
+  problems.push(...handlingRuleProblems(process))
   return problems
+}
+
+/** Each user task's handling-unit rule (its `unit` header) must read (workflows/README.md, "Who handles a step"). */
+function handlingRuleProblems(process: ProcessSummary): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = []
+  for (const [id, task] of process.userTasks) {
+    const read = handlingRuleOf(task.headers)
+    if ('problem' in read)
+      problems.push({ path: `bpmn:${id}`, elementId: id, message: `User task "${id}": unit ${read.problem}` })
+  }
+  return problems
+}
+
+/** The agency codes the user tasks' handling-unit rules name, each with its task (checked against the units). */
+export async function agencyCodesNamed(xml: string): Promise<Array<{ elementId: string; code: string }>> {
+  const parsed = await parseBpmn(xml)
+  if (!parsed.ok) return []
+  return parsed.processes.flatMap((p) =>
+    [...p.userTasks].flatMap(([elementId, task]) => {
+      const read = handlingRuleOf(task.headers)
+      return 'rule' in read ? agencyCodesOf(read.rule).map((code) => ({ elementId, code })) : []
+    }),
+  )
 }
 
 /**

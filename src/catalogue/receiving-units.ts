@@ -3,13 +3,13 @@
 import type { AgencyLevel } from './definition.js'
 
 /**
- * The unit levels (units.level) that receive a procedure of each agency level; a district's offices include its
- * one-stop counter.
+ * The unit levels (units.level) that receive a procedure of each agency level: a province's procedures at its service
+ * centre (and branches) too. District procedures (history, before 1 July 2025) at the district and its offices.
  */
 export const receivingUnitLevels: Record<AgencyLevel, readonly string[]> = {
   xa: ['commune'],
   huyen: ['district', 'office'],
-  tinh: ['province', 'department'],
+  tinh: ['province', 'service_centre', 'service_centre_branch', 'department'],
 }
 
 /** The unit levels receiving dossiers of a procedure at `agencyLevel` (none for a level not known). */

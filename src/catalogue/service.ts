@@ -10,12 +10,14 @@ import { validateBpmn } from '../engine/validation/index.js'
 import { parseResource } from '../engine/validation/xml.js'
 import {
   formsDir,
+  agencyCodesNamed,
   loadProcedureDefinition,
   withPropertyOrder,
   workflowsDir,
   type DefinitionProblem,
   type ProcedureDefinition,
 } from './definition.js'
+import { handlingUnitRepository } from '../dossiers/handling-unit-repository.js'
 import { diffProcedureVersions, type ProcedureDiff } from './diff.js'
 import { forgetForm } from './form-validation.js'
 import { unitLevelsFor } from './receiving-units.js'
@@ -292,7 +294,23 @@ export class CatalogueService {
     return [
       ...(loaded.ok ? [] : loaded.problems),
       ...bpmnProblems(await this.validate([deployResource(row.definition.slug, row)])),
+      ...(await this.unknownAgencies(row.bpmn_xml)),
     ]
+  }
+
+  /** A step handled by `agency:<code>` (or chosen among codes) names an agency no unit has: it cannot publish. */
+  private async unknownAgencies(xml: string): Promise<DefinitionProblem[]> {
+    const named = await agencyCodesNamed(xml)
+    const unknown = new Set(
+      await handlingUnitRepository(this.knex).unknownAgencyCodes([...new Set(named.map((n) => n.code))]),
+    )
+    return named
+      .filter((n) => unknown.has(n.code))
+      .map((n) => ({
+        path: `bpmn:${n.elementId}`,
+        elementId: n.elementId,
+        message: `User task "${n.elementId}" is handled by agency ${n.code}, but no unit has that agency code / Không có cơ quan nào có mã ${n.code}`,
+      }))
   }
 
   /** Every version of a procedure, drafts included, newest first. */

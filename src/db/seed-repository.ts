@@ -1,9 +1,10 @@
-// SQL of the demo seed: which demo accounts exist, and adding the demo units and accounts.
+// SQL of the demo seed: which demo accounts exist, and adding the demo units, address directory rows and accounts.
 import type { Knex } from 'knex'
+import type { AdminDivision } from '../units/levels.js'
 
 type Db = Knex | Knex.Transaction
 
-/** A unit as the seed writes it: the path is its materialised place in the tree (`/tinh-demo/huyen-demo/`). */
+/** A unit as the seed writes it: the path is its materialised place in the tree (`/tinh-demo/xa-an-binh/`). */
 export interface SeedUnit {
   id: string
   parentId: string | null
@@ -11,6 +12,8 @@ export interface SeedUnit {
   nameEn: string
   level: string
   agencyCode: string
+  adminCode: string | null
+  kind: string | null
   path: string
 }
 
@@ -45,9 +48,29 @@ export function seedRepository(db: Db) {
           name_en: unit.nameEn,
           level: unit.level,
           agency_code: unit.agencyCode,
+          admin_code: unit.adminCode,
+          kind: unit.kind,
           path: unit.path,
         })
         .onConflict('id')
+        .ignore()
+    },
+
+    /** Adds rows of the address directory unless their code is there already (an imported list wins). */
+    async addDivisions(divisions: AdminDivision[], source: string): Promise<void> {
+      await db('admin_divisions')
+        .insert(
+          divisions.map((d) => ({
+            code: d.code,
+            level: d.level,
+            kind: d.kind,
+            name: d.name,
+            province_code: d.provinceCode,
+            source,
+            valid_from: '2025-07-01',
+          })),
+        )
+        .onConflict('code')
         .ignore()
     },
 

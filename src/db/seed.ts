@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import type { Knex } from 'knex'
 import { hashPassword } from '../auth/passwords.js'
 import { auditRepository } from './audit-repository.js'
+import type { AdminDivision, UnitKind, UnitLevel } from '../units/levels.js'
 import { seedRepository, type SeedUser } from './seed-repository.js'
 
 export interface DemoUnit {
@@ -12,12 +13,17 @@ export interface DemoUnit {
   parentId?: string
   name: string
   nameEn: string
-  level: 'province' | 'department' | 'district' | 'commune' | 'office'
+  level: UnitLevel
   agencyCode: string
+  /** Mã đơn vị hành chính of a province (2 digits) or commune (5 digits). */
+  adminCode?: string
+  kind?: UnitKind
 }
 
-// Codes use the X99 prefix, which no real agency has in the national directory, so demo dossier
-// codes can never be mistaken for real ones.
+// The two-level organisation (from 1 July 2025): the province with its service centre, a department and the vertical
+// agencies of the province, and two communes. No district. Codes use the X99 prefix, which no real agency has in the
+// national directory, and administrative codes 99 / 999xx, which no real province or commune has, so demo dossier
+// codes and addresses can never be mistaken for real ones.
 export const demoUnits: DemoUnit[] = [
   {
     id: 'tinh-demo',
@@ -25,6 +31,16 @@ export const demoUnits: DemoUnit[] = [
     nameEn: 'Demo Province People’s Committee',
     level: 'province',
     agencyCode: 'X99',
+    adminCode: '99',
+    kind: 'tinh',
+  },
+  {
+    id: 'tinh-demo-hcc',
+    parentId: 'tinh-demo',
+    name: 'Trung tâm Phục vụ hành chính công tỉnh Demo',
+    nameEn: 'Demo Province Public Administration Service Centre',
+    level: 'service_centre',
+    agencyCode: 'X99.01',
   },
   {
     id: 'so-xay-dung',
@@ -35,45 +51,48 @@ export const demoUnits: DemoUnit[] = [
     agencyCode: 'X99.10',
   },
   {
-    id: 'huyen-demo',
+    id: 'cong-an-tinh',
     parentId: 'tinh-demo',
-    name: 'UBND huyện Demo',
-    nameEn: 'Demo District People’s Committee',
-    level: 'district',
-    agencyCode: 'X99.20',
+    name: 'Công an tỉnh Demo',
+    nameEn: 'Demo Provincial Police',
+    level: 'vertical_agency',
+    agencyCode: 'X99.50',
   },
   {
-    id: 'huyen-demo-mot-cua',
-    parentId: 'huyen-demo',
-    name: 'Bộ phận Một cửa huyện Demo',
-    nameEn: 'Demo District one-stop counter',
-    level: 'office',
-    agencyCode: 'X99.20.01',
-  },
-  {
-    id: 'huyen-demo-qldt',
-    parentId: 'huyen-demo',
-    name: 'Phòng Quản lý đô thị',
-    nameEn: 'Urban Management Office',
-    level: 'office',
-    agencyCode: 'X99.20.02',
+    id: 'bhxh-tinh',
+    parentId: 'tinh-demo',
+    name: 'Bảo hiểm xã hội tỉnh Demo',
+    nameEn: 'Demo Provincial Social Insurance',
+    level: 'vertical_agency',
+    agencyCode: 'X99.60',
   },
   {
     id: 'xa-an-binh',
-    parentId: 'huyen-demo',
+    parentId: 'tinh-demo',
     name: 'UBND xã An Bình',
     nameEn: 'An Binh Commune People’s Committee',
     level: 'commune',
-    agencyCode: 'X99.20.30',
+    agencyCode: 'X99.30',
+    adminCode: '99901',
+    kind: 'xa',
   },
   {
     id: 'xa-binh-minh',
-    parentId: 'huyen-demo',
+    parentId: 'tinh-demo',
     name: 'UBND xã Bình Minh',
     nameEn: 'Binh Minh Commune People’s Committee',
     level: 'commune',
-    agencyCode: 'X99.20.31',
+    agencyCode: 'X99.31',
+    adminCode: '99902',
+    kind: 'xa',
   },
+]
+
+/** The demo province and communes in the address directory, so address fields can pick them. */
+export const demoDivisions: AdminDivision[] = [
+  { code: '99', level: 'province', kind: 'tinh', name: 'Tỉnh Demo', provinceCode: null },
+  { code: '99901', level: 'commune', kind: 'xa', name: 'Xã An Bình', provinceCode: '99' },
+  { code: '99902', level: 'commune', kind: 'xa', name: 'Xã Bình Minh', provinceCode: '99' },
 ]
 
 export interface DemoUser {
@@ -106,7 +125,7 @@ export const demoUsers: DemoUser[] = [
     username: 'canbo',
     kind: 'officer',
     fullName: 'Trần Thị Bình',
-    unitId: 'huyen-demo-mot-cua',
+    unitId: 'tinh-demo-hcc',
     groups: ['mot-cua'],
     email: 'canbo@example.invalid',
   },
@@ -114,7 +133,7 @@ export const demoUsers: DemoUser[] = [
     username: 'lanhdao',
     kind: 'supervisor',
     fullName: 'Lê Văn Cường',
-    unitId: 'huyen-demo',
+    unitId: 'tinh-demo',
     groups: ['lanh-dao'],
     email: 'lanhdao@example.invalid',
   },
@@ -134,7 +153,7 @@ export const demoUsers: DemoUser[] = [
     groups: ['quan-tri'],
     email: 'quantri@example.invalid',
   },
-  // Officers of An Bình commune (the agency of the reference procedures), so every unit role of
+  // Officers of An Bình commune (the agency of the reference procedures), so every commune role of
   // workflows/README.md has someone to work its tasks.
   {
     username: 'motcua-xa',
@@ -160,11 +179,12 @@ export const demoUsers: DemoUser[] = [
     groups: ['kinh-te-ha-tang-do-thi', 'dang-ky-kinh-doanh'],
     email: 'kinhte-xa@example.invalid',
   },
+  // The Department of Construction, consulted on construction permits received by a commune.
   {
     username: 'phoihop',
     kind: 'officer',
     fullName: 'Ngô Văn Khánh',
-    unitId: 'xa-an-binh',
+    unitId: 'so-xay-dung',
     groups: ['co-quan-phoi-hop'],
     email: 'phoihop@example.invalid',
   },
@@ -175,6 +195,40 @@ export const demoUsers: DemoUser[] = [
     unitId: 'xa-an-binh',
     groups: ['lanh-dao-xa', 'lanh-dao-ubnd', 'lanh-dao-phong'],
     email: 'lanhdao-xa@example.invalid',
+  },
+  // The province's vertical agencies, which handle steps of linked procedures (liên thông) received by a commune.
+  {
+    username: 'congan',
+    kind: 'officer',
+    fullName: 'Trịnh Văn Minh',
+    unitId: 'cong-an-tinh',
+    groups: ['cong-an-cu-tru'],
+    email: 'congan@example.invalid',
+  },
+  {
+    username: 'bhxh',
+    kind: 'officer',
+    fullName: 'Lý Thị Ngọc',
+    unitId: 'bhxh-tinh',
+    groups: ['bhxh-the-bhyt'],
+    email: 'bhxh@example.invalid',
+  },
+  // A second commune, so "an officer of another commune" is a real person.
+  {
+    username: 'motcua-bm',
+    kind: 'officer',
+    fullName: 'Mai Văn Phúc',
+    unitId: 'xa-binh-minh',
+    groups: ['mot-cua', 'tu-phap-ho-tich'],
+    email: 'motcua-bm@example.invalid',
+  },
+  {
+    username: 'lanhdao-bm',
+    kind: 'supervisor',
+    fullName: 'Cao Thị Quỳnh',
+    unitId: 'xa-binh-minh',
+    groups: ['lanh-dao-xa'],
+    email: 'lanhdao-bm@example.invalid',
   },
 ]
 
@@ -229,9 +283,12 @@ export async function seedDemo(knex: Knex, dataDir: string): Promise<DemoCredent
         nameEn: unit.nameEn,
         level: unit.level,
         agencyCode: unit.agencyCode,
+        adminCode: unit.adminCode ?? null,
+        kind: unit.kind ?? null,
         path: unitPath(unit),
       })
     }
+    await seed.addDivisions(demoDivisions, 'demo')
     if (users.length) await seed.addUsers(users)
     await auditRepository(trx).record({
       action: 'demo.seeded',

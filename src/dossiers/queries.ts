@@ -2,13 +2,15 @@
 // public lookup.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Knex } from 'knex'
-import { can, requireAccess } from '../auth/access.js'
+import { can, coversUnit, requireAccess } from '../auth/access.js'
 import type { Principal } from '../auth/principal.js'
 import { dossierStatuses, type DossierStatus } from '../domain/dossier/status.js'
 import type { Engine } from '../engine/port.js'
 import { AppError } from '../errors.js'
 import { dossierViewRepository, FAR, type SummaryRow, type WorklistCriteria } from './dossier-view-repository.js'
 import { dossierRepository } from './repository.js'
+import { dossierTaskRepository } from './task-repository.js'
+import { handlingUnitRepository } from './handling-unit-repository.js'
 
 export { lookupStatement } from './dossier-view-repository.js'
 
@@ -28,6 +30,27 @@ export interface StepControlRow {
   /** Set when the step was sent back to the one before it (returnToPreviousStep), with the reason. */
   outcome: 'returned' | null
   returnReason: string | null
+}
+
+/**
+ * One step of the dossier's route (quy trình liên thông): which agency handles it, who, since when, due when, and
+ * whether it was done on time. The applicant and the receiving agency both see every step, whichever agency handles it.
+ */
+export interface RouteStep {
+  stepId: string
+  stepName: string
+  /** The handling agency (the task's unit); null for a step recorded before handling units were. */
+  agency: { unitId: string; name: string; agencyCode: string | null } | null
+  /** The candidate group within that agency. */
+  role: string | null
+  /** The officer handling or who handled the step: only staff readers get names; the applicant sees the agency. */
+  officer: { id: string; name: string } | null
+  since: Date
+  dueAt: Date | null
+  finishedAt: Date | null
+  state: 'open' | 'done'
+  /** Done: on time (early counts) or late; open: late once its step deadline has passed; null without a deadline. */
+  timeliness: 'on_time' | 'late' | null
 }
 
 export interface DossierDetail {
@@ -72,6 +95,8 @@ export interface DossierDetail {
   attachments: Array<{ componentId: string; fileId: string; reusedFromDossierCode: string | null }>
   /** Phiếu kiểm soát quá trình giải quyết hồ sơ: one row per step holding. */
   steps: StepControlRow[]
+  /** The whole route across agencies, one entry per step holding, oldest first. */
+  route: RouteStep[]
   timeline: Array<{
     kind: string
     at: Date
@@ -208,10 +233,16 @@ export class DossierQueries {
     const d = await dossierRepository(this.knex).byId(dossierId)
     const own = d && d.applicant_id === principal.userId && can(principal, 'dossier.readOwn')
     if (!d || !own) {
+      // The receiving agency reads its dossiers; an agency that handles or handled one of its steps reads it too
+      // (read-only: its data, attachments and route), since it cannot work the step without them.
+      const handling =
+        d && principal.unitPath && !coversUnit(principal, d.unit_path)
+          ? await dossierTaskRepository(this.knex).handledIn(d.id, principal.unitPath, { open: false })
+          : undefined
       await requireAccess(this.knex, {
         principal,
         permission: 'dossier.readUnit',
-        ...(d ? { unitPath: d.unit_path } : {}),
+        ...(d ? { unitPath: handling ?? d.unit_path } : {}),
         hideExistence: true,
         subject: { type: 'dossier', id: dossierId },
       })
@@ -231,9 +262,14 @@ export class DossierQueries {
         stepEvents.flatMap((e) => [e['giver'], e['receiver_user']]).filter((v): v is string => typeof v === 'string'),
       ),
     ]
-    const staffNames = new Map(
-      staffIds.length ? (await this.views.userNames(staffIds)).map((u) => [u.id, u.full_name]) : [],
-    )
+    const openAssignees = tasks.map((t) => t['assignee']).filter((v): v is string => typeof v === 'string')
+    const named = [...new Set([...staffIds, ...openAssignees])]
+    const staffNames = new Map(named.length ? (await this.views.userNames(named)).map((u) => [u.id, u.full_name]) : [])
+    const agencies = await handlingUnitRepository(this.knex).namesByPath([
+      ...new Set(stepEvents.map((e) => e['receiver_unit_path']).filter((p): p is string => typeof p === 'string')),
+    ])
+    const openByKey = new Map(tasks.map((t) => [t['user_task_key'] as string, t]))
+    const now = new Date()
     const detail: DossierDetail = {
       id: d.id,
       code: d.code,
@@ -299,6 +335,40 @@ export class DossierQueries {
           outcome: data.outcome === 'returned' ? 'returned' : null,
           returnReason: data.outcome === 'returned' ? (data.reason ?? null) : null,
         }
+      }),
+      route: stepEvents.map((e) => {
+        const unit = agencies.get(e['receiver_unit_path'] as string)
+        const finishedAt = e['finished_at'] as Date | null
+        const dueAt = e['step_due_at'] as Date | null
+        const officerId = finishedAt
+          ? (e['receiver_user'] as string | null)
+          : ((openByKey.get(e['user_task_key'] as string)?.['assignee'] as string | null | undefined) ?? null)
+        const result = e['step_result'] as StepControlRow['result']
+        return {
+          stepId: e['step_id'] as string,
+          stepName: e['step_name'] as string,
+          agency: unit ? { unitId: unit.id, name: unit.name, agencyCode: unit.agency_code } : null,
+          role: e['receiver_role'] as string | null,
+          officer:
+            staff && officerId && staffNames.has(officerId)
+              ? { id: officerId, name: staffNames.get(officerId)! }
+              : null,
+          since: e['at'] as Date,
+          dueAt,
+          finishedAt,
+          state: finishedAt ? 'done' : 'open',
+          timeliness: finishedAt
+            ? result === 'late'
+              ? 'late'
+              : result
+                ? 'on_time'
+                : null
+            : dueAt
+              ? dueAt.getTime() < now.getTime()
+                ? 'late'
+                : 'on_time'
+              : null,
+        } satisfies RouteStep
       }),
       timeline: events
         .filter((e) => e.kind !== 'step')

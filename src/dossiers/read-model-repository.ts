@@ -11,7 +11,10 @@ export interface OpenedStep {
   elementId: string
   name: string
   candidateGroups: string[]
+  /** The handling unit's path (handling-unit.ts). */
   unitPath: string
+  /** Why the step's rule could not be followed (the task went to the receiving unit); null when it was. */
+  handlingProblem: { rule: string; reason: string } | null
   assignee: string | null
   dueAt: Date | null
   /** The decisions the workflow routes after this step (decision-forms.ts). */
@@ -84,6 +87,16 @@ export function readModelRepository(knex: Knex) {
             step.dueAt,
           ],
         )
+        if (step.handlingProblem)
+          await trx('dossier_events').insert({
+            dossier_id: step.dossierId,
+            kind: 'handlingUnitProblem',
+            at: step.createdAt,
+            step_id: step.elementId,
+            step_name: step.name,
+            receiver_unit_path: step.unitPath,
+            data: JSON.stringify({ userTaskKey: step.userTaskKey, ...step.handlingProblem }),
+          })
         await trx('dossiers')
           .where({ id: step.dossierId })
           .update({

@@ -1,8 +1,9 @@
-// Keeps the read model in step with the engine: the tasks table, the dossier's current step/unit/holder and its step
-// timeline; and the periodic overdue sweep (R10).
+// Keeps the read model in step with the engine: the tasks table (each task in its handling unit, handling-unit.ts), the
+// dossier's current step/unit/holder and its step timeline; and the periodic overdue sweep (R10).
 import type { Knex } from 'knex'
 import type { Engine, EngineEvent, UserTask } from '../engine/port.js'
 import { Poller } from '../lib/poller.js'
+import { resolveHandlingUnit } from './handling-unit.js'
 import { readModelRepository } from './read-model-repository.js'
 import { dossierRepository, type DossierRow } from './repository.js'
 
@@ -40,6 +41,13 @@ export async function applyEngineEvent(knex: Knex, engine: Engine, event: Engine
       case 'userTask.created': {
         // The officer who completed the previous task hands the dossier over.
         const previous = await readModel.lastCompletedTask(dossier.id, ut.userTaskKey)
+        // The step's handling unit (its `unit` header); a rule that cannot be followed leaves the task with the
+        // receiving unit and says so on the timeline.
+        const handling = await resolveHandlingUnit(knex, ut.customHeaders, {
+          receivingUnitPath: dossier.unit_path,
+          formData: dossier.form_data ?? {},
+          variables: async () => (await engine.getProcessInstance(event.processInstanceKey))?.variables ?? {},
+        })
         await readModel.openStep({
           userTaskKey: ut.userTaskKey,
           dossierId: dossier.id,
@@ -47,7 +55,8 @@ export async function applyEngineEvent(knex: Knex, engine: Engine, event: Engine
           elementId: ut.elementId,
           name: ut.name,
           candidateGroups: ut.candidateGroups,
-          unitPath: dossier.unit_path,
+          unitPath: handling.unitPath,
+          handlingProblem: handling.problem ?? null,
           assignee: ut.assignee ?? null,
           dueAt: ut.dueDate ?? null,
           decisions: ut.customHeaders['decisions']

@@ -41,13 +41,33 @@ export function dossierTaskRepository(db: Db) {
       (await db('tasks').where({ user_task_key: taskKey }).first()) as TaskRow | undefined,
 
     /**
-     * The dossier's oldest open task for one of these groups (this one when a key is given), locked for the rest of
-     * the transaction so two decisions on it queue.
+     * The unit path of a task of the dossier handled in the unit subtree at `unitPath` (open ones only when `open`):
+     * the handling unit through which an officer of another agency than the receiving one reaches the dossier.
      */
-    async openForGroups(dossierId: string, groups: string[], taskKey?: string): Promise<TaskRow | undefined> {
+    handledIn: async (dossierId: string, unitPath: string, opts: { open: boolean }): Promise<string | undefined> => {
+      const q = db('tasks')
+        .where({ dossier_id: dossierId })
+        .whereRaw('starts_with(unit_path, ?::text)', [unitPath])
+        .orderBy('created_at', 'desc')
+      if (opts.open) q.andWhere({ state: 'CREATED' })
+      return ((await q.first('unit_path')) as { unit_path: string } | undefined)?.unit_path
+    },
+
+    /**
+     * The dossier's oldest open task for one of these groups in the unit subtree at `unitPath` (this one when a key
+     * is given), locked for the rest of the transaction so two decisions on it queue. A task handled by another unit
+     * is not the caller's, whatever their groups.
+     */
+    async openForGroups(
+      dossierId: string,
+      groups: string[],
+      unitPath: string | null,
+      taskKey?: string,
+    ): Promise<TaskRow | undefined> {
       const q = db('tasks')
         .where({ dossier_id: dossierId, state: 'CREATED' })
         .whereRaw('candidate_groups && ?::text[]', [groups])
+        .whereRaw('starts_with(unit_path, ?::text)', [unitPath])
         .orderBy('created_at')
         .forUpdate()
       if (taskKey) q.andWhere({ user_task_key: taskKey })

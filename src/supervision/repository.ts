@@ -294,14 +294,15 @@ export class SupervisionRepository {
   }
 
   /**
-   * Per procedure, step and receiving unit: waiting now, and over steps finished in [start, end): median/p90 hours and
-   * share late (R11).
+   * Per procedure, step and handling unit (the unit the step went to, src/dossiers/handling-unit.ts): waiting now, and
+   * over steps finished in [start, end): median/p90 hours and share late (R11). The steps of the subtree's dossiers,
+   * and the steps the subtree's units handled for dossiers received elsewhere.
    */
   async bottlenecks(unitPath: string, start: Instant, end: Instant, procedureCode?: string) {
     const inPeriod = 'e.finished_at >= :start AND e.finished_at < :end'
     const { rows } = await this.knex.raw(
       `SELECT d.procedure_code, max(d.procedure_name) AS procedure_name, e.step_id, max(e.step_name) AS step_name,
-              coalesce(e.receiver_unit_path, '') AS unit_path,
+              coalesce(e.receiver_unit_path, '') AS unit_path, max(u.name) AS unit_name,
               count(*) FILTER (WHERE e.finished_at IS NULL AND d.finished_at IS NULL) AS waiting_now,
               count(*) FILTER (WHERE ${inPeriod}) AS finished,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM e.finished_at - e.at) / 3600) FILTER (WHERE ${inPeriod}) AS median_hours,
@@ -310,7 +311,8 @@ export class SupervisionRepository {
               count(*) FILTER (WHERE ${inPeriod} AND e.step_result IS NOT NULL) AS judged
          FROM dossier_events e
          JOIN dossiers d ON d.id = e.dossier_id
-        WHERE e.kind = 'step' AND d.unit_path LIKE :prefix
+         LEFT JOIN units u ON u.path = e.receiver_unit_path
+        WHERE e.kind = 'step' AND (d.unit_path LIKE :prefix OR e.receiver_unit_path LIKE :prefix)
           AND (e.finished_at IS NULL OR (${inPeriod}))
           ${procedureCode ? 'AND d.procedure_code = :procedureCode' : ''}
         GROUP BY d.procedure_code, e.step_id, coalesce(e.receiver_unit_path, '')
@@ -321,6 +323,32 @@ export class SupervisionRepository {
         prefix: subtree(unitPath),
         ...(procedureCode ? { procedureCode } : {}),
       },
+    )
+    return rows as Record<string, unknown>[]
+  }
+
+  /**
+   * Per handling unit in the subtree (liên thông): steps it finished in [start, end), how many on time (early counts)
+   * and late against their step deadlines (R11), and its open steps past their deadline at `now`.
+   */
+  async handlingUnits(unitPath: string, start: Instant, end: Instant, now: Date) {
+    const inPeriod = 'e.finished_at >= :start AND e.finished_at < :end'
+    const { rows } = await this.knex.raw(
+      `SELECT u.id AS unit_id, u.name AS unit_name, u.agency_code, e.receiver_unit_path AS unit_path,
+              count(*) FILTER (WHERE ${inPeriod}) AS handled,
+              count(*) FILTER (WHERE ${inPeriod} AND e.step_result IN ('early', 'on_time')) AS on_time,
+              count(*) FILTER (WHERE ${inPeriod} AND e.step_result = 'late') AS late,
+              count(*) FILTER (WHERE e.finished_at IS NULL AND d.finished_at IS NULL) AS open,
+              count(*) FILTER (WHERE e.finished_at IS NULL AND d.finished_at IS NULL AND e.step_due_at < :now) AS open_overdue,
+              count(DISTINCT e.dossier_id) FILTER (WHERE d.unit_path <> e.receiver_unit_path) AS dossiers_from_elsewhere
+         FROM dossier_events e
+         JOIN dossiers d ON d.id = e.dossier_id
+         LEFT JOIN units u ON u.path = e.receiver_unit_path
+        WHERE e.kind = 'step' AND e.receiver_unit_path LIKE :prefix
+          AND (e.finished_at IS NULL OR (${inPeriod}))
+        GROUP BY u.id, u.name, u.agency_code, e.receiver_unit_path
+        ORDER BY e.receiver_unit_path`,
+      { start: new Date(start), end: new Date(end), now, prefix: subtree(unitPath) },
     )
     return rows as Record<string, unknown>[]
   }

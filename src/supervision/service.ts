@@ -184,12 +184,38 @@ export class SupervisionService {
       stepId: r['step_id'] as string,
       stepName: (r['step_name'] as string | null) ?? null,
       unitPath: (r['unit_path'] as string) || null,
+      unitName: (r['unit_name'] as string | null) ?? null,
       waitingNow: Number(r['waiting_now']),
       finished: Number(r['finished']),
       medianHours: round(r['median_hours']),
       p90Hours: round(r['p90_hours']),
       missedShare: Number(r['judged']) === 0 ? null : round(Number(r['late']) / Number(r['judged'])),
     }))
+  }
+
+  /**
+   * Per handling unit of the subtree: steps handled in the period, on time, late, open and open past their step
+   * deadline; a department or vertical agency is judged on the steps it handled, whoever received the dossier.
+   */
+  async handlingUnits(scope: Scope, period: Period, now = new Date()) {
+    const rows = await this.repo.handlingUnits(scope.unitPath, periodStart(period), periodEnd(period), now)
+    return rows.map((r) => {
+      const handled = Number(r['handled'])
+      const onTime = Number(r['on_time'])
+      return {
+        unitId: (r['unit_id'] as string | null) ?? null,
+        unitName: (r['unit_name'] as string | null) ?? null,
+        agencyCode: (r['agency_code'] as string | null) ?? null,
+        unitPath: r['unit_path'] as string,
+        stepsHandled: handled,
+        onTime,
+        late: Number(r['late']),
+        onTimeShare: handled === 0 ? null : Math.round((onTime / handled) * 10_000) / 10_000,
+        open: Number(r['open']),
+        openOverdue: Number(r['open_overdue']),
+        dossiersFromElsewhere: Number(r['dossiers_from_elsewhere']),
+      }
+    })
   }
 
   async heatmap(scope: Scope, procedureVersionId: string) {

@@ -1,7 +1,8 @@
-// dossier.handoff: records the hand-off to the step's unit; the step deadline is the time received + the step's share
-// (R11).
+// dossier.handoff: records the hand-off to the step's handling unit (its user task's `unit` rule, handling-unit.ts);
+// the step deadline is the time received + the step's share (R11), whichever agency handles the step.
 import { nextStatus } from '../domain/dossier/status.js'
 import { dossierDeadline } from '../dossiers/deadlines.js'
+import { resolveHandlingUnit, stepHeaders } from '../dossiers/handling-unit.js'
 import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'
 
 export function handoffWorker(deps: WorkerDeps): JobTypeWorker {
@@ -28,13 +29,19 @@ export function handoffWorker(deps: WorkerDeps): JobTypeWorker {
           step_due_at: new Date(stepDueAt),
           step_overdue: false,
         })
+        // The unit the dossier goes to; a rule that cannot be followed is reported when the task is created.
+        const handling = await resolveHandlingUnit(trx, await stepHeaders(trx, dossier.procedure_version_id, stepId), {
+          receivingUnitPath: dossier.unit_path,
+          formData: dossier.form_data ?? {},
+          variables: () => Promise.resolve(job.variables),
+        })
         await repo.timeline(dossier.id, {
           kind: 'handoff',
           at: now,
           step_id: stepId,
           step_name: step?.name ?? null,
           receiver_role: step?.unitRole ?? null,
-          receiver_unit_path: dossier.unit_path,
+          receiver_unit_path: handling.unitPath,
           step_due_at: new Date(stepDueAt),
           data: {},
         })

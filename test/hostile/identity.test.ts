@@ -122,7 +122,7 @@ const answer = (res: LightMyRequestResponse, code: string) => {
   return { status: res.statusCode, code: body.code, detail: body.detail?.split(code).join('<code>') }
 }
 
-const victim = await walkIn(VICTIM_CCCD, 'X99.20.30-261204-0777')
+const victim = await walkIn(VICTIM_CCCD, 'X99.30-261204-0777')
 
 t.test('item 1: an impostor registered with a walk-in applicant’s CCCD cannot take their documents', async (t) => {
   const signedUp = await register({ username: 'maodanh', email: 'maodanh@example.invalid', idNumber: VICTIM_CCCD })
@@ -173,11 +173,11 @@ t.test('item 1: an impostor registered with a walk-in applicant’s CCCD cannot 
   t.equal(stolen.statusCode, 422, `the victim's scan is not reused: ${stolen.body}`)
   t.equal(stolen.json().code, 'MC_ERR_ATTACHMENT_INVALID')
   const unknown = await call('POST', `/api/dossiers/${dossierId}/supplement`, impostor, {
-    attachments: [{ componentId: 'giay-to-tuy-than', reuseFromDossierCode: 'X99.20.30-010101-9999' }],
+    attachments: [{ componentId: 'giay-to-tuy-than', reuseFromDossierCode: 'X99.30-010101-9999' }],
   })
   t.same(
     answer(stolen, victim.code),
-    answer(unknown, 'X99.20.30-010101-9999'),
+    answer(unknown, 'X99.30-010101-9999'),
     'answered like a code that does not exist',
   )
   t.same(diff(before, await fingerprint(knex)), [], 'nothing changed')
@@ -233,9 +233,9 @@ t.test(
     const otherUnit = await intake('xa-binh-minh', sibling, VICTIM_CCCD, victim.code)
     t.equal(otherUnit.statusCode, 422, `another unit's dossier gives nothing: ${otherUnit.body}`)
     const wrongId = await intake('xa-binh-minh', sibling, '001199000778', victim.code)
-    const noSuch = await intake('xa-binh-minh', sibling, VICTIM_CCCD, 'X99.20.31-010101-9999')
+    const noSuch = await intake('xa-binh-minh', sibling, VICTIM_CCCD, 'X99.31-010101-9999')
     t.same(answer(otherUnit, victim.code), answer(wrongId, victim.code), 'the same as a wrong ID number')
-    t.same(answer(otherUnit, victim.code), answer(noSuch, 'X99.20.31-010101-9999'), 'the same as no such dossier')
+    t.same(answer(otherUnit, victim.code), answer(noSuch, 'X99.31-010101-9999'), 'the same as no such dossier')
     t.match(answer(otherUnit, victim.code), { status: 422, code: 'MC_ERR_ATTACHMENT_INVALID' })
     t.same(diff(before, await fingerprint(knex)), [], 'no dossier, no attachment')
 

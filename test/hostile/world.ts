@@ -38,6 +38,8 @@ export const routeCallers: Record<string, { area: Area; as: string | null }> = {
   'POST /api/auth/verify-email': { area: 'auth-public', as: null },
   'POST /api/auth/identity/counter-verifications': { area: 'auth-public', as: 'motcua-xa' },
   'GET /api/public/dossiers/lookup': { area: 'auth-public', as: null },
+  'GET /api/public/addresses/provinces': { area: 'auth-public', as: null },
+  'GET /api/public/addresses/provinces/:provinceCode/communes': { area: 'auth-public', as: null },
   'GET /api/calendar/years/:year': { area: 'auth-public', as: null },
   'GET /api/calendar/versions': { area: 'auth-public', as: 'quantri' },
   'POST /api/calendar/days': { area: 'auth-public', as: 'quantri' },
@@ -91,6 +93,7 @@ export const routeCallers: Record<string, { area: Area; as: string | null }> = {
   'GET /api/supervision/overdue': { area: 'tasks-supervision', as: 'lanhdao-xa' },
   'POST /api/supervision/tasks/:taskKey/assign': { area: 'tasks-supervision', as: 'lanhdao-xa' },
   'GET /api/supervision/bottlenecks': { area: 'tasks-supervision', as: 'lanhdao-xa' },
+  'GET /api/supervision/handling-units': { area: 'tasks-supervision', as: 'lanhdao-xa' },
   'GET /api/supervision/reports/06a': { area: 'tasks-supervision', as: 'lanhdao-xa' },
   'GET /api/supervision/indicators': { area: 'tasks-supervision', as: 'lanhdao-xa' },
   'GET /api/supervision/heatmap': { area: 'tasks-supervision', as: 'lanhdao-xa' },
@@ -207,6 +210,7 @@ export async function hostileWorld(t: Test, opts: { dossier?: boolean } = {}): P
     date: '2026-09-02',
     form: 'receipt',
     provider: 'sandbox',
+    provinceCode: '99',
   }
   // Someone else's, or nobody's: each must answer as if it did not exist (or is not the caller's to touch).
   const foreign: Record<string, string[]> = {
@@ -218,6 +222,7 @@ export async function hostileWorld(t: Test, opts: { dossier?: boolean } = {}): P
     slug: ['no-such-procedure'],
     version: ['999', '2147483647'],
     provider: ['paypal'],
+    provinceCode: ['00', '98'],
   }
   const queries: Record<string, Record<string, unknown>> = {
     'GET /api/public/dossiers/lookup': { code: 'XA-2026-000001', idNumber: '001090000001' },

@@ -1,4 +1,4 @@
-// The supervisor dashboard in a real browser, as lanhdao (huyện Demo) sees it: the process heatmap with exactly one
+// The supervisor dashboard in a real browser, as lanhdao (tỉnh Demo) sees it: the process heatmap with exactly one
 // active instance on the element where the dossier waits; the overdue list (red, with its words) and due-soon (amber)
 // with reassignment to an officer of the task's group; the bottleneck table; Biểu II.06a with its CSV download; the
 // Decision 766 drill-down; the trend charts.
@@ -138,7 +138,7 @@ for (const [n, finished] of [
   await knex('dossiers').insert({
     ...template,
     id: randomUUID(),
-    code: `X99.20.30-OLD-000${n}`,
+    code: `X99.30-OLD-000${n}`,
     applicant_name: 'Người nộp',
     channel: 'online',
     delivery_method: 'counter',
@@ -326,7 +326,7 @@ t.test(
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Tải CSV' }).click(),
     ])
-    t.match(download.suggestedFilename(), /^bieu-II\.06a-huyen-demo-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/)
+    t.match(download.suggestedFilename(), /^bieu-II\.06a-tinh-demo-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/)
     const csv = readFileSync((await download.path())!, 'utf8')
     t.match(csv, /Biểu số II\.06a\/VPCP\/KSTT/)
     t.ok(

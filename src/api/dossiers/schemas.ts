@@ -218,6 +218,12 @@ export const dossierDetail = {
     closeReason: nullableText,
     attachments: { type: 'array', items: { type: 'object', additionalProperties: true } },
     steps: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    route: {
+      type: 'array',
+      description:
+        'quy trình liên thông / every step with its handling agency, officer (staff only), since, due, on time',
+      items: { type: 'object', additionalProperties: true },
+    },
     timeline: { type: 'array', items: { type: 'object', additionalProperties: true } },
     openTasks: { type: 'array', items: { type: 'object', additionalProperties: true } },
     incidents: { type: 'array', items: { type: 'object', additionalProperties: true } },

@@ -11,6 +11,7 @@ import {
   assignBody,
   assignParams,
   bottleneckList,
+  handlingUnitList,
   daily,
   dailyQuery,
   heatmap,
@@ -118,6 +119,25 @@ const supervisionRoutes: RoutePlugin = async (app) => {
     async (request) => {
       const { q, scope } = await scoped(request)
       return { items: await supervision.bottlenecks(scope, supervision.period(periodInput(q)), q.procedure) }
+    },
+  )
+
+  app.get(
+    '/api/supervision/handling-units',
+    {
+      schema: {
+        tags,
+        security,
+        summary:
+          'Đúng hạn theo cơ quan xử lý / Per handling unit: steps handled, on time, late, open and open overdue (R11)',
+        querystring: periodQuery,
+        response: { 200: handlingUnitList, 400: problem, 401: problem, 403: problem, 404: problem },
+      },
+    },
+    async (request) => {
+      const { q, scope } = await scoped(request)
+      const period = supervision.period(periodInput(q))
+      return { period: periodJson(period), items: await supervision.handlingUnits(scope, period) }
     },
   )
 

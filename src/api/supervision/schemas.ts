@@ -146,11 +146,39 @@ export const bottleneckList = {
           stepId: { type: 'string' },
           stepName: nullableText,
           unitPath: nullableText,
+          unitName: nullableText,
           waitingNow: { type: 'integer' },
           finished: { type: 'integer' },
           medianHours: { type: ['number', 'null'] },
           p90Hours: { type: ['number', 'null'] },
           missedShare: { type: ['number', 'null'] },
+        },
+      },
+    },
+  },
+} as const
+
+/** Per handling unit (liên thông): steps handled, on time, late, open and open past their step deadline. */
+export const handlingUnitList = {
+  type: 'object',
+  properties: {
+    period: { type: 'object', additionalProperties: true },
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          unitId: nullableText,
+          unitName: nullableText,
+          agencyCode: nullableText,
+          unitPath: { type: 'string' },
+          stepsHandled: { type: 'integer' },
+          onTime: { type: 'integer' },
+          late: { type: 'integer' },
+          onTimeShare: { type: ['number', 'null'] },
+          open: { type: 'integer' },
+          openOverdue: { type: 'integer' },
+          dossiersFromElsewhere: { type: 'integer' },
         },
       },
     },

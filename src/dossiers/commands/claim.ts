@@ -7,7 +7,7 @@ import type { CommandHandler } from './registry.js'
 export const claim: CommandHandler<'task.claim'> = {
   async execute({ principal, taskKey }, rt) {
     const task = await taskOrThrow(rt.knex, taskKey)
-    const caller = await requireUnit(rt.knex, principal, task.dossier_id, 'task.work')
+    const caller = await requireUnit(rt.knex, principal, task.dossier_id, 'task.work', 'task')
     await rt.onDossier('claim', task.dossier_id, async ({ trx, repo, dossier, now, engineCommand }) => {
       const open = await openTaskFor(trx, dossier.id, caller, taskKey)
       if (open.assignee === caller.userId) return

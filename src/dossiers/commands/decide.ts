@@ -26,7 +26,7 @@ export async function decide(
   variables: Record<string, unknown> = {},
   more?: MoreWrites,
 ): Promise<CommandResult> {
-  const caller = await requireUnit(rt.knex, principal, dossierId, 'task.work')
+  const caller = await requireUnit(rt.knex, principal, dossierId, 'task.work', 'task')
   return rt.onDossier(command, dossierId, async (ctx) => {
     const { trx, dossier, repo, now, engineCommand } = ctx
     const task = await openTaskFor(trx, dossier.id, caller, input.taskKey)

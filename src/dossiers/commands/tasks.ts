@@ -7,9 +7,17 @@ import type { Db } from '../repository.js'
 import { dossierTaskRepository, type TaskRow } from '../task-repository.js'
 import type { Trx } from './runner.js'
 
-/** The open task of the dossier the caller may work on (locked); 404/409 otherwise. */
+/**
+ * The open task of the dossier the caller may work on (locked): one of their groups, handled in their unit subtree (the
+ * task's handling unit, not the dossier's receiving one); 404/409 otherwise.
+ */
 export async function openTaskFor(trx: Trx, dossierId: string, caller: Principal, taskKey?: string): Promise<TaskRow> {
-  const task = await dossierTaskRepository(trx).openForGroups(dossierId, caller.groups, taskKey)
+  const task = await dossierTaskRepository(trx).openForGroups(
+    dossierId,
+    caller.groups,
+    caller.unitPath ?? null,
+    taskKey,
+  )
   if (!task) throw new AppError('MC_ERR_TASK_NOT_FOUND')
   if (task.assignee && task.assignee !== caller.userId) throw new AppError('MC_ERR_TASK_CLAIMED')
   return task

@@ -8,11 +8,12 @@ import type { CommandHandler } from './registry.js'
 export const unclaim: CommandHandler<'task.unclaim'> = {
   async execute({ principal, taskKey }, rt) {
     const task = await taskOrThrow(rt.knex, taskKey)
-    const caller = await requireUnit(rt.knex, principal, task.dossier_id, 'task.work')
+    const caller = await requireUnit(rt.knex, principal, task.dossier_id, 'task.work', 'task')
     await rt.onDossier('unclaim', task.dossier_id, async ({ trx, repo, dossier, engineCommand }) => {
       const tasks = dossierTaskRepository(trx)
       const row = await tasks.openByKeyForUpdate(taskKey)
-      if (!row) throw new AppError('MC_ERR_TASK_NOT_FOUND')
+      // Another unit's task (the step is handled elsewhere) is not there for the caller.
+      if (!row || !row.unit_path.startsWith(caller.unitPath ?? '\u0000')) throw new AppError('MC_ERR_TASK_NOT_FOUND')
       if (row.assignee && row.assignee !== caller.userId && caller.kind !== 'supervisor')
         throw new AppError('MC_ERR_TASK_CLAIMED')
       await tasks.setAssignee(taskKey, null)
