@@ -11,7 +11,7 @@ import { birthForm } from './helpers/dossiers.js'
 import { eventually } from './helpers/eventually.js'
 import { lienThongWorld } from './helpers/lien-thong.js'
 
-const { knex, call, worklist, openTask, submitDossier, work, pathOf, nameOf, timeoutMs, period } =
+const { knex, call, worklist, openTask, submitDossier, work, pathOf, nameOf, timeoutMs, period, month } =
   await lienThongWorld(t)
 
 /** Everyone in `others` is told "not found" for the task, its claim and its completion, like for a key that is none. */
@@ -50,7 +50,11 @@ t.test('a dossier received at the commune crosses the police and social insuranc
 
   // Tư pháp xã: the receiving unit.
   const review = await openTask(dossierId, 'Task_Review')
-  t.equal(review.unit_path, communePath, 'the civil-status step stays at the commune')
+  t.equal(review.unit_path, communePath, 'the civil-status step goes to the applicant’s commune (99901: An Bình)')
+  t.notOk(
+    await knex('dossier_events').where({ dossier_id: dossierId, kind: 'handlingUnitProblem' }).first(),
+    'its rule was followed: no problem on the timeline',
+  )
   t.ok(
     (await worklist('tuphap-xa')).some((i) => i.taskKey === review.user_task_key),
     'in the tư pháp worklist',
@@ -195,16 +199,39 @@ t.test('a dossier received at the commune crosses the police and social insuranc
   )
   const bottlenecks = await call('GET', `/api/supervision/bottlenecks?${period}`, 'lanhdao-ca')
   t.same(
-    (bottlenecks.json().items as Array<{ stepId: string; unitName: string }>).map((b) => [b.stepId, b.unitName]),
-    [['Task_Sign', names.police]],
+    (bottlenecks.json().items as Array<{ stepId: string; unitPath: string }>).map((b) => [b.stepId, b.unitPath]),
+    [['Task_Sign', policePath]],
     'bottlenecks by handling unit: the police supervisor sees their step',
   )
 
-  const commune06a = await call('GET', `/api/supervision/reports/06a?${period}`, 'lanhdao-xa')
+  const commune06a = await call('GET', `/api/supervision/reports/06a?${month}`, 'lanhdao-xa')
   t.equal(commune06a.statusCode, 200, commune06a.body)
   t.equal(commune06a.json().total.receivedTotal, 1, 'report 06a counts the dossier for the receiving commune')
   t.equal(commune06a.json().total.resolvedTotal, 1, '…resolved there')
-  const police06a = await call('GET', `/api/supervision/reports/06a?${period}`, 'lanhdao-ca')
+  const police06a = await call('GET', `/api/supervision/reports/06a?${month}`, 'lanhdao-ca')
   t.equal(police06a.statusCode, 200, police06a.body)
   t.equal(police06a.json().total.receivedTotal, 0, 'and not for the police, who only handled a step')
+})
+
+t.test('a step whose rule cannot be followed stays with the receiving unit, and its supervisors see why', async (t) => {
+  // The applicant wrote the commune's name, not its code: the applicant-commune rule has nothing to go on.
+  const dossierId = await submitDossier('Xã An Bình')
+  const reception = await openTask(dossierId, 'Task_Receive')
+  await work(t, 'motcua-xa', reception.user_task_key, { decision: 'accept' })
+  const review = await openTask(dossierId, 'Task_Review')
+  t.equal(review.unit_path, await pathOf('xa-an-binh'), 'the task is not lost: the receiving commune has it')
+  t.ok(
+    (await worklist('tuphap-xa')).some((i) => i.taskKey === review.user_task_key),
+    'in its worklist',
+  )
+  const seen = await call('GET', `/api/dossiers/${dossierId}`, 'lanhdao-xa')
+  t.equal(seen.statusCode, 200)
+  const problem = (seen.json().timeline as Array<{ kind: string; stepId: string; data: Record<string, unknown> }>).find(
+    (e) => e.kind === 'handlingUnitProblem',
+  )
+  t.match(
+    problem,
+    { stepId: 'Task_Review', data: { rule: 'applicant-commune', reason: /no commune code/ } },
+    'the timeline says which rule failed and why',
+  )
 })

@@ -31,7 +31,7 @@ export class SupervisionDirectory {
     const task = await this.repo.openTask(taskKey)
     if (!task || !task.unit_path.startsWith(scope.unitPath)) throw new AppError('MC_ERR_TASK_NOT_FOUND')
     const officers =
-      task.candidate_groups.length === 0 ? [] : await this.repo.officersInGroups(scope.unitPath, task.candidate_groups)
+      task.candidate_groups.length === 0 ? [] : await this.repo.officersInGroups(task.unit_path, task.candidate_groups)
     return { taskKey, candidateGroups: task.candidate_groups, assignee: task.assignee, officers }
   }
 

@@ -302,7 +302,7 @@ export class SupervisionRepository {
     const inPeriod = 'e.finished_at >= :start AND e.finished_at < :end'
     const { rows } = await this.knex.raw(
       `SELECT d.procedure_code, max(d.procedure_name) AS procedure_name, e.step_id, max(e.step_name) AS step_name,
-              coalesce(e.receiver_unit_path, '') AS unit_path, max(u.name) AS unit_name,
+              coalesce(e.receiver_unit_path, '') AS unit_path,
               count(*) FILTER (WHERE e.finished_at IS NULL AND d.finished_at IS NULL) AS waiting_now,
               count(*) FILTER (WHERE ${inPeriod}) AS finished,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM e.finished_at - e.at) / 3600) FILTER (WHERE ${inPeriod}) AS median_hours,
@@ -311,7 +311,6 @@ export class SupervisionRepository {
               count(*) FILTER (WHERE ${inPeriod} AND e.step_result IS NOT NULL) AS judged
          FROM dossier_events e
          JOIN dossiers d ON d.id = e.dossier_id
-         LEFT JOIN units u ON u.path = e.receiver_unit_path
         WHERE e.kind = 'step' AND (d.unit_path LIKE :prefix OR e.receiver_unit_path LIKE :prefix)
           AND (e.finished_at IS NULL OR (${inPeriod}))
           ${procedureCode ? 'AND d.procedure_code = :procedureCode' : ''}

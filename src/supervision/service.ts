@@ -184,7 +184,6 @@ export class SupervisionService {
       stepId: r['step_id'] as string,
       stepName: (r['step_name'] as string | null) ?? null,
       unitPath: (r['unit_path'] as string) || null,
-      unitName: (r['unit_name'] as string | null) ?? null,
       waitingNow: Number(r['waiting_now']),
       finished: Number(r['finished']),
       medianHours: round(r['median_hours']),

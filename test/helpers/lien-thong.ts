@@ -26,10 +26,12 @@ export async function lienThongWorld(t: Test, procedure?: { formsDir: string; wo
   })
   if (report.failed.length) throw new Error(JSON.stringify(report.failed))
   const slug = procedure?.slug ?? 'lien-thong-thu-nghiem'
-  const timeoutMs = 30_000
+  const timeoutMs = 90_000
   // The supervision period around now (a day either side, whatever the time zone).
   const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
   const period = `from=${day(-1)}&to=${day(1)}`
+  // Report 06a runs on whole days up to today: the month of Vietnam's clock (UTC+7), when the test ran.
+  const month = `month=${new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 7)}`
 
   const sessions = new Map<string, Promise<{ authorization: string }>>()
   const as = (who: string) => {
@@ -70,7 +72,11 @@ export async function lienThongWorld(t: Test, procedure?: { formsDir: string; wo
       timeoutMs,
     )
 
-  async function submitDossier(): Promise<string> {
+  /**
+   * Submits a dossier of the test procedure. Its first processing step goes to the applicant's commune: `commune` is
+   * the address's commune as the form holds it (An Bình's administrative-unit code unless a test says otherwise).
+   */
+  async function submitDossier(commune = '99901'): Promise<string> {
     const created = await call('POST', '/api/dossiers/drafts', 'congdan', {
       procedure: slug,
       agencyUnitId: 'xa-an-binh',
@@ -78,7 +84,10 @@ export async function lienThongWorld(t: Test, procedure?: { formsDir: string; wo
     if (created.statusCode !== 201) throw new Error(`draft: ${created.body}`)
     const draftId = created.json().id as string
     await call('PATCH', `/api/dossiers/drafts/${draftId}`, 'congdan', {
-      formData: birthForm,
+      formData: {
+        ...birthForm,
+        nguoiYeuCau: { ...birthForm.nguoiYeuCau, noiCuTru: { tinh: 'Tỉnh Demo', xa: commune } },
+      },
       deliveryMethod: 'counter',
     })
     for (const component of ['to-khai', 'giay-chung-sinh']) {
@@ -105,5 +114,5 @@ export async function lienThongWorld(t: Test, procedure?: { formsDir: string; wo
     t.equal(done.statusCode, 200, `${who} completes ${taskKey}: ${done.body}`)
   }
 
-  return { built, app, knex, call, worklist, openTask, submitDossier, work, pathOf, nameOf, timeoutMs, period }
+  return { built, app, knex, call, worklist, openTask, submitDossier, work, pathOf, nameOf, timeoutMs, period, month }
 }

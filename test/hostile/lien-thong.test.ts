@@ -8,13 +8,18 @@ import { problemShape } from './support.js'
 
 const w = await lienThongWorld(t)
 const dossierId = await w.submitDossier()
-const reception = await w.openTask(dossierId, 'Task_Receive')
-await w.work(t, 'motcua-xa', reception.user_task_key, { decision: 'accept' })
-const review = await w.openTask(dossierId, 'Task_Review')
-await w.work(t, 'tuphap-xa', review.user_task_key, { decision: 'approve' })
-// The police's step is open; BHXH has not handled anything of this dossier yet.
-const police = await w.openTask(dossierId, 'Task_Sign')
-const missingKey = String(BigInt(police.user_task_key) + 1_000_000n)
+let police = { user_task_key: '0' }
+let missingKey = '0'
+
+t.test('given a dossier waiting at the police', async (t) => {
+  const reception = await w.openTask(dossierId, 'Task_Receive')
+  await w.work(t, 'motcua-xa', reception.user_task_key, { decision: 'accept' })
+  const review = await w.openTask(dossierId, 'Task_Review')
+  await w.work(t, 'tuphap-xa', review.user_task_key, { decision: 'approve' })
+  // The police's step is open; BHXH has not handled anything of this dossier yet.
+  police = await w.openTask(dossierId, 'Task_Sign')
+  missingKey = String(BigInt(police.user_task_key) + 1_000_000n)
+})
 
 const attempts = (key: string) =>
   [

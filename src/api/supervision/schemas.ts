@@ -146,7 +146,6 @@ export const bottleneckList = {
           stepId: { type: 'string' },
           stepName: nullableText,
           unitPath: nullableText,
-          unitName: nullableText,
           waitingNow: { type: 'integer' },
           finished: { type: 'integer' },
           medianHours: { type: ['number', 'null'] },
