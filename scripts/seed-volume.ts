@@ -34,7 +34,7 @@ await step('migrate', () => migrateLatest(knex))
 await step('calendar, demo units and accounts', async () => {
   await seedCalendar(knex)
   const credentials = await seedDemo(knex, dataDir)
-  // A supervisor of the whole province (the demo's leaders head a district and a commune), for bench-supervision.ts.
+  // A supervisor of the whole province with no groups (lanhdao heads it too, as lanh-dao), for bench-supervision.ts.
   const password = `Bench-${randomBytes(9).toString('base64url')}`
   await knex('users')
     .insert({
@@ -74,7 +74,7 @@ if (existing === 0) {
          FROM procedures pr JOIN procedure_versions v ON v.procedure_id = pr.id AND v.version = pr.published_version
        ), u AS (
          SELECT id, path, agency_code, row_number() OVER (ORDER BY id) - 1 AS i, count(*) OVER () AS n
-         FROM units WHERE level IN ('commune', 'office')
+         FROM units WHERE level IN ('commune', 'service_centre', 'department')
        ), g AS (
          -- s % 600 is the day; k = s / 600 varies procedure, channel, status and the finish within a day.
          SELECT s, (s + (s / 600) * 5) % 12 AS status_pick, (s + s / 600) AS mix,
