@@ -11,6 +11,8 @@ interface Step {
   name: string
   group: string
   doc?: string
+  /** Who handles the step (the `unit` task header, workflows/README.md): absent = the receiving unit. */
+  unit?: string
 }
 
 /**
@@ -39,7 +41,7 @@ function step(b: BpmnBuilder, s: Step, col: number, row = 0, decisions = FIRST_S
   b.service(`Task_Handoff_${s.id}`, `Chuyển: ${s.name}`, 'dossier.handoff', col, row, { step: s.id })
   b.user(s.id, s.name, s.group, col + 1, row, {
     due: '=stepDueAt',
-    headers: { step: s.id, decisions },
+    headers: { step: s.id, decisions, ...(s.unit ? { unit: s.unit } : {}) },
     ...(s.doc ? { doc: s.doc } : {}),
   })
   // A step drawn above the main row hangs its escalation above it, out of the main row's way.
@@ -390,7 +392,13 @@ const specs: Spec[] = [
       b.xor('Gateway_ConsultAgain', 'Lấy ý kiến lại', c + 11.6, -1.6)
       step(
         b,
-        { id: 'Task_Consult', name: 'Lấy ý kiến cơ quan liên quan', group: 'co-quan-phoi-hop' },
+        {
+          id: 'Task_Consult',
+          name: 'Lấy ý kiến Sở Xây dựng',
+          group: 'co-quan-phoi-hop',
+          unit: 'agency:X99.10',
+          doc: 'Handled by the consulted department (Sở Xây dựng, agency code X99.10), not by the receiving unit.',
+        },
         c + 12.2,
         -1.6,
         LATER_STEP,
@@ -428,6 +436,57 @@ const specs: Spec[] = [
       { id: 'Task_Review', name: 'Xem xét hồ sơ đăng ký', group: 'dang-ky-kinh-doanh' },
       { id: 'Task_Sign', name: 'Lãnh đạo phòng ký Giấy chứng nhận', group: 'lanh-dao-phong' },
     ),
+  },
+  {
+    file: 'lien-thong-khai-sinh-thuong-tru-bhyt.bpmn',
+    processId: 'lien-thong-khai-sinh-thuong-tru-bhyt',
+    name: 'Liên thông đăng ký khai sinh, đăng ký thường trú, cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi',
+    doc: 'Linked group of three procedures (Nghị định 63/2024/NĐ-CP; Quyết định 296/QĐ-VPCP): one dossier, one code, one result set. The commune registers the birth (receiving unit), the police register permanent residence (agency:X99.50), social insurance issues the health-insurance card (agency:X99.60); each later step can send the dossier back to the one before it. See forms/lien-thong-khai-sinh-thuong-tru-bhyt.json.',
+    processing: (b, c) => {
+      b.xor('Gateway_Review', 'Xem xét lại', c, 0)
+      b.flow('StartEvent_Processing', 'Gateway_Review')
+      step(b, { id: 'Task_BirthRegistration', name: 'Tư pháp xã đăng ký khai sinh', group: 'tu-phap-ho-tich' }, c + 1)
+      b.flow('Gateway_Review', 'Task_Handoff_Task_BirthRegistration')
+      decision(b, 'BirthRegistration', 'Task_BirthRegistration', 'Gateway_Review', 'Gateway_ResidenceAgain', c + 3)
+      b.xor('Gateway_ResidenceAgain', 'Đăng ký thường trú lại', c + 7, 0)
+      b.flow('Gateway_ResidenceAgain', 'Task_Handoff_Task_Residence')
+      step(
+        b,
+        { id: 'Task_Residence', name: 'Công an đăng ký thường trú', group: 'cong-an-cu-tru', unit: 'agency:X99.50' },
+        c + 8,
+        0,
+        LATER_STEP,
+      )
+      returnGateway(
+        b,
+        'Residence',
+        'Task_Residence',
+        [{ to: 'Gateway_Review', row: 2.75 }],
+        'Task_Handoff_Task_HealthInsurance',
+        c + 10,
+      )
+      step(
+        b,
+        {
+          id: 'Task_HealthInsurance',
+          name: 'Bảo hiểm xã hội cấp thẻ BHYT',
+          group: 'bhxh-the-bhyt',
+          unit: 'agency:X99.60',
+        },
+        c + 11,
+        0,
+        LATER_STEP,
+      )
+      b.end('EndEvent_Processed', 'Đã cấp thẻ BHYT', c + 14.2, 0)
+      returnGateway(
+        b,
+        'HealthInsurance',
+        'Task_HealthInsurance',
+        [{ to: 'Gateway_ResidenceAgain', row: 2.9 }],
+        'EndEvent_Processed',
+        c + 13,
+      )
+    },
   },
 ]
 

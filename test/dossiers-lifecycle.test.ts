@@ -221,9 +221,10 @@ t.test(
 
     // When the specialist appraises, inspects the site and asks for consultation
     await openTask(w, intake.dossierId, 'Task_Appraise')
+    // The partner department (Sở Xây dựng) has no step of this dossier yet, so it does not see the dossier at all.
     await t.rejects(
       service.handOff(partner, intake.dossierId),
-      { code: 'MC_ERR_TASK_NOT_FOUND' },
+      { code: 'MC_ERR_DOSSIER_NOT_FOUND' },
       'not the partner agency’s task',
     )
     await service.handOff(specialist, intake.dossierId)

@@ -252,7 +252,7 @@ async function submit(
   return submitted.json().dossierId as string
 }
 
-const codePattern = /^X99\.20\.30-\d{6}-\d{4}$/
+const codePattern = /^X99\.30-\d{6}-\d{4}$/
 
 /** Completes a task from the worklist of `who` (claim, then complete) and checks the API accepted it. */
 async function work(t: Test, who: string, item: WorkItem, body: Record<string, unknown>) {

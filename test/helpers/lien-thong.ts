@@ -12,7 +12,8 @@ import { makePdf } from './files.js'
 import { eventually } from './eventually.js'
 import { multipartFile } from './api.js'
 
-export async function lienThongWorld(t: Test) {
+/** `procedure` = another published procedure of the same shape (forms and workflows directories, slug). */
+export async function lienThongWorld(t: Test, procedure?: { formsDir: string; workflowsDir: string; slug: string }) {
   const fixtures = fileURLToPath(new URL('../fixtures/lien-thong/', import.meta.url))
   const built = await buildTestApp(t, { RATE_LIMIT_ALLOW: '127.0.0.1' })
   const { app, db } = built
@@ -20,11 +21,11 @@ export async function lienThongWorld(t: Test) {
   await seedCalendar(knex)
   await seatAgencies(knex)
   const report = await seedProcedures(knex, app.engine, {
-    formsDir: `${fixtures}forms`,
-    workflowsDir: `${fixtures}workflows`,
+    formsDir: procedure?.formsDir ?? `${fixtures}forms`,
+    workflowsDir: procedure?.workflowsDir ?? `${fixtures}workflows`,
   })
   if (report.failed.length) throw new Error(JSON.stringify(report.failed))
-  const slug = 'lien-thong-thu-nghiem'
+  const slug = procedure?.slug ?? 'lien-thong-thu-nghiem'
   const timeoutMs = 90_000
   // The supervision period around now (a day either side, whatever the time zone).
   const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
