@@ -21,7 +21,7 @@ export async function up(knex: Knex): Promise<void> {
     // tinh / thanh-pho for a province; xa / phuong / dac-khu for a commune-level unit.
     t.text('kind')
   })
-  // Mã đơn vị hành chính: 2 digits for a province, 5 for a commune (0940, liên thông, may have added it already).
+  // Mã đơn vị hành chính: 2 digits for a province, 5 for a commune (by which liên thông finds the applicant's commune).
   await knex.raw('ALTER TABLE units ADD COLUMN IF NOT EXISTS admin_code text')
   await knex.raw(`ALTER TABLE units ADD CONSTRAINT units_kind_check CHECK (kind IS NULL
     OR (level = 'province' AND kind IN ('tinh', 'thanh-pho'))
