@@ -13,12 +13,13 @@ import { dossierJobTypes } from '../src/workers/index.js'
 const forms = readdirSync('forms').filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'))
 const read = (f: string): ProcedureDefinition => JSON.parse(readFileSync(`forms/${f}`, 'utf8')) as ProcedureDefinition
 
-t.test('the five reference procedures are there', async (t) => {
+t.test('the six reference procedures are there', async (t) => {
   t.same(forms.sort(), [
     'cap-ban-sao-trich-luc-ho-tich.json',
     'cap-giay-phep-xay-dung-nha-o-rieng-le.json',
     'dang-ky-khai-sinh.json',
     'dang-ky-thanh-lap-ho-kinh-doanh.json',
+    'lien-thong-khai-sinh-thuong-tru-bhyt.json',
     'xac-nhan-tinh-trang-hon-nhan.json',
   ])
 })

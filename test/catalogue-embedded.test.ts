@@ -2,6 +2,7 @@
 // registration dossier starts on it, waiting for the automatic completeness check.
 import t from 'tap'
 import { CatalogueService, seedProcedures } from '../src/catalogue/service.js'
+import { seedDemo } from '../src/db/seed.js'
 import { EmbeddedEngine } from '../src/engine/embedded/index.js'
 import { createTestDatabase } from './helpers/db.js'
 
@@ -11,9 +12,11 @@ t.test('seeding deploys every reference workflow on the embedded engine', async 
   await engine.start()
   t.teardown(() => engine.stop())
 
+  // The construction permit and the linked group hand steps to other agencies, which must exist to publish.
+  await seedDemo(db.knex, t.testdir())
   const report = await seedProcedures(db.knex, engine)
   t.same(report.failed, [])
-  t.equal(report.published.length, 5)
+  t.equal(report.published.length, 6)
 
   const detail = await new CatalogueService(db.knex, engine).get('dang-ky-khai-sinh')
   t.match(detail, { status: 'published', processDefinitionKey: /^\d+$/ })
