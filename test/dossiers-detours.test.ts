@@ -116,7 +116,7 @@ t.test(
       .orderBy('id')
     t.match(checks[1].data, { complete: true }, 'checked again, complete now')
     await service.receive(counter, dossierId)
-    t.match(await inStatus(dossierId, 4), { code: /^X99\.20\.30-260302-\d{4}$/, due_date: '2026-03-02' })
+    t.match(await inStatus(dossierId, 4), { code: /^X99\.30-260302-\d{4}$/, due_date: '2026-03-02' })
   },
 )
 
@@ -225,7 +225,7 @@ t.test(
       const d = await dossier(dossierId)
       return d && [2, 4].includes(d.status) ? d : undefined
     })
-    t.match(accepted, { code: /^X99\.20\.30-260302-/, due_date: '2026-03-05' }, '3 working days from acceptance')
+    t.match(accepted, { code: /^X99\.30-260302-/, due_date: '2026-03-05' }, '3 working days from acceptance')
 
     // During processing the agency waits for a tax obligation from Tue 03-03 to Thu 03-05
     await openTask(dossierId, 'Task_Review')

@@ -159,11 +159,11 @@ t.test(
       async () => {
         await page.getByRole('button', { name: 'Làm mới' }).click()
         const text = (await page.getByTestId('dossier-code').textContent()) ?? ''
-        return /^X99\.20\.30-\d{6}-\d{4}$/.test(text) ? text : undefined
+        return /^X99\.30-\d{6}-\d{4}$/.test(text) ? text : undefined
       },
       30_000,
     )
-    t.match(code, /^X99\.20\.30-/, 'the commune’s agency code starts the dossier code')
+    t.match(code, /^X99\.30-/, 'the commune’s agency code starts the dossier code')
     t.notMatch(await page.locator('dl.facts').textContent(), /Mới đăng ký/, 'no longer "submitted"')
     t.ok(await page.getByRole('button', { name: 'In giấy tiếp nhận' }).isVisible(), 'the receipt can be printed')
     t.same(await unnamedControls(page), [], 'every control of the dossier page has a name')
