@@ -175,11 +175,7 @@ t.test('item 1: an impostor registered with a walk-in applicant’s CCCD cannot 
   const unknown = await call('POST', `/api/dossiers/${dossierId}/supplement`, impostor, {
     attachments: [{ componentId: 'giay-to-tuy-than', reuseFromDossierCode: 'X99.30-010101-9999' }],
   })
-  t.same(
-    answer(stolen, victim.code),
-    answer(unknown, 'X99.30-010101-9999'),
-    'answered like a code that does not exist',
-  )
+  t.same(answer(stolen, victim.code), answer(unknown, 'X99.30-010101-9999'), 'answered like a code that does not exist')
   t.same(diff(before, await fingerprint(knex)), [], 'nothing changed')
 
   const detail = (await call('GET', `/api/dossiers/${dossierId}`, impostor)).json()
