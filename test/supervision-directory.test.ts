@@ -95,8 +95,8 @@ t.test('officers: those of my subtree in the task’s group, whom the assign com
   t.match(res.json(), { taskKey: 'task-review', candidateGroups: ['tu-phap-ho-tich'], assignee: null })
   t.same(
     res.json().officers.map((o: { username: string }) => o.username),
-    ['motcua-bm', 'tuphap-xa'],
-    'the province leader’s subtree holds both communes’ registrars; not the counters, not the leaders',
+    ['tuphap-xa'],
+    'the registrars of the task’s own unit (xã An Bình), who can see it; not another commune’s, not the counters',
   )
   const officer = res.json().officers.find((o: { username: string }) => o.username === 'tuphap-xa')
   t.match(officer, { fullName: 'Vũ Văn Hải', unitId: 'xa-an-binh', unitName: 'UBND xã An Bình' })

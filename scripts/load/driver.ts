@@ -440,9 +440,13 @@ async function driveDossier(api: ApiClient, run: DossierRun, p: LoadProcedure, t
     }
   }
   const task = (elementId: string, officer: string) =>
-    poll(`${elementId}`, async () =>
-      (await detail(officer)).openTasks.find((t) => t.elementId === elementId && !done.has(t.taskKey)),
-    )
+    poll(`${elementId}`, async () => {
+      // An officer of another agency (Sở Xây dựng for the consultation) reads the dossier only once a step of theirs
+      // exists: until then the answer is "not found".
+      const res = await api.call('GET', `/api/dossiers/${id}`, { who: officer, expect: [200, 404] })
+      if (res.status === 404) return undefined
+      return (res.body as Detail).openTasks.find((t) => t.elementId === elementId && !done.has(t.taskKey))
+    })
   const status = (wanted: number) =>
     poll(`status ${wanted}`, async () => ((await detail(citizen)).status === wanted ? true : undefined))
   const work = async (officer: string, t: { taskKey: string; elementId: string }, body: Record<string, unknown>) => {
