@@ -163,7 +163,7 @@ t.test(
   'the heatmap shows the one waiting birth registration on the reception task, and nothing anywhere else',
   async (t) => {
     await page.getByRole('link', { name: 'Bản đồ nhiệt quy trình' }).click()
-    await page.getByRole('link', { name: 'Đăng ký khai sinh' }).click()
+    await page.getByRole('link', { name: 'Đăng ký khai sinh', exact: true }).click()
     await page.getByRole('heading', { level: 1, name: /Bản đồ nhiệt: Đăng ký khai sinh/ }).waitFor()
     await page.locator('[data-testid="heatmap-canvas"][data-drawn="yes"]').waitFor()
     const badges = page.locator('[data-testid="heatmap-canvas"] .djs-overlays .heat-badge')

@@ -96,8 +96,6 @@ export const config = {
     'superfluous-gateway': 'warn',
     'superfluous-label': 'warn',
     'superfluous-termination': 'warn',
-    // As on the server: a job-based user task would wait for a worker nothing runs.
-    'camunda-compat/zeebe-user-task': 'error',
   },
 }
 
