@@ -109,6 +109,8 @@ t.test(
           duplicate: true,
         },
       ],
+      // A deployment of processes only: no decisions (Zeebe reports .dmn decisions like processes).
+      decisions: [],
     })
     const files = (calls[0]![1] as { resources: File[] }).resources
     t.same(await Promise.all(files.map(async (f) => [f.name, await f.text()])), [
@@ -632,6 +634,6 @@ t.test('the valid validation fixture passes the default deploy validators', asyn
         async (r) => (await import('../../src/engine/validation/index.js')).validateBpmn(r, { embeddedSubset: false }),
       ],
     }).deploy([{ name: 'valid.bpmn', content }]),
-    { deploymentKey: '5', processes: [] },
+    { deploymentKey: '5', processes: [], decisions: [] },
   )
 })
