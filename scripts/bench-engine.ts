@@ -1,7 +1,10 @@
 // Benchmarks the embedded engine on the PostgreSQL server named by DATABASE_URL (in a fresh database it
 // creates and drops): one-task throughput, job activation latency, a dossier-like process, heap per waiting instance.
 // Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node --expose-gc --import tsx scripts/bench-engine.ts
+// BENCH_READS=1 also prints what PostgreSQL did for the one-task and dossier-like phases (rows read, sequential scans,
+// buffer hits): counts of work that do not depend on how busy the machine is, unlike the rates.
 import { performance } from 'node:perf_hooks'
+import type { Knex } from 'knex'
 import { knexFor, openServerDatabase } from '../src/db/database.js'
 import { migrateLatest } from '../src/db/migrate.js'
 import { EmbeddedEngine } from '../src/engine/embedded/index.js'
@@ -165,6 +168,44 @@ async function benchHeap(engine: Engine, n: number): Promise<{ perTenThousand: n
   return { perTenThousand: ((after - before) / n) * 10_000, rows: n }
 }
 
+interface DbWork {
+  rowsRead: number
+  seqScans: number
+  seqRowsRead: number
+  bufferHits: number
+}
+
+/**
+ * PostgreSQL's counters for this database. A backend reports its counters when it goes idle, at most once a second,
+ * else within 10 s (PostgreSQL 15's PGSTAT_IDLE_INTERVAL): the reading waits that long after the phase.
+ */
+async function dbWork(knex: Knex): Promise<DbWork> {
+  await new Promise((resolve) => setTimeout(resolve, 11_000))
+  const d = (await knex.raw(`SELECT tup_returned, blks_hit FROM pg_stat_database WHERE datname = current_database()`))
+    .rows[0]
+  const t = (await knex.raw(`SELECT sum(seq_scan) AS scans, sum(seq_tup_read) AS rows FROM pg_stat_user_tables`))
+    .rows[0]
+  return {
+    rowsRead: Number(d.tup_returned),
+    bufferHits: Number(d.blks_hit),
+    seqScans: Number(t.scans),
+    seqRowsRead: Number(t.rows),
+  }
+}
+
+/** Runs a phase and, with BENCH_READS=1, prints the database work it caused. */
+async function measured<T>(knex: Knex, label: string, phase: () => Promise<T>): Promise<T> {
+  if (process.env['BENCH_READS'] !== '1') return phase()
+  const before = await dbWork(knex)
+  const result = await phase()
+  const after = await dbWork(knex)
+  const per = (k: keyof DbWork) => after[k] - before[k]
+  console.log(
+    `  ${label}: PostgreSQL read ${per('rowsRead')} rows (${per('seqScans')} sequential scans reading ${per('seqRowsRead')} rows), ${per('bufferHits')} buffer hits`,
+  )
+  return result
+}
+
 async function main(): Promise<void> {
   const base = process.env['DATABASE_URL']
   if (!base) throw new Error('Set DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/test')
@@ -192,11 +233,12 @@ async function main(): Promise<void> {
     )
     await benchOneTask(engine, 500) // warm-up
     if (process.env['BENCH_ONLY'] === 'dossier') {
-      console.log(`dossier-like process:    ${(await benchDossier(engine, 1000)).toFixed(0)} instances/s`)
+      const rate = await measured(db.knex, 'dossier-like phase', () => benchDossier(engine, 1000))
+      console.log(`dossier-like process:    ${rate.toFixed(0)} instances/s`)
       return
     }
     const n = Number(process.env['BENCH_N'] ?? 5000)
-    const oneTaskRate = await benchOneTask(engine, n)
+    const oneTaskRate = await measured(db.knex, 'one-task phase', () => benchOneTask(engine, n))
     console.log(
       `one-task process:        ${oneTaskRate.toFixed(0)} instances/s (${n} instances, start → job → end, completion counted)`,
     )
@@ -205,7 +247,7 @@ async function main(): Promise<void> {
     console.log(
       `job activation latency:  p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms (500 jobs to an idle worker)`,
     )
-    const dossierRate = await benchDossier(engine, 1000)
+    const dossierRate = await measured(db.knex, 'dossier-like phase', () => benchDossier(engine, 1000))
     console.log(
       `dossier-like process:    ${dossierRate.toFixed(0)} instances/s (1,000 instances: 4 jobs, 1 buffered message, 2 user tasks completed by the script)`,
     )

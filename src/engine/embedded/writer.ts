@@ -122,12 +122,17 @@ export class StepWrites {
         JSON.stringify(rows),
       )
     }
+    // `t.key = ANY(keys)` next to the join: the planner sees how many rows change (the keys are inlined literals) and
+    // reads them by the primary key. With the join alone it expects jsonb_populate_recordset's default 100 rows and,
+    // once the table holds a few thousand finished instances, hashes the whole table instead (a sequential scan of
+    // engine_process_instances per step: docs/benchmarks.md, 2026-12-05).
     const updateRows = (table: string, rows: object[]): void => {
       if (rows.length === 0) return
       const cols = Object.keys(rows[0]!).filter((c) => c !== 'key')
       add(
-        `UPDATE ${table} t SET ${cols.map((c) => `${c} = x.${c}`).join(', ')} FROM jsonb_populate_recordset(NULL::${table}, ?::jsonb) x WHERE t.key = x.key`,
+        `UPDATE ${table} t SET ${cols.map((c) => `${c} = x.${c}`).join(', ')} FROM jsonb_populate_recordset(NULL::${table}, ?::jsonb) x WHERE t.key = ANY(?::bigint[]) AND t.key = x.key`,
         JSON.stringify(rows),
+        rows.map((r) => (r as Row).key),
       )
     }
     const deleteKeys = (table: string, column: string, keys: Iterable<number>): void => {
