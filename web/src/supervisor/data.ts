@@ -22,6 +22,7 @@ export type OverdueItem = Json<ServerOverdueItem>
 export type Officer = Candidate
 export type Bottleneck = Answer<SupervisionService['bottlenecks']>[number]
 export type HeatElement = Answer<SupervisionService['heatmap']>[number]
+export type HandlingUnitFigures = Answer<SupervisionService['handlingUnits']>[number]
 export type ProcessSummary = Answer<SupervisionDirectory['processes']>[number]
 export type ProcessDiagram = Answer<SupervisionDirectory['process']>
 
