@@ -60,6 +60,12 @@ export interface OverdueRow {
   judged_due_at: Date
 }
 
+/**
+ * Whose figures a step is (liên thông): the unit that received the dossier, or the unit that handled the step
+ * (`tasks.unit_path`, `dossier_events.receiver_unit_path`).
+ */
+export type UnitView = 'receivingUnit' | 'handlingUnit'
+
 /** A unit of a subtree, as the dashboard lists it. */
 export interface SubtreeUnit {
   id: string
@@ -294,15 +300,25 @@ export class SupervisionRepository {
   }
 
   /**
-   * Per procedure, step and handling unit (the unit the step went to, src/dossiers/handling-unit.ts): waiting now, and
-   * over steps finished in [start, end): median/p90 hours and share late (R11). The steps of the subtree's dossiers,
-   * and the steps the subtree's units handled for dossiers received elsewhere.
+   * Per procedure, step and unit: waiting now, and over steps finished in [start, end): median/p90 hours and share
+   * late (R11). `by` says which steps and which unit a row is for (docs/reports.md):
+   * - absent: the steps of the subtree's dossiers and the steps the subtree's units handled for dossiers received
+   *   elsewhere, per handling unit (the unit the step went to, src/dossiers/handling-unit.ts);
+   * - `receivingUnit`: the steps of the dossiers the subtree received, wherever handled, per receiving unit;
+   * - `handlingUnit`: the steps the subtree's units handled, whoever received the dossier, per handling unit.
    */
-  async bottlenecks(unitPath: string, start: Instant, end: Instant, procedureCode?: string) {
+  async bottlenecks(unitPath: string, start: Instant, end: Instant, procedureCode?: string, by?: UnitView) {
     const inPeriod = 'e.finished_at >= :start AND e.finished_at < :end'
+    const unit = by === 'receivingUnit' ? 'd.unit_path' : `coalesce(e.receiver_unit_path, '')`
+    const scope =
+      by === 'receivingUnit'
+        ? 'd.unit_path LIKE :prefix'
+        : by === 'handlingUnit'
+          ? 'e.receiver_unit_path LIKE :prefix'
+          : '(d.unit_path LIKE :prefix OR e.receiver_unit_path LIKE :prefix)'
     const { rows } = await this.knex.raw(
       `SELECT d.procedure_code, max(d.procedure_name) AS procedure_name, e.step_id, max(e.step_name) AS step_name,
-              coalesce(e.receiver_unit_path, '') AS unit_path,
+              ${unit} AS unit_path,
               count(*) FILTER (WHERE e.finished_at IS NULL AND d.finished_at IS NULL) AS waiting_now,
               count(*) FILTER (WHERE ${inPeriod}) AS finished,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM e.finished_at - e.at) / 3600) FILTER (WHERE ${inPeriod}) AS median_hours,
@@ -311,10 +327,10 @@ export class SupervisionRepository {
               count(*) FILTER (WHERE ${inPeriod} AND e.step_result IS NOT NULL) AS judged
          FROM dossier_events e
          JOIN dossiers d ON d.id = e.dossier_id
-        WHERE e.kind = 'step' AND (d.unit_path LIKE :prefix OR e.receiver_unit_path LIKE :prefix)
+        WHERE e.kind = 'step' AND ${scope}
           AND (e.finished_at IS NULL OR (${inPeriod}))
           ${procedureCode ? 'AND d.procedure_code = :procedureCode' : ''}
-        GROUP BY d.procedure_code, e.step_id, coalesce(e.receiver_unit_path, '')
+        GROUP BY d.procedure_code, e.step_id, ${unit}
         ORDER BY waiting_now DESC, p90_hours DESC NULLS LAST, d.procedure_code, e.step_id`,
       {
         start: new Date(start),
@@ -352,15 +368,40 @@ export class SupervisionRepository {
     return rows as Record<string, unknown>[]
   }
 
-  /** Per BPMN element of a procedure version: open tasks now and mean dwell of completed ones (hours). */
-  async heatmap(unitPath: string, procedureVersionId: string) {
+  /** The same figures as `handlingUnits`, per handling unit, procedure and step: which steps each unit handled. */
+  async handlingUnitSteps(unitPath: string, start: Instant, end: Instant, now: Date) {
+    const inPeriod = 'e.finished_at >= :start AND e.finished_at < :end'
+    const { rows } = await this.knex.raw(
+      `SELECT e.receiver_unit_path AS unit_path, d.procedure_code, max(d.procedure_name) AS procedure_name,
+              e.step_id, max(e.step_name) AS step_name,
+              count(*) FILTER (WHERE ${inPeriod}) AS handled,
+              count(*) FILTER (WHERE ${inPeriod} AND e.step_result IN ('early', 'on_time')) AS on_time,
+              count(*) FILTER (WHERE ${inPeriod} AND e.step_result = 'late') AS late,
+              count(*) FILTER (WHERE e.finished_at IS NULL AND d.finished_at IS NULL) AS open,
+              count(*) FILTER (WHERE e.finished_at IS NULL AND d.finished_at IS NULL AND e.step_due_at < :now) AS open_overdue
+         FROM dossier_events e
+         JOIN dossiers d ON d.id = e.dossier_id
+        WHERE e.kind = 'step' AND e.receiver_unit_path LIKE :prefix
+          AND (e.finished_at IS NULL OR (${inPeriod}))
+        GROUP BY e.receiver_unit_path, d.procedure_code, e.step_id
+        ORDER BY e.receiver_unit_path, d.procedure_code, e.step_id`,
+      { start: new Date(start), end: new Date(end), now, prefix: subtree(unitPath) },
+    )
+    return rows as Record<string, unknown>[]
+  }
+
+  /**
+   * Per BPMN element of a procedure version: open tasks now and mean dwell of completed ones (hours); the tasks of the
+   * dossiers the subtree received (`receivingUnit`, the default) or the tasks its units handled (`handlingUnit`).
+   */
+  async heatmap(unitPath: string, procedureVersionId: string, by: UnitView = 'receivingUnit') {
     const { rows } = await this.knex.raw(
       `SELECT t.element_id, max(t.name) AS name,
               count(*) FILTER (WHERE t.state = 'CREATED') AS active,
               count(*) FILTER (WHERE t.state = 'COMPLETED') AS completed,
               avg(extract(epoch FROM t.completed_at - t.created_at) / 3600) FILTER (WHERE t.state = 'COMPLETED') AS mean_dwell_hours
          FROM tasks t JOIN dossiers d ON d.id = t.dossier_id
-        WHERE d.procedure_version_id = ? AND d.unit_path LIKE ?
+        WHERE d.procedure_version_id = ? AND ${by === 'handlingUnit' ? 't.unit_path' : 'd.unit_path'} LIKE ?
         GROUP BY t.element_id ORDER BY t.element_id`,
       [procedureVersionId, subtree(unitPath)],
     )

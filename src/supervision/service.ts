@@ -25,7 +25,7 @@ import {
 } from '../domain/statistics/index.js'
 import { AppError } from '../errors.js'
 import { toCsv, toXlsx } from './export-06a.js'
-import { SupervisionRepository } from './repository.js'
+import { SupervisionRepository, type UnitView } from './repository.js'
 
 export interface Scope {
   unitId: string
@@ -175,8 +175,8 @@ export class SupervisionService {
     return { items, nextCursor: last ? encodeCursor(last.judged_due_at.toISOString(), last.id) : null }
   }
 
-  async bottlenecks(scope: Scope, period: Period, procedureCode?: string) {
-    const rows = await this.repo.bottlenecks(scope.unitPath, periodStart(period), periodEnd(period), procedureCode)
+  async bottlenecks(scope: Scope, period: Period, procedureCode?: string, by?: UnitView) {
+    const rows = await this.repo.bottlenecks(scope.unitPath, periodStart(period), periodEnd(period), procedureCode, by)
     const round = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 100) / 100)
     return rows.map((r) => ({
       procedureCode: r['procedure_code'] as string,
@@ -197,7 +197,30 @@ export class SupervisionService {
    * deadline; a department or vertical agency is judged on the steps it handled, whoever received the dossier.
    */
   async handlingUnits(scope: Scope, period: Period, now = new Date()) {
-    const rows = await this.repo.handlingUnits(scope.unitPath, periodStart(period), periodEnd(period), now)
+    const [start, end] = [periodStart(period), periodEnd(period)]
+    const [rows, stepRows] = await Promise.all([
+      this.repo.handlingUnits(scope.unitPath, start, end, now),
+      this.repo.handlingUnitSteps(scope.unitPath, start, end, now),
+    ])
+    const share = (onTime: number, handled: number) =>
+      handled === 0 ? null : Math.round((onTime / handled) * 10_000) / 10_000
+    const steps = new Map<string, ReturnType<typeof stepOf>[]>()
+    const stepOf = (r: Record<string, unknown>) => ({
+      procedureCode: r['procedure_code'] as string,
+      procedureName: r['procedure_name'] as string,
+      stepId: r['step_id'] as string,
+      stepName: (r['step_name'] as string | null) ?? null,
+      stepsHandled: Number(r['handled']),
+      onTime: Number(r['on_time']),
+      late: Number(r['late']),
+      onTimeShare: share(Number(r['on_time']), Number(r['handled'])),
+      open: Number(r['open']),
+      openOverdue: Number(r['open_overdue']),
+    })
+    for (const r of stepRows) {
+      const path = r['unit_path'] as string
+      steps.set(path, [...(steps.get(path) ?? []), stepOf(r)])
+    }
     return rows.map((r) => {
       const handled = Number(r['handled'])
       const onTime = Number(r['on_time'])
@@ -209,16 +232,17 @@ export class SupervisionService {
         stepsHandled: handled,
         onTime,
         late: Number(r['late']),
-        onTimeShare: handled === 0 ? null : Math.round((onTime / handled) * 10_000) / 10_000,
+        onTimeShare: share(onTime, handled),
         open: Number(r['open']),
         openOverdue: Number(r['open_overdue']),
         dossiersFromElsewhere: Number(r['dossiers_from_elsewhere']),
+        steps: steps.get(r['unit_path'] as string) ?? [],
       }
     })
   }
 
-  async heatmap(scope: Scope, procedureVersionId: string) {
-    const rows = await this.repo.heatmap(scope.unitPath, procedureVersionId)
+  async heatmap(scope: Scope, procedureVersionId: string, by?: UnitView) {
+    const rows = await this.repo.heatmap(scope.unitPath, procedureVersionId, by)
     return rows.map((r) => ({
       elementId: r['element_id'] as string,
       name: r['name'] as string,

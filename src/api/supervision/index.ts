@@ -118,7 +118,7 @@ const supervisionRoutes: RoutePlugin = async (app) => {
     },
     async (request) => {
       const { q, scope } = await scoped(request)
-      return { items: await supervision.bottlenecks(scope, supervision.period(periodInput(q)), q.procedure) }
+      return { items: await supervision.bottlenecks(scope, supervision.period(periodInput(q)), q.procedure, q.by) }
     },
   )
 
@@ -207,7 +207,7 @@ const supervisionRoutes: RoutePlugin = async (app) => {
       const scope = await supervision.scope(request.principal, q.unit)
       return {
         procedureVersionId: q.procedureVersionId,
-        elements: await supervision.heatmap(scope, q.procedureVersionId),
+        elements: await supervision.heatmap(scope, q.procedureVersionId, q.by),
       }
     },
   )

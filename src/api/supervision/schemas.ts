@@ -22,6 +22,12 @@ export const periodQuery = {
     to: date,
     format: { type: 'string', enum: ['json', 'csv', 'xlsx'], default: 'json' },
     procedure: { type: 'string', maxLength: 50, description: 'mã thủ tục (bottlenecks only)' },
+    by: {
+      type: 'string',
+      enum: ['receivingUnit', 'handlingUnit'],
+      description:
+        'theo đơn vị tiếp nhận hồ sơ hoặc đơn vị xử lý bước / per receiving unit or per handling unit (bottlenecks only; absent: the subtree’s dossiers and the steps its units handled, per handling unit)',
+    },
   },
   additionalProperties: false,
 } as const
@@ -178,6 +184,25 @@ export const handlingUnitList = {
           open: { type: 'integer' },
           openOverdue: { type: 'integer' },
           dossiersFromElsewhere: { type: 'integer' },
+          steps: {
+            type: 'array',
+            description: 'theo thủ tục và bước / the same figures per procedure and step',
+            items: {
+              type: 'object',
+              properties: {
+                procedureCode: { type: 'string' },
+                procedureName: { type: 'string' },
+                stepId: { type: 'string' },
+                stepName: nullableText,
+                stepsHandled: { type: 'integer' },
+                onTime: { type: 'integer' },
+                late: { type: 'integer' },
+                onTimeShare: { type: ['number', 'null'] },
+                open: { type: 'integer' },
+                openOverdue: { type: 'integer' },
+              },
+            },
+          },
         },
       },
     },
@@ -186,7 +211,17 @@ export const handlingUnitList = {
 
 export const heatmapQuery = {
   type: 'object',
-  properties: { unit, procedureVersionId: { type: 'string', format: 'uuid' } },
+  properties: {
+    unit,
+    procedureVersionId: { type: 'string', format: 'uuid' },
+    by: {
+      type: 'string',
+      enum: ['receivingUnit', 'handlingUnit'],
+      default: 'receivingUnit',
+      description:
+        'công việc của hồ sơ đơn vị tiếp nhận, hoặc công việc đơn vị xử lý / tasks of the dossiers the unit received, or tasks the unit handled',
+    },
+  },
   required: ['procedureVersionId'],
   additionalProperties: false,
 } as const

@@ -1,11 +1,12 @@
-// Bottlenecks per procedure, step and receiving unit (Phiếu kiểm soát, R11): waiting now, median and p90 hours of the
-// steps finished in the period, share of step deadlines missed; sortable; each procedure links to its heatmap.
+// Bottlenecks per procedure, step and unit (Phiếu kiểm soát, R11): waiting now, median and p90 hours of the steps
+// finished in the period, share of step deadlines missed; sortable; each procedure links to its heatmap. The unit is
+// the one that received the dossier or the one that handled the step (liên thông), as the switch says.
 import { useMemo, useState } from 'react'
 import { Link } from 'react-router'
 import { api } from '../api.js'
 import { useLang } from '../i18n.js'
 import { Loading, ProblemAlert, useAsync } from '../ui.js'
-import { compareBy, PeriodPicker, SortHeader, UnitPicker, useSort } from './controls.js'
+import { compareBy, PeriodPicker, SortHeader, UnitPicker, UnitViewSwitch, useSort } from './controls.js'
 import {
   currentMonth,
   hours,
@@ -15,6 +16,7 @@ import {
   type PeriodQuery,
   type ProcessSummary,
   type SubtreeUnit,
+  type UnitView,
 } from './data.js'
 
 type Col = 'procedure' | 'step' | 'unit' | 'waitingNow' | 'finished' | 'medianHours' | 'p90Hours' | 'missedShare'
@@ -29,13 +31,14 @@ export function BottleneckSection({
   const { tr, number, lang } = useLang()
   const [unit, setUnit] = useState('')
   const [period, setPeriod] = useState<PeriodQuery>({ month: currentMonth() })
+  const [by, setBy] = useState<UnitView>('receivingUnit')
   const { sort, onSort } = useSort({ col: 'waitingNow', dir: 'descending' })
   const list = useAsync(
     (signal) =>
-      api<{ items: Bottleneck[] }>('/api/supervision/bottlenecks', { query: { unit, ...period }, signal }).then(
+      api<{ items: Bottleneck[] }>('/api/supervision/bottlenecks', { query: { unit, ...period, by }, signal }).then(
         (r) => r.items,
       ),
-    [unit, JSON.stringify(period)],
+    [unit, JSON.stringify(period), by],
   )
   const unitName = (b: Bottleneck) => unitAt(units, b.unitPath, lang) ?? '—'
   const rows = useMemo(() => {
@@ -63,6 +66,7 @@ export function BottleneckSection({
       <div className="sv-controls">
         <UnitPicker id="sv-bottleneck-unit" units={units} value={unit} onChange={setUnit} />
         <PeriodPicker idPrefix="sv-bottleneck-period" value={period} onChange={setPeriod} />
+        <UnitViewSwitch name="sv-bottleneck-by" value={by} onChange={setBy} />
       </div>
       <ProblemAlert error={list.error} />
       {list.loading && !list.data ? (
@@ -74,13 +78,27 @@ export function BottleneckSection({
               {tr(
                 'Đang chờ: số hồ sơ đang ở bước này. Trung vị, P90 và tỷ lệ trễ hạn tính trên các bước hoàn thành trong kỳ. Bấm tiêu đề cột để sắp xếp.',
                 'Waiting: dossiers at the step now. Median, p90 and share late are over the steps finished in the period. Click a column header to sort.',
-              )}
+              )}{' '}
+              {by === 'receivingUnit'
+                ? tr(
+                    'Theo đơn vị tiếp nhận: mọi bước của hồ sơ do đơn vị tiếp nhận, kể cả bước do cơ quan khác xử lý.',
+                    'By receiving unit: every step of the dossiers the unit received, including steps another agency handled.',
+                  )
+                : tr(
+                    'Theo đơn vị xử lý: các bước đơn vị đã xử lý, kể cả cho hồ sơ do nơi khác tiếp nhận.',
+                    'By handling unit: the steps the unit handled, including for dossiers received elsewhere.',
+                  )}
             </caption>
             <thead>
               <tr>
                 {header('procedure', tr('Thủ tục', 'Procedure'))}
                 {header('step', tr('Bước', 'Step'))}
-                {header('unit', tr('Đơn vị', 'Unit'))}
+                {header(
+                  'unit',
+                  by === 'receivingUnit'
+                    ? tr('Đơn vị tiếp nhận', 'Receiving unit')
+                    : tr('Đơn vị xử lý', 'Handling unit'),
+                )}
                 {header('waitingNow', tr('Đang chờ', 'Waiting now'), true)}
                 {header('finished', tr('Hoàn thành trong kỳ', 'Finished in period'), true)}
                 {header('medianHours', tr('Trung vị (giờ)', 'Median (hours)'), true)}

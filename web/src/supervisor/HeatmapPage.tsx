@@ -1,12 +1,13 @@
 // The process heatmap: a procedure version's BPMN diagram with, per element, the open tasks now (a count badge) and
 // the mean dwell time (a colour in five buckets), a legend, and the same numbers as a table; plus the procedure picker.
+// The tasks are those of the dossiers the unit received, or those the unit handled (liên thông), as the switch says.
 import { useEffect, useRef, useState } from 'react'
 import { Link, useNavigate, useParams } from 'react-router'
 import { api } from '../api.js'
 import { useLang } from '../i18n.js'
 import { Loading, PageTitle, ProblemAlert, useAsync } from '../ui.js'
-import { SupervisorNav, UnitPicker, useUnits } from './controls.js'
-import { hours, type HeatElement, type ProcessDiagram, type ProcessSummary } from './data.js'
+import { SupervisorNav, UnitPicker, UnitViewSwitch, useUnits } from './controls.js'
+import { hours, type HeatElement, type ProcessDiagram, type ProcessSummary, type UnitView } from './data.js'
 import { bucketLabels, dwellBucket } from './heat.js'
 
 export function useProcesses() {
@@ -57,6 +58,7 @@ export function HeatmapPage() {
   const units = useUnits()
   const processes = useProcesses()
   const [unit, setUnit] = useState('')
+  const [by, setBy] = useState<UnitView>('receivingUnit')
   const diagram = useAsync(
     (signal) =>
       api<ProcessDiagram>(
@@ -69,11 +71,11 @@ export function HeatmapPage() {
     (signal) =>
       diagram.data
         ? api<{ elements: HeatElement[] }>('/api/supervision/heatmap', {
-            query: { unit, procedureVersionId: diagram.data.procedureVersionId },
+            query: { unit, procedureVersionId: diagram.data.procedureVersionId, by },
             signal,
           }).then((r) => r.elements)
         : Promise.resolve(undefined),
-    [diagram.data, unit],
+    [diagram.data, unit, by],
   )
   const container = useRef<HTMLDivElement>(null)
   const [drawError, setDrawError] = useState<unknown>(null)
@@ -124,6 +126,7 @@ export function HeatmapPage() {
       </p>
       <div className="sv-controls">
         <UnitPicker id="sv-heat-unit" units={units.data} value={unit} onChange={setUnit} />
+        <UnitViewSwitch name="sv-heat-by" value={by} onChange={setBy} />
         {versions.length > 1 && (
           <div className="sv-field">
             <label htmlFor="sv-heat-version">{tr('Phiên bản quy trình', 'Process version')}</label>
@@ -208,10 +211,15 @@ export function HeatmapPage() {
               {elements.length === 0 && (
                 <tr>
                   <td colSpan={6} className="muted">
-                    {tr(
-                      'Chưa có hồ sơ nào của phiên bản này trong đơn vị.',
-                      'No dossier of this version in the unit yet.',
-                    )}
+                    {by === 'receivingUnit'
+                      ? tr(
+                          'Chưa có hồ sơ nào của phiên bản này do đơn vị tiếp nhận.',
+                          'No dossier of this version received by the unit yet.',
+                        )
+                      : tr(
+                          'Đơn vị chưa xử lý bước nào của phiên bản này.',
+                          'The unit has not handled a step of this version yet.',
+                        )}
                   </td>
                 </tr>
               )}

@@ -5,7 +5,7 @@ import { NavLink } from 'react-router'
 import { api, apiRaw } from '../api.js'
 import { useLang } from '../i18n.js'
 import { ProblemAlert, useAction, useAsync, type AsyncState } from '../ui.js'
-import { currentMonth, type PeriodQuery, type SubtreeUnit } from './data.js'
+import { currentMonth, type PeriodQuery, type SubtreeUnit, type UnitView } from './data.js'
 import './supervisor.css'
 
 export function SupervisorNav() {
@@ -65,6 +65,36 @@ export function UnitPicker({
         ))}
       </select>
     </div>
+  )
+}
+
+/**
+ * Liên thông: whose figures a step is. Per receiving unit: every step of the dossiers the unit received, wherever it
+ * was handled. Per handling unit: the steps the unit handled, whoever received the dossier.
+ */
+export function UnitViewSwitch({
+  value,
+  onChange,
+  name,
+}: {
+  value: UnitView
+  onChange(v: UnitView): void
+  name: string
+}) {
+  const { tr } = useLang()
+  const options: [UnitView, string][] = [
+    ['receivingUnit', tr('Theo đơn vị tiếp nhận', 'By receiving unit')],
+    ['handlingUnit', tr('Theo đơn vị xử lý', 'By handling unit')],
+  ]
+  return (
+    <fieldset className="sv-period sv-unit-view">
+      <legend>{tr('Tính các bước', 'Count the steps')}</legend>
+      {options.map(([v, label]) => (
+        <label key={v} className="sv-radio">
+          <input type="radio" name={name} value={v} checked={value === v} onChange={() => onChange(v)} /> {label}
+        </label>
+      ))}
+    </fieldset>
   )
 }
 

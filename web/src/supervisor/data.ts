@@ -2,6 +2,7 @@
 import type { Counts06a } from '../../../src/domain/statistics/report-06a.js'
 import type { Indicators766, Ratio as ServerRatio } from '../../../src/domain/statistics/indicators-766.js'
 import type { Candidate, SubtreeUnit, SupervisionDirectory } from '../../../src/supervision/directory.js'
+import type { UnitView } from '../../../src/supervision/repository.js'
 import type { OverdueItem as ServerOverdueItem, SupervisionService } from '../../../src/supervision/service.js'
 
 export type { Counts06a }
@@ -16,11 +17,12 @@ type Json<T> = T extends Date
       : T
 type Answer<F extends (...args: never[]) => Promise<unknown>> = Json<Awaited<ReturnType<F>>>
 
-export type { SubtreeUnit }
+export type { SubtreeUnit, UnitView }
 export type OverdueItem = Json<ServerOverdueItem>
 export type Officer = Candidate
 export type Bottleneck = Answer<SupervisionService['bottlenecks']>[number]
 export type HeatElement = Answer<SupervisionService['heatmap']>[number]
+export type HandlingUnitFigures = Answer<SupervisionService['handlingUnits']>[number]
 export type ProcessSummary = Answer<SupervisionDirectory['processes']>[number]
 export type ProcessDiagram = Answer<SupervisionDirectory['process']>
 

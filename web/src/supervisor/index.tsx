@@ -1,9 +1,11 @@
-// The supervisor area (lãnh đạo): overdue and due-soon dossiers with reassignment and the step bottlenecks, the
-// process heatmap on the BPMN diagram, trend charts, Biểu II.06a and the Decision 766 indicators.
+// The supervisor area (lãnh đạo): overdue and due-soon dossiers with reassignment, the step bottlenecks and on time
+// per handling unit, the process heatmap on the BPMN diagram, trend charts, Biểu II.06a and the Decision 766
+// indicators.
 import type { Area } from '../routes.js'
 import { useLang } from '../i18n.js'
 import { PageTitle } from '../ui.js'
 import { BottleneckSection } from './BottleneckSection.js'
+import { HandlingUnitSection } from './HandlingUnitSection.js'
 import { SupervisorNav, useUnits } from './controls.js'
 import { HeatmapPage, ProcessesPage, useProcesses } from './HeatmapPage.js'
 import { OverdueSection } from './OverdueSection.js'
@@ -22,6 +24,7 @@ function DashboardPage() {
       <SupervisorNav />
       <OverdueSection units={units.data} />
       <BottleneckSection units={units.data} processes={processes.data} />
+      <HandlingUnitSection units={units.data} />
     </section>
   )
 }
