@@ -134,6 +134,20 @@ export function catalogueRepository(db: Knex | Knex.Transaction) {
         Array<{ id: string; name: string; name_en: string | null; agency_code: string | null }>
       >,
 
+    /**
+     * The units a workflow step may name as its handling unit (`agency:<code>`, `unitChoices`): every unit with an
+     * agency code except district-level ones (abolished on 1 July 2025; their rows stay as history), by name.
+     */
+    stepAgencies: () =>
+      db('units')
+        .whereNotNull('agency_code')
+        .whereNot('level', 'district')
+        .orderBy('name')
+        .orderBy('agency_code')
+        .select('id', 'name', 'name_en', 'level', 'agency_code') as Promise<
+        Array<{ id: string; name: string; name_en: string | null; level: string; agency_code: string }>
+      >,
+
     async list(filter: ProcedureFilter): Promise<{ items: ProcedureRow[]; total: number }> {
       const query = db<ProcedureRow>('procedures')
       if (!filter.includeUnpublished) query.whereNotNull('published_version')

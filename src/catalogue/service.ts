@@ -148,6 +148,15 @@ export interface ReceivingUnit {
   agencyCode: string | null
 }
 
+/** A unit a workflow step may be handled by, as the modeler offers it. */
+export interface StepAgency {
+  unitId: string
+  agencyCode: string
+  name: string
+  nameEn: string | null
+  level: string
+}
+
 export class CatalogueService {
   private readonly validate: (resources: DeployResource[]) => Promise<DeployProblem[]>
 
@@ -362,6 +371,18 @@ export class CatalogueService {
     const detail = await this.getPublished(slug)
     const rows = await catalogueRepository(this.knex).agenciesAtLevels(unitLevelsFor(detail.agencyLevel))
     return rows.map((u) => ({ unitId: u.id, name: u.name, nameEn: u.name_en, agencyCode: u.agency_code }))
+  }
+
+  /** The units a step's `unit` header may name by agency code (the modeler's choices); never a district. */
+  async stepAgencies(): Promise<StepAgency[]> {
+    const rows = await catalogueRepository(this.knex).stepAgencies()
+    return rows.map((u) => ({
+      unitId: u.id,
+      agencyCode: u.agency_code,
+      name: u.name,
+      nameEn: u.name_en,
+      level: u.level,
+    }))
   }
 
   /** The published version (or a given one), with its components, steps and form. */

@@ -61,6 +61,7 @@ export const routeCallers: Record<string, { area: Area; as: string | null }> = {
   'POST /api/procedures/:slug/versions/:version/validate': { area: 'catalogue', as: 'phantich' },
   'POST /api/procedures/:slug/versions/:version/publish': { area: 'catalogue', as: 'phantich' },
   'GET /api/procedures/:slug/versions/:version/changes': { area: 'catalogue', as: 'phantich' },
+  'GET /api/catalogue/agencies': { area: 'catalogue', as: 'phantich' },
 
   'POST /api/dossiers/drafts': { area: 'dossiers', as: 'congdan' },
   'GET /api/dossiers/drafts/:draftId': { area: 'dossiers', as: 'congdan' },

@@ -18,6 +18,7 @@ import {
   searchQuery,
   searchResult,
   slugParams,
+  stepAgencyList,
   validation,
   versionDetail,
   versionParams,
@@ -127,6 +128,26 @@ const catalogueRoutes: RoutePlugin = async (app) => {
     },
     async (request) => {
       return { items: await catalogue.receivingUnits(request.params.slug) }
+    },
+  )
+
+  // The units a step may name as its handling unit (workflows/README.md "Who handles a step"), for the modeler.
+  app.get(
+    '/api/catalogue/agencies',
+    {
+      schema: {
+        tags,
+        summary:
+          'Đơn vị xử lý bước / The units a workflow step may be handled by (agency code and name), for the modeler',
+        description:
+          'Every unit with an agency code, except district-level units (abolished on 1 July 2025). A user task names one with the header unit=agency:<code>, or several with unitChoices.',
+        security,
+        response: { 200: stepAgencyList, 401: problem, 403: problem },
+      },
+    },
+    async (request) => {
+      await allow(request, 'catalogue.edit')
+      return { items: await catalogue.stepAgencies() }
     },
   )
 

@@ -186,6 +186,35 @@ export const agencyList = {
   required: ['items'],
 } as const
 
+/** The units a step may be handled by (the modeler's "Handling unit" choices). */
+export const stepAgencyList = {
+  type: 'object',
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          unitId: text,
+          agencyCode: {
+            type: 'string',
+            description: 'mã cơ quan, e.g. X99.50: what `agency:<code>` and unitChoices name',
+          },
+          name: { type: 'string', description: 'tên đơn vị (tiếng Việt)' },
+          nameEn: nullableText,
+          level: {
+            type: 'string',
+            description:
+              'province, service_centre, service_centre_branch, department, vertical_agency, commune, office',
+          },
+        },
+        required: ['unitId', 'agencyCode', 'name', 'nameEn', 'level'],
+      },
+    },
+  },
+  required: ['items'],
+} as const
+
 export const draftBody = {
   type: 'object',
   properties: {

@@ -11,6 +11,8 @@ import zeebeBehaviors from 'camunda-bpmn-js-behaviors/lib/camunda-cloud'
 import lintModule from 'bpmn-js-bpmnlint'
 import zeebeModdle from 'zeebe-bpmn-moddle/resources/zeebe.json'
 import bpmnlintConfig from './bpmnlint-config.js'
+import { handlingUnitModule, type HandlingUnitSource } from './HandlingUnitProvider.js'
+import type { StepAgency } from './handling-unit.js'
 import 'bpmn-js/dist/assets/diagram-js.css'
 import 'bpmn-js/dist/assets/bpmn-js.css'
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css'
@@ -50,6 +52,9 @@ interface Props {
   /** The server's problems on elements: a marker and a badge on each. */
   problems: ElementProblem[]
   labels: { canvas: string; properties: string; problem: string }
+  /** The units a step may be handled by (null while they load), for the "Handling unit" group. */
+  agencies: StepAgency[] | null
+  tr(vi: string, en: string): string
   onLint(issues: LintIssue[]): void
   /** The diagram's elements, after the import and after every change. */
   onElements(elements: ElementEntry[]): void
@@ -74,6 +79,7 @@ interface Box {
 }
 interface Services {
   eventBus: {
+    fire(event: string): void
     on(event: string, priority: number | ((event: never) => unknown), listener?: (event: never) => unknown): void
   }
   canvas: {
@@ -118,7 +124,7 @@ function fitLegibly(canvas: Services['canvas']): void {
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEditor(
-  { xml, readOnly, problems, labels, onLint, onElements, onChange, onError },
+  { xml, readOnly, problems, labels, agencies, tr, onLint, onElements, onChange, onError },
   ref,
 ) {
   const canvasRef = useRef<HTMLDivElement>(null)
@@ -127,6 +133,8 @@ export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEdito
   const marked = useRef<string[]>([])
   const callbacks = useRef({ onLint, onElements, onChange, onError })
   callbacks.current = { onLint, onElements, onChange, onError }
+  // Read by the "Handling unit" group each time the panel renders; changed in place, then the panel is told.
+  const handlingUnit = useRef<HandlingUnitSource>({ agencies, tr })
 
   useEffect(() => {
     const modeler = new Modeler({
@@ -135,13 +143,20 @@ export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEdito
       propertiesPanel: {
         parent: panelRef.current!,
         layout: {
-          groups: { general: { open: true }, taskDefinition: { open: true }, assignmentDefinition: { open: true } },
+          groups: {
+            general: { open: true },
+            motcuaHandlingUnit: { open: true },
+            taskDefinition: { open: true },
+            assignmentDefinition: { open: true },
+          },
         },
       },
+      motcuaHandlingUnit: handlingUnit.current,
       additionalModules: [
         BpmnPropertiesPanelModule,
         BpmnPropertiesProviderModule,
         ZeebePropertiesProviderModule,
+        handlingUnitModule,
         zeebeBehaviors,
         lintModule,
       ],
@@ -198,6 +213,14 @@ export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEdito
       modelerRef.current = null
     }
   }, [xml, readOnly])
+
+  // The agencies arrive after the diagram (or the language changes): the panel draws the group again.
+  useEffect(() => {
+    handlingUnit.current.agencies = agencies
+    handlingUnit.current.tr = tr
+    const modeler = modelerRef.current
+    if (modeler) service(modeler, 'eventBus').fire('propertiesPanel.providersChanged')
+  }, [agencies, tr])
 
   // The properties panel of a read-only version can be read but not typed into.
   useEffect(() => {

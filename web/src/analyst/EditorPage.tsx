@@ -73,6 +73,8 @@ function Editor({
   const [notice, setNotice] = useState<string | null>(null)
   const [loadError, setLoadError] = useState<unknown>(null)
   const createDraft = useCreateDraft()
+  // The units a step may be handled by; without them the group says it is loading (and the server still checks).
+  const agencies = useAsync(async (signal) => (await catalogue.agencies(signal)).items, [])
 
   useEffect(() => {
     if (!dirty) return
@@ -246,6 +248,7 @@ function Editor({
       <ProblemAlert error={createDraft.error} />
       <ProblemAlert error={withoutItems(actionError)} />
       <ProblemAlert error={loadError} />
+      <ProblemAlert error={agencies.error} />
       {notice && (
         <div className="alert alert-ok" role="status">
           {notice}
@@ -298,6 +301,8 @@ function Editor({
           readOnly={published}
           problems={elementProblems}
           labels={labels}
+          agencies={agencies.data ?? null}
+          tr={tr}
           onLint={setLint}
           onElements={setElements}
           onChange={() => setDirty(true)}

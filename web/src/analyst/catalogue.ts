@@ -1,5 +1,6 @@
 // The catalogue API as the analyst pages use it: procedures, versions, drafts, validation, publication, changes.
 import { api, apiRaw, type Problem } from '../api.js'
+import type { StepAgency } from './handling-unit.js'
 
 export interface ProcedureSummary {
   code: string
@@ -100,6 +101,8 @@ export const catalogue = {
     api<{ version: number }>(versionPath(slug, version), { method: 'PUT', body: patch }),
   validate: (slug: string, version: number) =>
     api<{ valid: boolean; errors: DefinitionProblem[] }>(`${versionPath(slug, version)}/validate`, { method: 'POST' }),
+  /** The units a step may be handled by (the modeler's "Handling unit" group). */
+  agencies: (signal?: AbortSignal) => api<{ items: StepAgency[] }>('/api/catalogue/agencies', { signal }),
   publish: (slug: string, version: number) =>
     api<{ version: number; processDefinitionVersion: number }>(`${versionPath(slug, version)}/publish`, {
       method: 'POST',

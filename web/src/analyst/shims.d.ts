@@ -4,6 +4,18 @@ declare module 'bpmn-js-properties-panel' {
   export const BpmnPropertiesPanelModule: ModuleDeclaration
   export const BpmnPropertiesProviderModule: ModuleDeclaration
   export const ZeebePropertiesProviderModule: ModuleDeclaration
+  /** A diagram-js service, inside a properties-panel entry (a Preact hook). */
+  export function useService(name: string): unknown
+}
+declare module '@bpmn-io/properties-panel' {
+  // Preact components and the functions that tell whether an entry holds a value (the group's "edited" dot).
+  type Component = import('@bpmn-io/properties-panel/preact').FunctionComponent<Record<string, unknown>>
+  export const Group: Component
+  export const SelectEntry: Component
+  export const TextFieldEntry: Component
+  export const CheckboxEntry: Component
+  export function isSelectEntryEdited(node: HTMLElement): boolean
+  export function isTextFieldEntryEdited(node: HTMLElement): boolean
 }
 declare module 'camunda-bpmn-js-behaviors/lib/camunda-cloud' {
   const behaviors: Record<string, unknown>
