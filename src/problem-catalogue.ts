@@ -157,6 +157,18 @@ export const problems = {
     vi: 'Cơ quan tiếp nhận không hợp lệ',
     en: 'The receiving agency is invalid',
   },
+  MC_ERR_RECEPTION_NOT_ALLOWED: {
+    status: 422,
+    title: 'Reception not allowed here',
+    vi: 'Thủ tục này không được tiếp nhận tại đơn vị này; đề nghị hướng dẫn người nộp đến cơ quan có thẩm quyền',
+    en: 'This procedure cannot be received at this unit; direct the applicant to the competent agency',
+  },
+  MC_ERR_COMPETENT_AGENCY_INVALID: {
+    status: 422,
+    title: 'Invalid competent agency',
+    vi: 'Cơ quan có thẩm quyền giải quyết không hợp lệ (phải là cơ quan, đơn vị của tỉnh giải quyết thủ tục này)',
+    en: 'The competent agency is invalid (it must be a unit of this province that handles this procedure)',
+  },
   MC_ERR_ATTACHMENT_INVALID: {
     status: 422,
     title: 'Invalid attachment',

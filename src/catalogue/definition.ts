@@ -81,6 +81,11 @@ export interface ProcedureDefinition {
   agencyLevel: AgencyLevel
   agency: string
   levelNote?: string
+  /**
+   * Reception regardless of place (Nghị định 118/2025/NĐ-CP): any reception point of the province (its service centre
+   * and branches, its communes) may receive a dossier of this procedure and forward it to the competent unit.
+   */
+  receptionAnywhere?: boolean
   onlineLevel: OnlineLevel
   duration: string
   durationNote?: string

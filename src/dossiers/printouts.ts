@@ -103,6 +103,8 @@ export class DossierPrintouts {
         acceptedAt: d.acceptedAt!,
         appointmentAt: d.dueAt ?? d.acceptedAt!,
         resultDelivery: deliveryText[d.deliveryMethod],
+        // Received for another unit: the receipt names the competent agency, whose appointment date it gives.
+        ...(d.competentAgency ? { competentAgency: d.competentAgency.name } : {}),
         officer: { name: (receiver && names.get(receiver)) ?? '' },
       }),
       'supplement-request': () => {

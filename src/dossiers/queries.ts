@@ -60,6 +60,8 @@ export interface DossierDetail {
   statusLabel: { vi: string; en: string }
   procedure: { code: string; slug: string; name: string }
   agency: { unitId: string; name: string }
+  /** Reception regardless of place: the unit competent for the dossier when it was received elsewhere, else null. */
+  competentAgency: { unitId: string; name: string } | null
   applicant: { name: string; idNumber: string | null; email: string | null; phone: string | null }
   channel: 'online' | 'counter'
   deliveryMethod: 'online' | 'counter' | 'post'
@@ -249,8 +251,9 @@ export class DossierQueries {
       if (!d) throw new AppError('MC_ERR_DOSSIER_NOT_FOUND')
     }
     const staff = !own
-    const [unit, assignee, attachments, events, tasks] = await Promise.all([
+    const [unit, competentUnit, assignee, attachments, events, tasks] = await Promise.all([
       this.views.unitName(d.agency_unit_id),
+      d.competent_unit_id ? this.views.unitName(d.competent_unit_id) : Promise.resolve(undefined),
       d.current_assignee ? this.views.user(d.current_assignee) : Promise.resolve(undefined),
       this.views.attachments(d.id),
       this.views.events(d.id),
@@ -277,6 +280,8 @@ export class DossierQueries {
       statusLabel: label(d.status),
       procedure: { code: d.procedure_code, slug: d.procedure_slug, name: d.procedure_name },
       agency: { unitId: d.agency_unit_id, name: unit.name },
+      competentAgency:
+        competentUnit && d.competent_unit_id ? { unitId: d.competent_unit_id, name: competentUnit.name } : null,
       applicant: {
         name: d.applicant_name,
         idNumber: d.applicant_id_number,

@@ -4,6 +4,7 @@ import type { Knex } from 'knex'
 import type { Engine, EngineEvent, UserTask } from '../engine/port.js'
 import { Poller } from '../lib/poller.js'
 import { resolveHandlingUnit } from './handling-unit.js'
+import { receivingRulePath } from './reception-anywhere.js'
 import { readModelRepository } from './read-model-repository.js'
 import { dossierRepository, type DossierRow } from './repository.js'
 
@@ -42,9 +43,11 @@ export async function applyEngineEvent(knex: Knex, engine: Engine, event: Engine
         // The officer who completed the previous task hands the dossier over.
         const previous = await readModel.lastCompletedTask(dossier.id, ut.userTaskKey)
         // The step's handling unit (its `unit` header); a rule that cannot be followed leaves the task with the
-        // receiving unit and says so on the timeline.
+        // receiving unit and says so on the timeline. For a dossier received for another unit (reception regardless
+        // of place), "the receiving unit" is the competent one between acceptance and the result
+        // (reception-anywhere.ts).
         const handling = await resolveHandlingUnit(knex, ut.customHeaders, {
-          receivingUnitPath: dossier.unit_path,
+          receivingUnitPath: receivingRulePath(dossier),
           formData: dossier.form_data ?? {},
           variables: async () => (await engine.getProcessInstance(event.processInstanceKey))?.variables ?? {},
         })

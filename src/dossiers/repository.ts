@@ -18,6 +18,9 @@ export interface DossierRow {
   procedure_name: string
   agency_unit_id: string
   unit_path: string
+  /** Reception regardless of place: the unit competent for the dossier when it was received elsewhere (else null). */
+  competent_unit_id: string | null
+  competent_unit_path: string | null
   applicant_id: string | null
   applicant_name: string
   applicant_id_number: string | null

@@ -55,6 +55,8 @@ export interface ReceiptData extends Common {
   appointmentAt: Time
   /** Đăng ký nhận kết quả tại: the counter, online, or a postal address. */
   resultDelivery: string
+  /** Reception regardless of place: the agency competent for the dossier, when it is not the receiving one. */
+  competentAgency?: string
   officer: PrintPerson
   ledger?: { book: string; sequence: string }
 }
@@ -193,6 +195,7 @@ export function receiptDocument(d: ReceiptData): PrintDocument {
       p(unitName(d.agency), ' tiếp nhận hồ sơ của: ', b(d.applicant.name)),
       ...applicantLines(d.applicant),
       p('Nội dung yêu cầu giải quyết: ', d.procedure.name, d.procedure.code ? ` (mã thủ tục ${d.procedure.code})` : ''),
+      ...(d.competentAgency ? [p('Cơ quan có thẩm quyền giải quyết: ', b(d.competentAgency))] : []),
       p(b('1. Thành phần hồ sơ nộp gồm:')),
       {
         kind: 'table',

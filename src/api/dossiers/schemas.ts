@@ -199,6 +199,7 @@ export const dossierDetail = {
     statusLabel,
     procedure: { type: 'object', additionalProperties: true },
     agency: { type: 'object', additionalProperties: true },
+    competentAgency: { type: ['object', 'null'], additionalProperties: true },
     applicant: { type: 'object', additionalProperties: true },
     channel: { type: 'string' },
     deliveryMethod: { type: 'string' },
@@ -313,6 +314,11 @@ export const intakeBody = {
   properties: {
     procedure: slug,
     agencyUnitId: unitId,
+    competentUnitId: {
+      ...unitId,
+      description:
+        'Tiếp nhận không phụ thuộc địa giới hành chính / the competent unit when agencyUnitId (the reception point) is not',
+    },
     formData,
     deliveryMethod,
     applicant: {

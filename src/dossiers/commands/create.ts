@@ -8,6 +8,7 @@ import { receivesProcedure } from '../../catalogue/receiving-units.js'
 import { transitions } from '../../domain/dossier/status.js'
 import { AppError } from '../../errors.js'
 import { dossierRepository, type DossierRow } from '../repository.js'
+import { competentUnitFor } from '../reception-anywhere.js'
 import { attach } from './attach.js'
 import { result, type CommandRuntime } from './runner.js'
 import type { ApplicantInput, CommandResult, SubmitInput } from './types.js'
@@ -28,6 +29,8 @@ export async function create(
   input: SubmitInput,
   channel: 'online' | 'counter',
   applicant: ApplicantInput,
+  /** Counter intake for another unit (reception regardless of place): the competent unit the officer names. */
+  competentUnitId?: string,
 ): Promise<CommandResult> {
   const repo = dossierRepository(rt.knex)
   const earlier = await repo.byIdempotencyKey(caller.userId, input.idempotencyKey)
@@ -41,9 +44,13 @@ export async function create(
   if (!procedure || !version) throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', input.procedure)
   const def = version.definition
   const unit = await agency(rt.knex, input.agencyUnitId)
-  if (!receivesProcedure(unit, def.agencyLevel)) {
+  // Online, the applicant chooses the competent agency itself; at the counter, any reception point of the province may
+  // receive a procedure marked receptionAnywhere for the competent unit (reception-anywhere.ts).
+  if (channel === 'online' && !receivesProcedure(unit, def.agencyLevel)) {
     throw new AppError('MC_ERR_AGENCY_INVALID', `${unit.name} does not receive dossiers of ${def.name}`)
   }
+  const competent =
+    channel === 'counter' ? await competentUnitFor(rt.knex, def, unit, input.formData, competentUnitId) : undefined
   if (!def.resultDelivery.includes(input.deliveryMethod))
     throw new AppError('MC_ERR_VALIDATION', `deliveryMethod ${input.deliveryMethod} is not offered for this procedure`)
   const form = validateForm(
@@ -67,6 +74,8 @@ export async function create(
         procedure_name: def.name,
         agency_unit_id: unit.id,
         unit_path: unit.path,
+        competent_unit_id: competent?.id ?? null,
+        competent_unit_path: competent?.path ?? null,
         applicant_id: channel === 'online' ? caller.userId : null,
         applicant_name: applicant.name,
         applicant_id_number: applicant.idNumber ?? null,
@@ -82,11 +91,17 @@ export async function create(
         idempotency_key: input.idempotencyKey,
       })
       await attach(trx, id, def, input.attachments ?? [], caller, applicant)
-      await dossiers.timeline(id, { kind: 'submitted', at: now, actor_id: caller.userId, data: { channel } })
+      await dossiers.timeline(id, {
+        kind: 'submitted',
+        at: now,
+        actor_id: caller.userId,
+        data: competent ? { channel, competentUnitId: competent.id } : { channel },
+      })
       await dossiers.audit(caller.userId, channel === 'online' ? 'dossier.submit' : 'dossier.intake', id, {
         procedure: def.slug,
         version: version.version,
         agency: unit.id,
+        ...(competent ? { competentAgency: competent.id } : {}),
       })
       const commandId = await dossiers.engineCommand(id, {
         kind: 'createInstance',

@@ -34,6 +34,11 @@ export interface SubmitInput {
 
 export interface CounterIntakeInput extends SubmitInput {
   applicant: ApplicantInput
+  /**
+   * Reception regardless of place: the unit competent for the dossier when the receiving unit (agencyUnitId) is not;
+   * omitted for a commune procedure, the commune of the applicant's address.
+   */
+  competentUnitId?: string
 }
 
 export interface DecisionInput {

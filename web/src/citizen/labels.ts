@@ -48,6 +48,7 @@ export const events: Record<string, Pair> = {
   supplement_received: { vi: 'Đã nộp bổ sung', en: 'Supplement handed in' },
   refused: { vi: 'Từ chối tiếp nhận', en: 'Refused' },
   handoff: { vi: 'Chuyển bước xử lý', en: 'Handed to the next step' },
+  forwarded: { vi: 'Chuyển hồ sơ đến cơ quan có thẩm quyền', en: 'Forwarded to the competent agency' },
   result_issued: { vi: 'Có kết quả giải quyết', en: 'Result issued' },
   closed: { vi: 'Kết thúc hồ sơ', en: 'Closed' },
   withdrawn: { vi: 'Công dân rút hồ sơ', en: 'Withdrawn by the applicant' },

@@ -1,5 +1,7 @@
 // /can-bo/tiep-nhan: counter intake — the officer enters a walk-in applicant's dossier (procedure, agency, applicant,
-// form, result delivery) with one Idempotency-Key per entry, so a retried click cannot create a second dossier.
+// form, result delivery) with one Idempotency-Key per entry, so a retried click cannot create a second dossier. A
+// procedure the officer's unit does not handle itself is received for the competent agency the officer chooses (or
+// the commune of the applicant's address): reception regardless of place, where the procedure allows it.
 import { useRef, useState } from 'react'
 import { Link } from 'react-router'
 import type Form from '@rjsf/core'
@@ -73,12 +75,18 @@ function IntakeForm({ slug }: { slug: string }) {
         .map(([k, v]) => [k, v.trim()])
         .filter(([, v]) => v),
     )
-    const chosen = agency || (loaded.data?.agencies.some((x) => x.unitId === user?.unitId) ? user!.unitId : '')
+    const own = loaded.data?.agencies.some((x) => x.unitId === user?.unitId) ? user!.unitId! : ''
+    const chosen = agency || own
+    // Not the officer's own unit's procedure: received here (the officer's unit) for the competent agency.
+    const target =
+      !own && user?.unitId
+        ? { agencyUnitId: user.unitId, ...(chosen ? { competentUnitId: chosen } : {}) }
+        : { agencyUnitId: chosen }
     setResult(
       await api<CommandResult>('/api/counter/dossiers', {
         method: 'POST',
         headers: { 'idempotency-key': key.current },
-        body: { procedure: slug, agencyUnitId: chosen, formData, deliveryMethod: delivery, applicant: a },
+        body: { procedure: slug, ...target, formData, deliveryMethod: delivery, applicant: a },
       }),
     )
   })
@@ -136,6 +144,14 @@ function IntakeForm({ slug }: { slug: string }) {
           value={applicant.email}
           onChange={(e) => setApplicant({ ...applicant, email: e.target.value })}
         />
+        {!ownAgency && user?.unitId && (
+          <p className="muted small" data-testid="reception-elsewhere">
+            {tr(
+              'Thủ tục này do cơ quan khác giải quyết: đơn vị bạn tiếp nhận hồ sơ không phụ thuộc địa giới hành chính và chuyển đến cơ quan có thẩm quyền giải quyết chọn dưới đây (để trống: UBND xã nơi cư trú ghi trong tờ khai).',
+              'Another agency handles this procedure: your unit receives the dossier regardless of place and forwards it to the competent agency chosen below (empty: the commune of the address in the form).',
+            )}
+          </p>
+        )}
         <AgencyDeliveryFields
           idPrefix="ci"
           agencies={agencies}
