@@ -6,8 +6,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import QRCode from 'qrcode'
-import { printableForms, renderPrintable, renderReceipt, type ReceiptData } from '../src/print/index.js'
+import {
+  issuerOf,
+  placeName,
+  printableForms,
+  renderPrintable,
+  renderReceipt,
+  type ReceiptData,
+} from '../src/print/index.js'
 import { samplePrintData } from '../src/print/samples.js'
+import { eventually } from './helpers/eventually.js'
+import { lienThongWorld } from './helpers/lien-thong.js'
 
 const hasPdftotext = (() => {
   try {
@@ -18,7 +27,7 @@ const hasPdftotext = (() => {
   }
 })()
 
-function pdfText(pdf: Buffer): string {
+function pdfText(pdf: Buffer | string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'motcua-print-')), 'form.pdf')
   writeFileSync(file, pdf)
   return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' })
@@ -108,5 +117,88 @@ t.test('the PDF is a PDF whose text keeps Vietnamese diacritics', async (t) => {
   for (const form of printableForms) {
     const other = await renderPrintable(form, samplePrintData[form], 'pdf')
     t.match(pdfText(other), samplePrintData[form].applicant.name, `${form}: the applicant's name reads back`)
+  }
+})
+
+const province = { name: 'UBND tỉnh Demo', level: 'province', divisionName: 'Tỉnh Demo' }
+
+t.test('the letterhead is the issuing unit under the units above it (two levels, from 1 July 2025)', async (t) => {
+  t.same(
+    issuerOf([province, { name: 'UBND xã An Bình', level: 'commune', divisionName: 'Xã An Bình' }]),
+    {
+      parent: 'UBND TỈNH DEMO',
+      name: 'UBND XÃ AN BÌNH',
+      place: 'An Bình',
+      unit: 'Bộ phận Tiếp nhận và Trả kết quả',
+    },
+    "a commune: under its province's People's Committee, dated at the commune",
+  )
+  t.same(
+    issuerOf([province, { name: 'Công an tỉnh Demo', level: 'vertical_agency' }]),
+    { name: 'CÔNG AN TỈNH DEMO', place: 'Demo', unit: 'Bộ phận Tiếp nhận và Trả kết quả' },
+    "the police: on its own (its ministry governs it, not the province's committee), dated in the province",
+  )
+  t.same(
+    issuerOf([province, { name: 'Trung tâm Phục vụ hành chính công tỉnh Demo', level: 'service_centre' }]),
+    { parent: 'UBND TỈNH DEMO', name: 'TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH DEMO', place: 'Demo' },
+    'the service centre: its own name, no counter line under it',
+  )
+  t.same(
+    issuerOf([province, { name: 'Sở Xây dựng', level: 'department' }, { name: 'Phòng Cấp phép', level: 'office' }]),
+    { parent: 'UBND TỈNH DEMO', name: 'SỞ XÂY DỰNG', place: 'Demo', unit: 'Bộ phận Tiếp nhận và Trả kết quả' },
+    'an office issues under its department',
+  )
+  t.same(issuerOf([province]), { name: 'UBND TỈNH DEMO', place: 'Demo', unit: 'Bộ phận Tiếp nhận và Trả kết quả' })
+  t.equal(placeName({ name: 'UBND phường Ba Đình' }), 'Ba Đình')
+  t.equal(placeName({ name: 'UBND thành phố Hà Nội', divisionName: 'Thành phố Hà Nội' }), 'Hà Nội')
+  t.equal(placeName({ name: 'Đặc khu Phú Quốc' }), 'Phú Quốc')
+})
+
+t.test('printed from dossiers: the commune that received it, and the agencies of a liên thông route', async (t) => {
+  const { call, openTask, submitDossier, work } = await lienThongWorld(t)
+  const dossierId = await submitDossier()
+  const reception = await openTask(dossierId, 'Task_Receive')
+  await work(t, 'motcua-xa', reception.user_task_key, { decision: 'accept' })
+
+  // The receipt is there once the acceptance is in the read model (the dossier's code and time of acceptance).
+  const receipt = await eventually('the receipt', async () => {
+    const res = await call('GET', `/api/dossiers/${dossierId}/print/receipt`, 'congdan')
+    return res.statusCode === 200 ? res : undefined
+  })
+  t.match(receipt.body, '<div class="parent">UBND TỈNH DEMO</div><div class="agency">UBND XÃ AN BÌNH</div>')
+  t.match(receipt.body, /An Bình, ngày \d{2} tháng \d{2} năm \d{4}/, 'dated at the commune')
+  const pdf = await call('GET', `/api/dossiers/${dossierId}/print/receipt?format=pdf`, 'congdan')
+  t.equal(pdf.statusCode, 200)
+  if (hasPdftotext) {
+    const text = pdfText(pdf.rawPayload)
+    t.match(
+      text,
+      /UBND TỈNH DEMO[\s\S]*UBND XÃ AN BÌNH[\s\S]*Bộ phận Tiếp nhận và Trả kết quả/,
+      'the two-level letterhead',
+    )
+    t.match(text, /An Bình, ngày \d{2} tháng \d{2} năm \d{4}/)
+    t.notMatch(text, /HUYỆN/, 'no district in the chain')
+  }
+
+  // Through the commune's civil-status officer, the police and social insurance.
+  await work(t, 'tuphap-xa', (await openTask(dossierId, 'Task_Review')).user_task_key, { decision: 'approve' })
+  await work(t, 'congan', (await openTask(dossierId, 'Task_Sign')).user_task_key, { decision: 'approve' })
+  await openTask(dossierId, 'Task_Card')
+  const sheet = await call('GET', `/api/dossiers/${dossierId}/print/control-sheet`, 'motcua-xa')
+  t.equal(sheet.statusCode, 200, sheet.body)
+  t.match(sheet.body, '<div class="agency">UBND XÃ AN BÌNH</div>', 'Mẫu 05 of the receiving commune')
+  t.match(sheet.body, 'Cơ quan (bộ phận) giải quyết hồ sơ: UBND xã An Bình')
+  t.match(
+    sheet.body,
+    'Cơ quan phối hợp giải quyết hồ sơ: Công an tỉnh Demo; Bảo hiểm xã hội tỉnh Demo',
+    'the agencies that handled steps are the coordinating bodies',
+  )
+  t.match(sheet.body, /Nhận: [^<]*\(Công an tỉnh Demo\)/, 'the police step names the police')
+  t.match(sheet.body, /Giao: [^<]*\(Công an tỉnh Demo\)<br>Nhận: [^<]*\(Bảo hiểm xã hội tỉnh Demo\)/, 'police → BHXH')
+  const sheetPdf = await call('GET', `/api/dossiers/${dossierId}/print/control-sheet?format=pdf`, 'motcua-xa')
+  t.equal(sheetPdf.statusCode, 200)
+  if (hasPdftotext) {
+    const text = pdfText(sheetPdf.rawPayload).replace(/\s+/g, ' ')
+    t.match(text, 'Công an tỉnh Demo; Bảo hiểm xã hội tỉnh Demo', 'read back from the PDF')
   }
 })

@@ -2,6 +2,8 @@
 // and English messages that name the field by its label, and compiles each form once per version.
 import { createRequire } from 'node:module'
 import type { ErrorObject, ValidateFunction } from 'ajv'
+import type { Knex } from 'knex'
+import { addressFieldErrors } from '../units/address-fields.js'
 import { formErrorMessage, isCccd, isPhoneVn, linearPattern } from './form-rules.js'
 
 export { CCCD_PROVINCE_CODES, isCccd, isPhoneVn } from './form-rules.js'
@@ -105,6 +107,22 @@ export function forgetForm(key: string): void {
 
 export function validateForm(key: string, schema: Record<string, unknown>, data: unknown): FormValidationResult {
   return formValidatorFor(key, schema).validate(data)
+}
+
+/**
+ * The form's schema, then its addresses against the official list of administrative units (a province or commune code
+ * the directory does not have, a commune outside the chosen province): what a submission is refused for.
+ */
+export async function validateFormData(
+  db: Knex,
+  key: string,
+  schema: Record<string, unknown>,
+  data: unknown,
+): Promise<FormValidationResult> {
+  const checked = validateForm(key, schema, data)
+  const addresses = await addressFieldErrors(db, schema, data)
+  if (checked.ok && addresses.length === 0) return { ok: true }
+  return { ok: false, errors: [...(checked.ok ? [] : checked.errors), ...addresses] }
 }
 
 function toFieldError(e: ErrorObject, schema: Record<string, unknown>): FieldError {

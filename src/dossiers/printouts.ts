@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal.js'
 import { Status } from '../domain/dossier/status.js'
 import { parseDuration } from '../domain/deadlines/index.js'
 import { AppError } from '../errors.js'
-import { renderPrintable, type PrintableData, type PrintableForm, type PrintAgency } from '../print/index.js'
+import { issuerOf, renderPrintable, type PrintableData, type PrintableForm, type PrintAgency } from '../print/index.js'
 import { dossierRepository } from './repository.js'
 import { printoutRepository } from './printout-repository.js'
 import type { DossierQueries } from './queries.js'
@@ -58,7 +58,9 @@ export class DossierPrintouts {
     }
     if (!reached[form]) throw new AppError('MC_ERR_DOSSIER_STATE', `The dossier has no ${form} to print (not reached)`)
     const repo = printoutRepository(this.knex)
-    const unit = await repo.agency(d.agency.unitId)
+    // The letterhead: the receiving unit that issues the form, under the units above it (src/print/issuer.ts).
+    const chain = await repo.chain(d.agency.unitId)
+    const unit = chain.at(-1) ?? { name: d.agency.name }
     const definition = await dossierRepository(this.knex).definitionById(d.id)
     const userIds = [
       ...new Set(
@@ -68,12 +70,9 @@ export class DossierPrintouts {
       ),
     ]
     const names = await repo.names(userIds)
-    const agency: PrintAgency = {
-      ...(unit.parent ? { parent: unit.parent.toUpperCase() } : {}),
-      name: unit.name.toUpperCase(),
-      place: unit.name.replace(/^UBND\s+/, ''),
-      unit: 'Bộ phận Tiếp nhận và Trả kết quả',
-    }
+    const agency: PrintAgency = issuerOf(
+      chain.map((u) => ({ name: u.name, level: u.level, divisionName: u.division_name })),
+    )
     const common = {
       // A supplement asked or a refusal at the counter comes before the code: the form carries the dossier's id.
       dossierCode: d.code ?? d.id,
@@ -134,17 +133,36 @@ export class DossierPrintouts {
           signer: { name: (extended!.actorId && names.get(extended!.actorId)) ?? '' },
         }
       },
-      'control-sheet': () => ({
-        ...common,
-        resolvingUnit: unit.name,
-        handoffs: d.steps.map((s) => ({
-          from: (s.giver && names.get(s.giver)) ?? 'Bộ phận Tiếp nhận và Trả kết quả',
-          to: (s.receiverUser && names.get(s.receiverUser)) ?? s.receiverRole ?? s.stepName,
-          at: s.receivedAt,
-          ...(s.result ? { result: s.result } : {}),
-          note: s.outcome === 'returned' ? `${s.stepName} — trả lại bước trước: ${s.returnReason ?? ''}` : s.stepName,
-        })),
-      }),
+      'control-sheet': () => {
+        // A liên thông dossier crosses agencies: each step names the agency that handled it (the route's, by step), and
+        // the agencies other than the receiving one are the coordinating bodies.
+        const agencyOf = (n: number) => d.route[n]?.agency?.name ?? unit.name
+        const coordinating = [
+          ...new Set(
+            d.route
+              .map((r) => r.agency)
+              .filter((a): a is NonNullable<typeof a> => Boolean(a) && a!.unitId !== d.agency.unitId)
+              .map((a) => a.name),
+          ),
+        ]
+        const person = (n: number) => {
+          const s = d.steps[n]!
+          const who = (s.receiverUser && names.get(s.receiverUser)) ?? s.receiverRole ?? s.stepName
+          return `${who} (${agencyOf(n)})`
+        }
+        return {
+          ...common,
+          resolvingUnit: unit.name,
+          ...(coordinating.length ? { coordinatingUnits: coordinating } : {}),
+          handoffs: d.steps.map((s, n) => ({
+            from: `${(s.giver && names.get(s.giver)) ?? 'Bộ phận Tiếp nhận và Trả kết quả'} (${n === 0 ? unit.name : agencyOf(n - 1)})`,
+            to: person(n),
+            at: s.receivedAt,
+            ...(s.result ? { result: s.result } : {}),
+            note: s.outcome === 'returned' ? `${s.stepName} — trả lại bước trước: ${s.returnReason ?? ''}` : s.stepName,
+          })),
+        }
+      },
     }
     const body = await renderPrintable(form, data[form]() as PrintableData[typeof form], format)
     return { body, dossierCode: d.code }

@@ -20,6 +20,7 @@ import { renderPdf } from './pdf.js'
 
 export type * from './forms.js'
 export { escapeHtml } from './html.js'
+export { counterUnit, issuerOf, placeName, type IssuerUnit } from './issuer.js'
 
 const documents: { [F in PrintableForm]: (data: PrintableData[F]) => PrintDocument } = {
   receipt: receiptDocument,

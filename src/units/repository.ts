@@ -84,6 +84,12 @@ export function unitsRepository(db: Db) {
       return row ? toDivision(row) : undefined
     },
 
+    /** The rows of the directory with these codes (retired ones too: an address written before still reads). */
+    async divisionsByCode(codes: string[]): Promise<StoredDivision[]> {
+      if (codes.length === 0) return []
+      return (await db('admin_divisions').whereIn('code', codes).select('*')).map(toDivision)
+    },
+
     /** The current communes of a province, by name (Vietnamese order is close enough with the database collation). */
     async communesOf(provinceCode: string): Promise<AdminDivision[]> {
       return (

@@ -18,7 +18,9 @@ export async function fillBirthForm(page: Page): Promise<void> {
   await applicant.getByLabel('Họ, chữ đệm và tên').fill('Nguyễn Văn An')
   await applicant.getByLabel('Số định danh cá nhân').fill('001090000001')
   await applicant.getByLabel('Số điện thoại').fill('0912345678')
-  await applicant.getByLabel('Tỉnh/thành phố').fill('Tỉnh Tây Ninh')
-  await applicant.getByLabel('Xã/phường/đặc khu').fill('Xã An Bình')
+  // The address from the official list: the province, then a commune of it (its options load once it is chosen).
+  await applicant.getByLabel('Tỉnh/thành phố').selectOption({ label: 'Tỉnh Demo' })
+  await applicant.getByLabel('Xã/phường/đặc khu').selectOption({ label: 'Xã An Bình' })
+  await applicant.getByLabel('Số nhà, đường, thôn').fill('Thôn 3')
   await page.getByLabel('Quan hệ với người được khai sinh').selectOption({ label: 'Cha' })
 }

@@ -3,7 +3,7 @@
 import type { Knex } from 'knex'
 import type { Principal } from '../../auth/principal.js'
 import { catalogueRepository } from '../../catalogue/repository.js'
-import { validateForm } from '../../catalogue/form-validation.js'
+import { validateFormData } from '../../catalogue/form-validation.js'
 import { receivesProcedure } from '../../catalogue/receiving-units.js'
 import { transitions } from '../../domain/dossier/status.js'
 import { AppError } from '../../errors.js'
@@ -53,7 +53,8 @@ export async function create(
     channel === 'counter' ? await competentUnitFor(rt.knex, def, unit, input.formData, competentUnitId) : undefined
   if (!def.resultDelivery.includes(input.deliveryMethod))
     throw new AppError('MC_ERR_VALIDATION', `deliveryMethod ${input.deliveryMethod} is not offered for this procedure`)
-  const form = validateForm(
+  const form = await validateFormData(
+    rt.knex,
     `${def.slug}@${version.version}`,
     def.form as unknown as Record<string, unknown>,
     input.formData,

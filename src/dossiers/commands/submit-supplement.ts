@@ -1,5 +1,5 @@
 // dossier.submitSupplement: the applicant (or the counter for them) hands in what was asked; the process continues.
-import { validateForm } from '../../catalogue/form-validation.js'
+import { validateFormData } from '../../catalogue/form-validation.js'
 import { AppError } from '../../errors.js'
 import { dossierDeadline, dueColumns } from '../deadlines.js'
 import { dossierJobRepository } from '../job-repository.js'
@@ -18,7 +18,8 @@ export const submitSupplement: CommandHandler<'dossier.submitSupplement'> = {
       const def = await repo.definitionOf(dossier)
       if (input.formData) {
         const version = await dossierJobRepository(trx).procedureVersionNumber(dossier.procedure_version_id)
-        const form = validateForm(
+        const form = await validateFormData(
+          trx,
           `${def.slug}@${version}`,
           def.form as unknown as Record<string, unknown>,
           input.formData,

@@ -12,47 +12,10 @@ import {
 } from '@rjsf/utils'
 import { formErrorMessage } from '../../../src/catalogue/form-rules.js'
 import { useLang, type Lang } from '../i18n.js'
+import { AddressField } from './address-field.js'
 import { ProblemAlert, problemOf } from '../ui.js'
 import { InterpretingValidator } from './form-validator.js'
 import type { Localized } from './types.js'
-
-/** The 34 provinces and cities from 1 July 2025, offered as suggestions for an address's province part. */
-export const provinces = [
-  'Thành phố Hà Nội',
-  'Thành phố Huế',
-  'Thành phố Hải Phòng',
-  'Thành phố Đà Nẵng',
-  'Thành phố Hồ Chí Minh',
-  'Thành phố Cần Thơ',
-  'Tỉnh Lai Châu',
-  'Tỉnh Điện Biên',
-  'Tỉnh Sơn La',
-  'Tỉnh Lạng Sơn',
-  'Tỉnh Quảng Ninh',
-  'Tỉnh Thanh Hóa',
-  'Tỉnh Nghệ An',
-  'Tỉnh Hà Tĩnh',
-  'Tỉnh Cao Bằng',
-  'Tỉnh Tuyên Quang',
-  'Tỉnh Lào Cai',
-  'Tỉnh Thái Nguyên',
-  'Tỉnh Phú Thọ',
-  'Tỉnh Bắc Ninh',
-  'Tỉnh Hưng Yên',
-  'Tỉnh Ninh Bình',
-  'Tỉnh Quảng Trị',
-  'Tỉnh Quảng Ngãi',
-  'Tỉnh Gia Lai',
-  'Tỉnh Khánh Hòa',
-  'Tỉnh Lâm Đồng',
-  'Tỉnh Đắk Lắk',
-  'Tỉnh Đồng Nai',
-  'Tỉnh Tây Ninh',
-  'Tỉnh Vĩnh Long',
-  'Tỉnh Đồng Tháp',
-  'Tỉnh Cà Mau',
-  'Tỉnh An Giang',
-]
 
 interface UiHints {
   label?: Localized
@@ -103,7 +66,7 @@ function widgetUi(ui: UiHints): UiSchema {
   }
 }
 
-/** The schema with titles in the chosen language (and province suggestions), and the matching uiSchema. */
+/** The schema with titles in the chosen language, and the matching uiSchema (addresses as their own field). */
 export function toRjsf(form: Record<string, unknown>, lang: Lang): { schema: RJSFSchema; uiSchema: UiSchema } {
   const walk = (node: Node): { schema: Node; ui: UiSchema } => {
     const hints = node['x-ui'] ?? {}
@@ -127,16 +90,15 @@ export function toRjsf(form: Record<string, unknown>, lang: Lang): { schema: RJS
         props[name] = child.schema
         ui[name] = child.ui
       }
-      // An address asks for its parts in order (province, district, commune, street); the province suggests the
-      // provinces. Its properties are found by their conventional names: the API's JSON (jsonb) does not keep the
-      // authored key order, so the order must come from the hints.
+      // An address is its own field (address-field.tsx): the province and commune from the official list, the street
+      // as text. Its parts are found by their conventional names: the API's JSON (jsonb) does not keep the authored
+      // key order, so the order (of the validator's errors) must come from the hints.
       let order = hints.order
       if (hints.widget === 'address' && hints.addressParts) {
         const found = hints.addressParts
           .map((part) => addressNames[part].find((n) => n in props))
           .filter((n): n is string => Boolean(n))
-        const province = found[hints.addressParts.indexOf('province')]
-        if (province) props[province] = { ...props[province]!, examples: provinces }
+        ui['ui:field'] = 'address'
         if (!order) {
           order = found
           // The validator reports errors in this order too.
@@ -239,6 +201,7 @@ export const DossierForm = forwardRef<Form, DossierFormProps>(function DossierFo
       focusOnFirstError
       transformErrors={transformErrors}
       templates={{ ErrorListTemplate: ErrorList }}
+      fields={{ address: AddressField }}
       translateString={(key, params) =>
         lang === 'vi' && viStrings[key] ? viStrings[key]! : englishStringTranslator(key, params)
       }
