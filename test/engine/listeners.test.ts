@@ -3,8 +3,8 @@
 // for; start listeners run after the input mappings and before the element's behaviour, in model order, and their
 // variables become the element's locals; end listeners run after the output mappings, before the element is left, and
 // their variables go to the enclosing scope. A listener job without retries is an incident on the element; resolving
-// it retries only that listener. What the embedded engine does not run yet (process listeners, multi-instance, user
-// task listeners) and what Zeebe does not run (start listeners on start events, end listeners on gateways) is refused
+// it retries only that listener. What the embedded engine does not run yet (process listeners, multi-instance) and
+// what Zeebe does not run (start listeners on start events, end listeners on gateways) is refused
 // at deploy, naming the element.
 import t from 'tap'
 import { activateOne, createContractEngine, deployFixtures, fixture, waitForState } from './contract-engine.js'
@@ -136,7 +136,6 @@ t.test('listeners the engine does not run are refused at deploy, each naming its
     'each: Execution listeners on multi-instance ServiceTask "each" are not supported by the embedded engine yet.',
     'each: ServiceTask "each" has two start execution listeners of type "el.each"; each must be unique.',
     'fork: Zeebe does not run end execution listeners on ParallelGateway "fork".',
-    'review: User task listeners (zeebe:taskListeners) on "review" are not supported by the embedded engine yet.',
     'start: Zeebe does not run start execution listeners on StartEvent "start".',
     'unsupported-listeners: Execution listeners on process "unsupported-listeners" are not supported by the embedded engine yet.',
   ])

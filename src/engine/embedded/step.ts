@@ -153,7 +153,7 @@ export class Step {
     const { rows } = await this.sql(
       `${cached ? '' : `${lock};\n`}SELECT row_to_json(pi) AS pi,
         (SELECT coalesce(json_agg(e), '[]') FROM engine_element_instances e WHERE e.process_instance_key = pi.key) AS els,
-        (SELECT coalesce(json_agg(u), '[]') FROM engine_user_tasks u WHERE u.process_instance_key = pi.key AND u.state = 'CREATED') AS uts,
+        (SELECT coalesce(json_agg(u), '[]') FROM engine_user_tasks u WHERE u.process_instance_key = pi.key AND u.state NOT IN ('COMPLETED', 'CANCELED')) AS uts,
         (SELECT coalesce(json_agg(i), '[]') FROM engine_incidents i WHERE i.process_instance_key = pi.key AND i.state = 'ACTIVE') AS incs,
         ${opts.extra ? opts.extra.sql : 'NULL'} AS extra
        FROM engine_process_instances pi WHERE pi.key = ${keyExpr}`,
@@ -175,7 +175,7 @@ export class Step {
         WHERE j.key = ANY(?::bigint[]) ORDER BY pi.key FOR UPDATE OF pi;
        SELECT row_to_json(j) AS job, row_to_json(pi) AS pi,
         (SELECT coalesce(json_agg(e), '[]') FROM engine_element_instances e WHERE e.process_instance_key = pi.key) AS els,
-        (SELECT coalesce(json_agg(u), '[]') FROM engine_user_tasks u WHERE u.process_instance_key = pi.key AND u.state = 'CREATED') AS uts,
+        (SELECT coalesce(json_agg(u), '[]') FROM engine_user_tasks u WHERE u.process_instance_key = pi.key AND u.state NOT IN ('COMPLETED', 'CANCELED')) AS uts,
         (SELECT coalesce(json_agg(i), '[]') FROM engine_incidents i WHERE i.process_instance_key = pi.key AND i.state = 'ACTIVE') AS incs
        FROM engine_jobs j JOIN engine_process_instances pi ON pi.key = j.process_instance_key WHERE j.key = ANY(?::bigint[])`,
       [jobKeys, jobKeys],

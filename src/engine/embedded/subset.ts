@@ -122,6 +122,38 @@ function checkExecutionListeners(el: ModdleElement, report: (id: string, message
   }
 }
 
+/**
+ * User task listeners as Zeebe 8.8 runs them (task-listeners.ts): on Camunda user tasks, one job type each, unique per
+ * event type. https://docs.camunda.io/docs/components/concepts/user-task-listeners/
+ */
+function checkTaskListeners(el: ModdleElement, report: (id: string, message: string) => void): void {
+  const listeners: ModdleElement[] = ext(el, 'zeebe:TaskListeners')?.listeners ?? []
+  if (listeners.length === 0) return
+  if (el.$type !== 'bpmn:UserTask' || !ext(el, 'zeebe:UserTask')) {
+    report(el.id, `User task listeners on "${el.id}" need a Camunda user task (zeebe:userTask).`)
+    return
+  }
+  const seen = new Set<string>()
+  for (const l of listeners) {
+    const eventType = String(l.eventType ?? '')
+    if (!['creating', 'assigning', 'updating', 'completing', 'canceling'].includes(eventType)) {
+      report(el.id, `User task listener event type "${eventType}" on "${el.id}" is not supported.`)
+      continue
+    }
+    // Zeebe holds the element's termination until its canceling listeners completed; the embedded engine's
+    // termination cannot wait yet, so it refuses them rather than run them after the task is gone.
+    if (eventType === 'canceling') report(el.id, unsupported(el.id, 'a canceling user task listener'))
+    if (!l.type) report(el.id, `A user task listener (${eventType}) on "${el.id}" has no job type.`)
+    const key = `${eventType}\n${l.type}`
+    if (seen.has(key))
+      report(
+        el.id,
+        `User task "${el.id}" has two ${eventType} task listeners of type "${l.type}"; each must be unique.`,
+      )
+    seen.add(key)
+  }
+}
+
 /** Lists every element of the definitions the embedded engine cannot execute, with the reason. */
 export function checkSupportedSubset(definitions: ModdleElement, resourceName = ''): DeployProblem[] {
   const problems: DeployProblem[] = []
@@ -198,11 +230,7 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
       if (type === 'bpmn:SequenceFlow') continue
       if (el.isForCompensation) report(el.id, unsupported(el.id, 'a compensation handler'))
       checkExecutionListeners(el, report)
-      if (ext(el, 'zeebe:TaskListeners'))
-        report(
-          el.id,
-          `User task listeners (zeebe:taskListeners) on "${el.id}" are not supported by the embedded engine yet.`,
-        )
+      checkTaskListeners(el, report)
 
       const ed = eventDefinitionOf(el)
       if (ed.kind === 'unsupported') {
