@@ -18,7 +18,7 @@ import { inline, oneMessage } from './sql.js'
 import type { Inst, Step } from './step.js'
 import { uncaughtErrorMessage, type ConsideredCatchEvents } from './elements/events.js'
 import { completeUserTaskOfJob, finishTransition } from './user-tasks.js'
-import { isListenerJob } from './listeners.js'
+import { isListenerJob, isProcessListenerJob, processAsElement, processListenerDone } from './listeners.js'
 import { isTaskListenerJob, taskListenerDone } from './task-listeners.js'
 import { startJobLoop } from '../job-worker.js'
 
@@ -228,7 +228,11 @@ export class Jobs {
   ): Promise<void> {
     const ei = inst.els.get(job.element_instance_key)
     step.jobs.delete(job.key)
-    if (!ei) return
+    if (!ei) {
+      // The process's own execution listener (its element instance key is the instance key).
+      if (isProcessListenerJob(inst, job.key)) await processListenerDone(step, inst, variables)
+      return
+    }
     // A user task listener's job: its answer (denial, corrections) moves the task's transition (task-listeners.ts).
     if (isTaskListenerJob(ei, job.key))
       return await taskListenerDone(step, inst, ei, job, variables, result, finishTransition)
@@ -258,6 +262,14 @@ export class Jobs {
       if (opts.retries > 0) {
         if (backoff === 0) step.wakeJobTypes.add(job.type)
         else step.laterJobWakes.push({ type: job.type, at: new Date(Date.now() + backoff) })
+      } else if (!ei && isProcessListenerJob(inst, job.key)) {
+        await step.raiseIncident(
+          inst,
+          processAsElement(inst),
+          'JOB_NO_RETRIES',
+          opts.errorMessage || 'No more retries left.',
+          job.key,
+        )
       } else if (ei) {
         // Zeebe's error type for a user task listener's job: TASK_LISTENER_NO_RETRIES.
         const errorType = isTaskListenerJob(ei, job.key) ? 'TASK_LISTENER_NO_RETRIES' : 'JOB_NO_RETRIES'
@@ -274,13 +286,13 @@ export class Jobs {
       if (job.state === 'FAILED')
         throw new EngineError('INVALID_STATE', `Job ${jobKey} has an incident; resolve it first`)
       const ei = inst.els.get(job.element_instance_key)
-      if (!ei) return
       // https://docs.camunda.io/docs/components/concepts/execution-listeners/#limitations
-      if (isListenerJob(ei, job.key))
+      if (!ei ? isProcessListenerJob(inst, job.key) : isListenerJob(ei, job.key))
         throw new EngineError(
           'INVALID_STATE',
           `Job ${jobKey} is an execution listener's job: throwing a BPMN error from it is not supported; complete or fail it`,
         )
+      if (!ei) return
       // https://docs.camunda.io/docs/components/concepts/user-task-listeners/#limitations
       if (isTaskListenerJob(ei, job.key))
         throw new EngineError(

@@ -291,6 +291,8 @@ export function compileProcess(proc: ModdleElement): CompiledProcess {
     eventTargetIds: [],
   })
   elements.set(proc.id, base(proc.id, 'process', 'process', null))
+  const processListeners = executionListenersOf(proc)
+  if (processListeners) elements.get(proc.id)!.executionListeners = processListeners
 
   const walk = (container: ModdleElement, scopeId: string): void => {
     const scope = elements.get(scopeId)!

@@ -1,6 +1,6 @@
 // Row shapes of the engine tables and their conversion to the port's types.
 import type { Incident, UserTask, UserTaskState, Variables } from '../port.js'
-import type { ListenerProgress } from './listeners.js'
+import type { ListenerProgress, ProcessListenerProgress } from './listeners.js'
 import type { TaskListenerOutcome, TaskListenerProgress } from './task-listeners.js'
 
 export interface PiRow {
@@ -22,6 +22,8 @@ export interface ScopeData {
   joins?: Record<string, Record<string, number>>
   /** An interrupting event sub-process took over the scope. */
   interrupted?: boolean
+  /** Waiting for an execution listener's job (listeners.ts); on the process instance, of the process's own. */
+  listener?: ProcessListenerProgress
 }
 
 export interface EiData extends ScopeData {

@@ -95,8 +95,6 @@ function checkExecutionListeners(el: ModdleElement, report: (id: string, message
   if (listeners.length === 0) return
   const type = el.$type as string
   const what = `${short(type)} "${el.id}"`
-  if (el.loopCharacteristics)
-    report(el.id, `Execution listeners on multi-instance ${what} are not supported by the embedded engine yet.`)
   const seen = new Set<string>()
   for (const l of listeners) {
     const eventType = String(l.eventType ?? '')
@@ -149,6 +147,29 @@ function checkTaskListeners(el: ModdleElement, report: (id: string, message: str
       report(
         el.id,
         `User task "${el.id}" has two ${eventType} task listeners of type "${l.type}"; each must be unique.`,
+      )
+    seen.add(key)
+  }
+}
+
+/** A process's own execution listeners (start, end; listeners.ts), unique per event type and job type. */
+function checkProcessListeners(p: ModdleElement, report: (id: string, message: string) => void): void {
+  const seen = new Set<string>()
+  for (const l of (ext(p, 'zeebe:ExecutionListeners')?.listeners ?? []) as ModdleElement[]) {
+    const eventType = String(l.eventType ?? '')
+    if (eventType !== 'start' && eventType !== 'end') {
+      report(
+        p.id,
+        `Execution listener event type "${eventType}" on process "${p.id}" is not supported; use start or end.`,
+      )
+      continue
+    }
+    if (!l.type) report(p.id, `An execution listener (${eventType}) on process "${p.id}" has no job type.`)
+    const key = `${eventType}\n${l.type}`
+    if (seen.has(key))
+      report(
+        p.id,
+        `Process "${p.id}" has two ${eventType} execution listeners of type "${l.type}"; each must be unique.`,
       )
     seen.add(key)
   }
@@ -384,8 +405,7 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
     }
   }
   for (const p of processes) {
-    if (ext(p, 'zeebe:ExecutionListeners'))
-      report(p.id, `Execution listeners on process "${p.id}" are not supported by the embedded engine yet.`)
+    checkProcessListeners(p, report)
     const starts = (p.flowElements ?? []).filter((f: ModdleElement) => f.$type === 'bpmn:StartEvent')
     if (starts.filter((s: ModdleElement) => (s.eventDefinitions ?? []).length === 0).length > 1)
       report(p.id, `Process "${p.id}" has more than one none start event.`)
