@@ -132,7 +132,7 @@ export function processAsElement(inst: Inst): EiRow {
   }
 }
 
-/** A process listener's job completed: its variables become process variables; the next listener or the process goes on. */
+/** A process listener's job completed: its variables become the process's; the next listener or the process goes on. */
 export async function processListenerDone(step: Step, inst: Inst, vars: Variables | undefined): Promise<void> {
   const progress = inst.pi.data.listener!
   if (vars && Object.keys(vars).length > 0) inst.pi.variables = { ...inst.pi.variables, ...vars }

@@ -1,8 +1,8 @@
 // User task listeners (zeebe:taskListeners) on Camunda user tasks, as Zeebe 8.8 runs them
 // (https://docs.camunda.io/docs/components/concepts/user-task-listeners/): a lifecycle transition of the task
 // (creating, assigning, updating, completing, canceling) is blocked while its listeners run, one job each, in model
-// order. Each listener job carries the task's data in its headers; its completion may correct the task (assignee, dates,
-// candidates, priority: later listeners see the corrected task) or deny the transition (assigning, updating,
+// order. Each listener job carries the task's data in its headers; its completion may correct the task (assignee,
+// dates, candidates, priority: later listeners see the corrected task) or deny the transition (assigning, updating,
 // completing): the task then goes back to what it was before the transition, corrections dropped, and the caller's
 // request is rejected with Zeebe's message. A listener job without retries is an incident on the user task.
 import { EngineError, type JobResult, type UserTaskCorrections, type Variables } from '../port.js'
