@@ -243,6 +243,12 @@ async function completeUserTasks(engine: Engine, model: ExternalModel, run: Run)
     if (spec?.assignee !== undefined && task.assignee !== spec.assignee) {
       throw new Error(`user task ${task.elementId} assigned to ${task.assignee}, expected ${spec.assignee}`)
     }
+    // A job-based user task is completed here at once (which ends its job, so the activation below does not take it).
+    if (task.jobKey) {
+      await engine.completeUserTask(task.userTaskKey, spec?.variables ?? {})
+      moved = true
+      continue
+    }
     // Not awaited: the completion answers once the task's completing listeners are done, and this loop answers their
     // jobs (Zeebe's completion request blocks the same way).
     const key = task.userTaskKey
