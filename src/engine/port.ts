@@ -119,8 +119,33 @@ export interface JobAcknowledgement {
   readonly [acknowledged]: true
 }
 
+/**
+ * Corrections a user task listener's job applies to its task (Zeebe 8.8 JobResultCorrections): an empty string clears
+ * assignee/dueDate/followUpDate, an empty list clears a candidate list, null or absent keeps the value.
+ */
+export interface UserTaskCorrections {
+  assignee?: string | null
+  dueDate?: string | null
+  followUpDate?: string | null
+  candidateUsers?: string[] | null
+  candidateGroups?: string[] | null
+  priority?: number | null
+}
+
+/**
+ * What a user task listener's job answers besides completing (Zeebe 8.8 JobResult of type userTask): `denied` rejects
+ * the task's transition (assigning, updating, completing), the task staying as it was; `corrections` change the task.
+ * https://docs.camunda.io/docs/components/concepts/user-task-listeners/
+ */
+export interface JobResult {
+  type?: 'userTask'
+  denied?: boolean
+  deniedReason?: string
+  corrections?: UserTaskCorrections
+}
+
 export interface JobActions {
-  complete(variables?: Variables): Promise<JobAcknowledgement>
+  complete(variables?: Variables, result?: JobResult): Promise<JobAcknowledgement>
   /** retries = remaining retries; 0 raises an incident. */
   fail(opts: {
     retries: number
@@ -178,7 +203,12 @@ export interface BroadcastSignalRequest {
   variables?: Variables
 }
 
-export type UserTaskState = 'CREATED' | 'COMPLETED' | 'CANCELED'
+/**
+ * CREATED, COMPLETED, CANCELED; a task whose user task listeners run is in the transition they block (Zeebe 8.8:
+ * CREATING, ASSIGNING, UPDATING, COMPLETING, CANCELING) until the last listener's job completes.
+ */
+export type UserTaskState =
+  'CREATED' | 'COMPLETED' | 'CANCELED' | 'CREATING' | 'ASSIGNING' | 'UPDATING' | 'COMPLETING' | 'CANCELING'
 
 export interface UserTask {
   userTaskKey: string
@@ -254,7 +284,8 @@ export interface Engine {
   createWorker(opts: WorkerOptions, handler: JobHandler): JobWorker
   /** Low-level activation, for tests and custom workers; jobs must then be answered with the methods below. */
   activateJobs(req: ActivateJobsRequest): Promise<ActivatedJob[]>
-  completeJob(jobKey: string, variables?: Variables): Promise<void>
+  /** `result`: a user task listener's denial or corrections (JobResult). */
+  completeJob(jobKey: string, variables?: Variables, result?: JobResult): Promise<void>
   failJob(
     jobKey: string,
     opts: { retries: number; retryBackOffMs?: number; errorMessage: string; variables?: Variables },
@@ -274,6 +305,10 @@ export interface Engine {
   getUserTask(userTaskKey: string): Promise<UserTask | undefined>
   /** assignee undefined = unassign. */
   assignUserTask(userTaskKey: string, assignee: string | undefined, opts?: { allowOverride?: boolean }): Promise<void>
+  /**
+   * Resolves once the task is completed, after its completing listeners (as Zeebe's gateway answers); a listener's
+   * denial rejects with EngineError DENIED and leaves the task as it was.
+   */
   completeUserTask(userTaskKey: string, variables?: Variables): Promise<void>
 
   /** Engine events, delivered at least once, in order per process instance. Returns an unsubscribe. */
@@ -286,7 +321,8 @@ export interface Engine {
   readEvents(afterId: number, limit?: number): Promise<Array<{ id: number; events: EngineEvent[] }>>
 }
 
-export type EngineErrorCode = 'NOT_FOUND' | 'INVALID_STATE' | 'CONFLICT' | 'INVALID_ARGUMENT' | 'UNAVAILABLE'
+/** DENIED: a user task listener denied the transition (Zeebe: INVALID_STATE "… was denied by Task Listener …"). */
+export type EngineErrorCode = 'NOT_FOUND' | 'INVALID_STATE' | 'CONFLICT' | 'INVALID_ARGUMENT' | 'UNAVAILABLE' | 'DENIED'
 
 /** A refused engine operation (unknown key, task already completed, already assigned …). */
 export class EngineError extends Error {

@@ -77,6 +77,9 @@ interface Run {
   jobs: ActivatedJob[]
   events: EngineEvent[]
   variables: Variables
+  /** Completions of Camunda user tasks in flight: each waits for the task's completing listeners, as on Zeebe. */
+  pending?: Map<string, Promise<void>>
+  failure?: Error
 }
 
 async function deployModel(engine: Engine, model: ExternalModel): Promise<DeployValidationError | undefined> {
@@ -198,6 +201,8 @@ async function drive(t: Test, model: ExternalModel): Promise<Run> {
       }
     }
     if (!model.leaveUserTasks) moved = (await completeUserTasks(engine, model, run)) || moved
+    if (run.failure) return { ...run, detail: `user task completion failed: ${run.failure.message}` }
+    if (run.pending?.size) moved = true
 
     const active = (await engine.getProcessInstance(key))?.activeElements ?? []
     for (const [i, message] of (model.messages ?? []).entries()) {
@@ -218,6 +223,7 @@ async function drive(t: Test, model: ExternalModel): Promise<Run> {
       await broadcastSignal(engine, signal.name)
       moved = true
     }
+    if (run.pending?.size) await new Promise((resolve) => setTimeout(resolve, 20))
     if (!moved) {
       clock.now = new Date(clock.now.getTime() + advanceMs)
       await engine.runDueTimers()
@@ -230,12 +236,29 @@ async function drive(t: Test, model: ExternalModel): Promise<Run> {
 /** Completes open user tasks, Camunda user tasks through the port and job-based ones through their job. */
 async function completeUserTasks(engine: Engine, model: ExternalModel, run: Run): Promise<boolean> {
   let moved = false
+  const pending = (run.pending ??= new Map())
   for (const task of await engine.searchUserTasks({ state: 'CREATED' })) {
+    if (pending.has(task.userTaskKey)) continue
     const spec = model.userTasks?.[task.elementId]
     if (spec?.assignee !== undefined && task.assignee !== spec.assignee) {
       throw new Error(`user task ${task.elementId} assigned to ${task.assignee}, expected ${spec.assignee}`)
     }
-    await engine.completeUserTask(task.userTaskKey, spec?.variables ?? {})
+    // A job-based user task is completed here at once (which ends its job, so the activation below does not take it).
+    if (task.jobKey) {
+      await engine.completeUserTask(task.userTaskKey, spec?.variables ?? {})
+      moved = true
+      continue
+    }
+    // Not awaited: the completion answers once the task's completing listeners are done, and this loop answers their
+    // jobs (Zeebe's completion request blocks the same way).
+    const key = task.userTaskKey
+    const completion = engine
+      .completeUserTask(key, spec?.variables ?? {})
+      .catch((err: Error) => {
+        run.failure ??= err
+      })
+      .finally(() => pending.delete(key))
+    pending.set(key, completion)
     moved = true
   }
   for (const job of await engine.activateJobs({

@@ -3,13 +3,21 @@
 // for; start listeners run after the input mappings and before the element's behaviour, in model order, and their
 // variables become the element's locals; end listeners run after the output mappings, before the element is left, and
 // their variables go to the enclosing scope. A listener job without retries is an incident on the element; resolving
-// it retries only that listener. What the embedded engine does not run yet (process listeners, multi-instance, user
-// task listeners) and what Zeebe does not run (start listeners on start events, end listeners on gateways) is refused
-// at deploy, naming the element.
+// it retries only that listener. Listeners on the process run before its start event and after its last token; on a
+// multi-instance activity they run for each inner instance, not for the body (Zeebe's
+// ExecutionListenerMultiInstanceActivitiesTest). What Zeebe does not run (start listeners on start events, end
+// listeners on gateways) is refused at deploy, naming the element.
 import t from 'tap'
-import { activateOne, createContractEngine, deployFixtures, fixture, waitForState } from './contract-engine.js'
+import {
+  activateOne,
+  createContractEngine,
+  deployFixtures,
+  fixture,
+  recordEvents,
+  waitForState,
+} from './contract-engine.js'
 import { eventually } from '../helpers/eventually.js'
-import { DeployValidationError, type Engine } from '../../src/engine/port.js'
+import { DeployValidationError, type Engine, type EngineEvent } from '../../src/engine/port.js'
 
 const none = async (engine: Engine, type: string) =>
   (await engine.activateJobs({ type, worker: 'test', maxJobsToActivate: 5, timeoutMs: 1000 })).length === 0
@@ -133,11 +141,55 @@ t.test('listeners the engine does not run are refused at deploy, each naming its
     .map((p) => `${p.elementId}: ${p.message}`)
     .sort()
   t.same(found, [
-    'each: Execution listeners on multi-instance ServiceTask "each" are not supported by the embedded engine yet.',
     'each: ServiceTask "each" has two start execution listeners of type "el.each"; each must be unique.',
     'fork: Zeebe does not run end execution listeners on ParallelGateway "fork".',
-    'review: User task listeners (zeebe:taskListeners) on "review" are not supported by the embedded engine yet.',
     'start: Zeebe does not run start execution listeners on StartEvent "start".',
-    'unsupported-listeners: Execution listeners on process "unsupported-listeners" are not supported by the embedded engine yet.',
   ])
 })
+
+t.test(
+  'process listeners run before the start event and after the last token; their variables are the process’s',
+  async (t) => {
+    const engine = await createContractEngine(t)
+    const events = recordEvents(engine)
+    await deployFixtures(engine, 'process-listeners.bpmn')
+    const ref = await engine.createProcessInstance({ bpmnProcessId: 'process-listeners', variables: { items: [1] } })
+    const start = await activateOne(engine, 'pl.start')
+    t.equal(start.elementId, 'process-listeners')
+    t.equal(start.elementInstanceKey, ref.processInstanceKey, 'the process is the listener’s element')
+    t.same(start.variables, { items: [1] })
+    const entered = (e: EngineEvent) => (e.type === 'element.entered' ? e.elementId : undefined)
+    t.same(events.map(entered).filter(Boolean), ['process-listeners'], 'the start event waits')
+    await engine.completeJob(start.key, { items: [1, 2], prepared: true })
+
+    // Multi-instance: the listeners run around each inner instance, never for the body.
+    for (let i = 0; i < 2; i++) {
+      const miStart = await activateOne(engine, 'mi.start')
+      t.ok(await none(engine, 'work'), `inner instance ${i + 1} waits for its start listener`)
+      await engine.completeJob(miStart.key)
+      const work = await activateOne(engine, 'work')
+      t.equal(work.elementInstanceKey, miStart.elementInstanceKey, 'the listener ran for the inner instance')
+      await engine.completeJob(work.key)
+      const miEnd = await activateOne(engine, 'mi.end')
+      t.equal(miEnd.elementInstanceKey, miStart.elementInstanceKey)
+      await engine.completeJob(miEnd.key)
+    }
+    t.ok(await none(engine, 'mi.start'), 'two inner instances, two start listeners')
+
+    const end = await activateOne(engine, 'pl.end')
+    t.equal(end.retries, 1)
+    t.equal(end.variables['prepared'], true)
+    t.equal((await engine.getProcessInstance(ref.processInstanceKey))?.state, 'ACTIVE', 'not completed before it')
+    await engine.failJob(end.key, { retries: 0, errorMessage: 'archive down' })
+    const view = await eventually('the incident', async () => {
+      const v = await engine.getProcessInstance(ref.processInstanceKey)
+      return v?.incidents.length ? v : undefined
+    })
+    t.match(view.incidents, [{ elementId: 'process-listeners', errorType: 'JOB_NO_RETRIES', jobKey: end.key }])
+    await engine.updateJobRetries(end.key, 1)
+    await engine.resolveIncident(view.incidents[0]!.incidentKey)
+    await engine.completeJob((await activateOne(engine, 'pl.end')).key, { archived: true })
+    const done = await waitForState(engine, ref.processInstanceKey, 'COMPLETED')
+    t.equal(done.variables['archived'], true)
+  },
+)

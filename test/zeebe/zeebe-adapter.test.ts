@@ -637,3 +637,39 @@ t.test('the valid validation fixture passes the default deploy validators', asyn
     { deploymentKey: '5', processes: [], decisions: [] },
   )
 })
+
+t.test(
+  'a task listener job completes with its JobResult; a denied completion is DENIED, not INVALID_STATE',
+  async (t) => {
+    // https://docs.camunda.io/docs/components/concepts/user-task-listeners/ — the 8.8 JobResult of type userTask.
+    const denial =
+      "Command 'COMPLETE' rejected with code 'INVALID_STATE': Completion of the User Task with key '7' was denied by " +
+      "Task Listener. Reason to deny: 'Thiếu chữ ký'"
+    const { client, calls } = fakeClient({
+      completeUserTask: () => {
+        throw httpError(409, 'INVALID_STATE', denial)
+      },
+    })
+    const engine = new ZeebeEngine({ client })
+    await engine.completeJob('61', undefined, { denied: true, deniedReason: 'Thiếu chữ ký' })
+    await engine.completeJob('62', {}, { corrections: { assignee: 'can-bo-b', priority: 80 } })
+    t.same(calls, [
+      [
+        'completeJob',
+        { jobKey: '61', variables: {}, result: { type: 'userTask', denied: true, deniedReason: 'Thiếu chữ ký' } },
+      ],
+      [
+        'completeJob',
+        {
+          jobKey: '62',
+          variables: {},
+          result: { type: 'userTask', corrections: { assignee: 'can-bo-b', priority: 80 } },
+        },
+      ],
+    ])
+    const err = (await engine.completeUserTask('7').catch((e: unknown) => e)) as EngineError
+    t.type(err, EngineError)
+    t.equal(err.code, 'DENIED')
+    t.match(err.message, /was denied by Task Listener\. Reason to deny: 'Thiếu chữ ký'/)
+  },
+)

@@ -19,6 +19,7 @@ import type {
   PublishMessageRequest,
   UserTask,
   UserTaskFilter,
+  JobResult,
   Variables,
   WorkerOptions,
 } from '../port.js'
@@ -121,8 +122,8 @@ export class EmbeddedEngine implements Engine {
     return this.jobs.activateJobs(req)
   }
 
-  completeJob(jobKey: string, variables?: Variables): Promise<void> {
-    return this.jobs.completeJob(jobKey, variables)
+  completeJob(jobKey: string, variables?: Variables, result?: JobResult): Promise<void> {
+    return this.jobs.completeJob(jobKey, variables, result)
   }
 
   failJob(

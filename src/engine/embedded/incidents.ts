@@ -3,6 +3,7 @@
 import { EngineError } from '../port.js'
 import { parseKey, type EngineCore } from './core.js'
 import type { JobRow } from './rows.js'
+import { processAsElement } from './listeners.js'
 
 export class Incidents {
   constructor(private readonly core: EngineCore) {}
@@ -22,17 +23,21 @@ export class Incidents {
       if (inc.job_key != null) {
         const job = (await step.sql('SELECT * FROM engine_jobs WHERE key = ?', [inc.job_key])).rows[0] as
           JobRow | undefined
-        if (!job || !ei) return
+        // On the process itself: its own execution listener's job.
+        const target = ei ?? (job?.element_instance_key === inst.pi.key ? processAsElement(inst) : undefined)
+        if (!job || !target) return
         if (job.retries > 0) {
           step.jobs.update({ ...job, state: 'ACTIVATABLE', due_at: step.now.toISOString() } as JobRow & { key: number })
           step.wakeJobTypes.add(job.type)
         } else {
           // Resolved without new retries: Zeebe raises the incident again.
-          await step.raiseIncident(inst, ei, inc.error_type, inc.error_message, job.key)
+          await step.raiseIncident(inst, target, inc.error_type, inc.error_message, job.key)
         }
         return
       }
       if (ei) await step.retryElement(inst, ei)
+      // The process's end listener type failed to evaluate: its end listeners run again from the first.
+      else if (inc.element_instance_key === inst.pi.key && inst.pi.state === 'ACTIVE') await step.retryCompletion(inst)
     })
   }
 }

@@ -6,6 +6,7 @@ import {
   type ActivatedJob,
   type JobAcknowledgement,
   type JobHandler,
+  type JobResult,
   type JobWorker,
   type Variables,
   type WorkerOptions,
@@ -16,8 +17,9 @@ import type { JobRow } from './rows.js'
 import { inline, oneMessage } from './sql.js'
 import type { Inst, Step } from './step.js'
 import { uncaughtErrorMessage, type ConsideredCatchEvents } from './elements/events.js'
-import { completeUserTaskOfJob } from './user-tasks.js'
-import { isListenerJob } from './listeners.js'
+import { completeUserTaskOfJob, finishTransition } from './user-tasks.js'
+import { isListenerJob, isProcessListenerJob, processAsElement, processListenerDone } from './listeners.js'
+import { isTaskListenerJob, taskListenerDone } from './task-listeners.js'
 import { startJobLoop } from '../job-worker.js'
 
 class BatchFallback extends Error {}
@@ -48,7 +50,7 @@ export class Jobs {
             ...(opts.fetchVariables ? { fetchVariables: opts.fetchVariables } : {}),
           }),
         actions: (job) => ({
-          complete: async (variables) => (await this.completeJob(job.key, variables), ack),
+          complete: async (variables, result) => (await this.completeJob(job.key, variables, result), ack),
           fail: async (o) => (await this.failJob(job.key, o), ack),
           error: async (o) => (await this.throwJobError(job.key, o), ack),
         }),
@@ -154,6 +156,7 @@ export class Jobs {
   private completionBatch: Array<{
     key: number
     variables: Variables | undefined
+    result: JobResult | undefined
     resolve: () => void
     reject: (err: unknown) => void
   }> = []
@@ -164,11 +167,11 @@ export class Jobs {
    * costs two round trips and one WAL flush instead of two and one per job. If anything in the batch
    * fails, each completion runs again on its own and gets its own answer.
    */
-  async completeJob(jobKey: string, variables?: Variables): Promise<void> {
+  async completeJob(jobKey: string, variables?: Variables, result?: JobResult): Promise<void> {
     const key = parseKey(jobKey, 'Job')
     return new Promise<void>((resolve, reject) => {
       if (this.completionBatch.length === 0) setImmediate(() => void this.flushCompletions())
-      this.completionBatch.push({ key, variables, resolve, reject })
+      this.completionBatch.push({ key, variables, result, resolve, reject })
     })
   }
 
@@ -188,7 +191,7 @@ export class Jobs {
             const hit = loaded.get(c.key)
             if (!hit || hit.job.state === 'FAILED' || !hit.inst.els.has(hit.job.element_instance_key))
               throw new BatchFallback()
-            await this.completeLoaded(step, hit.inst, hit.job as JobRow, c.variables)
+            await this.completeLoaded(step, hit.inst, hit.job as JobRow, c.variables, c.result)
           }
         })
         for (const c of batch) c.resolve()
@@ -200,7 +203,7 @@ export class Jobs {
     }
     await Promise.all(
       batch.map((c) =>
-        this.completeOne(String(c.key), c.variables).then(
+        this.completeOne(String(c.key), c.variables, c.result).then(
           () => c.resolve(),
           (err) => c.reject(err),
         ),
@@ -208,18 +211,31 @@ export class Jobs {
     )
   }
 
-  private async completeOne(jobKey: string, variables?: Variables): Promise<void> {
+  private async completeOne(jobKey: string, variables?: Variables, result?: JobResult): Promise<void> {
     await this.jobStep(jobKey, async (step, inst, job) => {
       if (job.state === 'FAILED')
         throw new EngineError('INVALID_STATE', `Job ${jobKey} has an incident; resolve it first`)
-      await this.completeLoaded(step, inst, job, variables)
+      await this.completeLoaded(step, inst, job, variables, result)
     })
   }
 
-  private async completeLoaded(step: Step, inst: Inst, job: JobRow, variables?: Variables): Promise<void> {
+  private async completeLoaded(
+    step: Step,
+    inst: Inst,
+    job: JobRow,
+    variables?: Variables,
+    result?: JobResult,
+  ): Promise<void> {
     const ei = inst.els.get(job.element_instance_key)
     step.jobs.delete(job.key)
-    if (!ei) return
+    if (!ei) {
+      // The process's own execution listener (its element instance key is the instance key).
+      if (isProcessListenerJob(inst, job.key)) await processListenerDone(step, inst, variables)
+      return
+    }
+    // A user task listener's job: its answer (denial, corrections) moves the task's transition (task-listeners.ts).
+    if (isTaskListenerJob(ei, job.key))
+      return await taskListenerDone(step, inst, ei, job, variables, result, finishTransition)
     if (isListenerJob(ei, job.key)) return await step.listenerDone(inst, ei, variables)
     completeUserTaskOfJob(step, inst, Number(job.key))
     await step.completeActivity(inst, ei, variables)
@@ -246,8 +262,18 @@ export class Jobs {
       if (opts.retries > 0) {
         if (backoff === 0) step.wakeJobTypes.add(job.type)
         else step.laterJobWakes.push({ type: job.type, at: new Date(Date.now() + backoff) })
+      } else if (!ei && isProcessListenerJob(inst, job.key)) {
+        await step.raiseIncident(
+          inst,
+          processAsElement(inst),
+          'JOB_NO_RETRIES',
+          opts.errorMessage || 'No more retries left.',
+          job.key,
+        )
       } else if (ei) {
-        await step.raiseIncident(inst, ei, 'JOB_NO_RETRIES', opts.errorMessage || 'No more retries left.', job.key)
+        // Zeebe's error type for a user task listener's job: TASK_LISTENER_NO_RETRIES.
+        const errorType = isTaskListenerJob(ei, job.key) ? 'TASK_LISTENER_NO_RETRIES' : 'JOB_NO_RETRIES'
+        await step.raiseIncident(inst, ei, errorType, opts.errorMessage || 'No more retries left.', job.key)
       }
     })
   }
@@ -260,12 +286,18 @@ export class Jobs {
       if (job.state === 'FAILED')
         throw new EngineError('INVALID_STATE', `Job ${jobKey} has an incident; resolve it first`)
       const ei = inst.els.get(job.element_instance_key)
-      if (!ei) return
       // https://docs.camunda.io/docs/components/concepts/execution-listeners/#limitations
-      if (isListenerJob(ei, job.key))
+      if (!ei ? isProcessListenerJob(inst, job.key) : isListenerJob(ei, job.key))
         throw new EngineError(
           'INVALID_STATE',
           `Job ${jobKey} is an execution listener's job: throwing a BPMN error from it is not supported; complete or fail it`,
+        )
+      if (!ei) return
+      // https://docs.camunda.io/docs/components/concepts/user-task-listeners/#limitations
+      if (isTaskListenerJob(ei, job.key))
+        throw new EngineError(
+          'INVALID_STATE',
+          `Job ${jobKey} is a user task listener's job: throwing a BPMN error from it is not supported; complete or fail it`,
         )
       const considered: ConsideredCatchEvents = new Map()
       const caught = await step.throwError(inst, ei, opts.errorCode, opts.variables, considered)

@@ -5,6 +5,7 @@
 // the other in model order. https://docs.camunda.io/docs/components/concepts/execution-listeners/
 import { evalString, evalValue } from './feel.js'
 import type { Element, ExecutionListener } from './model.js'
+import type { Variables } from '../port.js'
 import type { EiRow, JobRow } from './rows.js'
 import type { Inst, Step } from './step.js'
 
@@ -38,8 +39,22 @@ export async function openListenerJob(
   index: number,
   triggered?: Record<string, unknown>,
 ): Promise<void> {
+  const job = await createListenerJob(step, inst, ei.key, el, eventType, index)
+  const progress: ListenerProgress = { eventType, index, jobKey: job.key, ...(triggered ? { triggered } : {}) }
+  ei.data = { ...ei.data, listener: progress }
+  step.dirty(inst, ei)
+}
+
+async function createListenerJob(
+  step: Step,
+  inst: Inst,
+  elementInstanceKey: number,
+  el: Element,
+  eventType: ListenerEventType,
+  index: number,
+): Promise<JobRow> {
   const listener = listenersOf(el, eventType)[index]!
-  const ctx = step.visible(inst, ei.key)
+  const ctx = step.visible(inst, elementInstanceKey)
   const type = evalString(listener.type, ctx, 'execution listener job type')
   const retries = listener.retries ? Number(evalValue(listener.retries, ctx)) : 3
   const now = step.now.toISOString()
@@ -51,7 +66,7 @@ export async function openListenerJob(
     retries: Number.isFinite(retries) ? retries : 3,
     worker: null,
     process_instance_key: inst.pi.key,
-    element_instance_key: ei.key,
+    element_instance_key: elementInstanceKey,
     element_id: el.id,
     bpmn_process_id: inst.pi.bpmn_process_id,
     definition_key: inst.pi.definition_key,
@@ -63,9 +78,72 @@ export async function openListenerJob(
   }
   step.jobs.insert(job)
   step.wakeJobTypes.add(type)
-  const progress: ListenerProgress = { eventType, index, jobKey: job.key, ...(triggered ? { triggered } : {}) }
-  ei.data = { ...ei.data, listener: progress }
-  step.dirty(inst, ei)
+  return job
+}
+
+// ---------------------------------------------------------------- the process's own listeners
+// Process start listeners run when the instance is activated, before its event subscriptions and its start event;
+// process end listeners run once its last token ended, before it completes. Their variables are the process's.
+
+/** Where a process instance is in its own listeners (ScopeData.listener of the instance). */
+export interface ProcessListenerProgress extends ListenerProgress {
+  /** Start listeners: the start event the instance starts at once they are done. */
+  startElementId?: string
+}
+
+/** Opens the job of the process's listener `index` (its element instance key is the instance key). */
+export async function openProcessListenerJob(
+  step: Step,
+  inst: Inst,
+  eventType: ListenerEventType,
+  index: number,
+  startElementId?: string,
+): Promise<void> {
+  const root = step.el(inst, inst.pi.bpmn_process_id)
+  const job = await createListenerJob(step, inst, inst.pi.key, root, eventType, index)
+  const progress: ProcessListenerProgress = {
+    eventType,
+    index,
+    jobKey: job.key,
+    ...(startElementId ? { startElementId } : {}),
+  }
+  inst.pi.data = { ...inst.pi.data, listener: progress }
+  inst.piDirty = true
+}
+
+export function isProcessListenerJob(inst: Inst, jobKey: number): boolean {
+  const progress = inst.pi.data.listener
+  return progress != null && Number(progress.jobKey) === Number(jobKey)
+}
+
+/** The process as an element instance, for an incident on its listener job. */
+export function processAsElement(inst: Inst): EiRow {
+  const { pi } = inst
+  return {
+    key: pi.key,
+    process_instance_key: pi.key,
+    scope_key: pi.key,
+    element_id: pi.bpmn_process_id,
+    element_type: 'process',
+    state: 'ACTIVATED',
+    variables: {},
+    data: {},
+    created_at: pi.created_at,
+  }
+}
+
+/** A process listener's job completed: its variables become the process's; the next listener or the process goes on. */
+export async function processListenerDone(step: Step, inst: Inst, vars: Variables | undefined): Promise<void> {
+  const progress = inst.pi.data.listener!
+  if (vars && Object.keys(vars).length > 0) inst.pi.variables = { ...inst.pi.variables, ...vars }
+  const { listener: _l, ...rest } = inst.pi.data
+  inst.pi.data = rest
+  inst.piDirty = true
+  const root = step.el(inst, inst.pi.bpmn_process_id)
+  if (progress.index + 1 < listenersOf(root, progress.eventType).length)
+    return await openProcessListenerJob(step, inst, progress.eventType, progress.index + 1, progress.startElementId)
+  if (progress.eventType === 'start') return await step.beginProcess(inst, progress.startElementId!)
+  await step.completeInstanceNow(inst)
 }
 
 /** True when the job is the open execution listener job of its element instance. */

@@ -2,6 +2,7 @@
 // id-indexed model the interpreter walks; parsing happens once per definition (cached by key).
 import { BpmnModdle } from 'bpmn-moddle'
 import { createRequire } from 'node:module'
+import { taskListenersOf, type TaskListeners } from './task-listeners.js'
 
 const require = createRequire(import.meta.url)
 const zeebeModdle = require('zeebe-bpmn-moddle/resources/zeebe.json') as object
@@ -128,6 +129,8 @@ export interface Element {
   eventTargetIds: string[]
   /** zeebe:executionListeners by event type, in model order. */
   executionListeners?: { start: ExecutionListener[]; end: ExecutionListener[] }
+  /** zeebe:taskListeners of a Camunda user task, by event type (task-listeners.ts). */
+  taskListeners?: TaskListeners
 }
 
 export interface CompiledProcess {
@@ -288,6 +291,8 @@ export function compileProcess(proc: ModdleElement): CompiledProcess {
     eventTargetIds: [],
   })
   elements.set(proc.id, base(proc.id, 'process', 'process', null))
+  const processListeners = executionListenersOf(proc)
+  if (processListeners) elements.get(proc.id)!.executionListeners = processListeners
 
   const walk = (container: ModdleElement, scopeId: string): void => {
     const scope = elements.get(scopeId)!
@@ -346,6 +351,8 @@ export function compileProcess(proc: ModdleElement): CompiledProcess {
       for (const h of ext(fe, 'zeebe:TaskHeaders')?.values ?? []) el.headers[String(h.key)] = String(h.value ?? '')
       const listeners = executionListenersOf(fe)
       if (listeners) el.executionListeners = listeners
+      const taskListeners = taskListenersOf(fe)
+      if (taskListeners) el.taskListeners = taskListeners
       const io = ext(fe, 'zeebe:IoMapping')
       el.inputs = mappings(io?.inputParameters)
       el.outputs = mappings(io?.outputParameters)

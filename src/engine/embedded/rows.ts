@@ -1,6 +1,7 @@
 // Row shapes of the engine tables and their conversion to the port's types.
-import type { Incident, UserTask, Variables } from '../port.js'
-import type { ListenerProgress } from './listeners.js'
+import type { Incident, UserTask, UserTaskState, Variables } from '../port.js'
+import type { ListenerProgress, ProcessListenerProgress } from './listeners.js'
+import type { TaskListenerOutcome, TaskListenerProgress } from './task-listeners.js'
 
 export interface PiRow {
   key: number
@@ -21,6 +22,8 @@ export interface ScopeData {
   joins?: Record<string, Record<string, number>>
   /** An interrupting event sub-process took over the scope. */
   interrupted?: boolean
+  /** Waiting for an execution listener's job (listeners.ts); on the process instance, of the process's own. */
+  listener?: ProcessListenerProgress
 }
 
 export interface EiData extends ScopeData {
@@ -35,6 +38,10 @@ export interface EiData extends ScopeData {
   trigger?: Variables
   /** Waiting for an execution listener's job (listeners.ts). */
   listener?: ListenerProgress
+  /** Its user task's transition waits for a user task listener's job (task-listeners.ts). */
+  taskListener?: TaskListenerProgress
+  /** How the last transition blocked by user task listeners ended (read by the caller that asked for it). */
+  taskOutcome?: TaskListenerOutcome
 }
 
 export interface EiRow {
@@ -96,7 +103,7 @@ export interface UtRow {
   process_instance_key: number
   definition_key: number
   bpmn_process_id: string
-  state: 'CREATED' | 'COMPLETED' | 'CANCELED'
+  state: UserTaskState
   assignee: string | null
   candidate_groups: string[]
   candidate_users: string[]

@@ -25,7 +25,7 @@ import { behaviourOf } from './elements/index.js'
 import { correlate, openScopeEvents, throwError, trigger, type ConsideredCatchEvents } from './elements/events.js'
 import { arriveAtJoin, isJoin, tryJoins } from './elements/gateways.js'
 import { activateMultiInstance, completeMultiInstance, onInnerCompleted } from './elements/multi-instance.js'
-import { listenersOf, openListenerJob } from './listeners.js'
+import { listenersOf, openListenerJob, openProcessListenerJob, processAsElement } from './listeners.js'
 
 /** Something that runs `?`-placeholder SQL: the knex pool, or the step's open transaction. */
 export interface Queryable {
@@ -153,7 +153,7 @@ export class Step {
     const { rows } = await this.sql(
       `${cached ? '' : `${lock};\n`}SELECT row_to_json(pi) AS pi,
         (SELECT coalesce(json_agg(e), '[]') FROM engine_element_instances e WHERE e.process_instance_key = pi.key) AS els,
-        (SELECT coalesce(json_agg(u), '[]') FROM engine_user_tasks u WHERE u.process_instance_key = pi.key AND u.state = 'CREATED') AS uts,
+        (SELECT coalesce(json_agg(u), '[]') FROM engine_user_tasks u WHERE u.process_instance_key = pi.key AND u.state NOT IN ('COMPLETED', 'CANCELED')) AS uts,
         (SELECT coalesce(json_agg(i), '[]') FROM engine_incidents i WHERE i.process_instance_key = pi.key AND i.state = 'ACTIVE') AS incs,
         ${opts.extra ? opts.extra.sql : 'NULL'} AS extra
        FROM engine_process_instances pi WHERE pi.key = ${keyExpr}`,
@@ -175,7 +175,7 @@ export class Step {
         WHERE j.key = ANY(?::bigint[]) ORDER BY pi.key FOR UPDATE OF pi;
        SELECT row_to_json(j) AS job, row_to_json(pi) AS pi,
         (SELECT coalesce(json_agg(e), '[]') FROM engine_element_instances e WHERE e.process_instance_key = pi.key) AS els,
-        (SELECT coalesce(json_agg(u), '[]') FROM engine_user_tasks u WHERE u.process_instance_key = pi.key AND u.state = 'CREATED') AS uts,
+        (SELECT coalesce(json_agg(u), '[]') FROM engine_user_tasks u WHERE u.process_instance_key = pi.key AND u.state NOT IN ('COMPLETED', 'CANCELED')) AS uts,
         (SELECT coalesce(json_agg(i), '[]') FROM engine_incidents i WHERE i.process_instance_key = pi.key AND i.state = 'ACTIVE') AS incs
        FROM engine_jobs j JOIN engine_process_instances pi ON pi.key = j.process_instance_key WHERE j.key = ANY(?::bigint[])`,
       [jobKeys, jobKeys],
@@ -478,13 +478,50 @@ export class Step {
     }
     this.instances.set(pi.key, inst)
     this.emitProcess(inst, 'element.entered')
-    await openScopeEvents(this, inst, pi.key, root)
-    const start = await this.createEi(inst, this.el(inst, startId), pi.key)
-    this.enqueueActivate(inst, start)
+    // The process's start execution listeners run first (listeners.ts: processListenerDone goes on).
+    if (listenersOf(root, 'start').length > 0) {
+      try {
+        await openProcessListenerJob(this, inst, 'start', 0, startId)
+      } catch (err) {
+        if (!(err instanceof ExpressionError)) throw err
+        throw new EngineError('INVALID_ARGUMENT', err.message)
+      }
+      return inst
+    }
+    await this.beginProcess(inst, startId)
     return inst
   }
 
+  /** The process instance starts: its event subscriptions open and the token enters its start event. */
+  async beginProcess(inst: Inst, startId: string): Promise<void> {
+    const root = this.el(inst, inst.pi.bpmn_process_id)
+    await openScopeEvents(this, inst, inst.pi.key, root)
+    const start = await this.createEi(inst, this.el(inst, startId), inst.pi.key)
+    this.enqueueActivate(inst, start)
+  }
+
   private async completeInstance(inst: Inst): Promise<void> {
+    // The process's end execution listeners run before it completes (listeners.ts: processListenerDone goes on).
+    const root = this.el(inst, inst.pi.bpmn_process_id)
+    if (listenersOf(root, 'end').length > 0) {
+      if (inst.pi.data.listener) return
+      try {
+        return await openProcessListenerJob(this, inst, 'end', 0)
+      } catch (err) {
+        if (!(err instanceof ExpressionError)) throw err
+        return void (await this.raiseIncident(inst, processAsElement(inst), err.errorType, err.message))
+      }
+    }
+    await this.completeInstanceNow(inst)
+  }
+
+  /** After an incident on the process's end listeners: it tries to complete again, if no token is left. */
+  async retryCompletion(inst: Inst): Promise<void> {
+    if (this.children(inst, inst.pi.key).length === 0) await this.completeInstance(inst)
+  }
+
+  /** The process instance completes (its end listeners, if any, ran). */
+  async completeInstanceNow(inst: Inst): Promise<void> {
     this.closeTriggers({ key: inst.pi.key })
     inst.pi.state = 'COMPLETED'
     inst.pi.ended_at = isoNow(this.now)
@@ -636,8 +673,9 @@ export class Step {
         this.propagate(inst, ei.scope_key, out)
       }
       if (ei.data.inner) innerVisible = this.visible(inst, ei.key)
-      // End execution listeners run after the output mappings, before the element is left (listenerDone).
-      if (listenersOf(el, 'end').length > 0) {
+      // End execution listeners run after the output mappings, before the element is left (listenerDone). On a
+      // multi-instance activity they run for each inner instance, not for the body (as Zeebe 8.8 does).
+      if (listenersOf(el, 'end').length > 0 && ei.element_type !== 'multiInstanceBody') {
         ei.state = 'COMPLETING'
         return await openListenerJob(this, inst, ei, el, 'end', 0)
       }

@@ -95,8 +95,6 @@ function checkExecutionListeners(el: ModdleElement, report: (id: string, message
   if (listeners.length === 0) return
   const type = el.$type as string
   const what = `${short(type)} "${el.id}"`
-  if (el.loopCharacteristics)
-    report(el.id, `Execution listeners on multi-instance ${what} are not supported by the embedded engine yet.`)
   const seen = new Set<string>()
   for (const l of listeners) {
     const eventType = String(l.eventType ?? '')
@@ -119,6 +117,61 @@ function checkExecutionListeners(el: ModdleElement, report: (id: string, message
         el.id,
         `Zeebe does not run ${eventType} execution listeners on ${event === 'error' ? 'an error ' : ''}${what}.`,
       )
+  }
+}
+
+/**
+ * User task listeners as Zeebe 8.8 runs them (task-listeners.ts): on Camunda user tasks, one job type each, unique per
+ * event type. https://docs.camunda.io/docs/components/concepts/user-task-listeners/
+ */
+function checkTaskListeners(el: ModdleElement, report: (id: string, message: string) => void): void {
+  const listeners: ModdleElement[] = ext(el, 'zeebe:TaskListeners')?.listeners ?? []
+  if (listeners.length === 0) return
+  if (el.$type !== 'bpmn:UserTask' || !ext(el, 'zeebe:UserTask')) {
+    report(el.id, `User task listeners on "${el.id}" need a Camunda user task (zeebe:userTask).`)
+    return
+  }
+  const seen = new Set<string>()
+  for (const l of listeners) {
+    const eventType = String(l.eventType ?? '')
+    if (!['creating', 'assigning', 'updating', 'completing', 'canceling'].includes(eventType)) {
+      report(el.id, `User task listener event type "${eventType}" on "${el.id}" is not supported.`)
+      continue
+    }
+    // Zeebe holds the element's termination until its canceling listeners completed; the embedded engine's
+    // termination cannot wait yet, so it refuses them rather than run them after the task is gone.
+    if (eventType === 'canceling') report(el.id, unsupported(el.id, 'a canceling user task listener'))
+    if (!l.type) report(el.id, `A user task listener (${eventType}) on "${el.id}" has no job type.`)
+    const key = `${eventType}\n${l.type}`
+    if (seen.has(key))
+      report(
+        el.id,
+        `User task "${el.id}" has two ${eventType} task listeners of type "${l.type}"; each must be unique.`,
+      )
+    seen.add(key)
+  }
+}
+
+/** A process's own execution listeners (start, end; listeners.ts), unique per event type and job type. */
+function checkProcessListeners(p: ModdleElement, report: (id: string, message: string) => void): void {
+  const seen = new Set<string>()
+  for (const l of (ext(p, 'zeebe:ExecutionListeners')?.listeners ?? []) as ModdleElement[]) {
+    const eventType = String(l.eventType ?? '')
+    if (eventType !== 'start' && eventType !== 'end') {
+      report(
+        p.id,
+        `Execution listener event type "${eventType}" on process "${p.id}" is not supported; use start or end.`,
+      )
+      continue
+    }
+    if (!l.type) report(p.id, `An execution listener (${eventType}) on process "${p.id}" has no job type.`)
+    const key = `${eventType}\n${l.type}`
+    if (seen.has(key))
+      report(
+        p.id,
+        `Process "${p.id}" has two ${eventType} execution listeners of type "${l.type}"; each must be unique.`,
+      )
+    seen.add(key)
   }
 }
 
@@ -198,11 +251,7 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
       if (type === 'bpmn:SequenceFlow') continue
       if (el.isForCompensation) report(el.id, unsupported(el.id, 'a compensation handler'))
       checkExecutionListeners(el, report)
-      if (ext(el, 'zeebe:TaskListeners'))
-        report(
-          el.id,
-          `User task listeners (zeebe:taskListeners) on "${el.id}" are not supported by the embedded engine yet.`,
-        )
+      checkTaskListeners(el, report)
 
       const ed = eventDefinitionOf(el)
       if (ed.kind === 'unsupported') {
@@ -356,8 +405,7 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
     }
   }
   for (const p of processes) {
-    if (ext(p, 'zeebe:ExecutionListeners'))
-      report(p.id, `Execution listeners on process "${p.id}" are not supported by the embedded engine yet.`)
+    checkProcessListeners(p, report)
     const starts = (p.flowElements ?? []).filter((f: ModdleElement) => f.$type === 'bpmn:StartEvent')
     if (starts.filter((s: ModdleElement) => (s.eventDefinitions ?? []).length === 0).length > 1)
       report(p.id, `Process "${p.id}" has more than one none start event.`)

@@ -1,8 +1,22 @@
-// User tasks: search and read (plain queries), assign and complete (steps on the task's instance).
+// User tasks: search and read (plain queries), assign and complete (steps on the task's instance). A transition
+// blocked by user task listeners (task-listeners.ts) is answered once its last listener's job completed, or rejected
+// when one denied it, as Zeebe's gateway answers the request.
 import { EngineError, type UserTask, type UserTaskFilter, type Variables } from '../port.js'
 import { parseKey, type EngineCore } from './core.js'
-import { toUserTask, type UtRow } from './rows.js'
+import type { Element } from './model.js'
+import { toUserTask, type EiRow, type UtRow } from './rows.js'
 import type { Inst, Step } from './step.js'
+import {
+  deniedError,
+  emitCreated,
+  startTransition,
+  taskListenersFor,
+  type TaskListenerOutcome,
+  type TaskListenerProgress,
+} from './task-listeners.js'
+
+/** How long a request waits for the listeners of the transition it started (Zeebe's gateway times out too). */
+const listenerWaitMs = 30_000
 
 export class UserTasks {
   constructor(private readonly core: EngineCore) {}
@@ -29,7 +43,7 @@ export class UserTasks {
     return row ? toUserTask(row) : undefined
   }
 
-  private userTaskStep(userTaskKey: string, fn: (step: Step, inst: Inst, ut: UtRow) => Promise<void>): Promise<void> {
+  private userTaskStep<T>(userTaskKey: string, fn: (step: Step, inst: Inst, ut: UtRow) => Promise<T>): Promise<T> {
     const key = parseKey(userTaskKey, 'User task')
     return this.core.runStep(async (step) => {
       const inst = await step.load({
@@ -40,7 +54,7 @@ export class UserTasks {
       if (!inst) throw new EngineError('NOT_FOUND', `User task ${userTaskKey} not found`)
       const ut = inst?.userTasks.get(key)
       if (!inst || !ut) throw new EngineError('INVALID_STATE', `User task ${userTaskKey} is no longer open`)
-      await fn(step, inst, ut)
+      return await fn(step, inst, ut)
     })
   }
 
@@ -49,22 +63,77 @@ export class UserTasks {
     assignee: string | undefined,
     opts: { allowOverride?: boolean } = {},
   ): Promise<void> {
-    await this.userTaskStep(userTaskKey, async (step, inst, ut) => {
+    const request = await this.userTaskStep(userTaskKey, async (step, inst, ut) => {
+      if (ut.state !== 'CREATED')
+        throw new EngineError('INVALID_STATE', `User task ${userTaskKey} is ${ut.state}: it cannot be assigned now`)
       if (assignee !== undefined && ut.assignee && ut.assignee !== assignee && !opts.allowOverride)
         throw new EngineError('CONFLICT', `User task ${userTaskKey} is already assigned to ${ut.assignee}`)
+      const ei = inst.els.get(ut.element_instance_key)
+      if (ei) {
+        const el = step.el(inst, ei.element_id)
+        const action = assignee === undefined ? 'unassign' : 'assign'
+        const req = await startTransition(step, inst, ei, el, ut, 'assigning', { assignee: assignee ?? null, action })
+        if (req !== undefined) return { req, eik: ei.key }
+      }
       ut.assignee = assignee ?? null
       step.userTasks.update(ut as UtRow & { key: number })
       step.emitUserTask(inst, 'userTask.assigned', ut)
+      return undefined
     })
+    if (request) await this.awaitTransition(userTaskKey, request.eik, request.req)
   }
 
-  /** Completing a job-based user task here ends its job too (completeActivity closes the element's jobs). */
+  /**
+   * Completing a job-based user task here ends its job too (completeActivity closes the element's jobs). With
+   * completing listeners, resolves when they all completed; a second request while they run waits for the same end.
+   */
   async completeUserTask(userTaskKey: string, variables?: Variables): Promise<void> {
-    await this.userTaskStep(userTaskKey, async (step, inst, ut) => {
-      markCompleted(step, inst, ut)
+    const request = await this.userTaskStep(userTaskKey, async (step, inst, ut) => {
       const ei = inst.els.get(ut.element_instance_key)
+      const running = ei?.data.taskListener
+      if (ut.state === 'COMPLETING' && ei && running?.eventType === 'completing')
+        return { req: running.request, eik: ei.key }
+      if (ut.state !== 'CREATED')
+        throw new EngineError('INVALID_STATE', `User task ${userTaskKey} is ${ut.state}: it cannot be completed now`)
+      if (ei) {
+        const el = step.el(inst, ei.element_id)
+        const req = await startTransition(step, inst, ei, el, ut, 'completing', variables ? { variables } : {})
+        if (req !== undefined) return { req, eik: ei.key }
+      }
+      markCompleted(step, inst, ut)
       if (ei) await step.completeActivity(inst, ei, variables)
+      return undefined
     })
+    if (request) await this.awaitTransition(userTaskKey, request.eik, request.req)
+  }
+
+  /** Waits until the transition a request started ends: resolves when it went through, rejects when denied. */
+  private async awaitTransition(userTaskKey: string, eik: number, request: number): Promise<void> {
+    const deadline = Date.now() + listenerWaitMs
+    for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+      const { rows } = (await this.core.knex.raw(
+        `SELECT u.state, e.data->'taskOutcome' AS outcome, e.data->'taskListener'->'request' AS running
+           FROM engine_user_tasks u LEFT JOIN engine_element_instances e ON e.key = ?
+          WHERE u.key = ?`,
+        [eik, Number(userTaskKey)],
+      )) as { rows: Array<{ state: string; outcome: TaskListenerOutcome | null; running: number | null }> }
+      const row = rows[0]
+      if (!row) throw new EngineError('NOT_FOUND', `User task ${userTaskKey} not found`)
+      const outcome = row.outcome
+      if (outcome && Number(outcome.request) === request) {
+        if (outcome.denied) throw deniedError(outcome, userTaskKey)
+        return
+      }
+      if (row.state === 'CANCELED')
+        throw new EngineError('INVALID_STATE', `User task ${userTaskKey} was canceled while its listeners ran`)
+      if (row.state === 'COMPLETED' || (row.running == null && row.state === 'CREATED')) return
+      if (Date.now() > deadline)
+        throw new EngineError(
+          'UNAVAILABLE',
+          `User task ${userTaskKey}: its listeners did not complete within ${listenerWaitMs / 1000} s; the transition goes on`,
+        )
+      await new Promise((resolve) => setTimeout(resolve, pause))
+    }
   }
 }
 
@@ -79,4 +148,49 @@ function markCompleted(step: Step, inst: Inst, ut: UtRow): void {
 export function completeUserTaskOfJob(step: Step, inst: Inst, jobKey: number): void {
   for (const ut of inst.userTasks.values())
     if (ut.job_key != null && Number(ut.job_key) === jobKey) markCompleted(step, inst, ut)
+}
+
+/**
+ * A Camunda user task was created (its row inserted): its creating listeners run first; then it is CREATED. A task
+ * created with an assignee is then assigned, through its assigning listeners when it has some (as Zeebe does).
+ */
+export async function userTaskCreated(step: Step, inst: Inst, ei: EiRow, el: Element, ut: UtRow): Promise<void> {
+  if ((await startTransition(step, inst, ei, el, ut, 'creating')) !== undefined) return
+  await created(step, inst, ei, el, ut)
+}
+
+async function created(step: Step, inst: Inst, ei: EiRow, el: Element, ut: UtRow): Promise<void> {
+  ut.state = 'CREATED'
+  const assignee = ut.assignee
+  const assignLater = assignee != null && taskListenersFor(el, 'assigning').length > 0
+  if (assignLater) ut.assignee = null
+  step.userTasks.update(ut as UtRow & { key: number })
+  emitCreated(step, inst, ut)
+  if (assignLater) await startTransition(step, inst, ei, el, ut, 'assigning', { assignee })
+}
+
+/** The last listener of a transition completed without denying it: the transition goes through. */
+export async function finishTransition(
+  step: Step,
+  inst: Inst,
+  ei: EiRow,
+  ut: UtRow,
+  progress: TaskListenerProgress,
+): Promise<void> {
+  switch (progress.eventType) {
+    case 'creating':
+      return await created(step, inst, ei, step.el(inst, ei.element_id), ut)
+    case 'assigning':
+      ut.assignee = progress.assignee ?? null
+      ut.state = 'CREATED'
+      step.userTasks.update(ut as UtRow & { key: number })
+      step.emitUserTask(inst, 'userTask.assigned', ut)
+      return
+    case 'completing':
+      markCompleted(step, inst, ut)
+      return await step.completeActivity(inst, ei, progress.variables)
+    default:
+      ut.state = 'CREATED'
+      step.userTasks.update(ut as UtRow & { key: number })
+  }
 }

@@ -30,8 +30,9 @@ export function engineErrorCode(status: number | undefined, title?: string): Eng
 export function toEngineError(err: unknown, operation: string): EngineError {
   if (err instanceof EngineError) return err
   const e = (err ?? {}) as HttpSdkError
-  const code = engineErrorCode(e.status, e.title)
   const reason = e.detail || e.title || e.message || String(err)
+  // A user task listener's denial comes as INVALID_STATE; the port names it (DENIED), so it is not taken for "done".
+  const code = /was denied by Task Listener/.test(reason) ? 'DENIED' : engineErrorCode(e.status, e.title)
   return new EngineError(code, `Zeebe ${operation} failed${e.status ? ` (HTTP ${e.status})` : ''}: ${reason}`)
 }
 

@@ -14,6 +14,7 @@ import {
   type JobAcknowledgement,
   type JobActions,
   type JobHandler,
+  type JobResult,
   type JobWorker,
   type ProcessInstanceRef,
   type ProcessInstanceView,
@@ -255,14 +256,21 @@ export class ZeebeEngine implements Engine {
 
   private jobActions(job: ActivatedJob): JobActions {
     return {
-      complete: async (variables) => (await this.completeJob(job.key, variables), ACK),
+      complete: async (variables, result) => (await this.completeJob(job.key, variables, result), ACK),
       fail: async (opts) => (await this.failJob(job.key, opts), ACK),
       error: async (opts) => (await this.throwJobError(job.key, opts), ACK),
     }
   }
 
-  async completeJob(jobKey: string, variables?: Variables): Promise<void> {
-    await call('completeJob', () => this.client.completeJob({ jobKey, variables: variables ?? {} }))
+  /** A user task listener's answer goes as the 8.8 JobResult of type userTask (denied, deniedReason, corrections). */
+  async completeJob(jobKey: string, variables?: Variables, result?: JobResult): Promise<void> {
+    await call('completeJob', () =>
+      this.client.completeJob({
+        jobKey,
+        variables: variables ?? {},
+        ...(result ? { result: { ...result, type: 'userTask' as const } } : {}),
+      }),
+    )
   }
 
   async failJob(

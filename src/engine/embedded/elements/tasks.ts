@@ -2,11 +2,12 @@
 // in the engine, receive tasks wait for a message, undefined/manual tasks pass through.
 import { evalInteger, evalList, evalString, evalValue, toDateOrUndefined } from '../feel.js'
 import type { Element } from '../model.js'
-import { toUserTask, type EiRow, type JobRow, type UtRow } from '../rows.js'
+import { type EiRow, type JobRow, type UtRow } from '../rows.js'
 import type { Inst, Step } from '../step.js'
 import type { ElementBehaviours } from './behaviour.js'
 import { evaluateCalledDecision } from '../dmn/called-decision.js'
 import { openBoundaries, openMessage } from './events.js'
+import { userTaskCreated } from '../user-tasks.js'
 
 async function createJob(step: Step, inst: Inst, ei: EiRow, el: Element): Promise<void> {
   const ctx = step.visible(inst, ei.key)
@@ -67,12 +68,8 @@ async function createUserTask(step: Step, inst: Inst, ei: EiRow, el: Element): P
   if (u.jobBased) ut.job_key = await createUserTaskJob(step, inst, ei, el, ut)
   step.userTasks.insert(ut)
   inst.userTasks.set(ut.key, ut)
-  step.emit(inst, {
-    type: 'userTask.created',
-    at: step.now,
-    processInstanceKey: String(inst.pi.key),
-    userTask: toUserTask(ut),
-  })
+  // Its creating listeners (task-listeners.ts) run before it is created.
+  await userTaskCreated(step, inst, ei, el, ut)
 }
 
 /**
