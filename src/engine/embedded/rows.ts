@@ -1,6 +1,7 @@
 // Row shapes of the engine tables and their conversion to the port's types.
 import type { Incident, UserTask, Variables } from '../port.js'
 import type { ListenerProgress } from './listeners.js'
+import type { CompensationSubscription } from './elements/compensation.js'
 
 export interface PiRow {
   key: number
@@ -21,6 +22,8 @@ export interface ScopeData {
   joins?: Record<string, Record<string, number>>
   /** An interrupting event sub-process took over the scope. */
   interrupted?: boolean
+  /** The process instance only: its compensation subscriptions (elements/compensation.ts). */
+  compensation?: CompensationSubscription[]
 }
 
 export interface EiData extends ScopeData {
@@ -35,6 +38,8 @@ export interface EiData extends ScopeData {
   trigger?: Variables
   /** Waiting for an execution listener's job (listeners.ts). */
   listener?: ListenerProgress
+  /** A compensation handler invoked by a compensation throw event (elements/compensation.ts). */
+  compensationHandler?: boolean
 }
 
 export interface EiRow {
