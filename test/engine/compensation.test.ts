@@ -340,6 +340,27 @@ t.test(`handlers are terminated when the instance is canceled (${HANDLER})`, asy
   t.ok(await noJob(engine, 'undo-a'), "the handler's job is gone")
 })
 
+t.test(`a terminate end event terminates the handlers and their throw event (${HANDLER})`, async (t) => {
+  const engine = await createContractEngine(t)
+  await deploy(
+    engine,
+    'comp-terminate',
+    `<bpmn:process id="comp-terminate" isExecutable="true">
+      <bpmn:startEvent id="start" />${svc('A', 'a')}${compensable('A', 'undo-a')}<bpmn:parallelGateway id="fork" />
+      ${throwEvent('compensate')}<bpmn:endEvent id="end" />${svc('stop', 'stop')}
+      <bpmn:endEvent id="terminate"><bpmn:terminateEventDefinition /></bpmn:endEvent>
+      ${chain('start', 'A', 'fork', 'compensate', 'end')}${chain('fork', 'stop', 'terminate')}
+    </bpmn:process>`,
+  )
+  const ref = await engine.createProcessInstance({ bpmnProcessId: 'comp-terminate' })
+  await complete(engine, 'a')
+  t.same(activeIds(await instanceState(engine, ref.processInstanceKey)), ['A_undo', 'compensate', 'stop'])
+  await complete(engine, 'stop')
+  const view = await waitForState(engine, ref.processInstanceKey, 'COMPLETED')
+  t.same(view.activeElements, [])
+  t.ok(await noJob(engine, 'undo-a'), "the interrupted handler's job is gone")
+})
+
 t.test(`a sub-process handler runs its steps; input mappings make its local variables (${HANDLER})`, async (t) => {
   const engine = await createContractEngine(t)
   await deploy(
