@@ -340,6 +340,36 @@ t.test(`handlers are terminated when the instance is canceled (${HANDLER})`, asy
   t.ok(await noJob(engine, 'undo-a'), "the handler's job is gone")
 })
 
+t.test(
+  `a call activity is compensated by its own handler; compensation does not enter the child (${EVENTS})`,
+  async (t) => {
+    const engine = await createContractEngine(t)
+    await deploy(
+      engine,
+      'comp-child',
+      `<bpmn:process id="comp-child" isExecutable="true">
+      <bpmn:startEvent id="cs" />${svc('C', 'c')}${compensable('C', 'undo-c')}<bpmn:endEvent id="ce" />
+      ${chain('cs', 'C', 'ce')}
+    </bpmn:process>`,
+    )
+    await deploy(
+      engine,
+      'comp-parent',
+      `<bpmn:process id="comp-parent" isExecutable="true">
+      <bpmn:startEvent id="start" />
+      <bpmn:callActivity id="call"><bpmn:extensionElements><zeebe:calledElement processId="comp-child" /></bpmn:extensionElements></bpmn:callActivity>
+      ${compensable('call', 'undo-call')}${throwEvent('compensate')}<bpmn:endEvent id="end" />
+      ${chain('start', 'call', 'compensate', 'end')}
+    </bpmn:process>`,
+    )
+    const ref = await engine.createProcessInstance({ bpmnProcessId: 'comp-parent' })
+    await complete(engine, 'c')
+    await complete(engine, 'undo-call')
+    await waitForState(engine, ref.processInstanceKey, 'COMPLETED')
+    t.ok(await noJob(engine, 'undo-c'), "the child's handlers are not invoked")
+  },
+)
+
 t.test(`a terminate end event terminates the handlers and their throw event (${HANDLER})`, async (t) => {
   const engine = await createContractEngine(t)
   await deploy(
