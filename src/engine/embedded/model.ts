@@ -36,7 +36,8 @@ export type ElementKind =
   | 'eventSubProcess'
   | 'callActivity'
 
-export type EventKind = 'none' | 'message' | 'timer' | 'error' | 'terminate' | 'signal' | 'escalation' | 'link'
+export type EventKind =
+  'none' | 'message' | 'timer' | 'error' | 'terminate' | 'signal' | 'escalation' | 'link' | 'compensation'
 
 export interface Mapping {
   source: string
@@ -84,6 +85,13 @@ export interface Element {
   escalationCode?: string
   /** Link event name: a link throw event continues at the link catch event of that name in its scope. */
   linkName?: string
+  /**
+   * Compensation (compensation.ts): a boundary event's handler (the activity its association leads to), a throw
+   * event's activityRef (undefined: every compensable activity of its scope).
+   */
+  compensation?: { handlerId?: string; activityRef?: string }
+  /** A compensation handler (isForCompensation): entered only by compensation, never by a sequence flow. */
+  isForCompensation?: boolean
   interrupting: boolean
   attachedToId?: string
   boundaryIds: string[]
@@ -178,6 +186,8 @@ export function eventDefinitionOf(el: ModdleElement): {
       return { kind: 'escalation', def }
     case 'bpmn:LinkEventDefinition':
       return { kind: 'link', def }
+    case 'bpmn:CompensateEventDefinition':
+      return { kind: 'compensation', def }
     default:
       return { kind: 'unsupported', def, type: String(def.$type).replace(/^bpmn:/, '') }
   }
@@ -294,8 +304,12 @@ export function compileProcess(proc: ModdleElement): CompiledProcess {
   const processListeners = executionListenersOf(proc)
   if (processListeners) elements.get(proc.id)!.executionListeners = processListeners
 
+  // Associations (source id → target id): a compensation boundary event is associated with its handler.
+  const associations: Array<{ sourceId?: string; targetId?: string }> = []
   const walk = (container: ModdleElement, scopeId: string): void => {
     const scope = elements.get(scopeId)!
+    for (const a of container.artifacts ?? [])
+      if (a.$type === 'bpmn:Association') associations.push({ sourceId: a.sourceRef?.id, targetId: a.targetRef?.id })
     for (const fe of container.flowElements ?? []) {
       if (fe.$type === 'bpmn:SequenceFlow') {
         const body = fe.conditionExpression?.body
@@ -328,7 +342,10 @@ export function compileProcess(proc: ModdleElement): CompiledProcess {
         if (code != null && code !== '') el.escalationCode = String(code)
       } else if (ed.kind === 'link') {
         el.linkName = String(ed.def.name ?? '')
+      } else if (ed.kind === 'compensation') {
+        el.compensation = ed.def.activityRef?.id ? { activityRef: String(ed.def.activityRef.id) } : {}
       }
+      if (fe.isForCompensation) el.isForCompensation = true
       // Message throw and end events are job-based in Zeebe, like send tasks (zeebe:taskDefinition).
       if (ed.kind === 'message' && (kind === 'intermediateThrowEvent' || kind === 'endEvent')) el.kind = 'jobTask'
       if (kind === 'receiveTask' && fe.messageRef) {
@@ -445,6 +462,13 @@ export function compileProcess(proc: ModdleElement): CompiledProcess {
     if (el.kind === 'eventBasedGateway') el.eventTargetIds = el.outgoing.map((f) => f.targetId)
     // An event sub-process' interrupting flag lives on its start event.
     if (el.kind === 'eventSubProcess' && el.startEventId) el.interrupting = elements.get(el.startEventId)!.interrupting
+    // A compensation boundary event's handler: the compensation activity its association joins it to (either way).
+    if (el.kind === 'boundaryEvent' && el.event === 'compensation') {
+      const handlerId = associations
+        .map((a) => (a.sourceId === el.id ? a.targetId : a.targetId === el.id ? a.sourceId : undefined))
+        .find((id) => id !== undefined && elements.get(id)?.isForCompensation)
+      el.compensation = handlerId ? { handlerId } : {}
+    }
   }
   return compiled
 }

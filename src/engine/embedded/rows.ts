@@ -2,6 +2,7 @@
 import type { Incident, UserTask, UserTaskState, Variables } from '../port.js'
 import type { ListenerProgress, ProcessListenerProgress } from './listeners.js'
 import type { TaskListenerOutcome, TaskListenerProgress } from './task-listeners.js'
+import type { CompensationSubscription } from './elements/compensation.js'
 
 export interface PiRow {
   key: number
@@ -24,6 +25,8 @@ export interface ScopeData {
   interrupted?: boolean
   /** Waiting for an execution listener's job (listeners.ts); on the process instance, of the process's own. */
   listener?: ProcessListenerProgress
+  /** The process instance only: its compensation subscriptions (elements/compensation.ts). */
+  compensation?: CompensationSubscription[]
 }
 
 export interface EiData extends ScopeData {
@@ -42,6 +45,8 @@ export interface EiData extends ScopeData {
   taskListener?: TaskListenerProgress
   /** How the last transition blocked by user task listeners ended (read by the caller that asked for it). */
   taskOutcome?: TaskListenerOutcome
+  /** A compensation handler invoked by a compensation throw event (elements/compensation.ts). */
+  compensationHandler?: boolean
 }
 
 export interface EiRow {

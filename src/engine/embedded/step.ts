@@ -26,6 +26,7 @@ import { correlate, openScopeEvents, throwError, trigger, type ConsideredCatchEv
 import { arriveAtJoin, isJoin, tryJoins } from './elements/gateways.js'
 import { activateMultiInstance, completeMultiInstance, onInnerCompleted } from './elements/multi-instance.js'
 import { listenersOf, openListenerJob, openProcessListenerJob, processAsElement } from './listeners.js'
+import { compensationOnCompleted, compensationOnTerminated } from './elements/compensation.js'
 
 /** Something that runs `?`-placeholder SQL: the knex pool, or the step's open transaction. */
 export interface Queryable {
@@ -586,6 +587,7 @@ export class Step {
       if (child && child.pi.state === 'ACTIVE') await this.terminateInstance(child)
     }
     this.removeEi(inst, ei)
+    compensationOnTerminated(inst, ei)
     if (ei.data.entered) this.emitElement(inst, 'element.terminated', ei)
   }
 
@@ -692,6 +694,7 @@ export class Step {
     this.resolveIncidentsOf(inst, ei.key)
     this.removeEi(inst, ei)
     this.emitElement(inst, 'element.completed', ei)
+    if (await compensationOnCompleted(this, inst, ei, el)) return
     if (ei.data.inner) {
       const body = inst.els.get(ei.scope_key)!
       try {

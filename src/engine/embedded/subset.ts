@@ -175,6 +175,90 @@ function checkProcessListeners(p: ModdleElement, report: (id: string, message: s
   }
 }
 
+type Report = (id: string, message: string) => void
+
+/** The sequence flows of a container (an element's incoming/outgoing lists are only filled when the XML has them). */
+function flowsOf(container: ModdleElement): ModdleElement[] {
+  return (container.flowElements ?? []).filter((f: ModdleElement) => f.$type === 'bpmn:SequenceFlow')
+}
+
+/** Every association of the processes and their sub-processes (a compensation boundary event's to its handler). */
+function associationsOf(processes: ModdleElement[]): ModdleElement[] {
+  const out: ModdleElement[] = []
+  const visit = (container: ModdleElement): void => {
+    for (const a of container.artifacts ?? []) if (a.$type === 'bpmn:Association') out.push(a)
+    for (const fe of container.flowElements ?? []) if (fe.$type === 'bpmn:SubProcess') visit(fe)
+  }
+  processes.forEach(visit)
+  return out
+}
+
+/**
+ * Compensation as Zeebe 8.8 runs it (elements/compensation.ts): a compensation boundary event is associated with
+ * one compensation handler and has no outgoing flow; a throw event waits for its handlers and names, if any, an
+ * activity of its scope with a compensation boundary event.
+ * https://docs.camunda.io/docs/components/modeler/bpmn/compensation-events/
+ */
+function checkCompensationEvent(
+  el: ModdleElement,
+  def: ModdleElement,
+  container: ModdleElement,
+  associations: ModdleElement[],
+  report: Report,
+): void {
+  if (el.$type === 'bpmn:BoundaryEvent') {
+    const handlers = associations
+      .map((a) => (a.sourceRef === el ? a.targetRef : a.targetRef === el ? a.sourceRef : undefined))
+      .filter((h) => h !== undefined)
+    if (handlers.length !== 1 || !handlers[0].isForCompensation)
+      report(
+        el.id,
+        `Compensation boundary event "${el.id}" needs an association with one compensation handler (an activity marked isForCompensation).`,
+      )
+    if (flowsOf(container).some((f) => f.sourceRef === el))
+      report(el.id, `Compensation boundary event "${el.id}" cannot have an outgoing sequence flow.`)
+    return
+  }
+  if (def.waitForCompletion === false)
+    report(
+      el.id,
+      unsupported(el.id, 'a compensation throw event that does not wait for completion', 'Zeebe always waits'),
+    )
+  const ref = def.activityRef
+  if (!ref) return
+  // Inside an event sub-process, the activity may also be one of the scope the event sub-process runs in.
+  const scopes = [container, ...(container.triggeredByEvent ? [container.$parent] : [])]
+  const inScope = scopes.some((c) => (c?.flowElements ?? []).includes(ref))
+  const compensable = scopes.some((c) =>
+    (c?.flowElements ?? []).some(
+      (b: ModdleElement) =>
+        b.$type === 'bpmn:BoundaryEvent' && b.attachedToRef === ref && eventDefinitionOf(b).kind === 'compensation',
+    ),
+  )
+  if (!inScope || !compensable)
+    report(
+      el.id,
+      `Compensation event "${el.id}" names activity "${ref.id}", which is not an activity of its scope with a compensation boundary event.`,
+    )
+}
+
+/** At most one compensation boundary event on an activity. */
+function checkCompensationBoundaries(container: ModdleElement, report: Report): void {
+  const seen = new Set<ModdleElement>()
+  for (const b of container.flowElements ?? []) {
+    if (b.$type !== 'bpmn:BoundaryEvent' || eventDefinitionOf(b).kind !== 'compensation') continue
+    if (seen.has(b.attachedToRef))
+      report(b.id, `Activity "${b.attachedToRef?.id}" has more than one compensation boundary event.`)
+    seen.add(b.attachedToRef)
+  }
+}
+
+/** A compensation handler is entered by compensation only: no sequence flow leads to it or leaves it. */
+function checkCompensationHandler(el: ModdleElement, container: ModdleElement, report: Report): void {
+  if (flowsOf(container).some((f) => f.sourceRef === el || f.targetRef === el))
+    report(el.id, `Compensation handler "${el.id}" cannot have incoming or outgoing sequence flows.`)
+}
+
 /** Lists every element of the definitions the embedded engine cannot execute, with the reason. */
 export function checkSupportedSubset(definitions: ModdleElement, resourceName = ''): DeployProblem[] {
   const problems: DeployProblem[] = []
@@ -227,8 +311,10 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
     }
   }
 
+  const associations = associationsOf(processes)
   const walk = (container: ModdleElement, scopeKind: 'process' | 'subProcess' | 'eventSubProcess'): void => {
     checkLinks(container)
+    checkCompensationBoundaries(container, report)
     const flowElements: ModdleElement[] = container.flowElements ?? []
     checkEscalationCatches(
       flowElements
@@ -249,7 +335,7 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
         continue
       }
       if (type === 'bpmn:SequenceFlow') continue
-      if (el.isForCompensation) report(el.id, unsupported(el.id, 'a compensation handler'))
+      if (el.isForCompensation) checkCompensationHandler(el, container, report)
       checkExecutionListeners(el, report)
       checkTaskListeners(el, report)
 
@@ -272,10 +358,10 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
               : scopeKind === 'eventSubProcess'
                 ? ['message', 'timer', 'error', 'signal', 'escalation']
                 : ['none'],
-          'bpmn:EndEvent': ['none', 'error', 'terminate', 'signal', 'escalation', 'message'],
+          'bpmn:EndEvent': ['none', 'error', 'terminate', 'signal', 'escalation', 'message', 'compensation'],
           'bpmn:IntermediateCatchEvent': ['message', 'timer', 'signal', 'link'],
-          'bpmn:IntermediateThrowEvent': ['none', 'signal', 'escalation', 'link', 'message'],
-          'bpmn:BoundaryEvent': ['message', 'timer', 'error', 'signal', 'escalation'],
+          'bpmn:IntermediateThrowEvent': ['none', 'signal', 'escalation', 'link', 'message', 'compensation'],
+          'bpmn:BoundaryEvent': ['message', 'timer', 'error', 'signal', 'escalation', 'compensation'],
         }
         const ok = allowed[type]
         const where = type === 'bpmn:StartEvent' ? ` ${scopeWords[scopeKind]}` : ''
@@ -313,6 +399,7 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
         )
           report(el.id, `Escalation catch event "${el.id}" must have a static escalationCode (not an expression).`)
         if (!refused && ed.kind === 'link' && !ed.def.name) report(el.id, `Link event "${el.id}" needs a link name.`)
+        if (!refused && ed.kind === 'compensation') checkCompensationEvent(el, ed.def, container, associations, report)
         if (!refused && ed.kind === 'timer' && ed.def.timeCycle?.body != null) {
           const cycle = String(ed.def.timeCycle.body).trim()
           if (!cycle.startsWith('=') && isCronCycle(cycle))

@@ -10,6 +10,7 @@ import type { Inst, Step } from '../step.js'
 import type { ElementBehaviours } from './behaviour.js'
 import { broadcastInStep, openSignal } from '../signals.js'
 import { triggerEventSubProcess } from './subprocesses.js'
+import { throwCompensation } from './compensation.js'
 
 /** Something that owns triggers: an element instance, or a scope (the instance itself for the root). */
 type Owner = { key: number }
@@ -246,6 +247,8 @@ async function activateEndEvent(step: Step, inst: Inst, ei: EiRow, el: Element):
     if (await throwFrom(step, inst, ei, el)) await step.completeActivity(inst, ei)
     return
   }
+  // Waits for the compensation handlers it invoked (compensation.ts completes it after the last one).
+  if (el.event === 'compensation' && (await throwCompensation(step, inst, ei, el))) return
   if (el.event === 'terminate') {
     for (const sibling of step.children(inst, ei.scope_key)) if (sibling !== ei) await step.terminate(inst, sibling)
     const data = step.scopeData(inst, ei.scope_key)
@@ -279,6 +282,7 @@ export const eventBehaviours: ElementBehaviours<
   // A link throw event's outgoing flow leads to its link catch event (model.ts).
   intermediateThrowEvent: {
     async activate(step, inst, ei, el) {
+      if (el.event === 'compensation' && (await throwCompensation(step, inst, ei, el))) return
       if (await throwFrom(step, inst, ei, el)) await step.completeActivity(inst, ei)
     },
   },

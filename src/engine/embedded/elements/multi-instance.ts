@@ -6,6 +6,7 @@ import type { Element } from '../model.js'
 import type { EiRow } from '../rows.js'
 import type { Inst, Step } from '../step.js'
 import { openBoundaries } from './events.js'
+import { compensationOnCompleted } from './compensation.js'
 
 export async function activateMultiInstance(step: Step, inst: Inst, body: EiRow, el: Element): Promise<void> {
   const mi = el.multiInstance!
@@ -78,5 +79,6 @@ export async function completeMultiInstance(step: Step, inst: Inst, body: EiRow,
   step.closeTriggers(body)
   step.removeEi(inst, body)
   step.emitElement(inst, 'element.completed', body)
+  if (await compensationOnCompleted(step, inst, body, el)) return
   await step.leave(inst, el, body.scope_key)
 }
