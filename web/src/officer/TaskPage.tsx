@@ -284,7 +284,11 @@ export function TaskPage() {
                 validator={formValidator}
                 idPrefix="quyet-dinh"
                 // No empty list of missing components for an accept: the server's form wants at least one when present.
-                experimental_defaultFormStateBehavior={{ emptyObjectFields: 'skipEmptyDefaults' }}
+                // Nor a preselected agency: the officer picks it (rjsf would take the first choice's const).
+                experimental_defaultFormStateBehavior={{
+                  emptyObjectFields: 'skipEmptyDefaults',
+                  constAsDefaults: 'never',
+                }}
                 noHtml5Validate
                 focusOnFirstError
                 showErrorList={false}
