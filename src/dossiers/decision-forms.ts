@@ -48,18 +48,26 @@ const receptionForm = {
  * A processing step (appraise, verify, review, sign …) offers the decisions its workflow routes after it: approve
  * and hand off, ask for a supplement once, refuse, or return the dossier to the previous step (with a reason).
  */
-function processingForm(decisions: readonly Decision[]) {
+function processingForm(decisions: readonly Decision[], nextUnits: readonly string[] = []) {
+  const chosen = nextUnits.length > 0 && decisions.includes('approve')
   return {
     type: 'object',
     title: 'Xử lý / Processing decision',
     properties: {
       decision: { type: 'string', enum: decisions },
+      // The next step's unit is the officer's choice (its `unit` rule is `chosen`): an approval names one of the
+      // agencies the model allows, which becomes the process variable `nextUnit`.
+      ...(chosen
+        ? { nextUnit: { type: 'string', enum: nextUnits, title: 'Chuyển đến cơ quan / Send to agency' } }
+        : {}),
       verificationNeeded: { type: 'boolean', title: 'Cần xác minh / Verification needed' },
       consultationNeeded: { type: 'boolean', title: 'Cần lấy ý kiến / Consultation needed' },
       ...common,
     },
     required: ['decision'],
-    allOf: reasonRules,
+    allOf: chosen
+      ? [...reasonRules, { if: { properties: { decision: { const: 'approve' } } }, then: { required: ['nextUnit'] } }]
+      : reasonRules,
     additionalProperties: false,
   } as const
 }
@@ -87,13 +95,21 @@ export function decisionsOf(elementId: string, declared?: readonly string[] | nu
 const ajv = new Ajv({ allErrors: true, strict: false })
 const forms = new Map<string, { schema: Record<string, unknown>; validate: ReturnType<typeof ajv.compile> }>()
 
-export function decisionFormFor(elementId: string, declared?: readonly string[] | null): Record<string, unknown> {
-  return formOf(elementId, declared).schema
+/** `nextUnits`: the agency codes an approval chooses among when the next step's unit is chosen (next-unit.ts). */
+export function decisionFormFor(
+  elementId: string,
+  declared?: readonly string[] | null,
+  nextUnits?: readonly string[],
+): Record<string, unknown> {
+  return formOf(elementId, declared, nextUnits).schema
 }
 
-function formOf(elementId: string, declared?: readonly string[] | null) {
+function formOf(elementId: string, declared?: readonly string[] | null, nextUnits: readonly string[] = []) {
   const decisions = decisionsOf(elementId, declared)
-  const key = elementId === 'Task_Receive' || elementId === 'Task_Return' ? elementId : decisions.join(',')
+  const key =
+    elementId === 'Task_Receive' || elementId === 'Task_Return'
+      ? elementId
+      : `${decisions.join(',')}${nextUnits.length ? `>${nextUnits.join(',')}` : ''}`
   let form = forms.get(key)
   if (!form) {
     const schema =
@@ -101,7 +117,7 @@ function formOf(elementId: string, declared?: readonly string[] | null) {
         ? receptionForm
         : elementId === 'Task_Return'
           ? returnForm
-          : processingForm(decisions)
+          : processingForm(decisions, nextUnits)
     form = { schema, validate: ajv.compile(schema) }
     forms.set(key, form)
   }
@@ -115,11 +131,18 @@ export interface DecisionBody {
   missing?: string[]
   verificationNeeded?: boolean
   consultationNeeded?: boolean
+  /** The agency code of the next step's unit, when the officer chooses it. */
+  nextUnit?: string
 }
 
 /** 400 MC_ERR_VALIDATION with each problem by field unless the body fits the task's decision form. */
-export function validateDecision(elementId: string, body: unknown, declared?: readonly string[] | null): DecisionBody {
-  const { validate } = formOf(elementId, declared)
+export function validateDecision(
+  elementId: string,
+  body: unknown,
+  declared?: readonly string[] | null,
+  nextUnits?: readonly string[],
+): DecisionBody {
+  const { validate } = formOf(elementId, declared, nextUnits)
   if (validate(body)) return body as DecisionBody
   const errors = (validate.errors ?? [])
     .filter((e: ErrorObject) => e.keyword !== 'if')

@@ -9,6 +9,7 @@ import { AppError } from '../errors.js'
 import { dossierRepository } from '../dossiers/repository.js'
 import { visibleTask } from '../dossiers/commands/tasks.js'
 import type { TaskRow } from '../dossiers/task-repository.js'
+import { nextUnitChoices, type NextUnitChoice } from './next-unit.js'
 
 /** A task as read here: the row, with the outcome a completed task recorded. */
 export type StoredTask = TaskRow & { outcome?: { decision?: string; by?: string } | null }
@@ -25,10 +26,21 @@ export class TaskDesk {
     return (await visibleTask(this.knex, principal, taskKey)) as StoredTask
   }
 
-  /** The task with its dossier and the form its decision must fit. */
+  /**
+   * The agencies an approval of this processing step sends the dossier to, when the model leaves the next step's unit
+   * to the officer (its `unit` rule is `chosen`); none otherwise.
+   */
+  private async choicesFor(row: StoredTask): Promise<NextUnitChoice[]> {
+    if (row.element_id === 'Task_Receive' || row.element_id === 'Task_Return') return []
+    const dossier = await dossierRepository(this.knex).byId(row.dossier_id)
+    return dossier ? nextUnitChoices(this.knex, dossier.procedure_version_id, row.element_id) : []
+  }
+
+  /** The task with its dossier, the form its decision must fit and the agencies it may send the dossier to. */
   async detail(principal: Principal | undefined, taskKey: string) {
     const row = await this.visible(principal, taskKey)
     const dossier = await this.queries.get(principal, row.dossier_id)
+    const nextUnits = row.state === 'CREATED' ? await this.choicesFor(row) : []
     return {
       taskKey: row.user_task_key,
       name: row.name,
@@ -37,7 +49,12 @@ export class TaskDesk {
       candidateGroups: row.candidate_groups,
       assignee: row.assignee,
       dueAt: row.due_at,
-      decisionForm: decisionFormFor(row.element_id, row.decisions),
+      decisionForm: decisionFormFor(
+        row.element_id,
+        row.decisions,
+        nextUnits.map((c) => c.code),
+      ),
+      nextUnitChoices: nextUnits,
       dossier,
     }
   }
@@ -73,7 +90,8 @@ export class TaskDesk {
       }
       throw new AppError('MC_ERR_TASK_NOT_FOUND', 'The task is no longer open')
     }
-    const d = validateDecision(row.element_id, body, row.decisions)
+    const nextUnits = (await this.choicesFor(row)).map((c) => c.code)
+    const d = validateDecision(row.element_id, body, row.decisions, nextUnits)
     const base = { taskKey, ...(d.note ? { note: d.note } : {}) }
     switch (d.decision) {
       case 'accept':
@@ -87,6 +105,7 @@ export class TaskDesk {
           ...base,
           ...(d.verificationNeeded !== undefined ? { verificationNeeded: d.verificationNeeded } : {}),
           ...(d.consultationNeeded !== undefined ? { consultationNeeded: d.consultationNeeded } : {}),
+          ...(d.nextUnit !== undefined ? { nextUnit: d.nextUnit } : {}),
         })
       case 'returnToPrevious':
         return this.dossiers.returnToPreviousStep(principal, row.dossier_id, { ...base, reason: d.reason! })

@@ -62,9 +62,20 @@ const taskDetail = {
     assignee: { type: ['string', 'null'] },
     dueAt: { type: ['string', 'null'], format: 'date-time' },
     decisionForm: { type: 'object', additionalProperties: true, description: 'JSON schema of this task’s decision' },
+    nextUnitChoices: {
+      type: 'array',
+      description:
+        'Chuyển đến cơ quan / the agencies an approval may send the dossier to (its decision field nextUnit), when the ' +
+        'next step’s handling unit is chosen; empty otherwise',
+      items: {
+        type: 'object',
+        properties: { code: { type: 'string' }, name: { type: 'string' } },
+        required: ['code', 'name'],
+      },
+    },
     dossier: dossierDetail,
   },
-  required: ['taskKey', 'name', 'elementId', 'state', 'decisionForm', 'dossier'],
+  required: ['taskKey', 'name', 'elementId', 'state', 'decisionForm', 'nextUnitChoices', 'dossier'],
 } as const
 
 const taskState = {

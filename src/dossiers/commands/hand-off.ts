@@ -9,6 +9,8 @@ export const handOff: CommandHandler<'dossier.handOff'> = {
     const vars: Record<string, unknown> = {}
     if (input.verificationNeeded !== undefined) vars['verificationNeeded'] = input.verificationNeeded
     if (input.consultationNeeded !== undefined) vars['consultationNeeded'] = input.consultationNeeded
+    // The agency the officer chose for the next step (its `unit` rule is `chosen`; the task desk checked the choice).
+    if (input.nextUnit !== undefined) vars['nextUnit'] = input.nextUnit
     return decide(rt, principal, dossierId, 'handOff', 'approve', input, vars)
   },
 }

@@ -111,7 +111,7 @@ export class DossierService {
   handOff(
     principal: Principal | undefined,
     dossierId: string,
-    input: DecisionInput & { verificationNeeded?: boolean; consultationNeeded?: boolean } = {},
+    input: DecisionInput & { verificationNeeded?: boolean; consultationNeeded?: boolean; nextUnit?: string } = {},
   ): Promise<CommandResult> {
     return this.commands.execute('dossier.handOff', { principal, dossierId, input })
   }

@@ -79,7 +79,7 @@ export interface DossierCommands {
   'dossier.requestSupplement': { input: OnDossier<DecisionInput & { missing: string[] }>; result: CommandResult }
   'dossier.refuse': { input: OnDossier<DecisionInput & { reason: string }>; result: CommandResult }
   'dossier.handOff': {
-    input: OnDossier<DecisionInput & { verificationNeeded?: boolean; consultationNeeded?: boolean }>
+    input: OnDossier<DecisionInput & { verificationNeeded?: boolean; consultationNeeded?: boolean; nextUnit?: string }>
     result: CommandResult
   }
   'dossier.returnToPreviousStep': { input: OnDossier<DecisionInput & { reason: string }>; result: CommandResult }

@@ -11,8 +11,9 @@ import { Loading, PageTitle, ProblemAlert, StatusBadge, dueClass, useAction, use
 import { DossierForm, formValidator, localizeErrors } from '../citizen/dossier-form.js'
 import { DossierDocuments, DossierFacts, DossierTrack } from '../citizen/dossier-view.js'
 import { decisions } from '../citizen/labels.js'
-import type { CommandResult, Component, DossierDetail, ProcedureDetail } from '../citizen/types.js'
+import type { CommandResult, Component, ProcedureDetail } from '../citizen/types.js'
 import { dueState } from './due.js'
+import { DossierRoute, type DossierWithRoute } from './DossierRoute.js'
 import { ClaimNotice, DueText, claimTask } from './WorklistPage.js'
 
 interface TaskDetail {
@@ -24,7 +25,9 @@ interface TaskDetail {
   assignee: string | null
   dueAt: string | null
   decisionForm: Record<string, unknown>
-  dossier: DossierDetail
+  /** The agencies an approval sends the dossier to, when the next step's agency is the officer's choice. */
+  nextUnitChoices?: Array<{ code: string; name: string }>
+  dossier: DossierWithRoute
 }
 
 /** "Ghi chú / Note" → the part in the page's language. */
@@ -37,21 +40,35 @@ const half = (title: unknown, lang: Lang) => {
 // One empty list for every render, so the decision form is not rebuilt while the procedure loads.
 const noComponents: Component[] = []
 
-/** The decision form in the page's language; missing components are chosen from the procedure's list. */
+/**
+ * The decision form in the page's language; missing components are chosen from the procedure's list; the next agency
+ * (when the model leaves it to the officer) is a required select of the agencies' names, shown for an approval only.
+ */
 function decisionUi(
   form: Record<string, unknown>,
   components: Component[],
   lang: Lang,
+  nextUnits: Array<{ code: string; name: string }>,
+  approving: boolean,
 ): { schema: RJSFSchema; uiSchema: UiSchema } {
   const props = { ...(form['properties'] as Record<string, Record<string, unknown>>) }
   for (const [k, v] of Object.entries(props))
     props[k] = { ...v, ...(v['title'] ? { title: half(v['title'], lang) } : {}) }
   if (props['missing'] && components.length > 0)
     props['missing'] = { ...props['missing'], items: { type: 'string', enum: components.map((c) => c.name) } }
+  const choosing = Boolean(props['nextUnit']) && nextUnits.length > 0
+  if (choosing) {
+    const { enum: _codes, ...rest } = props['nextUnit']!
+    props['nextUnit'] = {
+      ...rest,
+      title: lang === 'vi' ? 'Chuyển đến cơ quan' : 'Send to agency',
+      oneOf: nextUnits.map((u) => ({ const: u.code, title: u.name })),
+    }
+  }
   const decisionEnum = ((props['decision']?.['enum'] as string[] | undefined) ?? []).map(String)
   props['decision'] = { ...props['decision'], title: lang === 'vi' ? 'Quyết định' : 'Decision' }
   const uiSchema: UiSchema = {
-    'ui:order': ['decision', 'missing', 'reason', 'verificationNeeded', 'consultationNeeded', 'note', '*'],
+    'ui:order': ['decision', 'nextUnit', 'missing', 'reason', 'verificationNeeded', 'consultationNeeded', 'note', '*'],
     decision: {
       'ui:widget': 'radio',
       'ui:enumNames': Object.fromEntries(decisionEnum.map((d) => [d, decisions[d]?.[lang] ?? d])),
@@ -59,8 +76,19 @@ function decisionUi(
     missing: { 'ui:widget': 'checkboxes' },
     reason: { 'ui:widget': 'textarea' },
     note: { 'ui:widget': 'textarea' },
+    nextUnit: {
+      'ui:widget': choosing && approving ? 'select' : 'hidden',
+      'ui:placeholder': lang === 'vi' ? '— Chọn cơ quan —' : '— Choose an agency —',
+    },
   }
-  return { schema: { ...form, title: half(form['title'], lang), properties: props } as RJSFSchema, uiSchema }
+  const required = [
+    ...((form['required'] as string[] | undefined) ?? []),
+    ...(choosing && approving ? ['nextUnit'] : []),
+  ]
+  return {
+    schema: { ...form, title: half(form['title'], lang), properties: props, required } as RJSFSchema,
+    uiSchema,
+  }
 }
 
 export function TaskPage() {
@@ -81,17 +109,21 @@ export function TaskPage() {
   )
   const task = loaded.data?.task
   const components = loaded.data?.procedure?.components ?? noComponents
-  const decision = useMemo(
-    () => (task ? decisionUi(task.decisionForm, components, lang) : undefined),
-    [task, components, lang],
-  )
   const transformErrors = useMemo(() => localizeErrors(lang), [lang])
   const [decisionData, setDecisionData] = useState<Record<string, unknown>>({})
+  const approving = decisionData['decision'] === 'approve'
+  const decision = useMemo(
+    () => (task ? decisionUi(task.decisionForm, components, lang, task.nextUnitChoices ?? [], approving) : undefined),
+    [task, components, lang, approving],
+  )
   const complete = useAction(async () => {
     setDone(
       await api<CommandResult>(`/api/tasks/${encodeURIComponent(taskKey)}/complete`, {
         method: 'POST',
-        body: decisionData,
+        // A choice of agency made before switching to another decision is not sent with it.
+        body: approving
+          ? decisionData
+          : Object.fromEntries(Object.entries(decisionData).filter(([k]) => k !== 'nextUnit')),
       }),
     )
   })
@@ -207,6 +239,8 @@ export function TaskPage() {
         </div>
       )}
 
+      <DossierRoute d={d} />
+
       <div className="task-columns">
         <div>
           <div className="panel">
@@ -250,7 +284,11 @@ export function TaskPage() {
                 validator={formValidator}
                 idPrefix="quyet-dinh"
                 // No empty list of missing components for an accept: the server's form wants at least one when present.
-                experimental_defaultFormStateBehavior={{ emptyObjectFields: 'skipEmptyDefaults' }}
+                // Nor a preselected agency: the officer picks it (rjsf would take the first choice's const).
+                experimental_defaultFormStateBehavior={{
+                  emptyObjectFields: 'skipEmptyDefaults',
+                  constAsDefaults: 'never',
+                }}
                 noHtml5Validate
                 focusOnFirstError
                 showErrorList={false}
