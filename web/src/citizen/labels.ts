@@ -37,6 +37,8 @@ export const roles: Record<string, Pair> = {
   'dang-ky-kinh-doanh': { vi: 'Bộ phận Đăng ký kinh doanh', en: 'Business registration' },
   'co-quan-phoi-hop': { vi: 'Cơ quan phối hợp', en: 'Consulted agency' },
   'xac-minh-lien-xa': { vi: 'Xác minh liên xã', en: 'Inter-commune verification' },
+  'cong-an-cu-tru': { vi: 'Công an – Đăng ký cư trú', en: 'Police – residence registration' },
+  'bhxh-the-bhyt': { vi: 'Bảo hiểm xã hội – Cấp thẻ BHYT', en: 'Social insurance – health insurance card' },
 }
 
 export const events: Record<string, Pair> = {
