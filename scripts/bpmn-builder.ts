@@ -380,6 +380,9 @@ export class BpmnBuilder {
           out.push(
             `${ind}  <bpmn:extensionElements>`,
             `${ind}    <zeebe:userTask />`,
+            // The officer's form is motcua's task page (its decision form), not a Camunda form: Zeebe's "custom form"
+            // reference says so, and the model lints clean.
+            `${ind}    <zeebe:formDefinition externalReference="motcua:task-decision" />`,
             `${ind}    <zeebe:assignmentDefinition candidateGroups="${esc(k.groups)}" />`,
           )
           if (k.due) out.push(`${ind}    <zeebe:taskSchedule dueDate="${esc(k.due)}" />`)

@@ -19,11 +19,15 @@ import catalogueRoutes from './api/catalogue/index.js'
 import calendarRoutes from './api/calendar/index.js'
 import rateLimit from '@fastify/rate-limit'
 import registrationRoutes from './api/auth/registration.js'
+import accountRoutes from './api/auth/account.js'
 import dossierRoutes from './api/dossiers/index.js'
 import taskRoutes from './api/tasks/index.js'
+import resultRoutes from './api/results/index.js'
+import deliveryRoutes from './api/delivery/index.js'
 import publicRoutes from './api/public/index.js'
 import addressRoutes from './api/public/addresses.js'
 import supervisionRoutes from './api/supervision/index.js'
+import adminRoutes from './api/admin/index.js'
 import web from './plugins/web.js'
 
 export interface AppOptions {
@@ -39,7 +43,12 @@ const requestIdPattern = /^[A-Za-z0-9._-]{8,128}$/
  */
 const helmetOptions = {
   contentSecurityPolicy: {
-    directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'frame-src': ["'self'", 'blob:'] },
+    // blob: workers: the ALTCHA widget solves its proof of work in a worker it builds from its own bundled code.
+    directives: {
+      'img-src': ["'self'", 'data:', 'blob:'],
+      'frame-src': ["'self'", 'blob:'],
+      'worker-src': ["'self'", 'blob:'],
+    },
   },
 }
 
@@ -63,10 +72,14 @@ const routes: Array<[name: string, plugin: FastifyPluginAsync, dependencies: str
   ['motcua-calendar-routes', calendarRoutes, ['motcua-runtime', 'motcua-auth']],
   ['motcua-supervision-routes', supervisionRoutes, ['motcua-runtime', 'motcua-auth']],
   ['motcua-registration-routes', registrationRoutes, ['motcua-runtime', 'motcua-auth']],
+  ['motcua-account-routes', accountRoutes, ['motcua-runtime', 'motcua-auth']],
   ['motcua-dossier-routes', dossierRoutes, ['motcua-runtime', 'motcua-auth']],
   ['motcua-task-routes', taskRoutes, ['motcua-runtime', 'motcua-auth']],
   ['motcua-public-routes', publicRoutes, ['motcua-runtime', 'motcua-auth']],
+  ['motcua-result-routes', resultRoutes, ['motcua-runtime', 'motcua-auth']],
+  ['motcua-delivery-routes', deliveryRoutes, ['motcua-runtime', 'motcua-auth']],
   ['motcua-address-routes', addressRoutes, ['motcua-runtime', 'motcua-problems']],
+  ['motcua-admin-routes', adminRoutes, ['motcua-runtime', 'motcua-auth']],
 ]
 
 /**

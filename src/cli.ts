@@ -1,8 +1,10 @@
-// The motcua command line: `motcua start`, `motcua migrate`, `motcua deadline`, `motcua units`, `motcua help`.
+// The motcua command line: `motcua start`, `motcua migrate`, `motcua deadline`, `motcua units`, `motcua admin`,
+// `motcua help`.
 import { ConfigError, loadConfig } from './config.js'
 import { DataDirLockedError } from './db/lock.js'
 import { openDatabase } from './db/database.js'
 import { migrateLatest } from './db/migrate.js'
+import { PortInUseError, ensurePortFree, portInUse } from './cli/port.js'
 
 const usage = `motcua — Hệ thống một cửa điện tử / electronic one-stop system
 
@@ -13,6 +15,7 @@ Commands:
   migrate     apply pending database migrations and exit
   deadline    compute an appointment date: motcua deadline --accepted <ISO time> --duration 5WD
   units       load the official list of provinces and communes: motcua units import <file> [--dry-run]
+  admin       create an administrator: motcua admin create --username <name> --full-name <name> (--unit <id> | --province-code <NN> --province-name <name>)
   help        show this help
 
 Configuration comes from the environment; see README.md.`
@@ -23,7 +26,10 @@ const commands: Record<string, Command> = {
   async start() {
     const { startServer } = await import('./server.js')
     const config = loadConfig()
-    const server = await startServer(config)
+    await ensurePortFree(config.host, config.port)
+    const server = await startServer(config).catch((err: unknown) => {
+      throw portInUse(err, config.host, config.port) ?? err
+    })
     const log = server.app.log
     const engineKind = server.engine.kind === 'zeebe' ? `Zeebe at ${config.zeebeRestAddress}` : 'embedded engine'
     const dbKind = server.db.embedded ? `embedded PGlite in ${config.dataDir}/pg` : 'PostgreSQL server'
@@ -53,7 +59,7 @@ const commands: Record<string, Command> = {
 
   async migrate() {
     const config = loadConfig()
-    const db = await openDatabase(config)
+    const db = await openDatabase(config, { fromTemplate: false })
     try {
       const applied = await migrateLatest(db.knex)
       process.stdout.write(
@@ -79,6 +85,12 @@ const commands: Record<string, Command> = {
     return runUnitsCommand(argv, { openDb: () => openDatabase(config) })
   },
 
+  async admin(argv) {
+    const { runAdminCommand } = await import('./cli/admin.js')
+    const config = loadConfig()
+    return runAdminCommand(argv, { openDb: () => openDatabase(config) })
+  },
+
   async help() {
     process.stdout.write(usage + '\n')
     return 0
@@ -95,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command(rest)
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof DataDirLockedError) {
+    if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof PortInUseError) {
       process.stderr.write(`motcua: ${err.message}\n`)
       return 1
     }

@@ -1,14 +1,21 @@
 // The only reader of the environment: validated once at boot against a JSON schema.
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Ajv } from 'ajv'
+import { bodyTemplateProblem, DEFAULT_SMS_BODY_TEMPLATE, type SmsAuth, type SmsConfig } from './notifications/sms.js'
 
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test'
   /** Real PostgreSQL when set; embedded PGlite under dataDir/pg otherwise. */
   databaseUrl?: string
   dataDir: string
+  /**
+   * Where motcua keeps what it can rebuild: the ready-made embedded data directories (src/db/template.ts). Default
+   * ~/.cache/motcua.
+   */
+  cacheDir: string
   host: string
   port: number
   jwtSecret: string
@@ -21,6 +28,8 @@ export interface Config {
   logPretty: boolean
   /** Seed demo procedures, units and users on start (embedded default). */
   seedDemo: boolean
+  /** Days an operational row is kept once nobody needs it (engine events, expired links and tokens). */
+  retentionDays: number
   /** smtp(s)://user:pass@host:port of the mail relay; unset → e-mails are written to the log. */
   smtpUrl?: string
   /** From address of outgoing e-mail, e.g. `"Một cửa" <motcua@example.gov.vn>`. */
@@ -34,8 +43,59 @@ export interface Config {
   filesDir: string
   /** S3-compatible object storage for uploaded files, when S3_BUCKET is set; local disk otherwise. */
   s3?: S3Config
+  /**
+   * Signing keys for electronic results (docs/results.md): PKCS#12 files under `keysDir` (`officers/<username>.p12`,
+   * `seals/<agency code>.p12`) opened with `passphrase`; the CA certificates a verification trusts, as PEM.
+   */
+  signing?: { keysDir: string; passphrase: string; trustAnchorsFile?: string }
   /** Client addresses exempt from rate limits (a load-test client, a trusted gateway that limits itself). */
   rateLimitAllowList?: string[]
+  /** Sign-in with an OpenID Connect identity provider (VNeID, the national portal's SSO); off without OIDC_ISSUER. */
+  oidc?: OidcConfig
+  /** The VNPAY gateway, when VNPAY_TMN_CODE is set. */
+  vnpay?: VnpayConfig
+  /** Bank transfer by VietQR, when VIETQR_BANK_BIN is set. */
+  vietQr?: VietQrConfig
+  /** SMS notices through a brandname gateway (src/notifications/sms.ts); written to the log without a provider URL. */
+  sms: SmsConfig
+}
+
+/** One OpenID Connect provider, as its operator registered motcua with it (docs/identity.md). */
+export interface OidcConfig {
+  /** The issuer identifier; its discovery document is `<issuer>/.well-known/openid-configuration`. */
+  issuer: string
+  clientId: string
+  /** Unset: a public client (PKCE only, no client authentication at the token endpoint). */
+  clientSecret?: string
+  /** The portal page the provider sends the browser back to, registered with the provider. */
+  redirectUrl: string
+  /** Space-separated, always with `openid`. */
+  scopes: string
+  /** Which claims (of the ID token, else of the UserInfo answer) carry the CCCD, full name and date of birth. */
+  claims: { idNumber: string; fullName: string; birthDate: string }
+}
+
+/** The VNPAY merchant terminal (src/dossiers/vnpay.ts). */
+export interface VnpayConfig {
+  /** vnp_TmnCode: the merchant's terminal code at VNPAY (8 characters). */
+  tmnCode: string
+  /** vnp_HashSecret: the shared secret of the HMAC-SHA512 signature. */
+  hashSecret: string
+  /** The gateway's payment page, e.g. https://sandbox.vnpayment.vn/paymentv2/vpcpay.html */
+  payUrl: string
+  /** Where VNPAY sends the payer back (absolute): the portal's /api/payments/vnpay/return. */
+  returnUrl: string
+  /** How long the payer has to pay (vnp_ExpireDate), in minutes. */
+  expireMinutes: number
+}
+
+/** The agency's collection account for VietQR transfers (src/dossiers/vietqr.ts). */
+export interface VietQrConfig {
+  /** The receiving bank's NAPAS BIN (6 digits), e.g. 970415 for VietinBank. */
+  bankBin: string
+  accountNumber: string
+  /** The account holder's name as the bank shows it. */
+  accountName: string
 }
 
 export interface S3Config {
@@ -55,6 +115,7 @@ const envSchema = {
     NODE_ENV: { type: 'string', enum: ['development', 'production', 'test'], default: 'development' },
     DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://' },
     DATA_DIR: { type: 'string', minLength: 1, default: './data' },
+    CACHE_DIR: { type: 'string', minLength: 1 },
     HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
     PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
     JWT_SECRET: { type: 'string', minLength: 32 },
@@ -71,6 +132,7 @@ const envSchema = {
     },
     LOG_FORMAT: { type: 'string', enum: ['pretty', 'json'] },
     SEED_DEMO: { type: 'boolean' },
+    RETENTION_DAYS: { type: 'integer', minimum: 1, maximum: 3650, default: 30 },
     SMTP_URL: { type: 'string', pattern: '^smtps?://' },
     MAIL_FROM: { type: 'string', minLength: 3, pattern: '@', default: 'motcua <no-reply@motcua.local>' },
     PUBLIC_BASE_URL: { type: 'string', pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$' },
@@ -82,7 +144,34 @@ const envSchema = {
     S3_ACCESS_KEY_ID: { type: 'string', minLength: 1 },
     S3_SECRET_ACCESS_KEY: { type: 'string', minLength: 1 },
     S3_FORCE_PATH_STYLE: { type: 'boolean' },
+    SIGNING_KEYS_DIR: { type: 'string', minLength: 1 },
+    SIGNING_KEY_PASSPHRASE: { type: 'string', minLength: 8 },
+    SIGNING_TRUST_ANCHORS: { type: 'string', minLength: 1 },
     RATE_LIMIT_ALLOW: { type: 'string', pattern: '^[0-9a-fA-F:.]+(,[0-9a-fA-F:.]+)*$' },
+    OIDC_ISSUER: { type: 'string', pattern: '^https?://[^\\s?#]+$' },
+    OIDC_CLIENT_ID: { type: 'string', minLength: 1, maxLength: 200 },
+    OIDC_CLIENT_SECRET: { type: 'string', minLength: 1 },
+    OIDC_REDIRECT_URL: { type: 'string', pattern: '^https?://[^\\s#]+$' },
+    OIDC_SCOPES: { type: 'string', pattern: '^[\\x21\\x23-\\x5b\\x5d-\\x7e]+( [\\x21\\x23-\\x5b\\x5d-\\x7e]+)*$' },
+    OIDC_CLAIM_ID_NUMBER: { type: 'string', minLength: 1, maxLength: 100 },
+    OIDC_CLAIM_FULL_NAME: { type: 'string', minLength: 1, maxLength: 100 },
+    OIDC_CLAIM_BIRTH_DATE: { type: 'string', minLength: 1, maxLength: 100 },
+    // VNPAY (docs/payments.md): the terminal code and secret VNPAY issues; the gateway's page; where payers come back.
+    VNPAY_TMN_CODE: { type: 'string', pattern: '^[A-Za-z0-9]{8}$' },
+    VNPAY_HASH_SECRET: { type: 'string', minLength: 16 },
+    VNPAY_PAY_URL: { type: 'string', pattern: '^https?://[^\\s?#]+$' },
+    VNPAY_RETURN_URL: { type: 'string', pattern: '^https?://[^\\s?#]+$' },
+    VNPAY_EXPIRE_MINUTES: { type: 'integer', minimum: 5, maximum: 1440, default: 15 },
+    // VietQR bank transfer to the agency's collection account.
+    VIETQR_BANK_BIN: { type: 'string', pattern: '^[0-9]{6}$' },
+    VIETQR_ACCOUNT_NUMBER: { type: 'string', pattern: '^[0-9A-Za-z]{4,19}$' },
+    VIETQR_ACCOUNT_NAME: { type: 'string', minLength: 2, maxLength: 70 },
+    // SMS (docs/notifications.md): the gateway's URL, how motcua authenticates, the JSON body, diacritics or not.
+    SMS_PROVIDER_URL: { type: 'string', pattern: '^https?://[^\\s#]+$' },
+    SMS_AUTH: { type: 'string', pattern: '^(bearer:.+|basic:[^:]+:.+|header:[A-Za-z0-9-]+:.+)$' },
+    SMS_BODY_TEMPLATE: { type: 'string', minLength: 2, maxLength: 4000 },
+    SMS_DIACRITICS: { type: 'string', enum: ['strip', 'keep'], default: 'strip' },
+    SMS_TIMEOUT_MS: { type: 'integer', minimum: 1000, maximum: 60000, default: 10000 },
   },
 } as const
 
@@ -97,6 +186,11 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>
+
+/** The cache directory when CACHE_DIR is not set. */
+export function defaultCacheDir(): string {
+  return join(homedir(), '.cache', 'motcua')
+}
 
 /** Reads and validates the environment. Throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env, opts: { isTTY?: boolean } = {}): Config {
@@ -122,10 +216,14 @@ export function loadConfig(env: Env = process.env, opts: { isTTY?: boolean } = {
     jwtSecret = storedSecret(dataDir)
   }
   const logFormat = raw['LOG_FORMAT'] as string | undefined
+  const publicBaseUrl =
+    (raw['PUBLIC_BASE_URL'] as string | undefined)?.replace(/\/+$/, '') ??
+    `http://${raw['HOST'] === '0.0.0.0' ? 'localhost' : (raw['HOST'] as string)}:${raw['PORT'] as number}`
   return {
     nodeEnv,
     databaseUrl,
     dataDir,
+    cacheDir: raw['CACHE_DIR'] ? resolve(raw['CACHE_DIR'] as string) : defaultCacheDir(),
     host: raw['HOST'] as string,
     port: raw['PORT'] as number,
     jwtSecret,
@@ -135,14 +233,124 @@ export function loadConfig(env: Env = process.env, opts: { isTTY?: boolean } = {
     logLevel: raw['LOG_LEVEL'] as Config['logLevel'],
     logPretty: logFormat ? logFormat === 'pretty' : Boolean(opts.isTTY ?? process.stdout.isTTY),
     seedDemo: (raw['SEED_DEMO'] as boolean | undefined) ?? !databaseUrl,
+    retentionDays: raw['RETENTION_DAYS'] as number,
     smtpUrl: raw['SMTP_URL'] as string | undefined,
     mailFrom: raw['MAIL_FROM'] as string,
-    publicBaseUrl:
-      (raw['PUBLIC_BASE_URL'] as string | undefined)?.replace(/\/+$/, '') ??
-      `http://${raw['HOST'] === '0.0.0.0' ? 'localhost' : (raw['HOST'] as string)}:${raw['PORT'] as number}`,
+    publicBaseUrl,
     filesDir: raw['FILES_DIR'] ? resolve(raw['FILES_DIR'] as string) : join(dataDir, 'files'),
     ...(raw['RATE_LIMIT_ALLOW'] ? { rateLimitAllowList: (raw['RATE_LIMIT_ALLOW'] as string).split(',') } : {}),
     ...s3Config(raw),
+    ...oidcConfig(raw, publicBaseUrl),
+    ...paymentConfig(raw),
+    ...signingConfig(raw),
+    sms: smsConfig(raw),
+  }
+}
+
+function smsConfig(raw: Record<string, unknown>): SmsConfig {
+  const bodyTemplate = (raw['SMS_BODY_TEMPLATE'] as string | undefined) ?? DEFAULT_SMS_BODY_TEMPLATE
+  const problem = bodyTemplateProblem(bodyTemplate)
+  if (problem) throw new ConfigError('SMS_BODY_TEMPLATE', problem)
+  const providerUrl = raw['SMS_PROVIDER_URL'] as string | undefined
+  if (!providerUrl && raw['SMS_AUTH']) throw new ConfigError('SMS_PROVIDER_URL', 'is required with SMS_AUTH')
+  const auth = smsAuth(raw['SMS_AUTH'] as string | undefined)
+  return {
+    ...(providerUrl ? { providerUrl } : {}),
+    ...(auth ? { auth } : {}),
+    bodyTemplate,
+    diacritics: raw['SMS_DIACRITICS'] === 'keep',
+    timeoutMs: raw['SMS_TIMEOUT_MS'] as number,
+  }
+}
+
+/** `bearer:<token>`, `basic:<user>:<password>` or `header:<Name>:<value>` (the schema checked the shape). */
+function smsAuth(value: string | undefined): SmsAuth | undefined {
+  if (!value) return undefined
+  const [kind, first, ...rest] = value.split(':')
+  if (kind === 'bearer') return { kind, token: value.slice('bearer:'.length) }
+  if (kind === 'basic') return { kind, user: first!, password: rest.join(':') }
+  return { kind: 'header', name: first!, value: rest.join(':') }
+}
+
+function oidcConfig(raw: Record<string, unknown>, publicBaseUrl: string): { oidc?: OidcConfig } {
+  const issuer = raw['OIDC_ISSUER'] as string | undefined
+  if (!issuer) {
+    const stray = Object.keys(raw).find((n) => n.startsWith('OIDC_'))
+    if (stray)
+      throw new ConfigError('OIDC_ISSUER', `is required with ${stray} (OpenID Connect sign-in is off without it)`)
+    return {}
+  }
+  const clientId = raw['OIDC_CLIENT_ID'] as string | undefined
+  if (!clientId) throw new ConfigError('OIDC_CLIENT_ID', 'is required with OIDC_ISSUER')
+  const scopes = (raw['OIDC_SCOPES'] as string | undefined) ?? 'openid profile'
+  if (!scopes.split(' ').includes('openid'))
+    throw new ConfigError('OIDC_SCOPES', `must include openid (got ${JSON.stringify(scopes)})`)
+  const clientSecret = raw['OIDC_CLIENT_SECRET'] as string | undefined
+  return {
+    oidc: {
+      issuer,
+      clientId,
+      ...(clientSecret ? { clientSecret } : {}),
+      redirectUrl: (raw['OIDC_REDIRECT_URL'] as string | undefined) ?? `${publicBaseUrl}/dang-nhap/dinh-danh`,
+      scopes,
+      claims: {
+        idNumber: (raw['OIDC_CLAIM_ID_NUMBER'] as string | undefined) ?? 'id_number',
+        fullName: (raw['OIDC_CLAIM_FULL_NAME'] as string | undefined) ?? 'name',
+        birthDate: (raw['OIDC_CLAIM_BIRTH_DATE'] as string | undefined) ?? 'birthdate',
+      },
+    },
+  }
+}
+
+/** The gateways configured by the environment: each group of variables all together or not at all. */
+function paymentConfig(raw: Record<string, unknown>): { vnpay?: VnpayConfig; vietQr?: VietQrConfig } {
+  const group = (names: string[]) => {
+    const set = names.filter((n) => raw[n] !== undefined)
+    if (set.length && set.length < names.length)
+      throw new ConfigError(
+        names.find((n) => raw[n] === undefined)!,
+        `is required with ${set[0]}`,
+      )
+    return set.length === names.length
+  }
+  const base =
+    (raw['PUBLIC_BASE_URL'] as string | undefined)?.replace(/\/+$/, '') ??
+    `http://${raw['HOST'] === '0.0.0.0' ? 'localhost' : (raw['HOST'] as string)}:${raw['PORT'] as number}`
+  return {
+    ...(group(['VNPAY_TMN_CODE', 'VNPAY_HASH_SECRET', 'VNPAY_PAY_URL'])
+      ? {
+          vnpay: {
+            tmnCode: raw['VNPAY_TMN_CODE'] as string,
+            hashSecret: raw['VNPAY_HASH_SECRET'] as string,
+            payUrl: raw['VNPAY_PAY_URL'] as string,
+            returnUrl: (raw['VNPAY_RETURN_URL'] as string | undefined) ?? `${base}/api/payments/vnpay/return`,
+            expireMinutes: raw['VNPAY_EXPIRE_MINUTES'] as number,
+          },
+        }
+      : {}),
+    ...(group(['VIETQR_BANK_BIN', 'VIETQR_ACCOUNT_NUMBER', 'VIETQR_ACCOUNT_NAME'])
+      ? {
+          vietQr: {
+            bankBin: raw['VIETQR_BANK_BIN'] as string,
+            accountNumber: raw['VIETQR_ACCOUNT_NUMBER'] as string,
+            accountName: raw['VIETQR_ACCOUNT_NAME'] as string,
+          },
+        }
+      : {}),
+  }
+}
+
+function signingConfig(raw: Record<string, unknown>): { signing?: Config['signing'] } {
+  const keysDir = raw['SIGNING_KEYS_DIR'] as string | undefined
+  const passphrase = raw['SIGNING_KEY_PASSPHRASE'] as string | undefined
+  const anchors = raw['SIGNING_TRUST_ANCHORS'] as string | undefined
+  if (!keysDir) {
+    if (passphrase) throw new ConfigError('SIGNING_KEYS_DIR', 'is required with SIGNING_KEY_PASSPHRASE')
+    return {}
+  }
+  if (!passphrase) throw new ConfigError('SIGNING_KEY_PASSPHRASE', 'is required with SIGNING_KEYS_DIR')
+  return {
+    signing: { keysDir: resolve(keysDir), passphrase, ...(anchors ? { trustAnchorsFile: resolve(anchors) } : {}) },
   }
 }
 

@@ -2,6 +2,7 @@
 import type { FastifyError } from 'fastify'
 import { DomainError } from './domain/domain-error.js'
 import { CalendarRangeError } from './domain/calendar/calendar.js'
+import { formErrorMessage } from './catalogue/form-rules.js'
 import { problems, type ProblemCode, type ProblemDefinition } from './problem-catalogue.js'
 
 export { problems, type ProblemCode, type ProblemDefinition } from './problem-catalogue.js'
@@ -64,12 +65,18 @@ export function asAppError(err: unknown): AppError {
   }
   const fe = (err ?? {}) as Partial<FastifyError>
   if (fe.validation) {
-    const errors = fe.validation.map((v) => ({
-      field: `${fe.validationContext ?? 'body'}${v.instancePath || ''}`.replace(/\//g, '.'),
-      keyword: v.keyword,
-      message: v.message,
-      params: v.params,
-    }))
+    // Each field's message in Vietnamese and English, worded as the dossier forms word them; a missing property is
+    // named itself, not its parent.
+    const errors = fe.validation.map((v) => {
+      const params = (v.params ?? {}) as Record<string, unknown>
+      const path = v.keyword === 'required' ? `${v.instancePath}/${String(params['missingProperty'])}` : v.instancePath
+      return {
+        field: `${fe.validationContext ?? 'body'}${path || ''}`.replace(/\//g, '.'),
+        keyword: v.keyword,
+        message: formErrorMessage(v.keyword, params, v.message),
+        params: v.params,
+      }
+    })
     return new AppError('MC_ERR_VALIDATION', fe.message, { errors })
   }
   const code =

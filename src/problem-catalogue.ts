@@ -148,8 +148,8 @@ export const problems = {
   MC_ERR_DOSSIER_INCOMPLETE: {
     status: 422,
     title: 'Dossier incomplete',
-    vi: 'Hồ sơ còn thiếu thành phần bắt buộc',
-    en: 'The dossier lacks required components',
+    vi: 'Hồ sơ chưa nộp được: vui lòng hoàn thiện các mục dưới đây',
+    en: 'The dossier cannot be submitted yet: complete the items below',
   },
   MC_ERR_AGENCY_INVALID: {
     status: 422,
@@ -187,6 +187,36 @@ export const problems = {
     vi: 'Không có công việc đang chờ xử lý cho hồ sơ này',
     en: 'There is no open task for this dossier',
   },
+  MC_ERR_RESULT_NOT_AT_THIS_STEP: {
+    status: 409,
+    title: 'No result is signed at this step',
+    vi: 'Bước này không ký kết quả giải quyết',
+    en: 'No result document is signed at this step',
+  },
+  MC_ERR_SIGNING_KEY_MISSING: {
+    status: 409,
+    title: 'No signing certificate',
+    vi: 'Chưa cấu hình chứng thư số để ký kết quả',
+    en: 'No signing certificate is configured for this signature',
+  },
+  MC_ERR_RESULT_NOT_SIGNED: {
+    status: 409,
+    title: 'The result is not signed yet',
+    vi: 'Cần ký số kết quả giải quyết trước khi phê duyệt',
+    en: 'Sign the result before approving',
+  },
+  MC_ERR_RESULT_PDF_UNSUPPORTED: {
+    status: 422,
+    title: 'This PDF cannot be signed',
+    vi: 'Không thể ký số tệp PDF này; hãy xuất lại tệp PDF thông thường',
+    en: 'This PDF cannot be signed; export it again as a plain PDF',
+  },
+  MC_ERR_RESULT_NOT_FOUND: {
+    status: 404,
+    title: 'Result not found',
+    vi: 'Không tìm thấy kết quả giải quyết',
+    en: 'The result was not found',
+  },
   MC_ERR_TASK_CLAIMED: {
     status: 409,
     title: 'Task claimed by someone else',
@@ -204,6 +234,18 @@ export const problems = {
     title: 'Extension not allowed',
     vi: 'Không được gia hạn hồ sơ',
     en: 'The extension is not allowed',
+  },
+  MC_ERR_SUPPLEMENT_EMPTY: {
+    status: 422,
+    title: 'Empty supplement',
+    vi: 'Hồ sơ bổ sung chưa có gì: hãy đính kèm giấy tờ được yêu cầu, sửa tờ khai, hoặc ghi rõ lý do',
+    en: 'The supplement is empty: attach the documents asked for, correct the form, or say why not',
+  },
+  MC_ERR_SUPPLEMENT_INCOMPLETE: {
+    status: 422,
+    title: 'Supplement incomplete',
+    vi: 'Chưa bổ sung đủ giấy tờ được yêu cầu: hãy đính kèm, hoặc ghi rõ lý do chưa nộp được',
+    en: 'Not everything asked for was handed in: attach it, or say why it cannot be handed in',
   },
   MC_ERR_SUPPLEMENT_NOT_ALLOWED: {
     status: 422,
@@ -271,6 +313,36 @@ export const problems = {
     vi: 'Mật khẩu phải có ít nhất 10 ký tự, gồm nhiều loại ký tự và khác tên đăng nhập',
     en: 'The password needs at least 10 characters of more than one kind and must differ from the username',
   },
+  MC_ERR_BOT_CHECK_FAILED: {
+    status: 400,
+    title: 'Bot check failed',
+    vi: 'Chưa qua bước kiểm tra chống máy tự động hoặc kết quả kiểm tra đã hết hạn, vui lòng kiểm tra lại',
+    en: 'The check against automated requests was not passed or has expired; please check again',
+  },
+  MC_ERR_RESET_TOKEN_INVALID: {
+    status: 400,
+    title: 'Invalid password reset link',
+    vi: 'Liên kết đặt lại mật khẩu không hợp lệ, đã được dùng hoặc đã hết hạn; vui lòng yêu cầu liên kết mới',
+    en: 'The password reset link is invalid, already used or expired; please ask for a new one',
+  },
+  MC_ERR_PHONE_NOT_MOBILE: {
+    status: 422,
+    title: 'Not a Vietnamese mobile number',
+    vi: 'Muốn nhận tin nhắn SMS, số điện thoại phải là số di động Việt Nam (10 chữ số, ví dụ 0912 345 678)',
+    en: 'To receive SMS, the phone number must be a Vietnamese mobile number (10 digits, e.g. 0912 345 678)',
+  },
+  MC_ERR_PASSWORD_WRONG: {
+    status: 422,
+    title: 'Wrong current password',
+    vi: 'Mật khẩu hiện tại không đúng',
+    en: 'The current password is wrong',
+  },
+  MC_ERR_DRAFT_SUBMITTED: {
+    status: 409,
+    title: 'Draft already submitted',
+    vi: 'Bản nháp đã được nộp thành hồ sơ nên không xóa được',
+    en: 'The draft has been submitted as a dossier and cannot be deleted',
+  },
   MC_ERR_VERIFICATION_INVALID: {
     status: 400,
     title: 'Invalid verification link',
@@ -301,6 +373,60 @@ export const problems = {
     vi: 'Xác nhận thanh toán không hợp lệ (sai chữ ký)',
     en: 'The payment confirmation is invalid (bad signature)',
   },
+  MC_ERR_PAYMENT_AMOUNT: {
+    status: 409,
+    title: 'Amount does not match the fee',
+    vi: 'Số tiền không khớp với khoản phí của hồ sơ',
+    en: 'The amount does not match the dossier’s fee',
+  },
+  MC_ERR_DELIVERY_ADDRESS: {
+    status: 422,
+    title: 'Invalid delivery address',
+    vi: 'Địa chỉ nhận kết quả qua bưu chính chưa đầy đủ hoặc không có trong danh mục đơn vị hành chính',
+    en: 'The postal delivery address is incomplete or not in the official list of administrative units',
+  },
+  MC_ERR_SHIPMENT_NOT_POST: {
+    status: 409,
+    title: 'Not delivered by post',
+    vi: 'Hồ sơ này không đăng ký nhận kết quả qua bưu chính',
+    en: 'This dossier’s result is not delivered by post',
+  },
+  MC_ERR_SHIPMENT_MISSING: {
+    status: 409,
+    title: 'No parcel recorded',
+    vi: 'Cần ghi nhận thông tin gửi bưu chính (đơn vị chuyển phát, số hiệu bưu gửi) trước khi trả kết quả',
+    en: 'Record the parcel (carrier and tracking number) before returning the result',
+  },
+  MC_ERR_SHIPMENT_DUPLICATE: {
+    status: 409,
+    title: 'Tracking number already used',
+    vi: 'Số hiệu bưu gửi này đã được ghi nhận cho hồ sơ khác',
+    en: 'This tracking number is already recorded for another dossier',
+  },
+  MC_ERR_SHIPMENT_DATE: {
+    status: 422,
+    title: 'Invalid shipping date',
+    vi: 'Ngày gửi phải từ ngày có kết quả đến hôm nay',
+    en: 'The shipping date must lie between the day the result was issued and today',
+  },
+  MC_ERR_TRACKING_NUMBER: {
+    status: 422,
+    title: 'Invalid tracking number',
+    vi: 'Số hiệu bưu gửi không hợp lệ (6–30 chữ cái, chữ số hoặc dấu gạch ngang)',
+    en: 'The tracking number is not valid (6 to 30 letters, digits or hyphens)',
+  },
+  MC_ERR_CARRIER_UNKNOWN: {
+    status: 422,
+    title: 'Unknown carrier',
+    vi: 'Đơn vị chuyển phát không có trong danh sách',
+    en: 'The carrier is not one of those offered',
+  },
+  MC_ERR_STATEMENT_UNREADABLE: {
+    status: 422,
+    title: 'Unreadable bank statement',
+    vi: 'Không đọc được sao kê ngân hàng: cần tệp CSV hoặc XLSX có cột số tiền và nội dung chuyển khoản',
+    en: 'The bank statement could not be read: a CSV or XLSX file with amount and transfer content columns is needed',
+  },
   MC_ERR_NOT_READY: { status: 503, title: 'Not ready', vi: 'Hệ thống chưa sẵn sàng', en: 'The service is not ready' },
   MC_ERR_INTERNAL: {
     status: 500,
@@ -314,6 +440,36 @@ export const problems = {
     title: 'Identity conflict',
     vi: 'Số định danh đang gắn với một tài khoản đã được xác minh khác; cần lãnh đạo xem xét',
     en: 'The ID number belongs to another verified account; a supervisor must look into it',
+  },
+  MC_ERR_OIDC_DISABLED: {
+    status: 404,
+    title: 'Identity provider sign-in is off',
+    vi: 'Hệ thống chưa bật đăng nhập bằng tài khoản định danh điện tử',
+    en: 'Sign-in with an identity provider is not enabled here',
+  },
+  MC_ERR_OIDC_STATE_INVALID: {
+    status: 400,
+    title: 'Invalid sign-in session',
+    vi: 'Phiên đăng nhập bằng tài khoản định danh không hợp lệ hoặc đã hết hạn; vui lòng đăng nhập lại',
+    en: 'The identity provider sign-in session is invalid or expired; please sign in again',
+  },
+  MC_ERR_OIDC_REJECTED: {
+    status: 401,
+    title: 'Identity provider answer refused',
+    vi: 'Không xác nhận được kết quả đăng nhập từ nhà cung cấp định danh; vui lòng đăng nhập lại',
+    en: 'The answer of the identity provider could not be verified; please sign in again',
+  },
+  MC_ERR_OIDC_CLAIM_MISSING: {
+    status: 422,
+    title: 'Identity incomplete',
+    vi: 'Nhà cung cấp định danh không cung cấp đủ số định danh cá nhân và họ tên; không thể đăng nhập bằng tài khoản này',
+    en: 'The identity provider did not give the personal ID number and full name; this account cannot sign in',
+  },
+  MC_ERR_OIDC_UNAVAILABLE: {
+    status: 503,
+    title: 'Identity provider unavailable',
+    vi: 'Không kết nối được với nhà cung cấp định danh; vui lòng thử lại sau hoặc đăng nhập bằng mật khẩu',
+    en: 'The identity provider cannot be reached; please try again later or sign in with a password',
   },
   // Input refused at the edge of the API
   MC_ERR_INPUT_CHARACTERS: {
@@ -333,6 +489,79 @@ export const problems = {
     title: 'Province not found',
     vi: 'Không có tỉnh/thành phố với mã này trong danh mục đơn vị hành chính',
     en: 'No province with this code in the list of administrative units',
+  },
+  // Administration (units, staff accounts, groups, officer import)
+  MC_ERR_UNIT_NOT_FOUND: {
+    status: 404,
+    title: 'Unit not found',
+    vi: 'Không tìm thấy đơn vị trong phạm vi bạn quản lý',
+    en: 'No such unit within the units you manage',
+  },
+  MC_ERR_UNIT_TAKEN: {
+    status: 409,
+    title: 'Unit identifier or code taken',
+    vi: 'Mã đơn vị, mã định danh cơ quan hoặc mã đơn vị hành chính đã được dùng cho đơn vị khác',
+    en: 'The unit identifier, agency code or administrative code is already used by another unit',
+  },
+  MC_ERR_UNIT_PLACEMENT: {
+    status: 422,
+    title: 'Unit cannot stand here',
+    vi: 'Đơn vị không thể đặt ở vị trí này trong cơ cấu tổ chức hai cấp',
+    en: 'The unit cannot stand at this place in the two-level organisation',
+  },
+  MC_ERR_UNIT_CLOSED: {
+    status: 409,
+    title: 'Unit closed',
+    vi: 'Đơn vị đã giải thể/đóng; không thể thêm đơn vị, tài khoản hay thay đổi',
+    en: 'The unit is closed; it takes no new units, accounts or changes',
+  },
+  MC_ERR_UNIT_NOT_EMPTY: {
+    status: 409,
+    title: 'Unit not empty',
+    vi: 'Đơn vị còn đơn vị trực thuộc đang hoạt động, tài khoản đang dùng hoặc nhiệm vụ đang mở; hãy chuyển hoặc đóng trước',
+    en: 'The unit still has open units below it, enabled accounts or open tasks; move or close them first',
+  },
+  MC_ERR_ACCOUNT_NOT_FOUND: {
+    status: 404,
+    title: 'Account not found',
+    vi: 'Không tìm thấy tài khoản cán bộ trong phạm vi bạn quản lý',
+    en: 'No such staff account within the units you manage',
+  },
+  MC_ERR_USERNAME_TAKEN: {
+    status: 409,
+    title: 'Username taken',
+    vi: 'Tên đăng nhập đã được dùng',
+    en: 'The username is already taken',
+  },
+  MC_ERR_ADMIN_SELF: {
+    status: 409,
+    title: 'Cannot change own access',
+    vi: 'Bạn không thể tự khoá, đổi vai trò hay chuyển đơn vị của chính tài khoản mình',
+    en: 'You cannot disable your own account or change its role or unit',
+  },
+  MC_ERR_GROUP_NOT_FOUND: {
+    status: 404,
+    title: 'Group not found',
+    vi: 'Không có nhóm với mã này',
+    en: 'No group with this code',
+  },
+  MC_ERR_GROUP_EXISTS: {
+    status: 409,
+    title: 'Group exists',
+    vi: 'Đã có nhóm với mã này',
+    en: 'A group with this code already exists',
+  },
+  MC_ERR_IMPORT_INVALID: {
+    status: 422,
+    title: 'Import file has bad rows',
+    vi: 'Tệp nhập có dòng không hợp lệ; không tài khoản nào được tạo. Xem danh sách lỗi theo từng dòng',
+    en: 'The import file has invalid rows; no account was created. See the errors by line',
+  },
+  MC_ERR_IMPORT_FILE: {
+    status: 422,
+    title: 'Import file unreadable',
+    vi: 'Không đọc được tệp nhập (cần tệp CSV UTF-8 hoặc XLSX có dòng tiêu đề)',
+    en: 'The import file cannot be read (a UTF-8 CSV or an XLSX file with a header row is expected)',
   },
 } as const satisfies Record<string, ProblemDefinition>
 

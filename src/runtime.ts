@@ -1,6 +1,7 @@
 // The composition root: builds motcua's runtime once (database, engine, services, workers, relay, projector, sweep,
 // outbox).
 import { createHmac } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { pino, type Logger, type LoggerOptions } from 'pino'
 import type { Config } from './config.js'
 import { createBlobStore } from './attachments/storage.js'
@@ -12,26 +13,39 @@ import { migrateLatest } from './db/migrate.js'
 import { seedDemo, type DemoCredential } from './db/seed.js'
 import { DossierService, type DossierServiceDeps } from './dossiers/commands.js'
 import { PaymentService, SandboxPaymentProvider, type PaymentProvider } from './dossiers/payments.js'
+import { VietQrPaymentProvider } from './dossiers/vietqr.js'
+import { VnpayPaymentProvider } from './dossiers/vnpay.js'
 import { DossierPortal } from './dossiers/portal.js'
+import { DocumentStore } from './dossiers/store.js'
 import { ReadModelProjector } from './dossiers/projector.js'
 import { DossierQueries } from './dossiers/queries.js'
 import { OverdueSweep } from './dossiers/read-model.js'
 import { EngineCommandRelay } from './dossiers/relay.js'
 import { createEngine } from './engine/index.js'
 import type { Engine } from './engine/port.js'
-import { createEmailOutboxSender } from './notifications/email.js'
+import { createNotificationSender } from './notifications/sender.js'
 import type { OutboxSender } from './outbox/sender.js'
 import { SupervisionService } from './supervision/service.js'
 import { TaskDesk } from './tasks/service.js'
 import { DossierPrintouts } from './dossiers/printouts.js'
+import { ResultService } from './results/service.js'
+import { defaultCarriers } from './delivery/carriers.js'
+import { DeliveryService } from './delivery/service.js'
+import { P12KeyDirectory } from './signing/p12.js'
+import { noSigningKeys } from './signing/port.js'
+import { parseTrustAnchors } from './signing/verify.js'
 import { CalendarService } from './calendar/service.js'
+import { AdminService } from './admin/service.js'
 import { dossierJobTypes, startWorkers, type StartedWorkers, type WorkerDeps } from './workers/index.js'
+import { RetentionSweep } from './housekeeping/retention.js'
 
 /** The services the dossier, task and public routes share. */
 export interface DossierServices {
   service: DossierService
   queries: DossierQueries
   portal: DossierPortal
+  /** The applicant's document store ("kho dữ liệu"): their results and accepted components, picked for reuse. */
+  documents: DocumentStore
   attachments: AttachmentService
   payments: PaymentService
   sandbox: SandboxPaymentProvider
@@ -39,6 +53,10 @@ export interface DossierServices {
   tasks: TaskDesk
   /** The five printable forms of a dossier. */
   printouts: DossierPrintouts
+  /** Electronic results: signing at the signing step, download, public verification. */
+  results: ResultService
+  /** Results delivered by post: the carriers, and the parcels the counter records. */
+  delivery: DeliveryService
 }
 
 export interface RuntimeOptions {
@@ -55,9 +73,10 @@ export interface RuntimeOptions {
   clock?: () => Date
   /** Demo units and accounts. Default config.seedDemo. */
   seedDemo?: boolean
-  /** Publish the reference procedures when the runtime starts. Default: seedDemo. */
+  /** Publish the reference procedures (publishProcedures(), called by the server once listening). Default: seedDemo. */
   publishProcedures?: boolean
-  /** Run the e-mail outbox sender. Default true; tests that read the outbox, or run their own sender, turn it off. */
+  /** Run the outbox sender (e-mail and SMS). Default true; tests that read the outbox, or run their own sender, turn it
+   * off. */
   outbox?: boolean
   /** The portal's address for links in mails. Default config.publicBaseUrl. */
   portalUrl?: string
@@ -78,16 +97,27 @@ export interface Runtime {
   catalogue: CatalogueService
   supervision: SupervisionService
   calendar: CalendarService
+  /** Units, staff accounts, groups and the audit log, for administrators (and supervisors, the audit log). */
+  admin: AdminService
   /** The one relay: commands run it right after commit, and it retries what a crash left pending. */
   relay: EngineCommandRelay
   projector: ReadModelProjector
   sweep: OverdueSweep
+  /** Prunes the operational tables that only grow (engine event log, expired tokens), hourly. */
+  retention: RetentionSweep
   outbox: OutboxSender | undefined
   /** The job workers, once started. */
   workers: StartedWorkers | undefined
   demoCredentials: DemoCredential[]
   /** Starts the engine, the read-model projector, the workers, the relay, the sweep, then the outbox sender. */
   start(): Promise<void>
+  /**
+   * Publishes the reference procedures when the runtime is to (options.publishProcedures); the server calls it once
+   * listening, so a start is not held up by the BPMN checks and deployments. A procedure that fails is logged.
+   */
+  publishProcedures(): Promise<void>
+  /** False while reference procedures are due and not yet published: readiness waits for them. */
+  proceduresPublished(): boolean
   /**
    * Stops in reverse (draining jobs and deliveries in flight), then closes the database if the runtime opened it.
    * Idempotent.
@@ -146,6 +176,7 @@ function assemble(
     log,
     ...(opts.sweepIntervalMs ? { intervalMs: opts.sweepIntervalMs } : {}),
   })
+  const retention = new RetentionSweep(knex, { retentionDays: config.retentionDays, clock, log })
   const service = new DossierService({
     knex,
     engine,
@@ -160,20 +191,42 @@ function assemble(
   )
   // The sandbox takes no money: offered everywhere but production, where only a real gateway may confirm a payment.
   const providers = new Map<string, PaymentProvider>(config.nodeEnv === 'production' ? [] : [[sandbox.name, sandbox]])
+  if (config.vnpay) providers.set('vnpay', new VnpayPaymentProvider(config.vnpay, clock))
+  if (config.vietQr) providers.set('vietqr', new VietQrPaymentProvider(config.vietQr))
+  const store = createBlobStore(config)
+  const results = new ResultService({
+    knex,
+    store,
+    keys: config.signing ? new P12KeyDirectory(config.signing.keysDir, config.signing.passphrase) : noSigningKeys,
+    trustAnchors: config.signing?.trustAnchorsFile
+      ? parseTrustAnchors(readFileSync(config.signing.trustAnchorsFile, 'utf8'))
+      : [],
+    queries,
+    clock,
+    portalUrl,
+  })
+  const portal = new DossierPortal(knex, service, queries)
   const dossiers: DossierServices = {
     service,
     queries,
     sandbox,
-    portal: new DossierPortal(knex, service, queries),
-    attachments: new AttachmentService({ knex, store: createBlobStore(config) }),
+    portal,
+    documents: new DocumentStore(knex, portal),
+    attachments: new AttachmentService({ knex, store }),
     payments: new PaymentService(knex, providers, relay, clock),
-    tasks: new TaskDesk(knex, service, queries),
+    tasks: new TaskDesk(knex, service, queries, (task) =>
+      results.requireSignedBeforeApproval(task.dossier_id, task.element_id, Boolean(config.signing)),
+    ),
+    results,
     printouts: new DossierPrintouts(knex, queries),
+    delivery: new DeliveryService(knex, defaultCarriers(), clock),
   }
-  const outbox = opts.outbox === false ? undefined : createEmailOutboxSender(config, knex, logger)
+  const outbox = opts.outbox === false ? undefined : createNotificationSender(config, knex, logger)
   const publish = opts.publishProcedures ?? opts.seedDemo ?? config.seedDemo
 
   let engineStarted = false
+  let published = !publish
+  let publishing: Promise<void> | undefined
   let stopping: Promise<void> | undefined
   const runtime: Runtime = {
     config,
@@ -184,9 +237,11 @@ function assemble(
     catalogue: new CatalogueService(knex, engine),
     supervision: new SupervisionService(knex, clock),
     calendar: new CalendarService(knex),
+    admin: new AdminService(knex, clock),
     relay,
     projector,
     sweep,
+    retention,
     outbox,
     workers: undefined,
     demoCredentials,
@@ -206,16 +261,23 @@ function assemble(
       })
       relay.start()
       sweep.start()
-      if (publish) {
+      retention.start()
+      outbox?.start()
+    },
+    publishProcedures: () =>
+      (publishing ??= (async () => {
+        if (published) return
         const report = await seedProcedures(knex, engine)
         for (const failed of report.failed)
           logger.error({ procedure: failed }, 'a reference procedure could not be published')
-      }
-      outbox?.start()
-    },
+        published = true
+      })()),
+    proceduresPublished: () => published,
     stop: () =>
       (stopping ??= (async () => {
+        await publishing?.catch(() => undefined) // not closing the database under a deployment
         await sweep.stop()
+        await retention.stop()
         await relay.stop()
         await runtime.workers?.close() // drains the jobs in flight
         await projector.stop()

@@ -33,6 +33,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
     await runtime.start()
     const startedApp = (app = await buildApp(config, runtime))
     const url = await startedApp.listen({ host: config.host, port: config.port })
+    // After listening: /health/ready answers 503 until they are published.
+    runtime
+      .publishProcedures()
+      .catch((err: unknown) => runtime.logger.error({ err }, 'the reference procedures could not be published'))
     const { db, engine, demoCredentials } = runtime
     return { app: startedApp, url, db, engine, runtime, demoCredentials, stop }
   } catch (err) {

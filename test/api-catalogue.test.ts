@@ -5,6 +5,8 @@ import t from 'tap'
 import { seedProcedures } from '../src/catalogue/service.js'
 import type { ProcedureDefinition } from '../src/catalogue/definition.js'
 import { buildTestApp } from './helpers/app.js'
+import { newProcedureFrom } from '../web/src/analyst/new-procedure.js'
+import type { Definition } from '../web/src/analyst/catalogue.js'
 
 // One app for the whole file: building one costs a database, migrations and an engine.
 const { app, db, loginAs } = await buildTestApp(t)
@@ -312,6 +314,87 @@ t.test('publishing a new version keeps the old one; published versions never cha
   t.equal(xml.body, bpmn('dang-ky-khai-sinh'), 'the BPMN for the modeler, byte for byte')
 })
 
+t.test(
+  'a new procedure from scratch: a draft from another procedure’s process, listed for analysts, discarded whole',
+  async (t) => {
+    const as = { authorization: analyst.authorization }
+    // What the analyst's "Thủ tục mới" form sends (web/src/analyst/new-procedure.ts).
+    const fresh = newProcedureFrom(
+      {
+        definition: definition('xac-nhan-tinh-trang-hon-nhan') as unknown as Definition,
+        bpmnXml: bpmn('xac-nhan-tinh-trang-hon-nhan'),
+      },
+      { name: 'Đăng ký lại kết hôn', code: '1.004746', field: 'Hộ tịch', agencyLevel: 'xa', agency: 'UBND cấp xã' },
+    )
+    t.equal(fresh.definition.slug, 'dang-ky-lai-ket-hon')
+    t.notMatch(fresh.bpmnXml, /Process_XacNhanTinhTrangHonNhan|"xac-nhan-tinh-trang-hon-nhan"/)
+    const created = await app.inject({ method: 'POST', url: '/api/procedures', headers: as, payload: fresh })
+    t.equal(created.statusCode, 201, created.body)
+    t.match(created.json(), { slug: 'dang-ky-lai-ket-hon', version: 1, status: 'draft' })
+    const listed = await app.inject({ url: '/api/procedures?includeDrafts=true&limit=100', headers: as })
+    t.ok(
+      (listed.json().items as Array<{ slug: string }>).some((p) => p.slug === 'dang-ky-lai-ket-hon'),
+      'the analysts see it',
+    )
+    t.notOk((await slugs('ket hon')).includes('dang-ky-lai-ket-hon'), 'the public does not')
+    const checked = await app.inject({
+      method: 'POST',
+      url: '/api/procedures/dang-ky-lai-ket-hon/versions/1/validate',
+      headers: as,
+    })
+    const paths = (checked.json().errors as Array<{ path: string }>).map((e) => e.path)
+    t.ok(
+      paths.includes('/legalBasis') && paths.includes('/sources'),
+      `what the analyst must still fill in: ${paths.join(', ')}`,
+    )
+
+    // Discarding: a citizen cannot; a published version cannot be discarded; the never-published procedure goes.
+    const citizen = await loginAs('congdan')
+    const url = '/api/procedures/dang-ky-lai-ket-hon/versions/1'
+    t.equal((await app.inject({ method: 'DELETE', url, headers: citizen })).statusCode, 403)
+    const published = await app.inject({
+      method: 'DELETE',
+      url: '/api/procedures/dang-ky-khai-sinh/versions/1',
+      headers: as,
+    })
+    t.equal(published.statusCode, 409)
+    t.equal(published.json().code, 'MC_ERR_PROCEDURE_VERSION_PUBLISHED')
+    const discarded = await app.inject({ method: 'DELETE', url, headers: as })
+    t.equal(discarded.statusCode, 200, discarded.body)
+    t.same(discarded.json(), { slug: 'dang-ky-lai-ket-hon', version: 1, procedureRemoved: true })
+    t.notOk(await db.knex('procedures').where({ slug: 'dang-ky-lai-ket-hon' }).first(), 'nothing left of it')
+    t.equal((await app.inject({ method: 'DELETE', url, headers: as })).statusCode, 404)
+    t.ok(
+      await db.knex('audit_events').where({ action: 'catalogue.discardDraft' }).first(),
+      'the discard is in the audit log',
+    )
+
+    // A draft of a published procedure: only the draft goes.
+    const next = await app.inject({
+      method: 'POST',
+      url: '/api/procedures',
+      headers: as,
+      payload: {
+        definition: definition('dang-ky-thanh-lap-ho-kinh-doanh'),
+        bpmnXml: bpmn('dang-ky-thanh-lap-ho-kinh-doanh'),
+      },
+    })
+    t.equal(next.statusCode, 201, next.body)
+    const version = next.json().version as number
+    const dropped = await app.inject({
+      method: 'DELETE',
+      url: `/api/procedures/dang-ky-thanh-lap-ho-kinh-doanh/versions/${version}`,
+      headers: as,
+    })
+    t.match(dropped.json(), { procedureRemoved: false })
+    const left = await app.inject({ url: '/api/procedures/dang-ky-thanh-lap-ho-kinh-doanh/versions', headers: as })
+    t.ok(
+      (left.json() as Array<{ status: string }>).every((v) => v.status === 'published'),
+      'the published versions stay',
+    )
+  },
+)
+
 t.test('every catalogue route is in the OpenAPI document with its problems', async (t) => {
   const doc = (await app.inject({ url: '/docs/json' })).json() as {
     openapi: string
@@ -325,6 +408,7 @@ t.test('every catalogue route is in the OpenAPI document with its problems', asy
     ['/api/procedures/{slug}/versions', 'get'],
     ['/api/procedures/{slug}/versions/{version}', 'get'],
     ['/api/procedures/{slug}/versions/{version}', 'put'],
+    ['/api/procedures/{slug}/versions/{version}', 'delete'],
     ['/api/procedures/{slug}/versions/{version}/validate', 'post'],
     ['/api/procedures/{slug}/versions/{version}/publish', 'post'],
     ['/api/procedures/{slug}/versions/{version}/bpmn', 'get'],

@@ -5,6 +5,7 @@ import { seedProcedures } from '../src/catalogue/service.js'
 import { seedCalendar } from '../src/db/calendar-repository.js'
 import { buildTestApp } from './helpers/app.js'
 import { apiClient } from './helpers/api.js'
+import { solvedAltcha } from './helpers/altcha.js'
 
 const built = await buildTestApp(t, { PUBLIC_BASE_URL: 'https://dvc.example.gov.vn/motcua/' })
 const { app, db } = built
@@ -48,20 +49,20 @@ t.test(
     const weak = await app.inject({
       method: 'POST',
       url: '/api/auth/register',
-      payload: { ...base, password: 'aaaaaaaaaaaa' },
+      payload: { ...base, altcha: await solvedAltcha(app), password: 'aaaaaaaaaaaa' },
     })
     t.equal(weak.statusCode, 422)
     t.equal(weak.json().code, 'MC_ERR_PASSWORD_WEAK')
     const named = await app.inject({
       method: 'POST',
       url: '/api/auth/register',
-      payload: { ...base, password: 'Nguyenthimai-2026' },
+      payload: { ...base, altcha: await solvedAltcha(app), password: 'Nguyenthimai-2026' },
     })
     t.equal(named.json().code, 'MC_ERR_PASSWORD_WEAK', 'the username inside the password')
     const badId = await app.inject({
       method: 'POST',
       url: '/api/auth/register',
-      payload: { ...base, idNumber: '12345', password: 'Hoa-sen-2026!' },
+      payload: { ...base, altcha: await solvedAltcha(app), idNumber: '12345', password: 'Hoa-sen-2026!' },
     })
     t.equal(badId.statusCode, 400, 'a CCCD has 12 digits')
     t.same(await counts(), before, 'no account, token or mail')
@@ -69,7 +70,7 @@ t.test(
     const ok = await app.inject({
       method: 'POST',
       url: '/api/auth/register',
-      payload: { ...base, password: 'Hoa-sen-2026!' },
+      payload: { ...base, altcha: await solvedAltcha(app), password: 'Hoa-sen-2026!' },
     })
     t.equal(ok.statusCode, 202, ok.body)
     t.equal(ok.json().emailVerified, false)
@@ -90,7 +91,13 @@ t.test(
     const dup = await app.inject({
       method: 'POST',
       url: '/api/auth/register',
-      payload: { ...base, username: 'mai2', email: 'mai2@example.invalid', password: 'Hoa-sen-2026!' },
+      payload: {
+        ...base,
+        altcha: await solvedAltcha(app),
+        username: 'mai2',
+        email: 'mai2@example.invalid',
+        password: 'Hoa-sen-2026!',
+      },
     })
     // One account per CCCD, but the answer does not say the number is taken (that told anyone whether a CCCD has an
     // account): the same answer, an account without the number, and the truth by mail (test/hostile/identity.test.ts).
@@ -107,6 +114,7 @@ t.test(
           url: '/api/auth/register',
           payload: {
             ...base,
+            altcha: await solvedAltcha(app),
             username: 'mai3',
             email: 'mai3@example.invalid',
             idNumber: '001190000124',

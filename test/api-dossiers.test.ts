@@ -449,12 +449,58 @@ t.test(
     )
     t.equal(file.statusCode, 201)
     t.equal((await call('POST', `/api/dossiers/${dossierId}/supplement`, 'doanhnghiep', {})).statusCode, 404)
+
+    // Nothing, or not what was asked without a word why: refused, naming what is missing; the request stays open.
+    const empty = await call('POST', `/api/dossiers/${dossierId}/supplement`, 'congdan', {})
+    t.equal(empty.statusCode, 422)
+    t.equal(empty.json().code, 'MC_ERR_SUPPLEMENT_EMPTY')
+    t.match(empty.json().message, { vi: /chưa có gì/, en: /empty/ })
+    const formOnly = await call('POST', `/api/dossiers/${dossierId}/supplement`, 'congdan', {
+      formData: (await knex('dossiers').where({ id: dossierId }).first('form_data')).form_data,
+    })
+    t.equal(formOnly.statusCode, 422)
+    t.match(formOnly.json(), {
+      code: 'MC_ERR_SUPPLEMENT_INCOMPLETE',
+      message: { vi: /^Chưa bổ sung: Bản chính Giấy chứng sinh/, en: /^Not handed in yet: Bản chính Giấy chứng sinh/ },
+      missing: [{ componentId: 'giay-chung-sinh', name: /^Bản chính Giấy chứng sinh/ }],
+    })
+    t.match(
+      await knex('dossiers').where({ id: dossierId }).first('status', 'supplement_request'),
+      { status: 5, supplement_request: { missing: ['giay-chung-sinh'] } },
+      'nothing changed',
+    )
+
     const handedIn = await call('POST', `/api/dossiers/${dossierId}/supplement`, 'congdan', {
       attachments: [{ componentId: 'giay-chung-sinh', fileId: file.json().fileId }],
       note: 'Đã chụp lại',
     })
     t.equal(handedIn.statusCode, 200, handedIn.body)
     t.equal(handedIn.json().status, 1, 'back at the counter')
+    t.same(handedIn.json().stillMissing, [], 'everything asked was handed in')
+
+    // Asked again at the counter; this time the applicant cannot bring it and says why: taken, and the answer
+    // names what is still missing.
+    const again = await openTask(dossierId, 'Task_Receive')
+    const askedAgain = await call('POST', `/api/tasks/${again.user_task_key}/complete`, 'motcua-xa', {
+      decision: 'supplement',
+      missing: ['giay-chung-sinh'],
+      note: 'Vẫn còn mờ',
+    })
+    t.equal(askedAgain.statusCode, 200, askedAgain.body)
+    await eventually(
+      'status 5 again',
+      async () => (await knex('dossiers').where({ id: dossierId }).first('status')).status === 5,
+    )
+    const explained = await call('POST', `/api/dossiers/${dossierId}/supplement`, 'congdan', {
+      note: 'Giấy chứng sinh bị mất; tôi nộp giấy cam đoan tại quầy',
+    })
+    t.equal(explained.statusCode, 200, explained.body)
+    t.match(explained.json().stillMissing, [{ componentId: 'giay-chung-sinh', name: /Giấy chứng sinh/ }])
+    const received = await knex('dossier_events')
+      .where({ dossier_id: dossierId, kind: 'supplement_received' })
+      .orderBy('id', 'desc')
+      .first('data')
+    t.same(received.data.stillMissing, ['giay-chung-sinh'], 'the timeline keeps what is still missing')
     await openTask(dossierId, 'Task_Receive')
     t.equal(
       (await call('POST', `/api/dossiers/${dossierId}/supplement`, 'congdan', {})).statusCode,

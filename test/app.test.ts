@@ -1,4 +1,5 @@
 import t from 'tap'
+import { pino } from 'pino'
 import { buildTestApp } from './helpers/app.js'
 
 // One app for the whole file: building one costs a database, migrations and an engine.
@@ -6,12 +7,12 @@ const { app, config, runtime } = await buildTestApp(t)
 import { buildApp } from '../src/app.js'
 import { pooledKnex } from '../src/db/database.js'
 
-t.test('health: live and ready answer 200 with the database and engine checked', async (t) => {
+t.test('health: live and ready answer 200 with the database, the engine and the procedures checked', async (t) => {
   const live = await app.inject('/health/live')
   t.equal(live.statusCode, 200)
   const ready = await app.inject('/health/ready')
   t.equal(ready.statusCode, 200)
-  t.same(ready.json(), { status: 'ok', checks: { database: 'ok', engine: 'ok' } })
+  t.same(ready.json(), { status: 'ok', checks: { database: 'ok', engine: 'ok', procedures: 'ok' } })
 })
 
 t.test('readiness turns 503 problem+json when the database is gone', async (t) => {
@@ -33,6 +34,25 @@ t.test('readiness turns 503 problem+json when the database is gone', async (t) =
     checks: { database: 'unavailable' },
     message: { vi: String, en: String },
   })
+})
+
+t.test('readiness is 503 while the reference procedures of a start are being published', async (t) => {
+  // Probes ask every few seconds during a start: each "not yet" is an answer, not an error in the log.
+  const lines: string[] = []
+  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) })
+  const starting = await buildApp(config, { ...runtime, logger, proceduresPublished: () => false })
+  t.teardown(() => starting.close())
+  const res = await starting.inject('/health/ready')
+  t.equal(res.statusCode, 503)
+  t.match(res.json(), {
+    code: 'MC_ERR_NOT_READY',
+    checks: { database: 'ok', engine: 'ok', procedures: 'publishing' },
+  })
+  t.same(
+    lines.filter((l) => (JSON.parse(l) as { level: number }).level >= 50),
+    [],
+    'nothing logged as an error',
+  )
 })
 
 t.test('unknown routes, bad JSON and schema violations are problem+json with stable codes', async (t) => {
@@ -59,8 +79,13 @@ t.test('unknown routes, bad JSON and schema violations are problem+json with sta
   t.equal(invalid.statusCode, 400)
   t.equal(invalid.json().code, 'MC_ERR_VALIDATION')
   t.ok(
-    invalid.json().errors.some((e: { field: string }) => e.field === 'body'),
-    'lists the missing field',
+    invalid.json().errors.some((e: { field: string }) => e.field === 'body.password'),
+    'names the missing field itself',
+  )
+  // Each field's message in both languages, worded as the dossier forms word them (issue #20).
+  t.match(
+    invalid.json().errors.find((e: { field: string }) => e.field === 'body.password'),
+    { keyword: 'required', message: { vi: 'Bắt buộc nhập', en: 'Required' } },
   )
 
   const wrongType = await app.inject({

@@ -69,3 +69,33 @@ t.test(
     )
   },
 )
+
+t.test('OpenID Connect sign-in is off without OIDC_ISSUER, and its settings are checked together', async (t) => {
+  t.equal(loadConfig({ DATA_DIR: dataDir() }).oidc, undefined, 'off by default')
+  const oidc = loadConfig({
+    DATA_DIR: dataDir(),
+    PUBLIC_BASE_URL: 'https://dichvucong.example.gov.vn',
+    OIDC_ISSUER: 'https://sso.example.gov.vn/realms/dvc',
+    OIDC_CLIENT_ID: 'motcua',
+    OIDC_CLIENT_SECRET: 's3cret',
+  }).oidc
+  t.same(oidc, {
+    issuer: 'https://sso.example.gov.vn/realms/dvc',
+    clientId: 'motcua',
+    clientSecret: 's3cret',
+    redirectUrl: 'https://dichvucong.example.gov.vn/dang-nhap/dinh-danh',
+    scopes: 'openid profile',
+    claims: { idNumber: 'id_number', fullName: 'name', birthDate: 'birthdate' },
+  })
+  const refused: Array<[Record<string, string>, string]> = [
+    [{ OIDC_CLIENT_ID: 'motcua' }, 'OIDC_ISSUER'],
+    [{ OIDC_ISSUER: 'https://sso.example.gov.vn' }, 'OIDC_CLIENT_ID'],
+    [{ OIDC_ISSUER: 'https://sso.example.gov.vn', OIDC_CLIENT_ID: 'm', OIDC_SCOPES: 'profile cccd' }, 'OIDC_SCOPES'],
+    [{ OIDC_ISSUER: 'sso.example.gov.vn', OIDC_CLIENT_ID: 'm' }, 'OIDC_ISSUER'],
+    [{ OIDC_ISSUER: 'https://sso.example.gov.vn', OIDC_CLIENT_ID: 'm', OIDC_SCOPES: 'openid  x' }, 'OIDC_SCOPES'],
+  ]
+  for (const [env, variable] of refused) {
+    const err = t.throws(() => loadConfig({ DATA_DIR: dataDir(), ...env })) as ConfigError
+    t.equal(err.variable, variable, `${JSON.stringify(env)} names ${variable}`)
+  }
+})

@@ -1,10 +1,12 @@
 import t from 'tap'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTestDatabase, dbKind } from './helpers/db.js'
 import { openEmbeddedDatabase } from '../src/db/database.js'
 import { DataDirLockedError } from '../src/db/lock.js'
+import { migrateLatest, migrationFiles } from '../src/db/migrate.js'
+import { templateKey } from '../src/db/template.js'
 
 t.test(`migrations apply on ${dbKind} and the audit log is append-only`, async (t) => {
   const db = await createTestDatabase(t)
@@ -17,6 +19,31 @@ t.test(`migrations apply on ${dbKind} and the audit log is append-only`, async (
   await t.rejects(db.knex('audit_events').del(), /append-only/)
   const rows = await db.knex('audit_events').select('id')
   t.equal(rows.length, 1)
+})
+
+t.test('a test database holds every migration of migrations/, whether or not it came from a template', async (t) => {
+  const db = await createTestDatabase(t)
+  const recorded = (await db.knex('knex_migrations').orderBy('id').select('name')).map((r: { name: string }) => r.name)
+  t.same(
+    recorded,
+    migrationFiles().map((f) => f.name),
+  )
+  t.same(await migrateLatest(db.knex), [], 'nothing left to apply')
+})
+
+t.test('the migrated template is named by the migrations: a new or edited migration gets a new one', async (t) => {
+  const files = migrationFiles()
+  const key = templateKey('migrated', files)
+  t.equal(templateKey('migrated', files), key, 'the same migrations, the same template')
+  t.not(templateKey('migrated', files.slice(0, -1)), key, 'one migration fewer')
+  const dir = mkdtempSync(join(tmpdir(), 'motcua-tpl-'))
+  const last = files.at(-1)!
+  const edited = join(dir, last.name)
+  copyFileSync(last.path, edited)
+  writeFileSync(edited, '\n// edited\n', { flag: 'a' })
+  t.not(templateKey('migrated', [...files.slice(0, -1), { name: last.name, path: edited }]), key, 'a migration edited')
+  t.not(templateKey('migrated', [...files.slice(0, -1), { name: `${last.name}x`, path: last.path }]), key, 'renamed')
+  t.equal(templateKey('empty', []), templateKey('empty', files), 'the empty template does not depend on them')
 })
 
 t.test('embedded data directory: a second opener is refused, data survives a reopen', async (t) => {

@@ -72,9 +72,12 @@ t.test('household business: the fee asked before acceptance, then the applicant 
   const withdrawn = mails.find((m) => m.subject?.startsWith('Xác nhận rút'))
   t.equal(
     payment!.subject,
-    `Hồ sơ ${dossierId}: đề nghị thực hiện nghĩa vụ tài chính`,
-    'no code before acceptance; the amount set by the province is not invented',
+    'Hồ sơ Đăng ký thành lập hộ kinh doanh: đề nghị thực hiện nghĩa vụ tài chính',
+    'no code before acceptance: the procedure names it; the amount set by the province is not invented',
   )
+  // Before a code the mails never show the internal id (#20).
+  for (const m of mails) t.notMatch(`${m.subject}\n${m.text}\n${String(m.html)}`, dossierId, 'no internal id')
+  t.match(payment!.text, 'tiếp tục giải quyết hồ sơ (thủ tục: Đăng ký thành lập hộ kinh doanh)')
   t.match(
     payment!.text,
     'Số tiền: theo mức thu cơ quan đã thông báo.\nNội dung: Lệ phí đăng ký hộ kinh doanh\nHạn nộp: ',
@@ -83,7 +86,7 @@ t.test('household business: the fee asked before acceptance, then the applicant 
   t.match(payment!.text, 'Nộp trực tuyến: http://motcua.test:3000/ho-so-cua-toi')
   t.match(String(payment!.html), '<a href="http://motcua.test:3000/ho-so-cua-toi">')
   t.match(payment!.text, 'English:')
-  t.equal(withdrawn!.subject, `Xác nhận rút hồ sơ ${dossierId}`)
+  t.equal(withdrawn!.subject, 'Xác nhận rút hồ sơ Đăng ký thành lập hộ kinh doanh')
   t.match(withdrawn!.text, 'Kính gửi Nguyễn Văn An,')
   t.match(withdrawn!.text, 'Lý do: Đổi địa điểm kinh doanh')
   t.match(withdrawn!.text, 'Your dossier')
@@ -161,8 +164,20 @@ t.test(
     clock.set('2026-03-20T09:00:00+07:00')
     await inStatus(dossierId, 8)
     const mails = await deliver(t)
-    const stops = mails.filter((m) => m.subject === `Hồ sơ ${dossierId} bị dừng xử lý`)
+    const stops = mails.filter((m) => m.subject === 'Hồ sơ Đăng ký khai sinh bị dừng xử lý')
     t.equal(stops.length, 1)
     t.match(stops[0]!.text, 'Lý do: Hết hạn bổ sung')
+    // The supplement asked at reception, before the dossier has a code: no empty code in the subject, the
+    // component by its name (not its id), and never the internal id (#20).
+    const asked = mails.filter((m) => m.subject === 'Hồ sơ Đăng ký khai sinh cần bổ sung giấy tờ')
+    t.equal(asked.length, 1, 'the supplement mail names the procedure')
+    t.match(asked[0]!.text, 'Hồ sơ của Ông/Bà (thủ tục: Đăng ký khai sinh) chưa đầy đủ')
+    t.match(asked[0]!.text, 'Bản chính Giấy chứng sinh', 'the component by its name')
+    for (const m of mails) {
+      const all = `${m.subject}\n${m.text}\n${String(m.html)}`
+      t.notMatch(all, 'giay-chung-sinh', 'no component id')
+      t.notMatch(all, dossierId, 'no internal id')
+      t.notMatch(m.subject ?? '', /Hồ sơ {2}/, 'no empty code')
+    }
   },
 )

@@ -22,7 +22,12 @@ t.test('given the birth registration with a job-based reception task, the counte
   const file = join(workflows, 'dang-ky-khai-sinh.bpmn')
   const xml = readFileSync(file, 'utf8')
   const receive = xml.indexOf('<bpmn:userTask id="Task_Receive"')
-  writeFileSync(file, xml.slice(0, receive) + xml.slice(receive).replace('<zeebe:userTask />', ''))
+  // A job-based user task names a custom form by `formKey` (Zeebe has `externalReference` for Camunda user tasks only).
+  const jobBased = xml
+    .slice(receive)
+    .replace('<zeebe:userTask />', '')
+    .replace('externalReference="motcua:task-decision"', 'formKey="motcua:task-decision"')
+  writeFileSync(file, xml.slice(0, receive) + jobBased)
   const report = await seedProcedures(w.db.knex, w.engine, { workflowsDir: workflows })
   t.same(report.published, ['dang-ky-khai-sinh'], JSON.stringify(report.failed))
 

@@ -2,6 +2,8 @@
 // reference BPMN files and the embedded engine — online and at the counter, for a commune procedure and an
 // inter-agency one.
 import t from 'tap'
+import { defaultCarriers } from '../src/delivery/carriers.js'
+import { DeliveryService } from '../src/delivery/service.js'
 import { loadWorkingCalendar } from '../src/db/calendar-repository.js'
 import { computeDeadline } from '../src/domain/deadlines/index.js'
 import { parseDossierCode } from '../src/domain/dossier/code.js'
@@ -203,6 +205,7 @@ t.test(
       agencyUnitId: 'xa-an-binh',
       formData: constructionForm,
       deliveryMethod: 'post',
+      deliveryAddress: { provinceCode: '99', communeCode: '99902', street: 'Thôn Đông, số 8' },
       attachments: await uploads(w, 'cap-giay-phep-xay-dung-nha-o-rieng-le', 'motcua-xa'),
       idempotencyKey: 'counter-1',
       applicant: { name: 'Lê Thị Cúc', idNumber: '001190099999', phone: '0987654321' },
@@ -240,7 +243,13 @@ t.test(
     await service.handOff(partner, intake.dossierId)
     await openTask(w, intake.dossierId, 'Task_Sign')
     await service.handOff(leader, intake.dossierId)
-    await openTask(w, intake.dossierId, 'Task_Return')
+    const returnTask = await openTask(w, intake.dossierId, 'Task_Return')
+    // Sent by post: the parcel is recorded before the result counts as returned.
+    await t.rejects(service.returnResult(counter, intake.dossierId), { code: 'MC_ERR_SHIPMENT_MISSING' })
+    await new DeliveryService(w.db.knex, defaultCarriers()).record(counter, returnTask.user_task_key, {
+      carrier: 'vnpost',
+      trackingNumber: 'EB123456785VN',
+    })
     await service.returnResult(counter, intake.dossierId)
     const returned = await status(w, intake.dossierId, 10)
     t.equal(returned.result, 'early', 'finished long before the 15 working days')

@@ -44,6 +44,20 @@ const every: EmailTemplate[] = [
       reason: 'Chờ xác minh',
     },
   },
+  {
+    name: 'result-shipped',
+    data: {
+      ...base,
+      carrierName: 'Bưu điện Việt Nam (VNPost)',
+      trackingNumber: 'EB123456785VN',
+      shippedOn: '2026-03-10',
+      address: {
+        street: 'Số 5, ngõ 12 <phố> Huế',
+        communeName: 'Phường Hai Bà Trưng',
+        provinceName: 'Thành phố Hà Nội',
+      },
+    },
+  },
   { name: 'overdue-officer', data: { recipientName: 'Lê Văn Cường', dossiers: overdue } },
   {
     name: 'overdue-supervisor',

@@ -84,6 +84,7 @@ t.test('each form renders to HTML with its official title', async (t) => {
     refusal: 'PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ',
     apology: 'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ',
     'control-sheet': 'PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ',
+    'fee-receipt': 'BIÊN LAI THU PHÍ, LỆ PHÍ',
   }
   for (const form of printableForms) {
     const html = await renderPrintable(form, samplePrintData[form], 'html')
@@ -93,6 +94,8 @@ t.test('each form renders to HTML with its official title', async (t) => {
   }
   const apology = await renderPrintable('apology', samplePrintData.apology, 'html')
   t.match(apology, 'hẹn lại ngày trả kết quả vào <b>ngày 04 tháng 03 năm 2026</b>')
+  const fee = await renderPrintable('fee-receipt', samplePrintData['fee-receipt'], 'html')
+  t.match(fee, 'Năm mươi nghìn đồng', 'the fee receipt writes the amount in words')
   const control = await renderPrintable('control-sheet', samplePrintData['control-sheet'], 'html')
   t.match(control, 'Quá hạn')
   t.match(control, 'Trước hạn')

@@ -53,6 +53,12 @@ interface Spec {
   extendedTo?: string
   finishedAt?: string
   paused?: boolean
+  /** When the clock stopped, for a paused dossier. */
+  pausedSince?: string
+  /** Supplements asked during processing. */
+  supplements?: number
+  /** A supplement asked and handed in during processing. */
+  supplementWait?: [string, string]
   fee?: number
   unitId?: string
   unitPath?: string
@@ -84,6 +90,16 @@ async function dossier(s: Spec): Promise<string> {
     original_due_at: dueAt(s.due),
     finished_at: s.finishedAt ?? null,
     paused: s.paused ?? false,
+    paused_since: s.pausedSince ?? null,
+    supplement_count: s.supplements ?? (s.supplementWait ? 1 : 0),
+    deadline_events: JSON.stringify(
+      s.supplementWait
+        ? [
+            { type: 'supplementRequested', at: s.supplementWait[0] },
+            { type: 'supplementReceived', at: s.supplementWait[1] },
+          ]
+        : [],
+    ),
     payment_amount_vnd: s.fee ?? null,
   })
   return id
@@ -112,6 +128,7 @@ const d2 = await dossier({
   fee: 200000,
 })
 // D3 at the counter, due 10 March, extended to 13 March, result 12 March: late against the original due (R9), rated 2.
+// A supplement asked Thursday 5 March was handed in Monday 9 March (2 working days of the applicant's).
 const d3 = await dossier({
   proc: hoTich,
   code: 'D3',
@@ -121,6 +138,7 @@ const d3 = await dossier({
   due: '2026-03-10',
   extendedTo: '2026-03-13',
   finishedAt: '2026-03-12T10:00:00+07:00',
+  supplementWait: ['2026-03-05T10:00:00+07:00', '2026-03-09T09:00:00+07:00'],
 })
 // D4 online, withdrawn by the applicant on 6 March: received, never resolved (column 14).
 await dossier({
@@ -132,7 +150,8 @@ await dossier({
   due: '2026-03-11',
   finishedAt: '2026-03-06T15:00:00+07:00',
 })
-// D5 online, due 12 March but waiting for a supplement since: paused, so within time (R10).
+// D5 online, due 12 March but waiting for a supplement asked on 10 March: paused, so within time (R10; for 766 the
+// request on 10 March is its end, before the due).
 await dossier({
   proc: hoTich,
   code: 'D5',
@@ -141,6 +160,7 @@ await dossier({
   receipt: '2026-03-05',
   due: '2026-03-12',
   paused: true,
+  pausedSince: '2026-03-10T14:00:00+07:00',
 })
 // D6 received and withdrawn in February: not in March's report at all.
 await dossier({
@@ -164,6 +184,7 @@ await dossier({
 })
 // ---- Xây dựng
 // D8 at the counter, due 27 March, still open and not paused: overdue at the end of March. Owes a fee, not paid online.
+// Its application form was scanned at the counter: digitised.
 const d8 = await dossier({
   proc: xayDung,
   code: 'D8',
@@ -182,7 +203,8 @@ const d9 = await dossier({
   receipt: '2026-02-26',
   due: '2026-04-15',
 })
-// D10 online, due 20 March, result 20 March 15:00: on time; rated 4.
+// D10 online, due 20 March, result 20 March 15:00: on time; rated 4. Two supplements were asked during processing (data
+// from an earlier system: motcua itself allows one, R7): late for 766 whatever the dates.
 const d10 = await dossier({
   proc: xayDung,
   code: 'D10',
@@ -191,6 +213,7 @@ const d10 = await dossier({
   receipt: '2026-03-09',
   due: '2026-03-20',
   finishedAt: '2026-03-20T15:00:00+07:00',
+  supplements: 2,
 })
 // D11 online, due 30 March, result only on 3 April: in progress and overdue on 31 March.
 const d11 = await dossier({
@@ -234,6 +257,13 @@ await knex('dossier_attachments').insert({
   component_id: 'c1',
   file_id: file.id,
   reused_from_dossier_code: 'OLD-1',
+  digitisation: 'reused',
+})
+await knex('dossier_attachments').insert({
+  dossier_id: d8,
+  component_id: 'to-khai',
+  file_id: file.id,
+  digitisation: 'scanned_at_counter',
 })
 for (const [dossierId, score] of [
   [d2, 5],
@@ -313,18 +343,31 @@ t.test('Decision 766 indicators for March 2026', async (t) => {
   t.equal(res.statusCode, 200, res.body)
   const b = res.json()
   const codes = (refs: { code: string }[]) => refs.map((r) => r.code).sort()
-  // Resolved D1, D2, D3, D10; on time (early + on time) D2, D10.
-  t.match(b.onTimeRate, { value: 0.5, numerator: 2, denominator: 4 })
-  t.same(codes(b.onTimeRate.dossiers.numerator), ['D10', 'D2'])
-  // Working days from receipt to result: D1 6 (26, 27 Feb, 2–5 Mar), D2 4, D3 7, D10 9 → 26 ÷ 4.
-  t.match(b.averageResolutionDays, { value: 6.5, count: 4 })
+  // 2.1: received or handled in March: D1, D2, D3, D4, D5, D8, D9, D10, D11 (= 06a column 3). Finished or still within
+  // time: D2 (result 6 March, due 9), D4 (withdrawn 6 March, due 11: finished in time), D5 (supplement asked 10 March,
+  // due 12), D9 (due 15 April). Late: D1 and D3 (results after their dues), D8 and D11 (open past their dues on 31
+  // March), D10 (two supplement requests). 4 ÷ 9.
+  t.match(b.onTimeRate, { value: 0.4444, numerator: 4, denominator: 9 })
+  t.same(codes(b.onTimeRate.dossiers.numerator), ['D2', 'D4', 'D5', 'D9'])
+  t.same(codes(b.onTimeRate.dossiers.denominator), ['D1', 'D10', 'D11', 'D2', 'D3', 'D4', 'D5', 'D8', 'D9'])
+  // Biểu II.06a's figure: resolved D1, D2, D3, D10; early or on time D2, D10.
+  t.match(b.resolvedOnTimeRate, { value: 0.5, numerator: 2, denominator: 4 })
+  t.same(codes(b.resolvedOnTimeRate.dossiers.numerator), ['D10', 'D2'])
+  // 2.2: received in March and resolved, whenever: D2 4 working days (3–6 March), D3 7 (4–12) less its supplement's 2
+  // (6 and 9 March) = 5, D10 9 (10–20), D11 9 (24 March – 3 April) → 27 ÷ 4. D1 was received in February; D4 was
+  // withdrawn.
+  t.match(b.averageResolutionDays, { value: 6.75, count: 4 })
+  t.same(codes(b.averageResolutionDays.dossiers), ['D10', 'D11', 'D2', 'D3'])
   // Received in March (not carried): D2, D3, D4, D5, D8, D10, D11 = 7; online D2, D4, D5, D10, D11 = 5.
-  t.match(b.onlineShare, { value: 0.7143, numerator: 5, denominator: 7 })
+  t.match(b.onlineShare, { value: 0.7143, numerator: 5, denominator: 7, threshold: 0.5, scoreShare: 1 })
   // Owed a fee: D2 (paid online), D8 (not).
   t.match(b.onlinePaymentShare, { value: 0.5, numerator: 1, denominator: 2 })
   t.same(codes(b.onlinePaymentShare.dossiers.denominator), ['D2', 'D8'])
-  // Reused a document: D2 of 7.
-  t.match(b.reuseShare, { value: 0.1429, numerator: 1, denominator: 7 })
+  // 4.2: a file in a component: D2 (reused) and D8 (scanned at the counter) of 7; 0.2857 ÷ 0.8 of the points.
+  t.match(b.digitisedShare, { value: 0.2857, numerator: 2, denominator: 7, threshold: 0.8, scoreShare: 0.3571 })
+  t.same(codes(b.digitisedShare.dossiers.numerator), ['D2', 'D8'])
+  // 4.3: reused a document: D2 of 7; 0.1429 ÷ 0.8 of the points.
+  t.match(b.reuseShare, { value: 0.1429, numerator: 1, denominator: 7, scoreShare: 0.1786 })
   // Ratings of resolved dossiers: D2 5, D3 2, D10 4 → satisfied (4–5) 2 of 3, mean 3.67.
   t.match(b.satisfaction, { value: 0.6667, numerator: 2, denominator: 3, averageScore: 3.67 })
 })
@@ -332,7 +375,9 @@ t.test('Decision 766 indicators for March 2026', async (t) => {
 t.test('a period without ratings says so', async (t) => {
   const b = (await get(`/api/supervision/indicators?month=2026-06`)).json()
   t.equal(b.satisfaction.value, 'no data')
-  t.equal(b.onTimeRate.value, null)
+  t.equal(b.resolvedOnTimeRate.value, null, 'nothing resolved in June')
+  // Still open in June: D5 (its supplement asked 10 March, before its due: within time), D8 and D9 (past their dues).
+  t.match(b.onTimeRate, { value: 0.3333, numerator: 1, denominator: 3 })
 })
 
 t.test('CSV and XLSX exports parse back to the same numbers', async (t) => {
@@ -354,6 +399,14 @@ t.test('CSV and XLSX exports parse back to the same numbers', async (t) => {
   t.same(row('Hộ tịch'), hoTichRow)
   t.same(row('Xây dựng'), xayDungRow)
   t.same(row('Tổng cộng'), totalRow)
+  // The footer in Vietnamese local time, dd/mm/yyyy HH:mm, never an ISO UTC timestamp (#20).
+  const footer = lines
+    .filter((l) => l.join('') !== '')
+    .at(-1)!
+    .join(',')
+  t.match(footer, /^Lập lúc \d{2}:\d{2} ngày \d{2}\/\d{2}\/\d{4}$/)
+  const local = new Date(Date.now() + 7 * 3_600_000).toISOString()
+  t.ok(footer.endsWith(`${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)}`), 'the local (UTC+7) day')
 
   const xlsx = await get(`/api/supervision/reports/06a?month=2026-03&format=xlsx`)
   t.equal(xlsx.statusCode, 200)
@@ -368,6 +421,8 @@ t.test('CSV and XLSX exports parse back to the same numbers', async (t) => {
       rows[values[1]] = values.slice(2).map(Number)
   })
   t.same(rows, { 'Hộ tịch': hoTichRow, 'Xây dựng': xayDungRow, 'Tổng cộng': totalRow })
+  const last = (sheet.getRow(sheet.rowCount).values as unknown[]).slice(1)
+  t.match(String(last[0]), /^Lập lúc \d{2}:\d{2} ngày \d{2}\/\d{2}\/\d{4}$/, 'the same footer in the XLSX')
 })
 
 t.test('overdue list: most late first, paused and finished left out, cursor paging', async (t) => {
@@ -465,9 +520,14 @@ t.test('public daily figures: per agency, no personal data, cacheable', async (t
   t.equal(res.statusCode, 200)
   t.match(res.headers['cache-control'], /public, max-age=\d+/)
   // 20 March: D10 resolved on time at xã Bình Minh; nothing received that day.
-  const row = res.json().units.find((u: { unit: string }) => u.unit.includes(UNIT))
+  const unit = await knex('units').where({ id: UNIT }).first('name', 'agency_code')
+  const row = res.json().units.find((u: { agency: string }) => u.agency === unit.name)
   t.match(row, { received: 0, resolved: 1, early: 0, onTime: 1, late: 0, onTimeRate: 1 })
+  t.equal(row.agencyCode, unit.agency_code, 'the public agency code')
   t.notMatch(res.body, /Người nộp|D10/, 'no names or codes')
+  // The agency by its name and public code, never by the internal unit id (#20).
+  const ids = (await knex('units').pluck('id')) as string[]
+  for (const id of ids) t.notOk(res.body.includes(`"${id}"`), `no internal unit id ${id}`)
 })
 
 t.test('roles: other subtrees, officers and citizens see nothing', async (t) => {

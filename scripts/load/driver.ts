@@ -1,5 +1,7 @@
 // The load driver: simulated citizens and officers take dossiers of the five reference procedures through the real
 // HTTP API (fetch), with bounded concurrency, retrying through outages with the same idempotency keys.
+import { solveChallenge, type Challenge } from 'altcha-lib'
+import { deriveKey } from 'altcha-lib/algorithms/sha'
 import { makePdf } from '../../test/helpers/files.js'
 import { birthForm, constructionForm, householdForm } from '../../test/helpers/dossiers.js'
 
@@ -329,10 +331,15 @@ async function registerCitizens(api: ApiClient, opts: LoadOptions): Promise<stri
     const email = `${username}@load.invalid`
     const password = `Load-${opts.runId}-${i}-Pw!`
     const idNumber = String(900000000000 + ((hash(opts.runId) * 1000 + i) % 99999999999)).slice(0, 12)
-    // Sign-up answers 202 whether or not the account exists (a retry after an unknown outcome too): the mail tells.
+    // Sign-up answers 202 whether or not the account exists: the mail tells. It needs the ALTCHA check solved, as the
+    // browser does; a retry after an unknown outcome may find the solution spent (400) by the attempt that succeeded.
+    const challenge = (await api.call('GET', '/api/auth/altcha-challenge', { expect: [200] })).body as Challenge
+    const solution = await solveChallenge({ challenge, deriveKey })
+    const altcha = Buffer.from(JSON.stringify({ challenge, solution })).toString('base64')
     await api.call('POST', '/api/auth/register', {
-      json: { kind: 'citizen', username, fullName: `Công dân thử tải ${i}`, email, password, idNumber },
+      json: { kind: 'citizen', username, fullName: `Công dân thử tải ${i}`, email, password, idNumber, altcha },
       expect: [202],
+      afterUnknown: [400],
     })
     const token = await opts.verificationToken(email)
     await api.call('POST', '/api/auth/verify-email', { json: { token }, expect: [200], afterUnknown: [400] })

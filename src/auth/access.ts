@@ -17,15 +17,21 @@ export type Permission =
   | 'calendar.edit'
   | 'users.manage'
   | 'units.manage'
+  | 'audit.read'
 
 const grants: Record<UserKind, readonly Permission[]> = {
   citizen: ['catalogue.read', 'dossier.submit', 'dossier.readOwn'],
   organisation: ['catalogue.read', 'dossier.submit', 'dossier.readOwn'],
   enterprise: ['catalogue.read', 'dossier.submit', 'dossier.readOwn'],
   officer: ['catalogue.read', 'dossier.readUnit', 'task.work'],
-  supervisor: ['catalogue.read', 'dossier.readUnit', 'task.work', 'task.assign', 'supervision.read'],
+  supervisor: ['catalogue.read', 'dossier.readUnit', 'task.work', 'task.assign', 'supervision.read', 'audit.read'],
   analyst: ['catalogue.read', 'catalogue.edit', 'catalogue.publish'],
-  administrator: ['catalogue.read', 'calendar.edit', 'users.manage', 'units.manage'],
+  administrator: ['catalogue.read', 'calendar.edit', 'users.manage', 'units.manage', 'audit.read'],
+}
+
+/** What an account of this kind (its role) may do. */
+export function permissionsOf(kind: UserKind): readonly Permission[] {
+  return grants[kind]
 }
 
 export function can(principal: Principal, permission: Permission): boolean {
@@ -91,4 +97,6 @@ const notFoundOf: Record<string, ProblemCode> = {
   task: 'MC_ERR_TASK_NOT_FOUND',
   draft: 'MC_ERR_DRAFT_NOT_FOUND',
   procedure: 'MC_ERR_PROCEDURE_NOT_FOUND',
+  unit: 'MC_ERR_UNIT_NOT_FOUND',
+  user: 'MC_ERR_ACCOUNT_NOT_FOUND',
 }

@@ -9,6 +9,8 @@ import { passwordStrength } from './password-strength.js'
 import { accountRepository } from './repository.js'
 import { auditRepository } from '../db/audit-repository.js'
 import type { IdentityNoticeReason } from '../notifications/templates.js'
+import type { BotCheck } from './altcha.js'
+import { onboardingRepository } from './onboarding-repository.js'
 
 export interface RegistrationInput {
   kind: 'citizen' | 'organisation' | 'enterprise'
@@ -17,8 +19,12 @@ export interface RegistrationInput {
   email: string
   password: string
   phone?: string
-  /** CCCD, 12 digits: required for citizens. */
+  /** CCCD, 12 digits: required for citizens, unless a foreigner gives a passport number instead. */
   idNumber?: string
+  /** A foreigner's passport number (citizens without a CCCD). */
+  passportNumber?: string
+  /** The ALTCHA widget's payload: the solved bot check, spent by this sign-up. */
+  altcha: string
   /** Mã số thuế (10 digits, or 10-3 for a branch): required for enterprises and organisations. */
   taxCode?: string
 }
@@ -70,6 +76,7 @@ export interface RegistrationAnswer {
  */
 export async function register(
   knex: Knex,
+  botCheck: BotCheck,
   input: RegistrationInput,
   linkBase: string,
   now = new Date(),
@@ -77,9 +84,14 @@ export async function register(
   const username = input.username.trim().toLowerCase()
   const email = input.email.trim().toLowerCase()
   const fullName = input.fullName.trim()
-  if (input.kind === 'citizen' && !/^\d{12}$/.test(input.idNumber ?? ''))
-    throw new AppError('MC_ERR_VALIDATION', 'idNumber: a CCCD has 12 digits', {
+  const passportNumber = input.passportNumber?.trim().toUpperCase()
+  if (input.kind === 'citizen' && !passportNumber && !/^\d{12}$/.test(input.idNumber ?? ''))
+    throw new AppError('MC_ERR_VALIDATION', 'idNumber: a CCCD has 12 digits (or give a passport number)', {
       errors: [{ field: 'body.idNumber', message: 'must be 12 digits' }],
+    })
+  if (passportNumber && (input.kind !== 'citizen' || input.idNumber !== undefined))
+    throw new AppError('MC_ERR_VALIDATION', 'passportNumber: only for a person without a CCCD', {
+      errors: [{ field: 'body.passportNumber', message: 'only for a citizen account without idNumber' }],
     })
   if (input.kind !== 'citizen' && !/^\d{10}(-\d{3})?$/.test(input.taxCode ?? ''))
     throw new AppError('MC_ERR_VALIDATION', 'taxCode: 10 digits, or 10-3 for a branch', {
@@ -91,6 +103,7 @@ export async function register(
     input.idNumber,
     input.taxCode,
     input.phone,
+    passportNumber,
   ])
   if (weak.length)
     throw new AppError('MC_ERR_PASSWORD_WEAK', weak.join('; '), {
@@ -106,6 +119,7 @@ export async function register(
   return knex.transaction(async (trx) => {
     const accounts = accountRepository(trx)
     const audit = auditRepository(trx)
+    await botCheck.spend(trx, input.altcha)
     await accounts.lockRegistrations()
     const found = await accounts.registrationConflicts({
       username,
@@ -148,9 +162,10 @@ export async function register(
       fullName,
       email,
       phone: input.phone ?? null,
-      idNumber: input.kind === 'citizen' && !holder ? input.idNumber! : null,
+      idNumber: input.kind === 'citizen' && !holder ? (input.idNumber ?? null) : null,
       taxCode: input.kind !== 'citizen' && !holder ? input.taxCode! : null,
     })
+    if (passportNumber) await onboardingRepository(trx).setPassportNumber(userId, passportNumber)
     await accounts.insertEmailVerification(sha256(token), userId, expiresAt)
     await enqueueEmail(trx, {
       eventId: `user:${userId}:verify:${sha256(token).slice(0, 16)}`,
@@ -182,7 +197,13 @@ export async function verifyEmail(knex: Knex, token: string, now = new Date()): 
     const row = await accounts.emailVerificationForUpdate(sha256(token))
     if (!row || row.used_at || row.expires_at <= now) throw new AppError('MC_ERR_VERIFICATION_INVALID')
     await accounts.markVerificationUsed(sha256(token), now)
-    await accounts.markEmailVerified(row.user_id, now)
+    // A link sent to a new address (an e-mail change) moves the account to it, unless another account took it since.
+    const onboarding = onboardingRepository(trx)
+    const newEmail = await onboarding.newEmailOf(sha256(token))
+    if (newEmail) {
+      if (await onboarding.emailTakenByOther(newEmail, row.user_id)) throw new AppError('MC_ERR_VERIFICATION_INVALID')
+      await onboarding.setEmail(row.user_id, newEmail, now)
+    } else await accounts.markEmailVerified(row.user_id, now)
     await auditRepository(trx).record({
       actorId: row.user_id,
       action: 'auth.verifyEmail',

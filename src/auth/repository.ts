@@ -17,6 +17,8 @@ export interface UserRow {
   groups: string[]
   failed_logins: number
   locked_until: Date | null
+  /** Set when an administrator disabled the account: it cannot log in or refresh. */
+  disabled_at: Date | null
 }
 
 export interface RefreshTokenRow {
@@ -82,6 +84,8 @@ export interface ApplicantProfile {
   full_name: string
   id_number: string | null
   tax_code: string | null
+  passport_number: string | null
+  old_id_number: string | null
   email: string | null
   phone: string | null
 }
@@ -108,6 +112,7 @@ const selectUser = (db: Db) =>
       'u.groups',
       'u.failed_logins',
       'u.locked_until',
+      'u.disabled_at',
     )
 
 export function accountRepository(db: Db) {

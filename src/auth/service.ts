@@ -119,7 +119,8 @@ export async function login(
 
   const user = await accountRepository(knex).userByUsername(name)
   const ok = await verifyPassword(user?.password_hash ?? (await getDummyHash()), password)
-  if (!user || !ok) {
+  // A disabled account answers like a wrong password, after the same work, so the answer does not tell it apart.
+  if (!user || !ok || user.disabled_at) {
     const failed = await throttle.addFailure(
       pairKey,
       'pair',
@@ -148,21 +149,34 @@ export async function login(
   }
   return knex.transaction(async (trx) => {
     await loginThrottleRepository(trx).clear(pairKey)
-    const issued = await issueRefreshToken(trx, user.id, randomUUID(), now)
-    await auditRepository(trx).record({
-      actorId: user.id,
-      action: 'auth.login',
-      subjectType: 'user',
-      subjectId: user.id,
-      data: {},
-    })
-    return {
-      principal: principalOf(user),
-      fullName: user.full_name,
-      refreshToken: issued.refreshToken,
-      expiresAt: issued.expiresAt,
-    }
+    return openSession(trx, user, {}, now)
   })
+}
+
+/**
+ * Opens a session for a user who proved who they are (password, identity provider): a new refresh-token family and
+ * the `auth.login` audit event, in the caller's transaction. `how` is recorded with the event.
+ */
+export async function openSession(
+  trx: Knex.Transaction,
+  user: UserRow,
+  how: Record<string, unknown>,
+  now: Date,
+): Promise<LoginResult> {
+  const issued = await issueRefreshToken(trx, user.id, randomUUID(), now)
+  await auditRepository(trx).record({
+    actorId: user.id,
+    action: 'auth.login',
+    subjectType: 'user',
+    subjectId: user.id,
+    data: how,
+  })
+  return {
+    principal: principalOf(user),
+    fullName: user.full_name,
+    refreshToken: issued.refreshToken,
+    expiresAt: issued.expiresAt,
+  }
 }
 
 /** Exchanges a refresh token for a new one (rotation). Presenting a rotated token revokes its family. */
@@ -188,7 +202,7 @@ export async function refresh(knex: Knex, refreshToken: string, now = new Date()
     }
     if (token.expires_at <= now) return 'invalid'
     const user = await accounts.userById(token.user_id)
-    if (!user) return 'invalid'
+    if (!user || user.disabled_at) return 'invalid'
     const issued = await issueRefreshToken(trx, user.id, token.family_id, now)
     await accounts.markRotated(token.id, issued.id, now)
     return {

@@ -9,12 +9,12 @@ import type { ErrorObject } from 'ajv'
 import { agencyCodesOf, handlingRuleOf } from '../dossiers/handling-unit.js'
 import { parseBpmn, type ProcessSummary } from './bpmn-read.js'
 import { linearPatternProblem } from './form-rules.js'
+import { safePatternProblem } from './pattern-safety.js'
 import { formSchemaProblem, type Localized } from './form-validation.js'
 
 const require = createRequire(import.meta.url)
 const Ajv2020 = require('ajv/dist/2020').default as typeof import('ajv/dist/2020.js').default
 const addFormats = require('ajv-formats').default as typeof import('ajv-formats').default
-const safeRegex = require('safe-regex2') as (re: string, opts?: { limit?: number }) => boolean
 
 export const formsDir = fileURLToPath(new URL('../../forms/', import.meta.url))
 export const workflowsDir = fileURLToPath(new URL('../../workflows/', import.meta.url))
@@ -28,7 +28,20 @@ export interface Fee {
   kind?: 'phi' | 'le-phi'
   /** null: set locally and not known here. */
   amountVnd: number | null
+  /** The amount for an online submission, where the fee schedule sets a lower one. */
+  onlineAmountVnd?: number
+  /** A form field holding how many units (copies …) are asked for: the amount is per unit. */
+  perField?: string
+  /** Charged only when the result is delivered this way: postage, a line of its own, when the agency collects it. */
+  delivery?: DeliveryOption
+  /** Public, Vietnamese: when the fee applies; a fee without one is the procedure's own fee. */
+  condition?: string
+  conditionEn?: string
+  /** Public, for applicants (Vietnamese, and its English translation). */
   note?: string
+  noteEn?: string
+  /** Research notes for the repository: never public. */
+  $comment?: string
 }
 
 export interface DossierComponent {
@@ -67,8 +80,20 @@ export interface FormSchema {
   type: 'object'
   properties: Record<string, unknown>
   required?: string[]
-  'x-ui'?: { order?: string[] }
+  /** `applicantAddress`: the pointer of the applicant's address, printed on the one-stop forms. */
+  'x-ui'?: { order?: string[]; applicantAddress?: string }
   [keyword: string]: unknown
+}
+
+/** A result document the procedure issues: made by its template at the signing step and signed there. */
+export interface ResultDocumentDefinition {
+  id: string
+  name: string
+  template: 'birth-extract' | 'marital-status' | 'household-business' | 'construction-permit'
+  /** The user task at which the officer signs it (`Task_Sign` in the reference workflows). */
+  signingStep: string
+  /** The agency's organisation seal is added after the officer's signature. */
+  seal?: boolean
 }
 
 export interface ProcedureDefinition {
@@ -88,12 +113,16 @@ export interface ProcedureDefinition {
   receptionAnywhere?: boolean
   onlineLevel: OnlineLevel
   duration: string
+  /** Public, Vietnamese: how the period runs; `durationNoteEn` its English translation. */
   durationNote?: string
+  durationNoteEn?: string
   supplementPolicy: 'RESTART' | 'PAUSE'
   fees: Fee[]
   components: DossierComponent[]
   resultDelivery: DeliveryOption[]
   result: string
+  /** The electronic result documents, each with its template (docs/results.md). */
+  resultDocuments?: ResultDocumentDefinition[]
   applicants?: Array<'citizen' | 'organisation' | 'enterprise'>
   legalBasis: LegalDocument[]
   steps: ProcedureStep[]
@@ -302,7 +331,13 @@ interface SchemaNode {
   items?: SchemaNode
   required?: unknown
   enum?: unknown[]
-  'x-ui'?: { order?: string[]; widget?: string; options?: Array<{ value: unknown }>; label?: Localized }
+  'x-ui'?: {
+    order?: string[]
+    widget?: string
+    options?: Array<{ value: unknown }>
+    label?: Localized
+    showWhen?: { field: string }
+  }
 }
 
 function checkForm(form: FormSchema): DefinitionProblem[] {
@@ -377,12 +412,7 @@ function patternRefusal(pattern: string): { vi: string; en: string } | undefined
       vi: 'dùng cú pháp không được hỗ trợ (tham chiếu ngược, nhìn trước/nhìn sau…)',
       en: `uses syntax the linear-time engine does not support (backreferences, lookarounds…): ${unsupported}`,
     }
-  if (!safeRegex(pattern))
-    return {
-      vi: 'không an toàn: lặp lồng nhau có thể làm treo máy chủ; hãy viết lại không lồng các phép lặp',
-      en: 'is unsafe: nested repetition can stall the server; rewrite it without repetition inside repetition',
-    }
-  return undefined
+  return safePatternProblem(pattern)
 }
 
 function walkForm(node: SchemaNode, path: string, problems: DefinitionProblem[]): void {
@@ -400,7 +430,16 @@ function walkForm(node: SchemaNode, path: string, problems: DefinitionProblem[])
           problems.push({ path: `${path}/required`, message: `"${name}" is required but is not a property` })
       }
     }
-    for (const [name, child] of Object.entries(props)) walkForm(child, `${path}/properties/${name}`, problems)
+    for (const [name, child] of Object.entries(props)) {
+      // A condition reads a field of the same group: the renderer looks the value up beside the field.
+      const when = child['x-ui']?.showWhen?.field
+      if (when !== undefined && (when === name || !names.includes(when)))
+        problems.push({
+          path: `${path}/properties/${name}/x-ui/showWhen/field`,
+          message: `showWhen names "${when}", which is not another field of the same group`,
+        })
+      walkForm(child, `${path}/properties/${name}`, problems)
+    }
   }
   if (node.items) walkForm(node.items, `${path}/items`, problems)
   if ((ui?.widget === 'select' || ui?.widget === 'radio') && !node.enum && !ui.options) {
@@ -493,7 +532,8 @@ export function withPropertyOrder(def: ProcedureDefinition): ProcedureDefinition
     if (Array.isArray(node)) return node.map(visit)
     if (!node || typeof node !== 'object') return node
     const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(node)) out[k] = visit(v)
+    // Conditions (the form builder's `if` of a field required when shown) and data are never rendered: left as written.
+    for (const [k, v] of Object.entries(node)) out[k] = k === 'if' || k === 'not' || DATA_KEYWORDS.has(k) ? v : visit(v)
     const props = (node as SchemaNode).properties
     const ui = (node as SchemaNode)['x-ui']
     if (props && typeof props === 'object' && !Array.isArray(props) && !ui?.order)

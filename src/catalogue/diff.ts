@@ -41,6 +41,7 @@ const metadataKeys = [
   'levelNote',
   'onlineLevel',
   'durationNote',
+  'durationNoteEn',
   'supplementPolicy',
   'resultDelivery',
   'result',

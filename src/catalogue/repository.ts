@@ -59,6 +59,15 @@ export function catalogueRepository(db: Knex | Knex.Transaction) {
         .update({ ...patch, updated_at: db.fn.now() })
     },
 
+    /** Removes a draft version; a procedure left without any version (a new one never published) goes with it. */
+    async deleteDraft(procedureId: string, versionId: string): Promise<{ procedureRemoved: boolean }> {
+      await db('procedure_versions').where({ id: versionId, status: 'draft' }).delete()
+      const left = await db('procedure_versions').where({ procedure_id: procedureId }).first('id')
+      if (left) return { procedureRemoved: false }
+      await db('procedures').where({ id: procedureId }).delete()
+      return { procedureRemoved: true }
+    },
+
     draftOf: (procedureId: string) =>
       db<VersionRow>('procedure_versions').where({ procedure_id: procedureId, status: 'draft' }).first(),
     version: (procedureId: string, version: number) =>

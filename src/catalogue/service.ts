@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Knex } from 'knex'
+import { auditRepository } from '../db/audit-repository.js'
 import { AppError } from '../errors.js'
 import { DeployValidationError, type DeployProblem, type DeployResource, type Engine } from '../engine/port.js'
 import { validateBpmn } from '../engine/validation/index.js'
@@ -232,6 +233,31 @@ export class CatalogueService {
       })
       forgetForm(`${slug}@${draft.version}`)
       return { ok: true as const, slug, version: draft.version }
+    })
+  }
+
+  /**
+   * Throws a draft away (a published version answers 409). A procedure created from scratch and never published has
+   * nothing left and is removed with it; otherwise its published versions are untouched.
+   */
+  async discardDraft(slug: string, version: number, actorId?: string): Promise<{ procedureRemoved: boolean }> {
+    return this.knex.transaction(async (trx) => {
+      const repo = catalogueRepository(trx)
+      const procedure = await repo.procedureBySlug(slug)
+      const found = procedure && (await repo.version(procedure.id, version))
+      if (!procedure || !found) throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', `${slug} version ${version}`)
+      if (found.status === 'published')
+        throw new AppError('MC_ERR_PROCEDURE_VERSION_PUBLISHED', `${slug} version ${version} is published`)
+      const result = await repo.deleteDraft(procedure.id, found.id)
+      await auditRepository(trx).record({
+        ...(actorId ? { actorId } : {}),
+        action: 'catalogue.discardDraft',
+        subjectType: 'procedure',
+        subjectId: procedure.id,
+        data: { slug, version, procedureRemoved: result.procedureRemoved },
+      })
+      forgetForm(`${slug}@${version}`)
+      return result
     })
   }
 

@@ -1,11 +1,14 @@
 // Opens the database: a real PostgreSQL server when DATABASE_URL is set, otherwise embedded PGlite
 // served in-process over the pg wire protocol, so the rest of the code path is identical.
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import knexFactory, { type Knex } from 'knex'
 import pg from 'pg'
 import { PGlite } from '@electric-sql/pglite'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import { acquireLock } from './lock.js'
+import { migrateLatest } from './migrate.js'
+import { cachedTemplate, type TemplateKind } from './template.js'
 
 // timestamptz and bigint come back as JS values we can reason about: dates as Date, int8 as number
 // when safe (counts, sequences); numeric stays a string.
@@ -41,6 +44,11 @@ export interface EmbeddedOptions {
   dataDir: string | 'memory://'
   /** Lock file path; omitted for in-memory databases. */
   lockFile?: string
+  /**
+   * A data directory tarball to start from when dataDir holds no database yet (always, for `memory://`), instead of
+   * running initdb; called only then, once the lock is held.
+   */
+  template?: () => Promise<Blob>
 }
 
 export function knexFor(url: string, poolMax: number): Knex {
@@ -86,24 +94,18 @@ export async function openServerDatabase(url: string, poolMax = 10): Promise<Dat
 export async function openEmbeddedDatabase(opts: EmbeddedOptions): Promise<Database> {
   const lock = opts.lockFile ? acquireLock(opts.lockFile) : undefined
   try {
-    const pglite = await PGlite.create(opts.dataDir)
-    const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0 })
-    await server.start()
-    const url = `postgres://postgres@${server.getServerConn()}/postgres`
-    // Pool of exactly 1: PGlite runs one query at a time, and a second connection used while a
-    // transaction is open on another would hang.
-    const { knex, pool } = pooledKnex(url, 1)
+    const fresh = opts.dataDir === 'memory://' || !existsSync(join(opts.dataDir, 'PG_VERSION'))
+    const loadDataDir = fresh && opts.template ? await opts.template() : undefined
+    const pglite = await PGlite.create({ dataDir: opts.dataDir, ...(loadDataDir ? { loadDataDir } : {}) })
+    const served = await serve(pglite)
     let closed = false
     return {
-      knex,
-      pool,
+      ...served,
       embedded: true,
-      url,
       async close() {
         if (closed) return
         closed = true
-        await closePooled(knex, pool)
-        await server.stop()
+        await served.close()
         await pglite.close()
         lock?.release()
       },
@@ -114,7 +116,66 @@ export async function openEmbeddedDatabase(opts: EmbeddedOptions): Promise<Datab
   }
 }
 
-export function openDatabase(cfg: { databaseUrl?: string; dataDir: string }): Promise<Database> {
+/** PGlite served over the pg wire protocol on a loopback port, with knex on it; close() leaves PGlite open. */
+async function serve(pglite: PGlite): Promise<Pick<Database, 'knex' | 'pool' | 'url' | 'close'>> {
+  const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0 })
+  await server.start()
+  const url = `postgres://postgres@${server.getServerConn()}/postgres`
+  // Pool of exactly 1: PGlite runs one query at a time, and a second connection used while a
+  // transaction is open on another would hang.
+  const { knex, pool } = pooledKnex(url, 1)
+  return {
+    knex,
+    pool,
+    url,
+    async close() {
+      await closePooled(knex, pool)
+      await server.stop()
+    },
+  }
+}
+
+/**
+ * A PGlite data directory tarball of this kind (src/db/template.ts): from cacheDir, or built on an in-memory PGlite
+ * (the migrated one from the empty one) and stored there.
+ */
+export function embeddedTemplate(kind: TemplateKind, cacheDir: string): Promise<Blob> {
+  return cachedTemplate(kind, cacheDir, async () => {
+    const pglite =
+      kind === 'empty'
+        ? await PGlite.create('memory://')
+        : await PGlite.create({ dataDir: 'memory://', loadDataDir: await embeddedTemplate('empty', cacheDir) })
+    try {
+      if (kind === 'migrated') {
+        const served = await serve(pglite)
+        try {
+          await migrateLatest(served.knex)
+        } finally {
+          await served.close()
+        }
+      }
+      // Everything in the data files, so a copy starts without replaying the write-ahead log.
+      await pglite.exec('CHECKPOINT')
+      return (await pglite.dumpDataDir('none')).arrayBuffer()
+    } finally {
+      await pglite.close()
+    }
+  })
+}
+
+/**
+ * Opens config's database. A new embedded data directory starts from the migrated template (the runtime's
+ * migrateLatest then finds nothing to apply) unless `fromTemplate` is false: `motcua migrate` runs initdb and every
+ * migration, and says so.
+ */
+export function openDatabase(
+  cfg: { databaseUrl?: string; dataDir: string; cacheDir: string },
+  { fromTemplate = true }: { fromTemplate?: boolean } = {},
+): Promise<Database> {
   if (cfg.databaseUrl) return openServerDatabase(cfg.databaseUrl)
-  return openEmbeddedDatabase({ dataDir: join(cfg.dataDir, 'pg'), lockFile: join(cfg.dataDir, 'motcua.lock') })
+  return openEmbeddedDatabase({
+    dataDir: join(cfg.dataDir, 'pg'),
+    lockFile: join(cfg.dataDir, 'motcua.lock'),
+    ...(fromTemplate ? { template: () => embeddedTemplate('migrated', cfg.cacheDir) } : {}),
+  })
 }

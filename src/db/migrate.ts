@@ -6,11 +6,17 @@ import type { Knex } from 'knex'
 
 const migrationsDir = fileURLToPath(new URL('../../migrations/', import.meta.url))
 
+/** The migration files, in the order they apply. */
+export function migrationFiles(): Array<{ name: string; path: string }> {
+  return readdirSync(migrationsDir)
+    .filter((f) => /^\d.*\.ts$/.test(f))
+    .sort()
+    .map((name) => ({ name, path: join(migrationsDir, name) }))
+}
+
 class DirectorySource implements Knex.MigrationSource<string> {
   async getMigrations(): Promise<string[]> {
-    return readdirSync(migrationsDir)
-      .filter((f) => /^\d.*\.ts$/.test(f))
-      .sort()
+    return migrationFiles().map((f) => f.name)
   }
   getMigrationName(name: string): string {
     return name

@@ -1,5 +1,6 @@
 // SQL of a dossier's attachments: linking a file to a component, finding a document of an earlier dossier to reuse,
 // and the file of one attachment for download.
+import type { Knex } from 'knex'
 import type { Db } from './repository.js'
 
 /** Who may take a document from an earlier dossier, as the system knows them. */
@@ -8,6 +9,34 @@ export type ReuseRight =
   | { kind: 'applicant'; userId: string; verifiedIdNumber?: string | undefined }
   /** An officer at the counter: their unit subtree, for the applicant whose card they hold. */
   | { kind: 'counter'; unitPath: string | undefined; idNumber: string | undefined }
+
+/**
+ * Narrows a query joined to `dossiers as d` to the dossiers the right covers: an applicant's by account or verified
+ * CCCD; the counter's by its unit subtree and the applicant's ID number. Anything else covers nothing.
+ */
+export function whereReuseRight(q: Knex.QueryBuilder, right: ReuseRight): void {
+  if (right.kind === 'applicant') {
+    q.where('d.applicant_id', right.userId)
+    if (right.verifiedIdNumber) q.orWhere('d.applicant_id_number', right.verifiedIdNumber)
+  } else if (right.unitPath && right.idNumber) {
+    // The unit subtree by path prefix (as coversUnit), compared without LIKE so no character is a wildcard.
+    q.whereRaw('left(d.unit_path, length(?)) = ?', [right.unitPath, right.unitPath]).andWhere(
+      'd.applicant_id_number',
+      right.idNumber,
+    )
+  } else q.whereRaw('false')
+}
+
+/** Where a reused attachment came from: the earlier dossier, and its attachment or its signed result. */
+export interface ReuseSource {
+  dossierId: string
+  dossierCode: string
+  attachmentId?: string
+  resultId?: string
+}
+
+/** How a component's file came to be digital (migration 1150): the counter's scan, the applicant's upload, reuse. */
+export type Digitisation = 'scanned_at_counter' | 'submitted_online' | 'reused'
 
 /** A stored file as a download serves it. */
 export interface AttachmentFile {
@@ -20,13 +49,26 @@ export interface AttachmentFile {
 
 export function dossierAttachmentRepository(db: Db) {
   return {
-    /** Links a file to a component of the dossier; `reusedFrom` names the earlier dossier it was taken from. */
-    async insert(a: { dossierId: string; componentId: string; fileId: string | undefined; reusedFrom: string | null }) {
+    /**
+     * Links a file to a component of the dossier; `reusedFrom` names the earlier dossier and document it was taken
+     * from (the same file row: the bytes are never copied).
+     */
+    async insert(a: {
+      dossierId: string
+      componentId: string
+      fileId: string | undefined
+      reusedFrom: ReuseSource | null
+      digitisation: Digitisation
+    }) {
       await db('dossier_attachments').insert({
         dossier_id: a.dossierId,
         component_id: a.componentId,
         file_id: a.fileId,
-        reused_from_dossier_code: a.reusedFrom,
+        reused_from_dossier_code: a.reusedFrom?.dossierCode ?? null,
+        reused_from_dossier_id: a.reusedFrom?.dossierId ?? null,
+        reused_from_attachment_id: a.reusedFrom?.attachmentId ?? null,
+        reused_from_result_id: a.reusedFrom?.resultId ?? null,
+        digitisation: a.digitisation,
       })
     },
 
@@ -40,24 +82,14 @@ export function dossierAttachmentRepository(db: Db) {
       dossierCode: string,
       componentId: string,
       right: ReuseRight,
-    ): Promise<{ file_id: string } | undefined> =>
+    ): Promise<{ file_id: string; attachment_id: string; dossier_id: string } | undefined> =>
       (await db('dossier_attachments as a')
         .join('dossiers as d', 'd.id', 'a.dossier_id')
         .where('d.code', dossierCode)
         .andWhere('a.component_id', componentId)
-        .andWhere((q) => {
-          if (right.kind === 'applicant') {
-            q.where('d.applicant_id', right.userId)
-            if (right.verifiedIdNumber) q.orWhere('d.applicant_id_number', right.verifiedIdNumber)
-          } else if (right.unitPath && right.idNumber) {
-            // The unit subtree by path prefix (as coversUnit), compared without LIKE so no character is a wildcard.
-            q.whereRaw('left(d.unit_path, length(?)) = ?', [right.unitPath, right.unitPath]).andWhere(
-              'd.applicant_id_number',
-              right.idNumber,
-            )
-          } else q.whereRaw('false')
-        })
-        .first('a.file_id')) as { file_id: string } | undefined,
+        .andWhere((q) => whereReuseRight(q, right))
+        .first('a.file_id', db.raw('a.id::text AS attachment_id'), 'd.id as dossier_id')) as
+        { file_id: string; attachment_id: string; dossier_id: string } | undefined,
 
     /** The file of a component in the dossier with this code, with the dossier's id and applicant (whoever it is). */
     fileOfCode: async (

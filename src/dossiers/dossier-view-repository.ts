@@ -69,6 +69,8 @@ export interface LookupRow {
   current_step_name: string | null
   due_date: string | null
   applicant_id_number: string | null
+  applicant_passport_number: string | null
+  applicant_old_id_number: string | null
   agency: string
   /** False when the row is the decoy's. */
   hit: boolean
@@ -81,7 +83,8 @@ export interface LookupRow {
 export function lookupStatement(knex: Knex, code: string, decoyCode: string): Knex.Raw {
   return knex.raw(
     `WITH probe AS MATERIALIZED (SELECT (SELECT c.code FROM dossiers c WHERE c.code = ?) AS hit, (SELECT c.code FROM dossiers c WHERE c.code = ?) AS decoy)
-     SELECT d.code, d.status, d.procedure_name, d.current_step_name, d.due_date::text AS due_date, d.applicant_id_number, u.name AS agency,
+     SELECT d.code, d.status, d.procedure_name, d.current_step_name, d.due_date::text AS due_date, d.applicant_id_number,
+            d.applicant_passport_number, d.applicant_old_id_number, u.name AS agency,
             probe.hit IS NOT NULL AS hit
        FROM probe JOIN dossiers d ON d.code = coalesce(probe.hit, probe.decoy) JOIN units u ON u.id = d.agency_unit_id`,
     [code, decoyCode],
@@ -111,13 +114,18 @@ export function dossierViewRepository(knex: Knex) {
     },
 
     /** A dossier's attachments, in the order they were added. */
-    attachments(
-      dossierId: string,
-    ): Promise<Array<{ component_id: string; file_id: string; reused_from_dossier_code: string | null }>> {
+    attachments(dossierId: string): Promise<
+      Array<{
+        component_id: string
+        file_id: string
+        reused_from_dossier_code: string | null
+        reused_from_result_id: string | null
+      }>
+    > {
       return knex('dossier_attachments')
         .where({ dossier_id: dossierId })
         .orderBy('id')
-        .select('component_id', 'file_id', 'reused_from_dossier_code')
+        .select('component_id', 'file_id', 'reused_from_dossier_code', 'reused_from_result_id')
     },
 
     /** A dossier's events (steps and timeline), oldest first. */

@@ -1,27 +1,45 @@
 // SQL of dossier payments: the open payment a retried start reuses, a new payment, the payment a gateway's callback
-// names (locked), and its outcome.
+// names (locked), its outcome, the gateways' notifications, and refunds.
 import type { Db } from './repository.js'
 
 export interface PaymentRow {
   id: string
   dossier_id: string
+  provider: string
   reference: string
   amount_vnd: string | number
   status: 'pending' | 'paid' | 'failed'
+  expires_at: Date | null
+  return_path: string | null
+  paid_at: Date | null
+  gateway_transaction: string | null
+}
+
+export interface RefundRow {
+  id: string
+  payment_id: string
+  dossier_id: string
+  amount_vnd: string | number
+  rule: string
+  status: 'due' | 'paid'
+  recorded_at: Date
 }
 
 export function paymentRepository(db: Db) {
   return {
-    /** The newest pending payment of the dossier with this gateway and amount. */
+    /** The newest pending payment of the dossier with this gateway and amount whose window is still open. */
     openPayment: async (
       dossierId: string,
       provider: string,
       amountVnd: number,
-    ): Promise<{ id: string; reference: string } | undefined> =>
+      now: Date,
+    ): Promise<{ id: string; reference: string; expires_at: Date | null } | undefined> =>
       (await db('payments')
         .where({ dossier_id: dossierId, provider, status: 'pending', amount_vnd: amountVnd })
+        .andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', now))
         .orderBy('created_at', 'desc')
-        .first('id', 'reference')) as { id: string; reference: string } | undefined,
+        .first('id', 'reference', 'expires_at')) as
+        { id: string; reference: string; expires_at: Date | null } | undefined,
 
     /** A new pending payment; returns its id and reference. */
     async insertPending(p: {
@@ -29,7 +47,9 @@ export function paymentRepository(db: Db) {
       provider: string
       reference: string
       amountVnd: number
-    }): Promise<{ id: string; reference: string }> {
+      expiresAt: Date | null
+      returnPath: string
+    }): Promise<{ id: string; reference: string; expires_at: Date | null }> {
       const [created] = (await db('payments')
         .insert({
           dossier_id: p.dossierId,
@@ -37,8 +57,14 @@ export function paymentRepository(db: Db) {
           reference: p.reference,
           amount_vnd: p.amountVnd,
           status: 'pending',
+          expires_at: p.expiresAt,
+          return_path: p.returnPath,
         })
-        .returning(['id', 'reference'])) as Array<{ id: string; reference: string }>
+        .returning(['id', 'reference', 'expires_at'])) as Array<{
+        id: string
+        reference: string
+        expires_at: Date | null
+      }>
       return created!
     },
 
@@ -46,9 +72,65 @@ export function paymentRepository(db: Db) {
     byReferenceForUpdate: async (reference: string, provider: string): Promise<PaymentRow | undefined> =>
       (await db('payments').where({ reference, provider }).forUpdate().first()) as PaymentRow | undefined,
 
+    byReference: async (reference: string, provider: string): Promise<PaymentRow | undefined> =>
+      (await db('payments').where({ reference, provider }).first()) as PaymentRow | undefined,
+
+    /** The payments of one gateway these references name (a bank statement's lines), not locked. */
+    byReferences: async (references: string[], provider: string): Promise<PaymentRow[]> =>
+      references.length
+        ? ((await db('payments').whereIn('reference', references).andWhere({ provider })) as PaymentRow[])
+        : [],
+
     /** The gateway's outcome; `paidAt` only when paid. */
-    async settle(id: string, status: 'paid' | 'failed', paidAt: Date | null): Promise<void> {
-      await db('payments').where({ id }).update({ status, paid_at: paidAt })
+    async settle(
+      id: string,
+      outcome: {
+        status: 'paid' | 'failed'
+        paidAt: Date | null
+        gatewayTransaction?: string | undefined
+        confirmedBy?: string | undefined
+      },
+    ): Promise<void> {
+      await db('payments')
+        .where({ id })
+        .update({
+          status: outcome.status,
+          paid_at: outcome.paidAt,
+          gateway_transaction: outcome.gatewayTransaction ?? null,
+          confirmed_by: outcome.confirmedBy ?? null,
+        })
     },
+
+    /** Every gateway notification, accepted or refused, with what it was answered. */
+    async recordNotification(n: {
+      provider: string
+      reference: string | null
+      outcome: string
+      params: Record<string, string>
+    }): Promise<void> {
+      await db('payment_notifications').insert({
+        provider: n.provider,
+        reference: n.reference,
+        outcome: n.outcome,
+        params: JSON.stringify(n.params),
+      })
+    },
+
+    /** The dossier's paid payments (a refused dossier's refunds are owed on these). */
+    paidPayments: async (dossierId: string): Promise<PaymentRow[]> =>
+      (await db('payments').where({ dossier_id: dossierId, status: 'paid' }).orderBy('paid_at')) as PaymentRow[],
+
+    /** A refund owed on a payment; a second one for the same payment is not recorded. */
+    async insertRefund(r: { paymentId: string; dossierId: string; amountVnd: number; rule: string }): Promise<boolean> {
+      const rows = (await db('payment_refunds')
+        .insert({ payment_id: r.paymentId, dossier_id: r.dossierId, amount_vnd: r.amountVnd, rule: r.rule })
+        .onConflict('payment_id')
+        .ignore()
+        .returning('id')) as unknown[]
+      return rows.length > 0
+    },
+
+    refundsOf: async (dossierId: string): Promise<RefundRow[]> =>
+      (await db('payment_refunds').where({ dossier_id: dossierId }).orderBy('recorded_at')) as RefundRow[],
   }
 }

@@ -3,12 +3,13 @@
 import { Status } from '../domain/dossier/status.js'
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Knex } from 'knex'
-import { requireAccess } from '../auth/access.js'
+import { coversUnit, requireAccess } from '../auth/access.js'
 import type { Principal } from '../auth/principal.js'
 import { AppError } from '../errors.js'
 import { requireSafeReturnUrl } from '../lib/safe-return-url.js'
 import { resumeDossier } from './commands.js'
-import { paymentRepository } from './payment-repository.js'
+import { requireUnit } from './commands/access.js'
+import { paymentRepository, type PaymentRow } from './payment-repository.js'
 import { EngineCommandRelay } from './relay.js'
 import { dossierRepository, type DossierRow } from './repository.js'
 
@@ -20,25 +21,51 @@ export interface CreatePaymentInput {
   returnUrl: string
   /** The account paying (the dossier's applicant); the sandbox binds its checkout to them. */
   payerId: string
+  /** The payer's IP address, which VNPAY asks for (vnp_IpAddr). */
+  payerAddress?: string
+  /** When the gateway stops taking this payment (its payment window). */
+  expiresAt?: Date
 }
 
-export interface PaymentCallback {
+/** A bank transfer to make: the account, the amount, the content that names the payment, and its VietQR payload. */
+export interface TransferInstructions {
+  bankBin: string
+  bankName: string
+  accountNumber: string
+  accountName: string
+  amountVnd: number
+  content: string
+  /** The NAPAS VietQR (EMVCo) payload; the QR image encodes exactly this text. */
+  qrPayload: string
+  /** The QR code of the payload, a PNG data URL, for a banking app to scan. */
+  qrImage: string
+}
+
+/** The parameters of a gateway's callback or notification, as received (query or form fields). */
+export type PaymentCallback = Record<string, string>
+
+/** What an authentic callback says: the payment it names, its outcome and, when the gateway tells it, the amount. */
+export interface GatewayNotification {
   reference: string
   status: 'paid' | 'failed'
-  signature: string
+  amountVnd?: number
+  gatewayTransaction?: string
 }
 
 /**
- * What a payment gateway must offer: a redirect to pay, and a callback whose signature proves it came from the gateway.
+ * What a payment gateway must offer: a redirect to pay (or transfer instructions), and a callback whose signature
+ * proves it came from the gateway.
  */
 export interface PaymentProvider {
   readonly name: string
   /** Shown to payers; a sandbox says plainly that no real money moves. */
   readonly label: string
   readonly sandbox: boolean
-  createPayment(input: CreatePaymentInput): Promise<{ redirectUrl: string; providerReference: string }>
+  /** Minutes the payer has to pay; unset: no window. */
+  readonly expireMinutes?: number
+  createPayment(input: CreatePaymentInput): Promise<{ redirectUrl?: string; transfer?: TransferInstructions }>
   /** Throws MC_ERR_PAYMENT_SIGNATURE unless the callback is authentic. */
-  verifyCallback(callback: PaymentCallback): { reference: string; status: 'paid' | 'failed' }
+  verifyCallback(callback: PaymentCallback): GatewayNotification
 }
 
 /** How long a sandbox checkout page may confirm its payment. */
@@ -51,14 +78,14 @@ export class SandboxPaymentProvider implements PaymentProvider {
   readonly sandbox = true
   constructor(private readonly secret: string) {}
 
-  async createPayment(input: CreatePaymentInput): Promise<{ redirectUrl: string; providerReference: string }> {
+  async createPayment(input: CreatePaymentInput): Promise<{ redirectUrl: string }> {
     const query = new URLSearchParams({
       reference: input.reference,
       amountVnd: String(input.amountVnd),
       returnUrl: input.returnUrl,
       checkoutToken: this.checkoutToken(input.reference, input.payerId, new Date()),
     })
-    return { redirectUrl: `/api/payments/sandbox/checkout?${query}`, providerReference: input.reference }
+    return { redirectUrl: `/api/payments/sandbox/checkout?${query}` }
   }
 
   /** What the sandbox "bank" signs; a test or the sandbox checkout page uses it to confirm. */
@@ -91,11 +118,13 @@ export class SandboxPaymentProvider implements PaymentProvider {
     return createHmac('sha256', this.secret).update(`checkout|${reference}|${payerId}|${expires}`).digest('hex')
   }
 
-  verifyCallback(callback: PaymentCallback): { reference: string; status: 'paid' | 'failed' } {
-    const expected = Buffer.from(this.sign(callback.reference, callback.status), 'hex')
-    const given = Buffer.from(/^[0-9a-f]{64}$/i.test(callback.signature) ? callback.signature : '00'.repeat(32), 'hex')
+  verifyCallback(callback: PaymentCallback): GatewayNotification {
+    const { reference = '', status, signature = '' } = callback
+    if (status !== 'paid' && status !== 'failed') throw new AppError('MC_ERR_PAYMENT_SIGNATURE')
+    const expected = Buffer.from(this.sign(reference, status), 'hex')
+    const given = Buffer.from(/^[0-9a-f]{64}$/i.test(signature) ? signature : '00'.repeat(32), 'hex')
     if (!timingSafeEqual(expected, given)) throw new AppError('MC_ERR_PAYMENT_SIGNATURE')
-    return { reference: callback.reference, status: callback.status }
+    return { reference, status }
   }
 }
 
@@ -108,9 +137,26 @@ export interface PaymentView {
   amountVnd: number
   status: 'pending' | 'paid' | 'failed'
   redirectUrl?: string
+  /** A bank transfer to make (VietQR): the account, the content naming this payment, the QR payload. */
+  transfer?: TransferInstructions
+  /** When the gateway stops taking this payment. */
+  expiresAt?: string
   /** True when a start answered the dossier's payment already open with this gateway. */
   reused?: boolean
 }
+
+/** What a gateway notification (IPN) was answered; the gateway's own codes are the provider's business. */
+export type NotificationOutcome =
+  'confirmed' | 'already-confirmed' | 'not-found' | 'wrong-amount' | 'bad-signature' | 'error'
+
+/**
+ * Which refund rule motcua applies: a fee paid for a dossier the agency refuses (or paid after the dossier was
+ * closed) is owed back, the state providing no service for it. docs/payments.md ("Refunds") cites the rule.
+ */
+export const refundRule = {
+  refused: 'refused-after-payment',
+  closedBeforePayment: 'paid-after-close',
+} as const
 
 export class PaymentService {
   private readonly relay: EngineCommandRelay
@@ -124,17 +170,28 @@ export class PaymentService {
     this.relay = relay
   }
 
+  /** The gateways offered to payers, by name. */
+  offered(): Array<{ name: string; label: string; sandbox: boolean }> {
+    return [...this.providers.values()].map((p) => ({ name: p.name, label: p.label, sandbox: p.sandbox }))
+  }
+
+  private provider(name: string, code: 'MC_ERR_VALIDATION' | 'MC_ERR_NOT_FOUND'): PaymentProvider {
+    const provider = this.providers.get(name)
+    if (!provider) throw new AppError(code, `No payment provider ${name}`)
+    return provider
+  }
+
   /** The applicant starts paying the fee of a dossier waiting for payment (status 6). */
   async start(
     principal: Principal | undefined,
     dossierId: string,
     providerName: string,
     returnUrl: string,
+    options: { payerAddress?: string } = {},
   ): Promise<PaymentView> {
     const caller = await requireAccess(this.knex, { principal, permission: 'dossier.readOwn' })
     const backTo = requireSafeReturnUrl(returnUrl, () => returnUrlRefused('body.returnUrl'))
-    const provider = this.providers.get(providerName)
-    if (!provider) throw new AppError('MC_ERR_VALIDATION', `No payment provider ${providerName}`)
+    const provider = this.provider(providerName, 'MC_ERR_VALIDATION')
     const dossiers = dossierRepository(this.knex)
     const dossier = await dossiers.byId(dossierId)
     if (!dossier || dossier.applicant_id !== caller.userId) {
@@ -143,32 +200,38 @@ export class PaymentService {
     }
     if (dossier.status !== Status.waitingPayment) throw new AppError('MC_ERR_PAYMENT_NOT_DUE')
     const amountVnd = Number(dossier.payment_amount_vnd ?? 0)
+    const now = this.clock()
     // One open payment per dossier and gateway: a retried start (its answer lost, a second tab, a double
     // click) is answered the same payment again, so the applicant can never be charged twice. The
-    // dossier row is locked so two starts at once cannot both create one.
+    // dossier row is locked so two starts at once cannot both create one. A payment whose window closed is not
+    // reused: the gateway would refuse it.
     const { row, reused } = await this.knex.transaction(async (trx) => {
       const locked = dossierRepository(trx)
       const payments = paymentRepository(trx)
       await locked.lock(dossier.id)
-      const open = await payments.openPayment(dossier.id, provider.name, amountVnd)
+      const open = await payments.openPayment(dossier.id, provider.name, amountVnd, now)
       if (open) return { row: open, reused: true }
-      const reference = `MC${Date.now().toString(36).toUpperCase()}${randomBytes(4).toString('hex').toUpperCase()}`
+      const reference = `MC${now.getTime().toString(36).toUpperCase()}${randomBytes(4).toString('hex').toUpperCase()}`
       const created = await payments.insertPending({
         dossierId: dossier.id,
         provider: provider.name,
         reference,
         amountVnd,
+        expiresAt: provider.expireMinutes ? new Date(now.getTime() + provider.expireMinutes * 60_000) : null,
+        returnPath: backTo,
       })
       await locked.audit(caller.userId, 'payment.start', dossier.id, { reference, provider: provider.name, amountVnd })
       return { row: created, reused: false }
     })
     // Asked again for a reused payment: a gateway answers the same reference with the same payment.
-    const { redirectUrl } = await provider.createPayment({
+    const { redirectUrl, transfer } = await provider.createPayment({
       reference: row.reference,
       amountVnd,
-      description: `Phí hồ sơ ${dossier.code ?? dossier.id}`,
+      description: `Phí hồ sơ ${dossier.code ?? dossier.id} ${row.reference}`,
       returnUrl: backTo,
       payerId: caller.userId,
+      ...(options.payerAddress ? { payerAddress: options.payerAddress } : {}),
+      ...(row.expires_at ? { expiresAt: row.expires_at } : {}),
     })
     return {
       paymentId: row.id,
@@ -178,7 +241,9 @@ export class PaymentService {
       sandbox: provider.sandbox,
       amountVnd,
       status: 'pending',
-      redirectUrl,
+      ...(redirectUrl ? { redirectUrl } : {}),
+      ...(transfer ? { transfer } : {}),
+      ...(row.expires_at ? { expiresAt: row.expires_at.toISOString() } : {}),
       ...(reused ? { reused } : {}),
     }
   }
@@ -192,35 +257,228 @@ export class PaymentService {
     callback: PaymentCallback,
     options: { payerId?: string } = {},
   ): Promise<PaymentView> {
-    const provider = this.providers.get(providerName)
-    if (!provider) throw new AppError('MC_ERR_NOT_FOUND', `No payment provider ${providerName}`)
+    const provider = this.provider(providerName, 'MC_ERR_NOT_FOUND')
     const verified = provider.verifyCallback(callback)
-    const commandIds: string[] = []
-    const payment = await this.knex.transaction(async (trx) => {
-      const payments = paymentRepository(trx)
-      const p = await payments.byReferenceForUpdate(verified.reference, provider.name)
-      if (!p) throw new AppError('MC_ERR_NOT_FOUND', 'No such payment')
+    const { payment } = await this.settle(provider, verified, async (trx, p) => {
       // Confirmed by the payer's checkout (not the gateway's own callback): only the dossier's applicant may, and
       // anyone else finds no such payment.
       if (options.payerId !== undefined) {
         const owner = await dossierRepository(trx).byId(p.dossier_id)
         if (owner?.applicant_id !== options.payerId) throw new AppError('MC_ERR_NOT_FOUND', 'No such payment')
       }
-      if (p.status !== 'pending') return p
-      const now = this.clock()
-      await payments.settle(p.id, verified.status, verified.status === 'paid' ? now : null)
+    })
+    return this.view(provider, payment)
+  }
+
+  /**
+   * A gateway's server-to-server notification (VNPAY's IPN), the source of truth: checked for its signature, the
+   * payment it names and its amount; a repeated one changes nothing. Every notification is recorded with its outcome,
+   * and a refused one is audited. Never throws: the gateway is answered an outcome.
+   */
+  async notify(providerName: string, params: PaymentCallback): Promise<NotificationOutcome> {
+    const provider = this.provider(providerName, 'MC_ERR_NOT_FOUND')
+    let verified: GatewayNotification
+    try {
+      verified = provider.verifyCallback(params)
+    } catch {
+      await this.refuseNotification(provider.name, params, 'bad-signature')
+      return 'bad-signature'
+    }
+    try {
+      const { outcome } = await this.settle(provider, verified, async () => undefined, params)
+      return outcome
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'MC_ERR_NOT_FOUND') {
+        await this.refuseNotification(provider.name, params, 'not-found')
+        return 'not-found'
+      }
+      throw err
+    }
+  }
+
+  /**
+   * Where the payer lands back from a gateway: the signature is checked, nothing changes (the notification decides),
+   * and the payer goes to the portal page they came from with the payment's status as recorded.
+   */
+  async returnFromGateway(providerName: string, params: PaymentCallback): Promise<string> {
+    const provider = this.provider(providerName, 'MC_ERR_NOT_FOUND')
+    const verified = provider.verifyCallback(params)
+    const p = await paymentRepository(this.knex).byReference(verified.reference, provider.name)
+    if (!p) throw new AppError('MC_ERR_NOT_FOUND', 'No such payment')
+    const back = p.return_path ?? '/ho-so'
+    return `${back}${back.includes('?') ? '&' : '?'}payment=${encodeURIComponent(p.reference)}&status=${p.status}`
+  }
+
+  /** A finance officer of the dossier's agency confirms a bank transfer they see on the account. */
+  async confirmTransfer(
+    principal: Principal | undefined,
+    reference: string,
+    input: { amountVnd: number; bankTransaction?: string },
+  ): Promise<PaymentView> {
+    const provider = this.provider('vietqr', 'MC_ERR_NOT_FOUND')
+    const p = await paymentRepository(this.knex).byReference(reference, provider.name)
+    if (!p) throw new AppError('MC_ERR_NOT_FOUND', 'No such payment')
+    const caller = await requireUnit(this.knex, principal, p.dossier_id, 'task.work')
+    if (Number(p.amount_vnd) !== input.amountVnd) throw new AppError('MC_ERR_PAYMENT_AMOUNT')
+    const { payment } = await this.settle(
+      provider,
+      {
+        reference,
+        status: 'paid',
+        amountVnd: input.amountVnd,
+        ...(input.bankTransaction ? { gatewayTransaction: input.bankTransaction } : {}),
+      },
+      async () => undefined,
+      undefined,
+      caller.userId,
+    )
+    return this.view(provider, payment)
+  }
+
+  /**
+   * The finance officer's bank statement: each credit line whose content names a pending VietQR payment of a dossier
+   * of their agency, for exactly its amount, confirms it; every other line is reported, with why.
+   */
+  async importStatement(principal: Principal | undefined, lines: StatementLine[]): Promise<StatementReport> {
+    const caller = await this.requireStatementImporter(principal)
+    const provider = this.provider('vietqr', 'MC_ERR_NOT_FOUND')
+    const byLine = lines.map((line) => ({ line, reference: referenceIn(line.content) }))
+    const known = new Map(
+      (
+        await paymentRepository(this.knex).byReferences(
+          [...new Set(byLine.flatMap((l) => (l.reference ? [l.reference] : [])))],
+          provider.name,
+        )
+      ).map((p) => [p.reference, p]),
+    )
+    const units = new Map<string, string>()
+    for (const p of known.values()) {
+      const d = await dossierRepository(this.knex).byId(p.dossier_id)
+      if (d) units.set(p.dossier_id, d.unit_path)
+    }
+    const report: StatementReport = { matched: [], unmatched: [] }
+    const seen = new Set<string>()
+    for (const { line, reference } of byLine) {
+      const p = reference ? known.get(reference) : undefined
+      const why: UnmatchedReason | undefined = !reference
+        ? 'no-reference'
+        : !p || !coversUnit(caller, units.get(p.dossier_id) ?? '')
+          ? 'unknown-reference'
+          : Number(p.amount_vnd) !== line.amountVnd
+            ? 'wrong-amount'
+            : p.status === 'paid' || seen.has(p.reference)
+              ? 'already-paid'
+              : undefined
+      if (why || !p) {
+        report.unmatched.push({ ...line, ...(reference ? { reference } : {}), reason: why ?? 'unknown-reference' })
+        continue
+      }
+      seen.add(p.reference)
+      const { outcome } = await this.settle(
+        provider,
+        {
+          reference: p.reference,
+          status: 'paid',
+          amountVnd: line.amountVnd,
+          ...(line.transaction ? { gatewayTransaction: line.transaction } : {}),
+        },
+        async () => undefined,
+        undefined,
+        caller.userId,
+      )
+      if (outcome === 'confirmed') report.matched.push({ ...line, reference: p.reference, dossierId: p.dossier_id })
+      else report.unmatched.push({ ...line, reference: p.reference, reason: 'already-paid' })
+    }
+    return report
+  }
+
+  /** An officer who may confirm transfers (of the dossiers of their own units). */
+  requireStatementImporter(principal: Principal | undefined): Promise<Principal> {
+    return requireAccess(this.knex, { principal, permission: 'task.work' })
+  }
+
+  /**
+   * Records a notification or confirmation on the payment it names, once: locked, checked for its amount, then paid
+   * (the dossier resumes when it still waits) or failed. Runs the engine command after commit.
+   */
+  private async settle(
+    provider: PaymentProvider,
+    verified: GatewayNotification,
+    check: (trx: Knex.Transaction, p: PaymentRow) => Promise<void>,
+    notification?: PaymentCallback,
+    confirmedBy?: string,
+  ): Promise<{ payment: PaymentRow; outcome: NotificationOutcome }> {
+    const commandIds: string[] = []
+    const result = await this.knex.transaction(async (trx) => {
+      const payments = paymentRepository(trx)
+      const p = await payments.byReferenceForUpdate(verified.reference, provider.name)
+      if (!p) throw new AppError('MC_ERR_NOT_FOUND', 'No such payment')
+      await check(trx, p)
       const repo = dossierRepository(trx)
+      const record = async (outcome: NotificationOutcome) => {
+        if (notification)
+          await payments.recordNotification({
+            provider: provider.name,
+            reference: p.reference,
+            outcome,
+            params: notification,
+          })
+        if (outcome === 'wrong-amount')
+          await repo.audit(null, 'payment.notificationRefused', p.dossier_id, {
+            reference: p.reference,
+            provider: provider.name,
+            outcome,
+          })
+        return { payment: p, outcome }
+      }
+      if (verified.amountVnd !== undefined && verified.amountVnd !== Number(p.amount_vnd)) return record('wrong-amount')
+      if (p.status !== 'pending') return record('already-confirmed')
+      const now = this.clock()
+      const paid = verified.status === 'paid'
+      await payments.settle(p.id, {
+        status: verified.status,
+        paidAt: paid ? now : null,
+        gatewayTransaction: verified.gatewayTransaction,
+        confirmedBy,
+      })
       const dossier = await repo.lock(p.dossier_id)
-      await repo.audit(null, verified.status === 'paid' ? 'payment.paid' : 'payment.failed', dossier.id, {
+      await repo.audit(confirmedBy ?? null, paid ? 'payment.paid' : 'payment.failed', dossier.id, {
         reference: p.reference,
         provider: provider.name,
+        ...(verified.gatewayTransaction ? { transaction: verified.gatewayTransaction } : {}),
       })
-      if (verified.status === 'paid' && dossier.status === Status.waitingPayment) {
+      if (paid && dossier.status === Status.waitingPayment)
         commandIds.push(...(await this.resumeAfterPayment(trx, dossier, now, p.reference)))
+      else if (paid) {
+        // The money came after the dossier stopped waiting for it (closed when the payment period ran out): owed back.
+        await recordRefunds(trx, dossier.id, refundRule.closedBeforePayment, now)
       }
-      return { ...p, status: verified.status }
+      const settled = await record('confirmed')
+      return { ...settled, payment: { ...p, status: verified.status } }
     })
     if (commandIds.length) await this.relay.runPending(commandIds).catch(() => undefined)
+    return result
+  }
+
+  /** An unknown or tampered notification: recorded and audited, nothing else changes. */
+  private async refuseNotification(
+    provider: string,
+    params: PaymentCallback,
+    outcome: NotificationOutcome,
+  ): Promise<void> {
+    const reference = typeof params['vnp_TxnRef'] === 'string' ? params['vnp_TxnRef'].slice(0, 100) : null
+    await this.knex.transaction(async (trx) => {
+      await paymentRepository(trx).recordNotification({ provider, reference, outcome, params })
+      await trx('audit_events').insert({
+        action: 'payment.notificationRefused',
+        subject_type: 'payment',
+        subject_id: reference ?? '-',
+        data: JSON.stringify({ provider, outcome }),
+      })
+    })
+  }
+
+  private view(provider: PaymentProvider, payment: PaymentRow): PaymentView {
     return {
       paymentId: payment.id,
       reference: payment.reference,
@@ -245,6 +503,43 @@ export class PaymentService {
     await repo.timeline(dossier.id, { kind: 'paid', at: now, data: { reference } })
     return ids
   }
+}
+
+/**
+ * The refunds a closing dossier owes: one per paid payment not refunded yet, with its timeline entry and audit event.
+ * Called in the transaction that refuses the dossier (src/workers/close.ts).
+ */
+export async function recordRefunds(trx: Knex.Transaction, dossierId: string, rule: string, now: Date): Promise<void> {
+  const payments = paymentRepository(trx)
+  const repo = dossierRepository(trx)
+  for (const p of await payments.paidPayments(dossierId)) {
+    const amountVnd = Number(p.amount_vnd)
+    if (!(await payments.insertRefund({ paymentId: p.id, dossierId, amountVnd, rule }))) continue
+    await repo.timeline(dossierId, { kind: 'refund_due', at: now, data: { reference: p.reference, amountVnd, rule } })
+    await repo.audit(null, 'payment.refundDue', dossierId, { reference: p.reference, amountVnd, rule })
+  }
+}
+
+/** One credit line of a bank statement. */
+export interface StatementLine {
+  /** The line's number in the file (1 = the first line after the header). */
+  line: number
+  amountVnd: number
+  content: string
+  transaction?: string
+  date?: string
+}
+
+export type UnmatchedReason = 'no-reference' | 'unknown-reference' | 'wrong-amount' | 'already-paid'
+
+export interface StatementReport {
+  matched: Array<StatementLine & { reference: string; dossierId: string }>
+  unmatched: Array<StatementLine & { reference?: string; reason: UnmatchedReason }>
+}
+
+/** The payment reference a transfer's content carries (banks may add text around it, or drop its case). */
+export function referenceIn(content: string): string | undefined {
+  return /\bMC[0-9A-Z]{10,24}\b/.exec(content.toUpperCase())?.[0]
 }
 
 /** The 400 a return URL that could lead off the portal answers. */

@@ -1,5 +1,6 @@
 // SQL of what the citizen portal keeps besides dossiers: autosaved drafts (their fields, documents, the submission key
 // that makes one draft one dossier) and the applicants' ratings of the service.
+import type { DeliveryAddressInput } from '../delivery/address.js'
 import type { AttachmentInput } from './commands/types.js'
 import type { Db } from './repository.js'
 
@@ -10,8 +11,19 @@ export interface DraftRow {
   agency_unit_id: string | null
   form_data: Record<string, unknown>
   delivery_method: 'online' | 'counter' | 'post' | null
+  /** The postal address as the applicant is filling it in (checked on submission). */
+  delivery_address: DeliveryAddressInput | null
   attachments: AttachmentInput[]
   submitted_dossier_id: string | null
+  created_at: Date
+  updated_at: Date
+}
+
+/** An open draft as "Hồ sơ của tôi" lists it. */
+export interface OpenDraftRow {
+  id: string
+  procedure_slug: string
+  procedure_name: string | null
   created_at: Date
   updated_at: Date
 }
@@ -28,6 +40,26 @@ export function portalRepository(db: Db) {
     draftById: async (id: string): Promise<DraftRow | undefined> =>
       (await db('dossier_drafts').where({ id }).first()) as DraftRow | undefined,
 
+    /** The owner's drafts not submitted yet, last changed first, with their procedure's name; one procedure's only. */
+    async openDrafts(ownerId: string, procedureSlug?: string): Promise<OpenDraftRow[]> {
+      const q = db('dossier_drafts as d')
+        .leftJoin('procedures as p', 'p.slug', 'd.procedure_slug')
+        .where('d.owner_id', ownerId)
+        .whereNull('d.submitted_dossier_id')
+        .orderBy([
+          { column: 'd.updated_at', order: 'desc' },
+          { column: 'd.id', order: 'asc' },
+        ])
+        .limit(200)
+        .select('d.id', 'd.procedure_slug', 'p.name as procedure_name', 'd.created_at', 'd.updated_at')
+      if (procedureSlug) q.andWhere('d.procedure_slug', procedureSlug)
+      return (await q) as OpenDraftRow[]
+    },
+
+    async deleteDraft(id: string): Promise<void> {
+      await db('dossier_drafts').where({ id }).delete()
+    },
+
     /** A new draft of the owner's; returns it. */
     async insertDraft(draft: {
       ownerId: string
@@ -35,6 +67,7 @@ export function portalRepository(db: Db) {
       agencyUnitId: string | null
       formData: Record<string, unknown>
       deliveryMethod: DraftRow['delivery_method']
+      deliveryAddress: DraftRow['delivery_address']
     }): Promise<DraftRow> {
       const [row] = (await db('dossier_drafts')
         .insert({
@@ -43,6 +76,7 @@ export function portalRepository(db: Db) {
           agency_unit_id: draft.agencyUnitId,
           form_data: JSON.stringify(draft.formData),
           delivery_method: draft.deliveryMethod,
+          delivery_address: draft.deliveryAddress ? JSON.stringify(draft.deliveryAddress) : null,
         })
         .returning('*')) as DraftRow[]
       return row!
@@ -55,6 +89,7 @@ export function portalRepository(db: Db) {
         agencyUnitId?: string
         formData?: Record<string, unknown>
         deliveryMethod?: DraftRow['delivery_method']
+        deliveryAddress?: DraftRow['delivery_address']
       },
     ): Promise<DraftRow> {
       const [row] = (await db('dossier_drafts')
@@ -63,6 +98,9 @@ export function portalRepository(db: Db) {
           ...(patch.agencyUnitId !== undefined ? { agency_unit_id: patch.agencyUnitId } : {}),
           ...(patch.formData !== undefined ? { form_data: JSON.stringify(patch.formData) } : {}),
           ...(patch.deliveryMethod !== undefined ? { delivery_method: patch.deliveryMethod } : {}),
+          ...(patch.deliveryAddress !== undefined
+            ? { delivery_address: patch.deliveryAddress ? JSON.stringify(patch.deliveryAddress) : null }
+            : {}),
           updated_at: db.fn.now(),
         })
         .returning('*')) as DraftRow[]

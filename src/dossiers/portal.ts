@@ -13,10 +13,33 @@ import { AppError } from '../errors.js'
 import { dossierAttachmentRepository, type AttachmentFile, type ReuseRight } from './attachment-repository.js'
 import type { AttachmentInput, CommandResult, DossierService } from './commands.js'
 import { portalRepository, type DraftRow } from './portal-repository.js'
+import { onboardingRepository } from '../auth/onboarding-repository.js'
+import { applicantBlockFrom } from '../auth/account.js'
+import { prefillApplicant } from './applicant-prefill.js'
 import type { DossierQueries } from './queries.js'
 import { dossierRepository } from './repository.js'
+import { receivesProcedure } from '../catalogue/receiving-units.js'
+import { validateFormData, type Localized } from '../catalogue/form-validation.js'
+
+/** One reason a draft cannot be submitted yet. */
+interface SubmitError {
+  part: 'agency' | 'delivery' | 'attachment'
+  field: string
+  component?: string
+  label?: Localized
+  message: { vi: string; en: string }
+}
 
 export type { DraftRow } from './portal-repository.js'
+
+/** An open draft in the applicant's list. */
+export interface DraftSummary {
+  id: string
+  procedure: string
+  procedureName: string | null
+  createdAt: Date
+  updatedAt: Date
+}
 
 export interface DraftView {
   id: string
@@ -24,6 +47,7 @@ export interface DraftView {
   agencyUnitId: string | null
   formData: Record<string, unknown>
   deliveryMethod: 'online' | 'counter' | 'post' | null
+  deliveryAddress: DraftRow['delivery_address']
   attachments: AttachmentInput[]
   submittedDossierId: string | null
   updatedAt: Date
@@ -37,6 +61,7 @@ const view = (d: DraftRow): DraftView => ({
   agencyUnitId: d.agency_unit_id,
   formData: d.form_data,
   deliveryMethod: d.delivery_method,
+  deliveryAddress: d.delivery_address,
   attachments: d.attachments,
   submittedDossierId: d.submitted_dossier_id,
   updatedAt: d.updated_at,
@@ -63,17 +88,21 @@ export class DossierPortal {
       agencyUnitId?: string
       formData?: Record<string, unknown>
       deliveryMethod?: DraftRow['delivery_method']
+      deliveryAddress?: DraftRow['delivery_address']
     },
   ): Promise<DraftView> {
     const caller = await requireAccess(this.knex, { principal, permission: 'dossier.submit' })
-    await this.publishedDefinition(input.procedure)
+    const def = await this.publishedDefinition(input.procedure)
     if (input.agencyUnitId) await this.unitExists(input.agencyUnitId)
+    // A new draft starts with the applicant block filled in from the profile (the browser sends no form data).
+    const profile = input.formData ? undefined : await onboardingRepository(this.knex).profile(caller.userId)
     const row = await portalRepository(this.knex).insertDraft({
       ownerId: caller.userId,
       procedureSlug: input.procedure,
       agencyUnitId: input.agencyUnitId ?? null,
-      formData: input.formData ?? {},
+      formData: input.formData ?? (profile ? prefillApplicant(def.form, applicantBlockFrom(profile)) : {}),
       deliveryMethod: input.deliveryMethod ?? null,
+      deliveryAddress: input.deliveryAddress ?? null,
     })
     return view(row)
   }
@@ -82,7 +111,12 @@ export class DossierPortal {
   async updateDraft(
     principal: Principal | undefined,
     draftId: string,
-    patch: { agencyUnitId?: string; formData?: Record<string, unknown>; deliveryMethod?: DraftRow['delivery_method'] },
+    patch: {
+      agencyUnitId?: string
+      formData?: Record<string, unknown>
+      deliveryMethod?: DraftRow['delivery_method']
+      deliveryAddress?: DraftRow['delivery_address']
+    },
   ): Promise<DraftView> {
     const draft = await this.ownDraft(principal, draftId)
     if (draft.submitted_dossier_id) throw new AppError('MC_ERR_DOSSIER_STATE', 'The draft has been submitted')
@@ -100,6 +134,35 @@ export class DossierPortal {
 
   async getDraft(principal: Principal | undefined, draftId: string): Promise<DraftView> {
     return view(await this.ownDraft(principal, draftId))
+  }
+
+  /** The caller's drafts not submitted yet (of one procedure when `procedure` is given), last changed first. */
+  async listDrafts(principal: Principal | undefined, procedure?: string): Promise<DraftSummary[]> {
+    const caller = await requireAccess(this.knex, { principal, permission: 'dossier.submit' })
+    const rows = await portalRepository(this.knex).openDrafts(caller.userId, procedure)
+    return rows.map((r) => ({
+      id: r.id,
+      procedure: r.procedure_slug,
+      procedureName: r.procedure_name,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    }))
+  }
+
+  /** Deletes one of the caller's drafts; a submitted draft is the dossier's record and stays (409). */
+  async deleteDraft(principal: Principal | undefined, draftId: string): Promise<void> {
+    const draft = await this.ownDraft(principal, draftId)
+    if (draft.submitted_dossier_id) throw new AppError('MC_ERR_DRAFT_SUBMITTED')
+    await this.knex.transaction(async (trx) => {
+      await portalRepository(trx).deleteDraft(draft.id)
+      await auditRepository(trx).record({
+        actorId: draft.owner_id,
+        action: 'draft.delete',
+        subjectType: 'draft',
+        subjectId: draft.id,
+        data: { procedure: draft.procedure_slug },
+      })
+    })
   }
 
   /** The component a file is for, and its limits; the caller must own the draft. */
@@ -125,6 +188,19 @@ export class DossierPortal {
   ): Promise<DossierComponent> {
     await this.queries.get(principal, dossierId)
     return componentOf(await dossierRepository(this.knex).definitionById(dossierId), componentId)
+  }
+
+  /**
+   * The component of a published procedure an officer scans at the counter before entering the dossier (the file then
+   * goes into the intake's attachments, as the officer's upload): the caller must work a counter.
+   */
+  async counterComponent(
+    principal: Principal | undefined,
+    slug: string,
+    componentId: string,
+  ): Promise<{ officerId: string; component: DossierComponent }> {
+    const officer = await requireAccess(this.knex, { principal, permission: 'task.work' })
+    return { officerId: officer.userId, component: componentOf(await this.publishedDefinition(slug), componentId) }
   }
 
   /** Puts (or replaces) a component's document in the draft: an uploaded file or one reused from an earlier dossier. */
@@ -175,31 +251,18 @@ export class DossierPortal {
       return { dossierId: d.id, status: d.status, code: d.code }
     }
     await this.requireVerifiedEmail(draft.owner_id)
-    if (!draft.agency_unit_id) throw new AppError('MC_ERR_AGENCY_INVALID', 'Choose the receiving agency')
-    if (!draft.delivery_method)
-      throw new AppError('MC_ERR_VALIDATION', 'Choose how the result is returned (deliveryMethod)')
-    const def = await this.publishedDefinition(draft.procedure_slug)
-    // Conditional components and originals shown at the counter are the officer's to check at reception.
-    const missing = def.components.filter(
-      (c) =>
-        c.required &&
-        !c.condition &&
-        c.form !== 'present-original' &&
-        !draft.attachments.some((a) => a.componentId === c.id),
-    )
-    if (missing.length)
-      throw new AppError('MC_ERR_DOSSIER_INCOMPLETE', missing.map((c) => c.id).join(', '), {
-        missing: missing.map((c) => ({ componentId: c.id, name: c.name })),
-      })
+    const { definition: def, version } = await this.publishedVersion(draft.procedure_slug)
+    const { agencyUnitId, deliveryMethod } = await this.refuseUnsubmittable(draft, def, version)
     // The first key to reach the draft is the draft's for good: two submissions racing with different keys (two tabs)
     // then ask the service with the same key, and it creates one dossier.
     const drafts = portalRepository(this.knex)
     const submissionKey = await drafts.claimSubmissionKey(draft.id, idempotencyKey)
     const result = await this.service.submit(principal, {
       procedure: draft.procedure_slug,
-      agencyUnitId: draft.agency_unit_id,
+      agencyUnitId,
       formData: draft.form_data,
-      deliveryMethod: draft.delivery_method,
+      deliveryMethod,
+      deliveryAddress: draft.delivery_address,
       attachments: draft.attachments,
       idempotencyKey: submissionKey,
     })
@@ -272,13 +335,80 @@ export class DossierPortal {
   }
 
   private async publishedDefinition(slug: string): Promise<ProcedureDefinition> {
+    return (await this.publishedVersion(slug)).definition
+  }
+
+  private async publishedVersion(slug: string): Promise<{ definition: ProcedureDefinition; version: number }> {
     const catalogue = catalogueRepository(this.knex)
     const procedure = await catalogue.procedureBySlug(slug)
     const version = procedure?.published_version
       ? await catalogue.version(procedure.id, procedure.published_version)
       : undefined
     if (!version) throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', slug)
-    return version.definition
+    return { definition: version.definition, version: version.version }
+  }
+
+  /**
+   * Everything that stops the draft's submission, reported at once so the applicant fixes it all in one go: the
+   * receiving agency, the result delivery, the required documents and the form. A form that is the only problem
+   * answers MC_ERR_FORM_INVALID (as a submission through the API does); anything else MC_ERR_DOSSIER_INCOMPLETE.
+   * Each entry of `errors` names its `part` and its `field` (or `component`), with vi and en messages.
+   */
+  private async refuseUnsubmittable(
+    draft: DraftRow,
+    def: ProcedureDefinition,
+    version: number,
+  ): Promise<{ agencyUnitId: string; deliveryMethod: NonNullable<DraftRow['delivery_method']> }> {
+    const errors: SubmitError[] = []
+    const unit = draft.agency_unit_id ? await catalogueRepository(this.knex).unitById(draft.agency_unit_id) : undefined
+    if (!unit || !receivesProcedure(unit, def.agencyLevel))
+      errors.push({
+        part: 'agency',
+        field: 'agencyUnitId',
+        message: unit
+          ? {
+              vi: `${unit.name} không tiếp nhận hồ sơ thủ tục này; chọn cơ quan khác`,
+              en: `${unit.name} does not receive dossiers of this procedure; choose another agency`,
+            }
+          : { vi: 'Chưa chọn cơ quan tiếp nhận', en: 'Choose the receiving agency' },
+      })
+    if (!draft.delivery_method || !def.resultDelivery.includes(draft.delivery_method))
+      errors.push({
+        part: 'delivery',
+        field: 'deliveryMethod',
+        message: { vi: 'Chưa chọn cách nhận kết quả', en: 'Choose how the result is returned' },
+      })
+    // Conditional components and originals shown at the counter are the officer's to check at reception.
+    const missing = def.components.filter(
+      (c) =>
+        c.required &&
+        !c.condition &&
+        c.form !== 'present-original' &&
+        !draft.attachments.some((a) => a.componentId === c.id),
+    )
+    for (const c of missing)
+      errors.push({
+        part: 'attachment',
+        field: 'attachments',
+        component: c.id,
+        label: { vi: c.name },
+        message: { vi: 'Chưa đính kèm giấy tờ bắt buộc này', en: 'This required document is not attached' },
+      })
+    const form = await validateFormData(
+      this.knex,
+      `${def.slug}@${version}`,
+      def.form as unknown as Record<string, unknown>,
+      draft.form_data,
+    )
+    const formErrors = form.ok ? [] : form.errors.map((e) => ({ part: 'form' as const, ...e }))
+    if (unit && draft.delivery_method && errors.length === 0 && formErrors.length === 0)
+      return { agencyUnitId: unit.id, deliveryMethod: draft.delivery_method }
+    const all = [...errors, ...formErrors]
+    if (errors.length === 0) throw new AppError('MC_ERR_FORM_INVALID', undefined, { errors: all })
+    throw new AppError('MC_ERR_DOSSIER_INCOMPLETE', errors.map((e) => e.component ?? e.field).join(', '), {
+      errors: all,
+      missing: missing.map((c) => ({ componentId: c.id, name: c.name })),
+    })
   }
 
   private async unitExists(unitId: string): Promise<void> {

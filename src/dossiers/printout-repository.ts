@@ -1,5 +1,6 @@
 // SQL the printable forms read beside the dossier detail: the issuing unit with the units above it (the form's
-// letterhead), and the names of the officers who signed (the procedure's definition comes from the dossier repository).
+// letterhead), the documents received (the receipt's list), and the names of the officers who signed (the
+// procedure's definition comes from the dossier repository).
 import type { Knex } from 'knex'
 
 /** A unit of the issuing chain, with the official name of its administrative unit when it has a code. */
@@ -24,6 +25,15 @@ export function printoutRepository(db: Knex) {
         .select('u.id', 'u.name', 'u.level', 'u.path', 'a.name as division_name')) as ChainUnitRow[]
       return rows.sort((a, b) => a.path.length - b.path.length)
     },
+
+    /** What was received of each component: one row per attached document, how it became digital. */
+    received: async (
+      dossierId: string,
+    ): Promise<Array<{ component_id: string; digitisation: string; reused_from_dossier_code: string | null }>> =>
+      db('dossier_attachments')
+        .where({ dossier_id: dossierId })
+        .orderBy('id')
+        .select('component_id', 'digitisation', 'reused_from_dossier_code'),
 
     /** Full names by user id. */
     names: async (userIds: string[]): Promise<Map<string, string>> =>

@@ -1,14 +1,18 @@
 // The printable forms of a dossier, for whoever may read it: the receipt with the appointment date (Mẫu 01), the
 // supplement request (Mẫu 02), the refusal (Mẫu 03), the apology with the new date (Mẫu 04) and the process control
-// sheet (Mẫu 05) — each once the dossier has reached the point it records.
+// sheet (Mẫu 05), and the fee receipt (biên lai thu phí, lệ phí) once a fee is paid — each once the dossier has reached
+// the point it records.
 import type { Knex } from 'knex'
 import type { Principal } from '../auth/principal.js'
 import { Status } from '../domain/dossier/status.js'
 import { parseDuration } from '../domain/deadlines/index.js'
 import { AppError } from '../errors.js'
 import { issuerOf, renderPrintable, type PrintableData, type PrintableForm, type PrintAgency } from '../print/index.js'
+import { amountInWords } from '../domain/fees/words.js'
+import { paymentRepository } from './payment-repository.js'
 import { dossierRepository } from './repository.js'
 import { printoutRepository } from './printout-repository.js'
+import { addressLine, atPointer, receivedDocuments } from './received-documents.js'
 import type { DossierQueries } from './queries.js'
 
 /** "05 ngày làm việc", as the receipt states the legal duration. */
@@ -33,6 +37,13 @@ const deliveryText = {
   post: 'Qua dịch vụ bưu chính công ích',
 } as const
 
+/** How a fee was paid, as the receipt says it. */
+const paymentMethodText: Record<string, string> = {
+  vnpay: 'Thanh toán trực tuyến qua cổng VNPAY',
+  vietqr: 'Chuyển khoản ngân hàng (VietQR)',
+  sandbox: 'Thanh toán thử nghiệm (không thu tiền thật)',
+}
+
 export class DossierPrintouts {
   constructor(
     private readonly knex: Knex,
@@ -55,7 +66,10 @@ export class DossierPrintouts {
       'supplement-request': Boolean(supplementAsked),
       refusal: d.status === Status.refused && Boolean(d.closeReason),
       apology: Boolean(extended && d.acceptedAt),
+      'fee-receipt': false,
     }
+    const paid = (await paymentRepository(this.knex).paidPayments(d.id)).at(-1)
+    reached['fee-receipt'] = Boolean(paid)
     if (!reached[form]) throw new AppError('MC_ERR_DOSSIER_STATE', `The dossier has no ${form} to print (not reached)`)
     const repo = printoutRepository(this.knex)
     // The letterhead: the receiving unit that issues the form, under the units above it (src/print/issuer.ts).
@@ -70,15 +84,22 @@ export class DossierPrintouts {
       ),
     ]
     const names = await repo.names(userIds)
+    const received = form === 'receipt' ? await repo.received(d.id) : []
     const agency: PrintAgency = issuerOf(
       chain.map((u) => ({ name: u.name, level: u.level, divisionName: u.division_name })),
     )
+    // The applicant's address as the form holds it (the definition names where: form x-ui applicantAddress).
+    const pointer = definition.form['x-ui']?.applicantAddress
+    const address = pointer ? addressLine(atPointer(d.formData, pointer)) : undefined
     const common = {
-      // A supplement asked or a refusal at the counter comes before the code: the form carries the dossier's id.
-      dossierCode: d.code ?? d.id,
+      // A supplement asked or a refusal at the counter comes before the code: the form says it has none yet and
+      // when it was submitted (the internal id means nothing to the applicant).
+      dossierCode: d.code,
+      submittedAt: d.submittedAt,
       agency,
       applicant: {
         name: d.applicant.name,
+        ...(address ? { address } : {}),
         ...(d.applicant.phone ? { phone: d.applicant.phone } : {}),
         ...(d.applicant.email ? { email: d.applicant.email } : {}),
       },
@@ -93,11 +114,7 @@ export class DossierPrintouts {
     const data: { [F in PrintableForm]: () => PrintableData[F] } = {
       receipt: () => ({
         ...common,
-        components: definition.components.map((c) => ({
-          name: c.name,
-          form: c.form === 'copy' ? 'Bản sao' : c.form === 'present-original' ? 'Xuất trình bản chính' : 'Bản chính',
-          quantity: c.quantity,
-        })),
+        components: receivedDocuments(definition.components, received),
         durationText: durationText(definition.duration),
         acceptedAt: d.acceptedAt!,
         appointmentAt: d.dueAt ?? d.acceptedAt!,
@@ -121,6 +138,25 @@ export class DossierPrintouts {
         }
       },
       refusal: () => ({ ...common, reasons: [d.closeReason!], officer: handler(lastStep) }),
+      'fee-receipt': () => {
+        // The lines the fee was asked with (src/workers/request-payment.ts); one line when an officer asked an amount.
+        const asked = d.timeline.filter((e) => e.kind === 'payment_requested').at(-1)?.data as
+          { lines?: Array<{ name: string; quantity: number; unitVnd: number; amountVnd: number }> } | undefined
+        const totalVnd = Number(paid!.amount_vnd)
+        const lines = asked?.lines?.length
+          ? asked.lines
+          : [{ name: 'Phí, lệ phí giải quyết thủ tục hành chính', quantity: 1, unitVnd: totalVnd, amountVnd: totalVnd }]
+        return {
+          ...common,
+          lines,
+          totalVnd,
+          totalInWords: amountInWords(totalVnd),
+          paidAt: paid!.paid_at!,
+          method: paymentMethodText[paid!.provider] ?? paid!.provider,
+          reference: paid!.reference,
+          ...(paid!.gateway_transaction ? { transaction: paid!.gateway_transaction } : {}),
+        }
+      },
       apology: () => {
         const x = extended!.data as { originalDueDate?: string; newDueDate?: string; reason?: string }
         return {

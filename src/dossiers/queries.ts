@@ -5,6 +5,8 @@ import type { Knex } from 'knex'
 import { can, coversUnit, requireAccess } from '../auth/access.js'
 import type { Principal } from '../auth/principal.js'
 import { dossierStatuses, type DossierStatus } from '../domain/dossier/status.js'
+import type { DeliveryAddress } from '../delivery/address.js'
+import { shipmentRepository, shipmentView, type Shipment } from '../delivery/repository.js'
 import type { Engine } from '../engine/port.js'
 import { AppError } from '../errors.js'
 import { dossierViewRepository, FAR, type SummaryRow, type WorklistCriteria } from './dossier-view-repository.js'
@@ -65,6 +67,9 @@ export interface DossierDetail {
   applicant: { name: string; idNumber: string | null; email: string | null; phone: string | null }
   channel: 'online' | 'counter'
   deliveryMethod: 'online' | 'counter' | 'post'
+  /** Where the result is posted (delivery by post), and the parcels it was sent in. */
+  deliveryAddress: DeliveryAddress | null
+  shipments: Shipment[]
   formData: Record<string, unknown>
   submittedAt: Date
   acceptedAt: Date | null
@@ -94,7 +99,13 @@ export interface DossierDetail {
     finishedAt: Date | null
   }
   closeReason: string | null
-  attachments: Array<{ componentId: string; fileId: string; reusedFromDossierCode: string | null }>
+  /** Each component's file; a reused one names the earlier dossier and, when it is that dossier's signed result, it. */
+  attachments: Array<{
+    componentId: string
+    fileId: string
+    reusedFromDossierCode: string | null
+    reusedFromResultId: string | null
+  }>
   /** Phiếu kiểm soát quá trình giải quyết hồ sơ: one row per step holding. */
   steps: StepControlRow[]
   /** The whole route across agencies, one entry per step holding, oldest first. */
@@ -290,6 +301,9 @@ export class DossierQueries {
       },
       channel: d.channel,
       deliveryMethod: d.delivery_method,
+      deliveryAddress: d.delivery_address,
+      shipments:
+        d.delivery_method === 'post' ? (await shipmentRepository(this.knex).ofDossier(d.id)).map(shipmentView) : [],
       formData: d.form_data,
       submittedAt: d.submitted_at,
       acceptedAt: d.accepted_at,
@@ -322,6 +336,7 @@ export class DossierQueries {
         componentId: a.component_id,
         fileId: a.file_id,
         reusedFromDossierCode: a.reused_from_dossier_code,
+        reusedFromResultId: a.reused_from_result_id,
       })),
       steps: stepEvents.map((e) => {
         const data = (e['data'] ?? {}) as { outcome?: string; reason?: string }
@@ -485,8 +500,15 @@ export class DossierQueries {
     // The decoy dossier is gone (or there was none yet): pick another next time.
     if (rows.length === 0) this.decoyCode = undefined
     const read = rows[0]
-    const stored = read?.applicant_id_number ? digest(read.applicant_id_number) : decoy
-    const matches = timingSafeEqual(stored, digest(idNumber.trim())) && Boolean(read?.hit && read.applicant_id_number)
+    // The applicant's CCCD (or tax code), passport number and old CMND: all three compared every time, an empty one
+    // against the decoy, so which of them matched (or none) costs the same.
+    const given = digest(idNumber.trim().toUpperCase())
+    let matches = false
+    for (const number of [read?.applicant_id_number, read?.applicant_passport_number, read?.applicant_old_id_number]) {
+      const equal = timingSafeEqual(number ? digest(number.toUpperCase()) : decoy, given)
+      matches = (equal && Boolean(number)) || matches
+    }
+    matches = matches && Boolean(read?.hit)
     const row = read?.hit ? read : undefined
     if (!row || !matches) throw new AppError('MC_ERR_DOSSIER_NOT_FOUND')
     return {

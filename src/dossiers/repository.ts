@@ -4,6 +4,7 @@ import type { ProcedureDefinition } from '../catalogue/definition.js'
 import type { DossierEvent } from '../domain/deadlines/index.js'
 import type { DossierStatus } from '../domain/dossier/status.js'
 import { formatDossierCode } from '../domain/dossier/code.js'
+import type { DeliveryAddress } from '../delivery/address.js'
 import { AppError } from '../errors.js'
 
 export type Db = Knex | Knex.Transaction
@@ -24,11 +25,15 @@ export interface DossierRow {
   applicant_id: string | null
   applicant_name: string
   applicant_id_number: string | null
+  applicant_passport_number: string | null
+  applicant_old_id_number: string | null
   applicant_email: string | null
   applicant_phone: string | null
   submitted_by: string | null
   channel: 'online' | 'counter'
   delivery_method: 'online' | 'counter' | 'post'
+  /** Where the result is posted (delivery by post only). */
+  delivery_address: DeliveryAddress | null
   form_data: Record<string, unknown>
   status: DossierStatus
   submitted_at: Date

@@ -133,6 +133,13 @@ export interface UserTaskCorrections {
 }
 
 /**
+ * What updating a user task may change (Zeebe 8.8 `PATCH /v2/user-tasks/{userTaskKey}`, its `changeset`): null or
+ * absent keeps a value, an empty string clears a date, an empty list clears a candidate list; priority 0–100. The
+ * assignee is changed by assignUserTask only.
+ */
+export type UserTaskChangeset = Omit<UserTaskCorrections, 'assignee'>
+
+/**
  * What a user task listener's job answers besides completing (Zeebe 8.8 JobResult of type userTask): `denied` rejects
  * the task's transition (assigning, updating, completing), the task staying as it was; `corrections` change the task.
  * https://docs.camunda.io/docs/components/concepts/user-task-listeners/
@@ -259,7 +266,7 @@ export type EngineEvent =
   | { type: 'instance.completed' | 'instance.terminated'; at: Date; processInstanceKey: string; bpmnProcessId: string }
   | { type: 'incident.created' | 'incident.resolved'; at: Date; processInstanceKey: string; incident: Incident }
   | {
-      type: 'userTask.created' | 'userTask.assigned' | 'userTask.completed' | 'userTask.canceled'
+      type: 'userTask.created' | 'userTask.assigned' | 'userTask.updated' | 'userTask.completed' | 'userTask.canceled'
       at: Date
       processInstanceKey: string
       userTask: UserTask
@@ -310,6 +317,12 @@ export interface Engine {
    * denial rejects with EngineError DENIED and leaves the task as it was.
    */
   completeUserTask(userTaskKey: string, variables?: Variables): Promise<void>
+  /**
+   * Changes a task's dates, candidates or priority (Zeebe 8.8 PATCH /v2/user-tasks/{key}); `action` is the custom
+   * action its events and updating listeners see (default `update`). Resolves once its updating listeners are done;
+   * a listener's denial rejects with EngineError DENIED and leaves the task as it was.
+   */
+  updateUserTask(userTaskKey: string, changeset: UserTaskChangeset, opts?: { action?: string }): Promise<void>
 
   /** Engine events, delivered at least once, in order per process instance. Returns an unsubscribe. */
   onEvent(listener: EngineEventListener): () => void

@@ -30,7 +30,7 @@ export type EmailTemplate =
       name: 'dossier-received'
       data: {
         applicantName: string
-        dossierCode: string
+        dossierCode: string | null
         procedureName: string
         agencyName: string
         receivedAt: Date
@@ -42,7 +42,7 @@ export type EmailTemplate =
       name: 'supplement-requested'
       data: {
         applicantName: string
-        dossierCode: string
+        dossierCode: string | null
         procedureName: string
         missing: string[]
         note?: string
@@ -51,13 +51,13 @@ export type EmailTemplate =
     }
   | {
       name: 'dossier-refused'
-      data: { applicantName: string; dossierCode: string; procedureName: string; reason: string }
+      data: { applicantName: string; dossierCode: string | null; procedureName: string; reason: string }
     }
   | {
       name: 'result-ready'
       data: {
         applicantName: string
-        dossierCode: string
+        dossierCode: string | null
         procedureName: string
         returnMethod: 'online' | 'counter' | 'post'
         place?: string
@@ -65,10 +65,22 @@ export type EmailTemplate =
       }
     }
   | {
-      name: 'dossier-late'
+      name: 'result-shipped'
       data: {
         applicantName: string
         dossierCode: string
+        procedureName: string
+        carrierName: string
+        trackingNumber: string
+        shippedOn: DateLike
+        address: { street: string; communeName: string; provinceName: string }
+      }
+    }
+  | {
+      name: 'dossier-late'
+      data: {
+        applicantName: string
+        dossierCode: string | null
         procedureName: string
         agencyName: string
         originalDueDate: DateLike
@@ -82,12 +94,16 @@ export type EmailTemplate =
       data: { recipientName: string; unitName: string; dossiers: OverdueDossier[]; dashboardUrl?: string }
     }
   | { name: 'verify-email'; data: { recipientName: string; link: string; expiresAt: Date } }
+  | { name: 'password-reset'; data: { recipientName: string; username: string; link: string; expiresAt: Date } }
+  | { name: 'password-reset-unknown'; data: Record<string, never> }
+  | { name: 'password-changed'; data: { recipientName: string; username: string } }
+  | { name: 'email-change'; data: { recipientName: string; link: string; expiresAt: Date } }
   | { name: 'identity-notice'; data: { recipientName: string; reason: IdentityNoticeReason; username?: string } }
   | {
       name: 'payment-requested'
       data: {
         applicantName: string
-        dossierCode: string
+        dossierCode: string | null
         procedureName: string
         agencyName: string
         amountVnd?: number
@@ -100,7 +116,7 @@ export type EmailTemplate =
       name: 'withdrawal-confirmed'
       data: {
         applicantName: string
-        dossierCode: string
+        dossierCode: string | null
         procedureName: string
         agencyName: string
         withdrawnAt: Date
@@ -111,7 +127,7 @@ export type EmailTemplate =
       name: 'dossier-stopped'
       data: {
         applicantName: string
-        dossierCode: string
+        dossierCode: string | null
         procedureName: string
         agencyName: string
         stoppedAt: Date
@@ -122,7 +138,7 @@ export type EmailTemplate =
       name: 'step-returned'
       data: {
         recipientName: string
-        dossierCode: string
+        dossierCode: string | null
         procedureName: string
         fromStep: string
         toStep: string
@@ -152,53 +168,71 @@ export function renderEmail(t: EmailTemplate): RenderedEmail {
   return { template: t.name, subject, text: toText(blocks), html: toHtml(subject, blocks) }
 }
 
+/** A dossier as a subject names it: "Hồ sơ H21…", or before it has a code the procedure ("Hồ sơ Đăng ký khai sinh"). */
+function dossierTitle(d: { dossierCode: string | null; procedureName: string }, lower = false): string {
+  return `${lower ? 'hồ sơ' : 'Hồ sơ'} ${d.dossierCode ?? d.procedureName}`
+}
+
+/**
+ * A dossier in a sentence: "hồ sơ H21… (thủ tục: …)"; before it has a code, "Hồ sơ của Ông/Bà (thủ tục: …)" opening a
+ * sentence and "hồ sơ (thủ tục: …)" inside one (where the applicant is already its subject).
+ */
+function dossierRef(d: { dossierCode: string | null; procedureName: string }, capital = false): string {
+  const which = d.dossierCode ? ` ${d.dossierCode}` : capital ? ' của Ông/Bà' : ''
+  return `${capital ? 'Hồ sơ' : 'hồ sơ'}${which} (thủ tục: ${d.procedureName})`
+}
+
 function compose(t: EmailTemplate): { subject: string; blocks: Block[] } {
   const signature: Block = { p: 'Trân trọng,\nBộ phận Một cửa' }
   switch (t.name) {
     case 'dossier-received': {
       const d = t.data
       return {
-        subject: `Hồ sơ ${d.dossierCode} đã được tiếp nhận — hẹn trả kết quả ngày ${formatDate(d.appointmentDate)}`,
+        subject: `${dossierTitle(d)} đã được tiếp nhận — hẹn trả kết quả ngày ${formatDate(d.appointmentDate)}`,
         blocks: [
           { p: `Kính gửi ${d.applicantName},` },
           {
-            p: `${d.agencyName} đã tiếp nhận hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) lúc ${formatDateTime(d.receivedAt)}.`,
+            p: `${d.agencyName} đã tiếp nhận ${dossierRef(d)} lúc ${formatDateTime(d.receivedAt)}.`,
           },
           { p: `Ngày hẹn trả kết quả: ${formatDate(d.appointmentDate)}.` },
           ...lookup(d.lookupUrl),
           signature,
           { english: true },
-          { p: `Your dossier ${d.dossierCode} was received; the result is due on ${formatDate(d.appointmentDate)}.` },
+          {
+            p: `Your dossier${d.dossierCode ? ` ${d.dossierCode}` : ''} was received; the result is due on ${formatDate(d.appointmentDate)}.`,
+          },
         ],
       }
     }
     case 'supplement-requested': {
       const d = t.data
       return {
-        subject: `Hồ sơ ${d.dossierCode} cần bổ sung giấy tờ`,
+        subject: `${dossierTitle(d)} cần bổ sung giấy tờ`,
         blocks: [
           { p: `Kính gửi ${d.applicantName},` },
-          { p: `Hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) chưa đầy đủ. Đề nghị Ông/Bà bổ sung:` },
+          { p: `${dossierRef(d, true)} chưa đầy đủ. Đề nghị Ông/Bà bổ sung:` },
           { list: d.missing },
           ...(d.note ? [{ p: `Ghi chú của cán bộ: ${d.note}` }] : []),
           ...lookup(d.lookupUrl),
           signature,
           { english: true },
-          { p: `Your dossier ${d.dossierCode} is incomplete; please supply the documents listed above.` },
+          {
+            p: `Your dossier${d.dossierCode ? ` ${d.dossierCode}` : ''} is incomplete; please supply the documents listed above.`,
+          },
         ],
       }
     }
     case 'dossier-refused': {
       const d = t.data
       return {
-        subject: `Hồ sơ ${d.dossierCode} không được tiếp nhận`,
+        subject: `${dossierTitle(d)} không được tiếp nhận`,
         blocks: [
           { p: `Kính gửi ${d.applicantName},` },
-          { p: `Hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) không được tiếp nhận.` },
+          { p: `${dossierRef(d, true)} không được tiếp nhận.` },
           { p: `Lý do: ${d.reason}` },
           signature,
           { english: true },
-          { p: `Your dossier ${d.dossierCode} was not accepted; the reason is given above.` },
+          { p: `Your dossier${d.dossierCode ? ` ${d.dossierCode}` : ''} was not accepted; the reason is given above.` },
         ],
       }
     }
@@ -207,30 +241,54 @@ function compose(t: EmailTemplate): { subject: string; blocks: Block[] } {
       const how = {
         online: 'Kết quả đã được trả trực tuyến, Ông/Bà có thể tải về từ cổng dịch vụ công.',
         counter: `Mời Ông/Bà đến nhận kết quả tại ${d.place ?? 'Bộ phận Một cửa'}.`,
-        post: `Kết quả đã được gửi qua dịch vụ bưu chính${d.place ? ` đến ${d.place}` : ''}.`,
+        // The parcel is recorded afterwards, with its tracking number in a mail of its own (result-shipped).
+        post: `Kết quả sẽ được gửi qua dịch vụ bưu chính${d.place ? ` đến ${d.place}` : ''}; Ông/Bà sẽ nhận được số hiệu bưu gửi khi kết quả được gửi đi.`,
       }[d.returnMethod]
       return {
-        subject: `Hồ sơ ${d.dossierCode} đã có kết quả`,
+        subject: `${dossierTitle(d)} đã có kết quả`,
         blocks: [
           { p: `Kính gửi ${d.applicantName},` },
-          { p: `Hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) đã có kết quả.` },
+          { p: `${dossierRef(d, true)} đã có kết quả.` },
           { p: how },
           ...lookup(d.lookupUrl),
           signature,
           { english: true },
-          { p: `The result of your dossier ${d.dossierCode} is ready.` },
+          { p: `The result of your dossier${d.dossierCode ? ` ${d.dossierCode}` : ''} is ready.` },
+        ],
+      }
+    }
+    case 'result-shipped': {
+      const d = t.data
+      const to = `${d.address.street}, ${d.address.communeName}, ${d.address.provinceName}`
+      return {
+        subject: `Hồ sơ ${d.dossierCode}: kết quả đã được gửi qua bưu chính — số hiệu ${d.trackingNumber}`,
+        blocks: [
+          { p: `Kính gửi ${d.applicantName},` },
+          {
+            p:
+              `Kết quả hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) đã được gửi qua ${d.carrierName} ` +
+              `ngày ${formatDate(d.shippedOn)} đến địa chỉ: ${to}.`,
+          },
+          { p: `Số hiệu bưu gửi: ${d.trackingNumber}` },
+          signature,
+          { english: true },
+          {
+            p:
+              `The result of your dossier ${d.dossierCode} was posted on ${formatDate(d.shippedOn)}; ` +
+              `tracking number ${d.trackingNumber}.`,
+          },
         ],
       }
     }
     case 'dossier-late': {
       const d = t.data
       return {
-        subject: `Phiếu xin lỗi và hẹn lại ngày trả kết quả — hồ sơ ${d.dossierCode}`,
+        subject: `Phiếu xin lỗi và hẹn lại ngày trả kết quả — ${dossierTitle(d, true)}`,
         blocks: [
           { p: `Kính gửi ${d.applicantName},` },
           {
             p:
-              `${d.agencyName} xin lỗi Ông/Bà vì hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) ` +
+              `${d.agencyName} xin lỗi Ông/Bà vì ${dossierRef(d)} ` +
               `không thể trả kết quả đúng hẹn ngày ${formatDate(d.originalDueDate)}.`,
           },
           { p: `Lý do: ${d.reason}` },
@@ -239,7 +297,7 @@ function compose(t: EmailTemplate): { subject: string; blocks: Block[] } {
           signature,
           { english: true },
           {
-            p: `We apologise: dossier ${d.dossierCode} is late. The new date for the result is ${formatDate(d.newDueDate)}.`,
+            p: `We apologise: dossier${d.dossierCode ? ` ${d.dossierCode}` : ''} is late. The new date for the result is ${formatDate(d.newDueDate)}.`,
           },
         ],
       }
@@ -277,11 +335,11 @@ function compose(t: EmailTemplate): { subject: string; blocks: Block[] } {
       // A fee set by the provincial council is not known to motcua until the agency configures it.
       const amount = d.amountVnd !== undefined ? formatVnd(d.amountVnd) : 'theo mức thu cơ quan đã thông báo'
       return {
-        subject: `Hồ sơ ${d.dossierCode}: đề nghị thực hiện nghĩa vụ tài chính${d.amountVnd !== undefined ? ` (${formatVnd(d.amountVnd)})` : ''}`,
+        subject: `${dossierTitle(d)}: đề nghị thực hiện nghĩa vụ tài chính${d.amountVnd !== undefined ? ` (${formatVnd(d.amountVnd)})` : ''}`,
         blocks: [
           { p: `Kính gửi ${d.applicantName},` },
           {
-            p: `Để ${d.agencyName} tiếp tục giải quyết hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}), đề nghị Ông/Bà thực hiện nghĩa vụ tài chính.`,
+            p: `Để ${d.agencyName} tiếp tục giải quyết ${dossierRef(d)}, đề nghị Ông/Bà thực hiện nghĩa vụ tài chính.`,
           },
           {
             p: [
@@ -300,7 +358,7 @@ function compose(t: EmailTemplate): { subject: string; blocks: Block[] } {
           { english: true },
           {
             p:
-              `Please pay ${d.amountVnd !== undefined ? formatVnd(d.amountVnd) : 'the amount the agency told you'} for dossier ${d.dossierCode}${d.payBy ? ` by ${formatDate(d.payBy)}` : ''}, online ` +
+              `Please pay ${d.amountVnd !== undefined ? formatVnd(d.amountVnd) : 'the amount the agency told you'} for dossier${d.dossierCode ? ` ${d.dossierCode}` : ''}${d.payBy ? ` by ${formatDate(d.payBy)}` : ''}, online ` +
               'through the portal or at the one-stop counter. The processing time stands still until the payment is received.',
           },
         ],
@@ -309,18 +367,18 @@ function compose(t: EmailTemplate): { subject: string; blocks: Block[] } {
     case 'withdrawal-confirmed': {
       const d = t.data
       return {
-        subject: `Xác nhận rút hồ sơ ${d.dossierCode}`,
+        subject: `Xác nhận rút ${dossierTitle(d, true)}`,
         blocks: [
           { p: `Kính gửi ${d.applicantName},` },
           {
-            p: `${d.agencyName} xác nhận Ông/Bà đã rút hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) lúc ${formatDateTime(d.withdrawnAt)}. Hồ sơ không tiếp tục được giải quyết.`,
+            p: `${d.agencyName} xác nhận Ông/Bà đã rút ${dossierRef(d)} lúc ${formatDateTime(d.withdrawnAt)}. Hồ sơ không tiếp tục được giải quyết.`,
           },
           ...(d.reason ? [{ p: `Lý do: ${d.reason}` }] : []),
           { p: 'Nếu Ông/Bà không yêu cầu rút hồ sơ, xin liên hệ ngay Bộ phận Một cửa.' },
           signature,
           { english: true },
           {
-            p: `Your dossier ${d.dossierCode} was withdrawn at your request and will not be processed further. If you did not ask for this, contact the one-stop counter at once.`,
+            p: `Your dossier${d.dossierCode ? ` ${d.dossierCode}` : ''} was withdrawn at your request and will not be processed further. If you did not ask for this, contact the one-stop counter at once.`,
           },
         ],
       }
@@ -328,33 +386,35 @@ function compose(t: EmailTemplate): { subject: string; blocks: Block[] } {
     case 'dossier-stopped': {
       const d = t.data
       return {
-        subject: `Hồ sơ ${d.dossierCode} bị dừng xử lý`,
+        subject: `${dossierTitle(d)} bị dừng xử lý`,
         blocks: [
           { p: `Kính gửi ${d.applicantName},` },
           {
-            p: `${d.agencyName} thông báo dừng xử lý hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) từ ${formatDateTime(d.stoppedAt)}.`,
+            p: `${d.agencyName} thông báo dừng xử lý ${dossierRef(d)} từ ${formatDateTime(d.stoppedAt)}.`,
           },
           { p: `Lý do: ${d.reason}` },
           signature,
           { english: true },
-          { p: `Processing of your dossier ${d.dossierCode} has been stopped; the reason is given above.` },
+          {
+            p: `Processing of your dossier${d.dossierCode ? ` ${d.dossierCode}` : ''} has been stopped; the reason is given above.`,
+          },
         ],
       }
     }
     case 'step-returned': {
       const d = t.data
       return {
-        subject: `Hồ sơ ${d.dossierCode} được trả lại bước "${d.toStep}"`,
+        subject: `${dossierTitle(d)} được trả lại bước "${d.toStep}"`,
         blocks: [
           { p: `Kính gửi ${d.recipientName},` },
           {
-            p: `Hồ sơ ${d.dossierCode} (thủ tục: ${d.procedureName}) được bước "${d.fromStep}" trả lại để xử lý lại ở bước "${d.toStep}".`,
+            p: `${dossierRef(d, true)} được bước "${d.fromStep}" trả lại để xử lý lại ở bước "${d.toStep}".`,
           },
           { p: `Lý do: ${d.reason}` },
           ...(d.dueDate ? [{ p: `Hạn trả kết quả của hồ sơ không đổi: ${formatDate(d.dueDate)}.` }] : []),
           { english: true },
           {
-            p: `Dossier ${d.dossierCode} was sent back to you from "${d.fromStep}" for "${d.toStep}" again; the reason is given above. The dossier's due date is unchanged.`,
+            p: `Dossier${d.dossierCode ? ` ${d.dossierCode}` : ''} was sent back to you from "${d.fromStep}" for "${d.toStep}" again; the reason is given above. The dossier's due date is unchanged.`,
           },
         ],
       }
@@ -392,6 +452,73 @@ function compose(t: EmailTemplate): { subject: string; blocks: Block[] } {
       return {
         subject: m.subject,
         blocks: [{ p: `Kính gửi ${d.recipientName},` }, { p: m.vi }, signature, { english: true }, { p: m.en }],
+      }
+    }
+    case 'password-reset': {
+      const d = t.data
+      return {
+        subject: 'Đặt lại mật khẩu',
+        blocks: [
+          { p: `Kính gửi ${d.recipientName},` },
+          {
+            p: `Có yêu cầu đặt lại mật khẩu của tài khoản "${d.username}". Liên kết sau dùng được một lần, đến ${formatDateTime(d.expiresAt)}:`,
+          },
+          { link: d.link, label: 'Đặt lại mật khẩu' },
+          { p: 'Nếu Ông/Bà không yêu cầu, xin bỏ qua thư này: mật khẩu hiện tại vẫn giữ nguyên.' },
+          { english: true },
+          {
+            p: `Someone asked to reset the password of the account "${d.username}". The link above works once, until the time given. If it was not you, ignore this message: your password is unchanged.`,
+          },
+        ],
+      }
+    }
+    case 'password-reset-unknown':
+      return {
+        subject: 'Yêu cầu đặt lại mật khẩu',
+        blocks: [
+          {
+            p: 'Vừa có yêu cầu đặt lại mật khẩu cho địa chỉ thư điện tử này, nhưng không có tài khoản công dân, tổ chức hay doanh nghiệp nào dùng địa chỉ này. Nếu Ông/Bà đăng ký bằng địa chỉ khác, xin yêu cầu lại với địa chỉ đó; nếu không, xin bỏ qua thư này.',
+          },
+          signature,
+          { english: true },
+          {
+            p: 'Someone asked to reset a password for this e-mail address, but no citizen, organisation or enterprise account uses it. If you registered with another address, ask again with that one; otherwise ignore this message.',
+          },
+        ],
+      }
+    case 'password-changed': {
+      const d = t.data
+      return {
+        subject: 'Mật khẩu đã được thay đổi',
+        blocks: [
+          { p: `Kính gửi ${d.recipientName},` },
+          {
+            p: `Mật khẩu của tài khoản "${d.username}" vừa được thay đổi và mọi phiên đăng nhập đã kết thúc. Nếu không phải Ông/Bà thay đổi, xin đặt lại mật khẩu ngay và liên hệ Bộ phận Một cửa.`,
+          },
+          signature,
+          { english: true },
+          {
+            p: `The password of the account "${d.username}" was just changed and every session was ended. If it was not you, reset your password at once and contact the one-stop counter.`,
+          },
+        ],
+      }
+    }
+    case 'email-change': {
+      const d = t.data
+      return {
+        subject: 'Xác nhận địa chỉ thư điện tử mới',
+        blocks: [
+          { p: `Kính gửi ${d.recipientName},` },
+          {
+            p: `Vui lòng mở liên kết sau để dùng địa chỉ này cho tài khoản (hiệu lực đến ${formatDateTime(d.expiresAt)}); đến khi đó tài khoản vẫn dùng địa chỉ cũ:`,
+          },
+          { link: d.link, label: 'Xác nhận địa chỉ thư điện tử mới' },
+          { p: 'Nếu Ông/Bà không yêu cầu, xin bỏ qua thư này.' },
+          { english: true },
+          {
+            p: 'Please open the link above to use this address for your account; until then the account keeps its old address. If you did not ask for this, ignore this message.',
+          },
+        ],
       }
     }
     case 'verify-email': {

@@ -17,12 +17,24 @@ import { Poller } from '../lib/poller.js'
 import { retryDelay, type BackoffOptions } from './outbox.js'
 import { claimDue, markFailed, markSent, type OutboxMessage } from './repository.js'
 
-/** Delivers one outbox message of a channel. Throwing means "not delivered, retry later". */
+/**
+ * Delivers one outbox message of a channel. Throwing means "not delivered, retry later"; throwing a
+ * PermanentDeliveryError means "the peer refused it for good": the message is dead at once, for an operator.
+ */
 export interface OutboxTransport {
   /** Recorded as delivered_via: 'smtp', 'log' … */
   readonly name: string
   deliver(message: OutboxMessage): Promise<void>
   close?(): void | Promise<void>
+}
+
+/** The peer refused the message itself (a 4xx answer: a bad number, a rejected text); retrying cannot help. */
+export class PermanentDeliveryError extends Error {
+  readonly permanent = true
+  constructor(message: string) {
+    super(message)
+    this.name = 'PermanentDeliveryError'
+  }
 }
 
 export interface OutboxSenderOptions {
@@ -121,7 +133,7 @@ export class OutboxSender {
     try {
       await transport.deliver(message)
     } catch (err) {
-      const dead = message.attempts >= this.maxAttempts
+      const dead = err instanceof PermanentDeliveryError || message.attempts >= this.maxAttempts
       const retryInMs = retryDelay(message.attempts, this.backoff, this.random)
       const error = describe(err)
       await markFailed(this.knex, message.id, this.workerId, { error, dead, retryInMs }).catch((dbErr: unknown) =>

@@ -9,6 +9,7 @@ import type { Engine } from '../engine/port.js'
 import type { DossierServices, Runtime } from '../runtime.js'
 import type { SupervisionService } from '../supervision/service.js'
 import type { CalendarService } from '../calendar/service.js'
+import type { AdminService } from '../admin/service.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -20,6 +21,9 @@ declare module 'fastify' {
     catalogue: CatalogueService
     supervision: SupervisionService
     calendar: CalendarService
+    admin: AdminService
+    /** False while the reference procedures of a start are being published (readiness). */
+    proceduresPublished: () => boolean
   }
 }
 
@@ -32,6 +36,8 @@ export default fp(
     app.decorate('catalogue', runtime.catalogue)
     app.decorate('supervision', runtime.supervision)
     app.decorate('calendar', runtime.calendar)
+    app.decorate('admin', runtime.admin)
+    app.decorate('proceduresPublished', runtime.proceduresPublished)
   },
   { name: 'motcua-runtime' },
 )

@@ -2,7 +2,7 @@
 // renderers share.
 import { formatInstant, toInstant } from '../domain/calendar/index.js'
 
-export type PrintableForm = 'receipt' | 'supplement-request' | 'refusal' | 'apology' | 'control-sheet'
+export type PrintableForm = 'receipt' | 'supplement-request' | 'refusal' | 'apology' | 'control-sheet' | 'fee-receipt'
 
 export interface PrintAgency {
   /** Tên cơ quan chủ quản, e.g. "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH". */
@@ -35,7 +35,11 @@ export interface PrintPerson {
 type Time = string | Date | number
 
 interface Common {
-  dossierCode: string
+  /** The dossier's code; null before it has one (a supplement asked or a refusal at reception): the form then says so
+   * and carries the submission time instead, never the internal id. */
+  dossierCode: string | null
+  /** When the dossier was submitted: identifies it on a form issued before it has a code. */
+  submittedAt?: Time
   agency: PrintAgency
   applicant: PrintApplicant
   procedure: PrintProcedure
@@ -46,6 +50,7 @@ interface Common {
 }
 
 export interface ReceiptData extends Common {
+  /** What was received, as what (bản chính, bản sao, bản điện tử …), and how many: not the procedure's full list. */
   components: Array<{ name: string; form: string; quantity: number }>
   /** Số lượng hồ sơ (bộ). */
   sets?: number
@@ -87,8 +92,22 @@ export interface ControlSheetData extends Common {
   handoffs: Array<{ from: string; to: string; at: Time; result?: 'early' | 'on_time' | 'late'; note?: string }>
 }
 
+/** Biên lai thu phí, lệ phí: what was paid for the dossier, how, and the amount in words. */
+export interface FeeReceiptData extends Common {
+  lines: Array<{ name: string; quantity: number; unitVnd: number; amountVnd: number }>
+  totalVnd: number
+  /** The total in Vietnamese words ("Năm mươi nghìn đồng"). */
+  totalInWords: string
+  paidAt: Time
+  /** How it was paid: the gateway or the bank transfer, as payers read it. */
+  method: string
+  reference: string
+  transaction?: string
+}
+
 export interface PrintableData {
   receipt: ReceiptData
+  'fee-receipt': FeeReceiptData
   'supplement-request': SupplementRequestData
   refusal: RefusalData
   apology: ApologyData
@@ -108,21 +127,31 @@ export type Block =
   | { kind: 'signatures'; items: Array<{ title: string; note: string; name?: string }> }
 
 export interface PrintDocument {
-  form: PrintableForm
+  /** A one-stop form, or a result document (src/results/templates.ts). */
+  form: PrintableForm | 'result'
   /** A5 for the short receipts people carry home; A4 for the rest. */
   pageSize: 'A4' | 'A5'
   template: string
+  /** The legal basis of the template, after its name in the top line; default Thông tư 01/2018/TT-VPCP. */
+  basis?: string
   title: string
   subtitle?: string
   agency: PrintAgency
   number: string
   dateLine: string
-  /** What the QR code carries: the dossier code, for look-up at the counter or on the portal. */
-  qr: string
+  /** What the QR code carries: the dossier code (look-up at the counter or the portal), or a result's verification
+   * link; none before the dossier has a code. */
+  qr?: string
   blocks: Block[]
 }
 
 const dots = '……………'
+
+/** The form's legal model as printed in its corner: the one-stop forms are Thông tư 01/2018's Mẫu 01–05. */
+export function templateLine(doc: Pick<PrintDocument, 'template' | 'basis'>): string {
+  if (doc.basis) return `${doc.template} — ${doc.basis}`
+  return doc.template.startsWith('Mẫu') ? `${doc.template} — Thông tư 01/2018/TT-VPCP` : doc.template
+}
 
 function parts(at: Time) {
   const iso = formatInstant(toInstant(at as string | Date | number))
@@ -154,6 +183,16 @@ const p = (...runs: Array<Run | string>): Block => ({
 const b = (text: string): Run => ({ text, bold: true })
 const i = (text: string): Run => ({ text, italic: true })
 
+/** "Mã hồ sơ: H21…"; before the dossier has a code, that it has none yet and when it was submitted. */
+function codeLine(d: Common, label: Run | string = b('Mã hồ sơ: ')): Block {
+  if (d.dossierCode) return p(label, b(d.dossierCode))
+  return p(
+    label,
+    'chưa cấp (hồ sơ chưa được tiếp nhận)',
+    ...(d.submittedAt ? ['. Nộp lúc ', vnDateTime(d.submittedAt)] : []),
+  )
+}
+
 function applicantLines(a: PrintApplicant): Block[] {
   return [p('Địa chỉ: ', a.address ?? dots), p('Số điện thoại: ', a.phone ?? dots, '     Email: ', a.email ?? dots)]
 }
@@ -175,7 +214,7 @@ function frame(
     agency: data.agency,
     number: data.number ?? dots,
     dateLine: `${data.agency.place}, ${vnDate(data.issuedAt ?? at)}`,
-    qr: data.dossierCode,
+    ...(data.dossierCode ? { qr: data.dossierCode } : {}),
     blocks,
     ...extra,
   }
@@ -191,7 +230,7 @@ export function receiptDocument(d: ReceiptData): PrintDocument {
     'Mẫu 01',
     'GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ',
     [
-      p(b('Mã hồ sơ: '), b(d.dossierCode)),
+      codeLine(d),
       p(unitName(d.agency), ' tiếp nhận hồ sơ của: ', b(d.applicant.name)),
       ...applicantLines(d.applicant),
       p('Nội dung yêu cầu giải quyết: ', d.procedure.name, d.procedure.code ? ` (mã thủ tục ${d.procedure.code})` : ''),
@@ -201,7 +240,9 @@ export function receiptDocument(d: ReceiptData): PrintDocument {
         kind: 'table',
         headers: ['STT', 'Tên giấy tờ', 'Hình thức (bản chính, bản sao hoặc bản photo)', 'Số lượng'],
         widths: [8, 56, 24, 12],
-        rows: d.components.map((c, n) => [String(n + 1), c.name, c.form, String(c.quantity)]),
+        rows: d.components.length
+          ? d.components.map((c, n) => [String(n + 1), c.name, c.form, String(c.quantity)])
+          : [['', 'Không có giấy tờ kèm theo', '', '']],
       },
       p(b('2. Số lượng hồ sơ: '), `${String(d.sets ?? 1).padStart(2, '0')} (bộ)`),
       p(b('3. Thời gian giải quyết hồ sơ theo quy định là: '), d.durationText),
@@ -221,9 +262,53 @@ export function receiptDocument(d: ReceiptData): PrintDocument {
   )
 }
 
+const vnd = (n: number) => `${new Intl.NumberFormat('vi-VN').format(n)} đ`
+
+export function feeReceiptDocument(d: FeeReceiptData): PrintDocument {
+  return frame(
+    'fee-receipt',
+    { ...d, number: d.number ?? d.reference },
+    d.paidAt,
+    'Biên lai thu phí, lệ phí — Nghị định 123/2020/NĐ-CP',
+    'BIÊN LAI THU PHÍ, LỆ PHÍ',
+    [
+      codeLine(d),
+      p('Tên người nộp: ', b(d.applicant.name)),
+      ...applicantLines(d.applicant),
+      p('Thủ tục: ', d.procedure.name, d.procedure.code ? ` (mã thủ tục ${d.procedure.code})` : ''),
+      {
+        kind: 'table',
+        headers: ['STT', 'Nội dung thu', 'Số lượng', 'Đơn giá', 'Thành tiền'],
+        widths: [8, 44, 12, 18, 18],
+        rows: [
+          ...d.lines.map((l, n) => [String(n + 1), l.name, String(l.quantity), vnd(l.unitVnd), vnd(l.amountVnd)]),
+          ['', 'Tổng cộng', '', '', vnd(d.totalVnd)],
+        ],
+      },
+      p(b('Số tiền bằng chữ: '), i(d.totalInWords)),
+      p(
+        'Hình thức nộp: ',
+        d.method,
+        '. Mã thanh toán: ',
+        d.reference,
+        d.transaction ? `. Mã giao dịch: ${d.transaction}` : '',
+      ),
+      p('Thời gian nộp: ', vnDateTime(d.paidAt)),
+      {
+        kind: 'signatures',
+        items: [
+          { title: 'NGƯỜI NỘP TIỀN', note: '(Ký và ghi rõ họ tên)', name: d.applicant.name },
+          { title: 'NGƯỜI THU TIỀN', note: '(Ký và ghi rõ họ tên)' },
+        ],
+      },
+    ],
+    { pageSize: 'A5' },
+  )
+}
+
 export function supplementRequestDocument(d: SupplementRequestData): PrintDocument {
   return frame('supplement-request', d, d.issuedAt ?? Date.now(), 'Mẫu 02', 'PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ', [
-    p(b('Mã hồ sơ: '), b(d.dossierCode)),
+    codeLine(d),
     p('Hồ sơ của: ', b(d.applicant.name)),
     p('Nội dung yêu cầu giải quyết: ', d.procedure.name),
     ...applicantLines(d.applicant),
@@ -244,7 +329,7 @@ export function supplementRequestDocument(d: SupplementRequestData): PrintDocume
 
 export function refusalDocument(d: RefusalData): PrintDocument {
   return frame('refusal', d, d.issuedAt ?? Date.now(), 'Mẫu 03', 'PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ', [
-    p(b('Mã hồ sơ: '), b(d.dossierCode)),
+    codeLine(d),
     p(unitName(d.agency), ' tiếp nhận hồ sơ của: ', b(d.applicant.name)),
     ...applicantLines(d.applicant),
     p('Đề nghị giải quyết thủ tục hành chính: ', d.procedure.name),
@@ -272,7 +357,7 @@ export function apologyDocument(d: ApologyData): PrintDocument {
       b(d.applicant.name),
     ),
     p('Nội dung yêu cầu giải quyết: ', d.procedure.name),
-    p('Mã hồ sơ: ', b(d.dossierCode)),
+    codeLine(d, 'Mã hồ sơ: '),
     p('Ngày hẹn trả kết quả: ', vnDate(d.originalAppointmentAt)),
     p('Tuy nhiên đến nay, ', d.agency.name, ' chưa trả kết quả giải quyết hồ sơ của ông/bà đúng hẹn như trên.'),
     p('Lý do: ', d.reason),
@@ -305,7 +390,7 @@ export function controlSheetDocument(d: ControlSheetData): PrintDocument {
     'Mẫu 05',
     'PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ',
     [
-      p(b('Mã hồ sơ: '), b(d.dossierCode)),
+      codeLine(d),
       p('(Kèm theo hồ sơ của: ', d.applicant.name, ')'),
       p('Thủ tục: ', d.procedure.name),
       p('Cơ quan (bộ phận) giải quyết hồ sơ: ', d.resolvingUnit),

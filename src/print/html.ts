@@ -1,6 +1,6 @@
 // Renders a printable form as one self-contained HTML page (A4/A5 print CSS, inline QR SVG); every value is escaped.
 import QRCode from 'qrcode'
-import type { Block, PrintDocument, Run } from './forms.js'
+import { templateLine, type Block, type PrintDocument, type Run } from './forms.js'
 
 const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
@@ -44,12 +44,12 @@ function block(bl: Block): string {
 
 export async function renderHtml(doc: PrintDocument): Promise<string> {
   const a = doc.agency
-  const qr = await qrSvg(doc.qr)
+  const qr = doc.qr ? await qrSvg(doc.qr) : undefined
   return `<!doctype html>
 <html lang="vi">
 <head>
 <meta charset="utf-8">
-<title>${escapeHtml(doc.title)} — ${escapeHtml(doc.qr)}</title>
+<title>${escapeHtml(doc.title)}${doc.qr ? ` — ${escapeHtml(doc.qr)}` : ''}</title>
 <style>
 @page { size: ${doc.pageSize}; margin: ${doc.pageSize === 'A5' ? '12mm 12mm 12mm 15mm' : '20mm 15mm 20mm 30mm'}; }
 body { font-family: "Times New Roman", "DejaVu Serif", serif; font-size: ${doc.pageSize === 'A5' ? '11pt' : '13pt'}; line-height: 1.35; color: #000; margin: 0; }
@@ -79,13 +79,13 @@ table.signatures td { text-align: center; vertical-align: top; }
 </style>
 </head>
 <body data-form="${escapeHtml(doc.form)}">
-<div class="template">${escapeHtml(doc.template)} — Thông tư 01/2018/TT-VPCP</div>
+<div class="template">${escapeHtml(templateLine(doc))}</div>
 <table class="header"><tr>
 <td class="left">${a.parent ? `<div class="parent">${escapeHtml(a.parent)}</div>` : ''}<div class="agency">${escapeHtml(a.name)}</div>${a.unit ? `<div class="unit">${escapeHtml(a.unit)}</div>` : ''}<div>———</div><div>Số: ${escapeHtml(doc.number)}</div></td>
 <td><div class="motto">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div><div class="freedom">Độc lập - Tự do - Hạnh phúc</div></td>
 </tr></table>
 <div class="date">${escapeHtml(doc.dateLine)}</div>
-<div class="qr" title="${escapeHtml(doc.qr)}">${qr}</div>
+${qr ? `<div class="qr" title="${escapeHtml(doc.qr!)}">${qr}</div>` : ''}
 <h1>${escapeHtml(doc.title)}</h1>
 ${doc.subtitle ? `<p class="center"><i>${escapeHtml(doc.subtitle)}</i></p>` : ''}
 <div style="clear:both"></div>

@@ -3,6 +3,7 @@
 import {
   apologyDocument,
   controlSheetDocument,
+  feeReceiptDocument,
   receiptDocument,
   refusalDocument,
   supplementRequestDocument,
@@ -28,6 +29,7 @@ const documents: { [F in PrintableForm]: (data: PrintableData[F]) => PrintDocume
   refusal: refusalDocument,
   apology: apologyDocument,
   'control-sheet': controlSheetDocument,
+  'fee-receipt': feeReceiptDocument,
 }
 
 export const printableForms = Object.keys(documents) as PrintableForm[]

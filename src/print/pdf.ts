@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import PDFDocument from 'pdfkit'
 import QRCode from 'qrcode'
-import type { Block, PrintDocument, Run } from './forms.js'
+import { templateLine, type Block, type PrintDocument, type Run } from './forms.js'
 
 // The PDF standard fonts (Times, Helvetica) have no Vietnamese letters; a shipped TTF does.
 const fontDir = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf')
@@ -128,15 +128,33 @@ function signatures(pdf: Pdf, bl: Extract<Block, { kind: 'signatures' }>, fontSi
   })
 }
 
-export async function renderPdf(doc: PrintDocument): Promise<Buffer> {
+/** What an archived document adds: PDF/A-1b (fonts embedded, XMP metadata, sRGB output intent) and its metadata. */
+export interface ArchivalOptions {
+  author: string
+  createdAt: Date
+  keywords?: string
+}
+
+export async function renderPdf(doc: PrintDocument, archival?: ArchivalOptions): Promise<Buffer> {
   const a5 = doc.pageSize === 'A5'
   const mm = 72 / 25.4
   const pdf = new PDFDocument({
+    ...(archival ? { subset: 'PDF/A-1b' as const, pdfVersion: '1.4' as const } : {}),
     size: doc.pageSize,
     margins: a5
       ? { top: 12 * mm, bottom: 12 * mm, left: 15 * mm, right: 12 * mm }
       : { top: 20 * mm, bottom: 20 * mm, left: 30 * mm, right: 15 * mm },
-    info: { Title: `${doc.title} — ${doc.qr}`, Subject: doc.qr, Creator: 'motcua' },
+    info: archival
+      ? {
+          Title: `${doc.title} — ${doc.number}`,
+          Author: archival.author,
+          Subject: doc.title,
+          Keywords: archival.keywords ?? doc.number,
+          Creator: 'motcua',
+          CreationDate: archival.createdAt,
+          ModDate: archival.createdAt,
+        }
+      : { Title: doc.qr ? `${doc.title} — ${doc.qr}` : doc.title, Subject: doc.qr ?? doc.title, Creator: 'motcua' },
     lang: 'vi',
   })
   for (const [name, file] of Object.entries(fonts)) pdf.registerFont(name, file)
@@ -157,7 +175,7 @@ export async function renderPdf(doc: PrintDocument): Promise<Buffer> {
   pdf
     .font('italic')
     .fontSize(7)
-    .text(`${doc.template} — Thông tư 01/2018/TT-VPCP`, left, top - (10 * (a5 ? 0.8 : 1) * mm) / 2, {
+    .text(templateLine(doc), left, top - (10 * (a5 ? 0.8 : 1) * mm) / 2, {
       width,
       align: 'right',
     })
@@ -209,7 +227,7 @@ export async function renderPdf(doc: PrintDocument): Promise<Buffer> {
   pdf.y = Math.max(leftBottom, pdf.y) + 6
   const qrSize = (a5 ? 18 : 22) * mm
   const qrTop = pdf.y
-  drawQr(pdf, doc.qr, left + width - qrSize, qrTop, qrSize)
+  if (doc.qr) drawQr(pdf, doc.qr, left + width - qrSize, qrTop, qrSize)
   pdf.y = qrTop + 4
   // The title is centred on the page, kept clear of the QR code on its right.
   const inset = qrSize + 6
@@ -223,7 +241,8 @@ export async function renderPdf(doc: PrintDocument): Promise<Buffer> {
       .fontSize(size)
       .text(doc.subtitle, left + inset, pdf.y, { width: width - 2 * inset, align: 'center' })
   pdf.x = left
-  pdf.y = Math.max(pdf.y + 6, qrTop + qrSize + 4)
+  // Without a QR code (no dossier code yet) the text follows the title.
+  pdf.y = doc.qr ? Math.max(pdf.y + 6, qrTop + qrSize + 4) : pdf.y + 6
 
   for (const bl of doc.blocks) {
     if (bl.kind === 'paragraph') paragraph(pdf, bl.runs, bl.align ?? 'justify', bl.indent ?? false, size)

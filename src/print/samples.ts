@@ -16,6 +16,19 @@ const applicant = {
 const procedure = { code: '1.001193', name: 'Đăng ký khai sinh' }
 
 export const samplePrintData: PrintableData = {
+  'fee-receipt': {
+    dossierCode: 'H21.65-260302-0014',
+    agency,
+    applicant,
+    procedure: { code: '1.001612', name: 'Đăng ký thành lập hộ kinh doanh' },
+    lines: [{ name: 'Lệ phí đăng ký hộ kinh doanh (nộp trực tuyến)', quantity: 1, unitVnd: 50000, amountVnd: 50000 }],
+    totalVnd: 50000,
+    totalInWords: 'Năm mươi nghìn đồng',
+    paidAt: '2026-03-02T10:12:00+07:00',
+    method: 'Thanh toán trực tuyến qua cổng VNPAY',
+    reference: 'MCMXAC5TXLAEE98235',
+    transaction: '14226112',
+  },
   receipt: {
     dossierCode: 'H21.65-260302-0011',
     number: '11/GTN',
@@ -23,9 +36,10 @@ export const samplePrintData: PrintableData = {
     applicant,
     procedure,
     components: [
-      { name: 'Tờ khai đăng ký khai sinh theo mẫu', form: 'Bản chính', quantity: 1 },
-      { name: 'Giấy chứng sinh', form: 'Bản chính', quantity: 1 },
-      { name: 'Giấy tờ tùy thân của người đi đăng ký (xuất trình)', form: 'Xuất trình bản chính', quantity: 1 },
+      // What was received, as what (src/dossiers/received-documents.ts): the form filled at the counter and scanned,
+      // the birth certificate given on paper and scanned.
+      { name: 'Tờ khai đăng ký khai sinh theo mẫu', form: 'Bản chính, đã số hóa', quantity: 1 },
+      { name: 'Giấy chứng sinh', form: 'Bản chính, đã số hóa', quantity: 1 },
     ],
     sets: 1,
     durationText: 'Trong ngày làm việc (hồ sơ nhận sau 15 giờ trả trong ngày làm việc tiếp theo)',

@@ -2,6 +2,7 @@
 // header rows.
 import ExcelJS from 'exceljs'
 import { type Counts06a, type Report06a, countKeys } from '../domain/statistics/index.js'
+import { formatInstant } from '../domain/calendar/index.js'
 
 export interface ExportContext {
   unitName: string
@@ -72,8 +73,15 @@ function csvCell(v: string | number): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
+/** "Lập lúc 14:05 ngày 05/12/2026": Vietnamese local time, as a reader of the form expects (not UTC). */
+export function madeAtLine(madeAt: Date): string {
+  const [date, time] = formatInstant(madeAt.getTime()).split('T') as [string, string]
+  const [y, m, d] = date.split('-')
+  return `Lập lúc ${time.slice(0, 5)} ngày ${d}/${m}/${y}`
+}
+
 export function toCsv(report: Report06a, ctx: ExportContext): string {
-  const lines = [...titleRows(report, ctx), ...headerRows, ...dataRows(report), [`Lập lúc ${ctx.madeAt.toISOString()}`]]
+  const lines = [...titleRows(report, ctx), ...headerRows, ...dataRows(report), [madeAtLine(ctx.madeAt)]]
   return '\uFEFF' + lines.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n'
 }
 
@@ -110,6 +118,7 @@ export async function toXlsx(report: Report06a, ctx: ExportContext): Promise<Buf
   }
   for (const row of dataRows(report)) sheet.addRow(row)
   sheet.getRow(sheet.rowCount).font = { bold: true }
+  sheet.addRow([madeAtLine(ctx.madeAt)])
   sheet.getColumn(2).width = 40
   for (let c = 3; c <= 14; c++) sheet.getColumn(c).width = 14
   return Buffer.from(await book.xlsx.writeBuffer())

@@ -105,24 +105,54 @@ export interface PublishedVersionRow {
   bpmn_xml: string
 }
 
+/** The supplements asked during processing and answered, from the events `computeDeadline` replays. */
+function supplementWaits(events: { type: string; at: string }[] | null): { from: number; to: number }[] {
+  const waits: { from: number; to: number }[] = []
+  let asked: number | undefined
+  for (const e of events ?? []) {
+    if (e.type === 'supplementRequested') asked = Date.parse(e.at)
+    else if (e.type === 'supplementReceived' && asked !== undefined) {
+      waits.push({ from: asked, to: Date.parse(e.at) })
+      asked = undefined
+    }
+  }
+  return waits
+}
+
 export class SupervisionRepository {
-  private portalTables: Promise<{ ratings: boolean; payments: boolean }> | undefined
+  private portalTables: Promise<{ ratings: boolean; payments: boolean; results: boolean }> | undefined
 
   constructor(private readonly knex: Knex) {}
 
-  /** Ratings and payments come with the citizen portal's migration; without it the indicators say 'no data'. */
+  /** Ratings, payments and results come with their migrations; without them the indicators say 'no data' or 0. */
   private portal() {
     this.portalTables ??= this.knex
       .raw(
-        `SELECT to_regclass('dossier_ratings') IS NOT NULL AS ratings, to_regclass('payments') IS NOT NULL AS payments`,
+        `SELECT to_regclass('dossier_ratings') IS NOT NULL AS ratings, to_regclass('payments') IS NOT NULL AS payments,
+                to_regclass('dossier_results') IS NOT NULL AS results`,
       )
-      .then((r: { rows: { ratings: boolean; payments: boolean }[] }) => r.rows[0]!)
+      .then((r: { rows: { ratings: boolean; payments: boolean; results: boolean }[] }) => r.rows[0]!)
     return this.portalTables
   }
 
   async unitPath(unitId: string): Promise<string | undefined> {
     const row = (await this.knex('units').where({ id: unitId }).first('path')) as { path: string } | undefined
     return row?.path
+  }
+
+  /** The public names of units (no ids leave the server on a public page): name, English name, agency code. */
+  async publicUnitNames(
+    unitIds: string[],
+  ): Promise<Map<string, { name: string; nameEn: string | null; agencyCode: string | null }>> {
+    const rows = (await this.knex('units')
+      .whereIn('id', unitIds)
+      .select('id', 'name', 'name_en', 'agency_code')) as Array<{
+      id: string
+      name: string
+      name_en: string | null
+      agency_code: string | null
+    }>
+    return new Map(rows.map((r) => [r.id, { name: r.name, nameEn: r.name_en, agencyCode: r.agency_code }]))
   }
 
   async unitName(unitId: string): Promise<string> {
@@ -141,7 +171,11 @@ export class SupervisionRepository {
     const feeDue = portal.payments
       ? `(d.payment_amount_vnd > 0 OR EXISTS (SELECT 1 FROM payments pm WHERE pm.dossier_id = d.id))`
       : '(d.payment_amount_vnd > 0)'
-    const group = q.groupBy === 'field' ? 'p.field' : `u.name || ' (' || u.id || ')'`
+    // Electronic results come with migration 1100; a result is a signed file once its row exists.
+    const electronicResult = portal.results
+      ? 'EXISTS (SELECT 1 FROM dossier_results r WHERE r.dossier_id = d.id)'
+      : 'false'
+    const group = q.groupBy === 'field' ? 'p.field' : 'u.id'
     const { rows } = await this.knex.raw(
       `SELECT d.id, d.code, ${group} AS grp, d.channel, d.status, d.paused, d.finished_at,
               to_char(coalesce(d.receipt_date, (d.accepted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date), 'YYYY-MM-DD') AS receipt_day,
@@ -149,9 +183,14 @@ export class SupervisionRepository {
               ${judgedDueSql('d')} AS due_at,
               coalesce(${feeDue}, false) AS fee_due, ${paidOnline} AS paid_online,
               EXISTS (SELECT 1 FROM dossier_attachments a WHERE a.dossier_id = d.id AND a.reused_from_dossier_code IS NOT NULL) AS reused,
+              EXISTS (SELECT 1 FROM dossier_attachments a WHERE a.dossier_id = d.id) AS digitised,
+              coalesce(jsonb_array_length(v.definition->'resultDocuments') > 0, false) AS result_document,
+              ${electronicResult} AS electronic_result,
+              d.supplement_count, d.paused_since, d.deadline_events,
               ${rating} AS rating
          FROM dossiers d
          JOIN procedures p ON p.id = d.procedure_id
+         JOIN procedure_versions v ON v.id = d.procedure_version_id
          JOIN units u ON u.id = d.agency_unit_id
         WHERE d.unit_path LIKE ? AND d.accepted_at IS NOT NULL
           AND coalesce(d.receipt_date, (d.accepted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) <= ?::date
@@ -174,6 +213,12 @@ export class SupervisionRepository {
       feeDue: Boolean(r['fee_due']),
       paidOnline: Boolean(r['paid_online']),
       reusedDocuments: Boolean(r['reused']),
+      digitised: Boolean(r['digitised']),
+      resultDocument: Boolean(r['result_document']),
+      electronicResult: Boolean(r['electronic_result']),
+      supplementRequests: Number(r['supplement_count']),
+      pausedSince: r['paused_since'] ? (r['paused_since'] as Date).getTime() : null,
+      supplementWaits: supplementWaits(r['deadline_events'] as { type: string; at: string }[] | null),
       rating: r['rating'] === null || r['rating'] === undefined ? null : Number(r['rating']),
     }))
   }
@@ -193,7 +238,7 @@ export class SupervisionRepository {
     const grouped = (alias: string) =>
       q.groupBy === 'field'
         ? { grp: 'p.field', join: `JOIN procedures p ON p.id = ${alias}.procedure_id` }
-        : { grp: `u.name || ' (' || u.id || ')'`, join: `JOIN units u ON u.id = ${alias}.agency_unit_id` }
+        : { grp: 'u.id', join: `JOIN units u ON u.id = ${alias}.agency_unit_id` }
     const g = grouped('c')
     const resolved = `c.finish_day <= :to AND c.outcome IN ('early', 'on_time', 'late')`
     const { rows } = await this.knex.raw(

@@ -202,8 +202,10 @@ export class SupervisionService {
       this.repo.handlingUnits(scope.unitPath, start, end, now),
       this.repo.handlingUnitSteps(scope.unitPath, start, end, now),
     ])
-    const share = (onTime: number, handled: number) =>
-      handled === 0 ? null : Math.round((onTime / handled) * 10_000) / 10_000
+    // Judged against step deadlines: a step without one (reception) is neither on time nor late, so the share is over
+    // the steps that had a deadline, and null when none had.
+    const share = (onTime: number, late: number) =>
+      onTime + late === 0 ? null : Math.round((onTime / (onTime + late)) * 10_000) / 10_000
     const steps = new Map<string, ReturnType<typeof stepOf>[]>()
     const stepOf = (r: Record<string, unknown>) => ({
       procedureCode: r['procedure_code'] as string,
@@ -213,7 +215,7 @@ export class SupervisionService {
       stepsHandled: Number(r['handled']),
       onTime: Number(r['on_time']),
       late: Number(r['late']),
-      onTimeShare: share(Number(r['on_time']), Number(r['handled'])),
+      onTimeShare: share(Number(r['on_time']), Number(r['late'])),
       open: Number(r['open']),
       openOverdue: Number(r['open_overdue']),
     })
@@ -224,6 +226,7 @@ export class SupervisionService {
     return rows.map((r) => {
       const handled = Number(r['handled'])
       const onTime = Number(r['on_time'])
+      const late = Number(r['late'])
       return {
         unitId: (r['unit_id'] as string | null) ?? null,
         unitName: (r['unit_name'] as string | null) ?? null,
@@ -231,8 +234,8 @@ export class SupervisionService {
         unitPath: r['unit_path'] as string,
         stepsHandled: handled,
         onTime,
-        late: Number(r['late']),
-        onTimeShare: share(onTime, handled),
+        late,
+        onTimeShare: share(onTime, late),
         open: Number(r['open']),
         openOverdue: Number(r['open_overdue']),
         dossiersFromElsewhere: Number(r['dossiers_from_elsewhere']),
@@ -256,12 +259,16 @@ export class SupervisionService {
    * Public per-agency figures for one day (no personal data): received, resolved, early/on time/late, within the whole
    * tree.
    */
+  /** The public daily figures per agency: named as the public knows it (name, agency code), never by internal id. */
   async publicDaily(date: string) {
     const report = await this.report06a({ unitId: '', unitPath: '/' }, this.period({ from: date, to: date }), 'unit')
-    return {
-      date,
-      units: report.rows.map((r) => ({
-        unit: r.field,
+    const names = await this.repo.publicUnitNames(report.rows.map((r) => r.field))
+    const units = report.rows.map((r) => {
+      const unit = names.get(r.field)
+      return {
+        agency: unit?.name ?? '',
+        agencyEn: unit?.nameEn ?? null,
+        agencyCode: unit?.agencyCode ?? null,
         received: r.receivedTotal - r.carriedOver,
         resolved: r.resolvedTotal,
         early: r.resolvedEarly,
@@ -272,8 +279,9 @@ export class SupervisionService {
             ? null
             : Math.round(((r.resolvedEarly + r.resolvedOnTime) / r.resolvedTotal) * 10_000) / 10_000,
         inProgressOverdue: r.inProgressOverdue,
-      })),
-    }
+      }
+    })
+    return { date, units: units.sort((a, b) => a.agency.localeCompare(b.agency, 'vi')) }
   }
 }
 

@@ -19,6 +19,8 @@ export class TaskDesk {
     private readonly knex: Knex,
     private readonly dossiers: DossierService,
     private readonly queries: DossierQueries,
+    /** Checked before an approval (the signing step needs its signed result, src/results/service.ts). */
+    private readonly beforeApprove: (task: StoredTask) => Promise<void> = async () => undefined,
   ) {}
 
   /** The task, if the caller works in its unit subtree; another unit's task answers like one that does not exist. */
@@ -101,6 +103,7 @@ export class TaskDesk {
       case 'refuse':
         return this.dossiers.refuse(principal, row.dossier_id, { ...base, reason: d.reason! })
       case 'approve':
+        await this.beforeApprove(row)
         return this.dossiers.handOff(principal, row.dossier_id, {
           ...base,
           ...(d.verificationNeeded !== undefined ? { verificationNeeded: d.verificationNeeded } : {}),

@@ -101,6 +101,12 @@ export function unitsRepository(db: Db) {
       ).map(toDivision)
     },
 
+    /** The materialised path of a unit (undefined when there is none). */
+    async unitPath(id: string): Promise<string | undefined> {
+      const row = (await db('units').where({ id }).first('path')) as { path: string } | undefined
+      return row?.path
+    },
+
     /**
      * Adds a unit of the organisation under its parent. A district-level unit is refused here (and by the database):
      * districts were abolished on 1 July 2025.

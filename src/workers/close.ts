@@ -1,6 +1,7 @@
 // dossier.close: the final status (10 returned, 3 refused, 8 stopped), its audit event and the applicant's
 // notification.
-import { mailApplicant } from '../dossiers/notify.js'
+import { notifyApplicant } from '../dossiers/notify.js'
+import { recordRefunds, refundRule } from '../dossiers/payments.js'
 import { isFinal, nextStatus, Status, type DossierJobStep } from '../domain/dossier/status.js'
 import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'
 
@@ -33,17 +34,25 @@ export function closeWorker(deps: WorkerDeps): JobTypeWorker {
         })
         await repo.timeline(dossier.id, { kind: 'closed', at: now, data: { outcome, status } })
         await repo.audit(null, 'dossier.closed', dossier.id, { outcome, status })
+        // A fee paid for a dossier the agency refuses is owed back (docs/payments.md, "Refunds").
+        if (status === Status.refused) await recordRefunds(trx, dossier.id, refundRule.refused, now)
         if (status === Status.refused)
-          await mailApplicant(trx, dossier, 'refused', (base) => ({
-            name: 'dossier-refused',
-            data: { ...base, reason: dossier.close_reason ?? '' },
-          }))
+          await notifyApplicant(
+            trx,
+            dossier,
+            'refused',
+            (base) => ({ name: 'dossier-refused', data: { ...base, reason: dossier.close_reason ?? '' } }),
+            deps.portalUrl,
+          )
         // Stopped by the process (a supplement or fee not handed in on time): the same mail as an officer's stop.
         if (status === Status.stopped)
-          await mailApplicant(trx, dossier, 'stopped', (base) => ({
-            name: 'dossier-stopped',
-            data: { ...base, stoppedAt: now, reason: reason ?? '' },
-          }))
+          await notifyApplicant(
+            trx,
+            dossier,
+            'stopped',
+            (base) => ({ name: 'dossier-stopped', data: { ...base, stoppedAt: now, reason: reason ?? '' } }),
+            deps.portalUrl,
+          )
         return { outcome, status }
       }),
   }

@@ -1,8 +1,8 @@
 // dossier.issue-result: numbers the signed result, which is now at the counter (status 9), and judges the dossier
 // early/on time/late (R10).
 import { nextStatus } from '../domain/dossier/status.js'
-import { enqueueEmail } from '../notifications/email.js'
 import { dossierDeadline } from '../dossiers/deadlines.js'
+import { notifyApplicant } from '../dossiers/notify.js'
 import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'
 
 export function issueResultWorker(deps: WorkerDeps): JobTypeWorker {
@@ -33,21 +33,13 @@ export function issueResultWorker(deps: WorkerDeps): JobTypeWorker {
           data: { resultNo, result: report.result ?? null },
         })
         await repo.audit(null, 'dossier.resolved', dossier.id, { resultNo, result: report.result ?? null })
-        if (dossier.applicant_email) {
-          await enqueueEmail(trx, {
-            eventId: `dossier:${dossier.id}:result`,
-            to: dossier.applicant_email,
-            template: {
-              name: 'result-ready',
-              data: {
-                applicantName: dossier.applicant_name,
-                dossierCode: dossier.code ?? '',
-                procedureName: dossier.procedure_name,
-                returnMethod: dossier.delivery_method,
-              },
-            },
-          })
-        }
+        await notifyApplicant(
+          trx,
+          dossier,
+          'result',
+          (base) => ({ name: 'result-ready', data: { ...base, returnMethod: dossier.delivery_method } }),
+          deps.portalUrl,
+        )
         return { resultNo, resultIssuedAt: now.toISOString() }
       }),
   }

@@ -1,9 +1,9 @@
 // dossier.receive: records acceptance (status 2), assigns the dossier code, computes the appointment date and issues
 // the receipt.
 import { nextStatus } from '../domain/dossier/status.js'
-import { enqueueEmail } from '../notifications/email.js'
 import { dossierDeadline, dueColumns } from '../dossiers/deadlines.js'
 import { dossierJobRepository } from '../dossiers/job-repository.js'
+import { notifyApplicant } from '../dossiers/notify.js'
 import { nextDossierCode } from '../dossiers/repository.js'
 import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'
 
@@ -37,23 +37,16 @@ export function receiveWorker(deps: WorkerDeps): JobTypeWorker {
         }
         await repo.timeline(dossier.id, { kind: 'received', at: now, data: receipt })
         await repo.audit(null, 'dossier.received', dossier.id, receipt)
-        if (dossier.applicant_email) {
-          await enqueueEmail(trx, {
-            eventId: `dossier:${dossier.id}:received`,
-            to: dossier.applicant_email,
-            template: {
-              name: 'dossier-received',
-              data: {
-                applicantName: dossier.applicant_name,
-                dossierCode: code,
-                procedureName: dossier.procedure_name,
-                agencyName: unit.name,
-                receivedAt: now,
-                appointmentDate: report.due.date,
-              },
-            },
-          })
-        }
+        await notifyApplicant(
+          trx,
+          { ...dossier, code },
+          'received',
+          (base) => ({
+            name: 'dossier-received',
+            data: { ...base, receivedAt: now, appointmentDate: report.due.date },
+          }),
+          deps.portalUrl,
+        )
         return { acceptedAt: now.toISOString(), dueAt: report.due.at, receiptNo: code }
       }),
   }

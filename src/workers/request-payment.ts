@@ -1,8 +1,9 @@
 // dossier.request-payment: status 6 (financial obligation); asks the applicant to pay the fee by a date.
 import { nextStatus } from '../domain/dossier/status.js'
+import { feeBill } from '../domain/fees/lines.js'
 import { calendarAround } from '../dossiers/deadlines.js'
 import { instantAt, localDay } from '../domain/calendar/index.js'
-import { mailApplicant, paymentUrl } from '../dossiers/notify.js'
+import { notifyApplicant, paymentUrl } from '../dossiers/notify.js'
 import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'
 
 export function requestPaymentWorker(deps: WorkerDeps): JobTypeWorker {
@@ -10,8 +11,14 @@ export function requestPaymentWorker(deps: WorkerDeps): JobTypeWorker {
     handler: (job) =>
       handleDossierJob(deps, job, async ({ trx, dossier, repo, now }) => {
         const def = await repo.definitionOf(dossier)
-        // Fees set locally (amount unknown here) count as 0 until the agency configures them.
-        const amountVnd = def.fees.reduce((sum, f) => sum + (f.amountVnd ?? 0), 0)
+        // Fees set locally (amount unknown here) count as 0 until the agency configures them; online and per-copy
+        // amounts as the fee schedule sets them.
+        const bill = feeBill(def.fees, {
+          channel: dossier.channel,
+          formData: dossier.form_data,
+          deliveryMethod: dossier.delivery_method,
+        })
+        const amountVnd = bill.totalVnd
         const calendar = await calendarAround(trx, now)
         const paymentDueAt = new Date(
           instantAt(calendar.addWorkingDays(localDay(now.getTime()), deps.paymentWorkingDays ?? 5) + 1, 0) - 1000,
@@ -25,22 +32,28 @@ export function requestPaymentWorker(deps: WorkerDeps): JobTypeWorker {
         await repo.timeline(dossier.id, {
           kind: 'payment_requested',
           at: now,
-          data: { amountVnd, paymentDueAt: paymentDueAt.toISOString() },
+          data: { amountVnd, paymentDueAt: paymentDueAt.toISOString(), lines: bill.lines },
         })
         await repo.audit(null, 'dossier.paymentRequested', dossier.id, { amountVnd })
         // The amount is told only when every fee is known (a fee set by the provincial council may not be yet).
-        const known = def.fees.every((f) => typeof f.amountVnd === 'number')
+        const known = bill.known
         const payUrl = paymentUrl(deps.portalUrl)
-        await mailApplicant(trx, dossier, `payment:${job.key}`, (base) => ({
-          name: 'payment-requested',
-          data: {
-            ...base,
-            payBy: paymentDueAt,
-            reason: def.fees.map((f) => f.name).join('; '),
-            ...(known ? { amountVnd } : {}),
-            ...(payUrl ? { payUrl } : {}),
-          },
-        }))
+        await notifyApplicant(
+          trx,
+          dossier,
+          `payment:${job.key}`,
+          (base) => ({
+            name: 'payment-requested',
+            data: {
+              ...base,
+              payBy: paymentDueAt,
+              reason: bill.lines.map((l) => l.name).join('; '),
+              ...(known ? { amountVnd } : {}),
+              ...(payUrl ? { payUrl } : {}),
+            },
+          }),
+          deps.portalUrl,
+        )
         return { paymentDueAt: paymentDueAt.toISOString(), amountVnd }
       }),
   }

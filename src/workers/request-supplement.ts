@@ -1,8 +1,8 @@
 // dossier.request-supplement: status 5; at reception no clock runs (R6), during processing the clock stops (R7, once);
 // the request goes out through the outbox.
 import { nextStatus } from '../domain/dossier/status.js'
-import { enqueueEmail } from '../notifications/email.js'
 import { calendarAround, dossierDeadline } from '../dossiers/deadlines.js'
+import { notifyApplicant } from '../dossiers/notify.js'
 import { formatDate, localDay, instantAt } from '../domain/calendar/index.js'
 import { handleDossierJob, type JobTypeWorker, type WorkerDeps } from './support.js'
 
@@ -48,22 +48,21 @@ export function requestSupplementWorker(deps: WorkerDeps): JobTypeWorker {
           missing,
           until: formatDate(lastDay),
         })
-        if (dossier.applicant_email) {
-          await enqueueEmail(trx, {
-            eventId: `job:${job.key}`,
-            to: dossier.applicant_email,
-            template: {
-              name: 'supplement-requested',
-              data: {
-                applicantName: dossier.applicant_name,
-                dossierCode: dossier.code ?? '',
-                procedureName: dossier.procedure_name,
-                missing,
-                ...(dossier.supplement_request?.note ? { note: dossier.supplement_request.note } : {}),
-              },
+        await notifyApplicant(
+          trx,
+          dossier,
+          `supplement:${job.key}`,
+          (base) => ({
+            name: 'supplement-requested',
+            data: {
+              ...base,
+              // The officer names components by id (or writes free text): the applicant reads their names.
+              missing: missing.map((m) => def.components.find((c) => c.id === m)?.name ?? m),
+              ...(dossier.supplement_request?.note ? { note: dossier.supplement_request.note } : {}),
             },
-          })
-        }
+          }),
+          deps.portalUrl,
+        )
         return { supplementDueAt: supplementDueAt.toISOString(), supplementCount }
       }),
   }

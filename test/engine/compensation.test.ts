@@ -419,6 +419,37 @@ t.test(`a sub-process handler runs its steps; input mappings make its local vari
   t.notOk('toCancel' in done.variables, 'the input mapping stayed local to the handler')
 })
 
+t.test(`a sub-process handler's own compensable activities are not kept once it completed (${HANDLER})`, async (t) => {
+  const db = await freshEngineDatabase()
+  const engine = new EmbeddedEngine(db, { timerPollMs: 50, workerPollMs: 100 })
+  await engine.start()
+  t.teardown(() => engine.stop())
+  await deploy(
+    engine,
+    'comp-nested-handler',
+    `<bpmn:process id="comp-nested-handler" isExecutable="true">
+      <bpmn:startEvent id="start" />${svc('A', 'a')}
+      <bpmn:boundaryEvent id="A_comp" attachedToRef="A"><bpmn:compensateEventDefinition /></bpmn:boundaryEvent>
+      <bpmn:subProcess id="undoA" isForCompensation="true">
+        <bpmn:startEvent id="u1" />${svc('cancel', 'cancel')}${compensable('cancel', 'uncancel')}<bpmn:endEvent id="u2" />
+        ${chain('u1', 'cancel', 'u2')}
+      </bpmn:subProcess>
+      <bpmn:association id="assoc" sourceRef="A_comp" targetRef="undoA" />
+      ${throwEvent('compensate')}${svc('hold', 'hold')}<bpmn:endEvent id="end" />
+      ${chain('start', 'A', 'compensate', 'hold', 'end')}
+    </bpmn:process>`,
+  )
+  const ref = await engine.createProcessInstance({ bpmnProcessId: 'comp-nested-handler' })
+  await complete(engine, 'a')
+  await complete(engine, 'cancel')
+  await activateOne(engine, 'hold')
+  // The subscriptions are the instance's durable state (its data column): none is left, not the inner cancel's.
+  const { rows } = await db.knex.raw('SELECT data FROM engine_process_instances WHERE key = ?', [
+    Number(ref.processInstanceKey),
+  ])
+  t.same((rows[0] as { data: { compensation?: unknown[] } }).data.compensation ?? [], [])
+})
+
 t.test(
   `subscriptions and waiting throw events are stored: another engine on the database goes on (${EVENTS})`,
   async (t) => {

@@ -193,3 +193,52 @@ t.test(
     t.equal(done.variables['archived'], true)
   },
 )
+
+// Zeebe 8.8 (https://docs.camunda.io/docs/components/concepts/execution-listeners/#expression-evaluation-failure): a
+// listener property that fails to evaluate raises an incident; once resolved, all listeners of that event type run
+// again from the first. On the process's start listeners the instance exists and the incident is on the process.
+t.test(
+  'a process start listener whose type does not evaluate is an incident on the process, not a refusal',
+  async (t) => {
+    const engine = await createContractEngine(t)
+    const xml = (listeners: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="http://motcua.test">
+  <bpmn:process id="pl-expr" isExecutable="true">
+    <bpmn:extensionElements><zeebe:executionListeners>${listeners}</zeebe:executionListeners></bpmn:extensionElements>
+    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="end" />
+    <bpmn:endEvent id="end" />
+  </bpmn:process>
+</bpmn:definitions>`
+    await engine.deploy([
+      { name: 'pl-expr.bpmn', content: xml('<zeebe:executionListener eventType="start" type="=listenerType" />') },
+    ])
+    const ref = await engine.createProcessInstance({ bpmnProcessId: 'pl-expr', variables: {} })
+    const view = await engine.getProcessInstance(ref.processInstanceKey)
+    t.equal(view?.state, 'ACTIVE', 'the instance is created')
+    t.match(view?.incidents, [{ elementId: 'pl-expr', elementInstanceKey: ref.processInstanceKey }])
+    t.same(view?.activeElements, [], 'the start event was not entered')
+
+    // The second listener fails after the first completed; resolving runs the first again.
+    await engine.deploy([
+      {
+        name: 'pl-expr.bpmn',
+        content: xml(`<zeebe:executionListener eventType="start" type="pl.first" />
+        <zeebe:executionListener eventType="start" type="=listenerType" />`),
+      },
+    ])
+    const ref2 = await engine.createProcessInstance({ bpmnProcessId: 'pl-expr', variables: {} })
+    await engine.completeJob((await activateOne(engine, 'pl.first')).key, { listenerType: null })
+    const failed = await eventually('the incident', async () => {
+      const v = await engine.getProcessInstance(ref2.processInstanceKey)
+      return v?.incidents.length ? v : undefined
+    })
+    t.equal(failed.incidents[0]!.elementInstanceKey, ref2.processInstanceKey)
+    await engine.resolveIncident(failed.incidents[0]!.incidentKey)
+    const first = await activateOne(engine, 'pl.first')
+    t.equal(first.processInstanceKey, ref2.processInstanceKey, 'the start listeners run again from the first')
+    await engine.completeJob(first.key, { listenerType: 'pl.second' })
+    await engine.completeJob((await activateOne(engine, 'pl.second')).key)
+    await waitForState(engine, ref2.processInstanceKey, 'COMPLETED')
+  },
+)

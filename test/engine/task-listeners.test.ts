@@ -4,7 +4,18 @@
 // carry the task's data, the job's result may correct the task or deny the transition (the task stays as it was and the
 // request is rejected with Zeebe's message), and a listener job out of retries is an incident on the user task.
 import t from 'tap'
-import { activateOne, createContractEngine, deployFixtures, fixture, recordEvents } from './contract-engine.js'
+import {
+  activateOne,
+  activeIds,
+  createContractEngine,
+  deployFixtures,
+  fixture,
+  freshEngineDatabase,
+  instanceState,
+  recordEvents,
+  waitForState,
+} from './contract-engine.js'
+import { EmbeddedEngine } from '../../src/engine/embedded/index.js'
 import { eventually } from '../helpers/eventually.js'
 import { DeployValidationError, EngineError, type Engine, type UserTask } from '../../src/engine/port.js'
 
@@ -195,6 +206,75 @@ t.test(
   },
 )
 
+// The update operation is Zeebe 8.8's PATCH /v2/user-tasks/{userTaskKey}
+// (https://docs.camunda.io/docs/apis-tools/orchestration-cluster-api-rest/specifications/update-user-task/): null or
+// absent keeps a value, '' clears a date, [] clears a list; priority 0–100.
+t.test(`updating listeners see the update, may correct it, or deny it (${doc})`, async (t) => {
+  const engine = await createContractEngine(t)
+  const events = recordEvents(engine)
+  await deployFixtures(engine, 'task-listeners.bpmn')
+  const { task } = await createdTask(engine)
+  const due = '2026-12-31T10:00:00.000Z'
+  const updating = engine.updateUserTask(task.userTaskKey, { dueDate: due, priority: 80 }, { action: 'escalate' })
+  const update = await activateOne(engine, 'tl.update')
+  t.equal((await engine.getUserTask(task.userTaskKey))?.state, 'UPDATING', 'the task waits in UPDATING')
+  t.match(update.customHeaders, {
+    'io.camunda.zeebe:action': 'escalate',
+    'io.camunda.zeebe:dueDate': due,
+    'io.camunda.zeebe:priority': '80',
+    'io.camunda.zeebe:changedAttributes': '["dueDate","priority"]',
+  })
+  await engine.completeJob(update.key, undefined, { corrections: { candidateGroups: ['lanh-dao'] } })
+  await updating
+  const updated = await engine.getUserTask(task.userTaskKey)
+  t.match(updated, { state: 'CREATED', dueDate: new Date(due), priority: 80, candidateGroups: ['lanh-dao'] })
+  t.ok(
+    events.some((e) => e.type === 'userTask.updated'),
+    'an updated event once the listeners are done',
+  )
+
+  // A denial: the task goes back to what it was, the request is rejected with Zeebe's message.
+  const denied = engine.updateUserTask(task.userTaskKey, { dueDate: '', priority: 10, candidateUsers: ['an'] })
+  const second = await activateOne(engine, 'tl.update')
+  t.equal(second.customHeaders['io.camunda.zeebe:action'], 'update', 'the default action')
+  t.notOk('io.camunda.zeebe:dueDate' in second.customHeaders, "'' clears the due date")
+  await engine.completeJob(second.key, undefined, { denied: true, deniedReason: 'Hạn do lãnh đạo quyết định' })
+  const err = (await denied.catch((e: unknown) => e)) as EngineError
+  t.equal(err.code, 'DENIED')
+  t.equal(
+    err.message,
+    `Update of the User Task with key '${task.userTaskKey}' was denied by Task Listener. Reason to deny: 'Hạn do lãnh đạo quyết định'`,
+  )
+  t.match(await engine.getUserTask(task.userTaskKey), {
+    state: 'CREATED',
+    dueDate: new Date(due),
+    priority: 80,
+    candidateUsers: [],
+  })
+
+  // Refused as Zeebe refuses them: a priority out of range, an update of a task that is not open.
+  await t.rejects(engine.updateUserTask(task.userTaskKey, { priority: 101 }), { code: 'INVALID_ARGUMENT' })
+  t.equal((await engine.getUserTask(task.userTaskKey))?.priority, 80, 'the refused update changed nothing')
+  t.ok(await none(engine, 'tl.update'), 'and opened no listener job')
+  await t.rejects(engine.updateUserTask('999999', { priority: 1 }), { code: 'NOT_FOUND' })
+})
+
+t.test('an update without updating listeners applies at once', async (t) => {
+  const engine = await createContractEngine(t)
+  await deployFixtures(engine, 'task-listeners-assignee.bpmn')
+  const ref = await engine.createProcessInstance({ bpmnProcessId: 'task-listeners-assignee' })
+  await engine.completeJob((await activateOne(engine, 'tl.assign')).key)
+  const task = await taskOf(engine, ref.processInstanceKey, 'CREATED')
+  await engine.updateUserTask(task.userTaskKey, {
+    followUpDate: '2026-12-24T00:00:00Z',
+    candidateUsers: ['an', 'binh'],
+  })
+  t.match(await engine.getUserTask(task.userTaskKey), {
+    followUpDate: new Date('2026-12-24T00:00:00Z'),
+    candidateUsers: ['an', 'binh'],
+  })
+})
+
 t.test(`a listener job out of retries is an incident on the user task (${doc})`, async (t) => {
   const engine = await createContractEngine(t)
   await deployFixtures(engine, 'task-listeners.bpmn')
@@ -236,18 +316,218 @@ t.test('task listeners need a Camunda user task: refused at deploy on a job-base
   )
 })
 
-t.test('canceling listeners are refused at deploy: the embedded termination cannot wait for them', async (t) => {
+const cancelDoc = `${doc}#trigger-a-user-task-listener`
+
+/** Starts an instance of task-listeners-canceling.bpmn: its task is CREATED, assigned, waiting. */
+async function cancelableTask(engine: Engine, dossierId: string) {
+  const ref = await engine.createProcessInstance({
+    bpmnProcessId: 'task-listeners-canceling',
+    variables: { dossierId, officer: 'can-bo-1', auditKind: 'audit' },
+  })
+  return { ref, task: await taskOf(engine, ref.processInstanceKey, 'CREATED') }
+}
+
+t.test(`canceling the process instance waits for the canceling listeners, in order (${cancelDoc})`, async (t) => {
   const engine = await createContractEngine(t)
-  const xml = fixture('task-listeners.bpmn').content.replace(
-    '</zeebe:taskListeners>',
-    '<zeebe:taskListener eventType="canceling" type="tl.cancel" /></zeebe:taskListeners>',
+  const events = recordEvents(engine)
+  await deployFixtures(engine, 'task-listeners-canceling.bpmn')
+  const { ref, task } = await cancelableTask(engine, 'C1')
+  await engine.cancelProcessInstance(ref.processInstanceKey)
+  const notify = await activateOne(engine, 'tl.notify')
+  t.equal(notify.elementId, 'review')
+  t.equal(notify.retries, 1)
+  t.match(notify.customHeaders, {
+    step: 'review',
+    'io.camunda.zeebe:userTaskKey': task.userTaskKey,
+    'io.camunda.zeebe:assignee': 'can-bo-1',
+    'io.camunda.zeebe:priority': '40',
+    'io.camunda.zeebe:action': '',
+  })
+  t.equal(notify.variables['dossierId'], 'C1', 'the listener job sees the process variables')
+  t.equal((await engine.getUserTask(task.userTaskKey))?.state, 'CANCELING', 'the task waits in CANCELING')
+  const waiting = await engine.getProcessInstance(ref.processInstanceKey)
+  t.equal(waiting?.state, 'ACTIVE', 'the instance is not terminated while its canceling listeners run')
+  t.same(activeIds(waiting!), ['review'])
+  t.ok(await none(engine, 'tl.audit'), 'the second listener waits for the first')
+  await t.rejects(
+    engine.cancelProcessInstance(ref.processInstanceKey),
+    { code: 'NOT_FOUND' },
+    'an instance being canceled is not canceled twice',
   )
-  const err = (await engine
-    .deploy([{ name: 'canceling.bpmn', content: xml }])
-    .catch((e: unknown) => e)) as DeployValidationError
-  t.type(err, DeployValidationError)
-  t.match(
-    err.problems.map((p) => `${p.elementId}: ${p.message}`),
-    ['review: Element "review": a canceling user task listener is not supported by the embedded engine.'],
+  // https://docs.camunda.io/docs/components/concepts/user-task-listeners/#denying-the-lifecycle-transition
+  await t.rejects(
+    engine.completeJob(notify.key, undefined, { denied: true, deniedReason: 'không' }),
+    { code: 'INVALID_ARGUMENT' },
+    'a canceling listener cannot deny',
   )
+  await t.rejects(
+    engine.completeJob(notify.key, undefined, { corrections: { priority: 90 } }),
+    { code: 'INVALID_ARGUMENT' },
+    'a canceling listener cannot correct the task',
+  )
+  await t.rejects(
+    engine.completeJob(notify.key, { x: 1 }),
+    { code: 'INVALID_ARGUMENT' },
+    'a task listener job completes without variables',
+  )
+  await t.rejects(
+    engine.completeUserTask(task.userTaskKey),
+    { code: 'INVALID_STATE' },
+    'a canceling task cannot be completed',
+  )
+  t.notOk(
+    events.some((e) => e.type === 'userTask.canceled' || e.type === 'instance.terminated'),
+    'neither canceled nor terminated yet',
+  )
+  await engine.completeJob(notify.key)
+  const audit = await activateOne(engine, 'tl.audit')
+  t.equal((await engine.getUserTask(task.userTaskKey))?.state, 'CANCELING')
+  await engine.completeJob(audit.key)
+  await waitForState(engine, ref.processInstanceKey, 'TERMINATED')
+  t.equal((await engine.getUserTask(task.userTaskKey))?.state, 'CANCELED')
+  const kinds = await eventually('the terminated event', async () => {
+    const k = events.map((e) => e.type).filter((x) => x === 'userTask.canceled' || x === 'instance.terminated')
+    return k.length === 2 ? k : undefined
+  })
+  t.same(kinds, ['userTask.canceled', 'instance.terminated'], 'the task is canceled, then the instance terminated')
 })
+
+t.test(
+  `an interrupting boundary event activates once the canceling listeners completed; a pending completion is dropped (${cancelDoc})`,
+  async (t) => {
+    const engine = await createContractEngine(t)
+    await deployFixtures(engine, 'task-listeners-canceling.bpmn')
+    const { ref, task } = await cancelableTask(engine, 'C2')
+    const completion = engine.completeUserTask(task.userTaskKey, { approved: true }).catch((e: unknown) => e)
+    const validate = await activateOne(engine, 'tl.validate')
+    t.equal((await engine.getUserTask(task.userTaskKey))?.state, 'COMPLETING')
+    await engine.publishMessage({ name: 'withdrawn', correlationKey: 'C2', variables: { reason: 'rút hồ sơ' } })
+    const notify = await activateOne(engine, 'tl.notify')
+    await t.rejects(engine.completeJob(validate.key), { code: 'NOT_FOUND' }, "the completing listener's job is gone")
+    t.match(await completion, { code: 'INVALID_STATE' }, 'the completion request is rejected: the task was canceled')
+    let view = await instanceState(engine, ref.processInstanceKey)
+    t.same(activeIds(view), ['review'], 'the boundary event is not activated yet')
+    t.notOk('reason' in view.variables)
+    await engine.completeJob(notify.key)
+    await engine.completeJob((await activateOne(engine, 'tl.audit')).key)
+    view = await waitForState(engine, ref.processInstanceKey, 'COMPLETED')
+    t.equal(view.variables['reason'], 'rút hồ sơ', 'the boundary event took the message variables')
+    t.notOk('approved' in view.variables, 'the dropped completion left no variables')
+    t.equal((await engine.getUserTask(task.userTaskKey))?.state, 'CANCELED')
+  },
+)
+
+t.test(
+  `a canceling listener out of retries is an incident; the termination resumes after a restart between listener jobs (${cancelDoc})`,
+  async (t) => {
+    const db = await freshEngineDatabase()
+    const start = async () => {
+      const e = new EmbeddedEngine(db, { timerPollMs: 50, workerPollMs: 100 })
+      await e.start()
+      return e
+    }
+    let engine = await start()
+    t.teardown(() => engine.stop())
+    await deployFixtures(engine, 'task-listeners-canceling.bpmn')
+    const { ref, task } = await cancelableTask(engine, 'C3')
+    await engine.cancelProcessInstance(ref.processInstanceKey)
+    const notify = await activateOne(engine, 'tl.notify')
+    await engine.failJob(notify.key, { retries: 0, errorMessage: 'mail server down' })
+    const [incident] = (await instanceState(engine, ref.processInstanceKey)).incidents
+    t.match(incident, { elementId: 'review', errorType: 'TASK_LISTENER_NO_RETRIES', errorMessage: 'mail server down' })
+    // The engine process stops between the listener jobs; a new one over the same database takes over.
+    await engine.stop()
+    engine = await start()
+    await engine.updateJobRetries(notify.key, 1)
+    await engine.resolveIncident(incident!.incidentKey)
+    const again = await activateOne(engine, 'tl.notify')
+    t.equal(again.key, notify.key, 'resolving the incident retries the same listener job')
+    await engine.completeJob(again.key)
+    const audit = await activateOne(engine, 'tl.audit')
+    await engine.stop()
+    engine = await start()
+    t.equal((await engine.getUserTask(task.userTaskKey))?.state, 'CANCELING', 'still canceling after the restart')
+    t.equal((await instanceState(engine, ref.processInstanceKey)).state, 'ACTIVE')
+    await engine.completeJob(audit.key)
+    await waitForState(engine, ref.processInstanceKey, 'TERMINATED')
+    t.equal((await engine.getUserTask(task.userTaskKey))?.state, 'CANCELED')
+  },
+)
+
+t.test(
+  `an interrupting event sub-process starts once the canceling listeners of every terminated task completed (${cancelDoc})`,
+  async (t) => {
+    const engine = await createContractEngine(t)
+    const events = recordEvents(engine)
+    await deployFixtures(engine, 'task-listeners-canceling-esp.bpmn')
+    const ref = await engine.createProcessInstance({
+      bpmnProcessId: 'task-listeners-canceling-esp',
+      variables: { dossierId: 'E1' },
+    })
+    await eventually('two tasks', async () => {
+      const tasks = await engine.searchUserTasks({ processInstanceKey: ref.processInstanceKey, state: 'CREATED' })
+      return tasks.length === 2 ? tasks : undefined
+    })
+    await engine.publishMessage({ name: 'withdrawn-esp', correlationKey: 'E1' })
+    const first = await activateOne(engine, 'tl.notify')
+    const second = await activateOne(engine, 'tl.notify')
+    t.not(first.elementId, second.elementId, 'each terminated task runs its canceling listener')
+    await engine.completeJob(first.key)
+    const view = await instanceState(engine, ref.processInstanceKey)
+    t.same(activeIds(view), [second.elementId], 'the event sub-process waits for the other task')
+    t.notOk(
+      events.some((e) => e.type === 'element.entered' && e.elementId === 'onWithdrawn'),
+      'not entered yet',
+    )
+    await engine.completeJob(second.key)
+    await waitForState(engine, ref.processInstanceKey, 'COMPLETED')
+    t.ok(events.some((e) => e.type === 'element.completed' && e.elementId === 'withdrawnEnd'))
+  },
+)
+
+t.test(
+  `a terminate end event: the process completes once the canceling listeners of the task it ended completed (${cancelDoc})`,
+  async (t) => {
+    const engine = await createContractEngine(t)
+    await deployFixtures(engine, 'task-listeners-canceling-esp.bpmn')
+    const ref = await engine.createProcessInstance({
+      bpmnProcessId: 'task-listeners-canceling-esp',
+      variables: { dossierId: 'E2' },
+    })
+    const check = await eventually('the check task', async () => {
+      const tasks = await engine.searchUserTasks({ processInstanceKey: ref.processInstanceKey, state: 'CREATED' })
+      return tasks.length === 2 ? tasks.find((x) => x.elementId === 'check') : undefined
+    })
+    await engine.completeUserTask(check!.userTaskKey)
+    const notify = await activateOne(engine, 'tl.notify')
+    t.equal(notify.elementId, 'review')
+    t.equal((await instanceState(engine, ref.processInstanceKey)).state, 'ACTIVE', 'waits for the listener')
+    await engine.completeJob(notify.key)
+    await waitForState(engine, ref.processInstanceKey, 'COMPLETED')
+  },
+)
+
+t.test(
+  `a canceled parent instance waits for the canceling listeners of its called process's task (${cancelDoc})`,
+  async (t) => {
+    const engine = await createContractEngine(t)
+    await deployFixtures(engine, 'task-listeners-canceling.bpmn', 'task-listeners-canceling-parent.bpmn')
+    const parent = await engine.createProcessInstance({
+      bpmnProcessId: 'task-listeners-canceling-parent',
+      variables: { dossierId: 'P1', officer: 'can-bo-2', auditKind: 'audit' },
+    })
+    const task = await eventually('the called process task', async () => {
+      const [x] = await engine.searchUserTasks({ elementId: 'review', state: 'CREATED' })
+      return x
+    })
+    await engine.cancelProcessInstance(parent.processInstanceKey)
+    await engine.completeJob((await activateOne(engine, 'tl.notify')).key)
+    const audit = await activateOne(engine, 'tl.audit')
+    t.equal((await instanceState(engine, parent.processInstanceKey)).state, 'ACTIVE', 'the parent waits')
+    t.equal((await instanceState(engine, task.processInstanceKey)).state, 'ACTIVE', 'so does the called instance')
+    await engine.completeJob(audit.key)
+    await waitForState(engine, task.processInstanceKey, 'TERMINATED')
+    await waitForState(engine, parent.processInstanceKey, 'TERMINATED')
+    t.equal((await engine.getUserTask(task.userTaskKey))?.state, 'CANCELED')
+  },
+)

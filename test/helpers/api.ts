@@ -3,7 +3,7 @@
 import type { LightMyRequestResponse } from 'fastify'
 import type { TestApp } from './app.js'
 
-export type Method = 'GET' | 'POST' | 'PATCH'
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
 
 export interface ApiClient {
   /** The bearer header of a demo account, logging it in on first use. */

@@ -25,14 +25,23 @@ export interface TestApp {
   loginAs(username: string): Promise<{ authorization: string; refreshToken: string }>
 }
 
-export async function buildTestApp(t: Test, env: Record<string, string> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** The demo units and accounts (default true); false is a new installation, as with SEED_DEMO=false. */
+  seedDemo?: boolean
+}
+
+export async function buildTestApp(
+  t: Test,
+  env: Record<string, string> = {},
+  opts: TestAppOptions = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'motcua-app-'))
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env }, { isTTY: false })
   const db = await createTestDatabase(t)
   // Demo accounts but no procedures (a test publishes what it needs), and no outbox sender: tests read the outbox.
   const runtime = await buildRuntime(config, {
     db,
-    seedDemo: true,
+    seedDemo: opts.seedDemo ?? true,
     publishProcedures: false,
     outbox: false,
     relayIntervalMs: 500,

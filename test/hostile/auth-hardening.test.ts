@@ -15,6 +15,7 @@ import { dossierContext } from '../../src/api/dossiers/context.js'
 import { AppError } from '../../src/errors.js'
 import { fingerprint, settled } from './support.js'
 import { hostileWorld } from './world.js'
+import { solvedAltcha } from '../helpers/altcha.js'
 
 const w = await hostileWorld(t)
 const knex = w.db.knex
@@ -136,7 +137,7 @@ t.test('registration refuses guessable passwords, and the account’s own data',
     const res = await w.app.inject({
       method: 'POST',
       url: '/api/auth/register',
-      payload: { ...base, password },
+      payload: { ...base, password, altcha: await solvedAltcha(w.app) },
       remoteAddress: newAddress(),
     })
     t.equal(res.statusCode, 422, `${password}: refused`)
@@ -150,7 +151,7 @@ t.test('registration refuses guessable passwords, and the account’s own data',
   const ok = await w.app.inject({
     method: 'POST',
     url: '/api/auth/register',
-    payload: { ...base, password: 'Sông-Hồng-chảy-2026' },
+    payload: { ...base, password: 'Sông-Hồng-chảy-2026', altcha: await solvedAltcha(w.app) },
     remoteAddress: newAddress(),
   })
   t.equal(ok.statusCode, 202, ok.body)

@@ -8,6 +8,7 @@ import { hashPassword } from '../../src/auth/passwords.js'
 import { seedProcedures } from '../../src/catalogue/service.js'
 import { seedCalendar } from '../../src/db/calendar-repository.js'
 import { apiClient } from '../helpers/api.js'
+import { solvedAltcha } from '../helpers/altcha.js'
 import { buildTestApp } from '../helpers/app.js'
 import { birthForm } from '../helpers/dossiers.js'
 import { eventually } from '../helpers/eventually.js'
@@ -64,8 +65,14 @@ async function login(username: string): Promise<Auth> {
   if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.body}`)
   return { authorization: `Bearer ${res.json().accessToken}` }
 }
-const register = (body: Record<string, string>) =>
-  call('POST', '/api/auth/register', undefined, { kind: 'citizen', fullName: 'Người đăng ký', password, ...body })
+const register = async (body: Record<string, string>) =>
+  call('POST', '/api/auth/register', undefined, {
+    kind: 'citizen',
+    fullName: 'Người đăng ký',
+    password,
+    altcha: await solvedAltcha(app),
+    ...body,
+  })
 const mailsTo = async (to: string) =>
   (await knex('outbox_messages').whereRaw(`payload->>'to' = ?`, [to]).orderBy('created_at')).map(
     (m: { payload: { template: string; text: string } }) => m.payload,
@@ -111,7 +118,12 @@ async function walkIn(idNumber: string, code: string): Promise<{ dossierId: stri
   const up = await upload('doanhnghiep', `/api/dossiers/drafts/${draft}/attachments/giay-to-tuy-than`)
   if (up.statusCode !== 201) throw new Error(up.body)
   const fileId = up.json().fileId as string
-  await knex('dossier_attachments').insert({ dossier_id: dossierId, component_id: 'giay-to-tuy-than', file_id: fileId })
+  await knex('dossier_attachments').insert({
+    dossier_id: dossierId,
+    component_id: 'giay-to-tuy-than',
+    file_id: fileId,
+    digitisation: 'submitted_online',
+  })
   await knex('dossiers').where({ id: dossierId }).update({ code })
   return { dossierId, code, fileId }
 }

@@ -102,6 +102,27 @@ const validBodies: Record<string, unknown> = {
   'DELETE /api/calendar/days/:date': { reason: 'thử' },
   'POST /api/calendar/years/:year/confirm': { reason: 'thử' },
   'PUT /api/procedures/:slug/versions/:version': { bpmnXml: '<x/>' },
+  'POST /api/admin/units': { id: 'van-phong-thu', parentId: 'xa-an-binh', name: 'Văn phòng', level: 'office' },
+  'PATCH /api/admin/units/:unitId': { name: 'Đổi tên' },
+  'POST /api/admin/units/:unitId/move': { parentId: 'tinh-demo', reason: 'thử' },
+  'POST /api/admin/units/:unitId/close': { reason: 'thử' },
+  'POST /api/admin/accounts': {
+    username: 'thu-xam',
+    fullName: 'Thử',
+    kind: 'officer',
+    unitId: 'xa-an-binh',
+    groups: [],
+  },
+  'PATCH /api/admin/accounts/:accountId': { groups: ['mot-cua', 'lanh-dao'] },
+  'POST /api/admin/accounts/:accountId/disable': { reason: 'thử' },
+  'POST /api/admin/accounts/:accountId/enable': { reason: 'thử' },
+  'POST /api/admin/accounts/import': {
+    format: 'csv',
+    content: 'username,full_name,unit\nthu-2,Thử,xa-an-binh\n',
+    dryRun: false,
+  },
+  'POST /api/admin/groups': { code: 'nhom-thu', name: 'Thử' },
+  'PATCH /api/admin/groups/:groupCode': { name: 'Đổi tên' },
 }
 const citizens = new Set(['congdan', 'doanhnghiep'])
 /**

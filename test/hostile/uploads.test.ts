@@ -247,3 +247,47 @@ t.test(
     )
   },
 )
+
+t.test(
+  'the counter’s scan upload refuses the same lies with the same reasons, and only an officer may use it; nothing is stored',
+  async (t) => {
+    const officer = await w.api.as('motcua-xa')
+    const counterUrl = '/api/counter/procedures/dang-ky-khai-sinh/attachments/to-khai'
+    const cases = [
+      ...refused.filter((c) => ['MC_ERR_FILE_EMPTY', 'MC_ERR_FILE_TOO_LARGE'].includes(c.code)),
+      refused[0]!,
+      refused[2]!,
+    ].map((c) => ({ ...c, headers: officer }))
+    cases.push({
+      what: 'a citizen, not an officer, with a real PDF',
+      file: makePdf(),
+      name: 'to-khai.pdf',
+      status: 403,
+      code: 'MC_ERR_FORBIDDEN',
+      headers: citizen,
+    })
+    for (const c of cases) {
+      const before = await fingerprint(knex)
+      const blobsBefore = blobs()
+      const body = multipartFile(c.file, c.name, c.type)
+      const res = await app.inject({
+        method: 'POST',
+        url: counterUrl,
+        headers: { ...c.headers, 'content-type': body.headers['content-type']! },
+        payload: body.payload,
+      })
+      t.equal(problemShape(res), undefined, `${c.what}: a problem`)
+      t.equal(res.statusCode, c.status, `${c.what}: ${c.status}`)
+      t.equal(res.json().code, c.code, `${c.what}: ${c.code}`)
+      t.same(diff(before, await fingerprint(knex)), [], `${c.what}: no row`)
+      t.same(blobs(), blobsBefore, `${c.what}: no file on disk`)
+    }
+    const twoFiles = await app.inject({
+      method: 'POST',
+      url: counterUrl,
+      headers: { ...officer, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: Buffer.concat([filePart(), filePart('file', 'thu-hai.pdf'), end]),
+    })
+    t.equal(twoFiles.statusCode, 400, 'two files in one scan upload: 400')
+  },
+)

@@ -36,8 +36,21 @@ export const routeCallers: Record<string, { area: Area; as: string | null }> = {
   'GET /api/auth/me': { area: 'auth-public', as: 'congdan' },
   'POST /api/auth/register': { area: 'auth-public', as: null },
   'POST /api/auth/verify-email': { area: 'auth-public', as: null },
+  'GET /api/auth/altcha-challenge': { area: 'auth-public', as: null },
+  'POST /api/auth/password-reset-requests': { area: 'auth-public', as: null },
+  'POST /api/auth/password-resets': { area: 'auth-public', as: null },
+  'GET /api/account/profile': { area: 'auth-public', as: 'congdan' },
+  'PATCH /api/account/profile': { area: 'auth-public', as: 'congdan' },
+  'POST /api/account/password': { area: 'auth-public', as: 'congdan' },
+  'POST /api/account/email': { area: 'auth-public', as: 'congdan' },
   'POST /api/auth/identity/counter-verifications': { area: 'auth-public', as: 'motcua-xa' },
+  // Off in the hostile world (no provider configured); attacked with a provider in test/oidc-login.test.ts.
+  'GET /api/auth/oidc': { area: 'auth-public', as: null },
+  'POST /api/auth/oidc/authorizations': { area: 'auth-public', as: null },
+  'POST /api/auth/oidc/callback': { area: 'auth-public', as: null },
   'GET /api/public/dossiers/lookup': { area: 'auth-public', as: null },
+  'GET /api/public/results/:code': { area: 'auth-public', as: null },
+  'POST /api/public/results/verify': { area: 'auth-public', as: null },
   'GET /api/public/addresses/provinces': { area: 'auth-public', as: null },
   'GET /api/public/addresses/provinces/:provinceCode/communes': { area: 'auth-public', as: null },
   'GET /api/calendar/years/:year': { area: 'auth-public', as: null },
@@ -49,6 +62,11 @@ export const routeCallers: Record<string, { area: Area; as: string | null }> = {
   'GET /api/payments/sandbox/checkout': { area: 'auth-public', as: null },
   'POST /api/payments/sandbox/checkout': { area: 'auth-public', as: null },
   'POST /api/payments/:provider/callback': { area: 'auth-public', as: null },
+  'GET /api/payments/providers': { area: 'payments', as: null },
+  'GET /api/payments/vnpay/ipn': { area: 'payments', as: null },
+  'GET /api/payments/vnpay/return': { area: 'payments', as: null },
+  'POST /api/payments/vietqr/:reference/confirm': { area: 'payments', as: 'motcua-xa' },
+  'POST /api/payments/vietqr/statements': { area: 'payments', as: 'motcua-xa' },
 
   'GET /api/procedures': { area: 'catalogue', as: null },
   'POST /api/procedures': { area: 'catalogue', as: 'phantich' },
@@ -57,6 +75,7 @@ export const routeCallers: Record<string, { area: Area; as: string | null }> = {
   'GET /api/procedures/:slug/versions': { area: 'catalogue', as: 'phantich' },
   'GET /api/procedures/:slug/versions/:version': { area: 'catalogue', as: 'phantich' },
   'PUT /api/procedures/:slug/versions/:version': { area: 'catalogue', as: 'phantich' },
+  'DELETE /api/procedures/:slug/versions/:version': { area: 'catalogue', as: 'phantich' },
   'GET /api/procedures/:slug/versions/:version/bpmn': { area: 'catalogue', as: 'phantich' },
   'POST /api/procedures/:slug/versions/:version/validate': { area: 'catalogue', as: 'phantich' },
   'POST /api/procedures/:slug/versions/:version/publish': { area: 'catalogue', as: 'phantich' },
@@ -64,10 +83,15 @@ export const routeCallers: Record<string, { area: Area; as: string | null }> = {
   'GET /api/catalogue/agencies': { area: 'catalogue', as: 'phantich' },
 
   'POST /api/dossiers/drafts': { area: 'dossiers', as: 'congdan' },
+  'GET /api/dossiers/drafts': { area: 'dossiers', as: 'congdan' },
   'GET /api/dossiers/drafts/:draftId': { area: 'dossiers', as: 'congdan' },
+  'DELETE /api/dossiers/drafts/:draftId': { area: 'dossiers', as: 'congdan' },
   'PATCH /api/dossiers/drafts/:draftId': { area: 'dossiers', as: 'congdan' },
   'POST /api/dossiers/drafts/:draftId/attachments/:componentId': { area: 'dossiers', as: 'congdan' },
   'POST /api/dossiers/drafts/:draftId/attachments/:componentId/reuse': { area: 'dossiers', as: 'congdan' },
+  'POST /api/dossiers/drafts/:draftId/attachments/:componentId/store': { area: 'dossiers', as: 'congdan' },
+  'GET /api/dossiers/store': { area: 'dossiers', as: 'congdan' },
+  'GET /api/counter/store': { area: 'dossiers', as: 'motcua-xa' },
   'POST /api/dossiers/drafts/:draftId/submit': { area: 'dossiers', as: 'congdan' },
   'GET /api/dossiers/mine': { area: 'dossiers', as: 'congdan' },
   'GET /api/dossiers': { area: 'dossiers', as: 'motcua-xa' },
@@ -84,6 +108,9 @@ export const routeCallers: Record<string, { area: Area; as: string | null }> = {
   'POST /api/dossiers/:dossierId/extend': { area: 'dossiers', as: 'motcua-xa' },
   'POST /api/dossiers/:dossierId/stop': { area: 'dossiers', as: 'motcua-xa' },
   'POST /api/counter/dossiers': { area: 'dossiers', as: 'motcua-xa' },
+  'POST /api/counter/procedures/:slug/attachments/:componentId': { area: 'dossiers', as: 'motcua-xa' },
+  'GET /api/dossiers/:dossierId/results': { area: 'dossiers', as: 'congdan' },
+  'GET /api/dossiers/:dossierId/results/:resultId': { area: 'dossiers', as: 'congdan' },
 
   'GET /api/tasks': { area: 'tasks-supervision', as: 'motcua-xa' },
   'GET /api/tasks/:taskKey': { area: 'tasks-supervision', as: 'motcua-xa' },
@@ -91,6 +118,11 @@ export const routeCallers: Record<string, { area: Area; as: string | null }> = {
   'POST /api/tasks/:taskKey/unclaim': { area: 'tasks-supervision', as: 'motcua-xa' },
   'POST /api/tasks/:taskKey/assign': { area: 'tasks-supervision', as: 'lanhdao-xa' },
   'POST /api/tasks/:taskKey/complete': { area: 'tasks-supervision', as: 'motcua-xa' },
+  'GET /api/tasks/:taskKey/result': { area: 'tasks-supervision', as: 'lanhdao-xa' },
+  'POST /api/tasks/:taskKey/result': { area: 'tasks-supervision', as: 'lanhdao-xa' },
+  'GET /api/delivery/carriers': { area: 'delivery', as: 'motcua-xa' },
+  'POST /api/tasks/:taskKey/shipment': { area: 'delivery', as: 'motcua-xa' },
+  'POST /api/tasks/:taskKey/result/upload': { area: 'tasks-supervision', as: 'lanhdao-xa' },
   'GET /api/supervision/overdue': { area: 'tasks-supervision', as: 'lanhdao-xa' },
   'POST /api/supervision/tasks/:taskKey/assign': { area: 'tasks-supervision', as: 'lanhdao-xa' },
   'GET /api/supervision/bottlenecks': { area: 'tasks-supervision', as: 'lanhdao-xa' },
@@ -103,9 +135,30 @@ export const routeCallers: Record<string, { area: Area; as: string | null }> = {
   'GET /api/supervision/officers': { area: 'tasks-supervision', as: 'lanhdao-xa' },
   'GET /api/supervision/processes': { area: 'tasks-supervision', as: 'lanhdao-xa' },
   'GET /api/supervision/processes/:slug/versions/:version': { area: 'tasks-supervision', as: 'lanhdao-xa' },
+
+  'GET /api/admin/units': { area: 'administration', as: 'quantri' },
+  'POST /api/admin/units': { area: 'administration', as: 'quantri' },
+  'PATCH /api/admin/units/:unitId': { area: 'administration', as: 'quantri' },
+  'POST /api/admin/units/:unitId/move': { area: 'administration', as: 'quantri' },
+  'POST /api/admin/units/:unitId/close': { area: 'administration', as: 'quantri' },
+  'GET /api/admin/units/:unitId/history': { area: 'administration', as: 'quantri' },
+  'GET /api/admin/accounts': { area: 'administration', as: 'quantri' },
+  'POST /api/admin/accounts': { area: 'administration', as: 'quantri' },
+  'GET /api/admin/accounts/:accountId': { area: 'administration', as: 'quantri' },
+  'PATCH /api/admin/accounts/:accountId': { area: 'administration', as: 'quantri' },
+  'POST /api/admin/accounts/:accountId/disable': { area: 'administration', as: 'quantri' },
+  'POST /api/admin/accounts/:accountId/enable': { area: 'administration', as: 'quantri' },
+  'POST /api/admin/accounts/:accountId/reset-password': { area: 'administration', as: 'quantri' },
+  'POST /api/admin/accounts/import': { area: 'administration', as: 'quantri' },
+  'GET /api/admin/groups': { area: 'administration', as: 'quantri' },
+  'POST /api/admin/groups': { area: 'administration', as: 'quantri' },
+  'PATCH /api/admin/groups/:groupCode': { area: 'administration', as: 'quantri' },
+  'GET /api/admin/roles': { area: 'administration', as: 'quantri' },
+  'GET /api/admin/audit': { area: 'administration', as: 'lanhdao-xa' },
 }
 
-export type Area = 'auth-public' | 'catalogue' | 'dossiers' | 'tasks-supervision'
+export type Area =
+  'auth-public' | 'catalogue' | 'dossiers' | 'tasks-supervision' | 'administration' | 'payments' | 'delivery'
 
 /** Routes no hostile suite attacks, each with the reason. */
 export const excludedRoutes: Record<string, string> = {
@@ -139,9 +192,12 @@ export interface HostileWorld extends TestApp {
   context(route: Route): Promise<RouteContext>
 }
 
-export async function hostileWorld(t: Test, opts: { dossier?: boolean } = {}): Promise<HostileWorld> {
+export async function hostileWorld(
+  t: Test,
+  opts: { dossier?: boolean; env?: Record<string, string> } = {},
+): Promise<HostileWorld> {
   // The fuzzers send hundreds of requests a minute from one address: exempt it from rate limits (checked separately).
-  const built = await buildTestApp(t, { RATE_LIMIT_ALLOW: '127.0.0.1' })
+  const built = await buildTestApp(t, { RATE_LIMIT_ALLOW: '127.0.0.1', ...opts.env })
   const knex = built.db.knex
   await seedCalendar(knex)
   const report = await seedProcedures(knex, built.app.engine)
@@ -198,12 +254,16 @@ export async function hostileWorld(t: Test, opts: { dossier?: boolean } = {}): P
   ))
     await api.as(who)
   await settled(knex)
+  const officer = (await knex('users').where({ username: 'motcua-xa' }).first('id')) as { id: string }
 
   const params: Record<string, string> = {
     draftId,
     dossierId,
     fileId,
     taskKey,
+    // No result exists in this world: a download or a QR code answers as for someone else's.
+    resultId: randomUUID(),
+    code: 'AAAAAAAAAAAAAAAAAAAAAAAA',
     componentId: 'to-khai',
     slug: 'dang-ky-khai-sinh',
     version: '1',
@@ -212,18 +272,28 @@ export async function hostileWorld(t: Test, opts: { dossier?: boolean } = {}): P
     form: 'receipt',
     provider: 'sandbox',
     provinceCode: '99',
+    unitId: 'xa-an-binh',
+    accountId: officer.id,
+    groupCode: 'mot-cua',
+    reference: 'MC0000000000000000',
   }
   // Someone else's, or nobody's: each must answer as if it did not exist (or is not the caller's to touch).
   const foreign: Record<string, string[]> = {
     draftId: [otherDraftId, randomUUID()],
     dossierId: [randomUUID(), otherDraftId, '00000000-0000-0000-0000-000000000000'],
     fileId: [randomUUID()],
+    resultId: [randomUUID()],
+    code: ['BBBBBBBBBBBBBBBBBBBBBBBB'],
     taskKey: ['999999999', 'no-such-task'],
     componentId: ['no-such-component'],
     slug: ['no-such-procedure'],
     version: ['999', '2147483647'],
     provider: ['paypal'],
+    reference: ['MCNOSUCHPAYMENT0000'],
     provinceCode: ['00', '98'],
+    unitId: ['xa-khong-co', 'huyen-demo'],
+    accountId: [randomUUID(), '00000000-0000-0000-0000-000000000000'],
+    groupCode: ['khong-co'],
   }
   const queries: Record<string, Record<string, unknown>> = {
     'GET /api/public/dossiers/lookup': { code: 'XA-2026-000001', idNumber: '001090000001' },
@@ -233,6 +303,7 @@ export async function hostileWorld(t: Test, opts: { dossier?: boolean } = {}): P
     'GET /api/supervision/reports/06a': { month: '2026-03' },
     'GET /api/supervision/indicators': { month: '2026-03' },
     'GET /api/supervision/officers': { taskKey },
+    'GET /api/counter/store': { idNumber: '001090000001' },
   }
   return {
     ...built,

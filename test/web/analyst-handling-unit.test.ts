@@ -169,6 +169,14 @@ t.test(
         (document.querySelector('#bio-properties-panel-motcuaUnitAgency') as HTMLSelectElement | null)?.value ===
         'X99.50',
     )
+    // The properties panel renders after the selection: wait for the rule, then read it.
+    await page
+      .waitForFunction(
+        () =>
+          (document.querySelector('#bio-properties-panel-motcuaUnitRule') as HTMLSelectElement | null)?.value ===
+          'agency',
+      )
+      .catch(() => undefined)
     t.equal(await ruleSelect(page).inputValue(), 'agency')
 
     // The lint has nothing new to say about the rule.
@@ -186,6 +194,14 @@ t.test(
     await page.getByRole('link', { name: 'Xem phiên bản 2' }).click()
     await page.getByText('Phiên bản đã công bố không sửa được.', { exact: false }).waitFor()
     await selectElement(page, 'Task_Review')
+    // The properties panel renders after the selection: wait for the rule, then read it.
+    await page
+      .waitForFunction(
+        () =>
+          (document.querySelector('#bio-properties-panel-motcuaUnitRule') as HTMLSelectElement | null)?.value ===
+          'agency',
+      )
+      .catch(() => undefined)
     t.equal(await ruleSelect(page).inputValue(), 'agency')
     t.equal(await agencySelect(page).inputValue(), 'X99.50')
     noScriptErrors(t, page)

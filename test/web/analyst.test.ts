@@ -103,6 +103,21 @@ t.test(
     t.match(await page.getByRole('toolbar').textContent(), /Còn 1 lỗi kiểm tra: máy chủ sẽ từ chối khi công bố/)
     await screenshot(page, 'analyst-lint-error')
 
+    // The modeler speaks the app's language: palette, properties panel and lint messages (issue #20), and
+    // follows the switch without reloading the diagram.
+    const palette = (title: string) => page.locator(`.djs-palette .entry[aria-label="${title}"]`)
+    const group = (name: string) => page.locator('.bio-properties-panel-group-header-title', { hasText: name })
+    t.equal(await palette('Tạo sự kiện bắt đầu').count(), 1, 'the palette in Vietnamese')
+    t.ok(await group('Thông tin chung').isVisible(), 'the properties panel in Vietnamese')
+    t.match(issues[0], /: Phần tử loại <|: Thuộc tính </, 'the lint message in Vietnamese')
+    t.notMatch(issues[0], /must have|not allowed/)
+    await page.getByRole('button', { name: 'Switch to English' }).click()
+    await palette('Create start event').waitFor()
+    t.ok(await group('General').isVisible(), 'the panel follows the switch')
+    t.match((await lintIssues(page))[0], /must have|Element of type|Property </, 'the lint message in English')
+    await page.getByRole('button', { name: 'Chuyển sang tiếng Việt' }).click()
+    await palette('Tạo sự kiện bắt đầu').waitFor()
+
     // The lint entry is a button that selects its element; the analyst fixes the job type there.
     await selectElement(page, 'Task_Review')
     await page
@@ -202,6 +217,8 @@ t.test('the dossier form editor: schema and metadata side by side, the preview f
   const page = await analystPage()
   await newDraft(page, 'Xác nhận tình trạng hôn nhân', 'xac-nhan-tinh-trang-hon-nhan')
   await page.getByRole('tab', { name: 'Biểu mẫu và thông tin thủ tục' }).click()
+  // The visual builder opens first; the JSON texts are the advanced tab (test/web/analyst-form-builder.test.ts).
+  await page.getByRole('tab', { name: 'JSON (nâng cao)' }).click()
   const schema = page.getByLabel('Biểu mẫu hồ sơ (JSON Schema)')
   const metadata = page.getByLabel('Thông tin thủ tục (danh mục)')
   const preview = page.getByTestId('form-preview')
@@ -255,3 +272,40 @@ t.test('the dossier form editor: schema and metadata side by side, the preview f
   t.match(await page.getByTestId('version-2').textContent(), /Bản nháp/)
   noScriptErrors(t, page)
 })
+
+t.test(
+  'a new procedure from the form opens in the editor; its draft is discarded, and so is another draft',
+  async (t) => {
+    const page = await analystPage()
+    await page.getByRole('heading', { level: 1, name: 'Thiết kế quy trình' }).waitFor()
+    await page.getByRole('button', { name: 'Thủ tục mới' }).click()
+    await page.getByLabel('Tên thủ tục').fill('Đăng ký lại kết hôn')
+    t.match(await page.getByTestId('new-procedure-slug').textContent(), /dang-ky-lai-ket-hon$/)
+    await page.getByLabel('Mã thủ tục (Cơ sở dữ liệu quốc gia)').fill('1.004746')
+    await page.getByLabel('Lĩnh vực').fill('Hộ tịch')
+    await page.getByLabel('Cơ quan thực hiện').fill('Ủy ban nhân dân cấp xã')
+    await page.getByLabel('Bắt đầu từ quy trình và biểu mẫu của').selectOption({ label: 'Đăng ký khai sinh' })
+    await screenshot(page, 'analyst-new-procedure')
+    await page.getByRole('button', { name: 'Tạo bản nháp' }).click()
+    await page.waitForURL(/\/thiet-ke\/dang-ky-lai-ket-hon\/1$/)
+    await page.getByRole('heading', { level: 1, name: /Đăng ký lại kết hôn — phiên bản 1/ }).waitFor()
+    await page.locator('.djs-element[data-element-id="Task_Receive"]').first().waitFor()
+
+    // The procedure page offers to discard the draft; the procedure, never published, goes with it.
+    await page.locator('.breadcrumbs').getByRole('link', { name: 'Đăng ký lại kết hôn' }).click()
+    await page.getByRole('button', { name: 'Bỏ bản nháp 1' }).click()
+    t.match(await page.getByRole('group', { name: 'Xác nhận bỏ bản nháp' }).textContent(), /Không hoàn tác được/)
+    await page.getByRole('button', { name: 'Bỏ bản nháp', exact: true }).click()
+    await page.waitForURL(/\/thiet-ke$/)
+    await page.getByRole('status').filter({ hasText: 'Đã bỏ bản nháp' }).waitFor()
+    t.equal(await page.getByRole('link', { name: 'Đăng ký lại kết hôn' }).count(), 0, 'no longer listed')
+
+    // A draft of a published procedure: only the draft goes, the page stays.
+    await page.getByRole('link', { name: 'Cấp Giấy xác nhận tình trạng hôn nhân' }).click()
+    await page.getByRole('button', { name: 'Bỏ bản nháp 2' }).click()
+    await page.getByRole('button', { name: 'Bỏ bản nháp', exact: true }).click()
+    await page.getByTestId('version-2').waitFor({ state: 'detached' })
+    t.match(await page.getByTestId('version-1').textContent(), /Đã công bố/)
+    noScriptErrors(t, page)
+  },
+)

@@ -10,7 +10,7 @@ import t from 'tap'
 import type { Page } from 'playwright-core'
 import { seedProcedures } from '../../src/catalogue/service.js'
 import { apiClient } from '../helpers/api.js'
-import { screenshot, startWebWorld } from '../helpers/browser.js'
+import { audit, screenshot, startWebWorld } from '../helpers/browser.js'
 import { birthForm } from '../helpers/dossiers.js'
 import { eventually } from '../helpers/eventually.js'
 import { makePng } from '../helpers/files.js'
@@ -184,6 +184,7 @@ t.test('the officer picks the next agency in a required select', async (t) => {
     .getByText(/Bắt buộc/)
     .first()
     .waitFor()
+  await audit(page, 'officer-decision-required')
   t.equal(
     (await knex('tasks').where({ user_task_key: review.user_task_key }).first('state'))?.state,
     'CREATED',

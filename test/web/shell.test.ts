@@ -1,7 +1,7 @@
 // The web shell in a real browser: served by the motcua server, Vietnamese first with an English
 // switch, login by role, refresh on a deep link, the public lookup page, keyboard skip link.
 import t from 'tap'
-import { screenshot, startWebWorld } from '../helpers/browser.js'
+import { audit, screenshot, startWebWorld } from '../helpers/browser.js'
 
 const world = await startWebWorld(t)
 
@@ -54,7 +54,8 @@ t.test('login refuses a wrong password with a Vietnamese message, then lands eac
   await page.getByRole('button', { name: 'Đăng nhập' }).click()
   const alert = page.getByRole('alert')
   await alert.waitFor()
-  t.match(await alert.textContent(), /MC_ERR_/)
+  t.equal(await alert.getAttribute('data-code'), 'MC_ERR_LOGIN_FAILED')
+  t.notMatch(await alert.textContent(), /MC_ERR_/, 'no error code shown to a visitor (#20)')
   await screenshot(page, 'login-error')
   for (const [username, path] of [
     ['canbo', '/can-bo'],
@@ -68,15 +69,22 @@ t.test('login refuses a wrong password with a Vietnamese message, then lands eac
   }
 })
 
-t.test('a page for another kind of account is refused, an anonymous visitor is sent to login', async (t) => {
-  const { page } = await world.newPage()
-  await page.goto(`${world.baseUrl}/giam-sat`)
-  await page.waitForURL(/\/dang-nhap\?next=%2Fgiam-sat/)
-  await world.login(page, 'congdan')
-  await page.goto(`${world.baseUrl}/giam-sat`)
-  await page.getByRole('alert').waitFor()
-  t.match(await page.getByRole('alert').textContent(), /không có quyền/)
-})
+t.test(
+  'a page for another kind of account is refused, an anonymous visitor is sent to login, an unknown page is said so',
+  async (t) => {
+    const { page } = await world.newPage()
+    await page.goto(`${world.baseUrl}/giam-sat`)
+    await page.waitForURL(/\/dang-nhap\?next=%2Fgiam-sat/)
+    await world.login(page, 'congdan')
+    await page.goto(`${world.baseUrl}/giam-sat`)
+    await page.getByRole('alert').waitFor()
+    t.match(await page.getByRole('alert').textContent(), /không có quyền/)
+    await audit(page, 'forbidden')
+    await page.goto(`${world.baseUrl}/khong-co-trang-nay`)
+    await page.getByRole('heading', { level: 1, name: 'Không tìm thấy trang' }).waitFor()
+    await audit(page, 'not-found')
+  },
+)
 
 t.test('public lookup: an unknown code answers the not-found problem in Vietnamese', async (t) => {
   const { page } = await world.newPage({ viewport: { width: 390, height: 844 } })

@@ -5,7 +5,7 @@
 // unit, the one dossier waiting at their step.
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { screenshot, startWebWorld } from '../helpers/browser.js'
+import { audit, screenshot, startWebWorld } from '../helpers/browser.js'
 
 const world = await startWebWorld(t)
 const knex = world.db.knex
@@ -105,7 +105,7 @@ await world.login(page, 'lanhdao')
 
 t.test('the bottleneck table per receiving unit, then per handling unit', async (t) => {
   await page.goto(`${world.baseUrl}/giam-sat`)
-  await page.locator('#sv-bottleneck-period-month').fill('2026-03')
+  await page.locator('#sv-bottleneck-period-month').fill('03/2026')
   const table = page.getByTestId('bottleneck-table')
   const receiving = page.getByRole('radio', { name: 'Theo đơn vị tiếp nhận' })
   t.ok(await receiving.isChecked(), 'per receiving unit by default')
@@ -143,7 +143,7 @@ t.test('the bottleneck table per receiving unit, then per handling unit', async 
 })
 
 t.test('on time and late per handling unit, and per step under it', async (t) => {
-  await page.locator('#sv-handling-period-month').fill('2026-03')
+  await page.locator('#sv-handling-period-month').fill('03/2026')
   const table = page.getByTestId('handling-unit-table')
   // BHXH has no open step: its row appears with March's figures (the police's open step shows in every month).
   await table.locator('tr[data-unit-id="bhxh-tinh"]').waitFor()
@@ -177,4 +177,5 @@ t.test('the heatmap of the police: nothing received, one dossier waiting at the 
     'the badge is on the police step',
   )
   t.equal(await page.locator('[data-testid="heatmap-canvas"] .djs-overlays .heat-badge').count(), 1)
+  await audit(page, 'supervisor-heatmap-handling-unit')
 })

@@ -185,7 +185,26 @@ t.test(
     )
     const reception = await knex('tasks').where({ dossier_id: birth, element_id: 'Task_Receive' }).first('state')
     t.equal(reception.state, 'CREATED', 'the dossier is still waiting there')
+
+    // Readable at first sight (issue #20): the diagram opens at a scale where a step's name can be read, with
+    // the busy step inside the frame; "whole diagram" fits it all, "readable size" comes back.
+    const scale = async () => {
+      const transform = await page.locator('[data-testid="heatmap-canvas"] .viewport').getAttribute('transform')
+      return Number(/matrix\(([\d.e-]+)/.exec(transform ?? '')?.[1])
+    }
+    t.ok((await scale()) >= 0.8, `opens at a readable scale (${await scale()})`)
+    const frame = (await page.getByTestId('heatmap-canvas').boundingBox())!
+    const badge = (await onReception.boundingBox())!
+    t.ok(
+      badge.x >= frame.x && badge.x + badge.width <= frame.x + frame.width && badge.y >= frame.y,
+      'the waiting step is in the frame',
+    )
     await screenshot(page, 'supervisor-heatmap')
+    await page.getByRole('button', { name: 'Xem toàn bộ' }).click()
+    t.ok((await scale()) < 0.8, 'the whole wide diagram is smaller')
+    await page.getByRole('button', { name: 'Phóng to' }).click()
+    await page.getByRole('button', { name: 'Cỡ dễ đọc' }).click()
+    t.ok((await scale()) >= 0.8, 'back to the readable size')
   },
 )
 
@@ -302,7 +321,7 @@ t.test(
     const report = page.getByTestId('report-06a')
     await report.waitFor()
     // The month of M1's and M2's receipt day (after the 17:00 cut-off or on a day off it is the next working day, R1).
-    await page.getByLabel('Tháng', { exact: true }).fill(receiptMonth)
+    await page.getByLabel('Tháng', { exact: true }).fill(`${receiptMonth.slice(5)}/${receiptMonth.slice(0, 4)}`)
     await report
       .locator('caption')
       .filter({ hasText: `${receiptMonth}-01` })
@@ -334,7 +353,13 @@ t.test(
       'the CSV has the same Hộ tịch row',
     )
 
-    const online = page.getByTestId('indicator').filter({ hasText: 'Tỷ lệ hồ sơ trực tuyến' })
+    // M1 and M2 were submitted online with their documents: both digitised, full points from 80 %.
+    const digitised = page.getByTestId('indicator').filter({ hasText: '4.2 Tỷ lệ hồ sơ thực hiện số hoá' })
+    t.match(await digitised.textContent(), /Có thành phần hồ sơ số hoá: 2 \/ Tiếp nhận mới: 2/)
+    t.match(await digitised.getByTestId('indicator-score').textContent(), /Điểm: 100 % điểm tối đa/)
+    await digitised.scrollIntoViewIfNeeded()
+    await screenshot(page, 'supervisor-766')
+    const online = page.getByTestId('indicator').filter({ hasText: '3.3 Tỷ lệ hồ sơ nộp trực tuyến' })
     await online.getByText('Xem hồ sơ được tính').click()
     const listed = await online.locator('.sv-refs li').allTextContents()
     t.ok(

@@ -673,3 +673,31 @@ t.test(
     t.match(err.message, /was denied by Task Listener\. Reason to deny: 'Thiếu chữ ký'/)
   },
 )
+
+t.test(
+  'updateUserTask is PATCH /v2/user-tasks/{key}: only the given attributes; a denied update is DENIED',
+  async (t) => {
+    // https://docs.camunda.io/docs/apis-tools/orchestration-cluster-api-rest/specifications/update-user-task/ — null or
+    // absent keeps an attribute, so the adapter leaves them out; the action defaults to "update" on Zeebe's side.
+    const denial =
+      "Command 'UPDATE' rejected with code 'INVALID_STATE': Update of the User Task with key '9' was denied by " +
+      "Task Listener. Reason to deny: 'Hạn do lãnh đạo quyết định'"
+    const { client, calls } = fakeClient({
+      updateUserTask: (arg) => {
+        if ((arg as { userTaskKey: string }).userTaskKey === '9') throw httpError(409, 'INVALID_STATE', denial)
+        return undefined
+      },
+    })
+    const engine = new ZeebeEngine({ client })
+    await engine.updateUserTask('8', { dueDate: '', priority: 70, candidateGroups: [], followUpDate: null })
+    await engine.updateUserTask('8', { candidateUsers: ['an'] }, { action: 'escalate' })
+    t.same(calls, [
+      ['updateUserTask', { userTaskKey: '8', changeset: { dueDate: '', priority: 70, candidateGroups: [] } }],
+      ['updateUserTask', { userTaskKey: '8', changeset: { candidateUsers: ['an'] }, action: 'escalate' }],
+    ])
+    const err = (await engine.updateUserTask('9', { priority: 1 }).catch((e: unknown) => e)) as EngineError
+    t.type(err, EngineError)
+    t.equal(err.code, 'DENIED')
+    t.match(err.message, /Update of the User Task with key '9' was denied by Task Listener/)
+  },
+)

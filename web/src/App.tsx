@@ -10,9 +10,11 @@ import { citizenArea } from './citizen/index.js'
 import { officerArea } from './officer/index.js'
 import { supervisorArea } from './supervisor/index.js'
 import { analystArea } from './analyst/index.js'
+import { adminArea } from './admin/index.js'
+import { accountArea } from './account/index.js'
 import { NotFoundPage } from './common/NotFoundPage.js'
 
-const areas: Area[] = [commonArea, citizenArea, officerArea, supervisorArea, analystArea]
+const areas: Area[] = [commonArea, citizenArea, officerArea, supervisorArea, analystArea, adminArea, accountArea]
 
 function visible(entry: NavEntry, kind: Kind | undefined): boolean {
   if (!entry.kinds) return true
@@ -116,6 +118,11 @@ function Shell() {
         </Routes>
       </main>
       <footer className="app-footer">
+        <nav aria-label={tr('Thông tin công khai', 'Public information')}>
+          <Link to="/so-lieu-cong-khai">
+            {tr('Kết quả giải quyết hồ sơ theo ngày', 'Dossiers settled, day by day')}
+          </Link>
+        </nav>
         <p>
           {tr('motcua — hệ thống một cửa điện tử mã nguồn mở', 'motcua — the open-source electronic one-stop system')}
         </p>

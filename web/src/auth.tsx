@@ -54,7 +54,7 @@ export function homeOf(user: SessionUser): string {
     case 'analyst':
       return '/thiet-ke'
     case 'administrator':
-      return '/'
+      return '/quan-tri'
     default:
       return '/ho-so-cua-toi'
   }

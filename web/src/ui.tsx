@@ -2,6 +2,7 @@
 // that point at fields, loading states announced to screen readers, status badges, due-time colours.
 import { useCallback, useEffect, useRef, useState, type DependencyList, type ReactNode } from 'react'
 import { ApiError, type Problem } from './api.js'
+import { applicantKinds, useAuth } from './auth.js'
 import { useLang } from './i18n.js'
 import { dossierStatuses, type DossierStatus } from '../../src/domain/dossier/status.js'
 
@@ -38,8 +39,12 @@ export function problemOf(err: unknown): Problem {
 
 export function ProblemAlert({ error }: { error: unknown }) {
   const { msg, tr } = useLang()
+  const { user } = useAuth()
   if (!error) return null
   const p = problemOf(error)
+  // The error code helps staff report a fault; an applicant or a visitor reads the message only (it stays in
+  // data-code for support tools and tests).
+  const staff = user !== null && !applicantKinds.includes(user.kind)
   return (
     <div className="alert alert-error" role="alert" data-code={p.code}>
       <strong>{msg(p.message)}</strong>
@@ -52,9 +57,11 @@ export function ProblemAlert({ error }: { error: unknown }) {
           ))}
         </ul>
       )}
-      <div className="muted small">
-        {tr('Mã lỗi', 'Error code')}: {p.code}
-      </div>
+      {staff && (
+        <div className="muted small">
+          {tr('Mã lỗi', 'Error code')}: {p.code}
+        </div>
+      )}
     </div>
   )
 }

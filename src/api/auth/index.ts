@@ -1,6 +1,7 @@
 // Login, token refresh, logout and "who am I" for every kind of account.
 import { AppError } from '../../errors.js'
 import { login, logout, refresh, authSettings, type LoginResult } from '../../auth/service.js'
+import { addOidcRoutes } from './oidc.js'
 import type { RoutePlugin } from '../route-plugin.js'
 
 const problem = { $ref: 'Problem#' }
@@ -126,6 +127,8 @@ const authRoutes: RoutePlugin = async (app) => {
       return request.principal
     },
   )
+
+  addOidcRoutes(app, session, sessionSchema)
 }
 
 export default authRoutes

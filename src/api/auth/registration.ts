@@ -2,6 +2,8 @@
 // and the counter's identity check (an officer marks an account's CCCD verified).
 import { verifyIdentityAtCounter } from '../../auth/identity.js'
 import { register, verifyEmail } from '../../auth/registration.js'
+import { BotCheck } from '../../auth/altcha.js'
+import { altchaPayload } from './account.js'
 import type { RoutePlugin } from '../route-plugin.js'
 
 const problem = { $ref: 'Problem#' }
@@ -23,8 +25,14 @@ const registerBody = {
     phone: { type: 'string', pattern: '^[0-9+ ]{6,20}$' },
     idNumber: { type: 'string', pattern: '^\\d{12}$', description: 'CCCD, 12 digits (citizens)' },
     taxCode: { type: 'string', pattern: '^\\d{10}(-\\d{3})?$', description: 'mã số thuế (enterprises, organisations)' },
+    passportNumber: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9]{6,20}$',
+      description: 'hộ chiếu: a foreigner without a CCCD gives a passport number instead of idNumber (citizens)',
+    },
+    altcha: altchaPayload,
   },
-  required: ['kind', 'username', 'fullName', 'email', 'password'],
+  required: ['kind', 'username', 'fullName', 'email', 'password', 'altcha'],
   additionalProperties: false,
 } as const
 
@@ -76,6 +84,7 @@ const counterVerification = {
 const registrationRoutes: RoutePlugin = async (app) => {
   // The link opens the portal's page, which posts the token back; the token is never logged or stored in clear.
   const linkBase = `${app.config.publicBaseUrl}/xac-thuc-email`
+  const botCheck = new BotCheck(app.config.jwtSecret)
 
   app.post(
     '/api/auth/register',
@@ -90,7 +99,7 @@ const registrationRoutes: RoutePlugin = async (app) => {
       },
     },
     async (request, reply) => {
-      const r = await register(app.db.knex, request.body, linkBase)
+      const r = await register(app.db.knex, botCheck, request.body, linkBase)
       return reply.code(202).send({
         status: 'check-email',
         username: r.username,

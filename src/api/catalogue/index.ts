@@ -93,21 +93,22 @@ const catalogueRoutes: RoutePlugin = async (app) => {
       },
     },
     async (request) => {
-      // Only the published version is public.
+      // Only the published version is public, and only its public text: the research notes of the definition
+      // (levelNote, notes, the fees' $comment, the steps' and legal documents' notes) stay in the repository.
       const { definition: d, ...meta } = await catalogue.getPublished(request.params.slug)
       return {
         ...meta,
         nameEn: d.nameEn,
-        levelNote: d.levelNote,
         duration: d.duration,
         durationNote: d.durationNote,
+        durationNoteEn: d.durationNoteEn,
         result: d.result,
         applicants: d.applicants,
         components: d.components,
-        fees: d.fees,
+        fees: d.fees.map(({ $comment: _comment, ...fee }) => fee),
         resultDelivery: d.resultDelivery,
-        legalBasis: d.legalBasis,
-        steps: d.steps,
+        legalBasis: d.legalBasis.map(({ note: _note, ...doc }) => doc),
+        steps: d.steps.map(({ note: _note, ...step }) => step),
         form: d.form,
       }
     },
@@ -269,6 +270,41 @@ const catalogueRoutes: RoutePlugin = async (app) => {
       const result = await catalogue.updateDraft(slug, request.body)
       if (!result.ok) throw invalid(result.problems)
       return { slug, version: result.version, status: 'draft' }
+    },
+  )
+
+  app.delete(
+    '/api/procedures/:slug/versions/:version',
+    {
+      schema: {
+        tags,
+        summary:
+          'Bỏ bản nháp / Discard a draft; a procedure never published goes with it; a published version answers 409',
+        security,
+        params: versionParams,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              slug: { type: 'string' },
+              version: { type: 'integer' },
+              procedureRemoved: { type: 'boolean' },
+            },
+            required: ['slug', 'version', 'procedureRemoved'],
+          },
+          400: problem,
+          401: problem,
+          403: problem,
+          404: problem,
+          409: problem,
+        },
+      },
+    },
+    async (request) => {
+      const { slug, version } = request.params
+      const principal = await allow(request, 'catalogue.edit', slug)
+      const { procedureRemoved } = await catalogue.discardDraft(slug, version, principal.userId)
+      return { slug, version, procedureRemoved }
     },
   )
 

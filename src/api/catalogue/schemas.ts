@@ -70,7 +70,11 @@ const feeSummary = {
   properties: {
     name: text,
     kind: { type: 'string', enum: ['phi', 'le-phi'] },
-    amountVnd: { type: ['integer', 'null'] },
+    amountVnd: { type: ['integer', 'null'], description: 'null: set by the provincial council' },
+    onlineAmountVnd: { type: 'integer', description: 'the amount for an online submission, where it is lower' },
+    perField: { type: 'string', description: 'the amount is per unit (copy …) asked in this form field' },
+    condition: { type: 'string', description: "when the fee applies; a fee without one is the procedure's own fee" },
+    conditionEn: text,
   },
 } as const
 
@@ -108,16 +112,12 @@ const component = {
   },
 } as const
 
+/** A fee as applicants read it: the public note in Vietnamese and English, never the definition's research notes. */
 const fee = {
   type: 'object',
-  properties: {
-    name: text,
-    kind: { type: 'string', enum: ['phi', 'le-phi'] },
-    amountVnd: { type: ['integer', 'null'] },
-    note: text,
-  },
+  properties: { ...feeSummary.properties, note: text, noteEn: text },
 } as const
-const legalDocument = { type: 'object', properties: { number: text, title: text, issuedOn: text, note: text } } as const
+const legalDocument = { type: 'object', properties: { number: text, title: text, issuedOn: text } } as const
 const step = {
   type: 'object',
   properties: {
@@ -126,7 +126,6 @@ const step = {
     unitRole: text,
     shareWorkingDays: { type: 'number' },
     outsideDuration: { type: 'boolean' },
-    note: text,
   },
 } as const
 
@@ -137,12 +136,12 @@ export const procedureDetail = {
     version: { type: 'integer' },
     status: { type: 'string', enum: ['published'] },
     nameEn: text,
-    levelNote: text,
     duration: {
       type: 'string',
       description: '"5 WD" working days, "4 WH" working hours, "30 CD" calendar days, or SAME_DAY',
     },
-    durationNote: text,
+    durationNote: { type: 'string', description: 'how the period runs, for applicants (Vietnamese)' },
+    durationNoteEn: { type: 'string', description: 'its English translation' },
     result: text,
     applicants: { type: 'array', items: text },
     components: { type: 'array', items: component },

@@ -3,12 +3,15 @@
 import multipart from '@fastify/multipart'
 import { requireAccess } from '../../auth/access.js'
 import { AppError } from '../../errors.js'
+import { sendDownload } from '../download.js'
 import { dossierContext, receiveUpload } from './context.js'
 import { listFilter } from './list-filter.js'
 import printRoutes from './print.js'
 import sandboxCheckout from './sandbox-checkout.js'
+import gateways from './gateways.js'
 import {
   commandResult,
+  counterStoreQuery,
   dossierComponentParams,
   dossierDetail,
   dossierFileParams,
@@ -17,6 +20,8 @@ import {
   draft,
   draftComponentParams,
   draftCreateBody,
+  draftList,
+  draftListQuery,
   draftParams,
   draftPatchBody,
   idempotencyHeaders,
@@ -28,10 +33,14 @@ import {
   paymentCallbackParams,
   paymentStartBody,
   problem,
+  procedureComponentParams,
   rating,
   ratingBody,
   reuseBody,
+  storeBody,
+  storeList,
   supplementBody,
+  supplementResult,
   unitQuery,
   uploaded,
   withdrawBody,
@@ -41,16 +50,17 @@ import type { RoutePlugin } from '../route-plugin.js'
 const security = [{ bearerAuth: [] }]
 const tags = ['dossiers']
 
-/** RFC 6266 filename*: the stored (sanitised) name, UTF-8, plus an ASCII fallback. */
-function contentDisposition(name: string): string {
-  const ascii = name
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .replace(/[^\x20-\x7e]|["\\]/g, '_')
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`
-}
+/** What a multipart upload answers: the stored file, or why it was refused (type, size, content). */
+const uploadResponses = {
+  201: uploaded,
+  400: problem,
+  401: problem,
+  403: problem,
+  404: problem,
+  413: problem,
+  415: problem,
+  422: problem,
+} as const
 
 const dossierRoutes: RoutePlugin = async (app) => {
   // Limits per part are set per request from the component; these are the outer bounds.
@@ -59,6 +69,7 @@ const dossierRoutes: RoutePlugin = async (app) => {
   const knex = app.db.knex
   await app.register(printRoutes)
   if (app.config.nodeEnv !== 'production') await app.register(sandboxCheckout)
+  await app.register(gateways)
 
   // A submission without its key is told so by name (before the generic header validation).
   app.addHook('preValidation', async (request) => {
@@ -80,6 +91,38 @@ const dossierRoutes: RoutePlugin = async (app) => {
       },
     },
     async (request, reply) => reply.code(201).send(await ctx.portal.createDraft(request.principal, request.body)),
+  )
+
+  app.get(
+    '/api/dossiers/drafts',
+    {
+      schema: {
+        tags,
+        security,
+        summary:
+          'Hồ sơ nháp của tôi / My drafts not submitted yet, last changed first (of one procedure with `procedure`)',
+        querystring: draftListQuery,
+        response: { 200: draftList, 400: problem, 401: problem, 403: problem },
+      },
+    },
+    async (request) => ({ items: await ctx.portal.listDrafts(request.principal, request.query.procedure) }),
+  )
+
+  app.delete(
+    '/api/dossiers/drafts/:draftId',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Xóa hồ sơ nháp / Delete a draft of mine (not one already submitted)',
+        params: draftParams,
+        response: { 204: { type: 'null' }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
+      },
+    },
+    async (request, reply) => {
+      await ctx.portal.deleteDraft(request.principal, request.params.draftId)
+      return reply.code(204).send()
+    },
   )
 
   app.get(
@@ -121,17 +164,7 @@ const dossierRoutes: RoutePlugin = async (app) => {
         description: multipartBody.description,
         consumes: ['multipart/form-data'],
         params: draftComponentParams,
-        response: {
-          201: uploaded,
-          400: problem,
-          401: problem,
-          403: problem,
-          404: problem,
-          409: problem,
-          413: problem,
-          415: problem,
-          422: problem,
-        },
+        response: { ...uploadResponses, 409: problem },
       },
     },
     async (request, reply) => {
@@ -166,6 +199,47 @@ const dossierRoutes: RoutePlugin = async (app) => {
       const { draftId, componentId } = request.params
       return ctx.portal.reuseInDraft(request.principal, draftId, componentId, request.body.dossierCode)
     },
+  )
+
+  app.post(
+    '/api/dossiers/drafts/:draftId/attachments/:componentId/store',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Chọn từ kho dữ liệu / Put a document of my store (a result or an accepted component) in the draft',
+        params: draftComponentParams,
+        body: storeBody,
+        response: {
+          200: draft,
+          400: problem,
+          401: problem,
+          403: problem,
+          404: problem,
+          409: problem,
+          413: problem,
+          415: problem,
+          422: problem,
+        },
+      },
+    },
+    async (request) => {
+      const { draftId, componentId } = request.params
+      return ctx.documents.putInDraft(request.principal, draftId, componentId, request.body)
+    },
+  )
+
+  app.get(
+    '/api/dossiers/store',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Kho dữ liệu / My document store: signed results and accepted components of my dossiers',
+        response: { 200: storeList, 401: problem, 403: problem },
+      },
+    },
+    async (request) => ({ items: await ctx.documents.mine(request.principal) }),
   )
 
   app.post(
@@ -258,13 +332,7 @@ const dossierRoutes: RoutePlugin = async (app) => {
       const { dossierId, fileId } = request.params
       const file = await ctx.portal.attachmentFile(request.principal, dossierId, fileId)
       const stream = await ctx.attachments.open({ storageKey: file.storage_key })
-      return reply
-        .header('content-type', file.mime)
-        .header('content-length', String(file.size))
-        .header('content-disposition', contentDisposition(file.original_name))
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'private, no-store')
-        .send(stream)
+      return sendDownload(reply, { type: file.mime, size: file.size, name: file.original_name, stream })
     },
   )
 
@@ -303,7 +371,7 @@ const dossierRoutes: RoutePlugin = async (app) => {
         params: dossierParams,
         body: supplementBody,
         response: {
-          200: commandResult,
+          200: supplementResult,
           400: problem,
           401: problem,
           403: problem,
@@ -353,6 +421,7 @@ const dossierRoutes: RoutePlugin = async (app) => {
             request.params.dossierId,
             body.provider ?? 'sandbox',
             body.returnUrl ?? '/ho-so',
+            { payerAddress: request.ip },
           ),
         )
     },
@@ -485,6 +554,45 @@ const dossierRoutes: RoutePlugin = async (app) => {
   )
 
   // ------------------------------------------------------------------ counter intake (officer)
+
+  app.post(
+    '/api/counter/procedures/:slug/attachments/:componentId',
+    {
+      schema: {
+        tags: ['counter'],
+        security,
+        summary:
+          'Số hoá tại quầy / Upload the scan of a paper component before entering the dossier (multipart); name the file in the intake',
+        description: multipartBody.description,
+        consumes: ['multipart/form-data'],
+        params: procedureComponentParams,
+        response: uploadResponses,
+      },
+    },
+    async (request, reply) => {
+      const { slug, componentId } = request.params
+      const { officerId, component } = await ctx.portal.counterComponent(request.principal, slug, componentId)
+      const file = await receiveUpload(ctx, request, component, officerId)
+      return reply
+        .code(201)
+        .send({ fileId: file.id, componentId, mime: file.mime, size: file.size, name: file.originalName })
+    },
+  )
+
+  app.get(
+    '/api/counter/store',
+    {
+      schema: {
+        tags: ['counter'],
+        security,
+        summary:
+          'Kho dữ liệu của người nộp / The store of the applicant whose card the officer checked (their dossiers of my unit subtree)',
+        querystring: counterStoreQuery,
+        response: { 200: storeList, 400: problem, 401: problem, 403: problem },
+      },
+    },
+    async (request) => ({ items: await ctx.documents.atCounter(request.principal, request.query.idNumber) }),
+  )
 
   app.post(
     '/api/counter/dossiers',

@@ -7,7 +7,10 @@ const params = {
   type: 'object',
   properties: {
     dossierId: { type: 'string', format: 'uuid' },
-    form: { type: 'string', enum: ['receipt', 'supplement-request', 'refusal', 'apology', 'control-sheet'] },
+    form: {
+      type: 'string',
+      enum: ['receipt', 'supplement-request', 'refusal', 'apology', 'control-sheet', 'fee-receipt'],
+    },
   },
   required: ['dossierId', 'form'],
   additionalProperties: false,

@@ -11,6 +11,51 @@ export const deliveryMethod = {
   enum: ['online', 'counter', 'post'],
   description: 'cách nhận kết quả / how the result is returned',
 } as const
+/** The address a result is posted to; parts may be missing in a draft, all are checked when the dossier is
+ * submitted. */
+export const deliveryAddressInput = {
+  type: ['object', 'null'],
+  properties: {
+    provinceCode: { type: 'string', pattern: '^[0-9]{2}$', description: 'mã tỉnh of the official list' },
+    communeCode: { type: 'string', pattern: '^[0-9]{5}$', description: 'mã xã of the official list' },
+    street: { type: 'string', maxLength: 200, description: 'số nhà, đường, thôn/xóm / house number, street, hamlet' },
+    phone: { type: 'string', maxLength: 20, description: 'the phone the postman calls, if not the applicant’s' },
+  },
+  additionalProperties: false,
+  description: 'địa chỉ nhận kết quả qua bưu chính / where the result is posted (deliveryMethod "post")',
+} as const
+const deliveryAddress = {
+  type: ['object', 'null'],
+  properties: {
+    provinceCode: { type: 'string' },
+    provinceName: { type: 'string' },
+    communeCode: { type: 'string' },
+    communeName: { type: 'string' },
+    street: { type: 'string' },
+    phone: { type: 'string' },
+  },
+} as const
+const draftDeliveryAddress = {
+  type: ['object', 'null'],
+  properties: deliveryAddressInput.properties,
+} as const
+export const shipment = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    carrier: {
+      type: 'object',
+      properties: {
+        id: { type: 'string' },
+        name: { type: 'string', description: 'the carrier’s name when the parcel left' },
+      },
+    },
+    trackingNumber: { type: 'string', description: 'số hiệu bưu gửi' },
+    shippedOn: { type: 'string', format: 'date' },
+    recordedAt: { type: 'string', format: 'date-time' },
+  },
+  required: ['id', 'carrier', 'trackingNumber', 'shippedOn', 'recordedAt'],
+} as const
 const slug = { type: 'string', pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', maxLength: 120 } as const
 const unitId = { type: 'string', minLength: 1, maxLength: 100 } as const
 const componentId = { type: 'string', pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', maxLength: 120 } as const
@@ -51,6 +96,12 @@ export const dossierComponentParams = {
   required: ['dossierId', 'componentId'],
   additionalProperties: false,
 } as const
+export const procedureComponentParams = {
+  type: 'object',
+  properties: { slug, componentId },
+  required: ['slug', 'componentId'],
+  additionalProperties: false,
+} as const
 export const dossierFileParams = {
   type: 'object',
   properties: { dossierId: uuid, fileId: uuid },
@@ -72,23 +123,72 @@ export const idempotencyHeaders = {
   required: ['idempotency-key'],
 } as const
 
+/** A document of the applicant's store ("kho dữ liệu"): a signed result (uuid) or an accepted component (digits). */
+const storePick = {
+  type: 'object',
+  properties: {
+    kind: { type: 'string', enum: ['result', 'component'] },
+    id: { type: 'string', minLength: 1, maxLength: 36, pattern: '^[0-9a-fA-F-]+$' },
+  },
+  required: ['kind', 'id'],
+  additionalProperties: false,
+} as const
+
 const attachmentInput = {
   type: 'object',
-  properties: { componentId, fileId: uuid, reuseFromDossierCode: dossierCode },
+  properties: {
+    componentId,
+    fileId: uuid,
+    reuseFromDossierCode: dossierCode,
+    reuseFromStore: { ...storePick, description: 'Chọn từ kho dữ liệu / a document of the applicant’s store' },
+  },
   required: ['componentId'],
   additionalProperties: false,
 } as const
 
 export const draftCreateBody = {
   type: 'object',
-  properties: { procedure: slug, agencyUnitId: unitId, formData, deliveryMethod },
+  properties: {
+    procedure: slug,
+    agencyUnitId: unitId,
+    formData,
+    deliveryMethod,
+    deliveryAddress: deliveryAddressInput,
+  },
   required: ['procedure'],
   additionalProperties: false,
 } as const
 
+export const draftListQuery = {
+  type: 'object',
+  properties: { procedure: slug },
+  additionalProperties: false,
+} as const
+
+export const draftList = {
+  type: 'object',
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: uuid,
+          procedure: { type: 'string' },
+          procedureName: nullableText,
+          createdAt: dateTime,
+          updatedAt: dateTime,
+        },
+        required: ['id', 'procedure', 'procedureName', 'createdAt', 'updatedAt'],
+      },
+    },
+  },
+  required: ['items'],
+} as const
+
 export const draftPatchBody = {
   type: 'object',
-  properties: { agencyUnitId: unitId, formData, deliveryMethod },
+  properties: { agencyUnitId: unitId, formData, deliveryMethod, deliveryAddress: deliveryAddressInput },
   minProperties: 1,
   additionalProperties: false,
 } as const
@@ -101,6 +201,7 @@ export const draft = {
     agencyUnitId: nullableText,
     formData: { type: 'object', additionalProperties: true },
     deliveryMethod: { type: ['string', 'null'], enum: ['online', 'counter', 'post', null] },
+    deliveryAddress: draftDeliveryAddress,
     attachments: {
       type: 'array',
       items: {
@@ -109,6 +210,10 @@ export const draft = {
           componentId: { type: 'string' },
           fileId: { type: 'string' },
           reuseFromDossierCode: { type: 'string' },
+          reuseFromStore: {
+            type: 'object',
+            properties: { kind: { type: 'string' }, id: { type: 'string' } },
+          },
         },
       },
     },
@@ -122,6 +227,59 @@ export const reuseBody = {
   type: 'object',
   properties: { dossierCode },
   required: ['dossierCode'],
+  additionalProperties: false,
+} as const
+
+export const storeBody = storePick
+
+const storeItem = {
+  type: 'object',
+  properties: {
+    kind: { type: 'string', enum: ['result', 'component'], description: 'kết quả điện tử / thành phần hồ sơ' },
+    id: { type: 'string' },
+    title: { type: 'string' },
+    resultNo: nullableText,
+    dossierId: uuid,
+    dossierCode: { type: 'string' },
+    procedureName: { type: 'string' },
+    fileName: { type: 'string' },
+    mime: { type: 'string' },
+    size: { type: 'integer' },
+    sha256: { type: 'string' },
+    at: dateTime,
+  },
+  required: [
+    'kind',
+    'id',
+    'title',
+    'resultNo',
+    'dossierId',
+    'dossierCode',
+    'procedureName',
+    'fileName',
+    'mime',
+    'size',
+    'sha256',
+    'at',
+  ],
+} as const
+
+export const storeList = {
+  type: 'object',
+  properties: { items: { type: 'array', items: storeItem } },
+  required: ['items'],
+} as const
+
+export const counterStoreQuery = {
+  type: 'object',
+  properties: {
+    idNumber: {
+      type: 'string',
+      pattern: '^(\\d{12}|\\d{10}(-\\d{3})?)$',
+      description: 'the CCCD (or tax code) on the card the officer checked',
+    },
+  },
+  required: ['idNumber'],
   additionalProperties: false,
 } as const
 
@@ -146,6 +304,23 @@ export const commandResult = {
     code: { type: ['string', 'null'], description: 'mã hồ sơ, given at acceptance' },
   },
   required: ['dossierId', 'status', 'code'],
+} as const
+
+export const supplementResult = {
+  type: 'object',
+  properties: {
+    ...commandResult.properties,
+    stillMissing: {
+      type: 'array',
+      description: 'what the request asked for and this supplement does not bring (its note says why)',
+      items: {
+        type: 'object',
+        properties: { componentId: { type: 'string' }, name: { type: 'string' } },
+        required: ['componentId', 'name'],
+      },
+    },
+  },
+  required: [...commandResult.required, 'stillMissing'],
 } as const
 
 export const dossierSummary = {
@@ -203,6 +378,8 @@ export const dossierDetail = {
     applicant: { type: 'object', additionalProperties: true },
     channel: { type: 'string' },
     deliveryMethod: { type: 'string' },
+    deliveryAddress,
+    shipments: { type: 'array', items: shipment, description: 'the parcels the result was posted in' },
     formData: { type: 'object', additionalProperties: true },
     submittedAt: dateTime,
     acceptedAt: nullableDateTime,
@@ -252,7 +429,7 @@ export const withdrawBody = {
 export const paymentStartBody = {
   type: 'object',
   properties: {
-    provider: { type: 'string', enum: ['sandbox'], default: 'sandbox' },
+    provider: { type: 'string', enum: ['sandbox', 'vnpay', 'vietqr'], default: 'sandbox' },
     // The shape only; `safeReturnUrl` (src/lib/safe-return-url.ts) decides whether it stays on this portal.
     returnUrl: { type: 'string', maxLength: 500, pattern: '^/[^/\\\\]', default: '/ho-so' },
   },
@@ -270,6 +447,22 @@ export const payment = {
     amountVnd: { type: 'integer' },
     status: { type: 'string', enum: ['pending', 'paid', 'failed'] },
     redirectUrl: { type: 'string' },
+    transfer: {
+      type: 'object',
+      description: 'a bank transfer to make (VietQR): the account, the exact amount and the content naming the payment',
+      properties: {
+        bankBin: { type: 'string' },
+        bankName: { type: 'string' },
+        accountNumber: { type: 'string' },
+        accountName: { type: 'string' },
+        amountVnd: { type: 'integer' },
+        content: { type: 'string' },
+        qrPayload: { type: 'string', description: 'the NAPAS VietQR (EMVCo) payload the QR code encodes' },
+        qrImage: { type: 'string', description: 'the QR code of the payload, a PNG data URL' },
+      },
+      required: ['bankBin', 'bankName', 'accountNumber', 'accountName', 'amountVnd', 'content', 'qrPayload', 'qrImage'],
+    },
+    expiresAt: { type: 'string', format: 'date-time', description: 'when the gateway stops taking this payment' },
     reused: {
       type: 'boolean',
       description:
@@ -321,6 +514,7 @@ export const intakeBody = {
     },
     formData,
     deliveryMethod,
+    deliveryAddress: deliveryAddressInput,
     applicant: {
       type: 'object',
       properties: {
@@ -330,6 +524,8 @@ export const intakeBody = {
           pattern: '^(\\d{12}|\\d{10}(-\\d{3})?)$',
           description: 'CCCD (12 digits) or tax code',
         },
+        passportNumber: { type: 'string', pattern: '^[A-Za-z0-9]{6,20}$', description: 'hộ chiếu (foreigners)' },
+        oldIdNumber: { type: 'string', pattern: '^\\d{9}$', description: 'CMND cũ, 9 digits' },
         email: { type: 'string', format: 'email', maxLength: 200 },
         phone: { type: 'string', pattern: '^[0-9+ ]{6,20}$' },
       },

@@ -1,6 +1,8 @@
-// Liveness and readiness probes: ready means the database answers and the engine can take work.
+// Liveness and readiness probes: ready means the database answers, the engine can take work and the reference
+// procedures of a start are published.
 import { AppError } from '../../errors.js'
 import { readiness } from '../../health/readiness.js'
+import { sendProblem } from '../../plugins/problems.js'
 import type { RoutePlugin } from '../route-plugin.js'
 
 const checksSchema = {
@@ -9,7 +11,7 @@ const checksSchema = {
     status: { type: 'string', enum: ['ok'] },
     checks: {
       type: 'object',
-      properties: { database: { type: 'string' }, engine: { type: 'string' } },
+      properties: { database: { type: 'string' }, engine: { type: 'string' }, procedures: { type: 'string' } },
     },
   },
   required: ['status'],
@@ -30,20 +32,26 @@ const healthRoutes: RoutePlugin = async (app) => {
     {
       schema: {
         tags: ['health'],
-        summary: 'Readiness: the database and the workflow engine answer',
+        summary: 'Readiness: the database and the workflow engine answer, the reference procedures are published',
         response: { 200: checksSchema, 503: { $ref: 'Problem#' } },
       },
       logLevel: 'warn',
     },
-    async () => {
-      const checks = await readiness(app.db, app.engine)
+    async (request, reply) => {
+      const checks = await readiness(app.db, app.engine, app.proceduresPublished)
       if (Object.values(checks).some((c) => c !== 'ok')) {
-        throw new AppError(
-          'MC_ERR_NOT_READY',
-          Object.entries(checks)
-            .map(([k, v]) => `${k}: ${v}`)
-            .join(', '),
-          { checks },
+        // An answer, not a failure: a probe asks every few seconds while the procedures are published at start, and
+        // each "not yet" logged as an error with its stack buried the real errors in the log.
+        return sendProblem(
+          reply,
+          request,
+          new AppError(
+            'MC_ERR_NOT_READY',
+            Object.entries(checks)
+              .map(([k, v]) => `${k}: ${v}`)
+              .join(', '),
+            { checks },
+          ),
         )
       }
       return { status: 'ok' as const, checks }

@@ -16,8 +16,9 @@ const lookupQuery = {
     },
     idNumber: {
       type: 'string',
-      pattern: '^(\\d{12}|\\d{10}(-\\d{3})?)$',
-      description: 'số CCCD (12 digits) or tax code of the applicant',
+      pattern: '^(\\d{10}-\\d{3}|[A-Za-z0-9]{6,20})$',
+      description:
+        'the applicant’s số CCCD (12 digits), old CMND (9 digits), passport number (letters and digits) or tax code',
     },
   },
   required: ['code', 'idNumber'],

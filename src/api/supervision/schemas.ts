@@ -122,19 +122,32 @@ const ratio = {
   },
 } as const
 
+/** A ratio the 766 description turns into points: full from `threshold`, `scoreShare` of the maximum below it. */
+const scoredRatio = {
+  type: 'object',
+  properties: {
+    ...ratio.properties,
+    threshold: { type: 'number' },
+    scoreShare: { type: ['number', 'null'] },
+  },
+} as const
+
 export const indicators = {
   type: 'object',
   properties: {
     unit: { type: 'string' },
     period: report06a.properties.period,
     onTimeRate: ratio,
+    resolvedOnTimeRate: ratio,
     averageResolutionDays: {
       type: 'object',
       properties: { value: { type: ['number', 'null'] }, count: { type: 'integer' }, dossiers: refs },
     },
-    onlineShare: ratio,
+    onlineShare: scoredRatio,
     onlinePaymentShare: ratio,
-    reuseShare: ratio,
+    electronicResultShare: ratio,
+    digitisedShare: scoredRatio,
+    reuseShare: scoredRatio,
     satisfaction: ratio,
   },
 } as const
@@ -268,6 +281,7 @@ export const dailyQuery = {
 
 export const daily = {
   type: 'object',
+  required: ['date', 'units'],
   properties: {
     date: { type: 'string' },
     units: {
@@ -275,7 +289,9 @@ export const daily = {
       items: {
         type: 'object',
         properties: {
-          unit: { type: 'string' },
+          agency: { type: 'string', description: 'the agency unit that received the dossiers, by its name' },
+          agencyEn: { type: ['string', 'null'] },
+          agencyCode: { type: ['string', 'null'], description: 'its code in the national directory, when it has one' },
           received: { type: 'integer' },
           resolved: { type: 'integer' },
           early: { type: 'integer' },

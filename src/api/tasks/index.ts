@@ -8,7 +8,8 @@ import type { RoutePlugin } from '../route-plugin.js'
 const security = [{ bearerAuth: [] }]
 const tags = ['tasks']
 
-const taskParams = {
+/** A task key in the path (shared with the result routes of src/api/results/). */
+export const taskParams = {
   type: 'object',
   properties: { taskKey: { type: 'string', pattern: '^[A-Za-z0-9:_-]{1,100}$' } },
   required: ['taskKey'],

@@ -6,7 +6,13 @@ import type { ProcedureDefinition } from '../../catalogue/definition.js'
 import { AppError } from '../../errors.js'
 import { accountRepository } from '../../auth/repository.js'
 import { isStaff } from '../../auth/principal.js'
-import { dossierAttachmentRepository, type ReuseRight } from '../attachment-repository.js'
+import {
+  dossierAttachmentRepository,
+  type Digitisation,
+  type ReuseRight,
+  type ReuseSource,
+} from '../attachment-repository.js'
+import { fitsComponent, storeRepository } from '../store-repository.js'
 import type { Trx } from './runner.js'
 import type { AttachmentInput, ApplicantInput } from './types.js'
 
@@ -29,7 +35,11 @@ export async function reuseRightOf(
   }
 }
 
-/** Links uploaded files (the caller's own) or reused ones (from the applicant's earlier dossiers) to components. */
+/**
+ * Links uploaded files (the caller's own) or reused ones (from the applicant's earlier dossiers, by code or picked from
+ * their store) to components, each recording how it became digital: an officer's upload is the counter's scan of the
+ * paper the applicant handed in, an applicant's upload was submitted electronically, a reused file names its source.
+ */
 export async function attach(
   trx: Trx,
   dossierId: string,
@@ -44,20 +54,42 @@ export async function attach(
     const component = def.components.find((c) => c.id === a.componentId)
     if (!component) throw new AppError('MC_ERR_ATTACHMENT_INVALID', `No component ${a.componentId}`)
     let fileId = a.fileId
-    let reusedFrom: string | null = null
-    if (a.reuseFromDossierCode) {
+    let reusedFrom: ReuseSource | null = null
+    let digitisation: Digitisation = isStaff(caller) ? 'scanned_at_counter' : 'submitted_online'
+    if (a.reuseFromStore) {
+      if (a.fileId || a.reuseFromDossierCode)
+        throw new AppError('MC_ERR_ATTACHMENT_INVALID', `${a.componentId}: one source, a file or a store document`)
+      if (!component.reusable) throw new AppError('MC_ERR_ATTACHMENT_INVALID', `${a.componentId} cannot be reused`)
+      right ??= await reuseRightOf(trx, caller, applicant)
+      const { kind, id } = a.reuseFromStore
+      const doc = await storeRepository(trx).find(right, kind, id)
+      if (!doc) throw new AppError('MC_ERR_ATTACHMENT_INVALID', `No ${kind} ${id} in the applicant's store`)
+      fitsComponent(doc, component)
+      fileId = doc.fileId
+      reusedFrom = {
+        dossierId: doc.dossierId,
+        dossierCode: doc.dossierCode,
+        ...(kind === 'result' ? { resultId: id } : { attachmentId: id }),
+      }
+      digitisation = 'reused'
+    } else if (a.reuseFromDossierCode) {
       if (!component.reusable) throw new AppError('MC_ERR_ATTACHMENT_INVALID', `${a.componentId} cannot be reused`)
       right ??= await reuseRightOf(trx, caller, applicant)
       const earlier = await rows.reusableFile(a.reuseFromDossierCode, a.componentId, right)
       if (!earlier)
         throw new AppError('MC_ERR_ATTACHMENT_INVALID', `No ${a.componentId} in dossier ${a.reuseFromDossierCode}`)
       fileId = earlier.file_id
-      reusedFrom = a.reuseFromDossierCode
+      reusedFrom = {
+        dossierId: earlier.dossier_id,
+        dossierCode: a.reuseFromDossierCode,
+        attachmentId: earlier.attachment_id,
+      }
+      digitisation = 'reused'
     } else {
       const file = fileId && /^[0-9a-f-]{36}$/i.test(fileId) ? await fileRepository(trx).uploaderOf(fileId) : undefined
       if (!file || (file.created_by && file.created_by !== caller.userId))
         throw new AppError('MC_ERR_ATTACHMENT_INVALID', `No file ${fileId}`)
     }
-    await rows.insert({ dossierId, componentId: a.componentId, fileId, reusedFrom })
+    await rows.insert({ dossierId, componentId: a.componentId, fileId, reusedFrom, digitisation })
   }
 }

@@ -5,6 +5,7 @@ import type { Principal } from '../../auth/principal.js'
 import { catalogueRepository } from '../../catalogue/repository.js'
 import { validateFormData } from '../../catalogue/form-validation.js'
 import { receivesProcedure } from '../../catalogue/receiving-units.js'
+import { resolveDeliveryAddress } from '../../delivery/address.js'
 import { transitions } from '../../domain/dossier/status.js'
 import { AppError } from '../../errors.js'
 import { dossierRepository, type DossierRow } from '../repository.js'
@@ -60,6 +61,9 @@ export async function create(
     input.formData,
   )
   if (!form.ok) throw new AppError('MC_ERR_FORM_INVALID', undefined, { errors: form.errors })
+  // A result sent by post needs an address of the official list; another delivery keeps none.
+  const deliveryAddress =
+    input.deliveryMethod === 'post' ? await resolveDeliveryAddress(rt.knex, input.deliveryAddress) : null
 
   const now = rt.now()
   let commandId: string
@@ -80,11 +84,14 @@ export async function create(
         applicant_id: channel === 'online' ? caller.userId : null,
         applicant_name: applicant.name,
         applicant_id_number: applicant.idNumber ?? null,
+        applicant_passport_number: applicant.passportNumber ?? null,
+        applicant_old_id_number: applicant.oldIdNumber ?? null,
         applicant_email: applicant.email ?? null,
         applicant_phone: applicant.phone ?? null,
         submitted_by: caller.userId,
         channel,
         delivery_method: input.deliveryMethod,
+        delivery_address: deliveryAddress ? JSON.stringify(deliveryAddress) : null,
         form_data: input.formData,
         status: transitions.submit.to,
         submitted_at: now,

@@ -1,7 +1,7 @@
 // What withdrawal and stopping share: the open tasks cancelled, the final status with its reason, the applicant told,
 // and the process cancelled after commit.
 import type { Principal } from '../../auth/principal.js'
-import { mailApplicant } from '../notify.js'
+import { notifyApplicant } from '../notify.js'
 import { dossierTaskRepository } from '../task-repository.js'
 import { advance, type CommandRuntime } from './runner.js'
 import type { CommandResult } from './types.js'
@@ -33,10 +33,15 @@ export function end(
       reason: reason ?? null,
       from: dossier.status,
     })
-    await mailApplicant(trx, dossier, command === 'withdraw' ? 'withdrawn' : 'stopped', (base) =>
-      command === 'withdraw'
-        ? { name: 'withdrawal-confirmed', data: { ...base, withdrawnAt: now, ...(reason ? { reason } : {}) } }
-        : { name: 'dossier-stopped', data: { ...base, stoppedAt: now, reason: reason ?? '' } },
+    await notifyApplicant(
+      trx,
+      dossier,
+      command === 'withdraw' ? 'withdrawn' : 'stopped',
+      (base) =>
+        command === 'withdraw'
+          ? { name: 'withdrawal-confirmed', data: { ...base, withdrawnAt: now, ...(reason ? { reason } : {}) } }
+          : { name: 'dossier-stopped', data: { ...base, stoppedAt: now, reason: reason ?? '' } },
+      rt.portalUrl,
     )
     await engineCommand({
       kind: 'cancelInstance',

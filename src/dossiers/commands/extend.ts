@@ -1,7 +1,7 @@
 // dossier.extend (R9): once, with a reason, at least one working day before the due date, to a later working day; the
 // applicant gets the apology letter (phiếu xin lỗi và hẹn lại ngày trả kết quả) through the outbox.
 import { dossierDeadline } from '../deadlines.js'
-import { mailApplicant } from '../notify.js'
+import { notifyApplicant } from '../notify.js'
 import { requireUnit } from './access.js'
 import { advance } from './runner.js'
 import type { CommandHandler } from './registry.js'
@@ -40,10 +40,16 @@ export const extend: CommandHandler<'dossier.extend'> = {
         after: input.newDueDate,
         reason: input.reason,
       })
-      await mailApplicant(trx, dossier, 'extend', (base) => ({
-        name: 'dossier-late',
-        data: { ...base, originalDueDate: dossier.due_date!, newDueDate: input.newDueDate, reason: input.reason },
-      }))
+      await notifyApplicant(
+        trx,
+        dossier,
+        'extend',
+        (base) => ({
+          name: 'dossier-late',
+          data: { ...base, originalDueDate: dossier.due_date!, newDueDate: input.newDueDate, reason: input.reason },
+        }),
+        rt.portalUrl,
+      )
     })
   },
 }

@@ -24,12 +24,13 @@ import { suspendForPayment } from './suspend-for-payment.js'
 import { unclaim } from './unclaim.js'
 import { withdraw } from './withdraw.js'
 import type {
-  AttachmentInput,
   CommandResult,
   CounterIntakeInput,
   DecisionInput,
   DossierServiceDeps,
   SubmitInput,
+  SupplementInput,
+  SupplementResult,
 } from './types.js'
 
 export type * from './types.js'
@@ -147,8 +148,8 @@ export class DossierService {
   submitSupplement(
     principal: Principal | undefined,
     dossierId: string,
-    input: { formData?: Record<string, unknown>; attachments?: AttachmentInput[]; note?: string } = {},
-  ): Promise<CommandResult> {
+    input: SupplementInput = {},
+  ): Promise<SupplementResult> {
     return this.commands.execute('dossier.submitSupplement', { principal, dossierId, input })
   }
 

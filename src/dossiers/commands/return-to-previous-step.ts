@@ -39,7 +39,7 @@ export const returnToPreviousStep: CommandHandler<'dossier.returnToPreviousStep'
               name: 'step-returned',
               data: {
                 recipientName: receiver.full_name,
-                dossierCode: dossier.code ?? dossier.id,
+                dossierCode: dossier.code,
                 procedureName: dossier.procedure_name,
                 fromStep: task.name,
                 toStep: previous.name,

@@ -11,6 +11,8 @@ export const submit: CommandHandler<'dossier.submit'> = {
     return create(rt, caller, input, 'online', {
       name: user.full_name,
       ...(user.id_number || user.tax_code ? { idNumber: (user.id_number ?? user.tax_code)! } : {}),
+      ...(user.passport_number ? { passportNumber: user.passport_number } : {}),
+      ...(user.old_id_number ? { oldIdNumber: user.old_id_number } : {}),
       ...(user.email ? { email: user.email } : {}),
       ...(user.phone ? { phone: user.phone } : {}),
     })

@@ -1,6 +1,6 @@
 // dossier.suspendForPayment: waiting for the applicant's financial obligation ("waitingPayment"); the clock stops (R8).
 import { dossierDeadline } from '../deadlines.js'
-import { mailApplicant, paymentUrl } from '../notify.js'
+import { notifyApplicant, paymentUrl } from '../notify.js'
 import { requireUnit } from './access.js'
 import { advance } from './runner.js'
 import type { CommandHandler } from './registry.js'
@@ -35,15 +35,21 @@ export const suspendForPayment: CommandHandler<'dossier.suspendForPayment'> = {
         amountVnd: input.amountVnd ?? null,
       })
       const payUrl = paymentUrl(rt.portalUrl)
-      await mailApplicant(trx, dossier, `payment:${dossier.version}`, (base) => ({
-        name: 'payment-requested',
-        data: {
-          ...base,
-          reason: input.reason,
-          ...(input.amountVnd !== undefined ? { amountVnd: input.amountVnd } : {}),
-          ...(payUrl ? { payUrl } : {}),
-        },
-      }))
+      await notifyApplicant(
+        trx,
+        dossier,
+        `payment:${dossier.version}`,
+        (base) => ({
+          name: 'payment-requested',
+          data: {
+            ...base,
+            reason: input.reason,
+            ...(input.amountVnd !== undefined ? { amountVnd: input.amountVnd } : {}),
+            ...(payUrl ? { payUrl } : {}),
+          },
+        }),
+        rt.portalUrl,
+      )
     })
   },
 }

@@ -1,9 +1,11 @@
 // What dossier commands take and give: their inputs, their result, and the name → input/result map the registry checks.
 import type { Knex } from 'knex'
 import type { Principal } from '../../auth/principal.js'
+import type { DeliveryAddressInput } from '../../delivery/address.js'
 import type { DossierStatus } from '../../domain/dossier/status.js'
 import type { Engine } from '../../engine/port.js'
 import type { EngineCommandRelay } from '../relay.js'
+import type { StoreKind } from '../store-repository.js'
 
 export interface AttachmentInput {
   componentId: string
@@ -11,11 +13,16 @@ export interface AttachmentInput {
   fileId?: string
   /** Reuse the file of this component from one of the applicant's earlier dossiers. */
   reuseFromDossierCode?: string
+  /** Reuse a document of the applicant's store ("kho dữ liệu"): a signed result or an accepted component. */
+  reuseFromStore?: { kind: StoreKind; id: string }
 }
 
 export interface ApplicantInput {
   name: string
   idNumber?: string
+  /** A foreigner's passport number; the old 9-digit CMND: the public lookup finds the dossier by either too. */
+  passportNumber?: string
+  oldIdNumber?: string
   email?: string
   phone?: string
 }
@@ -27,6 +34,8 @@ export interface SubmitInput {
   agencyUnitId: string
   formData: Record<string, unknown>
   deliveryMethod: 'online' | 'counter' | 'post'
+  /** Where the result is posted: required with delivery by post, ignored otherwise. */
+  deliveryAddress?: DeliveryAddressInput | null
   attachments?: AttachmentInput[]
   /** A retried submission with the same key returns the first dossier. */
   idempotencyKey: string
@@ -65,6 +74,23 @@ export interface CommandResult {
   code: string | null
 }
 
+/** What an applicant hands in for a supplement request; `note` says why something asked is not there. */
+export interface SupplementInput {
+  formData?: Record<string, unknown>
+  attachments?: AttachmentInput[]
+  note?: string
+}
+
+export interface MissingComponent {
+  componentId: string
+  name: string
+}
+
+/** A supplement taken: what was asked and not brought (each explained by the note) is named. */
+export interface SupplementResult extends CommandResult {
+  stillMissing: MissingComponent[]
+}
+
 export type { TaskRow } from '../task-repository.js'
 
 type Caller = Principal | undefined
@@ -87,10 +113,7 @@ export interface DossierCommands {
   'task.claim': { input: { principal: Caller; taskKey: string }; result: void }
   'task.unclaim': { input: { principal: Caller; taskKey: string }; result: void }
   'task.assign': { input: { principal: Caller; taskKey: string; assigneeId: string }; result: void }
-  'dossier.submitSupplement': {
-    input: OnDossier<{ formData?: Record<string, unknown>; attachments?: AttachmentInput[]; note?: string }>
-    result: CommandResult
-  }
+  'dossier.submitSupplement': { input: OnDossier<SupplementInput>; result: SupplementResult }
   'dossier.withdraw': { input: OnDossier<{ reason?: string }>; result: CommandResult }
   'dossier.stop': { input: OnDossier<{ reason: string }>; result: CommandResult }
   'dossier.suspendForPayment': { input: OnDossier<{ amountVnd?: number; reason: string }>; result: CommandResult }

@@ -18,6 +18,7 @@ import type {
   ProcessInstanceView,
   PublishMessageRequest,
   UserTask,
+  UserTaskChangeset,
   UserTaskFilter,
   JobResult,
   Variables,
@@ -170,6 +171,10 @@ export class EmbeddedEngine implements Engine {
 
   completeUserTask(userTaskKey: string, variables?: Variables): Promise<void> {
     return this.userTasks.completeUserTask(userTaskKey, variables)
+  }
+
+  updateUserTask(userTaskKey: string, changeset: UserTaskChangeset, opts?: { action?: string }): Promise<void> {
+    return this.userTasks.updateUserTask(userTaskKey, changeset, opts)
   }
 
   onEvent(listener: EngineEventListener): () => void {

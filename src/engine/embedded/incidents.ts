@@ -3,7 +3,7 @@
 import { EngineError } from '../port.js'
 import { parseKey, type EngineCore } from './core.js'
 import type { JobRow } from './rows.js'
-import { processAsElement } from './listeners.js'
+import { processAsElement, retryProcessStart } from './listeners.js'
 
 export class Incidents {
   constructor(private readonly core: EngineCore) {}
@@ -36,8 +36,9 @@ export class Incidents {
         return
       }
       if (ei) await step.retryElement(inst, ei)
-      // The process's end listener type failed to evaluate: its end listeners run again from the first.
-      else if (inc.element_instance_key === inst.pi.key && inst.pi.state === 'ACTIVE') await step.retryCompletion(inst)
+      // The process's start or end listener type failed to evaluate: those listeners run again from the first.
+      else if (inc.element_instance_key === inst.pi.key && inst.pi.state === 'ACTIVE')
+        if (!(await retryProcessStart(step, inst))) await step.retryCompletion(inst)
     })
   }
 }

@@ -37,7 +37,8 @@ export class Instances {
     const key = parseKey(processInstanceKey, 'Process instance')
     await this.core.runStep(async (step) => {
       const inst = await step.load(key)
-      if (!inst || inst.pi.state !== 'ACTIVE')
+      // A canceled instance waiting for its canceling user task listeners is no longer active either.
+      if (!inst || inst.pi.state !== 'ACTIVE' || inst.pi.data.terminating)
         throw new EngineError('NOT_FOUND', `Process instance ${processInstanceKey} not found or not active`)
       if (inst.pi.parent_process_instance_key != null)
         throw new EngineError(

@@ -3,7 +3,7 @@
 // job); the variables they complete with become the element's locals. End listeners run after the output mappings and
 // before the element is left; their variables go to the enclosing scope. Listeners of one event type run one after
 // the other in model order. https://docs.camunda.io/docs/components/concepts/execution-listeners/
-import { evalString, evalValue } from './feel.js'
+import { ExpressionError, evalString, evalValue } from './feel.js'
 import type { Element, ExecutionListener } from './model.js'
 import type { Variables } from '../port.js'
 import type { EiRow, JobRow } from './rows.js'
@@ -91,26 +91,6 @@ export interface ProcessListenerProgress extends ListenerProgress {
   startElementId?: string
 }
 
-/** Opens the job of the process's listener `index` (its element instance key is the instance key). */
-export async function openProcessListenerJob(
-  step: Step,
-  inst: Inst,
-  eventType: ListenerEventType,
-  index: number,
-  startElementId?: string,
-): Promise<void> {
-  const root = step.el(inst, inst.pi.bpmn_process_id)
-  const job = await createListenerJob(step, inst, inst.pi.key, root, eventType, index)
-  const progress: ProcessListenerProgress = {
-    eventType,
-    index,
-    jobKey: job.key,
-    ...(startElementId ? { startElementId } : {}),
-  }
-  inst.pi.data = { ...inst.pi.data, listener: progress }
-  inst.piDirty = true
-}
-
 export function isProcessListenerJob(inst: Inst, jobKey: number): boolean {
   const progress = inst.pi.data.listener
   return progress != null && Number(progress.jobKey) === Number(jobKey)
@@ -132,6 +112,50 @@ export function processAsElement(inst: Inst): EiRow {
   }
 }
 
+/**
+ * Opens the process's listener `index` of an event type; a type or retries expression that fails is an incident on the
+ * process, as in Zeebe (the instance exists and waits). Resolving it runs that event type's listeners from the first
+ * again: a start (`pi.data.pendingStart`, the start event to go on with) through `retryProcessStart`, an end through
+ * the instance's completion.
+ */
+export async function openProcessListener(
+  step: Step,
+  inst: Inst,
+  eventType: ListenerEventType,
+  index: number,
+  startElementId?: string,
+): Promise<void> {
+  try {
+    // The listener's element is the process: its element instance key is the instance key.
+    const root = step.el(inst, inst.pi.bpmn_process_id)
+    const job = await createListenerJob(step, inst, inst.pi.key, root, eventType, index)
+    const progress: ProcessListenerProgress = {
+      eventType,
+      index,
+      jobKey: job.key,
+      ...(startElementId ? { startElementId } : {}),
+    }
+    inst.pi.data = { ...inst.pi.data, listener: progress }
+    inst.piDirty = true
+  } catch (err) {
+    if (!(err instanceof ExpressionError)) throw err
+    if (eventType === 'start') inst.pi.data = { ...inst.pi.data, pendingStart: startElementId! }
+    inst.piDirty = true
+    await step.raiseIncident(inst, processAsElement(inst), err.errorType, err.message)
+  }
+}
+
+/** The incident on a process start listener was resolved: its start listeners run again from the first. */
+export async function retryProcessStart(step: Step, inst: Inst): Promise<boolean> {
+  const startElementId = inst.pi.data.pendingStart
+  if (startElementId === undefined) return false
+  const { pendingStart: _p, ...rest } = inst.pi.data
+  inst.pi.data = rest
+  inst.piDirty = true
+  await openProcessListener(step, inst, 'start', 0, startElementId)
+  return true
+}
+
 /** A process listener's job completed: its variables become the process's; the next listener or the process goes on. */
 export async function processListenerDone(step: Step, inst: Inst, vars: Variables | undefined): Promise<void> {
   const progress = inst.pi.data.listener!
@@ -141,7 +165,7 @@ export async function processListenerDone(step: Step, inst: Inst, vars: Variable
   inst.piDirty = true
   const root = step.el(inst, inst.pi.bpmn_process_id)
   if (progress.index + 1 < listenersOf(root, progress.eventType).length)
-    return await openProcessListenerJob(step, inst, progress.eventType, progress.index + 1, progress.startElementId)
+    return await openProcessListener(step, inst, progress.eventType, progress.index + 1, progress.startElementId)
   if (progress.eventType === 'start') return await step.beginProcess(inst, progress.startElementId!)
   await step.completeInstanceNow(inst)
 }

@@ -33,6 +33,8 @@ export type ElementKind =
   | 'inclusiveGateway'
   | 'eventBasedGateway'
   | 'subProcess'
+  | 'adHocSubProcess'
+  | 'adHocInnerInstance'
   | 'eventSubProcess'
   | 'callActivity'
 
@@ -127,6 +129,22 @@ export interface Element {
     outputCollection?: string
     outputElement?: string
     completionCondition?: string
+  }
+  /**
+   * Ad-hoc sub-process (elements/ad-hoc.ts, BPMN implementation): what it activates on entry, when it completes, what
+   * it collects. `activatableIds`: its inner elements without incoming sequence flows; `innerInstanceId`: the
+   * synthetic element each activation runs in (Zeebe's AD_HOC_SUB_PROCESS_INNER_INSTANCE, id `<id>#innerInstance`).
+   */
+  adHoc?: {
+    activeElementsCollection?: string
+    completionCondition?: string
+    cancelRemainingInstances: boolean
+    outputCollection?: string
+    outputElement?: string
+    activatableIds: string[]
+    innerInstanceId: string
+    /** `adHocSubProcessElements`, the metadata of the activatable elements Zeebe sets on activation. */
+    elementsMetadata: Array<Record<string, unknown>>
   }
   /** Scopes only: none start event, event sub-processes and children. */
   noneStartId?: string
@@ -241,6 +259,8 @@ function kindOf(el: ModdleElement): ElementKind | undefined {
       return el.triggeredByEvent ? 'eventSubProcess' : 'subProcess'
     case 'bpmn:CallActivity':
       return 'callActivity'
+    case 'bpmn:AdHocSubProcess':
+      return 'adHocSubProcess'
     default:
       return undefined
   }
@@ -426,7 +446,12 @@ export function compileProcess(proc: ModdleElement): CompiledProcess {
       }
       if (fe.default) el.defaultFlowId = fe.default.id
       elements.set(el.id, el)
-      if (kind === 'subProcess' || kind === 'eventSubProcess') {
+      if (kind === 'adHocSubProcess') {
+        el.adHoc = adHocOf(fe)
+        const inner = base(el.adHoc.innerInstanceId, 'adHocSubProcessInnerInstance', 'adHocInnerInstance', fe.id)
+        elements.set(inner.id, inner)
+      }
+      if (kind === 'subProcess' || kind === 'eventSubProcess' || kind === 'adHocSubProcess') {
         walk(fe, fe.id)
         if (kind === 'eventSubProcess') scope.eventSubProcessIds.push(fe.id)
       }
@@ -462,6 +487,11 @@ export function compileProcess(proc: ModdleElement): CompiledProcess {
     if (el.kind === 'eventBasedGateway') el.eventTargetIds = el.outgoing.map((f) => f.targetId)
     // An event sub-process' interrupting flag lives on its start event.
     if (el.kind === 'eventSubProcess' && el.startEventId) el.interrupting = elements.get(el.startEventId)!.interrupting
+    // An ad-hoc sub-process activates the inner elements that no sequence flow leads to (Zeebe's adHocActivities).
+    if (el.kind === 'adHocSubProcess')
+      el.adHoc!.activatableIds = [...elements.values()]
+        .filter((c) => c.scopeId === el.id && c.incoming.length === 0 && isActivatableInAdHoc(c))
+        .map((c) => c.id)
     // A compensation boundary event's handler: the compensation activity its association joins it to (either way).
     if (el.kind === 'boundaryEvent' && el.event === 'compensation') {
       const handlerId = associations
@@ -471,4 +501,44 @@ export function compileProcess(proc: ModdleElement): CompiledProcess {
     }
   }
   return compiled
+}
+
+/** What an ad-hoc sub-process's activeElementsCollection may name: its inner flow nodes, not what hangs on them. */
+function isActivatableInAdHoc(el: Element): boolean {
+  return el.kind !== 'boundaryEvent' && el.kind !== 'eventSubProcess' && el.kind !== 'adHocInnerInstance'
+}
+
+function adHocOf(fe: ModdleElement): NonNullable<Element['adHoc']> {
+  const z = ext(fe, 'zeebe:AdHoc')
+  const condition = fe.completionCondition?.body
+  const text = (v: unknown): string | undefined => (v != null && String(v) !== '' ? String(v) : undefined)
+  const metadata = (c: ModdleElement): Record<string, unknown> => {
+    const properties: Record<string, string> = {}
+    for (const p of ext(c, 'zeebe:Properties')?.properties ?? []) properties[String(p.name)] = String(p.value ?? '')
+    return {
+      elementId: c.id,
+      elementName: c.name ?? null,
+      documentation: (c.documentation ?? []).map((d: ModdleElement) => String(d.text ?? '')).join('\n') || null,
+      properties,
+      parameters: [],
+    }
+  }
+  const activatable = (fe.flowElements ?? []).filter(
+    (c: ModdleElement) =>
+      c.$type !== 'bpmn:SequenceFlow' &&
+      c.$type !== 'bpmn:BoundaryEvent' &&
+      !(c.$type === 'bpmn:SubProcess' && c.triggeredByEvent) &&
+      kindOf(c) !== undefined &&
+      !(fe.flowElements ?? []).some((f: ModdleElement) => f.$type === 'bpmn:SequenceFlow' && f.targetRef === c),
+  )
+  return {
+    ...(text(z?.activeElementsCollection) ? { activeElementsCollection: String(z.activeElementsCollection) } : {}),
+    ...(condition != null && String(condition).trim() !== '' ? { completionCondition: String(condition).trim() } : {}),
+    cancelRemainingInstances: fe.cancelRemainingInstances !== false,
+    ...(text(z?.outputCollection) ? { outputCollection: String(z.outputCollection) } : {}),
+    ...(text(z?.outputElement) ? { outputElement: String(z.outputElement) } : {}),
+    activatableIds: [],
+    innerInstanceId: `${fe.id}#innerInstance`,
+    elementsMetadata: activatable.map(metadata),
+  }
 }

@@ -25,9 +25,23 @@ export interface ScopeData {
   interrupted?: boolean
   /** Waiting for an execution listener's job (listeners.ts); on the process instance, of the process's own. */
   listener?: ProcessListenerProgress
+  /** The process instance only: a start listener's expression failed (an incident); the start event it goes on to. */
+  pendingStart?: string
   /** The process instance only: its compensation subscriptions (elements/compensation.ts). */
   compensation?: CompensationSubscription[]
+  /** The process instance only: canceled, it waits for canceling user task listeners inside it (step.terminate). */
+  terminating?: boolean
+  /** What the scope does once the children it terminated are gone, when canceling user task listeners held them. */
+  afterChildrenTerminated?: AfterChildrenTerminated
 }
+
+/**
+ * The continuation of a termination that waits for canceling user task listeners (Zeebe writes it as follow-up
+ * records): an interrupting event sub-process starts, or a multi-instance body or ad-hoc sub-process whose completion
+ * condition was met completes.
+ */
+export type AfterChildrenTerminated =
+  { eventSubProcess: string; variables: Variables } | { complete: 'multiInstance' | 'adHoc' }
 
 export interface EiData extends ScopeData {
   /** Inner instance of a multi-instance body. */
@@ -35,7 +49,7 @@ export interface EiData extends ScopeData {
   mi?: { items: unknown[]; completed: number; next: number }
   childKey?: number
   /** What to retry when the incident on this element is resolved. */
-  failedPhase?: 'activate' | 'complete'
+  failedPhase?: 'activate' | 'complete' | 'cancel'
   entered?: boolean
   /** Event sub-process: the variables of the event that started it. */
   trigger?: Variables
@@ -47,6 +61,8 @@ export interface EiData extends ScopeData {
   taskOutcome?: TaskListenerOutcome
   /** A compensation handler invoked by a compensation throw event (elements/compensation.ts). */
   compensationHandler?: boolean
+  /** TERMINATING because its interrupting boundary event fired: the boundary event it activates once terminated. */
+  boundaryAfterTermination?: { boundaryId: string; variables: Variables | null }
 }
 
 export interface EiRow {
@@ -55,7 +71,8 @@ export interface EiRow {
   scope_key: number
   element_id: string
   element_type: string
-  state: 'ACTIVATING' | 'ACTIVATED' | 'COMPLETING'
+  /** TERMINATING: its termination waits for canceling user task listeners (its own task's or inside it). */
+  state: 'ACTIVATING' | 'ACTIVATED' | 'COMPLETING' | 'TERMINATING'
   variables: Variables
   data: EiData
   created_at: string | Date

@@ -15,6 +15,7 @@ import {
   type IncidentRow,
   type JobRow,
   type PiRow,
+  type AfterChildrenTerminated,
   type ScopeData,
   type SubRow,
   type TimerRow,
@@ -25,8 +26,11 @@ import { behaviourOf } from './elements/index.js'
 import { correlate, openScopeEvents, throwError, trigger, type ConsideredCatchEvents } from './elements/events.js'
 import { arriveAtJoin, isJoin, tryJoins } from './elements/gateways.js'
 import { activateMultiInstance, completeMultiInstance, onInnerCompleted } from './elements/multi-instance.js'
-import { listenersOf, openListenerJob, openProcessListenerJob, processAsElement } from './listeners.js'
+import { listenersOf, openListenerJob, openProcessListener } from './listeners.js'
 import { compensationOnCompleted, compensationOnTerminated } from './elements/compensation.js'
+import { adHocInnerCompleted, adHocPathEnded, completeAdHoc, retryAdHocCompletion } from './elements/ad-hoc.js'
+import { startEventSubProcess } from './elements/subprocesses.js'
+import { cancelUserTasks, retryCanceling } from './user-tasks.js'
 
 /** Something that runs `?`-placeholder SQL: the knex pool, or the step's open transaction. */
 export interface Queryable {
@@ -60,6 +64,9 @@ export interface Inst {
 }
 
 const isoNow = (d: Date): string => d.toISOString()
+
+/** The element type of an ad-hoc sub-process's inner instance (one activation, a scope of its own). */
+const adHocInner = 'adHocSubProcessInnerInstance'
 
 export class Step {
   readonly instances = new Map<number, Inst>()
@@ -245,7 +252,7 @@ export class Step {
     this.emitElement(inst, type, { key: pi.key, element_id: pi.bpmn_process_id, element_type: 'process' })
   }
 
-  emitUserTask(inst: Inst, type: 'userTask.assigned' | 'userTask.completed', ut: UtRow): void {
+  emitUserTask(inst: Inst, type: 'userTask.assigned' | 'userTask.updated' | 'userTask.completed', ut: UtRow): void {
     this.emit(inst, { type, at: this.now, processInstanceKey: String(inst.pi.key), userTask: toUserTask(ut) })
   }
 
@@ -299,7 +306,8 @@ export class Step {
       while (k !== inst.pi.key) {
         const e = inst.els.get(k)
         if (!e) break
-        if (Object.prototype.hasOwnProperty.call(e.variables, name)) {
+        // An ad-hoc sub-process's activation keeps what its activities write (Zeebe 8.8, ad-hoc sub-processes).
+        if (Object.prototype.hasOwnProperty.call(e.variables, name) || e.element_type === adHocInner) {
           e.variables = { ...e.variables, [name]: value }
           this.dirty(inst, e)
           done = true
@@ -417,16 +425,27 @@ export class Step {
     })
   }
 
-  private async failElement(inst: Inst, ei: EiRow, phase: 'activate' | 'complete', err: unknown): Promise<void> {
+  async failElement(inst: Inst, ei: EiRow, phase: 'activate' | 'complete' | 'cancel', err: unknown): Promise<void> {
     if (!(err instanceof ExpressionError)) throw err
     ei.data = { ...ei.data, failedPhase: phase }
     this.dirty(inst, ei)
     await this.raiseIncident(inst, ei, err.errorType, err.message)
   }
 
+  /** Runs a completion step of a scope; a failed expression is an incident on the scope (retried as 'complete'). */
+  private async guard(inst: Inst, scope: EiRow, op: () => Promise<void>): Promise<void> {
+    try {
+      await op()
+    } catch (err) {
+      await this.failElement(inst, scope, 'complete', err)
+    }
+  }
+
   /** Retries what failed on an element after its incident was resolved. */
   async retryElement(inst: Inst, ei: EiRow): Promise<void> {
     const phase = ei.data.failedPhase
+    // A canceling listener's type or retries failed to evaluate: the canceling listeners run again from the first.
+    if (phase === 'cancel') return await retryCanceling(this, inst, ei)
     if (phase === 'complete') {
       const { failedPhase: _f, ...rest } = ei.data
       ei.data = rest
@@ -436,6 +455,8 @@ export class Step {
           await completeMultiInstance(this, inst, ei, this.el(inst, ei.element_id))
         return
       }
+      if (this.el(inst, ei.element_id).kind === 'adHocSubProcess')
+        return await this.guard(inst, ei, () => retryAdHocCompletion(this, inst, ei))
       await this.completeActivity(inst, ei)
     } else this.enqueueActivate(inst, ei)
   }
@@ -481,12 +502,7 @@ export class Step {
     this.emitProcess(inst, 'element.entered')
     // The process's start execution listeners run first (listeners.ts: processListenerDone goes on).
     if (listenersOf(root, 'start').length > 0) {
-      try {
-        await openProcessListenerJob(this, inst, 'start', 0, startId)
-      } catch (err) {
-        if (!(err instanceof ExpressionError)) throw err
-        throw new EngineError('INVALID_ARGUMENT', err.message)
-      }
+      await openProcessListener(this, inst, 'start', 0, startId)
       return inst
     }
     await this.beginProcess(inst, startId)
@@ -506,12 +522,7 @@ export class Step {
     const root = this.el(inst, inst.pi.bpmn_process_id)
     if (listenersOf(root, 'end').length > 0) {
       if (inst.pi.data.listener) return
-      try {
-        return await openProcessListenerJob(this, inst, 'end', 0)
-      } catch (err) {
-        if (!(err instanceof ExpressionError)) throw err
-        return void (await this.raiseIncident(inst, processAsElement(inst), err.errorType, err.message))
-      }
+      return await openProcessListener(this, inst, 'end', 0)
     }
     await this.completeInstanceNow(inst)
   }
@@ -547,10 +558,30 @@ export class Step {
     }
   }
 
-  async terminateInstance(inst: Inst): Promise<void> {
-    for (const child of this.children(inst, inst.pi.key)) await this.terminate(inst, child)
+  /**
+   * Cancels a process instance: everything inside it terminates. True when that waits for canceling user task
+   * listeners (the instance stays active, `terminating`, and finishInstanceTermination ends it after the last one).
+   */
+  async terminateInstance(inst: Inst): Promise<boolean> {
+    const incidents = [...inst.incidents]
+    let pending = false
+    for (const child of this.children(inst, inst.pi.key)) if (await this.terminate(inst, child)) pending = true
     this.closeTriggers({ key: inst.pi.key })
-    for (const inc of [...inst.incidents]) this.markResolved(inst, inc)
+    // Not one a canceling listener raised while its element terminates: that one holds the termination.
+    for (const inc of incidents) if (inst.incidents.includes(inc)) this.markResolved(inst, inc)
+    if (!pending) {
+      await this.finishInstanceTermination(inst)
+      return false
+    }
+    inst.pi.data = { ...inst.pi.data, terminating: true }
+    inst.piDirty = true
+    return true
+  }
+
+  /** The canceled instance has nothing left inside: it is terminated (and a call activity waiting for it goes on). */
+  private async finishInstanceTermination(inst: Inst): Promise<void> {
+    const { terminating, ...rest } = inst.pi.data
+    inst.pi.data = rest
     inst.pi.state = 'TERMINATED'
     inst.pi.ended_at = isoNow(this.now)
     inst.piDirty = true
@@ -562,33 +593,104 @@ export class Step {
       processInstanceKey: String(inst.pi.key),
       bpmnProcessId: inst.pi.bpmn_process_id,
     })
+    if (!terminating || inst.pi.parent_process_instance_key == null) return
+    const parent = await this.load(inst.pi.parent_process_instance_key)
+    const callEi = parent?.els.get(inst.pi.parent_element_instance_key!)
+    if (parent && callEi?.state === 'TERMINATING') await this.finishTermination(parent, callEi)
   }
 
-  /** Terminates an element instance and everything inside it. */
-  async terminate(inst: Inst, ei: EiRow): Promise<void> {
-    for (const child of this.children(inst, ei.key)) await this.terminate(inst, child)
-    this.closeTriggers(ei)
-    for (const ut of inst.userTasks.values()) {
-      if (ut.element_instance_key !== ei.key) continue
-      ut.state = 'CANCELED'
-      ut.completed_at = isoNow(this.now)
-      this.userTasks.update(ut)
-      inst.userTasks.delete(ut.key)
-      this.emit(inst, {
-        type: 'userTask.canceled',
-        at: this.now,
-        processInstanceKey: String(inst.pi.key),
-        userTask: toUserTask(ut),
-      })
+  /**
+   * Terminates an element instance and everything inside it. True when the termination waits: a user task with
+   * canceling listeners (Zeebe 8.8: the task is CANCELING while they run, the element TERMINATING), here or inside.
+   * The element then stays, TERMINATING, and finishTermination ends it after the last listener; the caller stores what
+   * follows (a boundary event, an event sub-process, a completion) for then.
+   */
+  async terminate(inst: Inst, ei: EiRow): Promise<boolean> {
+    // Terminated again while it waits (its scope is canceled now): what it was to do afterwards no longer happens.
+    if (ei.state === 'TERMINATING' && ei.data.boundaryAfterTermination) {
+      const { boundaryAfterTermination: _b, ...rest } = ei.data
+      ei.data = rest
+      this.dirty(inst, ei)
     }
-    this.resolveIncidentsOf(inst, ei.key)
+    // A TERMINATING element still waits (for its canceling listeners, or for what is inside it).
+    let pending = ei.state === 'TERMINATING'
+    for (const child of this.children(inst, ei.key)) if (await this.terminate(inst, child)) pending = true
+    if (ei.state !== 'TERMINATING') {
+      this.closeTriggers(ei)
+      this.resolveIncidentsOf(inst, ei.key)
+      // After closeTriggers: the canceling listener's job is the element's only trigger from here on.
+      if (await cancelUserTasks(this, inst, ei)) pending = true
+    }
     if (ei.data.childKey != null) {
       const child = await this.load(ei.data.childKey)
-      if (child && child.pi.state === 'ACTIVE') await this.terminateInstance(child)
+      if (child && child.pi.state === 'ACTIVE' && (await this.terminateInstance(child))) pending = true
     }
+    if (pending) {
+      ei.state = 'TERMINATING'
+      this.dirty(inst, ei)
+      return true
+    }
+    this.ended(inst, ei)
+    return false
+  }
+
+  private ended(inst: Inst, ei: EiRow): void {
     this.removeEi(inst, ei)
     compensationOnTerminated(inst, ei)
     if (ei.data.entered) this.emitElement(inst, 'element.terminated', ei)
+  }
+
+  /**
+   * What a TERMINATING element waited for is done (its canceling listeners ran, or what it contains terminated): it
+   * is terminated, then its interrupting boundary event activates, or its scope goes on (afterChildTerminated).
+   */
+  async finishTermination(inst: Inst, ei: EiRow): Promise<void> {
+    if (this.children(inst, ei.key).length > 0) return
+    if (ei.data.childKey != null) {
+      const child = await this.load(ei.data.childKey)
+      if (child && child.pi.state === 'ACTIVE') return
+    }
+    this.ended(inst, ei)
+    const boundary = ei.data.boundaryAfterTermination
+    if (boundary) {
+      const be = await this.createEi(inst, this.el(inst, boundary.boundaryId), ei.scope_key)
+      return this.enqueueActivate(inst, be, boundary.variables)
+    }
+    await this.afterChildTerminated(inst, ei.scope_key)
+  }
+
+  /** A child of a scope finished a termination that had waited: once none is left, the scope does what was next. */
+  private async afterChildTerminated(inst: Inst, scopeKey: number): Promise<void> {
+    if (this.children(inst, scopeKey).length > 0) return
+    const data = this.scopeData(inst, scopeKey)
+    if (scopeKey === inst.pi.key ? data.terminating : inst.els.get(scopeKey)!.state === 'TERMINATING')
+      return scopeKey === inst.pi.key
+        ? await this.finishInstanceTermination(inst)
+        : await this.finishTermination(inst, inst.els.get(scopeKey)!)
+    const next = data.afterChildrenTerminated
+    // A terminate end event ended the scope's other tokens: the scope completes now that the last one is gone.
+    if (!next) return await this.checkScope(inst, scopeKey)
+    const { afterChildrenTerminated: _n, ...rest } = data
+    if (scopeKey === inst.pi.key) inst.pi.data = rest
+    else inst.els.get(scopeKey)!.data = rest
+    this.touchScope(inst, scopeKey)
+    if ('eventSubProcess' in next)
+      return await startEventSubProcess(this, inst, scopeKey, this.el(inst, next.eventSubProcess), next.variables)
+    const scope = inst.els.get(scopeKey)!
+    const el = this.el(inst, scope.element_id)
+    await this.guard(inst, scope, () =>
+      next.complete === 'multiInstance'
+        ? completeMultiInstance(this, inst, scope, el)
+        : completeAdHoc(this, inst, scope),
+    )
+  }
+
+  /** Holds what a scope does after the children it terminated, while some of them wait for canceling listeners. */
+  holdUntilTerminated(inst: Inst, scopeKey: number, next: AfterChildrenTerminated): void {
+    const data = this.scopeData(inst, scopeKey)
+    if (scopeKey === inst.pi.key) inst.pi.data = { ...data, afterChildrenTerminated: next }
+    else inst.els.get(scopeKey)!.data = { ...data, afterChildrenTerminated: next }
+    this.touchScope(inst, scopeKey)
   }
 
   // ---------------------------------------------------------------- activation
@@ -674,7 +776,7 @@ export class Step {
         const out = applyMappings(el.outputs, this.visible(inst, ei.key), this.visible(inst, ei.scope_key))
         this.propagate(inst, ei.scope_key, out)
       }
-      if (ei.data.inner) innerVisible = this.visible(inst, ei.key)
+      if (ei.data.inner || ei.element_type === adHocInner) innerVisible = this.visible(inst, ei.key)
       // End execution listeners run after the output mappings, before the element is left (listenerDone). On a
       // multi-instance activity they run for each inner instance, not for the body (as Zeebe 8.8 does).
       if (listenersOf(el, 'end').length > 0 && ei.element_type !== 'multiInstanceBody') {
@@ -695,6 +797,10 @@ export class Step {
     this.removeEi(inst, ei)
     this.emitElement(inst, 'element.completed', ei)
     if (await compensationOnCompleted(this, inst, ei, el)) return
+    if (ei.element_type === adHocInner) {
+      const adHoc = inst.els.get(ei.scope_key)!
+      return await this.guard(inst, adHoc, () => adHocInnerCompleted(this, inst, adHoc, innerVisible!))
+    }
     if (ei.data.inner) {
       const body = inst.els.get(ei.scope_key)!
       try {
@@ -735,6 +841,8 @@ export class Step {
       return
     }
     const scope = inst.els.get(scopeKey)
+    if (scope?.element_type === 'adHocSubProcess')
+      return await this.guard(inst, scope, () => adHocPathEnded(this, inst, scope))
     if (scope) await this.completeActivity(inst, scope)
   }
 

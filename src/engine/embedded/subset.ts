@@ -32,6 +32,7 @@ const known = new Set([
   'bpmn:InclusiveGateway',
   'bpmn:EventBasedGateway',
   'bpmn:SubProcess',
+  'bpmn:AdHocSubProcess',
   'bpmn:CallActivity',
   'bpmn:SequenceFlow',
 ])
@@ -46,7 +47,6 @@ function short(type: string): string {
 
 // Constructs Zeebe 8.8 executes that the embedded engine does not, named as a modeler names them.
 const constructNames: Record<string, string> = {
-  AdHocSubProcess: 'an ad-hoc sub-process',
   Transaction: 'a transaction sub-process',
 }
 
@@ -77,6 +77,7 @@ const scopeWords = {
   process: 'in a process',
   subProcess: 'in an embedded sub-process',
   eventSubProcess: 'in an event sub-process',
+  adHocSubProcess: 'in an ad-hoc sub-process',
 }
 
 const gateways = new Set([
@@ -138,9 +139,6 @@ function checkTaskListeners(el: ModdleElement, report: (id: string, message: str
       report(el.id, `User task listener event type "${eventType}" on "${el.id}" is not supported.`)
       continue
     }
-    // Zeebe holds the element's termination until its canceling listeners completed; the embedded engine's
-    // termination cannot wait yet, so it refuses them rather than run them after the task is gone.
-    if (eventType === 'canceling') report(el.id, unsupported(el.id, 'a canceling user task listener'))
     if (!l.type) report(el.id, `A user task listener (${eventType}) on "${el.id}" has no job type.`)
     const key = `${eventType}\n${l.type}`
     if (seen.has(key))
@@ -177,6 +175,34 @@ function checkProcessListeners(p: ModdleElement, report: (id: string, message: s
 
 type Report = (id: string, message: string) => void
 
+/**
+ * Ad-hoc sub-processes as Zeebe 8.8 runs them (elements/ad-hoc.ts): the BPMN implementation; the job-worker
+ * implementation (a zeebe:taskDefinition on it) is refused. Zeebe's deployment rules, with its messages
+ * (AdHocSubProcessValidator): https://docs.camunda.io/docs/components/modeler/bpmn/ad-hoc-subprocesses/#constraints
+ */
+function checkAdHocSubProcess(el: ModdleElement, report: Report): void {
+  const inner: ModdleElement[] = (el.flowElements ?? []).filter((f: ModdleElement) => f.$type !== 'bpmn:SequenceFlow')
+  const where = `Ad-hoc sub-process "${el.id}"`
+  if (ext(el, 'zeebe:TaskDefinition'))
+    report(
+      el.id,
+      unsupported(
+        el.id,
+        'an ad-hoc sub-process with a job worker implementation (zeebe:taskDefinition)',
+        'remove the task definition to let the engine activate its elements (activeElementsCollection)',
+      ),
+    )
+  if (inner.length === 0) report(el.id, `${where}: Must have at least one activity.`)
+  if (inner.some((f) => f.$type === 'bpmn:StartEvent')) report(el.id, `${where}: Must not contain a start event.`)
+  if (inner.some((f) => f.$type === 'bpmn:EndEvent')) report(el.id, `${where}: Must not contain an end event.`)
+  const z = ext(el, 'zeebe:AdHoc')
+  if (!z?.outputElement !== !z?.outputCollection)
+    report(
+      el.id,
+      `${where}: OutputElement and OutputCollection must both be set, or neither of them set. outputElement:${z?.outputElement ?? null} and outputCollection:${z?.outputCollection ?? null}.`,
+    )
+}
+
 /** The sequence flows of a container (an element's incoming/outgoing lists are only filled when the XML has them). */
 function flowsOf(container: ModdleElement): ModdleElement[] {
   return (container.flowElements ?? []).filter((f: ModdleElement) => f.$type === 'bpmn:SequenceFlow')
@@ -187,7 +213,8 @@ function associationsOf(processes: ModdleElement[]): ModdleElement[] {
   const out: ModdleElement[] = []
   const visit = (container: ModdleElement): void => {
     for (const a of container.artifacts ?? []) if (a.$type === 'bpmn:Association') out.push(a)
-    for (const fe of container.flowElements ?? []) if (fe.$type === 'bpmn:SubProcess') visit(fe)
+    for (const fe of container.flowElements ?? [])
+      if (fe.$type === 'bpmn:SubProcess' || fe.$type === 'bpmn:AdHocSubProcess') visit(fe)
   }
   processes.forEach(visit)
   return out
@@ -312,7 +339,7 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
   }
 
   const associations = associationsOf(processes)
-  const walk = (container: ModdleElement, scopeKind: 'process' | 'subProcess' | 'eventSubProcess'): void => {
+  const walk = (container: ModdleElement, scopeKind: keyof typeof scopeWords): void => {
     checkLinks(container)
     checkCompensationBoundaries(container, report)
     const flowElements: ModdleElement[] = container.flowElements ?? []
@@ -335,6 +362,8 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
         continue
       }
       if (type === 'bpmn:SequenceFlow') continue
+      // Reported once by checkAdHocSubProcess (Zeebe's own messages).
+      if (scopeKind === 'adHocSubProcess' && (type === 'bpmn:StartEvent' || type === 'bpmn:EndEvent')) continue
       if (el.isForCompensation) checkCompensationHandler(el, container, report)
       checkExecutionListeners(el, report)
       checkTaskListeners(el, report)
@@ -477,6 +506,10 @@ export function checkSupportedSubset(definitions: ModdleElement, resourceName = 
               `"${target.id}" follows event-based gateway "${el.id}" but is not an intermediate catch event or receive task.`,
             )
         }
+      }
+      if (type === 'bpmn:AdHocSubProcess') {
+        checkAdHocSubProcess(el, report)
+        walk(el, 'adHocSubProcess')
       }
       if (type === 'bpmn:SubProcess') {
         if (el.triggeredByEvent) {

@@ -184,7 +184,7 @@ export async function startTransition(
   el: Element,
   ut: UtRow,
   eventType: TaskListenerEventType,
-  payload: { variables?: Variables; assignee?: string | null; action?: string } = {},
+  payload: { variables?: Variables; assignee?: string | null; action?: string; changes?: UserTaskCorrections } = {},
 ): Promise<number | undefined> {
   if (taskListenersFor(el, eventType).length === 0) return undefined
   const progress: TaskListenerProgress = {
@@ -199,6 +199,8 @@ export async function startTransition(
     ...(payload.variables ? { variables: payload.variables } : {}),
     ...('assignee' in payload ? { assignee: payload.assignee ?? null } : {}),
   }
+  // Updating: the listeners see the task as updated and which attributes the update changed (a denial restores it).
+  if (payload.changes) progress.corrected = applyCorrections(ut, payload.changes, progress)
   ut.state = transitionState[eventType]
   step.userTasks.update(ut as UtRow & { key: number })
   await openJob(step, inst, ei, el, ut, progress)
@@ -208,16 +210,19 @@ export async function startTransition(
 const dateOrNull = (v: string): string | null => {
   if (v === '') return null
   const d = new Date(v)
-  if (Number.isNaN(d.getTime())) throw new EngineError('INVALID_ARGUMENT', `Correction date '${v}' is not a date`)
+  if (Number.isNaN(d.getTime())) throw new EngineError('INVALID_ARGUMENT', `Date '${v}' is not a date`)
   return d.toISOString()
 }
 
-/** Applies a listener's corrections to the task (assigning: to the assignee it gets); returns what changed. */
-function applyCorrections(ut: UtRow, p: TaskListenerProgress, c: UserTaskCorrections): string[] {
+/**
+ * Applies a listener's corrections, or an update's changeset, to the task (assigning: to the assignee it gets); returns
+ * what changed. A bad date or priority is rejected (INVALID_ARGUMENT).
+ */
+export function applyCorrections(ut: UtRow, c: UserTaskCorrections, p?: TaskListenerProgress): string[] {
   const changed: string[] = []
   if (c.assignee != null) {
     const value = c.assignee === '' ? null : c.assignee
-    if (p.eventType === 'assigning') p.assignee = value
+    if (p?.eventType === 'assigning') p.assignee = value
     else ut.assignee = value
     changed.push('assignee')
   }
@@ -239,7 +244,7 @@ function applyCorrections(ut: UtRow, p: TaskListenerProgress, c: UserTaskCorrect
   }
   if (c.priority != null) {
     if (!Number.isInteger(c.priority) || c.priority < 0 || c.priority > 100)
-      throw new EngineError('INVALID_ARGUMENT', `Correction priority ${c.priority} is not an integer from 0 to 100`)
+      throw new EngineError('INVALID_ARGUMENT', `Priority ${c.priority} is not an integer from 0 to 100`)
     ut.priority = c.priority
     changed.push('priority')
   }
@@ -307,13 +312,21 @@ export async function taskListenerDone(
     return
   }
   if (corrections) {
-    for (const name of applyCorrections(ut, progress, corrections))
+    for (const name of applyCorrections(ut, corrections, progress))
       if (!progress.corrected.includes(name)) progress.corrected.push(name)
     step.userTasks.update(ut as UtRow & { key: number })
   }
   const el = step.el(inst, ei.element_id)
-  if (progress.index + 1 < taskListenersFor(el, eventType).length)
-    return await openJob(step, inst, ei, el, ut, { ...progress, index: progress.index + 1 })
+  if (progress.index + 1 < taskListenersFor(el, eventType).length) {
+    const next = { ...progress, index: progress.index + 1 }
+    if (eventType !== 'canceling') return await openJob(step, inst, ei, el, ut, next)
+    // The element is terminating: a failing expression is an incident on it (resolving it runs them from the first).
+    try {
+      return await openJob(step, inst, ei, el, ut, next)
+    } catch (err) {
+      return await step.failElement(inst, ei, 'cancel', err)
+    }
+  }
   ei.data = { ...ei.data, taskOutcome: { request: progress.request, eventType, denied: false } }
   await finish(step, inst, ei, ut, progress)
 }

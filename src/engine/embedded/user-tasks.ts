@@ -1,12 +1,13 @@
 // User tasks: search and read (plain queries), assign and complete (steps on the task's instance). A transition
 // blocked by user task listeners (task-listeners.ts) is answered once its last listener's job completed, or rejected
 // when one denied it, as Zeebe's gateway answers the request.
-import { EngineError, type UserTask, type UserTaskFilter, type Variables } from '../port.js'
+import { EngineError, type UserTask, type UserTaskChangeset, type UserTaskFilter, type Variables } from '../port.js'
 import { parseKey, type EngineCore } from './core.js'
 import type { Element } from './model.js'
 import { toUserTask, type EiRow, type UtRow } from './rows.js'
 import type { Inst, Step } from './step.js'
 import {
+  applyCorrections,
   deniedError,
   emitCreated,
   startTransition,
@@ -107,6 +108,30 @@ export class UserTasks {
     if (request) await this.awaitTransition(userTaskKey, request.eik, request.req)
   }
 
+  /**
+   * Zeebe 8.8 PATCH /v2/user-tasks/{key}: the changeset applies at once, or, with updating listeners, while they run
+   * (they see it); they may correct it further or deny it (the task goes back to what it was, the request is rejected).
+   */
+  async updateUserTask(userTaskKey: string, changeset: UserTaskChangeset, opts: { action?: string } = {}) {
+    const changes = { ...changeset, assignee: null }
+    const request = await this.userTaskStep(userTaskKey, async (step, inst, ut) => {
+      if (ut.state !== 'CREATED')
+        throw new EngineError('INVALID_STATE', `User task ${userTaskKey} is ${ut.state}: it cannot be updated now`)
+      const ei = inst.els.get(ut.element_instance_key)
+      if (ei) {
+        const el = step.el(inst, ei.element_id)
+        const action = opts.action ?? 'update'
+        const req = await startTransition(step, inst, ei, el, ut, 'updating', { action, changes })
+        if (req !== undefined) return { req, eik: ei.key }
+      }
+      applyCorrections(ut, changes)
+      step.userTasks.update(ut as UtRow & { key: number })
+      step.emitUserTask(inst, 'userTask.updated', ut)
+      return undefined
+    })
+    if (request) await this.awaitTransition(userTaskKey, request.eik, request.req)
+  }
+
   /** Waits until the transition a request started ends: resolves when it went through, rejects when denied. */
   private async awaitTransition(userTaskKey: string, eik: number, request: number): Promise<void> {
     const deadline = Date.now() + listenerWaitMs
@@ -124,7 +149,8 @@ export class UserTasks {
         if (outcome.denied) throw deniedError(outcome, userTaskKey)
         return
       }
-      if (row.state === 'CANCELED')
+      // Its element was terminated meanwhile (the transition's listener job went with it): the request fails.
+      if (row.state === 'CANCELED' || row.state === 'CANCELING')
         throw new EngineError('INVALID_STATE', `User task ${userTaskKey} was canceled while its listeners ran`)
       if (row.state === 'COMPLETED' || (row.running == null && row.state === 'CREATED')) return
       if (Date.now() > deadline)
@@ -189,8 +215,70 @@ export async function finishTransition(
     case 'completing':
       markCompleted(step, inst, ut)
       return await step.completeActivity(inst, ei, progress.variables)
-    default:
+    case 'updating':
       ut.state = 'CREATED'
       step.userTasks.update(ut as UtRow & { key: number })
+      step.emitUserTask(inst, 'userTask.updated', ut)
+      return
+    case 'canceling':
+      markCanceled(step, inst, ut)
+      return await step.finishTermination(inst, ei)
   }
+}
+
+function markCanceled(step: Step, inst: Inst, ut: UtRow): void {
+  ut.state = 'CANCELED'
+  ut.completed_at = step.now.toISOString()
+  step.userTasks.update(ut as UtRow & { key: number })
+  inst.userTasks.delete(ut.key)
+  step.emit(inst, {
+    type: 'userTask.canceled',
+    at: step.now,
+    processInstanceKey: String(inst.pi.key),
+    userTask: toUserTask(ut),
+  })
+}
+
+/**
+ * The element of a user task is terminated (process instance canceled, interrupting event, terminate end event,
+ * completion condition, …): its task is canceled. With canceling listeners the task is CANCELING while they run, and
+ * the element's termination waits for them (true; finishTransition ends it), as Zeebe 8.8 does
+ * (https://docs.camunda.io/docs/components/concepts/user-task-listeners/#trigger-a-user-task-listener). A pending
+ * transition's listener job was closed with the element's other jobs.
+ */
+export async function cancelUserTasks(step: Step, inst: Inst, ei: EiRow): Promise<boolean> {
+  let waits = false
+  for (const ut of [...inst.userTasks.values()]) {
+    if (ut.element_instance_key !== ei.key) continue
+    const el = step.el(inst, ei.element_id)
+    if (taskListenersFor(el, 'canceling').length === 0) {
+      markCanceled(step, inst, ut)
+      continue
+    }
+    waits = true
+    await startCanceling(step, inst, ei, el, ut)
+  }
+  return waits
+}
+
+/** Opens the first canceling listener's job; a type or retries expression that fails is an incident on the element. */
+async function startCanceling(step: Step, inst: Inst, ei: EiRow, el: Element, ut: UtRow): Promise<void> {
+  const { taskListener: _p, ...rest } = ei.data
+  ei.data = rest
+  try {
+    await startTransition(step, inst, ei, el, ut, 'canceling')
+  } catch (err) {
+    ut.state = 'CANCELING'
+    step.userTasks.update(ut as UtRow & { key: number })
+    await step.failElement(inst, ei, 'cancel', err)
+  }
+}
+
+/** After the incident on a canceling listener's expression was resolved: the canceling listeners run from the first. */
+export async function retryCanceling(step: Step, inst: Inst, ei: EiRow): Promise<void> {
+  const { failedPhase: _f, ...rest } = ei.data
+  ei.data = rest
+  step.dirty(inst, ei)
+  for (const ut of inst.userTasks.values())
+    if (ut.element_instance_key === ei.key) await startCanceling(step, inst, ei, step.el(inst, ei.element_id), ut)
 }

@@ -24,6 +24,7 @@ type Used =
   | 'assignUserTask'
   | 'unassignUserTask'
   | 'completeUserTask'
+  | 'updateUserTask'
   | 'getTopology'
 
 /** Branded key types (ProcessInstanceKey …) as the plain strings motcua keeps; literal unions stay. */

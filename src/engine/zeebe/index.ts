@@ -21,6 +21,7 @@ import {
   type BroadcastSignalRequest,
   type PublishMessageRequest,
   type UserTask,
+  type UserTaskChangeset,
   type UserTaskFilter,
   type Variables,
   type WorkerOptions,
@@ -385,6 +386,14 @@ export class ZeebeEngine implements Engine {
 
   async completeUserTask(userTaskKey: string, variables?: Variables): Promise<void> {
     await call('completeUserTask', () => this.client.completeUserTask({ userTaskKey, variables: variables ?? {} }))
+  }
+
+  /** PATCH /v2/user-tasks/{key}: only the attributes given are sent (Zeebe keeps a null or absent one). */
+  async updateUserTask(userTaskKey: string, changeset: UserTaskChangeset, opts?: { action?: string }): Promise<void> {
+    const given = Object.fromEntries(Object.entries(changeset).filter(([, v]) => v != null))
+    await call('updateUserTask', () =>
+      this.client.updateUserTask({ userTaskKey, changeset: given, ...(opts?.action ? { action: opts.action } : {}) }),
+    )
   }
 
   /** Polled, not pushed: see events.ts for which events Zeebe's search API can show and which it cannot. */

@@ -12,6 +12,7 @@ import lintModule from 'bpmn-js-bpmnlint'
 import zeebeModdle from 'zeebe-bpmn-moddle/resources/zeebe.json'
 import bpmnlintConfig from './bpmnlint-config.js'
 import { handlingUnitModule, type HandlingUnitSource } from './HandlingUnitProvider.js'
+import { modelerTranslateModule, type ModelerLang } from './modeler-i18n.js'
 import type { StepAgency } from './handling-unit.js'
 import 'bpmn-js/dist/assets/diagram-js.css'
 import 'bpmn-js/dist/assets/bpmn-js.css'
@@ -54,6 +55,8 @@ interface Props {
   labels: { canvas: string; properties: string; problem: string }
   /** The units a step may be handled by (null while they load), for the "Handling unit" group. */
   agencies: StepAgency[] | null
+  /** The app's language: the palette, context pad, properties panel and lint marks follow it. */
+  lang: ModelerLang
   tr(vi: string, en: string): string
   onLint(issues: LintIssue[]): void
   /** The diagram's elements, after the import and after every change. */
@@ -124,7 +127,7 @@ function fitLegibly(canvas: Services['canvas']): void {
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEditor(
-  { xml, readOnly, problems, labels, agencies, tr, onLint, onElements, onChange, onError },
+  { xml, readOnly, problems, labels, agencies, lang, tr, onLint, onElements, onChange, onError },
   ref,
 ) {
   const canvasRef = useRef<HTMLDivElement>(null)
@@ -135,6 +138,8 @@ export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEdito
   callbacks.current = { onLint, onElements, onChange, onError }
   // Read by the "Handling unit" group each time the panel renders; changed in place, then the panel is told.
   const handlingUnit = useRef<HandlingUnitSource>({ agencies, tr })
+  // Read by the translate service on every text it gives; changed in place, then the modeler redraws.
+  const langRef = useRef<ModelerLang>(lang)
 
   useEffect(() => {
     const modeler = new Modeler({
@@ -159,6 +164,7 @@ export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEdito
         handlingUnitModule,
         zeebeBehaviors,
         lintModule,
+        modelerTranslateModule(() => langRef.current),
       ],
       moddleExtensions: { zeebe: zeebeModdle },
       linting: { bpmnlint: bpmnlintConfig, active: true },
@@ -214,13 +220,19 @@ export const BpmnEditor = forwardRef<BpmnEditorHandle, Props>(function BpmnEdito
     }
   }, [xml, readOnly])
 
-  // The agencies arrive after the diagram (or the language changes): the panel draws the group again.
+  // The agencies arrive after the diagram (or the language changes): the panel draws its groups again,
+  // the palette its entries; the context pad and menus are drawn each time they open.
   useEffect(() => {
     handlingUnit.current.agencies = agencies
     handlingUnit.current.tr = tr
+    const changedLang = langRef.current !== lang
+    langRef.current = lang
     const modeler = modelerRef.current
-    if (modeler) service(modeler, 'eventBus').fire('propertiesPanel.providersChanged')
-  }, [agencies, tr])
+    if (!modeler) return
+    const eventBus = service(modeler, 'eventBus')
+    if (changedLang) eventBus.fire('i18n.changed')
+    eventBus.fire('propertiesPanel.providersChanged')
+  }, [agencies, tr, lang])
 
   // The properties panel of a read-only version can be read but not typed into.
   useEffect(() => {

@@ -4,7 +4,8 @@
 import { Component, type ReactNode } from 'react'
 import { DossierForm } from '../citizen/dossier-form.js'
 
-class RenderGuard extends Component<
+/** Shows the fallback instead of a child that threw while rendering, until resetKey changes. */
+export class RenderGuard extends Component<
   { fallback: (error: Error) => ReactNode; children: ReactNode; resetKey: string },
   { error: Error | null; key: string }
 > {

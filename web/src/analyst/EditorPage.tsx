@@ -7,8 +7,10 @@ import { ApiError } from '../api.js'
 import { useLang } from '../i18n.js'
 import { Loading, PageTitle, ProblemAlert, problemOf, useAction, useAsync } from '../ui.js'
 import { BpmnEditor, type BpmnEditorHandle, type ElementEntry, type LintIssue } from './BpmnEditor.js'
+import { translateModelerText } from './modeler-i18n.js'
 import { catalogue, problemsOf, type Definition, type DefinitionProblem } from './catalogue.js'
-import { FormEditor, definitionOf, textsOf, type FormTexts } from './FormEditor.js'
+import { FormEditor } from './FormEditor.js'
+import { definitionOf, textsOf, type FormTexts } from './form-texts.js'
 import { useCreateDraft } from './drafts.js'
 import './analyst.css'
 
@@ -61,7 +63,7 @@ function Editor({
   xml: string
   published: boolean
 }) {
-  const { tr } = useLang()
+  const { lang, tr } = useLang()
   const navigate = useNavigate()
   const editor = useRef<BpmnEditorHandle>(null)
   const [tab, setTab] = useState<Tab>('bpmn')
@@ -299,6 +301,7 @@ function Editor({
           ref={editor}
           xml={xml}
           readOnly={published}
+          lang={lang}
           problems={elementProblems}
           labels={labels}
           agencies={agencies.data ?? null}
@@ -367,7 +370,7 @@ function Editor({
                 <button type="button" className="link-button" onClick={() => focusElement(issue.elementId)}>
                   {elementLabel(issue.elementId)}
                 </button>
-                : {issue.message} <span className="muted small">({issue.rule})</span>
+                : {translateModelerText(lang, issue.message)} <span className="muted small">({issue.rule})</span>
               </li>
             ))}
           </ul>

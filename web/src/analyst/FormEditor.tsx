@@ -1,35 +1,12 @@
-// The dossier form editor: the form's JSON Schema and the procedure's catalogue metadata as JSON
-// text side by side, each saying whether it parses, and the form rendered live as applicants see it.
-import { useId, useRef } from 'react'
+// The dossier form editor: the visual form builder (FormBuilder.tsx) and, as an advanced tab, the form's JSON Schema
+// and the procedure's catalogue metadata as JSON text side by side, each saying whether it parses; beside both, the
+// form rendered live as applicants see it. The texts are the one state: the builder parses them and writes them back.
+import { useId, useRef, useState } from 'react'
 import { useLang } from '../i18n.js'
-import { DossierFormPreview } from './DossierFormPreview.js'
-import metaSchema from '../../../forms/procedure.schema.json'
-
-/** The two texts the analyst edits; the definition is metadata + form. */
-export interface FormTexts {
-  form: string
-  metadata: string
-}
-
-export type Parsed = { ok: true; value: Record<string, unknown> } | { ok: false; message: string; line?: number }
-
-export function parseObject(text: string): Parsed {
-  try {
-    const value = JSON.parse(text) as unknown
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return { ok: false, message: 'not a JSON object' }
-    return { ok: true, value: value as Record<string, unknown> }
-  } catch (err) {
-    const message = (err as Error).message
-    // V8 says "… at position 123" (and newer ones "(line 4 column 7)").
-    const pos = /position (\d+)/.exec(message)
-    const line = /line (\d+)/.exec(message)
-    return {
-      ok: false,
-      message,
-      ...(line ? { line: Number(line[1]) } : pos ? { line: text.slice(0, Number(pos[1])).split('\n').length } : {}),
-    }
-  }
-}
+import { DossierFormPreview, RenderGuard } from './DossierFormPreview.js'
+import { FormBuilder } from './FormBuilder.js'
+import type { Component } from './form-builder.js'
+import { formText, metadataText, parseObject, type FormTexts, type Parsed } from './form-texts.js'
 
 /** A textarea with line numbers; its validity is announced and tied to it with aria-describedby. */
 function CodeEditor({
@@ -82,6 +59,8 @@ function CodeEditor({
   )
 }
 
+type View = 'builder' | 'json'
+
 export function FormEditor({
   texts,
   onChange,
@@ -92,101 +71,128 @@ export function FormEditor({
   readOnly: boolean
 }) {
   const { tr } = useLang()
+  const [view, setView] = useState<View>('builder')
   const form = parseObject(texts.form)
   const metadata = parseObject(texts.metadata)
   // The preview keeps the last schema that parsed while the text is mid-edit.
   const lastValid = useRef<Record<string, unknown> | null>(null)
   if (form.ok) lastValid.current = form.value
   const shown = lastValid.current
+  const components =
+    metadata.ok && Array.isArray(metadata.value['components']) ? (metadata.value['components'] as Component[]) : null
+  const views: Array<[View, string]> = [
+    ['builder', tr('Trình thiết kế biểu mẫu', 'Form builder')],
+    ['json', tr('JSON (nâng cao)', 'JSON (advanced)')],
+  ]
   return (
-    <div className="form-editor">
-      <CodeEditor
-        name="form-schema"
-        label={tr('Biểu mẫu hồ sơ (JSON Schema)', 'Dossier form (JSON Schema)')}
-        value={texts.form}
-        parsed={form}
-        readOnly={readOnly}
-        onChange={(v) => onChange({ ...texts, form: v })}
-      />
-      <CodeEditor
-        name="metadata"
-        label={tr('Thông tin thủ tục (danh mục)', 'Procedure metadata (catalogue)')}
-        value={texts.metadata}
-        parsed={metadata}
-        readOnly={readOnly}
-        onChange={(v) => onChange({ ...texts, metadata: v })}
-      />
-      <section className="form-preview" aria-labelledby="form-preview-title">
-        <h2 id="form-preview-title">{tr('Xem trước biểu mẫu', 'Form preview')}</h2>
-        {!form.ok && (
-          <p className="muted small">{tr('Đang hiển thị bản hợp lệ gần nhất.', 'Showing the last valid version.')}</p>
-        )}
-        <div className="preview-body" data-testid="form-preview">
-          {shown && (
-            <DossierFormPreview
-              schema={shown}
-              fallback={(err) => (
-                <p className="json-error" role="alert">
-                  {tr('Không hiển thị được biểu mẫu', 'The form cannot be rendered')}: {err.message}
+    <>
+      <div role="tablist" aria-label={tr('Cách sửa biểu mẫu', 'How to edit the form')} className="tabs sub-tabs">
+        {views.map(([v, label]) => (
+          <button
+            key={v}
+            type="button"
+            role="tab"
+            id={`form-view-${v}`}
+            aria-controls={`form-view-panel-${v}`}
+            aria-selected={view === v}
+            tabIndex={view === v ? 0 : -1}
+            className={view === v ? 'tab active' : 'tab'}
+            onClick={() => setView(v)}
+            onKeyDown={(e) => {
+              if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+                const next = v === 'builder' ? 'json' : 'builder'
+                setView(next)
+                document.getElementById(`form-view-${next}`)?.focus()
+              }
+            }}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      <div className="form-editor">
+        <div
+          role="tabpanel"
+          id="form-view-panel-builder"
+          aria-labelledby="form-view-builder"
+          hidden={view !== 'builder'}
+        >
+          {form.ok ? (
+            // A form written by hand in the JSON tab may hold what the builder cannot read (a field that is not an
+            // object): it says so instead of taking the editor down.
+            <RenderGuard
+              resetKey={texts.form}
+              fallback={() => (
+                <p className="alert alert-error" role="alert">
+                  {tr(
+                    'Trình thiết kế không đọc được biểu mẫu này: hãy sửa ở thẻ JSON (nâng cao).',
+                    'The builder cannot read this form: edit it on the JSON (advanced) tab.',
+                  )}
                 </p>
               )}
-            />
+            >
+              <FormBuilder
+                form={form.value}
+                components={components}
+                readOnly={readOnly}
+                onForm={(next) => onChange({ ...texts, form: formText(next) })}
+                onComponents={(next) =>
+                  metadata.ok && onChange({ ...texts, metadata: metadataText({ ...metadata.value, components: next }) })
+                }
+              />
+            </RenderGuard>
+          ) : (
+            <p className="alert alert-error" role="alert">
+              {tr(
+                'Biểu mẫu đang có lỗi cú pháp JSON: hãy sửa ở thẻ JSON (nâng cao).',
+                'The form has a JSON syntax error: fix it on the JSON (advanced) tab.',
+              )}
+            </p>
           )}
         </div>
-      </section>
-    </div>
+        <div
+          role="tabpanel"
+          id="form-view-panel-json"
+          aria-labelledby="form-view-json"
+          hidden={view !== 'json'}
+          className="json-view"
+        >
+          <CodeEditor
+            name="form-schema"
+            label={tr('Biểu mẫu hồ sơ (JSON Schema)', 'Dossier form (JSON Schema)')}
+            value={texts.form}
+            parsed={form}
+            readOnly={readOnly}
+            onChange={(v) => onChange({ ...texts, form: v })}
+          />
+          <CodeEditor
+            name="metadata"
+            label={tr('Thông tin thủ tục (danh mục)', 'Procedure metadata (catalogue)')}
+            value={texts.metadata}
+            parsed={metadata}
+            readOnly={readOnly}
+            onChange={(v) => onChange({ ...texts, metadata: v })}
+          />
+        </div>
+        <section className="form-preview" aria-labelledby="form-preview-title">
+          <h2 id="form-preview-title">{tr('Xem trước biểu mẫu', 'Form preview')}</h2>
+          {!form.ok && (
+            <p className="muted small">{tr('Đang hiển thị bản hợp lệ gần nhất.', 'Showing the last valid version.')}</p>
+          )}
+          <div className="preview-body" data-testid="form-preview">
+            {shown && (
+              <DossierFormPreview
+                schema={shown}
+                fallback={(err) => (
+                  <p className="json-error" role="alert">
+                    {tr('Không hiển thị được biểu mẫu', 'The form cannot be rendered')}: {err.message}
+                  </p>
+                )}
+              />
+            )}
+          </div>
+        </section>
+      </div>
+    </>
   )
-}
-
-// The server stores definitions as jsonb, which reorders keys (shortest first); the texts put them
-// back in the order people write them: the meta-schema's order, and in the form each field's type
-// and label before its children.
-const metadataOrder = Object.keys(metaSchema.properties)
-const schemaOrder = [
-  '$schema',
-  'type',
-  'title',
-  'x-ui',
-  'label',
-  'vi',
-  'en',
-  'widget',
-  'required',
-  'additionalProperties',
-  'format',
-  'enum',
-  'minLength',
-  'maxLength',
-  'items',
-  'properties',
-]
-
-function ordered(value: unknown, order: string[], deep: boolean): unknown {
-  if (Array.isArray(value)) return deep ? value.map((v) => ordered(v, order, deep)) : value
-  if (!value || typeof value !== 'object') return value
-  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length - 2.5)
-  const keys = Object.keys(value).sort((a, b) => rank(a) - rank(b))
-  // Field names under "properties" all rank alike, so they keep their order (the sort is stable).
-  return Object.fromEntries(
-    keys.map((k) => [
-      k,
-      deep ? ordered((value as Record<string, unknown>)[k], order, deep) : (value as Record<string, unknown>)[k],
-    ]),
-  )
-}
-
-/** Splits a definition into the two texts (form and the rest) and joins them back. */
-export function textsOf(definition: Record<string, unknown>): FormTexts {
-  const { form, ...metadata } = definition
-  return {
-    form: JSON.stringify(ordered(form, schemaOrder, true), null, 2),
-    metadata: JSON.stringify(ordered(metadata, metadataOrder, false), null, 2),
-  }
-}
-
-export function definitionOf(texts: FormTexts): { ok: true; value: Record<string, unknown> } | { ok: false } {
-  const form = parseObject(texts.form)
-  const metadata = parseObject(texts.metadata)
-  if (!form.ok || !metadata.ok) return { ok: false }
-  return { ok: true, value: { ...metadata.value, form: form.value } }
 }

@@ -97,6 +97,12 @@ export const catalogue = {
       body: { definition: detail.definition, bpmnXml },
     })
   },
+  /** A new procedure: its first version, a draft. */
+  create: (definition: Definition, bpmnXml: string) =>
+    api<{ slug: string; version: number }>('/api/procedures', { method: 'POST', body: { definition, bpmnXml } }),
+  /** Throws a draft away; a procedure never published goes with it. */
+  discard: (slug: string, version: number) =>
+    api<{ procedureRemoved: boolean }>(versionPath(slug, version), { method: 'DELETE' }),
   save: (slug: string, version: number, patch: { definition?: Definition; bpmnXml?: string }) =>
     api<{ version: number }>(versionPath(slug, version), { method: 'PUT', body: patch }),
   validate: (slug: string, version: number) =>

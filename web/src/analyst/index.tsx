@@ -1,12 +1,13 @@
 // The analyst area: procedures and their versions, what changed in each, new drafts, and the editor
 // (BPMN modeler + dossier form), which loads bpmn-js on demand so other pages never download it.
-import { lazy, Suspense } from 'react'
-import { Link, useLocation, useParams } from 'react-router'
+import { lazy, Suspense, useState } from 'react'
+import { Link, useLocation, useNavigate, useParams } from 'react-router'
 import type { Area } from '../routes.js'
 import { useLang } from '../i18n.js'
-import { Loading, PageTitle, ProblemAlert, useAsync } from '../ui.js'
+import { Loading, PageTitle, ProblemAlert, useAction, useAsync } from '../ui.js'
 import { catalogue } from './catalogue.js'
 import { useCreateDraft } from './drafts.js'
+import { NewProcedureForm } from './NewProcedureForm.js'
 import { VersionChanges } from './VersionChanges.js'
 import './analyst.css'
 
@@ -14,6 +15,8 @@ const EditorPage = lazy(() => import('./EditorPage.js'))
 
 function ProceduresPage() {
   const { tr } = useLang()
+  const [creating, setCreating] = useState(false)
+  const discarded = (useLocation().state as { discarded?: string } | null)?.discarded
   const list = useAsync(async (signal) => {
     const { items } = await catalogue.list(signal)
     const versions = await Promise.all(items.map((p) => catalogue.versions(p.slug, signal)))
@@ -30,8 +33,26 @@ function ProceduresPage() {
           'Choose a procedure to see its versions, edit its BPMN process and dossier form, and publish.',
         )}
       </p>
+      {discarded && (
+        <div className="alert alert-ok" role="status">
+          {tr(
+            'Đã bỏ bản nháp; thủ tục chưa từng công bố nên đã được xóa.',
+            'The draft is discarded; the procedure was never published, so it is gone too.',
+          )}
+        </div>
+      )}
       <ProblemAlert error={list.error} />
       {list.loading && !list.data && <Loading />}
+      {list.data &&
+        (creating ? (
+          <NewProcedureForm templates={list.data.items} onCancel={() => setCreating(false)} />
+        ) : (
+          <p>
+            <button type="button" onClick={() => setCreating(true)}>
+              {tr('Thủ tục mới', 'New procedure')}
+            </button>
+          </p>
+        ))}
       {list.data && (
         <div className="table-scroll">
           <table className="data stack">
@@ -88,6 +109,14 @@ function ProcedurePage() {
     [slug],
   )
   const createDraft = useCreateDraft()
+  const navigate = useNavigate()
+  const [confirming, setConfirming] = useState<number | null>(null)
+  const discard = useAction(async (version: number) => {
+    const { procedureRemoved } = await catalogue.discard(slug, version)
+    setConfirming(null)
+    if (procedureRemoved) navigate('/thiet-ke', { state: { discarded: slug } })
+    else data.reload()
+  })
   const versions = data.data?.versions ?? []
   const draft = versions.find((v) => v.status === 'draft')
   const name = data.data?.name ?? slug
@@ -107,6 +136,7 @@ function ProcedurePage() {
       )}
       <ProblemAlert error={data.error} />
       <ProblemAlert error={createDraft.error} />
+      <ProblemAlert error={discard.error} />
       {data.loading && !data.data && <Loading />}
       {data.data && (
         <>
@@ -155,6 +185,31 @@ function ProcedurePage() {
                             ? tr(`Sửa bản nháp ${v.version}`, `Edit draft ${v.version}`)
                             : tr(`Xem phiên bản ${v.version}`, `View version ${v.version}`)}
                         </Link>
+                        {v.status === 'draft' && confirming !== v.version && (
+                          <button type="button" className="secondary" onClick={() => setConfirming(v.version)}>
+                            {tr(`Bỏ bản nháp ${v.version}`, `Discard draft ${v.version}`)}
+                          </button>
+                        )}
+                        {v.status === 'draft' && confirming === v.version && (
+                          <span role="group" aria-label={tr('Xác nhận bỏ bản nháp', 'Confirm discarding the draft')}>
+                            <span className="small">
+                              {tr(
+                                versions.length === 1
+                                  ? 'Thủ tục chưa công bố sẽ bị xóa cùng bản nháp. Không hoàn tác được.'
+                                  : 'Mọi thay đổi trong bản nháp sẽ mất. Không hoàn tác được.',
+                                versions.length === 1
+                                  ? 'The unpublished procedure is deleted with its draft. This cannot be undone.'
+                                  : 'Every change in the draft is lost. This cannot be undone.',
+                              )}
+                            </span>{' '}
+                            <button type="button" disabled={discard.busy} onClick={() => discard.run(v.version)}>
+                              {tr('Bỏ bản nháp', 'Discard')}
+                            </button>{' '}
+                            <button type="button" className="secondary" onClick={() => setConfirming(null)}>
+                              {tr('Giữ lại', 'Keep it')}
+                            </button>
+                          </span>
+                        )}
                         {v.status === 'published' && !draft && (
                           <button
                             type="button"

@@ -6,6 +6,7 @@ import { api } from '../api.js'
 import { useLang } from '../i18n.js'
 import { Loading, PageTitle, ProblemAlert, useAsync } from '../ui.js'
 import { agencyLevels, durationText, label, onlineLevels } from './labels.js'
+import { feeSummary, type ChannelAmount } from './fees.js'
 import type { Fee, ProcedureSummary } from './types.js'
 
 interface Hit extends ProcedureSummary {
@@ -13,16 +14,33 @@ interface Hit extends ProcedureSummary {
   fees?: Fee[]
 }
 
-export function FeeText({ fees }: { fees: Fee[] | undefined }) {
+/** One channel's amount as people read it: "Miễn phí", "8.000 đ/bản", "Theo quy định của địa phương". */
+export function AmountText({ amount }: { amount: ChannelAmount }) {
   const { tr, number } = useLang()
-  if (!fees || fees.length === 0) return <>{tr('Không có', 'None')}</>
-  const amounts = fees.map((f) => f.amountVnd).filter((a): a is number => a !== null)
-  if (amounts.length > 0 && amounts.every((a) => a === 0)) return <>{tr('Miễn phí, lệ phí', 'Free')}</>
-  const paid = amounts.filter((a) => a > 0)
-  if (paid.length === 0) return <>{tr('Theo quy định của địa phương', 'Set locally')}</>
-  const min = Math.min(...paid)
-  const max = Math.max(...paid)
-  return <>{min === max ? `${number(min)} đ` : `${number(min)} – ${number(max)} đ`}</>
+  if (amount.amountVnd === null) return <>{tr('Theo quy định của địa phương', 'Set by the province')}</>
+  if (amount.amountVnd === 0) return <>{tr('Miễn phí', 'Free')}</>
+  return (
+    <>
+      {/* A no-break space keeps "50.000 đ" on one line in a narrow column. */}
+      {`${number(amount.amountVnd)}\u00a0đ`}
+      {amount.perUnit && tr('/bản', ' per copy')}
+    </>
+  )
+}
+
+/** The procedure's own fee (not optional or conditional ones), per channel where the amounts differ. */
+export function FeeText({ fees }: { fees: Fee[] | undefined }) {
+  const { tr } = useLang()
+  const summary = feeSummary(fees)
+  if (summary.kind === 'none') return <>{tr('Không mất phí', 'Free')}</>
+  if (summary.kind === 'same') return <AmountText amount={summary.amount} />
+  return (
+    <>
+      {tr('Trực tuyến', 'Online')}: <AmountText amount={summary.online} />
+      <br />
+      {tr('Tại quầy', 'At the counter')}: <AmountText amount={summary.counter} />
+    </>
+  )
 }
 
 export function CataloguePage() {

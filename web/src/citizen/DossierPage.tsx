@@ -1,12 +1,14 @@
 // /ho-so-cua-toi/:id: one of my dossiers — facts, progress, history, documents — and what I can do in its status:
-// hand in a supplement (5), pay the fee (6, the sandbox clearly labelled), withdraw (with confirmation), rate once the
-// result is returned (10), print the receipt once received.
+// hand in a supplement (5), pay the fee (6: through VNPAY, by VietQR bank transfer, or the sandbox clearly labelled),
+// withdraw (with confirmation), rate once the result is returned (10), print the receipt once received and the fee
+// receipt once paid.
 import { useEffect, useState } from 'react'
 import { Link, useParams } from 'react-router'
 import { api, openProtected } from '../api.js'
 import { useLang } from '../i18n.js'
 import { Loading, PageTitle, ProblemAlert, useAction, useAsync } from '../ui.js'
 import { DossierDocuments, DossierFacts, DossierTrack } from './dossier-view.js'
+import { DossierResults } from '../common/results.js'
 import type { CommandResult, Component, DossierDetail, ProcedureDetail, Uploaded } from './types.js'
 import { uploadWithProgress } from './upload.js'
 
@@ -25,7 +27,7 @@ export function DossierPage() {
     },
     [id],
   )
-  const print = useAction(async () => openProtected(`/api/dossiers/${id}/print/receipt`))
+  const print = useAction(async (form: string) => openProtected(`/api/dossiers/${id}/print/${form}`))
   // Officers move the dossier on while the page is open: look again every half minute until it is finished.
   const status = loaded.data?.d.status
   const { reload } = loaded
@@ -48,8 +50,13 @@ export function DossierPage() {
           {tr('Làm mới', 'Refresh')}
         </button>
         {d.acceptedAt && (
-          <button type="button" className="secondary" onClick={() => void print.run()}>
+          <button type="button" className="secondary" onClick={() => void print.run('receipt')}>
             {tr('In giấy tiếp nhận', 'Print the receipt')}
+          </button>
+        )}
+        {d.timeline.some((e) => e.kind === 'paid') && (
+          <button type="button" className="secondary" onClick={() => void print.run('fee-receipt')}>
+            {tr('In biên lai thu phí, lệ phí', 'Print the fee receipt')}
           </button>
         )}
       </p>
@@ -67,6 +74,7 @@ export function DossierPage() {
       </div>
       {d.status === 5 && <SupplementPanel d={d} components={components} onDone={loaded.reload} />}
       {d.status === 6 && <PaymentPanel d={d} />}
+      <DossierResults dossierId={d.id} reload={d.status} />
       {d.status === 10 && <RatingPanel d={d} />}
       <DossierTrack d={d} />
       <div className="panel">
@@ -171,32 +179,136 @@ function SupplementPanel({ d, components, onDone }: { d: DossierDetail; componen
   )
 }
 
+interface Transfer {
+  bankName: string
+  accountNumber: string
+  accountName: string
+  amountVnd: number
+  content: string
+  qrImage: string
+}
+interface PaymentStarted {
+  redirectUrl?: string
+  transfer?: Transfer
+}
+interface Provider {
+  name: string
+  label: string
+  sandbox: boolean
+}
+
+const payLabel: Record<string, [string, string]> = {
+  vnpay: ['Thanh toán qua VNPAY (thẻ, tài khoản ngân hàng)', 'Pay through VNPAY (card, bank account)'],
+  vietqr: ['Chuyển khoản ngân hàng (VietQR)', 'Bank transfer (VietQR)'],
+  sandbox: ['Thanh toán qua cổng thử nghiệm (sandbox)', 'Pay through the sandbox gateway'],
+}
+
+/** What the gateway's return said (`?payment=…&status=…`): the payment as recorded, not as the address claims. */
+function ReturnedFromGateway() {
+  const { tr } = useLang()
+  const status = new URLSearchParams(window.location.search).get('status')
+  if (status === 'pending')
+    return (
+      <p className="alert" role="status">
+        {tr(
+          'Đang chờ cổng thanh toán xác nhận giao dịch. Trang sẽ cập nhật khi có kết quả.',
+          'Waiting for the gateway to confirm the payment. This page updates when it does.',
+        )}
+      </p>
+    )
+  if (status === 'failed')
+    return (
+      <p className="alert alert-error" role="status">
+        {tr(
+          'Thanh toán không thành công. Bạn có thể thanh toán lại.',
+          'The payment did not go through. You may pay again.',
+        )}
+      </p>
+    )
+  return null
+}
+
+function TransferPanel({ transfer }: { transfer: Transfer }) {
+  const { tr } = useLang()
+  return (
+    <div className="transfer" aria-label={tr('Thông tin chuyển khoản', 'Transfer details')}>
+      <img
+        src={transfer.qrImage}
+        width={240}
+        height={240}
+        alt={tr('Mã VietQR để quét bằng ứng dụng ngân hàng', 'VietQR code to scan with a banking app')}
+      />
+      <dl>
+        <dt>{tr('Ngân hàng', 'Bank')}</dt>
+        <dd>{transfer.bankName}</dd>
+        <dt>{tr('Số tài khoản', 'Account number')}</dt>
+        <dd>{transfer.accountNumber}</dd>
+        <dt>{tr('Chủ tài khoản', 'Account holder')}</dt>
+        <dd>{transfer.accountName}</dd>
+        <dt>{tr('Số tiền', 'Amount')}</dt>
+        <dd>{new Intl.NumberFormat('vi-VN').format(transfer.amountVnd)} đ</dd>
+        <dt>{tr('Nội dung chuyển khoản', 'Transfer content')}</dt>
+        <dd>
+          <strong data-testid="transfer-content">{transfer.content}</strong>
+        </dd>
+      </dl>
+      <p className="small">
+        {tr(
+          'Quét mã bằng ứng dụng ngân hàng, hoặc chuyển khoản đúng số tiền và ghi đúng nội dung trên. Hồ sơ được xử lý tiếp khi bộ phận tài chính xác nhận đã nhận tiền.',
+          'Scan the code with a banking app, or transfer exactly this amount with exactly this content. The dossier goes on once the finance officer confirms the money arrived.',
+        )}
+      </p>
+    </div>
+  )
+}
+
 function PaymentPanel({ d }: { d: DossierDetail }) {
   const { tr } = useLang()
-  const pay = useAction(async () => {
-    const p = await api<{ redirectUrl?: string }>(`/api/dossiers/${d.id}/payments`, {
+  const providers = useAsync((signal) => api<Provider[]>('/api/payments/providers', { signal }), [])
+  const [transfer, setTransfer] = useState<Transfer | undefined>()
+  const pay = useAction(async (provider: string) => {
+    const p = await api<PaymentStarted>(`/api/dossiers/${d.id}/payments`, {
       method: 'POST',
-      body: { provider: 'sandbox', returnUrl: `/ho-so-cua-toi/${d.id}` },
+      body: { provider, returnUrl: `/ho-so-cua-toi/${d.id}` },
     })
-    if (p.redirectUrl) window.location.assign(p.redirectUrl)
+    if (p.transfer) setTransfer(p.transfer)
+    else if (p.redirectUrl) window.location.assign(p.redirectUrl)
   })
   const asked = [...d.timeline].reverse().find((e) => e.kind === 'payment_requested' || e.kind === 'suspended')
   const amount = (asked?.data['amountVnd'] as number | null | undefined) ?? null
+  const offered = providers.data ?? []
   return (
     <section className="panel attention" aria-labelledby="pay-title">
       <h2 id="pay-title">{tr('Thực hiện nghĩa vụ tài chính', 'Pay the fee')}</h2>
+      <ReturnedFromGateway />
       {amount !== null && (
         <p>
           {tr('Số tiền', 'Amount')}: <strong>{new Intl.NumberFormat('vi-VN').format(amount)} đ</strong>
         </p>
       )}
-      <p className="sandbox-label">
-        <strong>SANDBOX — {tr('môi trường thử nghiệm, không thu tiền thật', 'test gateway, no real money')}</strong>
+      {offered.some((p) => p.sandbox) && (
+        <p className="sandbox-label">
+          <strong>SANDBOX — {tr('môi trường thử nghiệm, không thu tiền thật', 'test gateway, no real money')}</strong>
+        </p>
+      )}
+      <ProblemAlert error={pay.error ?? providers.error} />
+      <p className="row">
+        {offered.map((p) => {
+          const label = payLabel[p.name]
+          return (
+            <button
+              type="button"
+              key={p.name}
+              className={p.sandbox ? 'secondary' : undefined}
+              onClick={() => void pay.run(p.name)}
+              disabled={pay.busy}
+            >
+              {label ? tr(label[0], label[1]) : p.label}
+            </button>
+          )
+        })}
       </p>
-      <ProblemAlert error={pay.error} />
-      <button type="button" onClick={() => void pay.run()} disabled={pay.busy}>
-        {tr('Thanh toán qua cổng thử nghiệm (sandbox)', 'Pay through the sandbox gateway')}
-      </button>
+      {transfer && <TransferPanel transfer={transfer} />}
     </section>
   )
 }

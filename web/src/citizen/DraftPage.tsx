@@ -1,6 +1,7 @@
 // /nop-ho-so/:draftId: filling a draft — the procedure's form (rjsf, saved as you type), the documents per component
-// (upload with progress, or reuse from an earlier dossier), the receiving agency and the result delivery, then submit
-// with an Idempotency-Key made once per draft and kept, so a retry after a lost answer cannot make a second dossier.
+// (upload with progress, pick from my document store, or reuse by an earlier dossier's code), the receiving agency and
+// the result delivery, then submit with an Idempotency-Key made once per draft and kept, so a retry after a lost answer
+// cannot make a second dossier.
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { Link, useNavigate, useParams } from 'react-router'
 import type Form from '@rjsf/core'
@@ -9,18 +10,21 @@ import { useLang } from '../i18n.js'
 import { Loading, PageTitle, ProblemAlert, problemOf, useAction, useAsync } from '../ui.js'
 import { DossierForm, SubmitProblem } from './dossier-form.js'
 import { AgencyDeliveryFields } from './agency-delivery.js'
+import { DeliveryAddressFields } from './delivery-address.js'
 import { componentForms, label } from './labels.js'
 import type {
   Agency,
   CommandResult,
   Component,
   Delivery,
+  DeliveryAddressInput,
   Draft,
   DraftAttachment,
   ProcedureDetail,
-  Uploaded,
+  StoreDocument,
 } from './types.js'
-import { fileSize, uploadWithProgress } from './upload.js'
+import { fileSize } from './upload.js'
+import { UploadField, useComponentUpload } from './upload-field.js'
 
 const autosaveDelayMs = 800
 
@@ -42,17 +46,18 @@ export function DraftPage() {
   const loaded = useAsync(
     async (signal) => {
       const draft = await api<Draft>(`/api/dossiers/drafts/${draftId}`, { signal })
-      const [procedure, agencies] = await Promise.all([
+      const [procedure, agencies, store] = await Promise.all([
         api<ProcedureDetail>(`/api/procedures/${draft.procedure}`, { signal }),
         api<{ items: Agency[] }>(`/api/procedures/${draft.procedure}/agencies`, { signal }),
+        api<{ items: StoreDocument[] }>('/api/dossiers/store', { signal }),
       ])
-      return { draft, procedure, agencies: agencies.items }
+      return { draft, procedure, agencies: agencies.items, store: store.items }
     },
     [draftId],
   )
   if (loaded.error) return <ProblemAlert error={loaded.error} />
   if (!loaded.data) return <Loading />
-  const { draft, procedure, agencies } = loaded.data
+  const { draft, procedure, agencies, store } = loaded.data
   if (draft.submittedDossierId) {
     return (
       <section className="narrow">
@@ -63,7 +68,7 @@ export function DraftPage() {
       </section>
     )
   }
-  return <DraftEditor initial={draft} procedure={procedure} agencies={agencies} />
+  return <DraftEditor initial={draft} procedure={procedure} agencies={agencies} store={store} />
 }
 
 type SaveState =
@@ -73,10 +78,12 @@ function DraftEditor({
   initial,
   procedure,
   agencies,
+  store,
 }: {
   initial: Draft
   procedure: ProcedureDetail
   agencies: Agency[]
+  store: StoreDocument[]
 }) {
   const { tr, lang, dateTime } = useLang()
   const navigate = useNavigate()
@@ -84,6 +91,7 @@ function DraftEditor({
   const [formData, setFormData] = useState(initial.formData)
   const [agencyUnitId, setAgencyUnitId] = useState(initial.agencyUnitId ?? '')
   const [delivery, setDelivery] = useState<Delivery | ''>(initial.deliveryMethod ?? '')
+  const [address, setAddress] = useState<DeliveryAddressInput>(initial.deliveryAddress ?? {})
   const [attachments, setAttachments] = useState<DraftAttachment[]>(initial.attachments)
   const [save, setSave] = useState<SaveState>({ state: 'idle' })
   const pending = useRef<{
@@ -139,12 +147,15 @@ function DraftEditor({
   }, [agencies, initial.agencyUnitId, patch])
 
   const submit = useAction(async () => {
-    if (!formRef.current?.validateForm()) return
+    // The form's own check marks its fields; the server then lists every problem at once (the form's, the agency,
+    // the delivery, the documents), so one attempt tells the applicant everything that is left.
+    formRef.current?.validateForm()
     await flush()
     await patch({
       formData,
       ...(agencyUnitId ? { agencyUnitId } : {}),
       ...(delivery ? { deliveryMethod: delivery } : {}),
+      ...(delivery === 'post' ? { deliveryAddress: address } : {}),
     })
     const result = await api<CommandResult>(`/api/dossiers/drafts/${initial.id}/submit`, {
       method: 'POST',
@@ -177,6 +188,7 @@ function DraftEditor({
           draftId={initial.id}
           component={c}
           attached={attachments.find((a) => a.componentId === c.id)}
+          store={c.reusable ? store.filter((d) => c.accept.includes(d.mime)) : []}
           onAttached={(draft) => setAttachments(draft.attachments)}
         />
       ))}
@@ -198,6 +210,16 @@ function DraftEditor({
             void patch({ deliveryMethod: d }).catch(() => undefined)
           }}
         />
+        {delivery === 'post' && (
+          <DeliveryAddressFields
+            idPrefix="draft-address"
+            value={address}
+            onChange={(next, final) => {
+              setAddress(next)
+              if (final) void patch({ deliveryAddress: next }).catch(() => undefined)
+            }}
+          />
+        )}
       </div>
 
       <h2>4. {tr('Nộp hồ sơ', 'Submit')}</h2>
@@ -221,31 +243,24 @@ function ComponentUpload({
   draftId,
   component: c,
   attached,
+  store,
   onAttached,
 }: {
   draftId: string
   component: Component
   attached: DraftAttachment | undefined
+  /** The documents of my store this component may take (reusable, an accepted type). */
+  store: StoreDocument[]
   onAttached(draft: Draft): void
 }) {
   const { tr, lang } = useLang()
-  const [progress, setProgress] = useState<number | null>(null)
   const [file, setFile] = useState<{ name: string; size: number } | null>(null)
   const [code, setCode] = useState('')
+  const [picked, setPicked] = useState('')
   const inputId = `file-${c.id}`
-  const upload = useAction(async (f: File) => {
-    setProgress(0)
-    try {
-      const res = await uploadWithProgress<Uploaded>(
-        `/api/dossiers/drafts/${draftId}/attachments/${c.id}`,
-        f,
-        setProgress,
-      )
-      setFile({ name: res.name, size: res.size })
-      if (res.draft) onAttached(res.draft)
-    } finally {
-      setProgress(null)
-    }
+  const upload = useComponentUpload(`/api/dossiers/drafts/${draftId}/attachments/${c.id}`, (res) => {
+    setFile({ name: res.name, size: res.size })
+    if (res.draft) onAttached(res.draft)
   })
   const reuse = useAction(async () => {
     const draft = await api<Draft>(`/api/dossiers/drafts/${draftId}/attachments/${c.id}/reuse`, {
@@ -255,6 +270,22 @@ function ComponentUpload({
     setFile(null)
     onAttached(draft)
   })
+  const fromStore = useAction(async () => {
+    const [kind, id] = picked.split(':') as [StoreDocument['kind'], string]
+    const draft = await api<Draft>(`/api/dossiers/drafts/${draftId}/attachments/${c.id}/store`, {
+      method: 'POST',
+      body: { kind, id },
+    })
+    setFile(null)
+    onAttached(draft)
+  })
+  const storeLabel = (d: StoreDocument) =>
+    d.kind === 'result'
+      ? `${tr('Kết quả', 'Result')}: ${d.title} — ${tr('số', 'no.')} ${d.resultNo} (${tr('hồ sơ', 'dossier')} ${d.dossierCode})`
+      : `${d.title} — ${tr('đã nộp ở hồ sơ', 'handed in with dossier')} ${d.dossierCode}`
+  const pickedDoc = attached?.reuseFromStore
+    ? store.find((d) => d.kind === attached.reuseFromStore!.kind && d.id === attached.reuseFromStore!.id)
+    : undefined
   const types = c.accept
     .map((t) =>
       t
@@ -281,40 +312,47 @@ function ComponentUpload({
       </p>
       {attached && (
         <p className="alert alert-ok" role="status">
-          {attached.reuseFromDossierCode
-            ? `${tr('Dùng lại giấy tờ của hồ sơ', 'Reused from dossier')} ${attached.reuseFromDossierCode}`
-            : `${tr('Đã đính kèm', 'Attached')}${file ? `: ${file.name} (${fileSize(file.size, lang)})` : ''}`}
+          {attached.reuseFromStore
+            ? `${tr('Đã chọn từ kho dữ liệu', 'Taken from my document store')}${pickedDoc ? `: ${storeLabel(pickedDoc)}` : ''}`
+            : attached.reuseFromDossierCode
+              ? `${tr('Dùng lại giấy tờ của hồ sơ', 'Reused from dossier')} ${attached.reuseFromDossierCode}`
+              : `${tr('Đã đính kèm', 'Attached')}${file ? `: ${file.name} (${fileSize(file.size, lang)})` : ''}`}
         </p>
       )}
       <div className="form">
-        <label htmlFor={inputId}>
-          {attached ? tr('Thay tệp', 'Replace the file') : tr('Chọn tệp', 'Choose a file')}
-          <span className="visually-hidden">: {c.name}</span>
-        </label>
-        <input
-          id={inputId}
-          type="file"
-          accept={c.accept.join(',')}
-          disabled={upload.busy}
-          onChange={(e) => {
-            const f = e.target.files?.[0]
-            if (f) void upload.run(f)
-            e.target.value = ''
-          }}
+        <UploadField
+          inputId={inputId}
+          label={attached ? tr('Thay tệp', 'Replace the file') : tr('Chọn tệp', 'Choose a file')}
+          component={c}
+          state={upload}
         />
-        {progress !== null && (
-          <div className="upload-progress">
-            <label htmlFor={`${inputId}-progress`}>{tr('Đang tải lên', 'Uploading')}</label>
-            <progress
-              id={`${inputId}-progress`}
-              max={1}
-              value={progress}
-              aria-valuetext={`${Math.round(progress * 100)}%`}
-            />
-            <span>{Math.round(progress * 100)}%</span>
+        {store.length > 0 && (
+          <div className="reuse">
+            <label htmlFor={`${inputId}-store`}>
+              {tr('Hoặc chọn từ kho dữ liệu của bạn', 'Or pick from your document store')}
+              <span className="visually-hidden">: {c.name}</span>
+            </label>
+            <div className="row">
+              <select id={`${inputId}-store`} value={picked} onChange={(e) => setPicked(e.target.value)}>
+                <option value="">{tr('— Chọn giấy tờ —', '— Choose a document —')}</option>
+                {store.map((d) => (
+                  <option key={`${d.kind}:${d.id}`} value={`${d.kind}:${d.id}`}>
+                    {storeLabel(d)}
+                  </option>
+                ))}
+              </select>
+              <button
+                type="button"
+                className="secondary"
+                disabled={!picked || fromStore.busy}
+                onClick={() => void fromStore.run()}
+              >
+                {tr('Chọn từ kho dữ liệu', 'Use this document')}
+              </button>
+            </div>
+            <ProblemAlert error={fromStore.error} />
           </div>
         )}
-        <ProblemAlert error={upload.error} />
         {c.reusable && (
           <div className="reuse">
             <label htmlFor={`${inputId}-reuse`}>

@@ -1,26 +1,38 @@
 // /thu-tuc/:slug: one published procedure — documents, fees, duration, legal basis, delivery options — and
 // "Nộp hồ sơ trực tuyến", which starts a draft (after logging in when needed).
-import { useNavigate, useParams } from 'react-router'
+import { useState } from 'react'
+import { Link, useNavigate, useParams } from 'react-router'
 import { api } from '../api.js'
 import { applicantKinds, useAuth } from '../auth.js'
 import { useLang } from '../i18n.js'
 import { Loading, PageTitle, ProblemAlert, useAction, useAsync } from '../ui.js'
 import { agencyLevels, componentForms, deliveries, durationText, label, onlineLevels, roles } from './labels.js'
-import type { Draft, ProcedureDetail } from './types.js'
+import { AmountText, FeeText } from './CataloguePage.js'
+import { amountBy } from './fees.js'
+import type { Draft, DraftSummary, ProcedureDetail } from './types.js'
 
 export function ProcedurePage() {
   const { slug = '' } = useParams()
-  const { tr, lang, number, date } = useLang()
+  const { tr, lang, date, dateTime } = useLang()
+  const [openDraft, setOpenDraft] = useState<DraftSummary | null>(null)
   const { user } = useAuth()
   const navigate = useNavigate()
   const procedure = useAsync(
     (signal) => api<ProcedureDetail>(`/api/procedures/${encodeURIComponent(slug)}`, { signal }),
     [slug],
   )
-  const start = useAction(async () => {
+  // Starting again offers the open draft of this procedure instead of making another (`fresh` makes one anyway).
+  const start = useAction(async (fresh: boolean) => {
     if (!user) {
       navigate(`/dang-nhap?next=${encodeURIComponent(`/thu-tuc/${slug}`)}`)
       return
+    }
+    if (!fresh) {
+      const open = await api<{ items: DraftSummary[] }>('/api/dossiers/drafts', { query: { procedure: slug } })
+      if (open.items[0]) {
+        setOpenDraft(open.items[0])
+        return
+      }
     }
     const draft = await api<Draft>('/api/dossiers/drafts', { method: 'POST', body: { procedure: slug } })
     navigate(`/nop-ho-so/${draft.id}`)
@@ -47,7 +59,9 @@ export function ProcedurePage() {
           <dt>{tr('Thời hạn giải quyết', 'Duration')}</dt>
           <dd>
             {durationText(p.duration, lang)}
-            {p.durationNote && <div className="muted small">{p.durationNote}</div>}
+            {p.durationNote && (
+              <div className="muted small">{lang === 'en' && p.durationNoteEn ? p.durationNoteEn : p.durationNote}</div>
+            )}
           </dd>
           {p.result && (
             <>
@@ -59,8 +73,25 @@ export function ProcedurePage() {
           <dd>{p.resultDelivery.map((d) => label(deliveries, d, lang)).join('; ')}</dd>
         </dl>
         <ProblemAlert error={start.error} />
-        {canApply ? (
-          <button type="button" className="apply" onClick={() => void start.run()} disabled={start.busy}>
+        {canApply && openDraft ? (
+          <div className="alert alert-ok" role="status">
+            <p>
+              {tr(
+                `Bạn đang có một hồ sơ nháp của thủ tục này (sửa lần cuối ${dateTime(openDraft.updatedAt)}).`,
+                `You have a draft of this procedure (last changed ${dateTime(openDraft.updatedAt)}).`,
+              )}
+            </p>
+            <div className="row">
+              <Link className="button" to={`/nop-ho-so/${openDraft.id}`}>
+                {tr('Tiếp tục hồ sơ nháp', 'Resume the draft')}
+              </Link>
+              <button type="button" className="secondary" onClick={() => void start.run(true)} disabled={start.busy}>
+                {tr('Tạo hồ sơ mới', 'Start a new one')}
+              </button>
+            </div>
+          </div>
+        ) : canApply ? (
+          <button type="button" className="apply" onClick={() => void start.run(false)} disabled={start.busy}>
             {tr('Nộp hồ sơ trực tuyến', 'Apply online')}
           </button>
         ) : (
@@ -92,7 +123,8 @@ export function ProcedurePage() {
                   {c.name}
                   {c.condition && (
                     <div className="muted small">
-                      {tr('Khi', 'When')}: {c.condition}
+                      {/* A condition written as a sentence ("Khi cơ quan …") is not prefixed again. */}
+                      {/^khi\b/i.test(c.condition) ? c.condition : `${tr('Khi', 'When')}: ${c.condition}`}
                     </div>
                   )}
                 </td>
@@ -108,20 +140,43 @@ export function ProcedurePage() {
       </div>
 
       <h2>{tr('Phí, lệ phí', 'Fees')}</h2>
+      <p>
+        {tr('Phí, lệ phí của thủ tục', 'What the procedure costs')}:{' '}
+        <strong data-testid="procedure-fee">
+          <FeeText fees={p.fees} />
+        </strong>
+      </p>
       <ul>
-        {p.fees.map((f, i) => (
-          <li key={i}>
-            {f.name}:{' '}
-            <strong>
-              {f.amountVnd === null
-                ? tr('theo quy định của địa phương', 'set locally')
-                : f.amountVnd === 0
-                  ? tr('miễn', 'free')
-                  : `${number(f.amountVnd)} đ`}
-            </strong>
-            {f.note && <div className="muted small">{f.note}</div>}
-          </li>
-        ))}
+        {p.fees.map((f, i) => {
+          const online = amountBy(f, 'online')
+          const counter = amountBy(f, 'counter')
+          const perUnit = f.perField !== undefined
+          return (
+            <li key={i}>
+              {f.name}:{' '}
+              {online === counter ? (
+                <strong>
+                  <AmountText amount={{ amountVnd: counter, perUnit }} />
+                </strong>
+              ) : (
+                <>
+                  <strong>
+                    <AmountText amount={{ amountVnd: online, perUnit }} />
+                  </strong>{' '}
+                  {tr('khi nộp trực tuyến', 'online')},{' '}
+                  <strong>
+                    <AmountText amount={{ amountVnd: counter, perUnit }} />
+                  </strong>{' '}
+                  {tr('khi nộp tại quầy', 'at the counter')}
+                </>
+              )}
+              {f.condition && (
+                <div className="small">{lang === 'en' && f.conditionEn ? f.conditionEn : f.condition}</div>
+              )}
+              {f.note && <div className="muted small">{lang === 'en' && f.noteEn ? f.noteEn : f.note}</div>}
+            </li>
+          )
+        })}
       </ul>
 
       <h2>{tr('Trình tự thực hiện', 'Steps')}</h2>

@@ -6,7 +6,7 @@ import type { FieldProps, RJSFSchema } from '@rjsf/utils'
 import { api } from '../api.js'
 import { useLang } from '../i18n.js'
 
-interface Division {
+export interface Division {
   code: string
   name: string
 }
@@ -23,7 +23,8 @@ function load(path: string): Promise<Division[]> {
   return found
 }
 
-function useDivisions(path: string | undefined): { items: Division[]; failed: boolean } {
+/** The provinces, or one province's communes, of the public address directory (cached per page load). */
+export function useDivisions(path: string | undefined): { items: Division[]; failed: boolean } {
   const [state, setState] = useState<{ path?: string; items: Division[]; failed: boolean }>({
     items: [],
     failed: false,

@@ -1,18 +1,22 @@
 // A procedure's JSON-schema dossier form in react-jsonschema-form: its x-ui hints (labels, help, order, widgets,
 // select labels, address parts) become titles and a uiSchema, and validation speaks Vietnamese with the server's words.
-import { forwardRef, useMemo } from 'react'
+import { forwardRef, useMemo, useState } from 'react'
 import Form from '@rjsf/core'
 import {
+  ariaDescribedByIds,
   englishStringTranslator,
   TranslatableString,
   type ErrorListProps,
   type RJSFSchema,
   type RJSFValidationError,
   type UiSchema,
+  type WidgetProps,
 } from '@rjsf/utils'
 import { formErrorMessage } from '../../../src/catalogue/form-rules.js'
 import { useLang, type Lang } from '../i18n.js'
 import { AddressField } from './address-field.js'
+import { DateInput } from '../date-input.js'
+import { ConditionHidden, conditionalUi, withoutHidden } from './conditions.js'
 import { ProblemAlert, problemOf } from '../ui.js'
 import { InterpretingValidator } from './form-validator.js'
 import type { Localized } from './types.js'
@@ -156,6 +160,29 @@ const viStrings: Partial<Record<TranslatableString, string>> = {
   [TranslatableString.DecrementAriaLabel]: 'Giảm 1',
 }
 
+/**
+ * rjsf's date widget as the app's dd/mm/yyyy box: the form data gets the ISO date; a half-typed or impossible date
+ * goes in as typed, so the form's `format: date` check names it instead of calling the field empty.
+ */
+function DateWidget({ id, value, onChange, onBlur, onFocus, disabled, readonly, required, rawErrors }: WidgetProps) {
+  return (
+    <DateInput
+      id={id}
+      name={id}
+      value={typeof value === 'string' ? value : ''}
+      onValue={(iso, text) => onChange(iso || text || undefined)}
+      onBlur={(e) => onBlur(id, e.target.value)}
+      onFocus={(e) => onFocus(id, e.target.value)}
+      disabled={disabled}
+      readOnly={readonly}
+      required={required}
+      aria-invalid={rawErrors && rawErrors.length > 0 ? true : undefined}
+      aria-describedby={ariaDescribedByIds(id)}
+      className="form-control"
+    />
+  )
+}
+
 /** The list of mistakes above the form, announced when it appears. */
 function ErrorList({ errors, registry }: ErrorListProps) {
   return (
@@ -186,58 +213,94 @@ export const DossierForm = forwardRef<Form, DossierFormProps>(function DossierFo
   const { lang } = useLang()
   const { schema, uiSchema } = useMemo(() => toRjsf(form, lang), [form, lang])
   const transformErrors = useMemo(() => localizeErrors(lang), [lang])
+  // Once a check has found mistakes, every change checks again: the list above the form shrinks as they are fixed and
+  // goes when none is left.
+  const [recheck, setRecheck] = useState(false)
+  // Conditional fields follow what is typed, also where no parent keeps the data (the analyst's preview): rjsf takes
+  // the formData prop again whenever another prop (the uiSchema that hides fields) changes, so it is given what was
+  // typed since the parent last passed data.
+  const [typed, setTyped] = useState<{ from: Record<string, unknown>; data: Record<string, unknown> }>({
+    from: formData,
+    data: formData,
+  })
+  const current = typed.from === formData ? typed.data : formData
+  const shownUi = useMemo(() => conditionalUi(form, current, uiSchema), [form, current, uiSchema])
   return (
     <Form
       ref={ref}
       className={`dossier-form${readonly ? ' readonly' : ''}`}
       schema={schema}
-      uiSchema={uiSchema}
-      formData={formData}
+      uiSchema={shownUi}
+      formData={current}
       validator={formValidator}
       idPrefix={idPrefix}
       readonly={readonly}
       noHtml5Validate
       showErrorList="top"
+      liveValidate={recheck ? 'onChange' : false}
+      onError={() => setRecheck(true)}
       focusOnFirstError
       transformErrors={transformErrors}
       templates={{ ErrorListTemplate: ErrorList }}
-      fields={{ address: AddressField }}
+      fields={{ address: AddressField, conditionHidden: ConditionHidden }}
+      widgets={{ DateWidget }}
       translateString={(key, params) =>
         lang === 'vi' && viStrings[key] ? viStrings[key]! : englishStringTranslator(key, params)
       }
-      onChange={(e) => onChange?.((e.formData ?? {}) as Record<string, unknown>)}
+      onChange={(e) => {
+        const data = withoutHidden(form, (e.formData ?? {}) as Record<string, unknown>)
+        setTyped({ from: formData, data })
+        onChange?.(data)
+      }}
     >
       <></>
     </Form>
   )
 })
 
-/** The server's refusal of a submission, with the form's field errors and missing documents spelt out. */
+/** One reason the server gave for not submitting: the agency, the delivery, a document or a form field. */
+interface SubmitError {
+  part?: 'agency' | 'delivery' | 'attachment' | 'form'
+  field: string
+  component?: string
+  label?: { vi: string; en?: string }
+  message: { vi: string; en: string }
+}
+
+/** The server's refusal of a submission, every reason listed (the agency, the delivery, documents, form fields). */
 export function SubmitProblem({ error }: { error: unknown }) {
-  const { tr, lang } = useLang()
+  const { lang } = useLang()
   if (!error) return null
   const p = problemOf(error)
-  if (p.code === 'MC_ERR_FORM_INVALID' || p.code === 'MC_ERR_DOSSIER_INCOMPLETE') {
-    const fieldErrors = (p.errors ?? []) as unknown as Array<{
-      field: string
-      label?: { vi: string; en?: string }
-      message: { vi: string; en: string }
-    }>
-    const missing = (p['missing'] ?? []) as Array<{ componentId: string; name: string }>
+  if (p.code === 'MC_ERR_DELIVERY_ADDRESS') {
+    // Each message names its part of the address ("Chọn xã/phường…"): no field ids on the page.
+    const parts = (p.errors ?? []) as unknown as Array<{ message: { vi: string; en: string } }>
     return (
       <div className="alert alert-error" role="alert" data-code={p.code}>
         <strong>{p.message[lang]}</strong>
         <ul>
-          {fieldErrors.map((e, i) => (
-            <li key={i}>
-              {(e.label && (lang === 'en' && e.label.en ? e.label.en : e.label.vi)) ?? e.field}: {e.message[lang]}
-            </li>
+          {parts.map((e, i) => (
+            <li key={i}>{e.message[lang]}</li>
           ))}
-          {missing.map((m) => (
-            <li key={m.componentId}>
-              {tr('Thiếu', 'Missing')}: {m.name}
-            </li>
-          ))}
+        </ul>
+      </div>
+    )
+  }
+  if (p.code === 'MC_ERR_FORM_INVALID' || p.code === 'MC_ERR_DOSSIER_INCOMPLETE') {
+    const errors = (p.errors ?? []) as unknown as SubmitError[]
+    return (
+      <div className="alert alert-error" role="alert" data-code={p.code} data-testid="submit-problem">
+        <strong>{p.message[lang]}</strong>
+        <ul>
+          {errors.map((e, i) => {
+            const name = e.label && (lang === 'en' && e.label.en ? e.label.en : e.label.vi)
+            return (
+              <li key={i} data-part={e.part ?? 'form'}>
+                {name ? `${name}: ` : ''}
+                {e.message[lang]}
+              </li>
+            )
+          })}
         </ul>
       </div>
     )

@@ -1,6 +1,6 @@
 // Pieces of a dossier that the applicant and the officer both read: the facts, the progress through the steps (which
 // department, who, since when, due when, step result), the events, and the documents with preview and download.
-import { useEffect, useState } from 'react'
+import { Fragment, useEffect, useState } from 'react'
 import { apiRaw } from '../api.js'
 import { useLang } from '../i18n.js'
 import { ProblemAlert, StatusBadge } from '../ui.js'
@@ -50,6 +50,24 @@ export function DossierFacts({ d }: { d: DossierDetail }) {
           lang,
         )}
       </dd>
+      {d.deliveryAddress && (
+        <>
+          <dt>{tr('Địa chỉ nhận kết quả', 'Delivery address')}</dt>
+          <dd data-testid="delivery-address">
+            {d.deliveryAddress.street}, {d.deliveryAddress.communeName}, {d.deliveryAddress.provinceName}
+            {d.deliveryAddress.phone && ` — ${tr('điện thoại', 'phone')} ${d.deliveryAddress.phone}`}
+          </dd>
+        </>
+      )}
+      {d.shipments.map((s) => (
+        <Fragment key={s.id}>
+          <dt>{tr('Đã gửi qua bưu chính', 'Posted')}</dt>
+          <dd data-testid="shipment">
+            {s.carrier.name}, {tr('ngày', 'on')} {date(s.shippedOn)} — {tr('số hiệu bưu gửi', 'tracking number')}{' '}
+            <strong className="tracking-number">{s.trackingNumber}</strong>
+          </dd>
+        </Fragment>
+      ))}
       {d.closeReason && (
         <>
           <dt>{tr('Lý do', 'Reason')}</dt>
@@ -83,7 +101,13 @@ export function DossierProgress({ d }: { d: DossierDetail }) {
         </p>
       )}
       {d.steps.length > 0 && (
-        <div className="table-scroll">
+        // Wider than a narrow column: focusable so the keyboard can scroll it too.
+        <div
+          className="table-scroll"
+          tabIndex={0}
+          role="region"
+          aria-label={tr('Bảng tiến độ xử lý', 'Progress table')}
+        >
           <table className="data stack">
             <caption className="visually-hidden">
               {tr('Phiếu kiểm soát quá trình giải quyết', 'Process control sheet')}
@@ -132,6 +156,10 @@ export function DossierEvents({ d }: { d: DossierDetail }) {
     const parts: string[] = []
     if (typeof x['decision'] === 'string') parts.push(label(decisions, x['decision'], lang))
     if (typeof x['code'] === 'string') parts.push(`${tr('mã', 'code')} ${x['code']}`)
+    if (typeof x['trackingNumber'] === 'string')
+      parts.push(
+        `${String(x['carrierName'] ?? '')}, ${tr('số hiệu bưu gửi', 'tracking number')} ${x['trackingNumber']}`,
+      )
     if (typeof x['appointmentDate'] === 'string')
       parts.push(`${tr('hẹn trả', 'appointment')} ${date(x['appointmentDate'])}`)
     if (Array.isArray(x['missing']) && x['missing'].length)
@@ -227,7 +255,11 @@ export function DossierDocuments({
                 {a.reusedFromDossierCode && (
                   <span className="muted small">
                     {' '}
-                    ({tr('dùng lại từ hồ sơ', 'reused from dossier')} {a.reusedFromDossierCode})
+                    (
+                    {a.reusedFromResultId
+                      ? tr('kết quả điện tử của hồ sơ', 'the electronic result of dossier')
+                      : tr('dùng lại từ hồ sơ', 'reused from dossier')}{' '}
+                    {a.reusedFromDossierCode})
                   </span>
                 )}
                 {components.find((c) => c.id === a.componentId) && (

@@ -52,6 +52,8 @@ export const events: Record<string, Pair> = {
   handoff: { vi: 'Chuyển bước xử lý', en: 'Handed to the next step' },
   forwarded: { vi: 'Chuyển hồ sơ đến cơ quan có thẩm quyền', en: 'Forwarded to the competent agency' },
   result_issued: { vi: 'Có kết quả giải quyết', en: 'Result issued' },
+  result_signed: { vi: 'Ký số kết quả giải quyết', en: 'Result signed digitally' },
+  result_downloaded: { vi: 'Tải kết quả điện tử', en: 'Electronic result downloaded' },
   closed: { vi: 'Kết thúc hồ sơ', en: 'Closed' },
   withdrawn: { vi: 'Công dân rút hồ sơ', en: 'Withdrawn by the applicant' },
   stopped: { vi: 'Dừng xử lý', en: 'Stopped' },
@@ -61,6 +63,8 @@ export const events: Record<string, Pair> = {
   escalated: { vi: 'Cảnh báo quá hạn', en: 'Overdue warning' },
   payment_requested: { vi: 'Yêu cầu nộp phí, lệ phí', en: 'Fee requested' },
   paid: { vi: 'Đã thanh toán', en: 'Paid' },
+  refund_due: { vi: 'Hoàn trả phí, lệ phí đã nộp', en: 'Fee to be refunded' },
+  result_shipped: { vi: 'Gửi kết quả qua bưu chính', en: 'Result posted' },
 }
 
 export const decisions: Record<string, Pair> = {

@@ -30,8 +30,17 @@ export interface Component {
 export interface Fee {
   name: string
   kind: 'phi' | 'le-phi'
+  /** null: set by the provincial council. */
   amountVnd: number | null
+  /** The amount for an online submission, where the fee schedule sets a lower one. */
+  onlineAmountVnd?: number
+  /** The amount is per unit (copy …) asked in this form field. */
+  perField?: string
+  /** When the fee applies (Vietnamese, English); a fee without one is the procedure's own fee. */
+  condition?: string
+  conditionEn?: string
   note?: string
+  noteEn?: string
 }
 
 export type Delivery = 'online' | 'counter' | 'post'
@@ -41,12 +50,13 @@ export interface ProcedureDetail extends ProcedureSummary {
   nameEn?: string
   duration: string
   durationNote?: string
+  durationNoteEn?: string
   result?: string
   applicants?: string[]
   components: Component[]
   fees: Fee[]
   resultDelivery: Delivery[]
-  legalBasis: Array<{ number: string; title: string; issuedOn?: string; note?: string }>
+  legalBasis: Array<{ number: string; title: string; issuedOn?: string }>
   steps: Array<{ id: string; name: string; unitRole: string; shareWorkingDays?: number }>
   form: Record<string, unknown>
 }
@@ -62,6 +72,32 @@ export interface DraftAttachment {
   componentId: string
   fileId?: string
   reuseFromDossierCode?: string
+  reuseFromStore?: { kind: StoreDocument['kind']; id: string }
+}
+
+/** A document of my store ("kho dữ liệu"): a signed result, or a component an agency accepted. */
+export interface StoreDocument {
+  kind: 'result' | 'component'
+  id: string
+  title: string
+  resultNo: string | null
+  dossierId: string
+  dossierCode: string
+  procedureName: string
+  fileName: string
+  mime: string
+  size: number
+  sha256: string
+  at: string
+}
+
+/** An open draft in "Hồ sơ của tôi". */
+export interface DraftSummary {
+  id: string
+  procedure: string
+  procedureName: string | null
+  createdAt: string
+  updatedAt: string
 }
 
 export interface Draft {
@@ -70,9 +106,37 @@ export interface Draft {
   agencyUnitId: string | null
   formData: Record<string, unknown>
   deliveryMethod: Delivery | null
+  deliveryAddress: DeliveryAddressInput | null
   attachments: DraftAttachment[]
   submittedDossierId: string | null
   updatedAt: string
+}
+
+/** The postal address as the applicant fills it in (codes of the official list, the street as typed). */
+export interface DeliveryAddressInput {
+  provinceCode?: string
+  communeCode?: string
+  street?: string
+  phone?: string
+}
+
+/** The postal address as the dossier keeps it, with the list's names. */
+export interface DeliveryAddress {
+  provinceCode: string
+  provinceName: string
+  communeCode: string
+  communeName: string
+  street: string
+  phone?: string
+}
+
+/** A parcel the result was posted in. */
+export interface Shipment {
+  id: string
+  carrier: { id: string; name: string }
+  trackingNumber: string
+  shippedOn: string
+  recordedAt: string
 }
 
 export interface CommandResult {
@@ -130,6 +194,8 @@ export interface DossierDetail {
   applicant: { name: string; idNumber: string | null; email: string | null; phone: string | null }
   channel: 'online' | 'counter'
   deliveryMethod: Delivery
+  deliveryAddress: DeliveryAddress | null
+  shipments: Shipment[]
   formData: Record<string, unknown>
   submittedAt: string
   acceptedAt: string | null
@@ -157,7 +223,12 @@ export interface DossierDetail {
     finishedAt: string | null
   }
   closeReason: string | null
-  attachments: Array<{ componentId: string; fileId: string; reusedFromDossierCode: string | null }>
+  attachments: Array<{
+    componentId: string
+    fileId: string
+    reusedFromDossierCode: string | null
+    reusedFromResultId: string | null
+  }>
   steps: StepRow[]
   timeline: TimelineEntry[]
   openTasks: Array<{

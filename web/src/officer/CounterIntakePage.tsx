@@ -1,7 +1,10 @@
 // /can-bo/tiep-nhan: counter intake — the officer enters a walk-in applicant's dossier (procedure, agency, applicant,
 // form, result delivery) with one Idempotency-Key per entry, so a retried click cannot create a second dossier. A
 // procedure the officer's unit does not handle itself is received for the competent agency the officer chooses (or
-// the commune of the applicant's address): reception regardless of place, where the procedure allows it.
+// the commune of the applicant's address): reception regardless of place, where the procedure allows it. Each paper
+// component can be scanned and uploaded here before the entry: the dossier then counts as digitised (766, 4.2). Once
+// the officer has checked the applicant's card, a reusable component can instead take a document of the applicant's
+// store ("kho dữ liệu": their results and accepted components in this unit), without a new scan.
 import { useRef, useState } from 'react'
 import { Link } from 'react-router'
 import type Form from '@rjsf/core'
@@ -11,7 +14,22 @@ import { useLang } from '../i18n.js'
 import { Loading, PageTitle, ProblemAlert, StatusBadge, useAction, useAsync } from '../ui.js'
 import { DossierForm, SubmitProblem } from '../citizen/dossier-form.js'
 import { AgencyDeliveryFields } from '../citizen/agency-delivery.js'
-import type { Agency, CommandResult, Delivery, ProcedureDetail, ProcedureSummary } from '../citizen/types.js'
+import { fileSize } from '../citizen/upload.js'
+import { UploadField, useComponentUpload } from '../citizen/upload-field.js'
+import { componentForms, label } from '../citizen/labels.js'
+import type {
+  Agency,
+  CommandResult,
+  Component,
+  Delivery,
+  ProcedureDetail,
+  ProcedureSummary,
+  StoreDocument,
+} from '../citizen/types.js'
+
+/** A component's document, waiting to be named in the intake: a scan uploaded, or a pick from the applicant's store. */
+type Scan =
+  { fileId: string; name: string; size: number } | { store: { kind: StoreDocument['kind']; id: string }; name: string }
 
 const newKey = () =>
   `counter-${Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')}`
@@ -68,6 +86,14 @@ function IntakeForm({ slug }: { slug: string }) {
   const [delivery, setDelivery] = useState<Delivery | ''>('counter')
   const [applicant, setApplicant] = useState({ name: '', idNumber: '', phone: '', email: '' })
   const [result, setResult] = useState<CommandResult | null>(null)
+  const [scans, setScans] = useState<Record<string, Scan>>({})
+  const [store, setStore] = useState<StoreDocument[] | null>(null)
+  const lookUp = useAction(async () => {
+    const found = await api<{ items: StoreDocument[] }>(
+      `/api/counter/store?idNumber=${encodeURIComponent(applicant.idNumber.trim())}`,
+    )
+    setStore(found.items)
+  })
   const submit = useAction(async () => {
     if (!formRef.current?.validateForm()) return
     const a = Object.fromEntries(
@@ -86,7 +112,16 @@ function IntakeForm({ slug }: { slug: string }) {
       await api<CommandResult>('/api/counter/dossiers', {
         method: 'POST',
         headers: { 'idempotency-key': key.current },
-        body: { procedure: slug, ...target, formData, deliveryMethod: delivery, applicant: a },
+        body: {
+          procedure: slug,
+          ...target,
+          formData,
+          deliveryMethod: delivery,
+          applicant: a,
+          attachments: Object.entries(scans).map(([componentId, scan]) =>
+            'store' in scan ? { componentId, reuseFromStore: scan.store } : { componentId, fileId: scan.fileId },
+          ),
+        },
       }),
     )
   })
@@ -128,8 +163,32 @@ function IntakeForm({ slug }: { slug: string }) {
           id="ci-id"
           inputMode="numeric"
           value={applicant.idNumber}
-          onChange={(e) => setApplicant({ ...applicant, idNumber: e.target.value })}
+          onChange={(e) => {
+            setApplicant({ ...applicant, idNumber: e.target.value })
+            // Another card: the store and what was taken from it were the previous applicant's.
+            setStore(null)
+            setScans((all) => Object.fromEntries(Object.entries(all).filter(([, x]) => !('store' in x))))
+          }}
         />
+        <div className="row">
+          <button
+            type="button"
+            className="secondary"
+            disabled={!/^\d{12}$/.test(applicant.idNumber.trim()) || lookUp.busy}
+            onClick={() => void lookUp.run()}
+          >
+            {tr('Đã kiểm tra thẻ: xem kho dữ liệu của người nộp', 'Card checked: open the applicant’s document store')}
+          </button>
+        </div>
+        <ProblemAlert error={lookUp.error} />
+        {store && (
+          <p className="muted small" role="status" data-testid="store-found">
+            {tr(
+              `Kho dữ liệu của người nộp tại đơn vị: ${store.length} giấy tờ.`,
+              `The applicant's document store in this unit: ${store.length} documents.`,
+            )}
+          </p>
+        )}
         <label htmlFor="ci-phone">{tr('Điện thoại', 'Phone')}</label>
         <input
           id="ci-phone"
@@ -167,17 +226,100 @@ function IntakeForm({ slug }: { slug: string }) {
         <DossierForm ref={formRef} form={procedure.form} formData={formData} onChange={setFormData} idPrefix="tk" />
       </div>
       <div className="panel">
+        <h2>{tr('Số hoá thành phần hồ sơ', 'Digitise the components')}</h2>
         <p className="muted small">
           {tr(
-            'Giấy tờ bản giấy được kiểm tra tại quầy khi tiếp nhận.',
-            'Paper documents are checked at the counter at reception.',
+            'Giấy tờ bản giấy được kiểm tra tại quầy khi tiếp nhận. Quét từng thành phần và tải bản quét lên để số hoá hồ sơ.',
+            'Paper documents are checked at the counter at reception. Scan each component and upload the scan to digitise the dossier.',
           )}
         </p>
+        {procedure.components.map((c) => (
+          <ScanComponent
+            key={c.id}
+            slug={slug}
+            component={c}
+            scan={scans[c.id]}
+            store={c.reusable && store ? store.filter((d) => c.accept.includes(d.mime)) : []}
+            onScanned={(scan) => setScans((all) => ({ ...all, [c.id]: scan }))}
+          />
+        ))}
+      </div>
+      <div className="panel">
         <SubmitProblem error={submit.error} />
         <button type="button" onClick={() => void submit.run()} disabled={submit.busy || !applicant.name.trim()}>
           {tr('Nhập hồ sơ', 'Enter the dossier')}
         </button>
       </div>
     </>
+  )
+}
+
+function ScanComponent({
+  slug,
+  component: c,
+  scan,
+  store,
+  onScanned,
+}: {
+  slug: string
+  component: Component
+  scan: Scan | undefined
+  /** The applicant's store documents this component may take (reusable, an accepted type). */
+  store: StoreDocument[]
+  onScanned: (scan: Scan) => void
+}) {
+  const { tr, lang } = useLang()
+  const storeLabel = (d: StoreDocument) =>
+    d.kind === 'result'
+      ? `${tr('Kết quả', 'Result')}: ${d.title} — ${tr('số', 'no.')} ${d.resultNo} (${tr('hồ sơ', 'dossier')} ${d.dossierCode})`
+      : `${d.title} — ${tr('đã nộp ở hồ sơ', 'handed in with dossier')} ${d.dossierCode}`
+  const upload = useComponentUpload(`/api/counter/procedures/${slug}/attachments/${c.id}`, (res) =>
+    onScanned({ fileId: res.fileId, name: res.name, size: res.size }),
+  )
+  return (
+    <div className="component" data-component={c.id}>
+      <h3>{c.name}</h3>
+      <p className="muted small">
+        {label(componentForms, c.form, lang)} — {tr('tối đa', 'at most')} {c.maxSizeMb} MB
+      </p>
+      {scan && (
+        <p className="alert alert-ok" role="status" data-testid="scan-done">
+          {'store' in scan
+            ? `${tr('Lấy từ kho dữ liệu', 'From the store')}: ${scan.name}`
+            : `${tr('Đã số hoá', 'Digitised')}: ${scan.name} (${fileSize(scan.size, lang)})`}
+        </p>
+      )}
+      <div className="form">
+        <UploadField
+          inputId={`ci-scan-${c.id}`}
+          label={scan ? tr('Quét lại', 'Scan again') : tr('Tải lên bản quét', 'Upload the scan')}
+          component={c}
+          state={upload}
+        />
+        {store.length > 0 && (
+          <>
+            <label htmlFor={`ci-store-${c.id}`}>
+              {tr('Hoặc lấy từ kho dữ liệu của người nộp', 'Or take it from the applicant’s store')}
+              <span className="visually-hidden">: {c.name}</span>
+            </label>
+            <select
+              id={`ci-store-${c.id}`}
+              value={scan && 'store' in scan ? `${scan.store.kind}:${scan.store.id}` : ''}
+              onChange={(e) => {
+                const d = store.find((x) => `${x.kind}:${x.id}` === e.target.value)
+                if (d) onScanned({ store: { kind: d.kind, id: d.id }, name: storeLabel(d) })
+              }}
+            >
+              <option value="">{tr('— Chọn giấy tờ —', '— Choose a document —')}</option>
+              {store.map((d) => (
+                <option key={`${d.kind}:${d.id}`} value={`${d.kind}:${d.id}`}>
+                  {storeLabel(d)}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
+      </div>
+    </div>
   )
 }

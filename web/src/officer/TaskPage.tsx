@@ -1,6 +1,6 @@
 // /can-bo/nhiem-vu/:taskKey: one task — the dossier's facts, its form data (rjsf, read-only), documents with preview,
 // progress and history, the print forms, claim/give back, and the task's decision form (rjsf) that completes it.
-import { useMemo, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { Link, useParams } from 'react-router'
 import Form from '@rjsf/core'
 import type { RJSFSchema, UiSchema } from '@rjsf/utils'
@@ -14,6 +14,8 @@ import { decisions } from '../citizen/labels.js'
 import type { CommandResult, Component, ProcedureDetail } from '../citizen/types.js'
 import { dueState } from './due.js'
 import { DossierRoute, type DossierWithRoute } from './DossierRoute.js'
+import { SignResultPanel } from '../common/results.js'
+import { ShipmentPanel } from './shipment-panel.js'
 import { ClaimNotice, DueText, claimTask } from './WorklistPage.js'
 
 interface TaskDetail {
@@ -40,32 +42,61 @@ const half = (title: unknown, lang: Lang) => {
 // One empty list for every render, so the decision form is not rebuilt while the procedure loads.
 const noComponents: Component[] = []
 
+/** The fields each decision asks for, beside the decision itself and the note every decision may carry. */
+const fieldsOf: Record<string, string[]> = {
+  approve: ['nextUnit', 'verificationNeeded', 'consultationNeeded'],
+  supplement: ['missing'],
+  refuse: ['reason'],
+  returnToPrevious: ['reason'],
+}
+
+/** The fields of this decision form that belong to the chosen decision (none but the decision before one is chosen). */
+function fieldsFor(form: Record<string, unknown>, chosen: string | undefined): string[] {
+  const props = Object.keys((form['properties'] as Record<string, unknown> | undefined) ?? {})
+  const wanted = ['decision', ...(chosen ? (fieldsOf[chosen] ?? []) : []), ...(chosen ? ['note'] : [])]
+  return wanted.filter((k) => props.includes(k))
+}
+
+/** What the server's form requires for the chosen decision: its `required` and the if/then rules that match. */
+function requiredFor(form: Record<string, unknown>, chosen: string | undefined): string[] {
+  const rules = (form['allOf'] as Array<{ if?: unknown; then?: { required?: string[] } }> | undefined) ?? []
+  const matching = rules.filter(
+    (r) => (r.if as { properties?: { decision?: { const?: string } } })?.properties?.decision?.const === chosen,
+  )
+  return [...((form['required'] as string[] | undefined) ?? []), ...matching.flatMap((r) => r.then?.required ?? [])]
+}
+
 /**
- * The decision form in the page's language; missing components are chosen from the procedure's list; the next agency
- * (when the model leaves it to the officer) is a required select of the agencies' names, shown for an approval only.
+ * The decision form in the page's language, with only the fields of the chosen decision (the missing components for a
+ * supplement request, the reason for a refusal or a return, the next agency and the checks for an approval), each
+ * marked required as the server's rules for that decision say; missing components are chosen from the procedure's
+ * list, the next agency (when the model leaves it to the officer) from the agencies' names.
  */
 function decisionUi(
   form: Record<string, unknown>,
   components: Component[],
   lang: Lang,
   nextUnits: Array<{ code: string; name: string }>,
-  approving: boolean,
+  chosen: string | undefined,
 ): { schema: RJSFSchema; uiSchema: UiSchema } {
-  const props = { ...(form['properties'] as Record<string, Record<string, unknown>>) }
-  for (const [k, v] of Object.entries(props))
-    props[k] = { ...v, ...(v['title'] ? { title: half(v['title'], lang) } : {}) }
+  const all = form['properties'] as Record<string, Record<string, unknown>>
+  const props: Record<string, Record<string, unknown>> = {}
+  for (const k of fieldsFor(form, chosen)) {
+    const v = all[k]!
+    // "Lý do / Reason (required to refuse …)": the required mark says when, for the decision chosen.
+    props[k] = { ...v, ...(v['title'] ? { title: half(v['title'], lang)?.replace(/\s*\(.*\)$/, '') } : {}) }
+  }
   if (props['missing'] && components.length > 0)
     props['missing'] = { ...props['missing'], items: { type: 'string', enum: components.map((c) => c.name) } }
-  const choosing = Boolean(props['nextUnit']) && nextUnits.length > 0
-  if (choosing) {
-    const { enum: _codes, ...rest } = props['nextUnit']!
+  if (props['nextUnit'] && nextUnits.length > 0) {
+    const { enum: _codes, ...rest } = props['nextUnit']
     props['nextUnit'] = {
       ...rest,
       title: lang === 'vi' ? 'Chuyển đến cơ quan' : 'Send to agency',
       oneOf: nextUnits.map((u) => ({ const: u.code, title: u.name })),
     }
   }
-  const decisionEnum = ((props['decision']?.['enum'] as string[] | undefined) ?? []).map(String)
+  const decisionEnum = ((all['decision']?.['enum'] as string[] | undefined) ?? []).map(String)
   props['decision'] = { ...props['decision'], title: lang === 'vi' ? 'Quyết định' : 'Decision' }
   const uiSchema: UiSchema = {
     'ui:order': ['decision', 'nextUnit', 'missing', 'reason', 'verificationNeeded', 'consultationNeeded', 'note', '*'],
@@ -77,16 +108,19 @@ function decisionUi(
     reason: { 'ui:widget': 'textarea' },
     note: { 'ui:widget': 'textarea' },
     nextUnit: {
-      'ui:widget': choosing && approving ? 'select' : 'hidden',
+      'ui:widget': 'select',
       'ui:placeholder': lang === 'vi' ? '— Chọn cơ quan —' : '— Choose an agency —',
     },
   }
-  const required = [
-    ...((form['required'] as string[] | undefined) ?? []),
-    ...(choosing && approving ? ['nextUnit'] : []),
-  ]
+  // The rules are applied here, field by field; the server checks the body against its own form.
+  const { allOf: _rules, additionalProperties: _closed, ...rest } = form
   return {
-    schema: { ...form, title: half(form['title'], lang), properties: props, required } as RJSFSchema,
+    schema: {
+      ...rest,
+      title: half(form['title'], lang),
+      properties: props,
+      required: requiredFor(form, chosen).filter((k) => k in props),
+    } as RJSFSchema,
     uiSchema,
   }
 }
@@ -96,7 +130,9 @@ export function TaskPage() {
   const { tr, lang } = useLang()
   const { user } = useAuth()
   const [notice, setNotice] = useState<unknown>(null)
-  const [done, setDone] = useState<CommandResult | null>(null)
+  /** The completion's answer, and the dossier's status when it was given. */
+  const [done, setDone] = useState<{ result: CommandResult; statusBefore: number } | null>(null)
+  const polls = useRef(0)
   const loaded = useAsync(
     async (signal) => {
       const task = await api<TaskDetail>(`/api/tasks/${encodeURIComponent(taskKey)}`, { signal })
@@ -111,22 +147,36 @@ export function TaskPage() {
   const components = loaded.data?.procedure?.components ?? noComponents
   const transformErrors = useMemo(() => localizeErrors(lang), [lang])
   const [decisionData, setDecisionData] = useState<Record<string, unknown>>({})
-  const approving = decisionData['decision'] === 'approve'
+  const chosen = typeof decisionData['decision'] === 'string' ? decisionData['decision'] : undefined
   const decision = useMemo(
-    () => (task ? decisionUi(task.decisionForm, components, lang, task.nextUnitChoices ?? [], approving) : undefined),
-    [task, components, lang, approving],
+    () => (task ? decisionUi(task.decisionForm, components, lang, task.nextUnitChoices ?? [], chosen) : undefined),
+    [task, components, lang, chosen],
   )
   const complete = useAction(async () => {
-    setDone(
-      await api<CommandResult>(`/api/tasks/${encodeURIComponent(taskKey)}/complete`, {
-        method: 'POST',
-        // A choice of agency made before switching to another decision is not sent with it.
-        body: approving
-          ? decisionData
-          : Object.fromEntries(Object.entries(decisionData).filter(([k]) => k !== 'nextUnit')),
-      }),
-    )
+    // What was filled in for another decision before this one was chosen is not sent with it.
+    const fields = fieldsFor(task!.decisionForm, chosen)
+    const result = await api<CommandResult>(`/api/tasks/${encodeURIComponent(taskKey)}/complete`, {
+      method: 'POST',
+      body: Object.fromEntries(Object.entries(decisionData).filter(([k]) => fields.includes(k))),
+    })
+    polls.current = 0
+    setDone({ result, statusBefore: task!.dossier.status })
   })
+  // The engine carries the decision out after the answer (the code and the receipt come with the reception), so the
+  // dossier is read again until its status moves on, for a while: a hand-off within processing may keep it.
+  const reload = loaded.reload
+  const dossierStatus = task?.dossier.status
+  useEffect(() => {
+    if (!done || (polls.current > 0 && dossierStatus !== done.statusBefore) || polls.current >= 20) return
+    const timer = setTimeout(
+      () => {
+        polls.current += 1
+        reload()
+      },
+      polls.current === 0 ? 0 : 600,
+    )
+    return () => clearTimeout(timer)
+  }, [done, dossierStatus, reload, loaded.data])
   const claim = async (yes: boolean) => {
     setNotice(null)
     try {
@@ -228,7 +278,7 @@ export function TaskPage() {
                   type="button"
                   className="secondary"
                   onClick={() => void print.run(f.form, 'pdf')}
-                  aria-label={`${tr(f.vi, f.en)} (PDF)`}
+                  aria-label={`${tr(f.vi, f.en)}, PDF`}
                 >
                   PDF
                 </button>
@@ -266,12 +316,33 @@ export function TaskPage() {
           </div>
         </div>
         <div>
+          <SignResultPanel taskKey={taskKey} dossierId={d.id} open={task.state === 'CREATED' && mine} />
+          {d.deliveryMethod === 'post' && d.status === 9 && (
+            <ShipmentPanel taskKey={taskKey} d={d} open={task.state === 'CREATED' && mine} onRecorded={loaded.reload} />
+          )}
           <section className="panel decision" aria-labelledby="decision-title">
             <h2 id="decision-title">{tr('Xử lý công việc', 'Decision')}</h2>
             {done ? (
-              <div className="alert alert-ok" role="status">
-                {tr('Đã hoàn thành công việc.', 'The task is completed.')} <StatusBadge status={done.status} />{' '}
-                <Link to="/can-bo">{tr('Về danh sách công việc', 'Back to the worklist')}</Link>
+              <div className="alert alert-ok" role="status" data-testid="task-done">
+                <p>{tr('Đã hoàn thành công việc.', 'The task is completed.')}</p>
+                <p>
+                  {tr('Trạng thái hồ sơ', 'Dossier status')}: <StatusBadge status={d.status} />
+                </p>
+                {d.code && (
+                  <p>
+                    {tr('Mã hồ sơ', 'Dossier code')}: <strong>{d.code}</strong>
+                  </p>
+                )}
+                {d.acceptedAt && (
+                  <p>
+                    <button type="button" className="secondary" onClick={() => void print.run('receipt', 'html')}>
+                      {tr('In giấy tiếp nhận và hẹn trả kết quả', 'Print the receipt and appointment')}
+                    </button>
+                  </p>
+                )}
+                <p>
+                  <Link to="/can-bo">{tr('Về danh sách công việc', 'Back to the worklist')}</Link>
+                </p>
               </div>
             ) : task.state !== 'CREATED' ? (
               <p>{tr('Công việc này đã kết thúc.', 'This task is finished.')}</p>

@@ -7,6 +7,7 @@ import { api } from '../api.js'
 import { useAuth } from '../auth.js'
 import { useLang } from '../i18n.js'
 import { PageTitle, ProblemAlert, StatusBadge, dueClass, problemOf, useAsync } from '../ui.js'
+import { DateInput } from '../date-input.js'
 import { dossierStatuses } from '../../../src/domain/dossier/status.js'
 import type { DossierSummary, ProcedureSummary } from '../citizen/types.js'
 import { dueState } from './due.js'
@@ -209,12 +210,7 @@ export function WorklistPage() {
         </div>
         <div className="filter">
           <label htmlFor="wl-due">{tr('Hạn trước ngày', 'Due before')}</label>
-          <input
-            id="wl-due"
-            type="date"
-            value={filters.dueBefore}
-            onChange={(e) => set({ dueBefore: e.target.value })}
-          />
+          <DateInput id="wl-due" value={filters.dueBefore} onValue={(dueBefore) => set({ dueBefore })} />
         </div>
         <div className="filter checks">
           <label>

@@ -48,8 +48,8 @@ export function HandlingUnitSection({ units }: { units: SubtreeUnit[] | undefine
           <table className="data" data-testid="handling-unit-table">
             <caption>
               {tr(
-                'Các bước mỗi đơn vị đã xử lý, kể cả cho hồ sơ do nơi khác tiếp nhận, so với thời hạn của từng bước. Hoàn thành trước hạn được tính là đúng hạn. Bước đang mở tính đến hiện tại.',
-                'The steps each unit handled, including for dossiers received elsewhere, against each step’s own deadline. Early counts as on time. Open steps are counted as of now.',
+                'Các bước mỗi đơn vị đã xử lý, kể cả cho hồ sơ do nơi khác tiếp nhận, so với thời hạn của từng bước. Hoàn thành trước hạn được tính là đúng hạn; bước không có thời hạn (như tiếp nhận) không tính vào tỷ lệ. Bước đang mở tính đến hiện tại.',
+                'The steps each unit handled, including for dossiers received elsewhere, against each step’s own deadline. Early counts as on time; a step without a deadline (such as reception) is left out of the share. Open steps are counted as of now.',
               )}
             </caption>
             <thead>

@@ -9,6 +9,7 @@ import { Loading, PageTitle, ProblemAlert, useAsync } from '../ui.js'
 import { SupervisorNav, UnitPicker, UnitViewSwitch, useUnits } from './controls.js'
 import { hours, type HeatElement, type ProcessDiagram, type ProcessSummary, type UnitView } from './data.js'
 import { bucketLabels, dwellBucket } from './heat.js'
+import type { DrawnHeatmap } from './heatmap-viewer.js'
 
 export function useProcesses() {
   return useAsync(
@@ -81,6 +82,7 @@ export function HeatmapPage() {
   const [drawError, setDrawError] = useState<unknown>(null)
   const [missing, setMissing] = useState<string[]>([])
   const [drawn, setDrawn] = useState(false)
+  const view = useRef<DrawnHeatmap | null>(null)
   useEffect(() => {
     const el = container.current
     if (!el || !diagram.data || !heat.data) return
@@ -95,6 +97,7 @@ export function HeatmapPage() {
         (h) => {
           if (cancelled) return h.destroy()
           destroy = h.destroy
+          view.current = h
           setMissing(h.missing)
           setDrawn(true)
         },
@@ -102,6 +105,7 @@ export function HeatmapPage() {
       )
     return () => {
       cancelled = true
+      view.current = null
       destroy?.()
     }
   }, [diagram.data, heat.data, tr])
@@ -146,11 +150,30 @@ export function HeatmapPage() {
       </div>
       <ProblemAlert error={diagram.error ?? heat.error ?? drawError} />
       {(diagram.loading || heat.loading) && <Loading />}
+      <div className="sv-heatmap-tools" role="toolbar" aria-label={tr('Thu phóng sơ đồ', 'Diagram zoom')}>
+        <button type="button" className="secondary" disabled={!drawn} onClick={() => view.current?.zoomBy(1.25)}>
+          {tr('Phóng to', 'Zoom in')}
+        </button>
+        <button type="button" className="secondary" disabled={!drawn} onClick={() => view.current?.zoomBy(0.8)}>
+          {tr('Thu nhỏ', 'Zoom out')}
+        </button>
+        <button type="button" className="secondary" disabled={!drawn} onClick={() => view.current?.readable()}>
+          {tr('Cỡ dễ đọc', 'Readable size')}
+        </button>
+        <button type="button" className="secondary" disabled={!drawn} onClick={() => view.current?.whole()}>
+          {tr('Xem toàn bộ', 'Whole diagram')}
+        </button>
+        <span className="muted small">
+          {tr('Kéo sơ đồ để di chuyển; Ctrl + cuộn chuột để thu phóng.', 'Drag to move; Ctrl + scroll to zoom.')}
+        </span>
+      </div>
       <div className="sv-heatmap-wrap">
+        {/* A figure, not an image: bpmn-js puts a focusable canvas and its bpmn.io link inside, which an image
+            would hide from screen readers while the keyboard still reaches them. */}
         <div
           ref={container}
           className="sv-heatmap"
-          role="img"
+          role="figure"
           data-testid="heatmap-canvas"
           data-drawn={drawn ? 'yes' : 'no'}
           aria-label={tr(

@@ -14,6 +14,7 @@ import {
   type PeriodQuery,
   type Ratio,
   type Report06a,
+  type ScoredRatio,
 } from './data.js'
 
 const columns: (keyof Counts06a)[] = [
@@ -209,12 +210,19 @@ function RatioCard({
   extra,
 }: {
   title: string
-  ratio: Ratio | { value: 'no data' }
+  ratio: Ratio | ScoredRatio | { value: 'no data' }
   numLabel: string
   denLabel: string
   extra?: string
 }) {
   const { tr, number } = useLang()
+  const score =
+    'scoreShare' in ratio && ratio.scoreShare !== null
+      ? tr(
+          `Điểm: ${percent(ratio.scoreShare, number)} điểm tối đa (tối đa từ ${percent(ratio.threshold, number)})`,
+          `Score: ${percent(ratio.scoreShare, number)} of the maximum (full from ${percent(ratio.threshold, number)})`,
+        )
+      : null
   if (!('numerator' in ratio)) {
     return (
       <article className="sv-indicator" data-testid="indicator">
@@ -234,6 +242,11 @@ function RatioCard({
         {numLabel}: {number(ratio.numerator)} / {denLabel}: {number(ratio.denominator)}
         {extra ? ` · ${extra}` : ''}
       </p>
+      {score && (
+        <p className="small" data-testid="indicator-score">
+          {score}
+        </p>
+      )}
       <details>
         <summary>{tr('Xem hồ sơ được tính', 'Show the dossiers counted')}</summary>
         <DossierList title={numLabel} refs={ratio.dossiers.numerator} />
@@ -254,13 +267,19 @@ function IndicatorsPanel({ data, loading, error }: { data: Indicators | undefine
       ) : data ? (
         <div className="sv-indicators">
           <RatioCard
-            title={tr('Tỷ lệ giải quyết đúng hạn', 'On-time resolution rate')}
+            title={tr('2.1 Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn', '2.1 Dossiers handled early or on time')}
             ratio={data.onTimeRate}
+            numLabel={tr('Đã xử lý đúng hạn hoặc đang trong hạn', 'Finished on time or still within time')}
+            denLabel={tr('Tiếp nhận, xử lý trong kỳ', 'Received or handled in the period')}
+          />
+          <RatioCard
+            title={tr('Tỷ lệ giải quyết đúng hạn (Biểu 06a)', 'On-time resolution rate (report 06a)')}
+            ratio={data.resolvedOnTimeRate}
             numLabel={tr('Trước hạn và đúng hạn', 'Early or on time')}
             denLabel={tr('Đã giải quyết', 'Resolved')}
           />
           <article className="sv-indicator" data-testid="indicator">
-            <h3>{tr('Thời gian giải quyết trung bình', 'Average resolution time')}</h3>
+            <h3>{tr('2.2 Thời gian giải quyết trung bình', '2.2 Average resolution time')}</h3>
             <p className="sv-big">
               {data.averageResolutionDays.value === null
                 ? '—'
@@ -270,7 +289,8 @@ function IndicatorsPanel({ data, loading, error }: { data: Indicators | undefine
                   )}
             </p>
             <p className="small">
-              {tr('Số hồ sơ đã giải quyết', 'Dossiers resolved')}: {number(data.averageResolutionDays.count)}
+              {tr('Hồ sơ tiếp nhận trong kỳ đã giải quyết', 'Received in the period and resolved')}:{' '}
+              {number(data.averageResolutionDays.count)}
             </p>
             <details>
               <summary>{tr('Xem hồ sơ được tính', 'Show the dossiers counted')}</summary>
@@ -278,25 +298,37 @@ function IndicatorsPanel({ data, loading, error }: { data: Indicators | undefine
             </details>
           </article>
           <RatioCard
-            title={tr('Tỷ lệ hồ sơ trực tuyến', 'Online share')}
+            title={tr('3.3 Tỷ lệ hồ sơ nộp trực tuyến', '3.3 Online share')}
             ratio={data.onlineShare}
             numLabel={tr('Nộp trực tuyến', 'Online')}
             denLabel={tr('Tiếp nhận mới', 'New receipts')}
           />
           <RatioCard
-            title={tr('Tỷ lệ thanh toán trực tuyến', 'Online payment share')}
+            title={tr('3.6 Tỷ lệ hồ sơ thanh toán trực tuyến', '3.6 Online payment share')}
             ratio={data.onlinePaymentShare}
             numLabel={tr('Đã thanh toán trực tuyến', 'Paid online')}
             denLabel={tr('Phải nộp phí, lệ phí', 'Owed a fee')}
           />
           <RatioCard
-            title={tr('Tỷ lệ tái sử dụng giấy tờ', 'Reuse of documents')}
+            title={tr('4.1 Tỷ lệ hồ sơ có cấp kết quả điện tử', '4.1 Electronic results')}
+            ratio={data.electronicResultShare}
+            numLabel={tr('Có kết quả điện tử ký số', 'A signed electronic result')}
+            denLabel={tr('Đã giải quyết, kết quả là giấy tờ', 'Resolved, the result is a document')}
+          />
+          <RatioCard
+            title={tr('4.2 Tỷ lệ hồ sơ thực hiện số hoá', '4.2 Digitised dossiers')}
+            ratio={data.digitisedShare}
+            numLabel={tr('Có thành phần hồ sơ số hoá', 'A component digitised')}
+            denLabel={tr('Tiếp nhận mới', 'New receipts')}
+          />
+          <RatioCard
+            title={tr('4.3 Tỷ lệ khai thác, sử dụng lại dữ liệu số hoá', '4.3 Reuse of digitised documents')}
             ratio={data.reuseShare}
             numLabel={tr('Có giấy tờ dùng lại', 'Reused a document')}
             denLabel={tr('Tiếp nhận mới', 'New receipts')}
           />
           <RatioCard
-            title={tr('Mức độ hài lòng', 'Satisfaction')}
+            title={tr('Mức độ hài lòng (đánh giá trên motcua)', 'Satisfaction (motcua ratings)')}
             ratio={data.satisfaction}
             numLabel={tr('Đánh giá 4–5 sao', 'Rated 4–5')}
             denLabel={tr('Lượt đánh giá', 'Ratings')}

@@ -5,6 +5,7 @@ import { NavLink } from 'react-router'
 import { api, apiRaw } from '../api.js'
 import { useLang } from '../i18n.js'
 import { ProblemAlert, useAction, useAsync, type AsyncState } from '../ui.js'
+import { DateInput } from '../date-input.js'
 import { currentMonth, type PeriodQuery, type SubtreeUnit, type UnitView } from './data.js'
 import './supervisor.css'
 
@@ -136,12 +137,12 @@ export function PeriodPicker({
       {'month' in value && (
         <div className="sv-field">
           <label htmlFor={`${idPrefix}-month`}>{tr('Tháng', 'Month')}</label>
-          <input
+          <DateInput
+            month
             id={`${idPrefix}-month`}
-            type="month"
             required
             value={value.month}
-            onChange={(e) => e.target.value && onChange({ month: e.target.value })}
+            onValue={(month) => month && onChange({ month })}
           />
         </div>
       )}
@@ -180,20 +181,18 @@ export function PeriodPicker({
         <>
           <div className="sv-field">
             <label htmlFor={`${idPrefix}-from`}>{tr('Từ ngày', 'From')}</label>
-            <input
+            <DateInput
               id={`${idPrefix}-from`}
-              type="date"
               value={value.from}
-              onChange={(e) => e.target.value && onChange({ from: e.target.value, to: value.to })}
+              onValue={(from) => from && onChange({ from, to: value.to })}
             />
           </div>
           <div className="sv-field">
             <label htmlFor={`${idPrefix}-to`}>{tr('Đến ngày', 'To')}</label>
-            <input
+            <DateInput
               id={`${idPrefix}-to`}
-              type="date"
               value={value.to}
-              onChange={(e) => e.target.value && onChange({ from: value.from, to: e.target.value })}
+              onValue={(to) => to && onChange({ from: value.from, to })}
             />
           </div>
         </>

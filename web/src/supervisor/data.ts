@@ -1,6 +1,10 @@
 // The supervision API as the dashboard reads it: response types, periods, and small number formats.
 import type { Counts06a } from '../../../src/domain/statistics/report-06a.js'
-import type { Indicators766, Ratio as ServerRatio } from '../../../src/domain/statistics/indicators-766.js'
+import type {
+  Indicators766,
+  Ratio as ServerRatio,
+  ScoredRatio as ServerScoredRatio,
+} from '../../../src/domain/statistics/indicators-766.js'
 import type { Candidate, SubtreeUnit, SupervisionDirectory } from '../../../src/supervision/directory.js'
 import type { UnitView } from '../../../src/supervision/repository.js'
 import type { OverdueItem as ServerOverdueItem, SupervisionService } from '../../../src/supervision/service.js'
@@ -40,6 +44,7 @@ export interface Report06a {
 }
 
 export type Ratio = Json<ServerRatio>
+export type ScoredRatio = Json<ServerScoredRatio>
 export type DossierRef = Ratio['dossiers']['numerator'][number]
 export type Indicators = Omit<Json<Indicators766>, 'period'> & { unit: string; period: PeriodJson }
 

@@ -13,7 +13,15 @@ export interface DrawnHeatmap {
   destroy(): void
   /** Element ids of the data that are not on the diagram (another version's steps). */
   missing: string[]
+  /** The view the page opens with: readable text, the busiest step in sight. */
+  readable(): void
+  /** The whole diagram in the frame, however small. */
+  whole(): void
+  zoomBy(factor: number): void
 }
+
+// Below this scale a task's name (11 px in bpmn-js) cannot be read on a screen.
+const readableScale = 0.8
 
 export async function drawHeatmap(
   container: HTMLElement,
@@ -49,6 +57,32 @@ export async function drawHeatmap(
       overlays.add(e.elementId, 'heat-active', { position: { top: -12, right: 12 }, html: badge, scale: { min: 1 } })
     }
   }
-  canvas.zoom('fit-viewport')
-  return { destroy: () => viewer.destroy(), missing }
+  // The step most dossiers wait at, else the slowest one, is what the supervisor came to see.
+  const focus = [...elements]
+    .filter((e) => registry.get(e.elementId))
+    .sort((a, b) => b.active - a.active || (b.meanDwellHours ?? -1) - (a.meanDwellHours ?? -1))[0]
+  const readable = () => {
+    canvas.zoom('fit-viewport')
+    if (canvas.zoom() >= readableScale) return
+    const { inner, outer } = canvas.viewbox()
+    // The left part of the diagram (where a procedure starts) at a readable scale, vertically centred …
+    canvas.viewbox({
+      x: inner.x - 20 / readableScale,
+      y: inner.y + inner.height / 2 - outer.height / readableScale / 2,
+      width: outer.width / readableScale,
+      height: outer.height / readableScale,
+    })
+    // … and moved so the focus step is in sight.
+    const target = focus && registry.get(focus.elementId)
+    if (target) canvas.scrollToElement(target, { top: 80, bottom: 80, left: 120, right: 120 })
+  }
+  readable()
+  return {
+    destroy: () => viewer.destroy(),
+    missing,
+    readable,
+    whole: () => canvas.zoom('fit-viewport'),
+    // Around the frame's centre (diagram-js's default when no point is given).
+    zoomBy: (factor) => canvas.zoom(Math.min(4, Math.max(0.2, canvas.zoom() * factor))),
+  }
 }

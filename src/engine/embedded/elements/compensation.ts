@@ -68,7 +68,11 @@ export async function compensationOnCompleted(step: Step, inst: Inst, ei: EiRow,
   const subs = subscriptions(inst)
   // Inner instances of a multi-instance activity: its boundary events belong to the body.
   const handlerId = ei.data.inner ? undefined : compensationBoundary(step, inst, el)?.compensation?.handlerId
-  const isScope = el.kind === 'subProcess' || ei.element_type === 'multiInstanceBody'
+  const isScope =
+    el.kind === 'subProcess' ||
+    el.kind === 'adHocSubProcess' ||
+    el.kind === 'adHocInnerInstance' ||
+    ei.element_type === 'multiInstanceBody'
   const hasInner = isScope && subs.some((s) => s.scopeKey === ei.key)
   if (handlerId === undefined && !hasInner) return false
   const sub: CompensationSubscription = {
@@ -139,7 +143,10 @@ async function activateHandler(step: Step, inst: Inst, throwEi: EiRow, sub: Comp
 
 /** A compensation handler completed: its subscription and the emptied sub-process ones above it complete. */
 async function handlerCompleted(step: Step, inst: Inst, handler: EiRow): Promise<void> {
-  let subs = subscriptions(inst)
+  // A handler that is a sub-process: what completed inside it is not compensable once it is done (Zeebe deletes the
+  // subscriptions of a completed compensation handler's sub-process).
+  let subs = withoutInside(subscriptions(inst), handler.key)
+  if (subs.length !== subscriptions(inst).length) setSubscriptions(inst, subs)
   const done = subs.find((s) => s.handlerInstanceKey === handler.key)
   if (!done) return await step.leave(inst, step.el(inst, handler.element_id), handler.scope_key)
   subs = subs.filter((s) => s !== done)
@@ -167,8 +174,17 @@ async function handlerCompleted(step: Step, inst: Inst, handler: EiRow): Promise
 export function compensationOnTerminated(inst: Inst, ei: EiRow): void {
   const subs = subscriptions(inst)
   if (subs.length === 0) return
-  const gone = new Set<number>([ei.key])
-  let kept = subs.filter((s) => s.handlerInstanceKey !== ei.key)
+  const kept = withoutInside(
+    subs.filter((s) => s.handlerInstanceKey !== ei.key),
+    ei.key,
+  )
+  if (kept.length !== subs.length) setSubscriptions(inst, kept)
+}
+
+/** The subscriptions left once those inside a scope instance (and inside their sub-processes, nested) are dropped. */
+function withoutInside(subs: CompensationSubscription[], scopeKey: number): CompensationSubscription[] {
+  const gone = new Set<number>([scopeKey])
+  let kept = subs
   for (let changed = true; changed;) {
     changed = false
     for (const s of kept)
@@ -178,5 +194,5 @@ export function compensationOnTerminated(inst: Inst, ei: EiRow): void {
       }
     kept = kept.filter((s) => !gone.has(s.scopeKey))
   }
-  if (kept.length !== subs.length) setSubscriptions(inst, kept)
+  return kept
 }

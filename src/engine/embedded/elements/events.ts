@@ -135,7 +135,11 @@ export async function triggerBoundary(
   boundary: Element,
   vars: Variables | undefined,
 ): Promise<void> {
-  if (boundary.interrupting) await step.terminate(inst, attached)
+  // The attached element's user task may run canceling listeners first: the boundary event activates after them.
+  if (boundary.interrupting && (await step.terminate(inst, attached))) {
+    attached.data = { ...attached.data, boundaryAfterTermination: { boundaryId: boundary.id, variables: vars ?? null } }
+    return step.dirty(inst, attached)
+  }
   const be = await step.createEi(inst, boundary, attached.scope_key)
   step.enqueueActivate(inst, be, vars ?? null)
 }
@@ -250,6 +254,7 @@ async function activateEndEvent(step: Step, inst: Inst, ei: EiRow, el: Element):
   // Waits for the compensation handlers it invoked (compensation.ts completes it after the last one).
   if (el.event === 'compensation' && (await throwCompensation(step, inst, ei, el))) return
   if (el.event === 'terminate') {
+    // A sibling waiting for canceling listeners keeps the scope open until it ends (step.afterChildTerminated).
     for (const sibling of step.children(inst, ei.scope_key)) if (sibling !== ei) await step.terminate(inst, sibling)
     const data = step.scopeData(inst, ei.scope_key)
     if (data.joins) {

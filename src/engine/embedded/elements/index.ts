@@ -6,6 +6,7 @@ import { eventBehaviours } from './events.js'
 import { gatewayBehaviours } from './gateways.js'
 import { subProcessBehaviours } from './subprocesses.js'
 import { taskBehaviours } from './tasks.js'
+import { adHocBehaviours } from './ad-hoc.js'
 
 // A Record over every kind: leaving a kind out is a type error.
 const behaviours: ElementBehaviours = {
@@ -13,6 +14,7 @@ const behaviours: ElementBehaviours = {
   ...taskBehaviours,
   ...gatewayBehaviours,
   ...subProcessBehaviours,
+  ...adHocBehaviours,
 }
 
 export function behaviourOf(kind: ElementKind): ElementBehaviour {

@@ -65,7 +65,10 @@ export async function onInnerCompleted(
       numberOfActiveInstances: active,
     }
     if (evalCondition(spec.completionCondition, ctx)) {
-      for (const c of step.children(inst, body.key)) await step.terminate(inst, c)
+      let waits = false
+      for (const c of step.children(inst, body.key)) if (await step.terminate(inst, c)) waits = true
+      // An inner user task runs its canceling listeners first (step.afterChildTerminated completes the body then).
+      if (waits) return step.holdUntilTerminated(inst, body.key, { complete: 'multiInstance' })
       return await completeMultiInstance(step, inst, body, el)
     }
   }

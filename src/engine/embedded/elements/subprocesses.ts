@@ -19,12 +19,26 @@ export async function triggerEventSubProcess(
   const data = step.scopeData(inst, scopeKey)
   if (data.interrupted) return
   if (esp.interrupting) {
-    for (const c of step.children(inst, scopeKey)) await step.terminate(inst, c)
+    let waits = false
+    for (const c of step.children(inst, scopeKey)) if (await step.terminate(inst, c)) waits = true
     closeEventSubProcessStarts(step, inst, scopeKey)
     data.interrupted = true
     delete data.joins
     step.touchScope(inst, scopeKey)
+    // Zeebe activates the event sub-process once the scope's children are terminated, canceling listeners included.
+    if (waits) return step.holdUntilTerminated(inst, scopeKey, { eventSubProcess: esp.id, variables: vars ?? {} })
   }
+  await startEventSubProcess(step, inst, scopeKey, esp, vars)
+}
+
+/** The event sub-process starts in its scope (interrupted already, if it interrupts). */
+export async function startEventSubProcess(
+  step: Step,
+  inst: Inst,
+  scopeKey: number,
+  esp: Element,
+  vars: Variables | undefined,
+): Promise<void> {
   const ei = await step.createEi(inst, esp, scopeKey)
   ei.data = { trigger: vars ?? {} }
   step.enqueueActivate(inst, ei)

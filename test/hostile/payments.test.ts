@@ -1,0 +1,160 @@
+// Specification: the payment gateway routes refuse what is not theirs and change nothing. VNPAY's IPN and return URL
+// take only VNPAY's parameters; a forged signature, a replayed notification, a wrong amount, an unknown reference or
+// another gateway's are answered with VNPAY's refusal codes (97, 02, 04, 01) and change no payment or dossier (only the
+// notification log, on purpose). The finance officer's confirmation and statement import refuse another agency's
+// dossier, a wrong amount, oversized files and files that are not statements (binary, not UTF-8, no header,
+// a broken quote, a zip that is not a workbook), each with a problem, and change nothing.
+import { createHmac } from 'node:crypto'
+import fc from 'fast-check'
+import t from 'tap'
+import { assertAllRefused, refusalProblem, type HostileRequest } from './support.js'
+import { attackArea, hostileWorld } from './world.js'
+import { hashData } from '../helpers/vnpay.js'
+import { makeZip } from '../helpers/files.js'
+
+const tmnCode = 'MOTCUA01'
+const secret = 'HOSTILEVNPAYSECRET0123456789ABCDEF'
+const w = await hostileWorld(t, {
+  env: {
+    VNPAY_TMN_CODE: tmnCode,
+    VNPAY_HASH_SECRET: secret,
+    VNPAY_PAY_URL: 'https://sandbox.vnpayment.vn/paymentv2/vpcpay.html',
+    VIETQR_BANK_BIN: '970415',
+    VIETQR_ACCOUNT_NUMBER: '113366668888',
+    VIETQR_ACCOUNT_NAME: 'UBND XA AN BINH',
+  },
+})
+const knex = w.db.knex
+
+// The world's dossier with a pending VNPAY payment, a paid one, and a pending transfer.
+await knex('payments').insert([
+  { dossier_id: w.dossierId, provider: 'vnpay', reference: 'MCPENDING00000001', amount_vnd: 50000, status: 'pending' },
+  { dossier_id: w.dossierId, provider: 'vnpay', reference: 'MCPAID0000000001', amount_vnd: 50000, status: 'paid' },
+  { dossier_id: w.dossierId, provider: 'vietqr', reference: 'MCTRANSFER000001', amount_vnd: 50000, status: 'pending' },
+])
+
+await attackArea(t, w, 'payments')
+
+const signed = (params: Record<string, string>, key = secret) => {
+  const data = hashData(params)
+  return `${data}&vnp_SecureHash=${createHmac('sha512', key).update(data, 'utf8').digest('hex')}`
+}
+const ipn = (reference: string, overrides: Record<string, string> = {}) => ({
+  vnp_Amount: '5000000',
+  vnp_BankCode: 'NCB',
+  vnp_OrderInfo: 'Phi ho so',
+  vnp_PayDate: '20261205120000',
+  vnp_ResponseCode: '00',
+  vnp_TmnCode: tmnCode,
+  vnp_TransactionNo: '14000001',
+  vnp_TransactionStatus: '00',
+  vnp_TxnRef: reference,
+  ...overrides,
+})
+const route = (key: string) => w.routes.find((r) => r.key === key)!
+const rspCode = (expected: string) => (res: { statusCode: number; body: string }) =>
+  res.statusCode === 200 && JSON.parse(res.body).RspCode === expected
+    ? undefined
+    : `expected RspCode ${expected}, got ${res.statusCode} ${res.body.slice(0, 200)}`
+
+t.test(
+  'VNPAY IPN: forged, replayed, wrong-amount and foreign notifications are refused by code and change nothing',
+  async (t) => {
+    const cases: Array<[string, string, string]> = [
+      ['a forged signature (another secret)', signed(ipn('MCPENDING00000001'), 'NOTTHESECRET0123456789'), '97'],
+      [
+        'a signature over other values',
+        signed(ipn('MCPENDING00000001')).replace('vnp_Amount=5000000', 'vnp_Amount=9000000'),
+        '97',
+      ],
+      ['another terminal', signed(ipn('MCPENDING00000001', { vnp_TmnCode: 'OTHER001' })), '97'],
+      ['a replay of a confirmed payment', signed(ipn('MCPAID0000000001')), '02'],
+      ['a wrong amount', signed(ipn('MCPENDING00000001', { vnp_Amount: '500000' })), '04'],
+      ['a fraction of a đồng', signed(ipn('MCPENDING00000001', { vnp_Amount: '5000050' })), '04'],
+      ['an unknown reference', signed(ipn('MCNOSUCHPAYMENT01')), '01'],
+      ['another gateway’s reference (a transfer)', signed(ipn('MCTRANSFER000001')), '01'],
+    ]
+    for (const [why, query, code] of cases) {
+      const req: HostileRequest = { why, method: 'GET', url: `/api/payments/vnpay/ipn?${query}`, headers: {} }
+      await assertAllRefused(t, w.app, knex, route('GET /api/payments/vnpay/ipn'), fc.constant(req), {
+        numRuns: 1,
+        accept: rspCode(code),
+      })
+    }
+    const audited = await knex('audit_events')
+      .where({ action: 'payment.notificationRefused' })
+      .count({ n: '*' })
+      .first()
+    t.ok(Number(audited!.n) >= 6, 'refused notifications are audited')
+    const returned = await w.app.inject({
+      method: 'GET',
+      url: `/api/payments/vnpay/return?${signed(ipn('MCPENDING00000001'), 'NOTTHESECRET0123456789')}`,
+    })
+    t.equal(refusalProblem(returned), undefined, 'a forged return is a problem, not a redirect')
+  },
+)
+
+t.test('VietQR confirmation and statement import refuse another agency, wrong amounts and bad files', async (t) => {
+  const officer = await w.api.as('motcua-xa')
+  const otherAgency = await w.api.as('canbo')
+  const confirm = route('POST /api/payments/vietqr/:reference/confirm')
+  const confirmations: HostileRequest[] = [
+    {
+      why: 'another agency’s dossier',
+      method: 'POST',
+      url: '/api/payments/vietqr/MCTRANSFER000001/confirm',
+      headers: { ...otherAgency, 'content-type': 'application/json' },
+      payload: JSON.stringify({ amountVnd: 50000 }),
+    },
+    {
+      why: 'a wrong amount',
+      method: 'POST',
+      url: '/api/payments/vietqr/MCTRANSFER000001/confirm',
+      headers: { ...officer, 'content-type': 'application/json' },
+      payload: JSON.stringify({ amountVnd: 5000 }),
+    },
+    {
+      why: 'a card payment is not a transfer',
+      method: 'POST',
+      url: '/api/payments/vietqr/MCPENDING00000001/confirm',
+      headers: { ...officer, 'content-type': 'application/json' },
+      payload: JSON.stringify({ amountVnd: 50000 }),
+    },
+  ]
+  await assertAllRefused(t, w.app, knex, confirm, fc.constantFrom(...confirmations), { numRuns: 6 })
+
+  const statements = route('POST /api/payments/vietqr/statements')
+  const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+  const file = (why: string, type: string, payload: Buffer, who = officer): HostileRequest => ({
+    why,
+    method: 'POST',
+    url: '/api/payments/vietqr/statements',
+    headers: { ...who, 'content-type': type },
+    payload,
+  })
+  const header = 'Số tiền;Nội dung\n'
+  const files = [
+    file('3 MB', 'text/csv', Buffer.alloc(3 * 1024 * 1024, 'a')),
+    file('binary as CSV', 'text/csv', Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x81, 0x0a])),
+    file('no header row', 'text/csv', Buffer.from('a;b\n1;2\n')),
+    file('a broken quote', 'text/csv', Buffer.from(`${header}"50000;MCTRANSFER000001\n`)),
+    file('random bytes as XLSX', xlsx, Buffer.from('PK\u0003\u0004 not really a zip')),
+    file('a zip that is not a workbook', xlsx, makeZip([{ name: 'hello.txt', data: Buffer.from('hi') }])),
+    file('a spreadsheet of another type', 'application/vnd.ms-excel', Buffer.from(header)),
+    file('more lines than a statement', 'text/csv', Buffer.from(header + '1;x\n'.repeat(6000))),
+    file('without a token', 'text/csv', Buffer.from(`${header}50000;MCTRANSFER000001\n`), {} as typeof officer),
+  ]
+  await assertAllRefused(t, w.app, knex, statements, fc.constantFrom(...files), { numRuns: 18 })
+
+  // Another agency's officer importing a line that names this agency's transfer: reported, nothing paid.
+  const before = await knex('payments').where({ reference: 'MCTRANSFER000001' }).first('status')
+  const foreign = await w.app.inject({
+    method: 'POST',
+    url: '/api/payments/vietqr/statements',
+    headers: { ...otherAgency, 'content-type': 'text/csv' },
+    payload: `${header}50000;MCTRANSFER000001\n`,
+  })
+  t.equal(foreign.statusCode, 200, foreign.body)
+  t.match(foreign.json(), { matched: [], unmatched: [{ line: 1, reason: 'unknown-reference' }] })
+  t.same(await knex('payments').where({ reference: 'MCTRANSFER000001' }).first('status'), before, 'still pending')
+})
