@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { eventually } from './helpers/eventually.js'
 
 const bin = fileURLToPath(new URL('../bin/motcua.js', import.meta.url))
 
@@ -26,15 +27,27 @@ function run(args: string[], env: Record<string, string>): Run {
   return { child, output: () => out, exited }
 }
 
-async function waitForUrl(r: Run, timeoutMs = 60_000): Promise<string> {
-  const until = Date.now() + timeoutMs
-  while (Date.now() < until) {
-    const m = /motcua: (http:\/\/127\.0\.0\.1:\d+)/.exec(r.output())
-    if (m) return m[1]!
-    if (r.child.exitCode !== null) throw new Error(`exited early: ${r.output()}`)
-    await new Promise((res) => setTimeout(res, 100))
-  }
-  throw new Error(`did not start: ${r.output()}`)
+/**
+ * Waits for the line that says where the server listens, or for the process to exit. No deadline of its own: a
+ * fresh data directory (initdb, migrations, seed) takes long on a busy machine, and tap's per-file timeout bounds it.
+ */
+function waitForUrl(r: Run): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const look = () => {
+      const m = /motcua: (http:\/\/127\.0\.0\.1:\d+)/.exec(r.output())
+      if (!m) return false
+      r.child.stdout!.off('data', look)
+      r.child.stderr!.off('data', look)
+      resolve(m[1]!)
+      return true
+    }
+    if (look()) return
+    r.child.stdout!.on('data', look)
+    r.child.stderr!.on('data', look)
+    void r.exited.then(() => {
+      if (!look()) reject(new Error(`exited before listening: ${r.output()}`))
+    })
+  })
 }
 
 t.test(
@@ -47,7 +60,10 @@ t.test(
       first.child.kill('SIGKILL')
     })
     const url = await waitForUrl(first)
-    t.equal((await fetch(`${url}/health/ready`)).status, 200, 'ready')
+    // Listening comes first; ready once the reference procedures are published.
+    await eventually('ready', async () => (await fetch(`${url}/health/ready`)).status === 200, 240_000)
+    const procedures = (await (await fetch(`${url}/api/procedures?limit=50`)).json()) as { total: number }
+    t.ok(procedures.total >= 5, 'when ready, the reference procedures are published')
     t.equal((await fetch(`${url}/docs/json`)).status, 200, 'OpenAPI served')
     t.match(first.output(), /congdan/, 'demo credentials are printed')
     const demo = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8')) as Array<{

@@ -131,7 +131,7 @@ if (!testServerUrl) {
     two.createWorker({ type: 'work', maxJobsToActivate: 8 }, handler('two'))
     const total = 400
     for (let i = 0; i < total; i++) await (i % 2 ? one : two).createProcessInstance({ bpmnProcessId: 'one-task' })
-    const until = Date.now() + 30_000
+    const until = Date.now() + 240_000 // a bound for a stuck run, not a target
     const done = async () =>
       Number(
         (await db.knex.raw("SELECT count(*) AS n FROM engine_process_instances WHERE state = 'COMPLETED'")).rows[0].n,

@@ -2,15 +2,17 @@
 // the reference procedures published, and Debian's Chromium driven by playwright-core. Never a
 // downloaded browser: the executable is /usr/bin/chromium (CHROMIUM_PATH overrides).
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Test } from 'tap'
+import type { AxeResults, ImpactValue, RunOptions } from 'axe-core'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { seedProcedures } from '../../src/catalogue/service.js'
 import { webDistDir } from '../../src/plugins/web.js'
-import { buildTestApp, type TestApp } from './app.js'
+import { buildTestApp, type TestApp, type TestAppOptions } from './app.js'
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -88,11 +90,18 @@ export interface WebWorld extends TestApp {
 }
 
 /** The app listening on 127.0.0.1 with the reference procedures published, and a headless Chromium. */
-export async function startWebWorld(t: Test, env: Record<string, string> = {}): Promise<WebWorld> {
+export async function startWebWorld(
+  t: Test,
+  env: Record<string, string> = {},
+  opts: TestAppOptions & { port?: number } = {},
+): Promise<WebWorld> {
   ensureWebBuilt()
-  const world = await buildTestApp(t, env)
+  const { port = 0, ...appOptions } = opts
+  const world = await buildTestApp(t, env, appOptions)
   await seedProcedures(world.db.knex, world.app.engine)
-  const address = await world.app.listen({ host: '127.0.0.1', port: 0 })
+  // A fixed port when a peer must know the app's address before it starts (an identity provider's redirect URI, a
+  // gateway's return URL): the `port` option, or the PORT the test's environment names.
+  const address = await world.app.listen({ host: '127.0.0.1', port: port || (env['PORT'] ? world.config.port : 0) })
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,
@@ -124,7 +133,7 @@ export async function startWebWorld(t: Test, env: Record<string, string> = {}): 
         viewport: opts.viewport ?? { width: 1366, height: 900 },
         timezoneId: 'Asia/Ho_Chi_Minh',
       })
-      context.setDefaultTimeout(20_000)
+      context.setDefaultTimeout(45_000)
       const page = await context.newPage()
       t.teardown(() => context.close())
       return { context, page }
@@ -141,10 +150,51 @@ export async function startWebWorld(t: Test, env: Record<string, string> = {}): 
 
 const screenshotDir = join(repoRoot, 'docs/screenshots')
 
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+/** The impacts that fail a screen: the issue asks for zero serious or critical WCAG 2.1 AA violations. */
+const failingImpacts: ImpactValue[] = ['serious', 'critical']
+
 /**
- * Saves a full-page screenshot. Into docs/screenshots/<name>.png when UPDATE_SCREENSHOTS=1 (how the
- * README's pictures are refreshed), otherwise into a temporary directory so a normal run leaves the
- * tree untouched but still proves the screen renders.
+ * Runs axe-core's WCAG 2.1 A and AA rules on the page as it is now and throws, listing each rule, its
+ * impact, the elements it found and the help text, when one of them is serious or critical. Every
+ * screenshot runs it, so each screen a browser test shows is audited; a screen a test visits without a
+ * screenshot calls it directly. `name` says which screen failed.
+ */
+export async function audit(page: Page, name: string): Promise<void> {
+  // page.evaluate runs through the DevTools protocol, which the app's CSP (`script-src 'self'`) does not
+  // govern, so axe needs no change to the CSP the app is tested with.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource)
+  const options: RunOptions = {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    resultTypes: ['violations'],
+  }
+  const results = await page.evaluate(
+    async (options) =>
+      (await (window as unknown as { axe: typeof import('axe-core') }).axe.run(document, options)) as AxeResults,
+    options,
+  )
+  const failing = results.violations.filter((v) => failingImpacts.includes(v.impact ?? null))
+  if (failing.length === 0) return
+  const lines = failing.map(
+    (v) =>
+      `- ${v.id} (${v.impact}): ${v.help}\n` +
+      v.nodes
+        .map(
+          (n) =>
+            `    ${n.target.join(' >> ')}${n.failureSummary ? `\n      ${n.failureSummary.replace(/\n/g, '\n      ')}` : ''}`,
+        )
+        .join('\n'),
+  )
+  throw new Error(
+    `accessibility audit of "${name}" (${page.url()}): ${failing.length} serious or critical WCAG 2.1 AA violation(s)\n${lines.join('\n')}`,
+  )
+}
+
+/**
+ * Saves a full-page screenshot, then audits the screen (see `audit`). Into docs/screenshots/<name>.png
+ * when UPDATE_SCREENSHOTS=1 (how the README's pictures are refreshed), otherwise into a temporary
+ * directory so a normal run leaves the tree untouched but still proves the screen renders.
  */
 export async function screenshot(page: Page, name: string): Promise<string> {
   const dir =
@@ -152,6 +202,8 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(dir, { recursive: true })
   const file = join(dir, `${name}.png`)
   await page.screenshot({ path: file, fullPage: true })
+  // After the picture, so a failing screen's picture is there to look at.
+  await audit(page, name)
   return file
 }
 let tmpShots: string | undefined
