@@ -63,5 +63,10 @@ t.test('the panel header, menus and templates', async (t) => {
   t.equal(translateModelerText('vi', 'Open {element}', { element: 'Task_Review' }), 'Mở Task_Review')
   t.equal(translateModelerText('en', 'Open {element}', { element: 'Task_Review' }), 'Open Task_Review')
   t.equal(translateModelerText('vi', 'Open {element}'), 'Mở {element}', 'a missing replacement stays visible')
+  t.equal(translateModelerText('vi', 'No Issues'), 'Không có lỗi', "the lint button's label")
+  t.equal(
+    translateModelerText('vi', '{errors} Errors, {warnings} Warnings', { errors: '2', warnings: '0' }),
+    '2 lỗi, 0 cảnh báo',
+  )
   t.equal(translateModelerText('vi', 'A text no package gives'), 'A text no package gives')
 })

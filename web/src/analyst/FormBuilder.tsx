@@ -437,6 +437,16 @@ function FieldProperties({
   const isString = field['type'] === 'string' && kind !== 'choice' && kind !== 'date'
   const isNumber = kind === 'number'
   const num = (key: string) => (typeof field[key] === 'number' ? String(field[key]) : '')
+  /** A number input for one of the field's numeric limits (`minLength`, `maximum` …): empty removes the limit. */
+  const limit = (key: 'minLength' | 'maxLength' | 'minimum' | 'maximum', vi: string, en: string) => (
+    <Input
+      label={tr(vi, en)}
+      type="number"
+      value={num(key)}
+      readOnly={readOnly}
+      onChange={(v) => onForm(setValidation(form, path, { [key]: numberOrUndefined(v) }))}
+    />
+  )
 
   return (
     <div className="field-properties" data-testid="field-properties">
@@ -539,20 +549,8 @@ function FieldProperties({
           <legend>{tr('Kiểm tra giá trị', 'Validation')}</legend>
           {isString && (
             <>
-              <Input
-                label={tr('Độ dài tối thiểu', 'Minimum length')}
-                type="number"
-                value={num('minLength')}
-                readOnly={readOnly}
-                onChange={(v) => onForm(setValidation(form, path, { minLength: numberOrUndefined(v) }))}
-              />
-              <Input
-                label={tr('Độ dài tối đa', 'Maximum length')}
-                type="number"
-                value={num('maxLength')}
-                readOnly={readOnly}
-                onChange={(v) => onForm(setValidation(form, path, { maxLength: numberOrUndefined(v) }))}
-              />
+              {limit('minLength', 'Độ dài tối thiểu', 'Minimum length')}
+              {limit('maxLength', 'Độ dài tối đa', 'Maximum length')}
               <Input
                 label={tr('Mẫu kiểm tra (biểu thức chính quy)', 'Pattern (regular expression)')}
                 value={pattern}
@@ -564,20 +562,8 @@ function FieldProperties({
           )}
           {isNumber && (
             <>
-              <Input
-                label={tr('Giá trị nhỏ nhất', 'Minimum')}
-                type="number"
-                value={num('minimum')}
-                readOnly={readOnly}
-                onChange={(v) => onForm(setValidation(form, path, { minimum: numberOrUndefined(v) }))}
-              />
-              <Input
-                label={tr('Giá trị lớn nhất', 'Maximum')}
-                type="number"
-                value={num('maximum')}
-                readOnly={readOnly}
-                onChange={(v) => onForm(setValidation(form, path, { maximum: numberOrUndefined(v) }))}
-              />
+              {limit('minimum', 'Giá trị nhỏ nhất', 'Minimum')}
+              {limit('maximum', 'Giá trị lớn nhất', 'Maximum')}
             </>
           )}
         </fieldset>

@@ -450,6 +450,9 @@ const vi: Record<string, string> = {
   'To collect the output define the output collection and the output element expressions. ':
     'Để thu kết quả, khai báo tập hợp đầu ra và biểu thức phần tử đầu ra. ',
   'Toggle linting overlays': 'Bật/tắt đánh dấu kiểm tra',
+  // The lint button in the canvas corner (bpmn-js-bpmnlint).
+  'No Issues': 'Không có lỗi',
+  '{errors} Errors, {warnings} Warnings': '{errors} lỗi, {warnings} cảnh báo',
   'Toggle list item': 'Mở/đóng mục',
   'Toggle non-interrupting': 'Bật/tắt không ngắt',
   'Toggle section': 'Mở/đóng mục',

@@ -1,4 +1,7 @@
 // What the citizen portal and the officer workspace read from the API (the route schemas in src/api/ are the source).
+
+import type { DeliveryAddress, DeliveryAddressInput } from '../../../src/delivery/address.js'
+
 export interface Localized {
   vi: string
   en?: string
@@ -112,23 +115,9 @@ export interface Draft {
   updatedAt: string
 }
 
-/** The postal address as the applicant fills it in (codes of the official list, the street as typed). */
-export interface DeliveryAddressInput {
-  provinceCode?: string
-  communeCode?: string
-  street?: string
-  phone?: string
-}
-
-/** The postal address as the dossier keeps it, with the list's names. */
-export interface DeliveryAddress {
-  provinceCode: string
-  provinceName: string
-  communeCode: string
-  communeName: string
-  street: string
-  phone?: string
-}
+// The postal address: what the applicant sends (codes of the official list, the street as typed) and what the
+// dossier keeps (with the list's names), as the server defines them.
+export type { DeliveryAddress, DeliveryAddressInput }
 
 /** A parcel the result was posted in. */
 export interface Shipment {
