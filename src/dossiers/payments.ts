@@ -392,6 +392,27 @@ export class PaymentService {
     return report
   }
 
+  /**
+   * The VietQR transfers still awaited on the dossiers of the officer's unit and the units below it, oldest first:
+   * what a finance officer looks for on the account. Nothing when VietQR is not offered.
+   */
+  async pendingTransfers(principal: Principal | undefined): Promise<PendingTransfer[]> {
+    const caller = await this.requireStatementImporter(principal)
+    if (!caller.unitPath || !this.providers.has('vietqr')) return []
+    const rows = await paymentRepository(this.knex).pendingInSubtree('vietqr', caller.unitPath, pendingTransfersShown)
+    return rows.map((r) => ({
+      reference: r.reference,
+      amountVnd: Number(r.amount_vnd),
+      since: new Date(r.created_at).toISOString(),
+      ...(r.expires_at ? { expiresAt: new Date(r.expires_at).toISOString() } : {}),
+      dossierId: r.dossier_id,
+      dossierCode: r.code,
+      applicantName: r.applicant_name,
+      procedureName: r.procedure_name,
+      dossierStatus: Number(r.status),
+    }))
+  }
+
   /** An officer who may confirm transfers (of the dossiers of their own units). */
   requireStatementImporter(principal: Principal | undefined): Promise<Principal> {
     return requireAccess(this.knex, { principal, permission: 'task.work' })
@@ -518,6 +539,24 @@ export async function recordRefunds(trx: Knex.Transaction, dossierId: string, ru
     await repo.timeline(dossierId, { kind: 'refund_due', at: now, data: { reference: p.reference, amountVnd, rule } })
     await repo.audit(null, 'payment.refundDue', dossierId, { reference: p.reference, amountVnd, rule })
   }
+}
+
+/** The most open transfers listed at once (oldest first; the rest appear as these are confirmed). */
+export const pendingTransfersShown = 500
+
+/** An open VietQR transfer awaiting the finance officer's confirmation. */
+export interface PendingTransfer {
+  /** The transfer content the applicant was asked to write (the payment reference). */
+  reference: string
+  amountVnd: number
+  /** When the applicant chose to pay by transfer. */
+  since: string
+  expiresAt?: string
+  dossierId: string
+  dossierCode: string | null
+  applicantName: string
+  procedureName: string
+  dossierStatus: number
 }
 
 /** One credit line of a bank statement. */

@@ -155,6 +155,56 @@ const gateways: RoutePlugin = async (app) => {
         .send(),
   )
 
+  app.get(
+    '/api/payments/vietqr/pending',
+    {
+      schema: {
+        tags: ['payments'],
+        security,
+        summary:
+          'Chuyển khoản chờ xác nhận / The VietQR transfers awaited on the dossiers of the officer’s units, oldest first',
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    reference: { type: 'string', description: 'nội dung chuyển khoản / the transfer content' },
+                    amountVnd: { type: 'integer' },
+                    since: { type: 'string', format: 'date-time' },
+                    expiresAt: { type: 'string', format: 'date-time' },
+                    dossierId: { type: 'string' },
+                    dossierCode: { type: ['string', 'null'] },
+                    applicantName: { type: 'string' },
+                    procedureName: { type: 'string' },
+                    dossierStatus: { type: 'integer' },
+                  },
+                  required: [
+                    'reference',
+                    'amountVnd',
+                    'since',
+                    'dossierId',
+                    'dossierCode',
+                    'applicantName',
+                    'procedureName',
+                    'dossierStatus',
+                  ],
+                },
+              },
+            },
+            required: ['items'],
+          },
+          401: problem,
+          403: problem,
+        },
+      },
+    },
+    async (request) => ({ items: await ctx.payments.pendingTransfers(request.principal) }),
+  )
+
   app.post(
     '/api/payments/vietqr/:reference/confirm',
     {
