@@ -352,9 +352,11 @@ export class PaymentService {
       ).map((p) => [p.reference, p]),
     )
     const units = new Map<string, string>()
+    const codes = new Map<string, string | null>()
     for (const p of known.values()) {
       const d = await dossierRepository(this.knex).byId(p.dossier_id)
       if (d) units.set(p.dossier_id, d.unit_path)
+      if (d) codes.set(p.dossier_id, d.code)
     }
     const report: StatementReport = { matched: [], unmatched: [] }
     const seen = new Set<string>()
@@ -386,7 +388,13 @@ export class PaymentService {
         undefined,
         caller.userId,
       )
-      if (outcome === 'confirmed') report.matched.push({ ...line, reference: p.reference, dossierId: p.dossier_id })
+      if (outcome === 'confirmed')
+        report.matched.push({
+          ...line,
+          reference: p.reference,
+          dossierId: p.dossier_id,
+          dossierCode: codes.get(p.dossier_id) ?? null,
+        })
       else report.unmatched.push({ ...line, reference: p.reference, reason: 'already-paid' })
     }
     return report
@@ -572,7 +580,7 @@ export interface StatementLine {
 export type UnmatchedReason = 'no-reference' | 'unknown-reference' | 'wrong-amount' | 'already-paid'
 
 export interface StatementReport {
-  matched: Array<StatementLine & { reference: string; dossierId: string }>
+  matched: Array<StatementLine & { reference: string; dossierId: string; dossierCode: string | null }>
   unmatched: Array<StatementLine & { reference?: string; reason: UnmatchedReason }>
 }
 

@@ -49,7 +49,10 @@ const statementReport = {
   properties: {
     matched: {
       type: 'array',
-      items: { type: 'object', properties: { ...statementLine, dossierId: { type: 'string' } } },
+      items: {
+        type: 'object',
+        properties: { ...statementLine, dossierId: { type: 'string' }, dossierCode: { type: ['string', 'null'] } },
+      },
     },
     unmatched: {
       type: 'array',
