@@ -259,6 +259,13 @@ t.test(
       'jsQR reads the image',
     )
 
+    const pending = async () =>
+      (await api.call('GET', '/api/payments/vietqr/pending', 'motcua-xa'))
+        .json()
+        .items.map((i: { reference: string }) => i.reference)
+    t.ok((await pending()).includes(reference), 'the transfer is listed as awaited')
+    const codeBefore = ((await knex('dossiers').where({ id }).first('code')) as { code: string | null }).code
+
     const csv = [
       'SAO KÊ TÀI KHOẢN 113366668888',
       'Ngày giao dịch;Số tham chiếu;Số tiền ghi có;Nội dung chuyển khoản',
@@ -288,6 +295,8 @@ t.test(
       ],
       'every other credit line is reported with why; a line without a credit amount is not one',
     )
+    t.equal(report.matched[0].dossierCode, codeBefore, 'the matched line names the dossier by its code (if it has one)')
+    t.notOk((await pending()).includes(reference), 'no longer awaited')
     await eventually('accepted after the transfer', async () => (await detail(id)).code ?? undefined, timeoutMs)
     const row = await knex('payments').where({ reference }).first()
     t.match(row, { status: 'paid', gateway_transaction: 'FT1' })

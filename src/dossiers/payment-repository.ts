@@ -25,6 +25,19 @@ export interface RefundRow {
   recorded_at: Date
 }
 
+/** An open bank transfer as the finance officer lists it: the payment and the dossier it pays for. */
+export interface PendingTransferRow {
+  reference: string
+  amount_vnd: string | number
+  created_at: Date
+  expires_at: Date | null
+  dossier_id: string
+  code: string | null
+  applicant_name: string
+  procedure_name: string
+  status: number
+}
+
 export function paymentRepository(db: Db) {
   return {
     /** The newest pending payment of the dossier with this gateway and amount whose window is still open. */
@@ -80,6 +93,29 @@ export function paymentRepository(db: Db) {
       references.length
         ? ((await db('payments').whereIn('reference', references).andWhere({ provider })) as PaymentRow[])
         : [],
+
+    /**
+     * The pending payments of one gateway whose dossiers belong to the unit at `unitPath` or below it, oldest first
+     * (the finance officer's open transfers), at most `limit`.
+     */
+    pendingInSubtree: async (provider: string, unitPath: string, limit: number): Promise<PendingTransferRow[]> =>
+      (await db('payments as p')
+        .join('dossiers as d', 'd.id', 'p.dossier_id')
+        .where({ 'p.provider': provider, 'p.status': 'pending' })
+        .andWhere('d.unit_path', 'like', `${unitPath.replace(/[\\%_]/g, '\\$&')}%`)
+        .orderBy([{ column: 'p.created_at' }, { column: 'p.reference' }])
+        .limit(limit)
+        .select(
+          'p.reference',
+          'p.amount_vnd',
+          'p.created_at',
+          'p.expires_at',
+          'd.id as dossier_id',
+          'd.code',
+          'd.applicant_name',
+          'd.procedure_name',
+          'd.status',
+        )) as PendingTransferRow[],
 
     /** The gateway's outcome; `paidAt` only when paid. */
     async settle(

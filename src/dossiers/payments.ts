@@ -352,9 +352,11 @@ export class PaymentService {
       ).map((p) => [p.reference, p]),
     )
     const units = new Map<string, string>()
+    const codes = new Map<string, string | null>()
     for (const p of known.values()) {
       const d = await dossierRepository(this.knex).byId(p.dossier_id)
       if (d) units.set(p.dossier_id, d.unit_path)
+      if (d) codes.set(p.dossier_id, d.code)
     }
     const report: StatementReport = { matched: [], unmatched: [] }
     const seen = new Set<string>()
@@ -386,10 +388,37 @@ export class PaymentService {
         undefined,
         caller.userId,
       )
-      if (outcome === 'confirmed') report.matched.push({ ...line, reference: p.reference, dossierId: p.dossier_id })
+      if (outcome === 'confirmed')
+        report.matched.push({
+          ...line,
+          reference: p.reference,
+          dossierId: p.dossier_id,
+          dossierCode: codes.get(p.dossier_id) ?? null,
+        })
       else report.unmatched.push({ ...line, reference: p.reference, reason: 'already-paid' })
     }
     return report
+  }
+
+  /**
+   * The VietQR transfers still awaited on the dossiers of the officer's unit and the units below it, oldest first:
+   * what a finance officer looks for on the account. Nothing when VietQR is not offered.
+   */
+  async pendingTransfers(principal: Principal | undefined): Promise<PendingTransfer[]> {
+    const caller = await this.requireStatementImporter(principal)
+    if (!caller.unitPath || !this.providers.has('vietqr')) return []
+    const rows = await paymentRepository(this.knex).pendingInSubtree('vietqr', caller.unitPath, pendingTransfersShown)
+    return rows.map((r) => ({
+      reference: r.reference,
+      amountVnd: Number(r.amount_vnd),
+      since: new Date(r.created_at).toISOString(),
+      ...(r.expires_at ? { expiresAt: new Date(r.expires_at).toISOString() } : {}),
+      dossierId: r.dossier_id,
+      dossierCode: r.code,
+      applicantName: r.applicant_name,
+      procedureName: r.procedure_name,
+      dossierStatus: Number(r.status),
+    }))
   }
 
   /** An officer who may confirm transfers (of the dossiers of their own units). */
@@ -520,6 +549,24 @@ export async function recordRefunds(trx: Knex.Transaction, dossierId: string, ru
   }
 }
 
+/** The most open transfers listed at once (oldest first; the rest appear as these are confirmed). */
+export const pendingTransfersShown = 500
+
+/** An open VietQR transfer awaiting the finance officer's confirmation. */
+export interface PendingTransfer {
+  /** The transfer content the applicant was asked to write (the payment reference). */
+  reference: string
+  amountVnd: number
+  /** When the applicant chose to pay by transfer. */
+  since: string
+  expiresAt?: string
+  dossierId: string
+  dossierCode: string | null
+  applicantName: string
+  procedureName: string
+  dossierStatus: number
+}
+
 /** One credit line of a bank statement. */
 export interface StatementLine {
   /** The line's number in the file (1 = the first line after the header). */
@@ -533,7 +580,7 @@ export interface StatementLine {
 export type UnmatchedReason = 'no-reference' | 'unknown-reference' | 'wrong-amount' | 'already-paid'
 
 export interface StatementReport {
-  matched: Array<StatementLine & { reference: string; dossierId: string }>
+  matched: Array<StatementLine & { reference: string; dossierId: string; dossierCode: string | null }>
   unmatched: Array<StatementLine & { reference?: string; reason: UnmatchedReason }>
 }
 

@@ -3,7 +3,8 @@
 // another gateway's are answered with VNPAY's refusal codes (97, 02, 04, 01) and change no payment or dossier (only the
 // notification log, on purpose). The finance officer's confirmation and statement import refuse another agency's
 // dossier, a wrong amount, oversized files and files that are not statements (binary, not UTF-8, no header,
-// a broken quote, a zip that is not a workbook), each with a problem, and change nothing.
+// a broken quote, a zip that is not a workbook), each with a problem, and change nothing. The list of open transfers
+// shows an agency's officers their own, and another agency's officers nothing.
 import { createHmac } from 'node:crypto'
 import fc from 'fast-check'
 import t from 'tap'
@@ -93,6 +94,24 @@ t.test(
     t.equal(refusalProblem(returned), undefined, 'a forged return is a problem, not a redirect')
   },
 )
+
+t.test('the open transfers are listed to the officers of the dossier’s agency only', async (t) => {
+  const pending = async (headers: Record<string, string>) =>
+    w.app.inject({ method: 'GET', url: '/api/payments/vietqr/pending', headers })
+  const ours = await pending(await w.api.as('motcua-xa'))
+  t.equal(ours.statusCode, 200, ours.body)
+  t.same(
+    ours.json().items.map((i: { reference: string }) => i.reference),
+    ['MCTRANSFER000001'],
+    'the agency’s officer sees its pending transfer, not the card payments nor the paid one',
+  )
+  t.match(ours.json().items[0], { amountVnd: 50000, dossierId: w.dossierId })
+  const theirs = await pending(await w.api.as('canbo'))
+  t.equal(theirs.statusCode, 200, theirs.body)
+  t.same(theirs.json().items, [], 'another agency’s officer sees nothing of ours')
+  t.equal((await pending(await w.api.as('congdan'))).statusCode, 403, 'an applicant may not list them')
+  t.equal((await pending({})).statusCode, 401, 'nor may anyone without a login')
+})
 
 t.test('VietQR confirmation and statement import refuse another agency, wrong amounts and bad files', async (t) => {
   const officer = await w.api.as('motcua-xa')

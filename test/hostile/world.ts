@@ -65,6 +65,7 @@ export const routeCallers: Record<string, { area: Area; as: string | null }> = {
   'GET /api/payments/providers': { area: 'payments', as: null },
   'GET /api/payments/vnpay/ipn': { area: 'payments', as: null },
   'GET /api/payments/vnpay/return': { area: 'payments', as: null },
+  'GET /api/payments/vietqr/pending': { area: 'payments', as: 'motcua-xa' },
   'POST /api/payments/vietqr/:reference/confirm': { area: 'payments', as: 'motcua-xa' },
   'POST /api/payments/vietqr/statements': { area: 'payments', as: 'motcua-xa' },
 

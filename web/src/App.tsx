@@ -1,6 +1,6 @@
 // The shell: skip link, header with the menu for the account's kind, language switch, and the
 // routes of every area behind the kinds allowed to see them.
-import { BrowserRouter, Link, NavLink, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router'
+import { BrowserRouter, Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router'
 import type { ReactNode } from 'react'
 import { AuthProvider, useAuth } from './auth.js'
 import { LangProvider, useLang } from './i18n.js'
@@ -21,11 +21,25 @@ function visible(entry: NavEntry, kind: Kind | undefined): boolean {
   return kind ? entry.kinds.includes(kind) : entry.kinds.includes('anonymous')
 }
 
+/**
+ * The menu entry of the page shown: the one whose path is the longest prefix of the location, so a page under another
+ * entry's path (`/can-bo/thu-phi` under `/can-bo`) marks only its own entry; `/` only on the home page itself.
+ */
+export function currentEntry(entries: NavEntry[], pathname: string): string | undefined {
+  const under = (to: string) => (to === '/' ? pathname === '/' : pathname === to || pathname.startsWith(`${to}/`))
+  return entries
+    .map((e) => e.to)
+    .filter(under)
+    .sort((a, b) => b.length - a.length)[0]
+}
+
 function Header() {
   const { user, logout } = useAuth()
   const { lang, setLang, tr } = useLang()
   const navigate = useNavigate()
+  const { pathname } = useLocation()
   const entries = areas.flatMap((a) => a.nav).filter((e) => visible(e, user?.kind))
+  const current = currentEntry(entries, pathname)
   return (
     <header className="app-header">
       <div className="brand">
@@ -40,9 +54,13 @@ function Header() {
         <ul>
           {entries.map((e) => (
             <li key={e.to}>
-              <NavLink to={e.to} end={e.to === '/'}>
+              <Link
+                to={e.to}
+                className={e.to === current ? 'active' : undefined}
+                aria-current={e.to === current ? 'page' : undefined}
+              >
                 {lang === 'vi' ? e.vi : e.en}
-              </NavLink>
+              </Link>
             </li>
           ))}
         </ul>

@@ -73,7 +73,7 @@ export function onSessionChange(listener: Listener): () => void {
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
-  /** A JSON body, or FormData for uploads. */
+  /** A JSON body, FormData for uploads, or a file sent as itself (its content-type in `headers`). */
   body?: unknown
   headers?: Record<string, string>
   query?: Record<string, string | number | boolean | undefined | null>
@@ -92,7 +92,7 @@ async function send(path: string, opts: RequestOptions, token: string | undefine
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...opts.headers }
   if (token) headers.authorization = `Bearer ${token}`
   let body: BodyInit | undefined
-  if (opts.body instanceof FormData) body = opts.body
+  if (opts.body instanceof FormData || opts.body instanceof Blob) body = opts.body
   else if (opts.body !== undefined) {
     headers['content-type'] = 'application/json'
     body = JSON.stringify(opts.body)

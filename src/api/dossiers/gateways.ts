@@ -49,7 +49,10 @@ const statementReport = {
   properties: {
     matched: {
       type: 'array',
-      items: { type: 'object', properties: { ...statementLine, dossierId: { type: 'string' } } },
+      items: {
+        type: 'object',
+        properties: { ...statementLine, dossierId: { type: 'string' }, dossierCode: { type: ['string', 'null'] } },
+      },
     },
     unmatched: {
       type: 'array',
@@ -153,6 +156,56 @@ const gateways: RoutePlugin = async (app) => {
         .code(303)
         .header('location', await ctx.payments.returnFromGateway('vnpay', request.query as Record<string, string>))
         .send(),
+  )
+
+  app.get(
+    '/api/payments/vietqr/pending',
+    {
+      schema: {
+        tags: ['payments'],
+        security,
+        summary:
+          'Chuyển khoản chờ xác nhận / The VietQR transfers awaited on the dossiers of the officer’s units, oldest first',
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    reference: { type: 'string', description: 'nội dung chuyển khoản / the transfer content' },
+                    amountVnd: { type: 'integer' },
+                    since: { type: 'string', format: 'date-time' },
+                    expiresAt: { type: 'string', format: 'date-time' },
+                    dossierId: { type: 'string' },
+                    dossierCode: { type: ['string', 'null'] },
+                    applicantName: { type: 'string' },
+                    procedureName: { type: 'string' },
+                    dossierStatus: { type: 'integer' },
+                  },
+                  required: [
+                    'reference',
+                    'amountVnd',
+                    'since',
+                    'dossierId',
+                    'dossierCode',
+                    'applicantName',
+                    'procedureName',
+                    'dossierStatus',
+                  ],
+                },
+              },
+            },
+            required: ['items'],
+          },
+          401: problem,
+          403: problem,
+        },
+      },
+    },
+    async (request) => ({ items: await ctx.payments.pendingTransfers(request.principal) }),
   )
 
   app.post(
