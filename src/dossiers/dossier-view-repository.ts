@@ -23,8 +23,12 @@ export type SummaryRow = Pick<DossierRow, (typeof summaryColumns)[number] | 'due
 /** Where tasks without a due date sort (last), in the worklist's order and its cursor. */
 export const FAR = '9999-12-31T00:00:00Z'
 
-/** A LIKE pattern for a materialised unit path and everything below it; a caller without a unit matches nothing. */
-const below = (unitPath: string | null | undefined) => `${(unitPath ?? '\u0000').replace(/[\\%_]/g, '\\$&')}%`
+/**
+ * A LIKE pattern for a materialised unit path and everything below it. A caller without a unit matches nothing: the
+ * empty pattern matches only the empty path, and every path is at least `/<id>/` (PostgreSQL refuses a NUL
+ * character in text, so that cannot stand for "no path").
+ */
+const below = (unitPath: string | null | undefined) => (unitPath ? `${unitPath.replace(/[\\%_]/g, '\\$&')}%` : '')
 
 export interface WorklistCaller {
   userId: string
