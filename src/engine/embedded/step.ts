@@ -567,8 +567,12 @@ export class Step {
     let pending = false
     for (const child of this.children(inst, inst.pi.key)) if (await this.terminate(inst, child)) pending = true
     this.closeTriggers({ key: inst.pi.key })
-    // Not one a canceling listener raised while its element terminates: that one holds the termination.
-    for (const inc of incidents) if (inst.incidents.includes(inc)) this.markResolved(inst, inc)
+    // An incident on an element that still terminates (its canceling listener's job is out of retries, or its type
+    // failed to evaluate) stays: it holds the termination, and resolving it lets the listeners finish. Resolving it
+    // here would leave the failed listener job with nothing to retry it, and the instance would never terminate.
+    for (const inc of incidents)
+      if (inst.incidents.includes(inc) && inst.els.get(inc.element_instance_key)?.state !== 'TERMINATING')
+        this.markResolved(inst, inc)
     if (!pending) {
       await this.finishInstanceTermination(inst)
       return false
