@@ -48,8 +48,22 @@ const receptionForm = {
  * A processing step (appraise, verify, review, sign …) offers the decisions its workflow routes after it: approve
  * and hand off, ask for a supplement once, refuse, or return the dossier to the previous step (with a reason).
  */
-function processingForm(decisions: readonly Decision[], nextUnits: readonly string[] = []) {
+/** The yes/no questions an approval may answer, each read by a gateway of the models that ask it. */
+export const decisionFlags = ['verificationNeeded', 'consultationNeeded'] as const
+export type DecisionFlag = (typeof decisionFlags)[number]
+
+const flagFields = {
+  verificationNeeded: { type: 'boolean', title: 'Cần xác minh / Verification needed' },
+  consultationNeeded: { type: 'boolean', title: 'Cần lấy ý kiến / Consultation needed' },
+} as const
+
+function processingForm(
+  decisions: readonly Decision[],
+  nextUnits: readonly string[] = [],
+  flags: readonly DecisionFlag[] = decisionFlags,
+) {
   const chosen = nextUnits.length > 0 && decisions.includes('approve')
+  const asked = decisions.includes('approve') ? flags : []
   return {
     type: 'object',
     title: 'Xử lý / Processing decision',
@@ -60,8 +74,8 @@ function processingForm(decisions: readonly Decision[], nextUnits: readonly stri
       ...(chosen
         ? { nextUnit: { type: 'string', enum: nextUnits, title: 'Chuyển đến cơ quan / Send to agency' } }
         : {}),
-      verificationNeeded: { type: 'boolean', title: 'Cần xác minh / Verification needed' },
-      consultationNeeded: { type: 'boolean', title: 'Cần lấy ý kiến / Consultation needed' },
+      // Only the questions the model routes on after this step: a box nothing reads would mislead the officer.
+      ...Object.fromEntries(asked.map((f) => [f, flagFields[f]])),
       ...common,
     },
     required: ['decision'],
@@ -100,16 +114,22 @@ export function decisionFormFor(
   elementId: string,
   declared?: readonly string[] | null,
   nextUnits?: readonly string[],
+  flags?: readonly DecisionFlag[],
 ): Record<string, unknown> {
-  return formOf(elementId, declared, nextUnits).schema
+  return formOf(elementId, declared, nextUnits, flags).schema
 }
 
-function formOf(elementId: string, declared?: readonly string[] | null, nextUnits: readonly string[] = []) {
+function formOf(
+  elementId: string,
+  declared?: readonly string[] | null,
+  nextUnits: readonly string[] = [],
+  flags: readonly DecisionFlag[] = decisionFlags,
+) {
   const decisions = decisionsOf(elementId, declared)
   const key =
     elementId === 'Task_Receive' || elementId === 'Task_Return'
       ? elementId
-      : `${decisions.join(',')}${nextUnits.length ? `>${nextUnits.join(',')}` : ''}`
+      : `${decisions.join(',')}${nextUnits.length ? `>${nextUnits.join(',')}` : ''}?${flags.join(',')}`
   let form = forms.get(key)
   if (!form) {
     const schema =
@@ -117,7 +137,7 @@ function formOf(elementId: string, declared?: readonly string[] | null, nextUnit
         ? receptionForm
         : elementId === 'Task_Return'
           ? returnForm
-          : processingForm(decisions, nextUnits)
+          : processingForm(decisions, nextUnits, flags)
     form = { schema, validate: ajv.compile(schema) }
     forms.set(key, form)
   }
@@ -141,8 +161,9 @@ export function validateDecision(
   body: unknown,
   declared?: readonly string[] | null,
   nextUnits?: readonly string[],
+  flags?: readonly DecisionFlag[],
 ): DecisionBody {
-  const { validate } = formOf(elementId, declared, nextUnits)
+  const { validate } = formOf(elementId, declared, nextUnits, flags)
   if (validate(body)) return body as DecisionBody
   const errors = (validate.errors ?? [])
     .filter((e: ErrorObject) => e.keyword !== 'if')

@@ -6,6 +6,7 @@ import { BpmnModdle } from 'bpmn-moddle'
 import zeebe from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' }
 import { handlingRuleOf } from '../dossiers/handling-unit.js'
 import { handlingUnitRepository } from '../dossiers/handling-unit-repository.js'
+import { decisionFlags, type DecisionFlag } from '../dossiers/decision-forms.js'
 
 interface Node {
   $type: string
@@ -49,10 +50,15 @@ function approvedFlows(node: Node): Flow[] {
 }
 
 /**
- * The agency codes of `chosen` steps the process reaches from the user task `elementId` on approval (before any other
- * user task), in model order without repeats; empty when the next step's unit is not chosen.
+ * Walks the way an approval of the user task `elementId` may take, up to the next user tasks: `atUserTask` sees each of
+ * those tasks, `atFlow` each flow an approval may take out of a gateway on the way.
  */
-export function choicesAfter(root: Node, elementId: string): string[] {
+function walkApproval(
+  root: Node,
+  elementId: string,
+  atUserTask: (node: Node) => void,
+  atFlow: (flow: Flow) => void = () => {},
+): void {
   const byId = new Map<string, Node>()
   const index = (container: Node) => {
     for (const el of container.flowElements ?? []) {
@@ -62,18 +68,12 @@ export function choicesAfter(root: Node, elementId: string): string[] {
   }
   for (const p of root.rootElements ?? []) if (p.$type === 'bpmn:Process') index(p)
   const start = byId.get(elementId)
-  if (!start) return []
-  const choices: string[] = []
+  if (!start) return
   const seen = new Set<Node>()
   const visit = (node: Node) => {
     if (seen.has(node)) return
     seen.add(node)
-    if (node !== start && node.$type === 'bpmn:UserTask') {
-      const read = handlingRuleOf(headersOf(node))
-      if ('rule' in read && read.rule.kind === 'chosen')
-        for (const c of read.rule.choices) if (!choices.includes(c)) choices.push(c)
-      return
-    }
+    if (node !== start && node.$type === 'bpmn:UserTask') return atUserTask(node)
     if (node.$type === 'bpmn:SubProcess') {
       for (const s of node.flowElements ?? []) if (s.$type === 'bpmn:StartEvent') visit(s)
       return
@@ -84,10 +84,43 @@ export function choicesAfter(root: Node, elementId: string): string[] {
         for (const f of node.$parent.outgoing ?? []) if (f.targetRef) visit(f.targetRef)
       return
     }
-    for (const f of node === start ? (node.outgoing ?? []) : approvedFlows(node)) if (f.targetRef) visit(f.targetRef)
+    const flows = node === start ? (node.outgoing ?? []) : approvedFlows(node)
+    if (node !== start && node.$type.endsWith('Gateway')) flows.forEach(atFlow)
+    for (const f of flows) if (f.targetRef) visit(f.targetRef)
   }
   visit(start)
+}
+
+/**
+ * The agency codes of `chosen` steps the process reaches from the user task `elementId` on approval (before any other
+ * user task), in model order without repeats; empty when the next step's unit is not chosen.
+ */
+export function choicesAfter(root: Node, elementId: string): string[] {
+  const choices: string[] = []
+  walkApproval(root, elementId, (task) => {
+    const read = handlingRuleOf(headersOf(task))
+    if ('rule' in read && read.rule.kind === 'chosen')
+      for (const c of read.rule.choices) if (!choices.includes(c)) choices.push(c)
+  })
   return choices
+}
+
+/**
+ * The yes/no questions an approval of `elementId` answers: those a gateway on the approval's way routes on
+ * (`=verificationNeeded = true` before an optional verification step). A step whose way reads neither asks neither.
+ */
+export function flagsAfter(root: Node, elementId: string): DecisionFlag[] {
+  const flags = new Set<DecisionFlag>()
+  walkApproval(
+    root,
+    elementId,
+    () => {},
+    (flow) => {
+      for (const flag of decisionFlags)
+        if (new RegExp(`\\b${flag}\\b`).test(flow.conditionExpression?.body ?? '')) flags.add(flag)
+    },
+  )
+  return decisionFlags.filter((f) => flags.has(f))
 }
 
 /** The parsed BPMN of each procedure version (a published version never changes). */
@@ -129,4 +162,17 @@ export async function nextUnitChoices(
     if (unit) out.push({ code, name: unit.name })
   }
   return out
+}
+
+/**
+ * The questions an approval of `elementId` answers (flagsAfter); both when the model cannot be read, as before the
+ * model was consulted.
+ */
+export async function decisionFlagsOf(
+  knex: Knex,
+  procedureVersionId: string,
+  elementId: string,
+): Promise<DecisionFlag[]> {
+  const model = await modelOf(knex, procedureVersionId)
+  return model ? flagsAfter(model, elementId) : [...decisionFlags]
 }

@@ -3,13 +3,13 @@
 import type { Knex } from 'knex'
 import type { Principal } from '../auth/principal.js'
 import type { DossierService } from '../dossiers/commands.js'
-import { decisionFormFor, validateDecision } from '../dossiers/decision-forms.js'
+import { decisionFormFor, validateDecision, type DecisionFlag } from '../dossiers/decision-forms.js'
 import type { DossierQueries } from '../dossiers/queries.js'
 import { AppError } from '../errors.js'
 import { dossierRepository } from '../dossiers/repository.js'
 import { visibleTask } from '../dossiers/commands/tasks.js'
 import type { TaskRow } from '../dossiers/task-repository.js'
-import { nextUnitChoices, type NextUnitChoice } from './next-unit.js'
+import { decisionFlagsOf, nextUnitChoices, type NextUnitChoice } from './next-unit.js'
 
 /** A task as read here: the row, with the outcome a completed task recorded. */
 export type StoredTask = TaskRow & { outcome?: { decision?: string; by?: string } | null }
@@ -38,6 +38,13 @@ export class TaskDesk {
     return dossier ? nextUnitChoices(this.knex, dossier.procedure_version_id, row.element_id) : []
   }
 
+  /** The yes/no questions an approval of this processing step answers (those the model routes on after it). */
+  private async flagsFor(row: StoredTask): Promise<DecisionFlag[]> {
+    if (row.element_id === 'Task_Receive' || row.element_id === 'Task_Return') return []
+    const dossier = await dossierRepository(this.knex).byId(row.dossier_id)
+    return dossier ? decisionFlagsOf(this.knex, dossier.procedure_version_id, row.element_id) : []
+  }
+
   /** The task with its dossier, the form its decision must fit and the agencies it may send the dossier to. */
   async detail(principal: Principal | undefined, taskKey: string) {
     const row = await this.visible(principal, taskKey)
@@ -55,6 +62,7 @@ export class TaskDesk {
         row.element_id,
         row.decisions,
         nextUnits.map((c) => c.code),
+        await this.flagsFor(row),
       ),
       nextUnitChoices: nextUnits,
       dossier,
@@ -93,7 +101,7 @@ export class TaskDesk {
       throw new AppError('MC_ERR_TASK_NOT_FOUND', 'The task is no longer open')
     }
     const nextUnits = (await this.choicesFor(row)).map((c) => c.code)
-    const d = validateDecision(row.element_id, body, row.decisions, nextUnits)
+    const d = validateDecision(row.element_id, body, row.decisions, nextUnits, await this.flagsFor(row))
     const base = { taskKey, ...(d.note ? { note: d.note } : {}) }
     switch (d.decision) {
       case 'accept':

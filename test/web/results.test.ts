@@ -68,7 +68,24 @@ t.test('the leader signs the result at the signing step, then approves', async (
   t.match(await panel.textContent(), /Người ký: Đặng Văn Long/, 'the signer is named')
   t.match(await panel.textContent(), /Chữ ký số của cơ quan: UBND xã An Bình/, 'the seal follows')
   await screenshot(page, 'officer-sign-result')
+  // The signing step offers what its model routes after it: approve, or return to the previous step with a reason.
+  // Nothing of a supplement request (the missing components) shows here.
+  const form = page.locator('form').filter({ has: page.getByRole('button', { name: 'Hoàn thành' }) })
+  t.same(
+    await form.getByRole('radio').evaluateAll((radios) => radios.map((r) => r.closest('label')?.textContent?.trim())),
+    ['Đồng ý, chuyển bước tiếp theo', 'Trả lại bước trước'],
+    'approve or return, nothing else',
+  )
+  await page.getByRole('radio', { name: 'Trả lại bước trước' }).check()
+  await form.getByText('Lý do', { exact: false }).first().waitFor()
+  t.equal(await form.getByText('Thành phần còn thiếu').count(), 0, 'no missing components to list at signing')
   await page.getByRole('radio', { name: 'Đồng ý, chuyển bước tiếp theo' }).check()
+  await form.getByText('Lý do', { exact: false }).first().waitFor({ state: 'detached' })
+  t.equal(
+    await form.getByRole('checkbox').count(),
+    0,
+    'no verification or consultation box: nothing after signing reads one',
+  )
   await page.getByRole('button', { name: 'Hoàn thành' }).click()
   await page.getByText('Đã hoàn thành công việc.').waitFor()
   await eventually(
