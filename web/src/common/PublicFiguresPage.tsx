@@ -62,7 +62,9 @@ export function PublicFiguresPage() {
     r === null
       ? '—'
       : `${new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 1 }).format(r * 100)} %`
-  const units = figures.data?.units ?? []
+  // The figures of the day shown, never those of the day before while the new day loads: the caption names the day.
+  const shown = figures.data?.date === day ? figures.data : undefined
+  const units = shown?.units ?? []
   const total = columns.map(([key]) => units.reduce((sum, u) => sum + u[key], 0))
   const totalResolved = units.reduce((s, u) => s + u.resolved, 0)
   const totalOnTime = units.reduce((s, u) => s + u.early + u.onTime, 0)
@@ -121,8 +123,8 @@ export function PublicFiguresPage() {
         </p>
       )}
       <ProblemAlert error={figures.error} />
-      {figures.loading && !figures.data ? (
-        <Loading />
+      {!shown ? (
+        !figures.error && <Loading />
       ) : units.length === 0 ? (
         <p className="muted" data-testid="figures-empty">
           {tr(
