@@ -29,27 +29,30 @@ export class TaskDesk {
   }
 
   /**
-   * The agencies an approval of this processing step sends the dossier to, when the model leaves the next step's unit
-   * to the officer (its `unit` rule is `chosen`); none otherwise.
+   * What an approval of this processing step may carry, read from the dossier's model: the agencies it sends the
+   * dossier to when the model leaves the next step's unit to the officer (its `unit` rule is `chosen`), and the yes/no
+   * questions the model routes on after it. Reception and return carry neither. `units: false` skips the agencies.
    */
-  private async choicesFor(row: StoredTask): Promise<NextUnitChoice[]> {
-    if (row.element_id === 'Task_Receive' || row.element_id === 'Task_Return') return []
+  private async approvalOptions(
+    row: StoredTask,
+    { units = true } = {},
+  ): Promise<{ units: NextUnitChoice[]; flags: DecisionFlag[] }> {
+    if (row.element_id === 'Task_Receive' || row.element_id === 'Task_Return') return { units: [], flags: [] }
     const dossier = await dossierRepository(this.knex).byId(row.dossier_id)
-    return dossier ? nextUnitChoices(this.knex, dossier.procedure_version_id, row.element_id) : []
-  }
-
-  /** The yes/no questions an approval of this processing step answers (those the model routes on after it). */
-  private async flagsFor(row: StoredTask): Promise<DecisionFlag[]> {
-    if (row.element_id === 'Task_Receive' || row.element_id === 'Task_Return') return []
-    const dossier = await dossierRepository(this.knex).byId(row.dossier_id)
-    return dossier ? decisionFlagsOf(this.knex, dossier.procedure_version_id, row.element_id) : []
+    if (!dossier) return { units: [], flags: [] }
+    const version = dossier.procedure_version_id
+    return {
+      units: units ? await nextUnitChoices(this.knex, version, row.element_id) : [],
+      flags: await decisionFlagsOf(this.knex, version, row.element_id),
+    }
   }
 
   /** The task with its dossier, the form its decision must fit and the agencies it may send the dossier to. */
   async detail(principal: Principal | undefined, taskKey: string) {
     const row = await this.visible(principal, taskKey)
     const dossier = await this.queries.get(principal, row.dossier_id)
-    const nextUnits = row.state === 'CREATED' ? await this.choicesFor(row) : []
+    const options = await this.approvalOptions(row, { units: row.state === 'CREATED' })
+    const nextUnits = options.units
     return {
       taskKey: row.user_task_key,
       name: row.name,
@@ -62,7 +65,7 @@ export class TaskDesk {
         row.element_id,
         row.decisions,
         nextUnits.map((c) => c.code),
-        await this.flagsFor(row),
+        options.flags,
       ),
       nextUnitChoices: nextUnits,
       dossier,
@@ -100,8 +103,9 @@ export class TaskDesk {
       }
       throw new AppError('MC_ERR_TASK_NOT_FOUND', 'The task is no longer open')
     }
-    const nextUnits = (await this.choicesFor(row)).map((c) => c.code)
-    const d = validateDecision(row.element_id, body, row.decisions, nextUnits, await this.flagsFor(row))
+    const options = await this.approvalOptions(row)
+    const nextUnits = options.units.map((c) => c.code)
+    const d = validateDecision(row.element_id, body, row.decisions, nextUnits, options.flags)
     const base = { taskKey, ...(d.note ? { note: d.note } : {}) }
     switch (d.decision) {
       case 'accept':
