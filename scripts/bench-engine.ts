@@ -14,6 +14,7 @@ import { knexFor, openServerDatabase } from '../src/db/database.js'
 import { migrateLatest } from '../src/db/migrate.js'
 import { EmbeddedEngine } from '../src/engine/embedded/index.js'
 import type { Engine } from '../src/engine/port.js'
+import { cpuPerUnit, cpuSnapshot } from './cpu-time.js'
 
 const header = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="http://motcua.bench">`
@@ -270,10 +271,12 @@ async function main(): Promise<void> {
       return
     }
     const n = Number(process.env['BENCH_N'] ?? 5000)
+    const cpuBefore = cpuSnapshot()
     const oneTaskRate = await measured(db.knex, 'one-task phase', () => benchOneTask(engine, n))
     console.log(
       `one-task process:        ${oneTaskRate.toFixed(0)} instances/s (${n} instances, start → job → end, completion counted)`,
     )
+    console.log(`  ${cpuPerUnit(cpuBefore, n)}`)
     const misses: string[] = []
     if (process.env['BENCH_PEER'] !== '0') {
       await benchPgBoss(url.toString(), 500) // warm-up
