@@ -4,7 +4,14 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Ajv } from 'ajv'
-import { bodyTemplateProblem, DEFAULT_SMS_BODY_TEMPLATE, type SmsAuth, type SmsConfig } from './notifications/sms.js'
+import {
+  type AnswerRule,
+  bodyTemplateProblem,
+  DEFAULT_SMS_BODY_TEMPLATE,
+  parseAnswerRule,
+  type SmsAuth,
+  type SmsConfig,
+} from './notifications/sms.js'
 
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test'
@@ -172,6 +179,8 @@ const envSchema = {
     SMS_BODY_TEMPLATE: { type: 'string', minLength: 2, maxLength: 4000 },
     SMS_DIACRITICS: { type: 'string', enum: ['strip', 'keep'], default: 'strip' },
     SMS_TIMEOUT_MS: { type: 'integer', minimum: 1000, maximum: 60000, default: 10000 },
+    SMS_ACCEPTED_WHEN: { type: 'string', minLength: 3, maxLength: 500 },
+    SMS_RETRY_WHEN: { type: 'string', minLength: 3, maxLength: 500 },
   },
 } as const
 
@@ -254,12 +263,24 @@ function smsConfig(raw: Record<string, unknown>): SmsConfig {
   const providerUrl = raw['SMS_PROVIDER_URL'] as string | undefined
   if (!providerUrl && raw['SMS_AUTH']) throw new ConfigError('SMS_PROVIDER_URL', 'is required with SMS_AUTH')
   const auth = smsAuth(raw['SMS_AUTH'] as string | undefined)
+  const rule = (name: string): AnswerRule | undefined => {
+    const text = raw[name] as string | undefined
+    if (text === undefined) return undefined
+    const parsed = parseAnswerRule(text)
+    if (!parsed) throw new ConfigError(name, 'must read <field>=<value>[,<value>…], e.g. CodeResult=100')
+    return parsed
+  }
+  const acceptedWhen = rule('SMS_ACCEPTED_WHEN')
+  const retryWhen = rule('SMS_RETRY_WHEN')
+  if (retryWhen && !acceptedWhen) throw new ConfigError('SMS_ACCEPTED_WHEN', 'is required with SMS_RETRY_WHEN')
   return {
     ...(providerUrl ? { providerUrl } : {}),
     ...(auth ? { auth } : {}),
     bodyTemplate,
     diacritics: raw['SMS_DIACRITICS'] === 'keep',
     timeoutMs: raw['SMS_TIMEOUT_MS'] as number,
+    ...(acceptedWhen ? { acceptedWhen } : {}),
+    ...(retryWhen ? { retryWhen } : {}),
   }
 }
 

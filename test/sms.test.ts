@@ -12,6 +12,7 @@ import {
   DEFAULT_SMS_BODY_TEMPLATE,
   enqueueSms,
   fillBody,
+  answerMatches,
   httpJsonSmsProvider,
   SMS_CHANNEL,
   smsTransport,
@@ -185,6 +186,21 @@ t.test('configuration: the provider, its auth, the body, diacritics and the time
     diacritics: true,
     timeoutMs: 5000,
   })
+  const rules = loadConfig(
+    {
+      ...env,
+      SMS_PROVIDER_URL: 'http://127.0.0.1:1/x',
+      SMS_ACCEPTED_WHEN: 'CodeResult=100',
+      SMS_RETRY_WHEN: 'r.code=99, 103',
+    },
+    { isTTY: false },
+  ).sms
+  t.same(rules.acceptedWhen, { path: 'CodeResult', values: ['100'] })
+  t.same(rules.retryWhen, { path: 'r.code', values: ['99', '103'] })
+  t.ok(answerMatches({ CodeResult: 100 }, rules.acceptedWhen!), 'a number matches its text')
+  t.notOk(answerMatches({ CodeResult: '101' }, rules.acceptedWhen!))
+  t.notOk(answerMatches({ r: 'x' }, rules.retryWhen!), 'a path through a string matches nothing')
+  t.ok(answerMatches({ r: { code: '103' } }, rules.retryWhen!))
   const auth = (v: string) =>
     loadConfig({ ...env, SMS_PROVIDER_URL: 'http://127.0.0.1:1/x', SMS_AUTH: v }, { isTTY: false }).sms.auth
   t.same(auth('bearer:abc:def'), { kind: 'bearer', token: 'abc:def' })
@@ -198,6 +214,9 @@ t.test('configuration: the provider, its auth, the body, diacritics and the time
     [{ SMS_PROVIDER_URL: 'http://x', SMS_AUTH: 'digest:x' }, 'SMS_AUTH'],
     [{ SMS_DIACRITICS: 'yes' }, 'SMS_DIACRITICS'],
     [{ SMS_TIMEOUT_MS: '999999' }, 'SMS_TIMEOUT_MS'],
+    [{ SMS_ACCEPTED_WHEN: 'CodeResult' }, 'SMS_ACCEPTED_WHEN'],
+    [{ SMS_ACCEPTED_WHEN: 'a=1,,2' }, 'SMS_ACCEPTED_WHEN'],
+    [{ SMS_RETRY_WHEN: 'code=99' }, 'SMS_ACCEPTED_WHEN'],
   ] as const)
     t.throws(() => loadConfig({ ...env, ...vars }, { isTTY: false }), ConfigError, JSON.stringify(vars), {
       variable,
@@ -384,6 +403,60 @@ t.test(
       t.equal(m!.status, 'failed')
       t.match(m!.lastError, 'ECONNREFUSED')
       await db.knex('outbox_messages').where({ id }).delete()
+    })
+
+    await t.test('a gateway that gives its verdict in a 200 body (SMS_ACCEPTED_WHEN)', async (t) => {
+      const judged = new OutboxSender({
+        knex: db.knex,
+        transports: {
+          [SMS_CHANNEL]: smsTransport(
+            httpJsonSmsProvider({
+              url: gw.url,
+              auth: { kind: 'bearer', token: gw.token },
+              bodyTemplate: DEFAULT_SMS_BODY_TEMPLATE,
+              timeoutMs: 1_500,
+              acceptedWhen: { path: 'status', values: ['accepted'] },
+              retryWhen: { path: 'code', values: ['BUSY', 'QUOTA'] },
+            }),
+            { diacritics: false },
+          ),
+        },
+        logger: quiet,
+        backoff: { baseMs: 1, maxMs: 1 },
+      })
+      const untilJudged = async (id: string, status: string) =>
+        eventually(`message ${status}`, async () => {
+          await judged.runOnce()
+          const m = await getMessage(db.knex, id)
+          return m?.status === status && m
+        })
+
+      const refused = await enqueueOne()
+      gw.script.push({ kind: 'refuse-in-body', code: 'BRANDNAME_NOT_REGISTERED' })
+      const dead = await untilJudged(refused, 'dead')
+      t.equal(dead.attempts, 1, 'a refusal in the body is final')
+      t.match(dead.lastError, 'without taking the message: {"status":"error","code":"BRANDNAME_NOT_REGISTERED"}')
+      t.equal(toPhone(refused).length, 0)
+
+      gw.script.push({ kind: 'refuse-in-body', code: 'BUSY' })
+      const busy = await enqueueOne()
+      const sent = await untilJudged(busy, 'sent')
+      t.equal(sent.attempts, 2, 'a code of SMS_RETRY_WHEN is tried again')
+      t.equal(toPhone(busy).length, 1)
+
+      gw.script.push({ kind: 'not-json' })
+      const html = await enqueueOne()
+      const afterHtml = await untilJudged(html, 'sent')
+      t.equal(afterHtml.attempts, 2, 'an answer that is not JSON is tried again (same reference)')
+      t.equal(toPhone(html).length, 1)
+
+      const plain = await enqueueOne()
+      t.equal((await untilJudged(plain, 'sent')).attempts, 1, 'the accepted answer is sent at once')
+
+      // Without the rule, the same 200 is taken as accepted: the default, for gateways that answer 4xx to refuse.
+      gw.script.push({ kind: 'refuse-in-body', code: 'BRANDNAME_NOT_REGISTERED' })
+      const unjudged = await enqueueOne()
+      t.equal((await until(unjudged, 'sent')).attempts, 1)
     })
 
     await t.test('the same event, number and template is enqueued once; a landline gets no SMS', async (t) => {

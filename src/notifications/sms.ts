@@ -79,6 +79,38 @@ export interface HttpSmsOptions {
   bodyTemplate: string
   /** Per request; kept well below the outbox lease, so two senders never talk to the gateway about one message. */
   timeoutMs: number
+  /**
+   * For a gateway that answers 200 with its verdict in the body: the message was taken only when the answer is JSON
+   * with this field equal to one of these values. Unset: any 2xx answer is acceptance.
+   */
+  acceptedWhen?: AnswerRule
+  /** With acceptedWhen: a 2xx answer matching this rule means "busy, try later" (retried), not a refusal. */
+  retryWhen?: AnswerRule
+}
+
+/** A field of the gateway's JSON answer (a dotted path: `CodeResult`, `result.code`) and the values that match. */
+export interface AnswerRule {
+  path: string
+  values: string[]
+}
+
+/** `<path>=<value>[,<value>…]`, as SMS_ACCEPTED_WHEN and SMS_RETRY_WHEN are written; undefined when malformed. */
+export function parseAnswerRule(text: string): AnswerRule | undefined {
+  const m = /^([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)=(.+)$/.exec(text)
+  if (!m) return undefined
+  const values = m[2]!.split(',').map((v) => v.trim())
+  return values.every((v) => v.length > 0) ? { path: m[1]!, values } : undefined
+}
+
+/** Whether the answer's field at the rule's path holds one of its values (numbers and booleans compared as text). */
+export function answerMatches(answer: unknown, rule: AnswerRule): boolean {
+  let v: unknown = answer
+  for (const key of rule.path.split('.')) {
+    if (v === null || typeof v !== 'object') return false
+    v = (v as Record<string, unknown>)[key]
+  }
+  if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return false
+  return rule.values.includes(String(v))
 }
 
 export const DEFAULT_SMS_BODY_TEMPLATE = '{"to":"{{to}}","text":"{{text}}","reference":"{{reference}}"}'
@@ -129,9 +161,11 @@ function authHeaders(auth: SmsAuth | undefined): Record<string, string> {
 }
 
 /**
- * A brandname-SMS gateway that takes one JSON POST per message. A 2xx answer is acceptance. A 4xx answer is a refusal
- * of this message (bad number, text or credentials) and is not retried, except 408 and 429 (the gateway was busy);
- * 5xx answers, time-outs and network errors are retried by the outbox.
+ * A brandname-SMS gateway that takes one JSON POST per message. A 2xx answer is acceptance, or, with `acceptedWhen`,
+ * a 2xx whose JSON body matches it (a 2xx that says otherwise is a refusal, unless it matches `retryWhen`; one that is
+ * not JSON is retried: the reference keeps a retry from sending twice). A 4xx answer is a refusal of this message (bad
+ * number, text or credentials) and is not retried, except 408 and 429 (the gateway was busy); 5xx answers, time-outs
+ * and network errors are retried by the outbox.
  */
 export function httpJsonSmsProvider(opts: HttpSmsOptions): SmsProvider {
   const headers = { 'content-type': 'application/json', accept: 'application/json', ...authHeaders(opts.auth) }
@@ -155,14 +189,30 @@ export function httpJsonSmsProvider(opts: HttpSmsOptions): SmsProvider {
         )
       }
       // Read to the end so the connection can be reused; only a short excerpt goes into the outbox row.
-      const body = (await res.text().catch(() => '')).slice(0, 300)
-      if (res.ok) return
+      const text = await res.text().catch(() => '')
+      const body = text.slice(0, 300)
+      if (res.ok && !opts.acceptedWhen) return
+      if (res.ok) return judgeAnswer(text, body, opts.acceptedWhen!, opts.retryWhen)
       const what = `SMS gateway answered ${res.status}${body ? `: ${body}` : ''}`
       if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429)
         throw new PermanentDeliveryError(what)
       throw new Error(what)
     },
   }
+}
+
+/** A 2xx answer read against the configured rules: returns when the message was taken, throws otherwise. */
+function judgeAnswer(text: string, excerpt: string, acceptedWhen: AnswerRule, retryWhen?: AnswerRule): void {
+  let answer: unknown
+  try {
+    answer = JSON.parse(text)
+  } catch {
+    throw new Error(`SMS gateway answered 2xx with a body that is not JSON: ${excerpt}`)
+  }
+  if (answerMatches(answer, acceptedWhen)) return
+  const what = `SMS gateway answered 2xx without taking the message: ${excerpt}`
+  if (retryWhen && answerMatches(answer, retryWhen)) throw new Error(what)
+  throw new PermanentDeliveryError(what)
 }
 
 function describe(err: unknown): string {
@@ -202,6 +252,8 @@ export interface SmsConfig {
   bodyTemplate: string
   diacritics: boolean
   timeoutMs: number
+  acceptedWhen?: AnswerRule
+  retryWhen?: AnswerRule
 }
 
 /** The HTTP gateway when SMS_PROVIDER_URL is configured, the log otherwise. */
@@ -212,6 +264,8 @@ export function smsTransportFor(config: SmsConfig, logger: Pick<BaseLogger, 'inf
         ...(config.auth ? { auth: config.auth } : {}),
         bodyTemplate: config.bodyTemplate,
         timeoutMs: config.timeoutMs,
+        ...(config.acceptedWhen ? { acceptedWhen: config.acceptedWhen } : {}),
+        ...(config.retryWhen ? { retryWhen: config.retryWhen } : {}),
       })
     : logSmsProvider(logger)
   return smsTransport(provider, { diacritics: config.diacritics })

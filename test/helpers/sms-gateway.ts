@@ -4,7 +4,9 @@
 // message it already took is answered 200 again and not sent to the phone a second time.
 //
 // Hostile behaviour is scripted per request, in order: a 5xx, a 4xx refusal, no answer at all (the client times out,
-// nothing sent), or a slow answer (the message is taken and sent, the answer comes after the client gave up).
+// nothing sent), a slow answer (the message is taken and sent, the answer comes after the client gave up), or a 200
+// whose body says the message was not taken (as gateways with result codes do: `{"status":"error","code":"…"}`), or a
+// 200 that is not JSON.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Test } from 'tap'
@@ -14,6 +16,8 @@ export type GatewayBehaviour =
   | { kind: 'reject'; status: number }
   | { kind: 'hang' }
   | { kind: 'slow'; delayMs: number }
+  | { kind: 'refuse-in-body'; code: string }
+  | { kind: 'not-json' }
 
 export interface SentSms {
   to: string
@@ -87,6 +91,11 @@ export async function startSmsGateway(t: Test, opts: { token?: string } = {}): P
         case 'hang':
           hanging.add(res)
           return
+        case 'refuse-in-body':
+          return answer(res, 200, { status: 'error', code: behaviour.code })
+        case 'not-json':
+          res.writeHead(200, { 'content-type': 'text/html' })
+          return res.end('<html><body>Service temporarily unavailable</body></html>')
         case 'slow':
           take(sms)
           setTimeout(() => answer(res, 200, { status: 'accepted', reference: sms.reference }), behaviour.delayMs)
