@@ -181,6 +181,16 @@ t.test(
 )
 
 t.test('at the counter, the officer who checked the card attaches the trích lục for the applicant', async (t) => {
+  // The citizen's account only typed its CCCD at sign-up: its online dossiers are not that person's by number yet.
+  const unproved = await api.call('GET', '/api/counter/store?idNumber=001090000001', 'motcua-xa')
+  t.equal(unproved.statusCode, 200, unproved.body)
+  t.same(unproved.json().items, [], "a self-declared number does not put the account's documents in the card's store")
+  // The officer checks the card against the account at the counter: now the number is established.
+  const verified = await api.call('POST', '/api/auth/identity/counter-verifications', 'motcua-xa', {
+    username: 'congdan',
+    idNumber: '001090000001',
+  })
+  t.equal(verified.statusCode, 200, verified.body)
   const looked = await api.call('GET', '/api/counter/store?idNumber=001090000001', 'motcua-xa')
   t.equal(looked.statusCode, 200, looked.body)
   const items = looked.json().items as Item[]

@@ -13,18 +13,36 @@ export type ReuseRight =
 /**
  * Narrows a query joined to `dossiers as d` to the dossiers the right covers: an applicant's by account or verified
  * CCCD; the counter's by its unit subtree and the applicant's ID number. Anything else covers nothing.
+ *
+ * A dossier is someone's by ID number only where that number was established: received at a counter (the officer held
+ * the card) or submitted from an account whose identity was proved with that number (identity provider or counter). An
+ * account that merely typed a number at sign-up does not put its documents in that person's store.
  */
 export function whereReuseRight(q: Knex.QueryBuilder, right: ReuseRight): void {
   if (right.kind === 'applicant') {
     q.where('d.applicant_id', right.userId)
-    if (right.verifiedIdNumber) q.orWhere('d.applicant_id_number', right.verifiedIdNumber)
+    if (right.verifiedIdNumber) q.orWhere((q2) => whereEstablishedIdNumber(q2, right.verifiedIdNumber!))
   } else if (right.unitPath && right.idNumber) {
     // The unit subtree by path prefix (as coversUnit), compared without LIKE so no character is a wildcard.
-    q.whereRaw('left(d.unit_path, length(?)) = ?', [right.unitPath, right.unitPath]).andWhere(
-      'd.applicant_id_number',
-      right.idNumber,
+    q.whereRaw('left(d.unit_path, length(?)) = ?', [right.unitPath, right.unitPath]).andWhere((q2) =>
+      whereEstablishedIdNumber(q2, right.idNumber!),
     )
   } else q.whereRaw('false')
+}
+
+function whereEstablishedIdNumber(q: Knex.QueryBuilder, idNumber: string): void {
+  q.where('d.applicant_id_number', idNumber).andWhere((trusted) =>
+    trusted
+      .where('d.channel', 'counter')
+      .orWhereExists((u) =>
+        u
+          .select(q.client.raw('1'))
+          .from('users as u')
+          .whereRaw('u.id = d.applicant_id')
+          .andWhereRaw('u.id_number = d.applicant_id_number')
+          .andWhereNot('u.identity_assurance', 'self_declared'),
+      ),
+  )
 }
 
 /** Where a reused attachment came from: the earlier dossier, and its attachment or its signed result. */

@@ -70,6 +70,13 @@ t.test('the citizen picks the earlier trích lục from the store on the draft p
 })
 
 t.test('at the counter, after checking the card, the officer takes the identity paper from the store', async (t) => {
+  // Documents count as the card holder's only where the number was established: the citizen's account had its CCCD
+  // checked at a counter (a self-declared number puts nothing in that person's store: test/reuse.test.ts).
+  const verified = await api.call('POST', '/api/auth/identity/counter-verifications', 'motcua-xa', {
+    username: 'congdan',
+    idNumber: '001090000001',
+  })
+  t.equal(verified.statusCode, 200, verified.body)
   const { page } = await world.newPage()
   await world.login(page, 'motcua-xa')
   await page.getByRole('link', { name: 'Tiếp nhận hồ sơ trực tiếp' }).click()
