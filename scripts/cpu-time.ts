@@ -10,7 +10,8 @@ export interface CpuSnapshot {
   postgres: number
 }
 
-function postgresSeconds(): number {
+/** CPU seconds of every local process named `postgres`, ended backends included. */
+export function postgresSeconds(): number {
   let ticks = 0
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue
@@ -25,6 +26,17 @@ function postgresSeconds(): number {
     }
   }
   return ticks / ticksPerSecond
+}
+
+/** CPU seconds (user + system) of another process so far, from /proc; 0 once it has ended. */
+export function processSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond
+  } catch {
+    return 0
+  }
 }
 
 export function cpuSnapshot(): CpuSnapshot {

@@ -4,6 +4,9 @@
 // Run: npx tsx scripts/load.ts --dossiers 500 --concurrency 16   (npm run load -- …)
 // Options: --citizens N (20), --database-url postgres://…/postgres (an admin URL; default ADMIN_DATABASE_URL or the
 // local server), --port 3931, --keep (leave the database), --settle-seconds 120.
+// --profile province-peak: instead, an open-loop mix at a large province's peak rates (scripts/load/peak.ts) against
+// --processes 2 motcua processes on one database for --seconds 300, at --scale 1 (× the rates); --steps 0.1,0.2,…
+// runs 60-second steps at those scales first and reports the highest that met the targets. Exits 1 below target.
 import { mkdtempSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,6 +16,7 @@ import { checkLoad } from './load/check.js'
 import { runLoad } from './load/driver.js'
 import { startSmtpPeer } from './load/peer.js'
 import { freshDatabase, printCheck, printLoad, settle } from './load/report.js'
+import { provincePeakRun } from './load/peak-run.js'
 import { ServerProcess } from './load/server.js'
 
 const { values } = parseArgs({
@@ -27,8 +31,17 @@ const { values } = parseArgs({
     port: { type: 'string', default: '3931' },
     keep: { type: 'boolean', default: false },
     'settle-seconds': { type: 'string', default: '120' },
+    profile: { type: 'string' },
+    processes: { type: 'string', default: '2' },
+    seconds: { type: 'string', default: '300' },
+    scale: { type: 'string', default: '1' },
+    steps: { type: 'string' },
   },
 })
+if (values.profile !== undefined) {
+  if (values.profile !== 'province-peak') throw new Error(`unknown profile ${values.profile} (province-peak)`)
+  process.exit(await provincePeakRun(values))
+}
 const runId = `load${Date.now().toString(36)}`
 const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`)
 const dataDir = mkdtempSync(join(tmpdir(), 'motcua-load-'))

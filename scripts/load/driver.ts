@@ -323,13 +323,19 @@ interface Detail {
   timeline: Array<{ kind: string; stepId: string | null; data: Record<string, unknown> }>
 }
 
+/** The password the load run gives its i-th citizen. */
+export const citizenPassword = (runId: string, i: number) => `Load-${runId}-${i}-Pw!`
+
 /** Registers and verifies the citizens (the link's token comes from the mail the SMTP peer received). */
-async function registerCitizens(api: ApiClient, opts: LoadOptions): Promise<string[]> {
+export async function registerCitizens(
+  api: ApiClient,
+  opts: Pick<LoadOptions, 'citizens' | 'runId' | 'verificationToken'>,
+): Promise<string[]> {
   const names: string[] = []
   for (let i = 0; i < opts.citizens; i++) {
     const username = `${opts.runId}-c${i}`.toLowerCase()
     const email = `${username}@load.invalid`
-    const password = `Load-${opts.runId}-${i}-Pw!`
+    const password = citizenPassword(opts.runId, i)
     const idNumber = String(900000000000 + ((hash(opts.runId) * 1000 + i) % 99999999999)).slice(0, 12)
     // Sign-up answers 202 whether or not the account exists: the mail tells. It needs the ALTCHA check solved, as the
     // browser does; a retry after an unknown outcome may find the solution spent (400) by the attempt that succeeded.
