@@ -2,33 +2,13 @@
 // over HTTP: every class runs open loop without an error, every answered submission and completion is found in the
 // database, and the check reports what is planted missing.
 import t from 'tap'
-import { seedProcedures } from '../src/catalogue/service.js'
-import { seedCalendar } from '../src/db/calendar-repository.js'
-import { createEmailOutboxSender } from '../src/notifications/email.js'
 import { ApiClient, citizenPassword, registerCitizens } from '../scripts/load/driver.js'
 import { checkPeak, runPeak } from '../scripts/load/peak.js'
-import { startSmtpPeer } from '../scripts/load/peer.js'
 import { settle } from '../scripts/load/report.js'
-import { buildTestApp } from './helpers/app.js'
 import { eventually } from './helpers/eventually.js'
+import { startLoadTestApp } from './helpers/load-app.js'
 
-const built = await buildTestApp(t, { RATE_LIMIT_ALLOW: '127.0.0.1,::ffff:127.0.0.1,::1' })
-const { app, db } = built
-await seedCalendar(db.knex)
-const published = await seedProcedures(db.knex, app.engine)
-if (published.failed.length) throw new Error(JSON.stringify(published.failed))
-const peer = await startSmtpPeer()
-t.teardown(() => peer.close())
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined }
-const sender = createEmailOutboxSender(
-  { smtpUrl: peer.url, mailFrom: 'motcua <no-reply@motcua.local>' },
-  db.knex,
-  quiet,
-)
-sender.start()
-t.teardown(() => sender.stop())
-const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 })
-const passwords = Object.fromEntries(built.demo.map((d) => [d.username, d.password]))
+const { db, peer, baseUrl, passwords } = await startLoadTestApp(t)
 const runId = `peaktest${Date.now().toString(36)}`
 const names = await registerCitizens(new ApiClient(baseUrl, new Map(Object.entries(passwords)), 60_000), {
   citizens: 2,

@@ -2,36 +2,16 @@
 // real SMTP peer: every path passes the check, and the check fails when a discrepancy is planted in what the server
 // stored.
 import t from 'tap'
-import { seedProcedures } from '../src/catalogue/service.js'
-import { seedCalendar } from '../src/db/calendar-repository.js'
-import { createEmailOutboxSender } from '../src/notifications/email.js'
 import { checkLoad } from '../scripts/load/check.js'
 import { pathMix, runLoad } from '../scripts/load/driver.js'
-import { startSmtpPeer } from '../scripts/load/peer.js'
 import { settle } from '../scripts/load/report.js'
-import { buildTestApp } from './helpers/app.js'
+import { startLoadTestApp } from './helpers/load-app.js'
 
-const built = await buildTestApp(t, { RATE_LIMIT_ALLOW: '127.0.0.1,::ffff:127.0.0.1,::1' })
-const { app, db } = built
-await seedCalendar(db.knex)
-const published = await seedProcedures(db.knex, app.engine)
-if (published.failed.length) throw new Error(JSON.stringify(published.failed))
-const peer = await startSmtpPeer()
-t.teardown(() => peer.close())
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined }
-const sender = createEmailOutboxSender(
-  { smtpUrl: peer.url, mailFrom: 'motcua <no-reply@motcua.local>' },
-  db.knex,
-  quiet,
-)
-sender.start()
-t.teardown(() => sender.stop())
-const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 })
-
+const { built, app, db, peer, baseUrl, passwords } = await startLoadTestApp(t)
 const dossiers = new Set(pathMix).size
 const result = await runLoad({
   baseUrl,
-  passwords: Object.fromEntries(built.demo.map((d) => [d.username, d.password])),
+  passwords,
   dossiers,
   concurrency: dossiers,
   citizens: 1,
