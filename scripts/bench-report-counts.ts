@@ -23,7 +23,7 @@ if (!base) throw new Error('Set DATABASE_URL to a PostgreSQL server, e.g. postgr
 const n = Number(process.env['BENCH_N'] ?? 3000)
 const concurrency = Number(process.env['BENCH_CONCURRENCY'] ?? 16)
 
-/** One received dossier of procedure `p` at unit `u`, received on day `day` (0 = 2026-01-01), in its own transaction. */
+/** One received dossier of procedure `p` at unit `u`, received on day `day` (0 = 2026-01-01), in a transaction. */
 async function receive(knex: Knex, key: string, p: number, u: number, day: number): Promise<void> {
   await knex.raw(
     `WITH p AS (
