@@ -27,6 +27,22 @@ function postgresSeconds(): number {
   return ticks / ticksPerSecond
 }
 
+/** CPU seconds of one process (user and system), e.g. a server the benchmark spawned; 0 once it has ended. */
+export function processSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond
+  } catch {
+    return 0
+  }
+}
+
+/** Node of another process (`pid`) and the local PostgreSQL server, for a benchmark whose server is a child. */
+export function serverCpuSnapshot(pid: number): CpuSnapshot {
+  return { node: processSeconds(pid), postgres: postgresSeconds() }
+}
+
 export function cpuSnapshot(): CpuSnapshot {
   const { user, system } = process.cpuUsage()
   return { node: (user + system) / 1e6, postgres: postgresSeconds() }
