@@ -4,7 +4,24 @@ import { spawn } from 'node:child_process'
 import type { EventEmitter } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { loadavg } from 'node:os'
 import autocannon from 'autocannon'
+import { serverCpuSnapshot } from './cpu-time.js'
+
+/** One measurement: latencies in ms, the rate, the server's CPU per request (its Node process and local PostgreSQL). */
+export interface Measured {
+  name: string
+  connections: number
+  requests: number
+  rps: number
+  p50: number
+  p95: number
+  p99: number
+  nodeCpuMs: number
+  postgresCpuMs: number
+  /** The 1-minute load average at the start and at the end. */
+  load: [number, number]
+}
 
 export interface BenchServer {
   base: string
@@ -16,7 +33,7 @@ export interface BenchServer {
     pick: () => { path: string; headers?: Record<string, string> },
     expectStatus: number,
     connections?: number,
-  ): Promise<void>
+  ): Promise<Measured>
   stop(): Promise<void>
 }
 
@@ -103,6 +120,8 @@ export async function startBenchServer(
     async measure(name, pick, expectStatus, connections = opts.connections) {
       const times: number[] = []
       const statuses = new Map<number, number>()
+      const load0 = loadavg()[0]!
+      const cpu0 = serverCpuSnapshot(server.pid!)
       // Without a callback autocannon returns its tracker: an EventEmitter that is also a promise of the result.
       const instance = autocannon({
         url: base,
@@ -122,12 +141,28 @@ export async function startBenchServer(
         statuses.set(status, (statuses.get(status) ?? 0) + 1)
       })
       const result = await instance
+      const cpu1 = serverCpuSnapshot(server.pid!)
+      const load: [number, number] = [load0, loadavg()[0]!]
       times.sort((a, b) => a - b)
-      const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(1)
+      const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? NaN
       const unexpected = [...statuses].filter(([s]) => s !== expectStatus)
+      const perRequest = (s: number) => (times.length ? (s * 1000) / times.length : NaN)
+      const m: Measured = {
+        name,
+        connections,
+        requests: times.length,
+        rps: result.requests.average,
+        p50: q(0.5),
+        p95: q(0.95),
+        p99: q(0.99),
+        nodeCpuMs: perRequest(cpu1.node - cpu0.node),
+        postgresCpuMs: perRequest(cpu1.postgres - cpu0.postgres),
+        load,
+      }
       console.log(
-        `${name}${connections === opts.connections ? '' : ` [${connections} connection${connections === 1 ? '' : 's'}]`}: ${times.length} requests, ${result.requests.average.toFixed(0)} req/s, p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, p99 ${q(0.99)} ms${unexpected.length ? `, unexpected statuses ${JSON.stringify(unexpected)}` : ''}`,
+        `${name}${connections === opts.connections ? '' : ` [${connections} connection${connections === 1 ? '' : 's'}]`}: ${times.length} requests, ${result.requests.average.toFixed(0)} req/s, p50 ${m.p50.toFixed(1)} ms, p95 ${m.p95.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms; CPU per request: node ${m.nodeCpuMs.toFixed(2)} ms, postgres ${m.postgresCpuMs.toFixed(2)} ms; load ${load[0].toFixed(1)} → ${load[1].toFixed(1)}${unexpected.length ? `, unexpected statuses ${JSON.stringify(unexpected)}` : ''}`,
       )
+      return m
     },
   }
 }

@@ -39,6 +39,11 @@ export function processSeconds(pid: number): number {
   }
 }
 
+/** Node of another process (`pid`) and the local PostgreSQL server, for a benchmark whose server is a child. */
+export function serverCpuSnapshot(pid: number): CpuSnapshot {
+  return { node: processSeconds(pid), postgres: postgresSeconds() }
+}
+
 export function cpuSnapshot(): CpuSnapshot {
   const { user, system } = process.cpuUsage()
   return { node: (user + system) / 1e6, postgres: postgresSeconds() }

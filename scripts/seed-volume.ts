@@ -120,6 +120,39 @@ if (existing === 0) {
     ),
   )
 }
+// What the bottlenecks and the heatmap read (issue #22): each dossier's steps in `dossier_events` (reception, finished
+// at acceptance; review, from acceptance to the finish, open while the dossier is, judged against a step deadline two
+// days before the dossier's due) and a completed review task per finished dossier. Its own check, so a database
+// seeded before these existed gains them on a second run.
+const steps = Number(
+  (await knex('dossier_events').where({ kind: 'step', giver: 'volume' }).count({ n: '*' }).first())!.n,
+)
+if (steps === 0) {
+  await step('two steps per dossier (dossier_events)', () =>
+    knex.raw(
+      `INSERT INTO dossier_events (dossier_id, kind, at, step_id, step_name, user_task_key, giver, receiver_unit_path, receiver_role,
+                                   step_due_at, finished_at, step_result)
+       SELECT d.id, 'step', s.at, s.step_id, s.step_name, s.step_id || '-' || d.idempotency_key, 'volume', d.unit_path, s.role,
+              s.due_at, s.finished_at,
+              CASE WHEN s.due_at IS NULL OR s.finished_at IS NULL THEN NULL
+                   WHEN s.finished_at < s.due_at - interval '1 day' THEN 'early'
+                   WHEN s.finished_at <= s.due_at THEN 'on_time' ELSE 'late' END
+       FROM dossiers d, LATERAL (VALUES
+              ('Task_Receive', 'Tiếp nhận hồ sơ', 'mot-cua', d.submitted_at, NULL::timestamptz, d.accepted_at),
+              ('Task_Review', 'Thẩm định hồ sơ', 'chuyen-vien', d.accepted_at, d.due_at - interval '2 days', d.finished_at)
+            ) AS s(step_id, step_name, role, at, due_at, finished_at)
+       WHERE d.idempotency_key LIKE 'volume-%'`,
+    ),
+  )
+  await step('a completed review task per finished dossier', () =>
+    knex.raw(
+      `INSERT INTO tasks (user_task_key, dossier_id, process_instance_key, element_id, name, candidate_groups, unit_path, assignee, due_at, state, created_at, completed_at)
+       SELECT 'volume-done-' || d.idempotency_key, d.id, 'volume-done-' || d.idempotency_key, 'Task_Review', 'Thẩm định hồ sơ',
+              ARRAY['tu-phap-ho-tich'], d.unit_path, NULL, d.due_at - interval '2 days', 'COMPLETED', d.accepted_at, d.finished_at
+       FROM dossiers d WHERE d.finished_at IS NOT NULL AND d.idempotency_key LIKE 'volume-%'`,
+    ),
+  )
+}
 // A bulk load makes a million increments of a few thousand count rows in one transaction: compact what it left behind
 // (in service the increments spread over time and autovacuum keeps the table at its size).
 await step('vacuum and analyze', async () => {
@@ -129,6 +162,7 @@ await step('vacuum and analyze', async () => {
 const counts =
   await knex.raw(`SELECT (SELECT count(*) FROM dossiers) AS dossiers, (SELECT count(*) FROM tasks WHERE state = 'CREATED') AS open_tasks,
   (SELECT pg_size_pretty(pg_total_relation_size('dossiers'))) AS dossiers_size, (SELECT pg_size_pretty(pg_total_relation_size('tasks'))) AS tasks_size,
+  (SELECT count(*) FROM dossier_events WHERE kind = 'step') AS step_events, (SELECT pg_size_pretty(pg_total_relation_size('dossier_events'))) AS dossier_events_size,
   (SELECT count(*) FROM report_day_counts) AS report_day_counts, (SELECT pg_size_pretty(pg_total_relation_size('report_day_counts'))) AS report_day_counts_size`)
 console.log(counts.rows[0])
 console.log(`demo credentials: ${join(dataDir, 'bench-credentials.json')}`)

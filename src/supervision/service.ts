@@ -18,6 +18,7 @@ import {
   type PeriodInput,
   type Report06a,
   compute766,
+  calendarYears,
   periodEnd,
   periodStart,
   report06aFromCounts,
@@ -128,8 +129,7 @@ export class SupervisionService {
       start: periodStart(period),
       groupBy: 'field',
     })
-    const years = facts.map((f) => ymdOfDay(f.receiptDay).year)
-    const cal = await this.calendar(Math.min(ymdOfDay(period.from).year, ...years), ymdOfDay(period.to).year)
+    const cal = await this.calendar(...calendarYears(period, facts))
     return compute766(facts, period, this.clock().getTime(), cal)
   }
 

@@ -3,7 +3,7 @@
 // every indicator over real tables is test/supervision.test.ts.
 import t from 'tap'
 import { WorkingCalendar, bundledCalendarData, parseDate } from '../../src/domain/calendar/index.js'
-import { compute766, resolvePeriod, type IndicatorFacts } from '../../src/domain/statistics/index.js'
+import { compute766, calendarYears, resolvePeriod, type IndicatorFacts } from '../../src/domain/statistics/index.js'
 
 const calendar = new WorkingCalendar(bundledCalendarData(2025, 2027))
 const march = resolvePeriod({ month: '2026-03' })
@@ -88,4 +88,40 @@ t.test('4.1 and condition (2) of 3.3 and 4.2: a procedure whose result is a docu
     t.match(share, { numerator: 3, denominator: 4 })
     t.same(share.dossiers.numerator.map((d) => d.code).sort(), ['A', 'C', 'D'])
   }
+})
+
+// A province-year holds hundreds of thousands of dossiers: the first year was Math.min(...years), which threw a
+// RangeError (call stack) at 608,454 dossiers on the 1M benchmark volume; and a dossier received in the period but
+// resolved after it (2.2 counts it) fell outside a calendar that ended with the period (docs/notes/reports3.md).
+t.test('the calendar years: earliest receipt to latest result, at a province-year’s volume', async (t) => {
+  const year = resolvePeriod({ year: 2026 })
+  type Facts = Pick<IndicatorFacts, 'receiptDay' | 'finishedAt' | 'supplementWaits'>
+  const plain = { finishedAt: null, supplementWaits: [] }
+  const many: Facts[] = Array.from({ length: 700_000 }, (_, i) => ({ ...plain, receiptDay: year.from + (i % 300) }))
+  t.same(calendarYears(year, many), [2026, 2026])
+  many[123_456] = { ...plain, receiptDay: parseDate('2024-12-30') }
+  t.same(calendarYears(year, many), [2024, 2026], 'a dossier carried over from an earlier year')
+  many[7] = { ...plain, receiptDay: year.from, finishedAt: at('2027-01-07T09:00:00+07:00') }
+  t.same(calendarYears(year, many), [2024, 2027], 'a dossier of the period resolved in the next year')
+  many[8] = {
+    receiptDay: year.from,
+    finishedAt: null,
+    supplementWaits: [{ from: at('2026-12-30T09:00:00+07:00'), to: at('2028-01-03T09:00:00+07:00') }],
+  }
+  t.same(calendarYears(year, many), [2024, 2028], 'a supplement answered later still')
+  t.same(calendarYears(march, []), [2026, 2026])
+})
+
+t.test('2.2 counts a dossier of the period resolved after it, in working days of the next year', async (t) => {
+  const december = resolvePeriod({ month: '2026-12' })
+  const d = dossier({
+    code: 'late-result',
+    status: 10,
+    receiptDay: parseDate('2026-12-30'),
+    finishedAt: at('2027-01-05T10:00:00+07:00'),
+    due: { day: parseDate('2027-01-08'), at: null },
+  })
+  const r = compute766([d], december, now + 365 * 86_400_000, calendar)
+  t.equal(r.averageResolutionDays.count, 1)
+  t.ok(r.averageResolutionDays.value! > 0)
 })

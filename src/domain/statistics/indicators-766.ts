@@ -1,6 +1,6 @@
 // Quyết định 766/QĐ-TTg indicators for a unit and period as the national portal's formula description computes them
 // ("Mô tả công thức tính chỉ số 766", docs/reports.md), each with the dossiers behind its numerator and denominator.
-import { type Instant, type WorkingCalendar, localDay } from '../calendar/index.js'
+import { type Instant, type WorkingCalendar, localDay, ymdOfDay } from '../calendar/index.js'
 import { type DossierFacts, carriedOver, isResolvedStatus, judge, standingIn } from './facts.js'
 import { type Period, periodEnd } from './period.js'
 
@@ -123,6 +123,25 @@ function withinTime(d: IndicatorFacts, period: Period, now: Instant): boolean {
   // A pause is known only as it is now: it counts while the dossier is still open, and only from when it began.
   const pausedAt = d.paused && d.finishedAt === null && d.pausedSince !== null ? d.pausedSince : seenAt
   return judge(Math.min(seenAt, pausedAt), d.due) !== 'late'
+}
+
+/**
+ * The calendar years compute766 counts working days in: from the period's or an earlier receipt's (a dossier carried
+ * over) to the period's end or a later result or supplement answer (2.2 counts the dossiers received in the period
+ * resolved whenever, seen now). Loops, not Math.min(...): a province-year has hundreds of thousands of dossiers, more
+ * arguments than the call stack holds.
+ */
+export function calendarYears(
+  period: Period,
+  dossiers: Iterable<Pick<IndicatorFacts, 'receiptDay' | 'finishedAt' | 'supplementWaits'>>,
+): [number, number] {
+  let [first, last] = [period.from, period.to]
+  for (const d of dossiers) {
+    if (d.receiptDay < first) first = d.receiptDay
+    if (d.finishedAt !== null) last = Math.max(last, localDay(d.finishedAt))
+    for (const w of d.supplementWaits) last = Math.max(last, localDay(w.to))
+  }
+  return [ymdOfDay(first).year, ymdOfDay(last).year]
 }
 
 export function compute766(
