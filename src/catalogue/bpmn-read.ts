@@ -1,5 +1,6 @@
-// Reads the parts of a BPMN file the catalogue cross-checks against: processes and their user
-// tasks with candidate groups and task headers, and the decisions its business rule tasks call. Full deploy validation is src/engine/validation's job, not this one's.
+// Reads the parts of a BPMN file the catalogue cross-checks against: processes and their user tasks with candidate
+// groups and task headers, and the decisions its business rule tasks call. Full deploy validation is
+// src/engine/validation's job, not this one's.
 import { BpmnModdle } from 'bpmn-moddle'
 import zeebe from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' }
 
