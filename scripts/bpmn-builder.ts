@@ -5,6 +5,7 @@ type Kind =
   | { t: 'start' }
   | { t: 'end'; error?: string; terminate?: boolean }
   | { t: 'service'; type: string; headers?: Record<string, string> }
+  | { t: 'rule'; decisionId: string; resultVariable: string }
   | { t: 'user'; groups: string; due?: string; headers?: Record<string, string> }
   | { t: 'receive'; message: string }
   | { t: 'xor' }
@@ -108,6 +109,10 @@ export class BpmnBuilder {
   }
   service(id: string, name: string, type: string, col: number, row: number, headers?: Record<string, string>): this {
     return this.add(id, name, { t: 'service', type, ...(headers ? { headers } : {}) }, col, row)
+  }
+  /** A business rule task evaluating a DMN decision deployed with the process (binding `deployment`). */
+  rule(id: string, name: string, decisionId: string, resultVariable: string, col: number, row: number): this {
+    return this.add(id, name, { t: 'rule', decisionId, resultVariable }, col, row)
   }
   user(
     id: string,
@@ -373,6 +378,16 @@ export class BpmnBuilder {
           )
           writeHeaders(k.headers, out, `${ind}    `)
           out.push(`${ind}  </bpmn:extensionElements>`, ...io, `${ind}</bpmn:serviceTask>`)
+          break
+        case 'rule':
+          out.push(
+            `${ind}<bpmn:businessRuleTask id="${n.id}" ${name}>`,
+            `${ind}  <bpmn:extensionElements>`,
+            `${ind}    <zeebe:calledDecision decisionId="${esc(k.decisionId)}" resultVariable="${esc(k.resultVariable)}" bindingType="deployment" />`,
+            `${ind}  </bpmn:extensionElements>`,
+            ...io,
+            `${ind}</bpmn:businessRuleTask>`,
+          )
           break
         case 'user':
           out.push(`${ind}<bpmn:userTask id="${n.id}" ${name}>`)

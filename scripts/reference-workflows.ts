@@ -30,6 +30,11 @@ interface Spec {
   doc: string
   /** Financial obligation (lệ phí) paid before the dossier is accepted. */
   payment?: boolean
+  /**
+   * The fee by case: a DMN decision (workflows/<procedure>.dmn, deployed with the process) evaluated just before the
+   * fee is asked; its result `fee` ({lines, totalVnd}) is what dossier.request-payment asks.
+   */
+  feeDecision?: string
   /** Issuing the result goes through a registry that may reject it (BPMN error). */
   registryMayReject?: boolean
   /** Draws the processing inside the sub-process from column `c`; returns nothing. */
@@ -177,16 +182,23 @@ function build(spec: Spec): string {
   let acceptFrom = 'Gateway_Reception'
   if (spec.payment) {
     // Nghĩa vụ tài chính: the fee is paid before the dossier is accepted and the clock starts.
-    b.service('Task_RequestPayment', 'Yêu cầu nộp lệ phí', 'dossier.request-payment', 5, 0)
-    b.receive('Task_WaitPayment', 'Chờ nộp lệ phí', 'Message_PaymentReceived', 6, 0)
+    const c = spec.feeDecision ? 6 : 5
+    if (spec.feeDecision) b.rule('Task_ComputeFee', 'Tính lệ phí theo hồ sơ', spec.feeDecision, 'fee', 5, 0)
+    b.service('Task_RequestPayment', 'Yêu cầu nộp lệ phí', 'dossier.request-payment', c, 0)
+    b.receive('Task_WaitPayment', 'Chờ nộp lệ phí', 'Message_PaymentReceived', c + 1, 0)
     b.timer('Timer_Payment', 'Hết hạn nộp lệ phí', 'Task_WaitPayment', '=paymentDueAt', { interrupting: true, slot: 1 })
-    b.service('Task_ClosePaymentExpired', 'Dừng xử lý hồ sơ', 'dossier.close', 7, 1.25, { outcome: 'stopped' })
-    b.end('End_PaymentExpired', 'Không nộp lệ phí', 8, 1.25)
-    b.flow('Gateway_Reception', 'Task_RequestPayment', { name: 'Tiếp nhận', isDefault: true })
-    b.chain('Task_RequestPayment', 'Task_WaitPayment')
+    b.service('Task_ClosePaymentExpired', 'Dừng xử lý hồ sơ', 'dossier.close', c + 2, 1.25, { outcome: 'stopped' })
+    b.end('End_PaymentExpired', 'Không nộp lệ phí', c + 3, 1.25)
+    if (spec.feeDecision) {
+      b.flow('Gateway_Reception', 'Task_ComputeFee', { name: 'Tiếp nhận', isDefault: true })
+      b.chain('Task_ComputeFee', 'Task_RequestPayment', 'Task_WaitPayment')
+    } else {
+      b.flow('Gateway_Reception', 'Task_RequestPayment', { name: 'Tiếp nhận', isDefault: true })
+      b.chain('Task_RequestPayment', 'Task_WaitPayment')
+    }
     b.flow('Timer_Payment', 'Task_ClosePaymentExpired').chain('Task_ClosePaymentExpired', 'End_PaymentExpired')
     acceptFrom = 'Task_WaitPayment'
-    col = 7
+    col = c + 2
   }
   b.service('Task_Accept', 'Tiếp nhận, hẹn ngày trả kết quả', 'dossier.receive', col, 0)
   if (spec.payment) b.flow(acceptFrom, 'Task_Accept')
@@ -431,6 +443,7 @@ const specs: Spec[] = [
     name: 'Đăng ký thành lập hộ kinh doanh',
     doc: 'Household business registration, 3 working days, with the registration fee paid first (financial obligation) and the certificate recorded in the national household-business registry, which may reject it. See forms/dang-ky-thanh-lap-ho-kinh-doanh.json.',
     payment: true,
+    feeDecision: 'le-phi-dang-ky-ho-kinh-doanh',
     registryMayReject: true,
     processing: reviewAndSign(
       { id: 'Task_Review', name: 'Xem xét hồ sơ đăng ký', group: 'dang-ky-kinh-doanh' },

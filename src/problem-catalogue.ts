@@ -379,6 +379,12 @@ export const problems = {
     vi: 'Số tiền không khớp với khoản phí của hồ sơ',
     en: 'The amount does not match the dossier’s fee',
   },
+  MC_ERR_REFUND_ALREADY_PAID: {
+    status: 409,
+    title: 'Refund already paid',
+    vi: 'Khoản hoàn trả này đã được ghi nhận là đã chi trả với thông tin khác',
+    en: 'This refund was already recorded as paid, with other details',
+  },
   MC_ERR_DELIVERY_ADDRESS: {
     status: 422,
     title: 'Invalid delivery address',

@@ -17,6 +17,7 @@ t.same(seeded.failed, [], 'the reference procedures publish')
 const definition = (slug: string): ProcedureDefinition =>
   JSON.parse(readFileSync(`forms/${slug}.json`, 'utf8')) as ProcedureDefinition
 const bpmn = (slug: string): string => readFileSync(`workflows/${slug}.bpmn`, 'utf8')
+const dmn = (slug: string): string => readFileSync(`workflows/${slug}.dmn`, 'utf8')
 
 const search = async (query: string) => {
   const res = await app.inject({ url: `/api/procedures?${query}` })
@@ -116,7 +117,12 @@ t.test('a malformed definition and BPMN answer 422 with every problem, and nothi
     method: 'POST',
     url: '/api/procedures',
     headers: analyst,
-    payload: { definition: def, bpmnXml: brokenBpmn },
+    // The household fee table goes with the copied workflow (its business rule task calls it).
+    payload: {
+      definition: def,
+      bpmnXml: brokenBpmn,
+      decisions: [{ name: 'dang-ky-thanh-lap-ho-kinh-doanh.dmn', xml: dmn('dang-ky-thanh-lap-ho-kinh-doanh') }],
+    },
   })
   t.equal(created.statusCode, 201, 'an incomplete draft may be saved')
   t.same(created.json(), { slug: 'thu-nghiem-loi', version: 1, status: 'draft' })

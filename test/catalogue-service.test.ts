@@ -34,6 +34,7 @@ function recordingEngine() {
 const definition = (slug: string): ProcedureDefinition =>
   JSON.parse(readFileSync(`forms/${slug}.json`, 'utf8')) as ProcedureDefinition
 const bpmn = (slug: string): string => readFileSync(`workflows/${slug}.bpmn`, 'utf8')
+const dmn = (slug: string): string => readFileSync(`workflows/${slug}.dmn`, 'utf8')
 
 t.test('seeding publishes every reference procedure once', async (t) => {
   const db = await createTestDatabase(t)
@@ -45,7 +46,8 @@ t.test('seeding publishes every reference procedure once', async (t) => {
   t.equal(first.published.length, 6)
   const again = await seedProcedures(db.knex, engine)
   t.same(again, { published: [], unchanged: first.published, failed: [] }, 'a second run changes nothing')
-  t.equal(engine.deployed.length, 6, 'each workflow deployed once')
+  t.equal(engine.deployed.length, 7, 'each workflow deployed once, the household fee table with its workflow')
+  t.ok(engine.deployed.includes('dang-ky-thanh-lap-ho-kinh-doanh.dmn'))
 
   const service = new CatalogueService(db.knex, engine)
   const search = async (q: string) => (await service.search({ q })).items.map((p) => p.slug).sort()
@@ -149,11 +151,16 @@ t.test('publishing a malformed form or BPMN lists every problem and publishes no
       await service.updateDraft('dang-ky-thanh-lap-ho-kinh-doanh', {
         definition: definition('dang-ky-thanh-lap-ho-kinh-doanh'),
         bpmnXml: bpmn('dang-ky-thanh-lap-ho-kinh-doanh'),
+        decisions: [{ name: 'dang-ky-thanh-lap-ho-kinh-doanh.dmn', xml: dmn('dang-ky-thanh-lap-ho-kinh-doanh') }],
       }),
       { ok: true },
     )
     t.match(await service.publish('dang-ky-thanh-lap-ho-kinh-doanh'), { ok: true, version: 1 })
-    t.same(engine.deployed, ['dang-ky-thanh-lap-ho-kinh-doanh.bpmn'])
+    t.same(
+      engine.deployed,
+      ['dang-ky-thanh-lap-ho-kinh-doanh.bpmn', 'dang-ky-thanh-lap-ho-kinh-doanh.dmn'],
+      'the BPMN and its fee table in one deployment',
+    )
   })
 })
 

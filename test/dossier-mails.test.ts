@@ -72,16 +72,13 @@ t.test('household business: the fee asked before acceptance, then the applicant 
   const withdrawn = mails.find((m) => m.subject?.startsWith('Xác nhận rút'))
   t.equal(
     payment!.subject,
-    'Hồ sơ Đăng ký thành lập hộ kinh doanh: đề nghị thực hiện nghĩa vụ tài chính',
-    'no code before acceptance: the procedure names it; the amount set by the province is not invented',
+    'Hồ sơ Đăng ký thành lập hộ kinh doanh: đề nghị thực hiện nghĩa vụ tài chính (50.000 đồng)',
+    'no code before acceptance: the procedure names it; the amount is the one its fee table gave (online)',
   )
   // Before a code the mails never show the internal id (#20).
   for (const m of mails) t.notMatch(`${m.subject}\n${m.text}\n${String(m.html)}`, dossierId, 'no internal id')
   t.match(payment!.text, 'tiếp tục giải quyết hồ sơ (thủ tục: Đăng ký thành lập hộ kinh doanh)')
-  t.match(
-    payment!.text,
-    'Số tiền: theo mức thu cơ quan đã thông báo.\nNội dung: Lệ phí đăng ký hộ kinh doanh\nHạn nộp: ',
-  )
+  t.match(payment!.text, 'Số tiền: 50.000 đồng.\nNội dung: Lệ phí đăng ký hộ kinh doanh (nộp trực tuyến)\nHạn nộp: ')
   t.match(payment!.text, 'Cách nộp: trực tuyến trên cổng dịch vụ công')
   t.match(payment!.text, 'Nộp trực tuyến: http://motcua.test:3000/ho-so-cua-toi')
   t.match(String(payment!.html), '<a href="http://motcua.test:3000/ho-so-cua-toi">')

@@ -1,5 +1,6 @@
-// Reads the parts of a BPMN file the catalogue cross-checks against: processes and their user
-// tasks with candidate groups and task headers. Full deploy validation is src/engine/validation's job, not this one's.
+// Reads the parts of a BPMN file the catalogue cross-checks against: processes and their user tasks with candidate
+// groups and task headers, and the decisions its business rule tasks call. Full deploy validation is
+// src/engine/validation's job, not this one's.
 import { BpmnModdle } from 'bpmn-moddle'
 import zeebe from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' }
 
@@ -22,6 +23,8 @@ export interface ProcessSummary {
     string,
     { name?: string; candidateGroups: string[]; dueDate?: string; headers: Record<string, string> }
   >
+  /** Business rule tasks calling a DMN decision (zeebe:calledDecision), by element id: the decision id as written. */
+  calledDecisions: Map<string, string>
 }
 
 export type ParsedBpmn = { ok: true; processes: ProcessSummary[] } | { ok: false; message: string }
@@ -39,14 +42,23 @@ export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
     .filter((e) => e.$type === 'bpmn:Process')
     .map((p) => {
       const userTasks: ProcessSummary['userTasks'] = new Map()
-      collectUserTasks(p, userTasks)
-      return { id: p.id ?? '', executable: p.isExecutable === true, userTasks }
+      const calledDecisions = new Map<string, string>()
+      collectTasks(p, userTasks, calledDecisions)
+      return { id: p.id ?? '', executable: p.isExecutable === true, userTasks, calledDecisions }
     })
   return { ok: true, processes }
 }
 
-function collectUserTasks(container: ModdleElement, into: ProcessSummary['userTasks']): void {
+function collectTasks(
+  container: ModdleElement,
+  into: ProcessSummary['userTasks'],
+  decisions: ProcessSummary['calledDecisions'],
+): void {
   for (const el of container.flowElements ?? []) {
+    if (el.$type === 'bpmn:BusinessRuleTask' && el.id) {
+      const called = (el.extensionElements?.values ?? []).find((v) => v.$type === 'zeebe:CalledDecision')
+      if (typeof called?.['decisionId'] === 'string') decisions.set(el.id, called['decisionId'])
+    }
     if (el.$type === 'bpmn:UserTask' && el.id) {
       const ext = el.extensionElements?.values ?? []
       const assignment = ext.find((v) => v.$type === 'zeebe:AssignmentDefinition')
@@ -70,6 +82,6 @@ function collectUserTasks(container: ModdleElement, into: ProcessSummary['userTa
         ...(dueDate ? { dueDate } : {}),
       })
     }
-    if (el.flowElements) collectUserTasks(el, into)
+    if (el.flowElements) collectTasks(el, into, decisions)
   }
 }

@@ -126,7 +126,8 @@ export interface ProcedureDefinition {
   applicants?: Array<'citizen' | 'organisation' | 'enterprise'>
   legalBasis: LegalDocument[]
   steps: ProcedureStep[]
-  workflow: { bpmnProcessId: string; file: string }
+  /** `decisions`: DMN files in workflows/ deployed with the BPMN (docs/payments.md, fees by case). */
+  workflow: { bpmnProcessId: string; file: string; decisions?: string[] }
   form: FormSchema
   sources: Array<{ title: string; url?: string; supports?: string }>
   notes?: string[]
@@ -198,6 +199,13 @@ export function checkProcedureDefinition(json: unknown, opts: LoadOptions = {}):
       message: `Workflow file ${def.workflow.file} does not exist in workflows/`,
     })
   }
+  if (opts.bpmnXml === undefined)
+    for (const [i, name] of (def.workflow.decisions ?? []).entries())
+      if (!existsSync(join(opts.workflowsDir ?? workflowsDir, name)))
+        problems.push({
+          path: `/workflow/decisions/${i}`,
+          message: `Decision file ${name} does not exist in workflows/`,
+        })
   return problems
 }
 

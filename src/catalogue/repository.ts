@@ -1,5 +1,6 @@
 // SQL of the procedure catalogue: procedures and their versions.
 import type { Knex } from 'knex'
+import type { DecisionResource } from './decisions.js'
 import type { ProcedureDefinition } from './definition.js'
 import { searchPatterns } from './search-text.js'
 
@@ -23,6 +24,8 @@ export interface VersionRow {
   status: 'draft' | 'published'
   definition: ProcedureDefinition
   bpmn_xml: string
+  /** The DMN decisions deployed with the BPMN (jsonb). */
+  decisions: DecisionResource[]
   checksum: string
   bpmn_process_id: string
   process_definition_key: string | null
@@ -84,18 +87,29 @@ export function catalogueRepository(db: Knex | Knex.Transaction) {
       > & { created_by?: string | null },
     ): Promise<VersionRow> {
       const [created] = await db('procedure_versions')
-        .insert({ ...row, definition: JSON.stringify(row.definition) })
+        .insert({ ...row, definition: JSON.stringify(row.definition), decisions: JSON.stringify(row.decisions) })
         .returning('*')
       return created as VersionRow
     },
     async updateDraft(
       id: string,
-      patch: { definition?: ProcedureDefinition; bpmn_xml?: string; checksum: string; bpmn_process_id?: string },
+      patch: {
+        definition?: ProcedureDefinition
+        bpmn_xml?: string
+        decisions?: DecisionResource[]
+        checksum: string
+        bpmn_process_id?: string
+      },
     ): Promise<void> {
-      const { definition, ...rest } = patch
+      const { definition, decisions, ...rest } = patch
       await db('procedure_versions')
         .where({ id, status: 'draft' })
-        .update({ ...rest, ...(definition ? { definition: JSON.stringify(definition) } : {}), updated_at: db.fn.now() })
+        .update({
+          ...rest,
+          ...(definition ? { definition: JSON.stringify(definition) } : {}),
+          ...(decisions ? { decisions: JSON.stringify(decisions) } : {}),
+          updated_at: db.fn.now(),
+        })
     },
     async markPublished(
       id: string,

@@ -1,7 +1,7 @@
 // The procedure catalogue: analysts draft and publish versions (definition + BPMN, deployed through
 // the engine port, all or nothing); citizens search and read published procedures.
 import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Knex } from 'knex'
 import { auditRepository } from '../db/audit-repository.js'
@@ -19,6 +19,7 @@ import {
   type ProcedureDefinition,
 } from './definition.js'
 import { handlingUnitRepository } from '../dossiers/handling-unit-repository.js'
+import { decisionDeployResources, decisionProblems, type DecisionResource } from './decisions.js'
 import { diffProcedureVersions, type ProcedureDiff } from './diff.js'
 import { forgetForm } from './form-validation.js'
 import { unitLevelsFor } from './receiving-units.js'
@@ -71,6 +72,8 @@ export interface VersionDetail extends VersionSummary {
   slug: string
   definition: ProcedureDefinition
   bpmnXml: string
+  /** The DMN decisions deployed with the BPMN (workflow.decisions). */
+  decisions: DecisionResource[]
 }
 
 const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null)
@@ -87,8 +90,12 @@ function versionSummary(row: VersionRow): VersionSummary {
   }
 }
 
-const checksum = (definition: unknown, bpmnXml: string): string =>
-  createHash('sha256').update(JSON.stringify(definition)).update('\u0000').update(bpmnXml).digest('hex')
+const checksum = (definition: unknown, bpmnXml: string, decisions: DecisionResource[] = []): string => {
+  const hash = createHash('sha256').update(JSON.stringify(definition)).update('\u0000').update(bpmnXml)
+  // Without decisions the checksum is what it was before procedures carried them (seeding stays idempotent).
+  for (const d of decisions) hash.update('\u0000').update(d.name).update('\u0000').update(d.xml)
+  return hash.digest('hex')
+}
 
 const deployResource = (slug: string, row: Pick<VersionRow, 'definition' | 'bpmn_xml'>): DeployResource => ({
   name: row.definition.workflow?.file ?? `${slug}.bpmn`,
@@ -170,7 +177,16 @@ export class CatalogueService {
   }
 
   /** Creates the draft of a new procedure or the next version of an existing one (one draft at a time). */
-  async createDraft(input: { definition: unknown; bpmnXml: string; actorId?: string }): Promise<DraftResult> {
+  /**
+   * `decisions`: the DMN files the definition names in workflow.decisions; when not given, a next version keeps those
+   * of the version before it (an analyst who edits only the BPMN does not lose the fee table).
+   */
+  async createDraft(input: {
+    definition: unknown
+    bpmnXml: string
+    decisions?: DecisionResource[]
+    actorId?: string
+  }): Promise<DraftResult> {
     const unsafe = await unsafeXml(input.bpmnXml)
     const loaded = await loadProcedureDefinition(input.definition, { bpmnXml: input.bpmnXml })
     // Every problem at once: the definition's, and the XML's in place of "cannot be read as BPMN".
@@ -199,13 +215,15 @@ export class CatalogueService {
         throw new AppError('MC_ERR_CONFLICT', `Procedure ${def.slug} already has a draft; update it instead`)
       const latest = await repo.latestVersion(procedure.id)
       const version = (latest?.version ?? 0) + 1
+      const decisions = input.decisions ?? latest?.decisions ?? []
       await repo.insertVersion({
         procedure_id: procedure.id,
         version,
         status: 'draft',
         definition: withPropertyOrder(def),
         bpmn_xml: input.bpmnXml,
-        checksum: checksum(def, input.bpmnXml),
+        decisions,
+        checksum: checksum(def, input.bpmnXml, decisions),
         bpmn_process_id: def.workflow.bpmnProcessId,
         created_by: input.actorId ?? null,
       })
@@ -213,7 +231,10 @@ export class CatalogueService {
     })
   }
 
-  async updateDraft(slug: string, patch: { definition?: unknown; bpmnXml?: string }): Promise<DraftResult> {
+  async updateDraft(
+    slug: string,
+    patch: { definition?: unknown; bpmnXml?: string; decisions?: DecisionResource[] },
+  ): Promise<DraftResult> {
     const unsafe = patch.bpmnXml === undefined ? [] : await unsafeXml(patch.bpmnXml)
     if (unsafe.length) return { ok: false, problems: unsafe }
     return this.knex.transaction(async (trx) => {
@@ -223,12 +244,14 @@ export class CatalogueService {
       if (!procedure || !draft) throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', `No draft of procedure ${slug}`)
       const definition = (patch.definition ?? draft.definition) as ProcedureDefinition
       const bpmnXml = patch.bpmnXml ?? draft.bpmn_xml
+      const decisions = patch.decisions ?? draft.decisions
       if (definition.slug !== slug)
         return { ok: false, problems: [{ path: '/slug', message: `The slug cannot change (${slug})` }] }
       await repo.updateDraft(draft.id, {
         definition: patch.definition ? withPropertyOrder(definition) : definition,
         bpmn_xml: bpmnXml,
-        checksum: checksum(definition, bpmnXml),
+        decisions,
+        checksum: checksum(definition, bpmnXml, decisions),
         bpmn_process_id: definition.workflow?.bpmnProcessId ?? draft.bpmn_process_id,
       })
       forgetForm(`${slug}@${draft.version}`)
@@ -262,7 +285,8 @@ export class CatalogueService {
   }
 
   /**
-   * Validates the draft's definition and BPMN, deploys the BPMN, then marks the version published.
+   * Validates the draft's definition, BPMN and DMN decisions, deploys the BPMN with its decisions (one deployment, so
+   * a business rule task's binding type `deployment` finds them), then marks the version published.
    * Any problem → every problem is returned and nothing is deployed or published.
    */
   async publish(slug: string, actorId?: string): Promise<PublishResult> {
@@ -280,7 +304,7 @@ export class CatalogueService {
     // publication then fails is harmless: redeploying the same resource is a duplicate.
     let deployed
     try {
-      const result = await this.engine.deploy([resource])
+      const result = await this.engine.deploy([resource, ...decisionDeployResources(draft.decisions)])
       deployed = result.processes.find((p) => p.bpmnProcessId === def.workflow.bpmnProcessId)
     } catch (err) {
       if (err instanceof DeployValidationError) return { ok: false, problems: bpmnProblems(err.problems) }
@@ -329,6 +353,7 @@ export class CatalogueService {
     return [
       ...(loaded.ok ? [] : loaded.problems),
       ...bpmnProblems(await this.validate([deployResource(row.definition.slug, row)])),
+      ...(loaded.ok ? await decisionProblems(row.definition, row.bpmn_xml, row.decisions) : []),
       ...(await this.unknownAgencies(row.bpmn_xml)),
     ]
   }
@@ -362,7 +387,13 @@ export class CatalogueService {
     const procedure = await repo.procedureBySlug(slug)
     const row = procedure && (await repo.version(procedure.id, version))
     if (!procedure || !row) throw new AppError('MC_ERR_PROCEDURE_NOT_FOUND', `Procedure ${slug} version ${version}`)
-    return { slug, ...versionSummary(row), definition: row.definition, bpmnXml: row.bpmn_xml }
+    return {
+      slug,
+      ...versionSummary(row),
+      definition: row.definition,
+      bpmnXml: row.bpmn_xml,
+      decisions: row.decisions,
+    }
   }
 
   /** What changed from one version to another. */
@@ -447,23 +478,27 @@ export async function seedProcedures(
 ): Promise<SeedReport> {
   const service = new CatalogueService(knex, engine, opts)
   const dir = opts.formsDir ?? formsDir
+  const flows = opts.workflowsDir ?? workflowsDir
   const report: SeedReport = { published: [], unchanged: [], failed: [] }
   for (const file of readdirSync(dir)
     .filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'))
     .sort()) {
     const definition = JSON.parse(readFileSync(join(dir, file), 'utf8')) as ProcedureDefinition
-    const bpmnXml = readFileSync(join(opts.workflowsDir ?? workflowsDir, definition.workflow.file), 'utf8')
+    const bpmnXml = readFileSync(join(flows, definition.workflow.file), 'utf8')
+    const decisions = (definition.workflow.decisions ?? [])
+      .filter((name) => existsSync(join(flows, name)))
+      .map((name) => ({ name, xml: readFileSync(join(flows, name), 'utf8') }))
     const repo = catalogueRepository(knex)
     const procedure = await repo.procedureBySlug(definition.slug)
     const latest = procedure && (await repo.latestVersion(procedure.id))
-    if (latest?.status === 'published' && latest.checksum === checksum(definition, bpmnXml)) {
+    if (latest?.status === 'published' && latest.checksum === checksum(definition, bpmnXml, decisions)) {
       report.unchanged.push(definition.slug)
       continue
     }
     const draft =
       latest?.status === 'draft'
-        ? await service.updateDraft(definition.slug, { definition, bpmnXml })
-        : await service.createDraft({ definition, bpmnXml })
+        ? await service.updateDraft(definition.slug, { definition, bpmnXml, decisions })
+        : await service.createDraft({ definition, bpmnXml, decisions })
     const result = draft.ok ? await service.publish(definition.slug) : draft
     if (result.ok) report.published.push(definition.slug)
     else report.failed.push({ slug: definition.slug, problems: result.problems })

@@ -23,10 +23,36 @@ export interface RefundRow {
   rule: string
   status: 'due' | 'paid'
   recorded_at: Date
+  paid_method: 'transfer' | 'cash' | null
+  paid_reference: string | null
+  paid_on: string | Date | null
+  paid_by: string | null
+  paid_recorded_at: Date | null
 }
+
+/** A refund as the finance officer lists it: the refund, the payment it returns and the dossier. */
+export interface RefundListRow extends RefundRow {
+  payment_reference: string
+  provider: string
+  code: string | null
+  applicant_name: string
+  procedure_name: string
+  /** The recorded instant to the microsecond, for the cursor (a JavaScript Date keeps milliseconds only). */
+  cursor_at: string
+}
+
+/** Keyset position in a list ordered by (instant, id): what the previous page ended with. */
+export interface ListPosition {
+  at: string
+  id: string
+}
+
+const likePrefix = (unitPath: string) => `${unitPath.replace(/[\\%_]/g, '\\$&')}%`
+const microsUtc = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 
 /** An open bank transfer as the finance officer lists it: the payment and the dossier it pays for. */
 export interface PendingTransferRow {
+  cursor_at: string
   reference: string
   amount_vnd: string | number
   created_at: Date
@@ -98,14 +124,23 @@ export function paymentRepository(db: Db) {
      * The pending payments of one gateway whose dossiers belong to the unit at `unitPath` or below it, oldest first
      * (the finance officer's open transfers), at most `limit`.
      */
-    pendingInSubtree: async (provider: string, unitPath: string, limit: number): Promise<PendingTransferRow[]> =>
+    pendingInSubtree: async (
+      provider: string,
+      unitPath: string,
+      limit: number,
+      after?: ListPosition,
+    ): Promise<PendingTransferRow[]> =>
       (await db('payments as p')
         .join('dossiers as d', 'd.id', 'p.dossier_id')
         .where({ 'p.provider': provider, 'p.status': 'pending' })
-        .andWhere('d.unit_path', 'like', `${unitPath.replace(/[\\%_]/g, '\\$&')}%`)
+        .andWhere('d.unit_path', 'like', likePrefix(unitPath))
+        .modify((q) => {
+          if (after) q.andWhereRaw('(p.created_at, p.reference) > (?::timestamptz, ?)', [after.at, after.id])
+        })
         .orderBy([{ column: 'p.created_at' }, { column: 'p.reference' }])
         .limit(limit)
         .select(
+          db.raw(`${microsUtc('p.created_at')} as cursor_at`),
           'p.reference',
           'p.amount_vnd',
           'p.created_at',
@@ -164,6 +199,54 @@ export function paymentRepository(db: Db) {
         .ignore()
         .returning('id')) as unknown[]
       return rows.length > 0
+    },
+
+    /** The refunds of the dossiers of a unit subtree with this status, oldest recorded first, after a position. */
+    refundsInSubtree: async (
+      unitPath: string,
+      status: 'due' | 'paid',
+      limit: number,
+      after?: ListPosition,
+    ): Promise<RefundListRow[]> =>
+      (await db('payment_refunds as r')
+        .join('payments as p', 'p.id', 'r.payment_id')
+        .join('dossiers as d', 'd.id', 'r.dossier_id')
+        .where('r.status', status)
+        .andWhere('d.unit_path', 'like', likePrefix(unitPath))
+        .modify((q) => {
+          if (after) q.andWhereRaw('(r.recorded_at, r.id) > (?::timestamptz, ?::uuid)', [after.at, after.id])
+        })
+        .orderBy([{ column: 'r.recorded_at' }, { column: 'r.id' }])
+        .limit(limit)
+        .select(
+          'r.*',
+          db.raw(`${microsUtc('r.recorded_at')} as cursor_at`),
+          'p.reference as payment_reference',
+          'p.provider',
+          'd.code',
+          'd.applicant_name',
+          'd.procedure_name',
+        )) as RefundListRow[],
+
+    /** One refund, locked: marking it paid happens once. */
+    refundForUpdate: async (id: string): Promise<RefundRow | undefined> =>
+      (await db('payment_refunds').where({ id }).forUpdate().first()) as RefundRow | undefined,
+
+    refundById: async (id: string): Promise<RefundRow | undefined> =>
+      (await db('payment_refunds').where({ id }).first()) as RefundRow | undefined,
+
+    async markRefundPaid(
+      id: string,
+      paid: { method: 'transfer' | 'cash'; reference: string | null; paidOn: string; by: string; at: Date },
+    ): Promise<void> {
+      await db('payment_refunds').where({ id, status: 'due' }).update({
+        status: 'paid',
+        paid_method: paid.method,
+        paid_reference: paid.reference,
+        paid_on: paid.paidOn,
+        paid_by: paid.by,
+        paid_recorded_at: paid.at,
+      })
     },
 
     refundsOf: async (dossierId: string): Promise<RefundRow[]> =>

@@ -9,7 +9,7 @@ import { AppError } from '../errors.js'
 import { requireSafeReturnUrl } from '../lib/safe-return-url.js'
 import { resumeDossier } from './commands.js'
 import { requireUnit } from './commands/access.js'
-import { paymentRepository, type PaymentRow } from './payment-repository.js'
+import { paymentRepository, type ListPosition, type PaymentRow, type RefundRow } from './payment-repository.js'
 import { EngineCommandRelay } from './relay.js'
 import { dossierRepository, type DossierRow } from './repository.js'
 
@@ -401,24 +401,118 @@ export class PaymentService {
   }
 
   /**
-   * The VietQR transfers still awaited on the dossiers of the officer's unit and the units below it, oldest first:
-   * what a finance officer looks for on the account. Nothing when VietQR is not offered.
+   * The VietQR transfers still awaited on the dossiers of the officer's unit and the units below it, oldest first, a
+   * page at a time (`cursor`: where the previous page ended): what a finance officer looks for on the account. Nothing
+   * when VietQR is not offered.
    */
-  async pendingTransfers(principal: Principal | undefined): Promise<PendingTransfer[]> {
+  async pendingTransfers(
+    principal: Principal | undefined,
+    page: { limit?: number; cursor?: string } = {},
+  ): Promise<{ items: PendingTransfer[]; nextCursor: string | null }> {
     const caller = await this.requireStatementImporter(principal)
-    if (!caller.unitPath || !this.providers.has('vietqr')) return []
-    const rows = await paymentRepository(this.knex).pendingInSubtree('vietqr', caller.unitPath, pendingTransfersShown)
-    return rows.map((r) => ({
-      reference: r.reference,
-      amountVnd: Number(r.amount_vnd),
-      since: new Date(r.created_at).toISOString(),
-      ...(r.expires_at ? { expiresAt: new Date(r.expires_at).toISOString() } : {}),
-      dossierId: r.dossier_id,
-      dossierCode: r.code,
-      applicantName: r.applicant_name,
-      procedureName: r.procedure_name,
-      dossierStatus: Number(r.status),
-    }))
+    const after = page.cursor ? decodeListCursor(page.cursor, referencePattern) : undefined
+    const limit = page.limit ?? pendingTransfersShown
+    if (!caller.unitPath || !this.providers.has('vietqr')) return { items: [], nextCursor: null }
+    const rows = await paymentRepository(this.knex).pendingInSubtree('vietqr', caller.unitPath, limit + 1, after)
+    const shown = rows.slice(0, limit)
+    const last = shown.at(-1)
+    return {
+      items: shown.map((r) => ({
+        reference: r.reference,
+        amountVnd: Number(r.amount_vnd),
+        since: new Date(r.created_at).toISOString(),
+        ...(r.expires_at ? { expiresAt: new Date(r.expires_at).toISOString() } : {}),
+        dossierId: r.dossier_id,
+        dossierCode: r.code,
+        applicantName: r.applicant_name,
+        procedureName: r.procedure_name,
+        dossierStatus: Number(r.status),
+      })),
+      nextCursor: rows.length > limit && last ? encodeListCursor(last.cursor_at, last.reference) : null,
+    }
+  }
+
+  /**
+   * The refunds owed (`due`) or paid back (`paid`) on the dossiers of the officer's unit subtree, oldest recorded
+   * first, a page at a time.
+   */
+  async refunds(
+    principal: Principal | undefined,
+    query: { status: 'due' | 'paid'; limit?: number; cursor?: string },
+  ): Promise<{ items: RefundView[]; nextCursor: string | null }> {
+    const caller = await this.requireStatementImporter(principal)
+    const after = query.cursor ? decodeListCursor(query.cursor, uuidPattern) : undefined
+    const limit = query.limit ?? 50
+    if (!caller.unitPath) return { items: [], nextCursor: null }
+    const rows = await paymentRepository(this.knex).refundsInSubtree(caller.unitPath, query.status, limit + 1, after)
+    const shown = rows.slice(0, limit)
+    const last = shown.at(-1)
+    return {
+      items: shown.map((r) => ({
+        ...refundView(r),
+        paymentReference: r.payment_reference,
+        provider: r.provider,
+        dossierCode: r.code,
+        applicantName: r.applicant_name,
+        procedureName: r.procedure_name,
+      })),
+      nextCursor: rows.length > limit && last ? encodeListCursor(last.cursor_at, last.id) : null,
+    }
+  }
+
+  /**
+   * The finance officer records that a refund owed was paid back (by transfer or in cash, on a date, with the bank's
+   * or the cash voucher's number): once, in one transaction with its timeline entry `refund_paid` and audit event.
+   * Asked again with the same facts it answers the refund as recorded (a retried request); with other facts, 409.
+   */
+  async markRefundPaid(
+    principal: Principal | undefined,
+    refundId: string,
+    input: { method: 'transfer' | 'cash'; reference?: string; paidOn: string },
+  ): Promise<RefundView> {
+    const found = await paymentRepository(this.knex).refundById(refundId)
+    if (!found) {
+      await requireAccess(this.knex, { principal, permission: 'task.work' })
+      throw new AppError('MC_ERR_NOT_FOUND', 'No such refund')
+    }
+    const caller = await requireUnit(this.knex, principal, found.dossier_id, 'task.work')
+    const now = this.clock()
+    if (input.paidOn > localDate(now) || input.paidOn < localDate(new Date(found.recorded_at)))
+      throw new AppError('MC_ERR_VALIDATION', 'paidOn must be between the day the refund was recorded and today', {
+        errors: [{ path: '/paidOn', message: 'Ngày chi trả phải từ ngày ghi nhận khoản hoàn trả đến hôm nay' }],
+      })
+    return this.knex.transaction(async (trx) => {
+      const payments = paymentRepository(trx)
+      const refund = (await payments.refundForUpdate(refundId))!
+      const reference = input.reference ?? null
+      if (refund.status === 'paid') {
+        const same =
+          refund.paid_method === input.method &&
+          refund.paid_reference === reference &&
+          dateOnly(refund.paid_on) === input.paidOn
+        if (!same) throw new AppError('MC_ERR_REFUND_ALREADY_PAID')
+        return refundView(refund)
+      }
+      await payments.markRefundPaid(refund.id, {
+        method: input.method,
+        reference,
+        paidOn: input.paidOn,
+        by: caller.userId,
+        at: now,
+      })
+      const repo = dossierRepository(trx)
+      const payment = await trx('payments').where({ id: refund.payment_id }).first('reference')
+      const data = {
+        reference: (payment as { reference: string }).reference,
+        amountVnd: Number(refund.amount_vnd),
+        method: input.method,
+        paidReference: reference,
+        paidOn: input.paidOn,
+      }
+      await repo.timeline(refund.dossier_id, { kind: 'refund_paid', at: now, actor_id: caller.userId, data })
+      await repo.audit(caller.userId, 'payment.refundPaid', refund.dossier_id, { refundId: refund.id, ...data })
+      return refundView((await payments.refundById(refund.id))!)
+    })
   }
 
   /** An officer who may confirm transfers (of the dossiers of their own units). */
@@ -549,8 +643,82 @@ export async function recordRefunds(trx: Knex.Transaction, dossierId: string, ru
   }
 }
 
-/** The most open transfers listed at once (oldest first; the rest appear as these are confirmed). */
-export const pendingTransfersShown = 500
+/** The open transfers listed on one page when the caller does not say (oldest first; "show more" asks the next). */
+export const pendingTransfersShown = 50
+
+/** A refund owed on a paid fee, and how it was paid back once it was. */
+export interface RefundView {
+  id: string
+  dossierId: string
+  amountVnd: number
+  rule: string
+  status: 'due' | 'paid'
+  recordedAt: string
+  paid?: { method: 'transfer' | 'cash'; reference: string | null; paidOn: string; recordedAt: string }
+  paymentReference?: string
+  provider?: string
+  dossierCode?: string | null
+  applicantName?: string
+  procedureName?: string
+}
+
+const dateOnly = (d: string | Date | null): string | null =>
+  d === null ? null : typeof d === 'string' ? d.slice(0, 10) : localDate(d)
+
+/** The calendar day (Asia/Ho_Chi_Minh) of an instant, as YYYY-MM-DD. */
+function localDate(at: Date): string {
+  return new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(0, 10)
+}
+
+function refundView(r: RefundRow): RefundView {
+  return {
+    id: r.id,
+    dossierId: r.dossier_id,
+    amountVnd: Number(r.amount_vnd),
+    rule: r.rule,
+    status: r.status,
+    recordedAt: new Date(r.recorded_at).toISOString(),
+    ...(r.status === 'paid' && r.paid_method && r.paid_on
+      ? {
+          paid: {
+            method: r.paid_method,
+            reference: r.paid_reference,
+            paidOn: dateOnly(r.paid_on)!,
+            recordedAt: new Date(r.paid_recorded_at ?? r.recorded_at).toISOString(),
+          },
+        }
+      : {}),
+  }
+}
+
+const referencePattern = /^[A-Z0-9]{6,40}$/
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+/** A list cursor: where the previous page ended, (instant to the microsecond, id), opaque to the client. */
+function encodeListCursor(at: string, id: string): string {
+  return Buffer.from(JSON.stringify([at, id])).toString('base64url')
+}
+
+/** Only what encodeListCursor writes passes, so nothing a client made up reaches PostgreSQL. */
+function decodeListCursor(cursor: string, idPattern: RegExp): ListPosition {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown
+    if (
+      Array.isArray(v) &&
+      v.length === 2 &&
+      typeof v[0] === 'string' &&
+      typeof v[1] === 'string' &&
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(v[0]) &&
+      v[0] >= '1970' &&
+      Number.isFinite(Date.parse(v[0])) &&
+      idPattern.test(v[1])
+    )
+      return { at: v[0], id: v[1] }
+  } catch {
+    // falls through
+  }
+  throw new AppError('MC_ERR_VALIDATION', 'bad cursor', { errors: [{ path: '/cursor', message: 'bad cursor' }] })
+}
 
 /** An open VietQR transfer awaiting the finance officer's confirmation. */
 export interface PendingTransfer {

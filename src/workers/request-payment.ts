@@ -1,6 +1,6 @@
 // dossier.request-payment: status 6 (financial obligation); asks the applicant to pay the fee by a date.
 import { nextStatus } from '../domain/dossier/status.js'
-import { feeBill } from '../domain/fees/lines.js'
+import { feeBill, feeBillFromDecision, type FeeBill } from '../domain/fees/lines.js'
 import { calendarAround } from '../dossiers/deadlines.js'
 import { instantAt, localDay } from '../domain/calendar/index.js'
 import { notifyApplicant, paymentUrl } from '../dossiers/notify.js'
@@ -10,14 +10,27 @@ export function requestPaymentWorker(deps: WorkerDeps): JobTypeWorker {
   return {
     handler: (job) =>
       handleDossierJob(deps, job, async ({ trx, dossier, repo, now }) => {
+        // A procedure with a fee decision table computes the fee just before (the business rule task's result
+        // variable `fee`); the others by the published static rules: fees set locally (amount unknown here) count as 0
+        // until the agency configures them, online and per-copy amounts as the fee schedule sets them.
+        // Postage (a fee tied to a result delivery) is the carrier's rate, not the fee schedule: it stays a static line
+        // beside the decision's.
         const def = await repo.definitionOf(dossier)
-        // Fees set locally (amount unknown here) count as 0 until the agency configures them; online and per-copy
-        // amounts as the fee schedule sets them.
-        const bill = feeBill(def.fees, {
-          channel: dossier.channel,
-          formData: dossier.form_data,
-          deliveryMethod: dossier.delivery_method,
-        })
+        const facts = { channel: dossier.channel, formData: dossier.form_data, deliveryMethod: dossier.delivery_method }
+        let bill: FeeBill
+        if (job.variables['fee'] !== undefined) {
+          const decided = feeBillFromDecision(job.variables['fee'])
+          if (!decided.ok) throw new Error(decided.reason)
+          const postage = feeBill(
+            def.fees.filter((f) => f.delivery !== undefined),
+            facts,
+          )
+          bill = {
+            lines: [...decided.bill.lines, ...postage.lines],
+            totalVnd: decided.bill.totalVnd + postage.totalVnd,
+            known: postage.known,
+          }
+        } else bill = feeBill(def.fees, facts)
         const amountVnd = bill.totalVnd
         const calendar = await calendarAround(trx, now)
         const paymentDueAt = new Date(
@@ -32,7 +45,12 @@ export function requestPaymentWorker(deps: WorkerDeps): JobTypeWorker {
         await repo.timeline(dossier.id, {
           kind: 'payment_requested',
           at: now,
-          data: { amountVnd, paymentDueAt: paymentDueAt.toISOString(), lines: bill.lines },
+          data: {
+            amountVnd,
+            paymentDueAt: paymentDueAt.toISOString(),
+            lines: bill.lines,
+            ...(job.variables['fee'] !== undefined ? { source: 'decision' } : {}),
+          },
         })
         await repo.audit(null, 'dossier.paymentRequested', dossier.id, { amountVnd })
         // The amount is told only when every fee is known (a fee set by the provincial council may not be yet).

@@ -1,7 +1,8 @@
 // Specification of the fee rules: the amount in Vietnamese words as a fee receipt writes it, and the fee lines of a
-// dossier (the online amount where the schedule sets one, per-copy fees times the copies asked for).
+// dossier (the online amount where the schedule sets one, per-copy fees times the copies asked for), and the fee a DMN
+// decision gave, taken only when its lines add up.
 import t from 'tap'
-import { feeBill, maxFeeUnits } from '../../src/domain/fees/lines.js'
+import { feeBill, feeBillFromDecision, maxFeeUnits } from '../../src/domain/fees/lines.js'
 import { amountInWords } from '../../src/domain/fees/words.js'
 
 t.test('amounts in words follow the reading rules (mươi, mười, mốt, lăm, tư, linh, không trăm)', async (t) => {
@@ -81,4 +82,33 @@ t.test('postage is a line of its own, charged only when the result is delivered 
   )
   t.ok(counter.known, 'an unknown postage does not make a bill without post unknown')
   t.notOk(feeBill(fees, { channel: 'online', formData: {}, deliveryMethod: 'post' }).known)
+})
+
+t.test('a fee decision’s result is charged only when it is {lines, totalVnd} and adds up', async (t) => {
+  const line = { name: 'Lệ phí', kind: 'le-phi', unitVnd: 8000, quantity: 3, amountVnd: 24000 }
+  t.same(feeBillFromDecision({ lines: [line, { name: 'Phí', unitVnd: 0, amountVnd: 0 }], totalVnd: 24000 }), {
+    ok: true,
+    bill: {
+      lines: [line, { name: 'Phí', kind: 'le-phi', unitVnd: 0, quantity: 1, amountVnd: 0 }],
+      totalVnd: 24000,
+      known: true,
+    },
+  })
+  const refused: Array<[unknown, RegExp]> = [
+    [null, /is not a context/],
+    [[line], /is not a context/],
+    [{ totalVnd: 0 }, /has no list "lines"/],
+    [{ lines: [{ ...line, name: '' }], totalVnd: 24000 }, /line 1 has no name/],
+    [{ lines: [{ ...line, kind: 'thue' }], totalVnd: 24000 }, /kind "thue"/],
+    [{ lines: [{ ...line, unitVnd: 8000.5 }], totalVnd: 24000 }, /not whole đồng/],
+    [{ lines: [{ ...line, amountVnd: -1 }], totalVnd: 24000 }, /not whole đồng/],
+    [{ lines: [{ ...line, quantity: maxFeeUnits + 1 }], totalVnd: 24000 }, /quantity/],
+    [{ lines: [{ ...line, amountVnd: 25000 }], totalVnd: 25000 }, /8000 × 3 is not 25000/],
+    [{ lines: [line], totalVnd: 30000 }, /totalVnd 30000, but its lines add up to 24000/],
+  ]
+  for (const [value, why] of refused) {
+    const r = feeBillFromDecision(value)
+    t.equal(r.ok, false, JSON.stringify(value))
+    if (!r.ok) t.match(r.reason, why)
+  }
 })

@@ -5,11 +5,11 @@
 // dossier, a wrong amount, oversized files and files that are not statements (binary, not UTF-8, no header,
 // a broken quote, a zip that is not a workbook), each with a problem, and change nothing. The list of open transfers
 // shows an agency's officers their own, and another agency's officers nothing.
-import { createHmac } from 'node:crypto'
+import { createHmac, randomUUID } from 'node:crypto'
 import fc from 'fast-check'
 import t from 'tap'
 import { assertAllRefused, refusalProblem, type HostileRequest } from './support.js'
-import { attackArea, hostileWorld } from './world.js'
+import { attackArea, hostileWorld, worldRefundId } from './world.js'
 import { hashData } from '../helpers/vnpay.js'
 import { makeZip } from '../helpers/files.js'
 
@@ -33,6 +33,16 @@ await knex('payments').insert([
   { dossier_id: w.dossierId, provider: 'vnpay', reference: 'MCPAID0000000001', amount_vnd: 50000, status: 'paid' },
   { dossier_id: w.dossierId, provider: 'vietqr', reference: 'MCTRANSFER000001', amount_vnd: 50000, status: 'pending' },
 ])
+
+// A refund owed on the paid one (as if the dossier had been refused), with the id the route table names.
+const paidPayment = (await knex('payments').where({ reference: 'MCPAID0000000001' }).first('id')) as { id: string }
+await knex('payment_refunds').insert({
+  id: worldRefundId,
+  payment_id: paidPayment.id,
+  dossier_id: w.dossierId,
+  amount_vnd: 50000,
+  rule: 'refused-after-payment',
+})
 
 await attackArea(t, w, 'payments')
 
@@ -177,3 +187,89 @@ t.test('VietQR confirmation and statement import refuse another agency, wrong am
   t.match(foreign.json(), { matched: [], unmatched: [{ line: 1, reason: 'unknown-reference' }] })
   t.same(await knex('payments').where({ reference: 'MCTRANSFER000001' }).first('status'), before, 'still pending')
 })
+
+t.test(
+  'a refund is marked paid by an officer of the dossier’s agency only, once, with a date that can be true',
+  async (t) => {
+    const officer = await w.api.as('motcua-xa')
+    const otherAgency = await w.api.as('canbo')
+    const applicant = await w.api.as('congdan')
+    const url = `/api/payments/refunds/${worldRefundId}/paid`
+    const mark = (headers: Record<string, string>, payload: unknown) =>
+      w.app.inject({ method: 'POST', url, headers, payload: payload as Record<string, unknown> })
+    const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10)
+    const refundRow = () => knex('payment_refunds').where({ id: worldRefundId }).first()
+    const entries = async () =>
+      Number(
+        (await knex('dossier_events')
+          .where({ dossier_id: w.dossierId, kind: 'refund_paid' })
+          .count({ n: '*' })
+          .first())!.n,
+      )
+
+    const listed = await w.app.inject({ method: 'GET', url: '/api/payments/refunds', headers: officer })
+    t.equal(listed.statusCode, 200, listed.body)
+    t.match(listed.json(), { items: [{ id: worldRefundId, amountVnd: 50000, paymentReference: 'MCPAID0000000001' }] })
+    const theirs = await w.app.inject({ method: 'GET', url: '/api/payments/refunds', headers: otherAgency })
+    t.same(theirs.json().items, [], 'another agency’s officer sees none of ours')
+    const badCursor = await w.app.inject({
+      method: 'GET',
+      url: '/api/payments/refunds?cursor=WzEsMl0',
+      headers: officer,
+    })
+    t.equal(badCursor.statusCode, 400, 'a cursor the server did not write is refused')
+
+    const before = await refundRow()
+    const refused: Array<[string, Record<string, string>, unknown, number, string]> = [
+      ['another agency’s officer', otherAgency, { method: 'cash', paidOn: today }, 404, 'MC_ERR_DOSSIER_NOT_FOUND'],
+      [
+        'the applicant (the dossier is hidden)',
+        applicant,
+        { method: 'cash', paidOn: today },
+        404,
+        'MC_ERR_DOSSIER_NOT_FOUND',
+      ],
+      ['a day in the future', officer, { method: 'cash', paidOn: '2999-01-01' }, 400, 'MC_ERR_VALIDATION'],
+      ['a day before the refund was owed', officer, { method: 'cash', paidOn: '2001-01-01' }, 400, 'MC_ERR_VALIDATION'],
+      ['an unknown method', officer, { method: 'cheque', paidOn: today }, 400, 'MC_ERR_VALIDATION'],
+      [
+        'a voucher with spaces',
+        officer,
+        { method: 'cash', paidOn: today, reference: 'PC 01' },
+        400,
+        'MC_ERR_VALIDATION',
+      ],
+    ]
+    for (const [why, headers, body, status, code] of refused) {
+      const res = await mark(headers, body)
+      t.equal(res.statusCode, status, `${why}: ${res.body}`)
+      t.equal(res.json().code, code, why)
+      t.match(res.headers['content-type'], /application\/problem\+json/)
+    }
+    t.same(await refundRow(), before, 'nothing changed')
+    const none = await w.app.inject({
+      method: 'POST',
+      url: `/api/payments/refunds/${randomUUID()}/paid`,
+      headers: officer,
+      payload: { method: 'cash', paidOn: today },
+    })
+    t.equal(none.statusCode, 404)
+
+    const paid = await mark(officer, { method: 'transfer', paidOn: today, reference: 'FT26340000009' })
+    t.equal(paid.statusCode, 200, paid.body)
+    t.match(paid.json(), { status: 'paid', paid: { method: 'transfer', reference: 'FT26340000009', paidOn: today } })
+    const again = await mark(officer, { method: 'transfer', paidOn: today, reference: 'FT26340000009' })
+    t.equal(again.statusCode, 200, 'the same request again answers the refund as recorded')
+    t.same(again.json(), paid.json())
+    t.equal(await entries(), 1, 'one timeline entry')
+    const other = await mark(officer, { method: 'cash', paidOn: today })
+    t.equal(other.statusCode, 409)
+    t.equal(other.json().code, 'MC_ERR_REFUND_ALREADY_PAID')
+    t.equal(await entries(), 1)
+    t.ok(await knex('audit_events').where({ action: 'payment.refundPaid', subject_id: w.dossierId }).first(), 'audited')
+    const paidList = await w.app.inject({ method: 'GET', url: '/api/payments/refunds?status=paid', headers: officer })
+    t.match(paidList.json().items, [{ id: worldRefundId, status: 'paid' }])
+    const dueList = await w.app.inject({ method: 'GET', url: '/api/payments/refunds', headers: officer })
+    t.same(dueList.json().items, [], 'no longer owed')
+  },
+)

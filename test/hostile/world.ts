@@ -23,6 +23,9 @@ import {
   type RouteContext,
 } from './support.js'
 
+/** The id of the refund the payments suite records on the world's dossier (a route parameter). */
+export const worldRefundId = '5e1f0c2a-9b7d-4c3e-8a6f-0d2b4e6a8c10'
+
 /**
  * Every route and the account that may call it (null: no login). A route missing here fails coverage.test.ts, so a new
  * route cannot go unattacked; the hostile suites take their routes from here by area.
@@ -68,6 +71,8 @@ export const routeCallers: Record<string, { area: Area; as: string | null }> = {
   'GET /api/payments/vietqr/pending': { area: 'payments', as: 'motcua-xa' },
   'POST /api/payments/vietqr/:reference/confirm': { area: 'payments', as: 'motcua-xa' },
   'POST /api/payments/vietqr/statements': { area: 'payments', as: 'motcua-xa' },
+  'GET /api/payments/refunds': { area: 'payments', as: 'motcua-xa' },
+  'POST /api/payments/refunds/:refundId/paid': { area: 'payments', as: 'motcua-xa' },
 
   'GET /api/procedures': { area: 'catalogue', as: null },
   'POST /api/procedures': { area: 'catalogue', as: 'phantich' },
@@ -277,6 +282,8 @@ export async function hostileWorld(
     accountId: officer.id,
     groupCode: 'mot-cua',
     reference: 'MC0000000000000000',
+    // The payments suite records a refund owed with this id on the world's dossier.
+    refundId: worldRefundId,
   }
   // Someone else's, or nobody's: each must answer as if it did not exist (or is not the caller's to touch).
   const foreign: Record<string, string[]> = {
@@ -291,6 +298,7 @@ export async function hostileWorld(
     version: ['999', '2147483647'],
     provider: ['paypal'],
     reference: ['MCNOSUCHPAYMENT0000'],
+    refundId: [randomUUID()],
     provinceCode: ['00', '98'],
     unitId: ['xa-khong-co', 'huyen-demo'],
     accountId: [randomUUID(), '00000000-0000-0000-0000-000000000000'],

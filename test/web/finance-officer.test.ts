@@ -1,8 +1,10 @@
 // The finance officer's screen (/can-bo/thu-phi) in a real browser: the VietQR transfers awaited on the agency's
 // dossiers, one confirmed after the step that shows its amount and content, a file that is not a statement refused
 // with a Vietnamese message and nothing confirmed, then a bank statement (XLSX) with one matching and one unmatched
-// line, reported by dossier code and by why; each dossier confirmed resumes. Screenshots: officer-fees-pending,
-// officer-fees-confirm, officer-fees-unreadable, officer-fees-statement.
+// line, reported by dossier code and by why; each dossier confirmed resumes. Then a refund owed on a paid dossier is
+// recorded paid back after a confirmation step, and the applicant's dossier page says when; the transfers are read a
+// page at a time ("Xem thêm"), and the page reads in English. Screenshots: officer-fees-pending, officer-fees-confirm,
+// officer-fees-unreadable, officer-fees-statement, officer-fees-refund, citizen-refund-paid.
 import ExcelJS from 'exceljs'
 import t from 'tap'
 import { apiClient } from '../helpers/api.js'
@@ -10,6 +12,7 @@ import { screenshot, startWebWorld } from '../helpers/browser.js'
 import { birthForm } from '../helpers/dossiers.js'
 import { eventually } from '../helpers/eventually.js'
 import { makePng } from '../helpers/files.js'
+import { recordRefunds, refundRule } from '../../src/dossiers/payments.js'
 
 const world = await startWebWorld(t, {
   RATE_LIMIT_ALLOW: '127.0.0.1',
@@ -61,8 +64,11 @@ const resumed = (id: string) =>
 const paymentStatus = async (reference: string) =>
   ((await knex('payments').where({ reference }).first('status')) as { status: string }).status
 
+let paidDossier: { id: string; code: string } | undefined
+
 t.test('the finance officer confirms one transfer, refuses a bad file, and imports a statement', async (t) => {
   const first = await transferDue('web-fees-1')
+  paidDossier = first
   const second = await transferDue('web-fees-2')
   const { page } = await world.newPage()
   await world.login(page, 'motcua-xa')
@@ -162,4 +168,103 @@ t.test('the finance officer confirms one transfer, refuses a bad file, and impor
     status: 'paid',
     gateway_transaction: 'FT26339000002',
   })
+})
+
+t.test('a refund owed is recorded paid after a confirmation step; the applicant sees when', async (t) => {
+  const paid = paidDossier!
+  // The refund the closing job records when the agency refuses a paid dossier (src/workers/close.ts).
+  await knex.transaction((trx) => recordRefunds(trx, paid.id, refundRule.refused, new Date()))
+  const refund = (await knex('payment_refunds').where({ dossier_id: paid.id }).first('id')) as { id: string }
+  const { page } = await world.newPage()
+  await world.login(page, 'motcua-xa')
+  await page.goto(`${world.baseUrl}/can-bo/thu-phi`)
+  const section = page.getByRole('region', { name: 'Khoản hoàn trả chờ chi trả' })
+  const row = section.locator(`tr[data-refund="${refund.id}"]`)
+  await row.waitFor()
+  t.match(await row.textContent(), new RegExp(`${paid.code}.*8\\.000 đ`, 's'))
+  await row.getByRole('button', { name: `Ghi nhận đã chi trả khoản hoàn trả của hồ sơ ${paid.code}` }).click()
+  const step = page.getByRole('group', { name: 'Ghi nhận đã chi trả khoản hoàn trả' })
+  await step.waitFor()
+  t.equal(await page.getByTestId('refund-amount').textContent(), '8.000 đ')
+  t.equal(
+    ((await knex('payment_refunds').where({ id: refund.id }).first('status')) as { status: string }).status,
+    'due',
+    'nothing recorded before the officer confirms',
+  )
+  await step.getByLabel('Tiền mặt').check()
+  await step.getByLabel('Số chứng từ (giao dịch hoặc phiếu chi, không bắt buộc)').fill('PC-2026/015')
+  await screenshot(page, 'officer-fees-refund')
+  await step.getByRole('button', { name: 'Ghi nhận đã chi trả 8.000 đ' }).click()
+  await page
+    .getByRole('status')
+    .filter({ hasText: `Đã ghi nhận chi trả khoản hoàn trả 8.000 đ của hồ sơ ${paid.code}` })
+    .waitFor()
+  await row.waitFor({ state: 'detached' })
+  await section.getByText('Không có khoản hoàn trả nào chờ chi trả.').waitFor()
+  const recorded = await knex('payment_refunds').where({ id: refund.id }).first()
+  t.match(recorded, { status: 'paid', paid_method: 'cash', paid_reference: 'PC-2026/015' })
+
+  // The applicant's dossier page: the refund and the day it was paid.
+  const citizen = await world.newPage()
+  await world.login(citizen.page, 'congdan')
+  await citizen.page.goto(`${world.baseUrl}/ho-so-cua-toi/${paid.id}`)
+  const refunds = citizen.page.getByRole('region', { name: 'Hoàn trả phí, lệ phí' })
+  const line = refunds.getByTestId('refund-paid')
+  await line.waitFor()
+  const day = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10).split('-').reverse().join('/')
+  t.match(await refunds.textContent(), /Số tiền hoàn trả: 8\.000 đ/)
+  t.match(await line.textContent(), new RegExp(`đã chi trả ngày ${day} \\(tiền mặt\\), số chứng từ PC-2026/015`))
+  await screenshot(citizen.page, 'citizen-refund-paid')
+})
+
+t.test('the open transfers come a page at a time, and the page reads in English', async (t) => {
+  // 27 transfers awaited on one dossier of the agency (rows as the payment service writes them).
+  const dossier = paidDossier!
+  const references = Array.from({ length: 27 }, (_, i) => `MCPAGE${String(i).padStart(10, '0')}`)
+  const base = Date.parse('2026-12-01T02:00:00Z')
+  await knex('payments').insert(
+    references.map((reference, i) => ({
+      dossier_id: dossier.id,
+      provider: 'vietqr',
+      reference,
+      amount_vnd: 8000,
+      status: 'pending',
+      created_at: new Date(base + i * 60_000),
+    })),
+  )
+  const { page } = await world.newPage()
+  await world.login(page, 'motcua-xa')
+  await page.goto(`${world.baseUrl}/can-bo/thu-phi`)
+  const rows = page.getByRole('region', { name: 'Chuyển khoản chờ xác nhận' }).locator('tr[data-reference]')
+  await page.locator(`tr[data-reference="${references[24]}"]`).waitFor()
+  t.equal(await rows.count(), 25, 'the first page')
+  t.same(await rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-reference'))), references.slice(0, 25))
+  await page.getByRole('button', { name: 'Xem thêm' }).first().click()
+  await page.locator(`tr[data-reference="${references[26]}"]`).waitFor()
+  t.same(
+    await rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-reference'))),
+    references,
+    'the next page follows, oldest first, none twice',
+  )
+  t.equal(
+    await page
+      .getByRole('region', { name: 'Chuyển khoản chờ xác nhận' })
+      .getByRole('button', { name: 'Xem thêm' })
+      .count(),
+    0,
+    'nothing more to show',
+  )
+
+  await page.getByRole('button', { name: 'Switch to English' }).click()
+  await page.getByRole('heading', { level: 1, name: 'Fees paid by bank transfer' }).waitFor()
+  const pending = page.getByRole('region', { name: 'Transfers awaiting confirmation' })
+  await pending.getByRole('columnheader', { name: 'Transfer content' }).waitFor()
+  t.ok(await page.getByRole('region', { name: 'Refunds to pay back' }).isVisible(), 'the refunds section in English')
+  t.ok(await page.getByLabel('Statement file (CSV or XLSX)').isVisible(), 'the import in English')
+  await page
+    .locator(`tr[data-reference="${references[0]}"]`)
+    .getByRole('button', { name: /^Confirm the money received for dossier/ })
+    .click()
+  await page.getByRole('group', { name: 'Confirm the money received' }).waitFor()
+  t.ok(await page.getByRole('button', { name: 'Confirm 8,000 đ received' }).isVisible())
 })

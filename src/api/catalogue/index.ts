@@ -167,8 +167,13 @@ const catalogueRoutes: RoutePlugin = async (app) => {
     },
     async (request, reply) => {
       const principal = await allow(request, 'catalogue.edit')
-      const { definition, bpmnXml } = request.body
-      const result = await catalogue.createDraft({ definition, bpmnXml, actorId: principal.userId })
+      const { definition, bpmnXml, decisions } = request.body
+      const result = await catalogue.createDraft({
+        definition,
+        bpmnXml,
+        ...(decisions ? { decisions } : {}),
+        actorId: principal.userId,
+      })
       if (!result.ok) throw invalid(result.problems)
       return reply.code(201).send({ slug: result.slug, version: result.version, status: 'draft' })
     },
@@ -212,8 +217,8 @@ const catalogueRoutes: RoutePlugin = async (app) => {
     async (request) => {
       const { slug, version } = request.params
       await allow(request, 'catalogue.edit', slug)
-      const { bpmnXml: _xml, ...detail } = await catalogue.version(slug, version)
-      return detail
+      const { bpmnXml: _xml, decisions, ...detail } = await catalogue.version(slug, version)
+      return { ...detail, decisions: decisions.map((d) => d.name) }
     },
   )
 

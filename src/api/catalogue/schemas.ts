@@ -223,6 +223,21 @@ export const draftBody = {
       description: 'the procedure definition (forms/procedure.schema.json)',
     },
     bpmnXml: { type: 'string', minLength: 1, maxLength: 2_000_000 },
+    decisions: {
+      type: 'array',
+      maxItems: 10,
+      description:
+        'the DMN files the definition names in workflow.decisions, deployed with the BPMN; on a new version, omitted = those of the version before',
+      items: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', pattern: '^[a-z0-9-]+\\.dmn$', maxLength: 100 },
+          xml: { type: 'string', minLength: 1, maxLength: 1_000_000 },
+        },
+        required: ['name', 'xml'],
+        additionalProperties: false,
+      },
+    },
   },
   required: ['definition', 'bpmnXml'],
   additionalProperties: false,
@@ -290,7 +305,12 @@ export const published = {
 
 export const versionDetail = {
   type: 'object',
-  properties: { slug: text, ...versionSummary.properties, definition: { type: 'object', additionalProperties: true } },
+  properties: {
+    slug: text,
+    ...versionSummary.properties,
+    definition: { type: 'object', additionalProperties: true },
+    decisions: { type: 'array', items: text, description: 'the DMN files deployed with the BPMN' },
+  },
   required: ['slug', 'version', 'status', 'definition'],
 } as const
 

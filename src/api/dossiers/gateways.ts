@@ -76,6 +76,44 @@ const formats: Record<string, StatementFormat> = {
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
 }
 
+/** A page of an officer's list: how many, and where the previous page ended. */
+const listPage = {
+  type: 'object',
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 50 },
+    cursor: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+  additionalProperties: false,
+} as const
+
+const refund = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    dossierId: { type: 'string' },
+    amountVnd: { type: 'integer' },
+    rule: { type: 'string' },
+    status: { type: 'string', enum: ['due', 'paid'] },
+    recordedAt: { type: 'string', format: 'date-time' },
+    paid: {
+      type: 'object',
+      properties: {
+        method: { type: 'string', enum: ['transfer', 'cash'] },
+        reference: { type: ['string', 'null'] },
+        paidOn: { type: 'string', format: 'date' },
+        recordedAt: { type: 'string', format: 'date-time' },
+      },
+      required: ['method', 'reference', 'paidOn', 'recordedAt'],
+    },
+    paymentReference: { type: 'string' },
+    provider: { type: 'string' },
+    dossierCode: { type: ['string', 'null'] },
+    applicantName: { type: 'string' },
+    procedureName: { type: 'string' },
+  },
+  required: ['id', 'dossierId', 'amountVnd', 'rule', 'status', 'recordedAt'],
+} as const
+
 const gateways: RoutePlugin = async (app) => {
   const ctx = dossierContext(app)
 
@@ -166,6 +204,8 @@ const gateways: RoutePlugin = async (app) => {
         security,
         summary:
           'Chuyển khoản chờ xác nhận / The VietQR transfers awaited on the dossiers of the officer’s units, oldest first',
+        description: 'A page at a time: `nextCursor` (null on the last page) asks for the next one.',
+        querystring: listPage,
         response: {
           200: {
             type: 'object',
@@ -197,15 +237,76 @@ const gateways: RoutePlugin = async (app) => {
                   ],
                 },
               },
+              nextCursor: { type: ['string', 'null'] },
             },
-            required: ['items'],
+            required: ['items', 'nextCursor'],
           },
+          400: problem,
           401: problem,
           403: problem,
         },
       },
     },
-    async (request) => ({ items: await ctx.payments.pendingTransfers(request.principal) }),
+    async (request) => ctx.payments.pendingTransfers(request.principal, request.query),
+  )
+
+  app.get(
+    '/api/payments/refunds',
+    {
+      schema: {
+        tags: ['payments'],
+        security,
+        summary:
+          'Khoản hoàn trả / The refunds owed (due) or paid back (paid) on the dossiers of the officer’s units, oldest first',
+        querystring: {
+          type: 'object',
+          properties: { ...listPage.properties, status: { type: 'string', enum: ['due', 'paid'], default: 'due' } },
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: refund }, nextCursor: { type: ['string', 'null'] } },
+            required: ['items', 'nextCursor'],
+          },
+          400: problem,
+          401: problem,
+          403: problem,
+        },
+      },
+    },
+    async (request) => ctx.payments.refunds(request.principal, request.query),
+  )
+
+  app.post(
+    '/api/payments/refunds/:refundId/paid',
+    {
+      schema: {
+        tags: ['payments'],
+        security,
+        summary: 'Đã chi trả khoản hoàn trả / The finance officer records a refund paid back (transfer or cash)',
+        description:
+          'Once: the same request again answers the refund as recorded; other details for a refund already paid answer 409 MC_ERR_REFUND_ALREADY_PAID. paidOn lies between the day the refund was recorded and today.',
+        params: {
+          type: 'object',
+          properties: { refundId: { type: 'string', format: 'uuid' } },
+          required: ['refundId'],
+          additionalProperties: false,
+        },
+        body: {
+          type: 'object',
+          properties: {
+            method: { type: 'string', enum: ['transfer', 'cash'] },
+            reference: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._/-]+$' },
+            paidOn: { type: 'string', format: 'date' },
+          },
+          required: ['method', 'paidOn'],
+          additionalProperties: false,
+        },
+        response: { 200: refund, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
+      },
+    },
+    async (request) => ctx.payments.markRefundPaid(request.principal, request.params.refundId, request.body),
   )
 
   app.post(

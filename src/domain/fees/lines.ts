@@ -54,3 +54,38 @@ export function feeBill(
     known: charged.every((f) => typeof f.amountVnd === 'number'),
   }
 }
+
+/** The largest amount a fee line or a decision's total may be: far above any phí or lệ phí, below a typing slip. */
+const maxFeeVnd = 1_000_000_000
+
+/**
+ * The fee a DMN decision gave (the business rule task's result variable `fee`, docs/payments.md): `{lines, totalVnd}`
+ * with each line's name, kind, unit amount, quantity and amount. A result that is not that shape, or whose sums do
+ * not add up, is an error in the table, named so the incident says what to fix; it is never charged.
+ */
+export function feeBillFromDecision(value: unknown): { ok: true; bill: FeeBill } | { ok: false; reason: string } {
+  const fail = (reason: string) => ({ ok: false as const, reason: `The fee decision's result ${reason}` })
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return fail('is not a context {lines, totalVnd}')
+  const { lines, totalVnd } = value as { lines?: unknown; totalVnd?: unknown }
+  if (!Array.isArray(lines)) return fail('has no list "lines"')
+  const amount = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= maxFeeVnd
+  const out: FeeLine[] = []
+  for (const [i, raw] of lines.entries()) {
+    const l = (raw ?? {}) as Partial<Record<keyof FeeLine, unknown>>
+    if (typeof l.name !== 'string' || l.name.trim() === '' || l.name.length > 300)
+      return fail(`line ${i + 1} has no name`)
+    const kind = l.kind ?? 'le-phi'
+    if (kind !== 'phi' && kind !== 'le-phi') return fail(`line ${i + 1} has kind "${String(kind)}" (phi or le-phi)`)
+    const quantity = l.quantity ?? 1
+    if (!amount(l.unitVnd) || !amount(l.amountVnd)) return fail(`line ${i + 1} has an amount that is not whole đồng`)
+    if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 1 || quantity > maxFeeUnits)
+      return fail(`line ${i + 1} has a quantity that is not 1 to ${maxFeeUnits}`)
+    if ((l.unitVnd as number) * quantity !== l.amountVnd)
+      return fail(`line ${i + 1}: ${String(l.unitVnd)} × ${quantity} is not ${String(l.amountVnd)}`)
+    out.push({ name: l.name, kind, unitVnd: l.unitVnd as number, quantity, amountVnd: l.amountVnd as number })
+  }
+  const sum = out.reduce((s, l) => s + l.amountVnd, 0)
+  if (totalVnd !== sum) return fail(`has totalVnd ${String(totalVnd)}, but its lines add up to ${sum}`)
+  return { ok: true, bill: { lines: out, totalVnd: sum, known: true } }
+}

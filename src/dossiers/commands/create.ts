@@ -121,6 +121,8 @@ export async function create(
             procedureCode: def.code,
             procedureVersion: version.version,
             deliveryMethod: input.deliveryMethod,
+            // What a fee decision table may read (workflows/README.md): the channel the dossier came by.
+            channel,
             supplementCount: 0,
           },
         },

@@ -74,6 +74,7 @@ export function DossierPage() {
       </div>
       {d.status === 5 && <SupplementPanel d={d} components={components} onDone={loaded.reload} />}
       {d.status === 6 && <PaymentPanel d={d} />}
+      {d.timeline.some((e) => e.kind === 'refund_due') && <RefundPanel d={d} />}
       <DossierResults dossierId={d.id} reload={d.status} />
       {d.status === 10 && <RatingPanel d={d} />}
       <DossierTrack d={d} />
@@ -82,6 +83,40 @@ export function DossierPage() {
       </div>
       {withdrawable.includes(d.status) && <WithdrawPanel d={d} onDone={loaded.reload} />}
     </article>
+  )
+}
+
+/** The fees owed back to the applicant (a paid dossier refused, docs/payments.md "Refunds"), and when each was paid. */
+function RefundPanel({ d }: { d: DossierDetail }) {
+  const { tr, date } = useLang()
+  const paid = new Map(
+    d.timeline.filter((e) => e.kind === 'refund_paid').map((e) => [String(e.data['reference']), e.data]),
+  )
+  const owed = d.timeline.filter((e) => e.kind === 'refund_due')
+  const vnd = (n: unknown) => `${new Intl.NumberFormat('vi-VN').format(Number(n))} đ`
+  return (
+    <section className="panel" aria-labelledby="refund-title">
+      <h2 id="refund-title">{tr('Hoàn trả phí, lệ phí', 'Fee refund')}</h2>
+      <ul data-testid="refunds">
+        {owed.map((e) => {
+          const p = paid.get(String(e.data['reference']))
+          return (
+            <li key={`${String(e.data['reference'])}-${e.at}`}>
+              {tr('Số tiền hoàn trả', 'Amount refunded')}: <strong>{vnd(e.data['amountVnd'])}</strong> —{' '}
+              {p ? (
+                <span data-testid="refund-paid">
+                  {tr('đã chi trả ngày', 'paid on')} {date(String(p['paidOn']))}{' '}
+                  {p['method'] === 'cash' ? tr('(tiền mặt)', '(in cash)') : tr('(chuyển khoản)', '(by transfer)')}
+                  {p['paidReference'] ? `, ${tr('số chứng từ', 'reference')} ${String(p['paidReference'])}` : ''}
+                </span>
+              ) : (
+                <span>{tr('cơ quan đang làm thủ tục chi trả', 'the agency is paying it back')}</span>
+              )}
+            </li>
+          )
+        })}
+      </ul>
+    </section>
   )
 }
 

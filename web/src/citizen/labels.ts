@@ -64,6 +64,7 @@ export const events: Record<string, Pair> = {
   payment_requested: { vi: 'Yêu cầu nộp phí, lệ phí', en: 'Fee requested' },
   paid: { vi: 'Đã thanh toán', en: 'Paid' },
   refund_due: { vi: 'Hoàn trả phí, lệ phí đã nộp', en: 'Fee to be refunded' },
+  refund_paid: { vi: 'Đã chi trả khoản hoàn trả phí, lệ phí', en: 'Fee refund paid' },
   result_shipped: { vi: 'Gửi kết quả qua bưu chính', en: 'Result posted' },
 }
 

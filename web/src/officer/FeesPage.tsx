@@ -1,10 +1,11 @@
 // /can-bo/thu-phi: the finance officer's screen for fees paid by bank transfer (VietQR). The transfers still awaited on
 // the dossiers of my units; confirming one after checking the amount and the transfer content on the account; importing
-// the bank's statement (CSV or XLSX), with the lines that confirmed a dossier's fee and every other line with why.
-import { useRef, useState, type FormEvent } from 'react'
+// the bank's statement (CSV or XLSX), with the lines that confirmed a dossier's fee and every other line with why; and
+// the refunds owed on refused dossiers, each recorded as paid back after a confirmation step.
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { api } from '../api.js'
 import { useLang } from '../i18n.js'
-import { PageTitle, ProblemAlert, StatusBadge, useAction, useAsync } from '../ui.js'
+import { PageTitle, ProblemAlert, StatusBadge, useAction } from '../ui.js'
 
 /** GET /api/payments/vietqr/pending */
 interface PendingTransfer {
@@ -44,12 +45,90 @@ const statementTypes: Record<string, string> = {
 /** What the bank calls its transaction number: letters, digits and . _ / - (as the API takes it). */
 const bankTransactionPattern = /^[A-Za-z0-9._/-]{1,100}$/
 
+/** GET /api/payments/refunds */
+interface Refund {
+  id: string
+  dossierId: string
+  amountVnd: number
+  rule: string
+  status: 'due' | 'paid'
+  recordedAt: string
+  paymentReference: string
+  provider: string
+  dossierCode: string | null
+  applicantName: string
+  procedureName: string
+}
+
+/** How many rows a page of the lists shows; "Xem thêm" asks for the next page, like the worklist. */
+export const feesPageSize = 25
+
+/** An officer list read a page at a time (`nextCursor`), oldest first; reload starts again from the first page. */
+function usePagedList<T>(url: string, query: Record<string, string> = {}) {
+  const [items, setItems] = useState<T[] | undefined>(undefined)
+  const [cursor, setCursor] = useState<string | null>(null)
+  const [loading, setLoading] = useState(true)
+  const [error, setError] = useState<unknown>(null)
+  const [tick, setTick] = useState(0)
+  const key = JSON.stringify(query)
+  const page = useCallback(
+    (after: string | null, signal?: AbortSignal) =>
+      api<{ items: T[]; nextCursor: string | null }>(url, {
+        query: { ...(JSON.parse(key) as Record<string, string>), limit: feesPageSize, cursor: after ?? undefined },
+        ...(signal ? { signal } : {}),
+      }),
+    [url, key],
+  )
+  useEffect(() => {
+    const ctl = new AbortController()
+    setLoading(true)
+    setError(null)
+    page(null, ctl.signal).then(
+      (p) => {
+        setItems(p.items)
+        setCursor(p.nextCursor)
+        setLoading(false)
+      },
+      (err) => {
+        if (ctl.signal.aborted) return
+        setError(err)
+        setLoading(false)
+      },
+    )
+    return () => ctl.abort()
+  }, [page, tick])
+  const more = async () => {
+    if (!cursor) return
+    setLoading(true)
+    try {
+      const p = await page(cursor)
+      setItems((xs) => [...(xs ?? []), ...p.items])
+      setCursor(p.nextCursor)
+    } catch (err) {
+      setError(err)
+    } finally {
+      setLoading(false)
+    }
+  }
+  return { items, loading, error, hasMore: cursor !== null, more, reload: () => setTick((n) => n + 1) }
+}
+
+function ShowMore({ list }: { list: { hasMore: boolean; loading: boolean; more(): Promise<void> } }) {
+  const { tr } = useLang()
+  if (!list.hasMore) return null
+  return (
+    <p className="row">
+      <button type="button" className="secondary" onClick={() => void list.more()} disabled={list.loading}>
+        {tr('Xem thêm', 'Show more')}
+      </button>
+    </p>
+  )
+}
+
 export function FeesPage() {
   const { tr } = useLang()
-  const pending = useAsync(
-    (signal) => api<{ items: PendingTransfer[] }>('/api/payments/vietqr/pending', { signal }),
-    [],
-  )
+  const pending = usePagedList<PendingTransfer>('/api/payments/vietqr/pending')
+  const refunds = usePagedList<Refund>('/api/payments/refunds', { status: 'due' })
   const [notice, setNotice] = useState('')
   return (
     <section>
@@ -68,7 +147,7 @@ export function FeesPage() {
         </p>
       )}
       <PendingTransfers
-        items={pending.data?.items}
+        items={pending.items}
         loading={pending.loading}
         error={pending.error}
         onConfirmed={(text) => {
@@ -76,12 +155,23 @@ export function FeesPage() {
           pending.reload()
         }}
       />
+      <ShowMore list={pending} />
       <StatementImport
         onImported={() => {
           setNotice('')
           pending.reload()
         }}
       />
+      <RefundsDue
+        items={refunds.items}
+        loading={refunds.loading}
+        error={refunds.error}
+        onPaid={(text) => {
+          setNotice(text)
+          refunds.reload()
+        }}
+      />
+      <ShowMore list={refunds} />
     </section>
   )
 }
@@ -424,6 +514,217 @@ function StatementResult({ report }: { report: StatementReport }) {
           </table>
         </div>
       )}
+    </div>
+  )
+}
+
+/** The calendar day today in Việt Nam (UTC+7), as a date input holds it. */
+const todayLocal = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10)
+
+/** The refunds owed on the dossiers of my units (a paid dossier refused), each recorded paid after a step. */
+function RefundsDue({
+  items,
+  loading,
+  error,
+  onPaid,
+}: {
+  items: Refund[] | undefined
+  loading: boolean
+  error: unknown
+  onPaid(notice: string): void
+}) {
+  const { tr, number, dateTime } = useLang()
+  const [chosen, setChosen] = useState<Refund | null>(null)
+  const codeOf = (r: Refund) => r.dossierCode ?? tr('(chưa có mã)', '(no code yet)')
+  return (
+    <section className="panel" aria-labelledby="refunds-title">
+      <h2 id="refunds-title">{tr('Khoản hoàn trả chờ chi trả', 'Refunds to pay back')}</h2>
+      <ProblemAlert error={error} />
+      {loading && !items && (
+        <p role="status" className="muted">
+          {tr('Đang tải…', 'Loading…')}
+        </p>
+      )}
+      {items && items.length === 0 && (
+        <p className="muted" role="status">
+          {tr('Không có khoản hoàn trả nào chờ chi trả.', 'No refund is waiting to be paid back.')}
+        </p>
+      )}
+      {items && items.length > 0 && (
+        <div className="table-scroll">
+          <table className="data stack fees">
+            <caption className="visually-hidden">
+              {tr('Các khoản hoàn trả chờ chi trả, cũ nhất trước', 'Refunds to pay back, oldest first')}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">{tr('Ghi nhận lúc', 'Recorded')}</th>
+                <th scope="col">{tr('Mã hồ sơ', 'Dossier code')}</th>
+                <th scope="col">{tr('Người nộp', 'Applicant')}</th>
+                <th scope="col">{tr('Thủ tục', 'Procedure')}</th>
+                <th scope="col">{tr('Số tiền', 'Amount')}</th>
+                <th scope="col">{tr('Khoản đã thu', 'Payment')}</th>
+                <th scope="col">{tr('Thao tác', 'Actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((r) => (
+                <tr key={r.id} data-refund={r.id}>
+                  <td data-label={tr('Ghi nhận lúc', 'Recorded')}>{dateTime(r.recordedAt)}</td>
+                  <td data-label={tr('Mã hồ sơ', 'Dossier code')} className="nowrap">
+                    {codeOf(r)}
+                  </td>
+                  <td data-label={tr('Người nộp', 'Applicant')}>{r.applicantName}</td>
+                  <td data-label={tr('Thủ tục', 'Procedure')}>{r.procedureName}</td>
+                  <td data-label={tr('Số tiền', 'Amount')} className="nowrap">
+                    {number(r.amountVnd)} đ
+                  </td>
+                  <td data-label={tr('Khoản đã thu', 'Payment')}>
+                    <code>{r.paymentReference}</code>
+                  </td>
+                  <td data-label={tr('Thao tác', 'Actions')}>
+                    <button
+                      type="button"
+                      className="secondary"
+                      aria-label={`${tr('Ghi nhận đã chi trả khoản hoàn trả của hồ sơ', 'Record the refund paid for dossier')} ${codeOf(r)}`}
+                      onClick={() => setChosen(r)}
+                      disabled={chosen?.id === r.id}
+                    >
+                      {tr('Đã chi trả…', 'Paid back…')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {chosen && (
+        <ConfirmRefund
+          key={chosen.id}
+          refund={chosen}
+          dossierCode={codeOf(chosen)}
+          onCancel={() => setChosen(null)}
+          onDone={(text) => {
+            setChosen(null)
+            onPaid(text)
+          }}
+        />
+      )}
+    </section>
+  )
+}
+
+/** The step before a refund is recorded paid: how (transfer or cash), on which day, with which voucher. */
+function ConfirmRefund({
+  refund,
+  dossierCode,
+  onCancel,
+  onDone,
+}: {
+  refund: Refund
+  dossierCode: string
+  onCancel(): void
+  onDone(notice: string): void
+}) {
+  const { tr, number } = useLang()
+  const [method, setMethod] = useState<'transfer' | 'cash'>('transfer')
+  const [paidOn, setPaidOn] = useState(todayLocal())
+  const [reference, setReference] = useState('')
+  const [invalid, setInvalid] = useState(false)
+  const amount = `${number(refund.amountVnd)} đ`
+  const save = useAction(async () => {
+    const ref = reference.trim()
+    if (ref && !bankTransactionPattern.test(ref)) {
+      setInvalid(true)
+      return
+    }
+    setInvalid(false)
+    await api(`/api/payments/refunds/${encodeURIComponent(refund.id)}/paid`, {
+      method: 'POST',
+      body: { method, paidOn, ...(ref ? { reference: ref } : {}) },
+    })
+    onDone(
+      tr(
+        `Đã ghi nhận chi trả khoản hoàn trả ${amount} của hồ sơ ${dossierCode}.`,
+        `The ${amount} refund of dossier ${dossierCode} is recorded as paid.`,
+      ),
+    )
+  })
+  return (
+    <div className="panel confirm-transfer" role="group" aria-labelledby="refund-confirm-title">
+      <h3 id="refund-confirm-title">{tr('Ghi nhận đã chi trả khoản hoàn trả', 'Record the refund paid back')}</h3>
+      <p>
+        {tr(
+          'Chỉ ghi nhận khi người nộp đã nhận lại đúng số tiền dưới đây.',
+          'Record it only when the applicant has received exactly this amount back.',
+        )}
+      </p>
+      <dl className="facts">
+        <dt>{tr('Hồ sơ', 'Dossier')}</dt>
+        <dd>
+          {dossierCode} — {refund.applicantName}
+        </dd>
+        <dt>{tr('Số tiền hoàn trả', 'Amount refunded')}</dt>
+        <dd data-testid="refund-amount">
+          <strong>{amount}</strong>
+        </dd>
+      </dl>
+      <div className="form">
+        <fieldset>
+          <legend>{tr('Hình thức chi trả', 'Paid back by')}</legend>
+          <label>
+            <input
+              type="radio"
+              name="refund-method"
+              checked={method === 'transfer'}
+              onChange={() => setMethod('transfer')}
+            />{' '}
+            {tr('Chuyển khoản', 'Bank transfer')}
+          </label>
+          <label>
+            <input type="radio" name="refund-method" checked={method === 'cash'} onChange={() => setMethod('cash')} />{' '}
+            {tr('Tiền mặt', 'Cash')}
+          </label>
+        </fieldset>
+        <label htmlFor="refund-paid-on">{tr('Ngày chi trả', 'Paid on')}</label>
+        <input
+          id="refund-paid-on"
+          type="date"
+          value={paidOn}
+          max={todayLocal()}
+          required
+          onChange={(e) => setPaidOn(e.target.value)}
+        />
+        <label htmlFor="refund-reference">
+          {tr('Số chứng từ (giao dịch hoặc phiếu chi, không bắt buộc)', 'Voucher number (transfer or cash, optional)')}
+        </label>
+        <input
+          id="refund-reference"
+          value={reference}
+          maxLength={100}
+          aria-invalid={invalid || undefined}
+          aria-describedby={invalid ? 'refund-reference-error' : undefined}
+          onChange={(e) => setReference(e.target.value)}
+        />
+        {invalid && (
+          <p id="refund-reference-error" className="alert alert-error" role="alert">
+            {tr(
+              'Số chứng từ chỉ gồm chữ cái không dấu, chữ số và các ký tự . _ / -',
+              'A voucher number has only letters without accents, digits and . _ / -',
+            )}
+          </p>
+        )}
+      </div>
+      <ProblemAlert error={save.error} />
+      <div className="row">
+        <button type="button" onClick={() => void save.run()} disabled={save.busy || !paidOn}>
+          {tr(`Ghi nhận đã chi trả ${amount}`, `Record ${amount} paid back`)}
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          {tr('Hủy', 'Cancel')}
+        </button>
+      </div>
     </div>
   )
 }
