@@ -57,6 +57,8 @@ export interface Config {
   signing?: { keysDir: string; passphrase: string; trustAnchorsFile?: string }
   /** Client addresses exempt from rate limits (a load-test client, a trusted gateway that limits itself). */
   rateLimitAllowList?: string[]
+  /** Report computations at once per process (06a, 766, bottlenecks, heatmap); the rest wait, then get 503. */
+  reportConcurrency: number
   /** Sign-in with an OpenID Connect identity provider (VNeID, the national portal's SSO); off without OIDC_ISSUER. */
   oidc?: OidcConfig
   /** The VNPAY gateway, when VNPAY_TMN_CODE is set. */
@@ -179,6 +181,7 @@ const envSchema = {
     SMS_BODY_TEMPLATE: { type: 'string', minLength: 2, maxLength: 4000 },
     SMS_DIACRITICS: { type: 'string', enum: ['strip', 'keep'], default: 'strip' },
     SMS_TIMEOUT_MS: { type: 'integer', minimum: 1000, maximum: 60000, default: 10000 },
+    REPORT_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 16, default: 2 },
     SMS_ACCEPTED_WHEN: { type: 'string', minLength: 3, maxLength: 500 },
     SMS_RETRY_WHEN: { type: 'string', minLength: 3, maxLength: 500 },
   },
@@ -253,6 +256,7 @@ export function loadConfig(env: Env = process.env, opts: { isTTY?: boolean } = {
     ...paymentConfig(raw),
     ...signingConfig(raw),
     sms: smsConfig(raw),
+    reportConcurrency: raw['REPORT_CONCURRENCY'] as number,
   }
 }
 

@@ -434,6 +434,12 @@ export const problems = {
     en: 'The bank statement could not be read: a CSV or XLSX file with amount and transfer content columns is needed',
   },
   MC_ERR_NOT_READY: { status: 503, title: 'Not ready', vi: 'Hệ thống chưa sẵn sàng', en: 'The service is not ready' },
+  MC_ERR_REPORTS_BUSY: {
+    status: 503,
+    title: 'Reports busy',
+    vi: 'Hệ thống đang tổng hợp nhiều báo cáo cùng lúc; vui lòng thử lại sau ít phút',
+    en: 'Many reports are being computed at the moment; please try again in a few minutes',
+  },
   MC_ERR_INTERNAL: {
     status: 500,
     title: 'Internal error',

@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { pino, type Logger, type LoggerOptions } from 'pino'
 import type { Config } from './config.js'
+import { ReportGate } from './supervision/report-gate.js'
 import { createBlobStore } from './attachments/storage.js'
 import { AttachmentService } from './attachments/upload.js'
 import { CatalogueService, seedProcedures } from './catalogue/service.js'
@@ -235,7 +236,11 @@ function assemble(
     logger,
     dossiers,
     catalogue: new CatalogueService(knex, engine),
-    supervision: new SupervisionService(knex, clock),
+    supervision: new SupervisionService(
+      knex,
+      clock,
+      new ReportGate({ maxConcurrent: config.reportConcurrency, queueTimeoutMs: 15_000 }),
+    ),
     calendar: new CalendarService(knex),
     admin: new AdminService(knex, clock),
     relay,

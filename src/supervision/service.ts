@@ -26,6 +26,7 @@ import {
 } from '../domain/statistics/index.js'
 import { AppError } from '../errors.js'
 import { toCsv, toXlsx } from './export-06a.js'
+import { ReportGate } from './report-gate.js'
 import { SupervisionRepository, type UnitView } from './repository.js'
 
 export interface Scope {
@@ -59,6 +60,8 @@ export class SupervisionService {
   constructor(
     private readonly knex: Knex,
     private readonly clock: () => Date = () => new Date(),
+    /** Report computations at once (06a, 766, bottlenecks, handling units, heatmap); the rest wait, then get 503. */
+    readonly gate: ReportGate = new ReportGate({ maxConcurrent: 2, queueTimeoutMs: 15_000 }),
   ) {
     this.repo = new SupervisionRepository(knex)
   }
@@ -111,26 +114,30 @@ export class SupervisionService {
    * (test/supervision-counts.test.ts).
    */
   async report06a(scope: Scope, period: Period, groupBy: 'field' | 'unit' = 'field'): Promise<Report06a> {
-    const seenAt = Math.min(periodEnd(period) - 1, this.clock().getTime())
-    const counts = await this.repo.reportCounts({
-      unitPath: scope.unitPath,
-      from: formatDate(period.from),
-      to: formatDate(period.to),
-      seenAt,
-      groupBy,
+    return this.gate.run(async () => {
+      const seenAt = Math.min(periodEnd(period) - 1, this.clock().getTime())
+      const counts = await this.repo.reportCounts({
+        unitPath: scope.unitPath,
+        from: formatDate(period.from),
+        to: formatDate(period.to),
+        seenAt,
+        groupBy,
+      })
+      return report06aFromCounts(counts, period)
     })
-    return report06aFromCounts(counts, period)
   }
 
   async indicators766(scope: Scope, period: Period): Promise<Indicators766> {
-    const facts = await this.repo.facts({
-      unitPath: scope.unitPath,
-      to: formatDate(period.to),
-      start: periodStart(period),
-      groupBy: 'field',
+    return this.gate.run(async () => {
+      const facts = await this.repo.facts({
+        unitPath: scope.unitPath,
+        to: formatDate(period.to),
+        start: periodStart(period),
+        groupBy: 'field',
+      })
+      const cal = await this.calendar(...calendarYears(period, facts))
+      return compute766(facts, period, this.clock().getTime(), cal)
     })
-    const cal = await this.calendar(...calendarYears(period, facts))
-    return compute766(facts, period, this.clock().getTime(), cal)
   }
 
   /** Overdue dossiers, and with `dueSoonDays` > 0 also those due within that many working days from today. */
@@ -176,20 +183,28 @@ export class SupervisionService {
   }
 
   async bottlenecks(scope: Scope, period: Period, procedureCode?: string, by?: UnitView) {
-    const rows = await this.repo.bottlenecks(scope.unitPath, periodStart(period), periodEnd(period), procedureCode, by)
-    const round = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 100) / 100)
-    return rows.map((r) => ({
-      procedureCode: r['procedure_code'] as string,
-      procedureName: r['procedure_name'] as string,
-      stepId: r['step_id'] as string,
-      stepName: (r['step_name'] as string | null) ?? null,
-      unitPath: (r['unit_path'] as string) || null,
-      waitingNow: Number(r['waiting_now']),
-      finished: Number(r['finished']),
-      medianHours: round(r['median_hours']),
-      p90Hours: round(r['p90_hours']),
-      missedShare: Number(r['judged']) === 0 ? null : round(Number(r['late']) / Number(r['judged'])),
-    }))
+    return this.gate.run(async () => {
+      const rows = await this.repo.bottlenecks(
+        scope.unitPath,
+        periodStart(period),
+        periodEnd(period),
+        procedureCode,
+        by,
+      )
+      const round = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 100) / 100)
+      return rows.map((r) => ({
+        procedureCode: r['procedure_code'] as string,
+        procedureName: r['procedure_name'] as string,
+        stepId: r['step_id'] as string,
+        stepName: (r['step_name'] as string | null) ?? null,
+        unitPath: (r['unit_path'] as string) || null,
+        waitingNow: Number(r['waiting_now']),
+        finished: Number(r['finished']),
+        medianHours: round(r['median_hours']),
+        p90Hours: round(r['p90_hours']),
+        missedShare: Number(r['judged']) === 0 ? null : round(Number(r['late']) / Number(r['judged'])),
+      }))
+    })
   }
 
   /**
@@ -197,62 +212,66 @@ export class SupervisionService {
    * deadline; a department or vertical agency is judged on the steps it handled, whoever received the dossier.
    */
   async handlingUnits(scope: Scope, period: Period, now = new Date()) {
-    const [start, end] = [periodStart(period), periodEnd(period)]
-    const [rows, stepRows] = await Promise.all([
-      this.repo.handlingUnits(scope.unitPath, start, end, now),
-      this.repo.handlingUnitSteps(scope.unitPath, start, end, now),
-    ])
-    // Judged against step deadlines: a step without one (reception) is neither on time nor late, so the share is over
-    // the steps that had a deadline, and null when none had.
-    const share = (onTime: number, late: number) =>
-      onTime + late === 0 ? null : Math.round((onTime / (onTime + late)) * 10_000) / 10_000
-    const steps = new Map<string, ReturnType<typeof stepOf>[]>()
-    const stepOf = (r: Record<string, unknown>) => ({
-      procedureCode: r['procedure_code'] as string,
-      procedureName: r['procedure_name'] as string,
-      stepId: r['step_id'] as string,
-      stepName: (r['step_name'] as string | null) ?? null,
-      stepsHandled: Number(r['handled']),
-      onTime: Number(r['on_time']),
-      late: Number(r['late']),
-      onTimeShare: share(Number(r['on_time']), Number(r['late'])),
-      open: Number(r['open']),
-      openOverdue: Number(r['open_overdue']),
-    })
-    for (const r of stepRows) {
-      const path = r['unit_path'] as string
-      steps.set(path, [...(steps.get(path) ?? []), stepOf(r)])
-    }
-    return rows.map((r) => {
-      const handled = Number(r['handled'])
-      const onTime = Number(r['on_time'])
-      const late = Number(r['late'])
-      return {
-        unitId: (r['unit_id'] as string | null) ?? null,
-        unitName: (r['unit_name'] as string | null) ?? null,
-        agencyCode: (r['agency_code'] as string | null) ?? null,
-        unitPath: r['unit_path'] as string,
-        stepsHandled: handled,
-        onTime,
-        late,
-        onTimeShare: share(onTime, late),
+    return this.gate.run(async () => {
+      const [start, end] = [periodStart(period), periodEnd(period)]
+      const [rows, stepRows] = await Promise.all([
+        this.repo.handlingUnits(scope.unitPath, start, end, now),
+        this.repo.handlingUnitSteps(scope.unitPath, start, end, now),
+      ])
+      // Judged against step deadlines: a step without one (reception) is neither on time nor late, so the share is over
+      // the steps that had a deadline, and null when none had.
+      const share = (onTime: number, late: number) =>
+        onTime + late === 0 ? null : Math.round((onTime / (onTime + late)) * 10_000) / 10_000
+      const steps = new Map<string, ReturnType<typeof stepOf>[]>()
+      const stepOf = (r: Record<string, unknown>) => ({
+        procedureCode: r['procedure_code'] as string,
+        procedureName: r['procedure_name'] as string,
+        stepId: r['step_id'] as string,
+        stepName: (r['step_name'] as string | null) ?? null,
+        stepsHandled: Number(r['handled']),
+        onTime: Number(r['on_time']),
+        late: Number(r['late']),
+        onTimeShare: share(Number(r['on_time']), Number(r['late'])),
         open: Number(r['open']),
         openOverdue: Number(r['open_overdue']),
-        dossiersFromElsewhere: Number(r['dossiers_from_elsewhere']),
-        steps: steps.get(r['unit_path'] as string) ?? [],
+      })
+      for (const r of stepRows) {
+        const path = r['unit_path'] as string
+        steps.set(path, [...(steps.get(path) ?? []), stepOf(r)])
       }
+      return rows.map((r) => {
+        const handled = Number(r['handled'])
+        const onTime = Number(r['on_time'])
+        const late = Number(r['late'])
+        return {
+          unitId: (r['unit_id'] as string | null) ?? null,
+          unitName: (r['unit_name'] as string | null) ?? null,
+          agencyCode: (r['agency_code'] as string | null) ?? null,
+          unitPath: r['unit_path'] as string,
+          stepsHandled: handled,
+          onTime,
+          late,
+          onTimeShare: share(onTime, late),
+          open: Number(r['open']),
+          openOverdue: Number(r['open_overdue']),
+          dossiersFromElsewhere: Number(r['dossiers_from_elsewhere']),
+          steps: steps.get(r['unit_path'] as string) ?? [],
+        }
+      })
     })
   }
 
   async heatmap(scope: Scope, procedureVersionId: string, by?: UnitView) {
-    const rows = await this.repo.heatmap(scope.unitPath, procedureVersionId, by)
-    return rows.map((r) => ({
-      elementId: r['element_id'] as string,
-      name: r['name'] as string,
-      active: Number(r['active']),
-      completed: Number(r['completed']),
-      meanDwellHours: r['mean_dwell_hours'] === null ? null : Math.round(Number(r['mean_dwell_hours']) * 100) / 100,
-    }))
+    return this.gate.run(async () => {
+      const rows = await this.repo.heatmap(scope.unitPath, procedureVersionId, by)
+      return rows.map((r) => ({
+        elementId: r['element_id'] as string,
+        name: r['name'] as string,
+        active: Number(r['active']),
+        completed: Number(r['completed']),
+        meanDwellHours: r['mean_dwell_hours'] === null ? null : Math.round(Number(r['mean_dwell_hours']) * 100) / 100,
+      }))
+    })
   }
 
   /**
