@@ -310,7 +310,7 @@ t.test('the parser refuses the boxed expressions Zeebe does not evaluate, and br
   // A decision's logic may not be a function definition; a model's may not be an invocation.
   t.match(
     await parse(`<decision id="f"><functionDefinition>${lit('1')}</functionDefinition></decision>`),
-    /Decision "f" has a FunctionDefinition there; the engine evaluates decision tables, literal expressions, contexts, lists, relations and invocations/,
+    /Decision "f": FunctionDefinition is not evaluated there; the engine evaluates decision tables, literal expressions, contexts, lists, relations and invocations/,
   )
   t.match(
     await parse(
@@ -318,7 +318,7 @@ t.test('the parser refuses the boxed expressions Zeebe does not evaluate, and br
         bkm('B', [], `<invocation>${lit('A')}</invocation>`) +
         `<decision id="d">${lit('1')}</decision>`,
     ),
-    /Business knowledge model "B" has a Invocation there/,
+    /Business knowledge model "B": Invocation is not evaluated there/,
   )
   t.match(
     await parse(`<decision id="d"><invocation>${lit('Nope')}</invocation></decision>`),

@@ -293,7 +293,7 @@ class LogicCompiler {
       const allowed =
         where === 'bkm' ? BKM_LOGIC : where === 'decision' ? DECISION_LOGIC : `${DECISION_LOGIC}, functions`
       const of = where === 'bkm' ? `Business knowledge model "${owner}"` : `Decision "${owner}"`
-      this.report(owner, `${of} has a ${type || 'missing expression'} there; the engine evaluates ${allowed}.`)
+      this.report(owner, `${of}: ${type || 'no expression'} is not evaluated there; the engine evaluates ${allowed}.`)
       return undefined
     }
     switch (type) {
