@@ -16,7 +16,7 @@ const job = (id: string, type: string): string =>
   `<bpmn:serviceTask id="${id}"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" /></bpmn:extensionElements></bpmn:serviceTask>`
 
 /** start → ad-hoc sub-process "agent" (job type "agent") with the tasks fraud, income → report → after → end. */
-function model(id: string, adHocExt = ''): string {
+function model(id: string, adHocExt = '', extraInner = ''): string {
   return `${head}
   <bpmn:process id="${id}" isExecutable="true">
     <bpmn:startEvent id="start" />
@@ -25,7 +25,7 @@ function model(id: string, adHocExt = ''): string {
       <bpmn:extensionElements><zeebe:taskDefinition type="agent" retries="2" />${adHocExt}</bpmn:extensionElements>
       ${job('fraud', 'fraud')}${job('income', 'income')}
       <bpmn:sequenceFlow id="fi" sourceRef="income" targetRef="report" />
-      ${job('report', 'report')}
+      ${job('report', 'report')}${extraInner}
     </bpmn:adHocSubProcess>
     <bpmn:sequenceFlow id="f2" sourceRef="agent" targetRef="after" />
     ${job('after', 'after')}
@@ -35,9 +35,13 @@ function model(id: string, adHocExt = ''): string {
 </bpmn:definitions>`
 }
 
-async function start(t: Test, ext = ''): Promise<{ engine: Engine; key: string }> {
+async function start(t: Test, ext = '', extraInner = ''): Promise<{ engine: Engine; key: string }> {
   const engine = await createContractEngine(t)
-  await engine.deploy([{ name: 'agent.bpmn', content: model('agent-process', ext) }])
+  const content = model('agent-process', ext, extraInner).replace(
+    '</bpmn:definitions>',
+    '<bpmn:signal id="note" name="note" /><bpmn:signal id="stop" name="stop" /></bpmn:definitions>',
+  )
+  await engine.deploy([{ name: 'agent.bpmn', content }])
   const ref = await engine.createProcessInstance({ bpmnProcessId: 'agent-process', variables: { dossier: 'HS-1' } })
   return { engine, key: ref.processInstanceKey }
 }
@@ -193,3 +197,37 @@ t.test('failing the job without retries raises an incident on the sub-process', 
   const inc = await eventually('an incident', async () => (await engine.getProcessInstance(key))?.incidents[0])
   t.equal(inc.elementId, 'agent')
 })
+
+t.test(
+  'event sub-processes: a non-interrupting one hands control back (a new job); an interrupting one completes',
+  async (t) => {
+    // "When an event sub-process finishes, it triggers the job worker again"; "An interrupting event sub-process …
+    // cancels all active elements and completes the ad-hoc sub-process without waiting for the job worker".
+    const esp = (id: string, signal: string, interrupting: boolean, type: string): string =>
+      `<bpmn:subProcess id="${id}" triggeredByEvent="true">
+      <bpmn:startEvent id="${id}Start" isInterrupting="${interrupting}"><bpmn:signalEventDefinition signalRef="${signal}" /></bpmn:startEvent>
+      <bpmn:sequenceFlow id="${id}F" sourceRef="${id}Start" targetRef="${id}Task" />
+      ${job(`${id}Task`, type)}
+    </bpmn:subProcess>`
+    const { engine, key } = await start(
+      t,
+      '',
+      esp('onNote', 'note', false, 'note') + esp('onStop', 'stop', true, 'stop'),
+    )
+    const first = await activateOne(engine, 'agent')
+    await engine.completeJob(first.key, {}, { type: 'adHocSubProcess', activateElements: [{ elementId: 'fraud' }] })
+    const fraud = await activateOne(engine, 'fraud')
+    await engine.broadcastSignal({ signalName: 'note' })
+    await engine.completeJob((await activateOne(engine, 'note')).key)
+    const second = await activateOne(engine, 'agent')
+    t.not(second.key, first.key, 'the non-interrupting event sub-process ended: a new job')
+    await engine.broadcastSignal({ signalName: 'stop' })
+    await engine.completeJob((await activateOne(engine, 'stop')).key)
+    await activateOne(engine, 'after')
+    t.same(activeIds(await instanceState(engine, key)), ['after'], 'completed without the worker; fraud canceled')
+    const gone = await engine.completeJob(fraud.key).catch((e: unknown) => e)
+    t.ok(gone instanceof EngineError && gone.code === 'NOT_FOUND')
+    const stale = await engine.completeJob(second.key).catch((e: unknown) => e)
+    t.ok(stale instanceof EngineError && stale.code === 'NOT_FOUND', 'the open job went with the sub-process')
+  },
+)
