@@ -140,15 +140,23 @@ export interface UserTaskCorrections {
 export type UserTaskChangeset = Omit<UserTaskCorrections, 'assignee'>
 
 /**
- * What a user task listener's job answers besides completing (Zeebe 8.8 JobResult of type userTask): `denied` rejects
- * the task's transition (assigning, updating, completing), the task staying as it was; `corrections` change the task.
- * https://docs.camunda.io/docs/components/concepts/user-task-listeners/
+ * What a job answers besides completing (Zeebe 8.8 JobResult, `POST /v2/jobs/{jobKey}/completion`).
+ * - Type `userTask` (the default), a user task listener's job: `denied` rejects the task's transition (assigning,
+ *   updating, completing), the task staying as it was; `corrections` change the task.
+ *   https://docs.camunda.io/docs/components/concepts/user-task-listeners/
+ * - Type `adHocSubProcess`, the job of an ad-hoc sub-process with a job worker implementation: the elements to
+ *   activate (each with variables local to its activation), whether the completion condition is fulfilled, and
+ *   whether the elements still running are then canceled. It cannot both activate and fulfil.
+ *   https://docs.camunda.io/docs/components/modeler/bpmn/ad-hoc-subprocesses/#job-worker-implementation
  */
 export interface JobResult {
-  type?: 'userTask'
+  type?: 'userTask' | 'adHocSubProcess'
   denied?: boolean
   deniedReason?: string
   corrections?: UserTaskCorrections
+  activateElements?: Array<{ elementId: string; variables?: Variables }>
+  isCompletionConditionFulfilled?: boolean
+  isCancelRemainingInstances?: boolean
 }
 
 export interface JobActions {

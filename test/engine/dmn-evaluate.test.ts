@@ -157,11 +157,8 @@ t.test('the parser refuses what it cannot evaluate, per decision', async (t) => 
     (await parseDmn(`<definitions ${NS} id="g" name="g" namespace="x">${body}</definitions>`, 'g.dmn')).problems
       .map((p) => p.message)
       .join('\n')
-  t.match(await parse('<businessKnowledgeModel id="bkm" />'), /Business knowledge model "bkm" is not supported/)
-  t.match(
-    await parse('<decision id="ctx"><context /></decision>'),
-    /Decision "ctx" has a Context; .*decision tables and literal/,
-  )
+  t.match(await parse('<businessKnowledgeModel id="bkm" />'), /Business knowledge model "bkm" has no name/)
+  t.match(await parse('<decision id="ctx"><context /></decision>'), /A context of "ctx" has no entry/)
   t.match(await parse('<decision id="empty" />'), /Decision "empty" has no decision logic/)
   t.match(
     await parse(table('bad', '', ['x'], '<output name="r" />', rule('a', ['[1..'], ['1']))),
@@ -185,4 +182,172 @@ t.test('the parser refuses what it cannot evaluate, per decision', async (t) => 
     /requires itself/,
   )
   t.match(await parse('<nope'), /Cannot read DMN/)
+})
+
+// Business knowledge models and boxed expressions, as Zeebe's DMN engine evaluates them (dmn-scala: DmnParser,
+// DecisionEvaluator, BusinessKnowledgeEvaluator, InvocationEvaluator, ContextEvaluator, ListEvaluator,
+// RelationEvaluator, FunctionDefinitionEvaluator; https://docs.camunda.io/docs/components/modeler/dmn/).
+/** A model's id: its name (decisions call it by name) without spaces. */
+const idOf = (name: string): string => name.replace(/ /g, '_')
+function bkm(name: string, params: string[], body: string, requires: string[] = []): string {
+  const ps = params.map((p) => `<formalParameter name="${p}" />`).join('')
+  const reqs = requires.map(
+    (r) => `<knowledgeRequirement><requiredKnowledge href="#${idOf(r)}" /></knowledgeRequirement>`,
+  )
+  return `<businessKnowledgeModel id="${idOf(name)}" name="${name}">${reqs.join('')}<encapsulatedLogic>${ps}${body}</encapsulatedLogic></businessKnowledgeModel>`
+}
+const lit = (text: string): string => `<literalExpression><text>${text}</text></literalExpression>`
+const knows = (...names: string[]): string =>
+  names.map((n) => `<knowledgeRequirement><requiredKnowledge href="#${idOf(n)}" /></knowledgeRequirement>`).join('')
+const entry = (name: string | undefined, value: string): string =>
+  `<contextEntry>${name ? `<variable name="${name}" />` : ''}${value}</contextEntry>`
+
+t.test(
+  'a business knowledge model is a FEEL function named by the model, called from a literal expression',
+  async (t) => {
+    const g = await graph(
+      bkm('Discount', ['amount'], lit('amount * rate')) +
+        bkm('Net', ['amount'], lit('amount - Discount(amount)'), ['Discount']) +
+        `<decision id="d">${knows('Net')}${lit('Net(price)')}</decision>` +
+        `<decision id="named">${knows('Discount')}${lit('Discount(amount: price)')}</decision>`,
+    )
+    // The model sees the decision's variables (rate) besides its parameters, and its own required models.
+    t.same(evaluateDecision(g, 'd', { price: 200, rate: 0.1 }), { ok: true, output: 180 })
+    t.same(evaluateDecision(g, 'named', { price: 50, rate: 0.2 }), { ok: true, output: 10 })
+  },
+)
+
+t.test('a business knowledge model with a decision table, invoked through a boxed invocation', async (t) => {
+  const table =
+    '<decisionTable hitPolicy="FIRST"><input><inputExpression><text>soBanSao</text></inputExpression></input>' +
+    '<output name="phi" />' +
+    rule('bt_small', ['&lt;= 10'], ['2000 * soBanSao']) +
+    rule('bt_big', ['&gt; 10'], ['20000 + 1000 * (soBanSao - 10)']) +
+    '</decisionTable>'
+  const g = await graph(
+    bkm('Phi ban sao', ['soBanSao'], table) +
+      `<decision id="d">${knows('Phi ban sao')}<invocation>${lit('Phi ban sao')}` +
+      `<binding><parameter name="soBanSao" />${lit('copies + 1')}</binding></invocation></decision>` +
+      `<decision id="unbound">${knows('Phi ban sao')}<invocation>${lit('Phi ban sao')}</invocation></decision>`,
+  )
+  t.same(evaluateDecision(g, 'd', { copies: 2 }), { ok: true, output: 6000 }, 'binding evaluated first')
+  t.same(evaluateDecision(g, 'd', { copies: 14 }), { ok: true, output: 25000 })
+  // Without a binding, a variable of that name gives the parameter; none at all fails (dmn-scala's message).
+  t.same(evaluateDecision(g, 'unbound', { soBanSao: 3 }), { ok: true, output: 6000 })
+  const none = evaluateDecision(g, 'unbound', {})
+  t.equal(none.ok, false)
+  t.match(none, { message: /^Expected to evaluate decision 'unbound', but no parameter found with name 'soBanSao'/ })
+})
+
+t.test('a failing business knowledge model is named in the message', async (t) => {
+  const g = await graph(
+    bkm(
+      'Strict',
+      ['x'],
+      `<decisionTable><input><inputExpression><text>x</text></inputExpression></input>
+      <output name="o" />${rule('s1', ['&gt; 0'], ['1'])}${rule('s2', ['&gt; 1'], ['2'])}</decisionTable>`,
+    ) + `<decision id="d">${knows('Strict')}${lit('Strict(5)')}</decision>`,
+  )
+  const out = evaluateDecision(g, 'd', {})
+  t.match(out, {
+    ok: false,
+    message: /^Expected to evaluate decision 'd', but business knowledge model 'Strict' failed: .*UNIQUE/,
+  })
+})
+
+t.test(
+  'a boxed context: entries see the ones before; the result is a context, or the unnamed last entry',
+  async (t) => {
+    const g = await graph(
+      `<decision id="all"><context>${entry('base', lit('price * 2'))}${entry('total', lit('base + 1'))}</context></decision>` +
+        `<decision id="last"><context>${entry('base', lit('price * 2'))}${entry(undefined, lit('base + 1'))}</context></decision>` +
+        // A boxed function definition, called by a later entry.
+        `<decision id="fn"><context>${entry('twice', '<functionDefinition><formalParameter name="n" />' + lit('n * 2') + '</functionDefinition>')}` +
+        `${entry(undefined, lit('twice(price) + twice(1)'))}</context></decision>` +
+        // Nested boxed expressions: a context entry holding a list and a decision table.
+        `<decision id="nested"><context>${entry('items', `<list>${lit('1')}${lit('price')}</list>`)}` +
+        `${entry('size', `<decisionTable hitPolicy="FIRST"><input><inputExpression><text>count(items)</text></inputExpression></input><output name="s" />${rule('n_two', ['2'], ['"two"'])}</decisionTable>`)}` +
+        `</context></decision>`,
+    )
+    t.same(evaluateDecision(g, 'all', { price: 5 }), { ok: true, output: { base: 10, total: 11 } })
+    t.same(evaluateDecision(g, 'last', { price: 5 }), { ok: true, output: 11 })
+    t.same(evaluateDecision(g, 'fn', { price: 5 }), { ok: true, output: 12 })
+    t.same(evaluateDecision(g, 'nested', { price: 5 }), { ok: true, output: { items: [1, 5], size: 'two' } })
+  },
+)
+
+t.test('a boxed list is a list; a boxed relation a list of contexts keyed by the columns', async (t) => {
+  const g = await graph(
+    `<decision id="list"><list>${lit('x')}${lit('x + 1')}${lit('"ba"')}</list></decision>` +
+      `<decision id="rel"><relation><column name="loai" /><column name="phi" />` +
+      `<row>${lit('"online"')}${lit('x * 1000')}</row><row>${lit('"counter"')}${lit('x * 2000')}</row></relation></decision>`,
+  )
+  t.same(evaluateDecision(g, 'list', { x: 1 }), { ok: true, output: [1, 2, 'ba'] })
+  t.same(evaluateDecision(g, 'rel', { x: 3 }), {
+    ok: true,
+    output: [
+      { loai: 'online', phi: 3000 },
+      { loai: 'counter', phi: 6000 },
+    ],
+  })
+})
+
+t.test('a required decision is read by its variable name when it has one, else by its id', async (t) => {
+  const g = await graph(
+    `<decision id="base_id" name="Base"><variable name="base amount" />${lit('x * 10')}</decision>` +
+      `<decision id="plain">${lit('x + 1')}</decision>` +
+      `<decision id="d"><informationRequirement><requiredDecision href="#base_id" /></informationRequirement>` +
+      `<informationRequirement><requiredDecision href="#plain" /></informationRequirement>${lit('base amount + plain')}</decision>`,
+  )
+  t.same(evaluateDecision(g, 'd', { x: 2 }), { ok: true, output: 23 })
+})
+
+t.test('the parser refuses the boxed expressions Zeebe does not evaluate, and broken references', async (t) => {
+  const parse = async (body: string): Promise<string> =>
+    (await parseDmn(`<definitions ${NS} id="g" name="g" namespace="x">${body}</definitions>`, 'g.dmn')).problems
+      .map((p) => p.message)
+      .join('\n')
+  // A decision's logic may not be a function definition; a model's may not be an invocation.
+  t.match(
+    await parse(`<decision id="f"><functionDefinition>${lit('1')}</functionDefinition></decision>`),
+    /Decision "f": FunctionDefinition is not evaluated there; the engine evaluates decision tables, literal expressions, contexts, lists, relations and invocations/,
+  )
+  t.match(
+    await parse(
+      bkm('A', [], lit('1')) +
+        bkm('B', [], `<invocation>${lit('A')}</invocation>`) +
+        `<decision id="d">${lit('1')}</decision>`,
+    ),
+    /Business knowledge model "B": Invocation is not evaluated there/,
+  )
+  t.match(
+    await parse(`<decision id="d"><invocation>${lit('Nope')}</invocation></decision>`),
+    /The invocation in "d" calls "Nope", which is no business knowledge model/,
+  )
+  t.match(
+    await parse(`<decision id="d">${knows('gone')}${lit('1')}</decision>`),
+    /"d" requires business knowledge model "gone", which is not in g/,
+  )
+  t.match(
+    await parse(
+      `<businessKnowledgeModel id="J" name="J"><encapsulatedLogic kind="Java"><context>${entry('class', lit('"x"'))}</context></encapsulatedLogic></businessKnowledgeModel><decision id="d">${lit('1')}</decision>`,
+    ),
+    /Business knowledge model "J" is a Java function; only FEEL functions are evaluated/,
+  )
+  t.match(
+    await parse(`<decision id="d"><context>${entry(undefined, lit('1'))}${entry('b', lit('2'))}</context></decision>`),
+    /Context entry 1 of "d" has no name/,
+  )
+  t.match(
+    await parse(
+      `<decision id="d"><relation><column name="a" /><row>${lit('1')}${lit('2')}</row></relation></decision>`,
+    ),
+    /A relation row of "d" has 2 elements; expected 1/,
+  )
+  t.match(
+    await parse(
+      bkm('A', [], lit('B()'), ['B']) + bkm('B', [], lit('A()'), ['A']) + `<decision id="d">${lit('1')}</decision>`,
+    ),
+    /Business knowledge model "[AB]" requires itself/,
+  )
 })

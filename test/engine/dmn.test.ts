@@ -104,6 +104,29 @@ for (const target of contractTargets) {
       t.equal(await r('drd_table', 40), 'small')
     })
 
+    t.test('business knowledge models and boxed expressions through a business rule task', async (t) => {
+      // Zeebe 8.8 evaluates DMN with dmn-scala: business knowledge models, contexts, invocations, relations
+      // (https://docs.camunda.io/docs/components/modeler/bpmn/business-rule-tasks/).
+      const engine = await target.create(t)
+      const deployed = await engine.deploy([dmn('le-phi-bkm.dmn'), byExpression])
+      t.same(deployed.decisions?.map((d) => d.decisionId).sort(), ['bang_phi', 'le_phi', 'tong_phi'])
+      const r = (decision: string, variables: Record<string, unknown>): Promise<unknown> =>
+        resultOf(engine, 'hit-policy', { decision, ...variables })
+      // A context decision's result is a context; its first entry invokes the model (a decision table).
+      t.same(await r('le_phi', { soBanSao: 3, kenhNop: 'counter' }), { phiSao: 12_000, phiGui: 0, tong: 12_000 })
+      t.same(await r('le_phi', { soBanSao: 12, kenhNop: 'buu chinh' }), {
+        phiSao: 44_000,
+        phiGui: 25_000,
+        tong: 69_000,
+      })
+      // The required decision read by its variable name (lePhi), the model called as a FEEL function.
+      t.equal(await r('tong_phi', { soBanSao: 3, kenhNop: 'online' }), 8000)
+      t.same(await r('bang_phi', {}), [
+        { kenh: 'online', phi: 2000 },
+        { kenh: 'counter', phi: 4000 },
+      ])
+    })
+
     t.test('a failing decision raises DECISION_EVALUATION_ERROR; resolving it evaluates again', async (t) => {
       const engine = await target.create(t)
       await engine.deploy([dmn('hit-policies.dmn'), byExpression])

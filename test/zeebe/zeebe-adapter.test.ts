@@ -342,6 +342,51 @@ t.test(
   },
 )
 
+t.test("completeJob sends the job result of its type: a user task listener's or an ad-hoc sub-process's", async (t) => {
+  // https://docs.camunda.io/docs/apis-tools/orchestration-cluster-api-rest/specifications/complete-job/
+  const { client, calls } = fakeClient()
+  const engine = new ZeebeEngine({ client })
+  await engine.completeJob(
+    '61',
+    { plan: 'a' },
+    {
+      type: 'adHocSubProcess',
+      activateElements: [{ elementId: 'fraud', variables: { threshold: 5 } }, { elementId: 'income' }],
+    },
+  )
+  await engine.completeJob('62', undefined, {
+    type: 'adHocSubProcess',
+    isCompletionConditionFulfilled: true,
+    isCancelRemainingInstances: false,
+  })
+  await engine.completeJob('63', {}, { denied: true, deniedReason: 'chưa đủ hồ sơ' })
+  t.same(calls, [
+    [
+      'completeJob',
+      {
+        jobKey: '61',
+        variables: { plan: 'a' },
+        result: {
+          type: 'adHocSubProcess',
+          activateElements: [{ elementId: 'fraud', variables: { threshold: 5 } }, { elementId: 'income' }],
+        },
+      },
+    ],
+    [
+      'completeJob',
+      {
+        jobKey: '62',
+        variables: {},
+        result: { type: 'adHocSubProcess', isCompletionConditionFulfilled: true, isCancelRemainingInstances: false },
+      },
+    ],
+    [
+      'completeJob',
+      { jobKey: '63', variables: {}, result: { type: 'userTask', denied: true, deniedReason: 'chưa đủ hồ sơ' } },
+    ],
+  ])
+})
+
 t.test('publishMessage passes TTL and message id and returns the message key', async (t) => {
   const { client, calls } = fakeClient({ publishMessage: () => ({ messageKey: '70', tenantId: '<default>' }) })
   const engine = new ZeebeEngine({ client })

@@ -1,5 +1,6 @@
 // Jobs: activation (FOR UPDATE SKIP LOCKED, one message), the job workers, and answering jobs —
 // complete (batched per event-loop turn), fail (retries, back-off, incident) and BPMN errors.
+import { adHocJobCompleted } from './elements/ad-hoc.js'
 import {
   EngineError,
   type ActivateJobsRequest,
@@ -237,6 +238,8 @@ export class Jobs {
     if (isTaskListenerJob(ei, job.key))
       return await taskListenerDone(step, inst, ei, job, variables, result, finishTransition)
     if (isListenerJob(ei, job.key)) return await step.listenerDone(inst, ei, variables)
+    // An ad-hoc sub-process's own job: its result activates elements or completes it (elements/ad-hoc.ts).
+    if (ei.data.adHocJobKey === Number(job.key)) return await adHocJobCompleted(step, inst, ei, variables, result)
     completeUserTaskOfJob(step, inst, Number(job.key))
     await step.completeActivity(inst, ei, variables)
   }

@@ -23,6 +23,10 @@ export interface ScopeData {
   joins?: Record<string, Record<string, number>>
   /** An interrupting event sub-process took over the scope. */
   interrupted?: boolean
+  /** An ad-hoc sub-process with a job worker implementation: its current job, if any (elements/ad-hoc.ts). */
+  adHocJobKey?: number
+  /** Its worker fulfilled the completion condition: it completes once nothing inside it runs. */
+  adHocFulfilled?: boolean
   /** Waiting for an execution listener's job (listeners.ts); on the process instance, of the process's own. */
   listener?: ProcessListenerProgress
   /** The process instance only: a start listener's expression failed (an incident); the start event it goes on to. */

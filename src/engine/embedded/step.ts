@@ -837,6 +837,11 @@ export class Step {
   /** A token ended in a scope: when none is left (and none waits at a join), the scope completes. */
   private async checkScope(inst: Inst, scopeKey: number): Promise<void> {
     await tryJoins(this, inst, scopeKey)
+    const adHoc = scopeKey === inst.pi.key ? undefined : inst.els.get(scopeKey)
+    // An ad-hoc sub-process with a job worker: its worker decides after any flow inside ends (an event sub-process),
+    // whatever still runs (elements/ad-hoc.ts).
+    if (adHoc?.element_type === 'adHocSubProcess' && this.el(inst, adHoc.element_id).jobType)
+      return await this.guard(inst, adHoc, () => adHocPathEnded(this, inst, adHoc))
     if (this.children(inst, scopeKey).length > 0) return
     const data = this.scopeData(inst, scopeKey)
     if (data.joins && Object.keys(data.joins).length > 0) return // tokens wait at a join: the scope stays active

@@ -176,22 +176,15 @@ function checkProcessListeners(p: ModdleElement, report: (id: string, message: s
 type Report = (id: string, message: string) => void
 
 /**
- * Ad-hoc sub-processes as Zeebe 8.8 runs them (elements/ad-hoc.ts): the BPMN implementation; the job-worker
- * implementation (a zeebe:taskDefinition on it) is refused. Zeebe's deployment rules, with its messages
+ * Ad-hoc sub-processes as Zeebe 8.8 runs them (elements/ad-hoc.ts): the BPMN implementation and the job worker
+ * implementation (a zeebe:taskDefinition on it). Zeebe's deployment rules, with its messages
  * (AdHocSubProcessValidator): https://docs.camunda.io/docs/components/modeler/bpmn/ad-hoc-subprocesses/#constraints
  */
 function checkAdHocSubProcess(el: ModdleElement, report: Report): void {
   const inner: ModdleElement[] = (el.flowElements ?? []).filter((f: ModdleElement) => f.$type !== 'bpmn:SequenceFlow')
   const where = `Ad-hoc sub-process "${el.id}"`
-  if (ext(el, 'zeebe:TaskDefinition'))
-    report(
-      el.id,
-      unsupported(
-        el.id,
-        'an ad-hoc sub-process with a job worker implementation (zeebe:taskDefinition)',
-        'remove the task definition to let the engine activate its elements (activeElementsCollection)',
-      ),
-    )
+  const td = ext(el, 'zeebe:TaskDefinition')
+  if (td && !td.type) report(el.id, `${where} needs a zeebe:taskDefinition with a type (a job worker implementation).`)
   if (inner.length === 0) report(el.id, `${where}: Must have at least one activity.`)
   if (inner.some((f) => f.$type === 'bpmn:StartEvent')) report(el.id, `${where}: Must not contain a start event.`)
   if (inner.some((f) => f.$type === 'bpmn:EndEvent')) report(el.id, `${where}: Must not contain an end event.`)

@@ -263,13 +263,13 @@ export class ZeebeEngine implements Engine {
     }
   }
 
-  /** A user task listener's answer goes as the 8.8 JobResult of type userTask (denied, deniedReason, corrections). */
+  /** The job result goes as the 8.8 JobResult: of type userTask or adHocSubProcess (zeebeJobResult). */
   async completeJob(jobKey: string, variables?: Variables, result?: JobResult): Promise<void> {
     await call('completeJob', () =>
       this.client.completeJob({
         jobKey,
         variables: variables ?? {},
-        ...(result ? { result: { ...result, type: 'userTask' as const } } : {}),
+        ...(result ? { result: zeebeJobResult(result) } : {}),
       }),
     )
   }
@@ -405,6 +405,38 @@ export class ZeebeEngine implements Engine {
   async readEvents(afterId: number, limit?: number): Promise<Array<{ id: number; events: EngineEvent[] }>> {
     if (!this.opts.eventLog) throw new EngineError('UNAVAILABLE', 'This Zeebe engine keeps no event log')
     return this.opts.eventLog.read(afterId, limit)
+  }
+}
+
+/**
+ * The port's job result as Camunda 8.8's `POST /v2/jobs/{jobKey}/completion` takes it: a user task listener's
+ * (denied, deniedReason, corrections; the default type) or an ad-hoc sub-process's (activateElements,
+ * isCompletionConditionFulfilled, isCancelRemainingInstances); only the fields of that type are sent.
+ */
+export function zeebeJobResult(result: JobResult) {
+  if (result.type === 'adHocSubProcess')
+    return {
+      type: 'adHocSubProcess' as const,
+      ...(result.activateElements
+        ? {
+            activateElements: result.activateElements.map((a) => ({
+              elementId: a.elementId,
+              ...(a.variables ? { variables: a.variables } : {}),
+            })),
+          }
+        : {}),
+      ...(result.isCompletionConditionFulfilled === undefined
+        ? {}
+        : { isCompletionConditionFulfilled: result.isCompletionConditionFulfilled }),
+      ...(result.isCancelRemainingInstances === undefined
+        ? {}
+        : { isCancelRemainingInstances: result.isCancelRemainingInstances }),
+    }
+  return {
+    type: 'userTask' as const,
+    ...(result.denied === undefined ? {} : { denied: result.denied }),
+    ...(result.deniedReason === undefined ? {} : { deniedReason: result.deniedReason }),
+    ...(result.corrections === undefined ? {} : { corrections: result.corrections }),
   }
 }
 

@@ -9,7 +9,8 @@ import { evaluateCalledDecision } from '../dmn/called-decision.js'
 import { openBoundaries, openMessage } from './events.js'
 import { userTaskCreated } from '../user-tasks.js'
 
-async function createJob(step: Step, inst: Inst, ei: EiRow, el: Element): Promise<void> {
+/** Creates the job of a job-based element; answers its key. */
+export async function createJob(step: Step, inst: Inst, ei: EiRow, el: Element): Promise<number> {
   const ctx = step.visible(inst, ei.key)
   const type = evalString(el.jobType!, ctx, 'job type')
   const retries = el.jobRetries ? evalInteger(el.jobRetries, ctx, 'job retries') : 3
@@ -33,6 +34,7 @@ async function createJob(step: Step, inst: Inst, ei: EiRow, el: Element): Promis
   }
   step.jobs.insert(job)
   step.wakeJobTypes.add(type)
+  return job.key
 }
 
 /** Zeebe's job type for a job-based user task, and the headers it writes the task's properties to. */
