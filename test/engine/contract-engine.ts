@@ -71,6 +71,15 @@ export async function createEmbeddedEngine(t: Test, opts?: EmbeddedEngineOptions
   return (await contractTargets[0]!.create(t, opts)) as EmbeddedEngine
 }
 
+/**
+ * An embedded engine on a clock the test moves, whose timers the test fires itself with runDueTimers: the engine's own
+ * timer loop reads the same clock, so it is held off (an hour between polls); otherwise it could fire a timer first on a
+ * busy machine and the test's runDueTimers would find nothing due.
+ */
+export function createManualClockEngine(t: Test, clock: () => Date): Promise<EmbeddedEngine> {
+  return createEmbeddedEngine(t, { clock, timerPollMs: 3_600_000 })
+}
+
 export function fixture(name: string): { name: string; content: string } {
   const path = fileURLToPath(new URL(`../fixtures/bpmn/${name}`, import.meta.url))
   return { name, content: readFileSync(path, 'utf8') }

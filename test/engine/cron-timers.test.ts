@@ -8,7 +8,7 @@ import { nextCronDue } from '../../src/engine/embedded/cron.js'
 import {
   activateOne,
   activeIds,
-  createEmbeddedEngine,
+  createManualClockEngine,
   createContractEngine,
   deployFixtures,
   instanceState,
@@ -26,7 +26,7 @@ t.test('next due dates of Spring cron expressions and macros, in UTC', async (t)
 
 t.test('a cron timer start event starts an instance on each weekday at 9:00 UTC (manual clock)', async (t) => {
   let now = new Date('2030-01-04T08:00:00Z') // Friday
-  const engine = await createEmbeddedEngine(t, { clock: () => now })
+  const engine = await createManualClockEngine(t, () => now)
   await deployFixtures(engine, 'cron-timers.bpmn')
   now = new Date('2030-01-04T08:59:59Z')
   t.equal(await engine.runDueTimers(), 0, 'not before 9:00')
@@ -42,7 +42,7 @@ t.test('a cron timer start event starts an instance on each weekday at 9:00 UTC 
 
 t.test('a non-interrupting @hourly boundary timer fires every hour while the task is open', async (t) => {
   let now = new Date('2030-01-04T08:30:00Z')
-  const engine = await createEmbeddedEngine(t, { clock: () => now })
+  const engine = await createManualClockEngine(t, () => now)
   await deployFixtures(engine, 'cron-timers.bpmn')
   const ref = await engine.createProcessInstance({ bpmnProcessId: 'cron-boundary' })
   now = new Date('2030-01-04T09:00:00Z')
