@@ -73,8 +73,8 @@ export async function createEmbeddedEngine(t: Test, opts?: EmbeddedEngineOptions
 
 /**
  * An embedded engine on a clock the test moves, whose timers the test fires itself with runDueTimers: the engine's own
- * timer loop reads the same clock, so it is held off (an hour between polls); otherwise it could fire a timer first on a
- * busy machine and the test's runDueTimers would find nothing due.
+ * timer loop reads the same clock, so it is held off (an hour between polls); otherwise it could fire a timer first on
+ * a busy machine and the test's runDueTimers would find nothing due.
  */
 export function createManualClockEngine(t: Test, clock: () => Date): Promise<EmbeddedEngine> {
   return createEmbeddedEngine(t, { clock, timerPollMs: 3_600_000 })
