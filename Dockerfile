@@ -15,11 +15,13 @@ WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 COPY web/package.json web/
-# tsx is a runtime dependency (TypeScript is run, not compiled), so --omit=dev keeps what start needs;
+# tsx (the fallback when dist/ is stale) and esbuild are runtime dependencies, so --omit=dev keeps what start needs;
 # --workspaces=false leaves the web app's build tools out of the image.
 RUN npm ci --omit=dev --ignore-scripts --workspaces=false --no-audit --no-fund && npm cache clean --force
 COPY . .
 COPY --from=web /app/web/dist web/dist
+# The server compiled to JavaScript (dist/): `npm start` then runs it without transpiling TypeScript at every start.
+RUN node scripts/build-server.js
 USER node
 EXPOSE 3000
 CMD ["npm", "start"]

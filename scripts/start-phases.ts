@@ -2,6 +2,8 @@
 // seconds (user + system), which hold on a busy machine where wall times do not. Usage:
 //   npx tsx scripts/start-phases.ts            a fresh data directory (from the cached template); prints its path
 //   npx tsx scripts/start-phases.ts <dir>      a restart on that directory
+//   ... --dist                                 the modules compiled in dist/ (npm run build:server), not src/
+//                                              (tsx's loader is still registered, for this script)
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,14 +17,19 @@ const lap = (label: string): void => {
   last = total
 }
 
-const { loadConfig } = await import('../src/config.js')
-const { buildRuntime } = await import('../src/runtime.js')
-const { buildApp } = await import('../src/app.js')
-const { openDatabase } = await import('../src/db/database.js')
-const { migrateLatest } = await import('../src/db/migrate.js')
-const { seedCalendar } = await import('../src/db/calendar-repository.js')
-lap('imports (TypeScript through tsx)')
-const dataDir = process.argv[2] ?? mkdtempSync(join(tmpdir(), 'motcua-phases-'))
+const args = process.argv.slice(2)
+const fromDist = args.includes('--dist')
+const tree = fromDist ? '../dist/' : '../src/'
+const { loadConfig } = (await import(`${tree}config.js`)) as typeof import('../src/config.js')
+const { buildRuntime } = (await import(`${tree}runtime.js`)) as typeof import('../src/runtime.js')
+const { buildApp } = (await import(`${tree}app.js`)) as typeof import('../src/app.js')
+const { openDatabase } = (await import(`${tree}db/database.js`)) as typeof import('../src/db/database.js')
+const { migrateLatest } = (await import(`${tree}db/migrate.js`)) as typeof import('../src/db/migrate.js')
+const { seedCalendar } = (await import(
+  `${tree}db/calendar-repository.js`
+)) as typeof import('../src/db/calendar-repository.js')
+lap(fromDist ? 'imports (compiled, dist/)' : 'imports (TypeScript through tsx)')
+const dataDir = args.find((a) => a !== '--dist') ?? mkdtempSync(join(tmpdir(), 'motcua-phases-'))
 const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PORT: '0' }, { isTTY: false })
 const db = await openDatabase(config)
 lap('open the database')

@@ -32,9 +32,8 @@ import { DossierPrintouts } from './dossiers/printouts.js'
 import { ResultService } from './results/service.js'
 import { defaultCarriers } from './delivery/carriers.js'
 import { DeliveryService } from './delivery/service.js'
-import { P12KeyDirectory } from './signing/p12.js'
+import { lazyP12KeyDirectory } from './signing/p12-keys.js'
 import { noSigningKeys } from './signing/port.js'
-import { parseTrustAnchors } from './signing/verify.js'
 import { CalendarService } from './calendar/service.js'
 import { AdminService } from './admin/service.js'
 import { dossierJobTypes, startWorkers, type StartedWorkers, type WorkerDeps } from './workers/index.js'
@@ -147,20 +146,20 @@ export async function buildRuntime(config: Config, opts: RuntimeOptions = {}): P
     const seed = opts.seedDemo ?? config.seedDemo
     const demoCredentials = seed ? await seedDemo(db.knex, config.dataDir) : []
     const engine = opts.engine ?? (await createEngine(config, db, { knownJobTypes: new Set(dossierJobTypes) }))
-    return assemble(config, opts, db, engine, demoCredentials)
+    return await assemble(config, opts, db, engine, demoCredentials)
   } catch (err) {
     if (!opts.db) await db.close().catch(() => undefined)
     throw err
   }
 }
 
-function assemble(
+async function assemble(
   config: Config,
   opts: RuntimeOptions,
   db: Database,
   engine: Engine,
   demoCredentials: DemoCredential[],
-): Runtime {
+): Promise<Runtime> {
   const knex = db.knex
   const logger = pino(loggerOptions(config))
   const log = (message: string, err?: unknown) => logger.error({ err }, message)
@@ -198,9 +197,10 @@ function assemble(
   const results = new ResultService({
     knex,
     store,
-    keys: config.signing ? new P12KeyDirectory(config.signing.keysDir, config.signing.passphrase) : noSigningKeys,
+    keys: config.signing ? lazyP12KeyDirectory(config.signing.keysDir, config.signing.passphrase) : noSigningKeys,
+    // pkijs is loaded only when trust anchors are configured (and otherwise on the first verification).
     trustAnchors: config.signing?.trustAnchorsFile
-      ? parseTrustAnchors(readFileSync(config.signing.trustAnchorsFile, 'utf8'))
+      ? (await import('./signing/verify.js')).parseTrustAnchors(readFileSync(config.signing.trustAnchorsFile, 'utf8'))
       : [],
     queries,
     clock,

@@ -4,8 +4,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
 import { inspectZip } from '../attachments/sniff.js'
+import { newWorkbook } from '../lib/lazy-modules.js'
 
 /** One account as the file gives it (text, trimmed; absent columns are empty). */
 export interface ImportedOfficer {
@@ -113,7 +114,7 @@ function rowsOf(sheet: ExcelJS.Worksheet | undefined): Array<{ line: number; cel
 
 /** The officers of a CSV file (UTF-8, comma-separated, quoted as RFC 4180; a byte-order mark is skipped). */
 export async function readOfficersCsv(text: string): Promise<ImportedOfficer[]> {
-  const workbook = new ExcelJS.Workbook()
+  const workbook = await newWorkbook()
   let sheet: ExcelJS.Worksheet
   try {
     // Every value stays text: a phone number keeps its leading zero, a code is never read as a date.
@@ -140,7 +141,7 @@ export async function readOfficersXlsx(bytes: Buffer): Promise<ImportedOfficer[]
     }).catch((err: Error) => {
       throw new ImportFileError(`not a readable XLSX file: ${err.message}`)
     })
-    const workbook = new ExcelJS.Workbook()
+    const workbook = await newWorkbook()
     try {
       await workbook.xlsx.load(bytes as unknown as ArrayBuffer)
     } catch (err) {

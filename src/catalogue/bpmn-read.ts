@@ -29,7 +29,32 @@ export interface ProcessSummary {
 
 export type ParsedBpmn = { ok: true; processes: ProcessSummary[] } | { ok: false; message: string }
 
+// Summaries by XML text, the most recently used last: publishing a procedure reads its BPMN three times (the draft's
+// check, the publication's, the agencies its steps name) and a handling-unit lookup reads a published one again;
+// moddle's parse is the costly part. The summary depends on the text alone, and each caller gets its own copy.
+const summaries = new Map<string, Promise<ParsedBpmn>>()
+const summaryLimit = 16
+let reads = 0
+
+/** How many times moddle has read a BPMN text for the catalogue in this process (the cache saves the rest). */
+export function bpmnReads(): number {
+  return reads
+}
+
+/** What the catalogue reads from a BPMN file (a fresh copy per call; parsed once per text while it is cached). */
 export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
+  let summary = summaries.get(xml)
+  if (summary) summaries.delete(xml)
+  else {
+    summary = readBpmn(xml)
+    if (summaries.size >= summaryLimit) summaries.delete(summaries.keys().next().value!)
+  }
+  summaries.set(xml, summary)
+  return structuredClone(await summary)
+}
+
+async function readBpmn(xml: string): Promise<ParsedBpmn> {
+  reads++
   const moddle = new BpmnModdle({ zeebe })
   let root: ModdleElement
   try {

@@ -22,7 +22,12 @@ class DirectorySource implements Knex.MigrationSource<string> {
     return name
   }
   async getMigration(name: string): Promise<Knex.Migration> {
-    return (await import(pathToFileURL(join(migrationsDir, name)).href)) as Knex.Migration
+    // Compiled (dist/db/migrate.js, scripts/build-server.js): the migration compiled beside it, in dist/migrations/;
+    // knex still knows it by its source name.
+    const url = import.meta.url.endsWith('.js')
+      ? new URL(`../migrations/${name.replace(/\.ts$/, '.js')}`, import.meta.url)
+      : pathToFileURL(join(migrationsDir, name))
+    return (await import(url.href)) as Knex.Migration
   }
 }
 

@@ -1,9 +1,9 @@
 // Reading a bank statement a finance officer exports from the bank (CSV or XLSX): the credit lines with their amount,
 // transfer content, transaction id and date. Banks differ in layout, so the header row is found by its column names
 // (Vietnamese or English, with or without diacritics) among the first rows, and everything else is ignored.
-import ExcelJS from 'exceljs'
 import { AppError } from '../errors.js'
 import type { StatementLine } from './payments.js'
+import { newWorkbook } from '../lib/lazy-modules.js'
 
 /** The largest statement accepted, and the most lines read from it. */
 export const statementLimits = { bytes: 2 * 1024 * 1024, lines: 5000 }
@@ -73,7 +73,7 @@ export function csvRows(text: string): string[][] {
 }
 
 async function xlsxRows(bytes: Buffer): Promise<string[][]> {
-  const workbook = new ExcelJS.Workbook()
+  const workbook = await newWorkbook()
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer)
   } catch {

@@ -2,10 +2,10 @@
 // with the payment's reference as the transfer content, encoded by vietnam-qr-pay. No gateway tells us the money
 // came: a finance officer confirms the transfer, one by one or by importing the bank statement.
 import { createRequire } from 'node:module'
-import QRCode from 'qrcode'
 import type { VietQrConfig } from '../config.js'
 import { AppError } from '../errors.js'
 import type { CreatePaymentInput, GatewayNotification, PaymentProvider, TransferInstructions } from './payments.js'
+import { qrcode } from '../lib/lazy-modules.js'
 
 const require = createRequire(import.meta.url)
 const { QRPay, BanksObject } = require('vietnam-qr-pay') as typeof import('vietnam-qr-pay')
@@ -45,7 +45,7 @@ export class VietQrPaymentProvider implements PaymentProvider {
         amountVnd: input.amountVnd,
         content,
         qrPayload,
-        qrImage: await QRCode.toDataURL(qrPayload, { errorCorrectionLevel: 'M', margin: 4, scale: 6 }),
+        qrImage: await (await qrcode()).toDataURL(qrPayload, { errorCorrectionLevel: 'M', margin: 4, scale: 6 }),
       },
     }
   }

@@ -1,12 +1,13 @@
 // E-mail notifications: enqueue a rendered template in the outbox, and the transports that deliver it (SMTP or the
 // log).
 import type { Knex } from 'knex'
-import nodemailer from 'nodemailer'
+import type { Transporter } from 'nodemailer'
 import type { BaseLogger } from 'pino'
 import { enqueue } from '../outbox/outbox.js'
 import type { OutboxMessage } from '../outbox/outbox.js'
 import { OutboxSender, type OutboxTransport } from '../outbox/sender.js'
 import { renderEmail, type EmailTemplate } from './templates.js'
+import { nodemailer } from '../lib/lazy-modules.js'
 
 export const EMAIL_CHANNEL = 'email'
 
@@ -54,17 +55,24 @@ export interface SmtpTransportOptions {
 
 export function smtpTransport(opts: SmtpTransportOptions): OutboxTransport {
   const timeout = opts.timeoutMs ?? 60_000
-  const transporter = nodemailer.createTransport({
-    url: opts.url,
-    connectionTimeout: timeout,
-    greetingTimeout: timeout,
-    socketTimeout: timeout,
-  })
+  // Made on the first delivery: nodemailer is loaded then (src/lib/lazy-modules.ts).
+  let transporter: Promise<Transporter> | undefined
+  const connect = (): Promise<Transporter> =>
+    (transporter ??= nodemailer().then((mailer) =>
+      mailer.createTransport({
+        url: opts.url,
+        connectionTimeout: timeout,
+        greetingTimeout: timeout,
+        socketTimeout: timeout,
+      }),
+    ))
   return {
     name: 'smtp',
     async deliver(message: OutboxMessage) {
       const mail = message.payload as unknown as EmailPayload
-      await transporter.sendMail({
+      await (
+        await connect()
+      ).sendMail({
         from: opts.from,
         to: mail.to,
         subject: mail.subject,
@@ -75,7 +83,7 @@ export function smtpTransport(opts: SmtpTransportOptions): OutboxTransport {
       })
     },
     close() {
-      transporter.close()
+      void transporter?.then((t) => t.close())
     },
   }
 }

@@ -1,6 +1,6 @@
 // Renders a printable form as one self-contained HTML page (A4/A5 print CSS, inline QR SVG); every value is escaped.
-import QRCode from 'qrcode'
 import { templateLine, type Block, type PrintDocument, type Run } from './forms.js'
+import { qrcode } from '../lib/lazy-modules.js'
 
 const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
@@ -10,7 +10,7 @@ export function escapeHtml(text: string): string {
 
 /** The dossier code as an inline SVG QR code (medium error correction survives a smudged print). */
 export async function qrSvg(text: string): Promise<string> {
-  return QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
+  return (await qrcode()).toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
 }
 
 const lines = (text: string) => text.split('\n').map(escapeHtml).join('<br>')

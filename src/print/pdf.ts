@@ -2,9 +2,10 @@
 // ToUnicode map so the text can be copied and searched).
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import PDFDocument from 'pdfkit'
-import QRCode from 'qrcode'
+import type PDFDocument from 'pdfkit'
+import type QRCode from 'qrcode'
 import { templateLine, type Block, type PrintDocument, type Run } from './forms.js'
+import { pdfkit, qrcode } from '../lib/lazy-modules.js'
 
 // The PDF standard fonts (Times, Helvetica) have no Vietnamese letters; a shipped TTF does.
 const fontDir = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf')
@@ -21,8 +22,8 @@ type Pdf = InstanceType<typeof PDFDocument>
 const fontOf = (r: { bold?: boolean; italic?: boolean }): keyof typeof fonts =>
   r.bold && r.italic ? 'boldItalic' : r.bold ? 'bold' : r.italic ? 'italic' : 'regular'
 
-function drawQr(pdf: Pdf, text: string, x: number, y: number, size: number): void {
-  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' })
+function drawQr(pdf: Pdf, qrcode: typeof QRCode, text: string, x: number, y: number, size: number): void {
+  const qr = qrcode.create(text, { errorCorrectionLevel: 'M' })
   const n = qr.modules.size
   const cell = size / n
   for (let row = 0; row < n; row++) {
@@ -138,7 +139,8 @@ export interface ArchivalOptions {
 export async function renderPdf(doc: PrintDocument, archival?: ArchivalOptions): Promise<Buffer> {
   const a5 = doc.pageSize === 'A5'
   const mm = 72 / 25.4
-  const pdf = new PDFDocument({
+  const [PdfDocument, qr] = await Promise.all([pdfkit(), qrcode()])
+  const pdf = new PdfDocument({
     ...(archival ? { subset: 'PDF/A-1b' as const, pdfVersion: '1.4' as const } : {}),
     size: doc.pageSize,
     margins: a5
@@ -227,7 +229,7 @@ export async function renderPdf(doc: PrintDocument, archival?: ArchivalOptions):
   pdf.y = Math.max(leftBottom, pdf.y) + 6
   const qrSize = (a5 ? 18 : 22) * mm
   const qrTop = pdf.y
-  if (doc.qr) drawQr(pdf, doc.qr, left + width - qrSize, qrTop, qrSize)
+  if (doc.qr) drawQr(pdf, qr, doc.qr, left + width - qrSize, qrTop, qrSize)
   pdf.y = qrTop + 4
   // The title is centred on the page, kept clear of the QR code on its right.
   const inset = qrSize + 6

@@ -18,7 +18,7 @@ import { AppError } from '../errors.js'
 import { issuerOf, type PrintAgency } from '../print/index.js'
 import { renderPdf } from '../print/pdf.js'
 import type { PdfSigner, SigningKeys } from '../signing/port.js'
-import { verifyPdf, type VerifiedSignature } from '../signing/verify.js'
+import type { VerifiedSignature } from '../signing/verify.js'
 import type * as pkijs from 'pkijs'
 import { resultRepository, type ResultRow, type ResultSignature } from './repository.js'
 import { resultDocument } from './templates.js'
@@ -301,6 +301,8 @@ export class ResultService {
 
   /** Checks an uploaded PDF's signatures and whether it is, byte for byte, a result motcua issued. */
   async verify(pdf: Buffer): Promise<VerificationReport> {
+    // Loaded here, not at start: pkijs and asn1js serve only this.
+    const { verifyPdf } = await import('../signing/verify.js')
     const report = await verifyPdf(pdf, this.deps.trustAnchors)
     const sha256 = createHash('sha256').update(pdf).digest('hex')
     const issued = await resultRepository(this.deps.knex).bySha256(sha256)

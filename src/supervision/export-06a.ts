@@ -1,8 +1,8 @@
 // Biểu II.06a/VPCP/KSTT as files: CSV (UTF-8 with BOM, so Excel shows Vietnamese) and XLSX, with the form's title and
 // header rows.
-import ExcelJS from 'exceljs'
 import { type Counts06a, type Report06a, countKeys } from '../domain/statistics/index.js'
 import { formatInstant } from '../domain/calendar/index.js'
+import { newWorkbook } from '../lib/lazy-modules.js'
 
 export interface ExportContext {
   unitName: string
@@ -86,7 +86,7 @@ export function toCsv(report: Report06a, ctx: ExportContext): string {
 }
 
 export async function toXlsx(report: Report06a, ctx: ExportContext): Promise<Buffer> {
-  const book = new ExcelJS.Workbook()
+  const book = await newWorkbook()
   book.creator = 'motcua'
   book.created = ctx.madeAt
   const sheet = book.addWorksheet('II.06a', {
