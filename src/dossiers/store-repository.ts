@@ -2,6 +2,7 @@
 // components of their accepted dossiers, each found only through a right the system established (ReuseRight).
 import type { Knex } from 'knex'
 import type { DossierComponent } from '../catalogue/definition.js'
+import { Status } from '../domain/dossier/status.js'
 import { AppError } from '../errors.js'
 import { whereReuseRight, type ReuseRight } from './attachment-repository.js'
 import type { Db } from './repository.js'
@@ -81,12 +82,12 @@ const toDocument = (r: Row): StoreDocument => ({
 })
 
 export function storeRepository(db: Db) {
-  /** Results of the right's dossiers once issued (status 9 or 10), as the applicant may download them. */
+  /** Results of the right's dossiers once issued (resolved or returned), as the applicant may download them. */
   const results = (right: ReuseRight) =>
     db('dossier_results as r')
       .join('dossiers as d', 'd.id', 'r.dossier_id')
       .join('files as f', 'f.id', 'r.file_id')
-      .whereIn('d.status', [9, 10])
+      .whereIn('d.status', [Status.resolved, Status.returned])
       .andWhere((q) => whereReuseRight(q, right))
       .select(
         db.raw(`'result' AS kind`),

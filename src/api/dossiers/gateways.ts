@@ -169,7 +169,7 @@ const gateways: RoutePlugin = async (app) => {
     },
     async (request) => {
       try {
-        return ipnAnswers[await ctx.payments.notify('vnpay', request.query as Record<string, string>)]
+        return ipnAnswers[await ctx.payments.notify('vnpay', request.query)]
       } catch (err) {
         if (err instanceof AppError) throw err
         // Nothing was recorded (the transaction rolled back): "99" tells VNPAY to send the IPN again later.
@@ -192,7 +192,7 @@ const gateways: RoutePlugin = async (app) => {
     async (request, reply) =>
       reply
         .code(303)
-        .header('location', await ctx.payments.returnFromGateway('vnpay', request.query as Record<string, string>))
+        .header('location', await ctx.payments.returnFromGateway('vnpay', request.query))
         .send(),
   )
 
