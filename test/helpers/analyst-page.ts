@@ -8,15 +8,19 @@ type World = Awaited<ReturnType<typeof startWebWorld>>
 
 const pageErrors = new WeakMap<Page, string[]>()
 
-export async function analystPage(world: World) {
+/**
+ * The modeler logged in as the analyst, collecting script and console errors (a Content-Security-Policy refusal is
+ * one). `provokesRefusals`: the test makes the server refuse a draft, so the browser's "status of 422" line is not one.
+ */
+export async function analystPage(world: World, opts: { provokesRefusals?: boolean } = {}) {
   const { page } = await world.newPage({ viewport: { width: 1440, height: 1000 } })
   const errors: string[] = []
   pageErrors.set(page, errors)
   page.on('pageerror', (err) => errors.push(err.message))
-  // Console errors too (a Content-Security-Policy refusal is one); a refusal the test provokes is not.
   page.on('console', (m) => {
-    if ((m.type() === 'error' || m.type() === 'warning') && !/status of 422/.test(m.text()))
-      errors.push(`console ${m.type()}: ${m.text()}`)
+    if (m.type() !== 'error' && m.type() !== 'warning') return
+    if (opts.provokesRefusals && /status of 422/.test(m.text())) return
+    errors.push(`console ${m.type()}: ${m.text()}`)
   })
   await world.login(page, 'phantich')
   return page

@@ -6,7 +6,7 @@ import { analystPage as openAnalystPage, newDraft, noScriptErrors } from '../hel
 import { screenshot, startWebWorld } from '../helpers/browser.js'
 
 const world = await startWebWorld(t)
-const analystPage = () => openAnalystPage(world)
+const analystPage = () => openAnalystPage(world, { provokesRefusals: true })
 
 t.test('the dossier form editor: schema and metadata side by side, the preview follows each edit', async (t) => {
   const page = await analystPage()

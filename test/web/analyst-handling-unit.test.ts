@@ -4,9 +4,16 @@
 // forth; the published BPMN carries unit=agency:X99.50 next to the task's other headers, which stay as they were; an
 // agency the server does not list cannot be picked; the in-editor lint has nothing new to say. Then the choice at
 // hand-off, with its agencies ticked, saved as unitChoices.
-import t, { type Test } from 'tap'
+import t from 'tap'
 import type { Page } from 'playwright-core'
 import { parseBpmn } from '../../src/catalogue/bpmn-read.js'
+import {
+  analystPage as openAnalystPage,
+  lintIssues,
+  newDraft,
+  noScriptErrors,
+  selectElement,
+} from '../helpers/analyst-page.js'
 import { screenshot, startWebWorld } from '../helpers/browser.js'
 
 const world = await startWebWorld(t)
@@ -26,44 +33,10 @@ await world.db.knex.transaction(async (trx) => {
   await trx.raw('ALTER TABLE units ENABLE TRIGGER units_no_new_district')
 })
 
-const pageErrors = new WeakMap<Page, string[]>()
-
-async function analystPage() {
-  const { page } = await world.newPage({ viewport: { width: 1440, height: 1000 } })
-  const errors: string[] = []
-  pageErrors.set(page, errors)
-  page.on('pageerror', (err) => errors.push(err.message))
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') errors.push(`console ${m.type()}: ${m.text()}`)
-  })
-  await world.login(page, 'phantich')
-  return page
-}
-
-const noScriptErrors = (t: Test, page: Page) => t.same(pageErrors.get(page), [], 'no script error in the page')
-
-async function newDraft(page: Page, name: string, slug: string) {
-  await page.locator(`a[href="/thiet-ke/${slug}"]`).click()
-  await page.getByRole('heading', { level: 1, name }).waitFor()
-  await page.getByRole('button', { name: 'Tạo bản nháp từ phiên bản 1' }).click()
-  await page.waitForURL(new RegExp(`/thiet-ke/${slug}/2$`))
-  await page
-    .getByTestId('lint-summary')
-    .filter({ hasText: /^(Không có lỗi|0 lỗi)/ })
-    .waitFor()
-}
-
-async function selectElement(page: Page, id: string) {
-  await page.getByLabel('Đi tới phần tử').selectOption(id)
-  await page.waitForFunction(
-    (id) => (document.querySelector('#bio-properties-panel-id') as HTMLInputElement | null)?.value === id,
-    id,
-  )
-}
+const analystPage = () => openAnalystPage(world)
 
 const ruleSelect = (page: Page) => page.locator('#bio-properties-panel-motcuaUnitRule')
 const agencySelect = (page: Page) => page.locator('#bio-properties-panel-motcuaUnitAgency')
-const lintIssues = (page: Page) => page.getByTestId('lint-issue').allTextContents()
 
 /** The options of a select: value, text and whether it can be chosen. */
 const optionsOf = (page: Page, selector: string) =>

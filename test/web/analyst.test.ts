@@ -16,7 +16,7 @@ import { screenshot, startWebWorld } from '../helpers/browser.js'
 
 const world = await startWebWorld(t)
 
-const analystPage = () => openAnalystPage(world)
+const analystPage = () => openAnalystPage(world, { provokesRefusals: true })
 
 t.test(
   'an analyst changes a task, sees the lint error, fixes it and publishes; the version list shows the change',
